@@ -1,0 +1,52 @@
+# Uppföljning: the two quick-start commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/uppfoljning
+
+.PHONY: install browser run test test-postgres lint format check-deploy ci
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's chromium (Playwright may not download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Set up, load the seed documents and serve the app on SQLite.
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py import_fixtures fixtures/
+	$(PY) manage.py ensure_demo_users
+	@echo
+	@echo "  Uppföljning runs at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	@echo "  Log in as admin / uppfoljning-admin (development only; see README for the other demo users)."
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Set up and run the whole test suite on SQLite (browser tests included).
+test: install browser
+	$(VENV)/bin/pytest
+
+# The same suite on the PostgreSQL server on this machine.
+test-postgres: install browser
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+ci: test test-postgres lint
+	$(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,139 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Audit,
+    AuditorAssessment,
+    Board,
+    FollowUpRound,
+    Municipality,
+    Recommendation,
+    SourceDocument,
+)
+
+admin.site.site_header = _("Uppföljning – administration")
+admin.site.site_title = _("Uppföljning")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_code", "kind", "municipality"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["name", "short_code"]
+    autocomplete_fields = ["municipality"]
+    filter_horizontal = ["staff"]
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "title", "kind", "diary_number", "document_date"]
+    list_filter = ["kind"]
+    search_fields = ["file_name", "title", "diary_number", "notes"]
+
+
+class FollowUpRoundInline(admin.TabularInline):
+    model = FollowUpRound
+    extra = 0
+    fields = ["sequence", "kind", "title", "deadline_date", "deadline_precision", "is_open"]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = [("position", "label", "kind"), "text", ("addressed_to", "answered_by")]
+    autocomplete_fields = ["addressed_to", "answered_by"]
+    show_change_link = True
+
+
+@admin.register(Audit)
+class AuditAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "kind",
+        "auditor",
+        "firm",
+        "conducted_from_date",
+        "n_recs",
+    ]
+    list_filter = ["kind", "auditor", "audited_boards", "municipality"]
+    search_fields = ["reference", "title", "summary"]
+    autocomplete_fields = ["municipality", "auditor", "audited_boards", "source_documents"]
+    inlines = [FollowUpRoundInline, RecommendationInline]
+    fieldsets = [
+        (None, {"fields": ["municipality", "reference", "title", "kind"]}),
+        (
+            _("Vem och när"),
+            {
+                "fields": [
+                    "auditor",
+                    "firm",
+                    ("conducted_from_date", "conducted_from_precision"),
+                    ("conducted_to_date", "conducted_to_precision"),
+                    "audited_boards",
+                ]
+            },
+        ),
+        (_("Innehåll"), {"fields": ["summary", "conclusion", "source_documents"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_recs=Count("recommendations"))
+
+    @admin.display(description=_("rekommendationer"), ordering="n_recs")
+    def n_recs(self, obj):
+        return obj.n_recs
+
+
+@admin.register(FollowUpRound)
+class FollowUpRoundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "deadline_date", "deadline_precision", "is_open"]
+    list_filter = ["kind", "is_open", "audit"]
+    list_select_related = ["audit"]
+    search_fields = ["title", "request", "audit__reference", "audit__title"]
+    autocomplete_fields = ["audit"]
+
+
+class AuditorAssessmentInline(admin.TabularInline):
+    model = AuditorAssessment
+    extra = 0
+    fields = ["round", "status", "comment", "assessed_on", "assessed_by"]
+    autocomplete_fields = ["round", "assessed_by"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "audit", "kind", "position", "closed_on"]
+    list_filter = ["kind", "audit", "addressed_to", "closed_on"]
+    list_select_related = ["audit"]
+    search_fields = ["text", "label", "audit__reference", "audit__title"]
+    autocomplete_fields = ["audit", "addressed_to", "answered_by", "closed_by"]
+    inlines = [AuditorAssessmentInline]
+    fieldsets = [
+        (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
+        (_("Nämnder"), {"fields": ["addressed_to", "answered_by"]}),
+        (
+            _("Återrapportering"),
+            {"fields": [("report_back_date", "report_back_precision"), "report_back_text"]},
+        ),
+        (_("Avslut"), {"fields": ["closed_on", "closed_reason", "closed_by"]}),
+    ]
+
+
+@admin.register(AuditorAssessment)
+class AuditorAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["recommendation", "round", "status", "assessed_on", "assessed_by"]
+    list_filter = ["status", "round__audit"]
+    list_select_related = ["recommendation", "round__audit", "assessed_by"]
+    search_fields = ["comment", "recommendation__text"]
+    autocomplete_fields = ["recommendation", "round", "assessed_by"]

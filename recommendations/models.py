@@ -1,0 +1,401 @@
+"""Audits and what they ask for: boards, audits, recommendations, follow-up rounds,
+the auditors' own assessments, and the source documents everything comes from.
+
+The boards' answers (responses, entries, measures) live in the ``responses`` app.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from .status import Status
+
+
+class Municipality(models.Model):
+    """A municipality; one database can serve many (see the national benchmark)."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Board(models.Model):
+    """A board (nämnd), the executive board, the auditors' body, or an office (stadskontoret)."""
+
+    class Kind(models.TextChoices):
+        BOARD = "board", _("nämnd")
+        EXECUTIVE_BOARD = "executive_board", _("kommunstyrelse")
+        AUDITORS = "auditors", _("revision")
+        OFFICE = "office", _("förvaltning/kontor")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="boards", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    short_code = models.CharField(
+        _("förkortning"), max_length=20, help_text=_("Till exempel ASN, KS, GVN, SN.")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="boards",
+        verbose_name=_("handläggare"),
+        help_text=_("Användare som får skriva nämndens yttranden."),
+    )
+
+    class Meta:
+        verbose_name = _("nämnd")
+        verbose_name_plural = _("nämnder")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "short_code"], name="board_unique_code_per_municipality"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recommendations:board_detail", args=[self.pk])
+
+
+class SourceDocument(models.Model):
+    """One of the real documents the data was read from (provenance)."""
+
+    class Kind(models.TextChoices):
+        RESPONSE = "response", _("yttrande")
+        MEMO = "memo", _("tjänsteskrivelse")
+        AUDIT_REPORT = "audit_report", _("revisionsrapport")
+        DECISION = "decision", _("beslut/protokoll")
+        OTHER = "other", _("annat")
+
+    file_name = models.CharField(_("filnamn"), max_length=200, unique=True)
+    title = models.CharField(_("titel"), max_length=400)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    document_date, document_precision = fuzzy_date_fields(_("datum"))
+    document = FuzzyDateDescriptor("document")
+    notes = models.TextField(
+        _("anmärkningar"),
+        blank=True,
+        help_text=_("Till exempel om texten är OCR-skadad och hur den har tolkats."),
+    )
+
+    class Meta:
+        verbose_name = _("källdokument")
+        verbose_name_plural = _("källdokument")
+        ordering = ["document_date", "file_name"]
+
+    def __str__(self):
+        return f"{self.title} ({self.file_name})"
+
+    def clean(self):
+        validate_fuzzy_date(self, "document")
+
+
+class Audit(models.Model):
+    """An audit (granskning), an in-depth audit, or an investigation with assignments."""
+
+    class Kind(models.TextChoices):
+        AUDIT = "audit", _("granskning")
+        IN_DEPTH_AUDIT = "in_depth_audit", _("fördjupad granskning")
+        INVESTIGATION = "investigation", _("utredning med uppdrag")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="audits", verbose_name=_("kommun")
+    )
+    reference = models.CharField(
+        _("diarienummer"),
+        max_length=50,
+        blank=True,
+        help_text=_("Till exempel SR-2018-71. Lämna tomt om det inte är känt."),
+    )
+    title = models.CharField(_("titel"), max_length=400)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.AUDIT)
+    auditor = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="audits_performed",
+        verbose_name=_("granskande organ"),
+        help_text=_("Revisionen, eller kommunstyrelsen/stadskontoret för en utredning."),
+    )
+    firm = models.CharField(
+        _("utförd av"), max_length=200, blank=True, help_text=_("Till exempel PwC.")
+    )
+    conducted_from_date, conducted_from_precision = fuzzy_date_fields(_("genomförd från"))
+    conducted_from = FuzzyDateDescriptor("conducted_from")
+    conducted_to_date, conducted_to_precision = fuzzy_date_fields(_("genomförd till"))
+    conducted_to = FuzzyDateDescriptor("conducted_to")
+    audited_boards = models.ManyToManyField(
+        Board, related_name="audits", verbose_name=_("granskade nämnder")
+    )
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    conclusion = models.TextField(
+        _("revisionens samlade bedömning"),
+        blank=True,
+        help_text=_("Granskningens övergripande bedömning, med dess egna ord."),
+    )
+    source_documents = models.ManyToManyField(
+        SourceDocument, blank=True, related_name="audits", verbose_name=_("källdokument")
+    )
+
+    class Meta:
+        verbose_name = _("granskning")
+        verbose_name_plural = _("granskningar")
+        ordering = ["-conducted_from_date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"],
+                condition=~models.Q(reference=""),
+                name="audit_unique_reference_per_municipality",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("recommendations:audit_detail", args=[self.pk])
+
+    def clean(self):
+        validate_fuzzy_date(self, "conducted_from")
+        validate_fuzzy_date(self, "conducted_to")
+        if (
+            self.conducted_from
+            and self.conducted_to
+            and self.conducted_to.end < self.conducted_from.start
+        ):
+            raise ValidationError({"conducted_to_date": _("Slutet kan inte ligga före början.")})
+
+
+class FollowUpRound(models.Model):
+    """One round of an audit's follow-up: what the auditors asked for, and by when."""
+
+    class Kind(models.TextChoices):
+        FIRST_RESPONSE = "first_response", _("första yttrande")
+        MEASURES_TAKEN = "measures_taken", _("uppföljning av vidtagna åtgärder")
+        STATUS_DESCRIPTION = "status_description", _("lägesbeskrivning")
+        CONSULTATION = "consultation", _("remissvar")
+        DECISION = "decision", _("beslut")
+        REPORT_BACK = "report_back", _("återrapportering")
+
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("granskning")
+    )
+    sequence = models.PositiveSmallIntegerField(
+        _("ordning"), help_text=_("1 för första omgången, 2 för nästa och så vidare.")
+    )
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("rubrik"), max_length=300)
+    requested_by = models.CharField(
+        _("begärd av"), max_length=200, blank=True, help_text=_("Till exempel Revisorskollegiet.")
+    )
+    request = models.TextField(
+        _("vad som begärdes"), blank=True, help_text=_("Revisionens begäran, med dess egna ord.")
+    )
+    deadline_date, deadline_precision = fuzzy_date_fields(_("senast"))
+    deadline = FuzzyDateDescriptor("deadline")
+    is_open = models.BooleanField(
+        _("öppen för yttranden"),
+        default=False,
+        help_text=_("Nämndernas handläggare kan lämna yttranden i en öppen omgång."),
+    )
+
+    class Meta:
+        verbose_name = _("uppföljningsomgång")
+        verbose_name_plural = _("uppföljningsomgångar")
+        ordering = ["audit", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "sequence"], name="round_unique_sequence")
+        ]
+
+    def __str__(self):
+        return f"{self.audit.reference or self.audit.title}: {self.sequence}. {self.title}"
+
+    def clean(self):
+        validate_fuzzy_date(self, "deadline")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def with_current_status(self, *, published_only: bool = True):
+        """Annotate ``current_status``/``current_round``: the board's status in its latest entry.
+
+        One correlated subquery, so a list of any length costs one query.
+        """
+        from responses.models import Response, ResponseEntry
+
+        entries = ResponseEntry.objects.filter(recommendation=OuterRef("pk"))
+        if published_only:
+            entries = entries.filter(response__state=Response.State.PUBLISHED)
+        latest = entries.order_by(
+            F("response__round__sequence").desc(),
+            F("response__decision_date").desc(nulls_last=True),
+            "-pk",
+        )
+        return self.annotate(
+            current_status=Subquery(latest.values("status")[:1]),
+            current_round=Subquery(latest.values("response__round__sequence")[:1]),
+        )
+
+    def with_latest_assessment(self):
+        """Annotate ``assessed_status``: the auditors' status in their latest assessment."""
+        latest = AuditorAssessment.objects.filter(recommendation=OuterRef("pk")).order_by(
+            "-round__sequence", "-pk"
+        )
+        return self.annotate(assessed_status=Subquery(latest.values("status")[:1]))
+
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class Recommendation(models.Model):
+    """A recommendation, one of the auditors' other remarks, or a decision point (assignment)."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", _("rekommendation")
+        OTHER_REMARK = "other_remark", _("revisionens övriga synpunkter")
+        DECISION_POINT = "decision_point", _("beslutspunkt/uppdrag")
+
+    audit = models.ForeignKey(
+        Audit,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("granskning"),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    label = models.CharField(
+        _("beteckning"),
+        max_length=100,
+        blank=True,
+        help_text=_("Som i dokumentet, till exempel Rekommendation 1 eller Beslutspunkt 3."),
+    )
+    text = models.TextField(_("lydelse"), help_text=_("Exakt som i granskningen."))
+    kind = models.CharField(
+        _("typ"), max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION
+    )
+    addressed_to = models.ManyToManyField(
+        Board, related_name="addressed_recommendations", verbose_name=_("riktad till")
+    )
+    answered_by = models.ManyToManyField(
+        Board,
+        related_name="answered_recommendations",
+        blank=True,
+        verbose_name=_("besvaras av"),
+        help_text=_("Nämnder som yttrar sig, även om rekommendationen riktas till andra."),
+    )
+    report_back_date, report_back_precision = fuzzy_date_fields(_("återrapportering senast"))
+    report_back = FuzzyDateDescriptor("report_back")
+    report_back_text = models.CharField(
+        _("återrapportering enligt beslutet"),
+        max_length=300,
+        blank=True,
+        help_text=_("Beslutets ord, till exempel i samband med Delårsrapporten 2021."),
+    )
+    closed_on = models.DateField(_("avslutad"), null=True, blank=True)
+    closed_reason = models.TextField(_("skäl för avslut"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avslutad av"),
+    )
+    # Full-text search (PostgreSQL, "swedish" configuration) over the wording and
+    # every published answer; kept up to date by refresh_search_vectors().
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rekommendation")
+        verbose_name_plural = _("rekommendationer")
+        ordering = ["audit", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "position"], name="recommendation_unique_position"
+            )
+        ]
+
+    def __str__(self):
+        prefix = self.label or f"{self.position}."
+        return f"{prefix} {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:recommendation_detail", args=[self.pk])
+
+    def clean(self):
+        validate_fuzzy_date(self, "report_back")
+        if self.closed_on and not self.closed_reason.strip():
+            raise ValidationError({"closed_reason": _("Ange varför rekommendationen avslutas.")})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+
+class AuditorAssessment(models.Model):
+    """The auditors' own view of a recommendation in a round; may differ from the board's."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("rekommendation"),
+    )
+    round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("omgång"),
+    )
+    status = models.CharField(_("revisionens bedömning"), max_length=30, choices=Status.choices)
+    comment = models.TextField(_("kommentar"), blank=True)
+    assessed_on = models.DateField(_("bedömd"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bedömd av"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("revisionens bedömning")
+        verbose_name_plural = _("revisionens bedömningar")
+        ordering = ["recommendation", "round__sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "round"], name="assessment_unique_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation} – {self.round.sequence}: {self.get_status_display()}"
+
+    def clean(self):
+        if (
+            self.recommendation_id
+            and self.round_id
+            and self.round.audit_id != self.recommendation.audit_id
+        ):
+            raise ValidationError({"round": _("Omgången hör till en annan granskning.")})

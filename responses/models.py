@@ -1,0 +1,397 @@
+"""The boards' answers: responses (yttranden), their entries per recommendation,
+and the measures (åtgärder) with their history across rounds."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from recommendations.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from recommendations.models import Board, FollowUpRound, Recommendation, SourceDocument
+from recommendations.status import Status
+
+
+class ResponseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=Response.State.PUBLISHED)
+
+
+class Response(models.Model):
+    """A board's response (yttrande) in one follow-up round of an audit."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("utkast")
+        SUBMITTED = "submitted", _("inlämnat till revisionen")
+        PUBLISHED = "published", _("publicerat")
+
+    class Provenance(models.TextChoices):
+        DOCUMENT = "document", _("källdokument")
+        REFERENCE = "reference", _("känt endast genom hänvisning")
+        ENTERED = "entered", _("registrerat i Uppföljning")
+
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="responses", verbose_name=_("nämnd")
+    )
+    round = models.ForeignKey(
+        FollowUpRound, on_delete=models.PROTECT, related_name="responses", verbose_name=_("omgång")
+    )
+    title = models.CharField(_("rubrik"), max_length=400)
+    diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    addressed_to = models.CharField(
+        _("till"), max_length=200, blank=True, help_text=_("Till exempel Revisorskollegiet.")
+    )
+    document_date, document_precision = fuzzy_date_fields(_("dokumentets datum"))
+    document = FuzzyDateDescriptor("document")
+    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    decided_by = models.CharField(
+        _("beslutande organ"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vanligen nämnden själv, till exempel Servicenämnden."),
+    )
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    provenance = models.CharField(
+        _("ursprung"), max_length=20, choices=Provenance.choices, default=Provenance.ENTERED
+    )
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("källdokument"),
+        help_text=_("Dokumentet som innehåller yttrandet."),
+    )
+    referenced_in = models.ManyToManyField(
+        SourceDocument,
+        blank=True,
+        related_name="referenced_responses",
+        verbose_name=_("omnämnt i"),
+        help_text=_("Senare dokument som hänvisar till yttrandet."),
+    )
+    reference_note = models.TextField(
+        _("vad hänvisningen säger"),
+        blank=True,
+        help_text=_(
+            "För yttranden som bara är kända genom hänvisning: vad det senare dokumentet säger."
+        ),
+    )
+    decision_document = models.FileField(
+        _("beslutat dokument"),
+        upload_to="responses/%Y/",
+        blank=True,
+        help_text=_("Det undertecknade yttrandet som PDF."),
+    )
+    published_at = models.DateTimeField(_("publicerat"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapat av"),
+    )
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yttrande")
+        verbose_name_plural = _("yttranden")
+        ordering = ["round__audit", "round__sequence", "board__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "round"], name="response_one_per_board_round")
+        ]
+
+    def __str__(self):
+        return f"{self.board} – {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("responses:response_detail", args=[self.pk])
+
+    @property
+    def date(self):
+        """The date the response is known by: the decision date, else the document's date."""
+        from recommendations.dates import FuzzyDate, Precision
+
+        if self.decision_date:
+            return FuzzyDate(self.decision_date, Precision.DAY)
+        return self.document
+
+    def clean(self):
+        validate_fuzzy_date(self, "document")
+        if self.provenance == self.Provenance.DOCUMENT and not self.source_document_id:
+            raise ValidationError(
+                {"source_document": _("Ange källdokumentet för ett yttrande ur ett dokument.")}
+            )
+        if self.provenance == self.Provenance.REFERENCE and not self.reference_note.strip():
+            raise ValidationError(
+                {"reference_note": _("Beskriv vad hänvisningen säger om yttrandet.")}
+            )
+
+
+class DecisionStep(models.Model):
+    """One step of a response's decision timeline: preparation, working committee, board meeting."""
+
+    class Kind(models.TextChoices):
+        PREPARATION = "preparation", _("beredning")
+        WORKING_COMMITTEE = "working_committee", _("arbetsutskott")
+        BOARD_MEETING = "board_meeting", _("nämndsammanträde")
+        OTHER = "other", _("annat")
+
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.CASCADE,
+        related_name="decision_steps",
+        verbose_name=_("yttrande"),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    body = models.CharField(
+        _("organ"), max_length=200, help_text=_("Som i dokumentet, till exempel ASN beredning.")
+    )
+    date = models.DateField(_("datum"))
+
+    class Meta:
+        verbose_name = _("beslutssteg")
+        verbose_name_plural = _("beslutsplanering")
+        ordering = ["response", "date", "pk"]
+
+    def __str__(self):
+        return f"{self.body} {self.date.isoformat()}"
+
+
+class Signatory(models.Model):
+    """Someone who signed or answers for a response."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("ordförande")
+        HEAD_OF_ADMINISTRATION = "head_of_administration", _("förvaltningsdirektör/-chef")
+        RESPONSIBLE = "responsible", _("ansvarig tjänsteperson")
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("yttrande")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
+    title = models.CharField(
+        _("titel"),
+        max_length=200,
+        blank=True,
+        help_text=_("Som i dokumentet, till exempel Enhetschef."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("undertecknare")
+        verbose_name_plural = _("undertecknare")
+        ordering = ["response", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.title or self.get_role_display()})"
+
+
+class ResponseEntry(models.Model):
+    """What a response says about one recommendation, with the board's status at that round."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="entries", verbose_name=_("yttrande")
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("rekommendation"),
+    )
+    status = models.CharField(_("nämndens status"), max_length=30, choices=Status.choices)
+    narrative = models.TextField(_("redovisning"), blank=True)
+    references = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="referenced_by_entries",
+        verbose_name=_("hänvisar till"),
+        help_text=_(
+            "Rekommendationer eller uppdrag i andra granskningar som svaret hänvisar till."
+        ),
+    )
+
+    history = HistoricalRecords(m2m_fields=[references])
+
+    class Meta:
+        verbose_name = _("svar på rekommendation")
+        verbose_name_plural = _("svar på rekommendationer")
+        ordering = ["response", "recommendation__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "recommendation"], name="entry_one_per_recommendation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.response} – {self.recommendation.label or self.recommendation.position}"
+
+    def clean(self):
+        if (
+            self.response_id
+            and self.recommendation_id
+            and self.response.round.audit_id != self.recommendation.audit_id
+        ):
+            raise ValidationError(
+                {"recommendation": _("Rekommendationen hör till en annan granskning än yttrandet.")}
+            )
+
+
+class MeasureQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Measures not settled whose due period ended before ``today``."""
+        from recommendations.dates import ended_before_q
+
+        return self.exclude(status__in=Status.settled_values()).filter(ended_before_q("due", today))
+
+
+class Measure(models.Model):
+    """A concrete action (åtgärd): one row for its life; each round reports a MeasureUpdate."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("rekommendation"),
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="measures", verbose_name=_("nämnd")
+    )
+    title = models.CharField(_("åtgärd"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    responsible = models.CharField(
+        _("ansvarig"), max_length=200, blank=True, help_text=_("Enhet eller person.")
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.PLANNED
+    )
+    due_date, due_precision = fuzzy_date_fields(_("klart senast"))
+    due = FuzzyDateDescriptor("due")
+    completed_date, completed_precision = fuzzy_date_fields(_("genomförd"))
+    completed = FuzzyDateDescriptor("completed")
+    effect = models.TextField(_("effekt"), blank=True)
+    announced_in = models.ForeignKey(
+        ResponseEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="announced_measures",
+        verbose_name=_("aviserad i"),
+    )
+
+    history = HistoricalRecords()
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("åtgärd")
+        verbose_name_plural = _("åtgärder")
+        ordering = ["recommendation", "due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        validate_fuzzy_date(self, "due")
+        validate_fuzzy_date(self, "completed")
+        if self.status == Status.IMPLEMENTED and not self.completed_date:
+            raise ValidationError({"completed_date": _("Ange när åtgärden genomfördes.")})
+
+    def is_overdue(self, today) -> bool:
+        return (
+            not Status(self.status).is_settled and self.due is not None and self.due.is_past(today)
+        )
+
+
+class MeasureUpdate(models.Model):
+    """What one round's entry reports about a measure."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("åtgärd")
+    )
+    entry = models.ForeignKey(
+        ResponseEntry,
+        on_delete=models.CASCADE,
+        related_name="measure_updates",
+        verbose_name=_("svar"),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    note = models.TextField(_("redovisning"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lägesrapport för åtgärd")
+        verbose_name_plural = _("lägesrapporter för åtgärder")
+        ordering = ["measure", "entry__response__round__sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "entry"], name="measure_update_one_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure} – {self.get_status_display()}"
+
+    def clean(self):
+        if (
+            self.measure_id
+            and self.entry_id
+            and self.measure.recommendation_id != self.entry.recommendation_id
+        ):
+            raise ValidationError(
+                {"entry": _("Svaret gäller en annan rekommendation än åtgärden.")}
+            )
+
+
+class DueDateChange(models.Model):
+    """A moved due date, with its reason, so the timeline shows the original and every move."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="due_date_changes", verbose_name=_("åtgärd")
+    )
+    previous_date, previous_precision = fuzzy_date_fields(_("tidigare datum"))
+    previous = FuzzyDateDescriptor("previous")
+    new_date, new_precision = fuzzy_date_fields(_("nytt datum"))
+    new = FuzzyDateDescriptor("new")
+    reason = models.TextField(_("skäl"))
+    changed_at = models.DateTimeField(_("ändrat"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändrat av"),
+    )
+    entry = models.ForeignKey(
+        ResponseEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="due_date_changes",
+        verbose_name=_("i svar"),
+    )
+
+    class Meta:
+        verbose_name = _("ändrat slutdatum")
+        verbose_name_plural = _("ändrade slutdatum")
+        ordering = ["measure", "changed_at"]
+
+    def __str__(self):
+        return f"{self.measure}: {self.previous} → {self.new}"
+
+    def clean(self):
+        validate_fuzzy_date(self, "previous")
+        validate_fuzzy_date(self, "new")
+        if not self.reason.strip():
+            raise ValidationError({"reason": _("Ange varför slutdatumet flyttas.")})
