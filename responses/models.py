@@ -17,6 +17,20 @@ class ResponseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=Response.State.PUBLISHED)
 
+    def visible_to(self, user):
+        """What this user may read: the rule every view and export goes through."""
+        from recommendations import roles
+
+        if roles.is_admin(user):
+            return self
+        visible = models.Q(state=Response.State.PUBLISHED)
+        if roles.is_auditor(user):
+            visible |= models.Q(state=Response.State.SUBMITTED)
+        board_ids = roles.staff_board_ids(user)
+        if board_ids:
+            visible |= models.Q(board_id__in=board_ids)
+        return self.filter(visible)
+
 
 class Response(models.Model):
     """A board's response (yttrande) in one follow-up round of an audit."""
