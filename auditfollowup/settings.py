@@ -112,6 +112,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The benchmark (bench/run_benchmark.py) only: a Server-Timing header on every response and
+# a trivial view to compare against. Never set in normal production.
+BENCHMARK = env_bool("UF_BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "auditfollowup.benchmarking.ServerTimingMiddleware")
+
 ROOT_URLCONF = "auditfollowup.urls"
 
 TEMPLATES = [

@@ -1,5 +1,6 @@
 """Top-level URLs: each app owns its own urls module."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,3 +11,8 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("recommendations.urls")),
 ]
+
+if settings.BENCHMARK:
+    from auditfollowup.benchmarking import trivial_view
+
+    urlpatterns.insert(0, path("__benchmark__/trivial/", trivial_view, name="benchmark_trivial"))
