@@ -1,0 +1,1 @@
+"""The benchmark: run_benchmark.py (see BENCHMARKS.md)."""

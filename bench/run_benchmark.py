@@ -1,0 +1,595 @@
+"""Benchmark Uppföljning's main pages on PostgreSQL with gunicorn, and the fixture import.
+
+Run from the project root with the project's virtualenv (see BENCHMARKS.md):
+
+    .venv/bin/python bench/run_benchmark.py --scale 1
+    .venv/bin/python bench/run_benchmark.py --scale national --database uf_bench
+
+What it does, all on this machine and on the loopback interface only:
+
+1. checks its tools (PostgreSQL reachable, gunicorn; installs Debian's ``wrk`` when it
+   can, else measures throughput with its own Python client);
+2. creates and migrates the database if needed and fills it with
+   ``generate_synthetic_data --scale ...`` unless it already holds synthetic data;
+3. starts gunicorn with 2 workers on 127.0.0.1 in production mode with
+   ``UF_BENCHMARK=1`` (Server-Timing header and the trivial view switched on);
+4. per page: ``--requests`` sequential requests by one user (at most ``--max-seconds``),
+   reading the server time from the ``Server-Timing`` header, then throughput for
+   ``--duration`` seconds at ``--concurrency`` connections; the trivial view first, as
+   the ceiling every page is compared with;
+5. times ``loaddata`` and ``import_fixtures`` on the same generated fixture file, each
+   into a fresh copy of an empty migrated database;
+6. prints a markdown table (and writes it with ``--output``), stops gunicorn and exits.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+HOST = "127.0.0.1"
+TRIVIAL_PATH = "/__benchmark__/trivial/"
+STAFF_PASSWORD = "bench-" + "staff-password"
+SECRET_KEY = secrets.token_urlsafe(40)
+
+# A word the generator's vocabulary uses in about one recommendation in twelve.
+SEARCH_WORDS = "riskanalysen"
+
+TARGET_P95_MS = 100
+TARGET_SEARCH_MEDIAN_MS = 50
+TARGET_THROUGHPUT_SHARE = 0.30
+TARGET_IMPORT_SPEEDUP = 5
+
+
+def log(message: str):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# Setup ---------------------------------------------------------------------------------
+
+
+def server_env(database_url: str) -> dict:
+    """The environment of gunicorn and of every manage.py command the benchmark runs."""
+    return {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "UF_BENCHMARK": "1",
+        "PYTHONPATH": str(PROJECT),
+    }
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [PYTHON, "manage.py", *args],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return completed.stdout or ""
+
+
+def psql_admin(server_url: str, sql: str):
+    """Run one statement on the server's maintenance database (autocommit)."""
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def ensure_wrk() -> str | None:
+    """The path of wrk, installing Debian's package when possible; None to use Python."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        log("installing Debian's wrk (apt-get install -y wrk)")
+        subprocess.run(  # noqa: S603 - fixed command
+            [apt, "install", "-y", "-qq", "wrk"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        found = shutil.which("wrk")
+    if not found:
+        log("wrk not available: measuring throughput with the Python client")
+    return found
+
+
+def prepare_database(args, env: dict) -> float | None:
+    """Create, migrate and fill the database; return the generation time if it generated."""
+    import psycopg
+
+    server_url, name = args.server, args.database
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if exists and args.fresh:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    manage(env, "migrate", "--no-input", "-v0")
+    with psycopg.connect(f"{server_url}/{name}") as connection:
+        has_data = connection.execute(
+            "SELECT 1 FROM recommendations_municipality WHERE slug LIKE 'syntetisk-%' LIMIT 1"
+        ).fetchone()
+    if has_data:
+        log(f"database {name} already holds synthetic data: using it as it is")
+        return None
+    log(f"generating synthetic data at scale {args.scale} into {name}")
+    started = time.perf_counter()
+    manage(
+        env,
+        "generate_synthetic_data",
+        "--scale",
+        args.scale,
+        "--seed",
+        str(args.seed),
+        "--staff-password",
+        STAFF_PASSWORD,
+    )
+    elapsed = time.perf_counter() - started
+    with psycopg.connect(f"{server_url}/{name}", autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    return elapsed
+
+
+# The pages -----------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    cookie: str = ""
+    note: str = ""
+
+
+def choose_pages(env: dict) -> list[Page]:
+    """Set Django up in this process with gunicorn's settings, then ``pick_pages()``.
+
+    Same settings and secret key as gunicorn, so the staff session made here is valid there.
+    """
+    os.environ.update(env)
+    sys.path.insert(0, str(PROJECT))
+    import django
+
+    django.setup()
+    return pick_pages()
+
+
+def staff_session_cookie(user) -> str:
+    """A logged-in session for ``user``, as the Cookie header a browser would send."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"sessionid={session.session_key}"
+
+
+def pick_pages() -> list[Page]:
+    """Representative objects of the synthetic data and each page's URL (Django set up)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from recommendations.models import Board, Recommendation
+    from responses.models import Response
+
+    # A busy board of one municipality: what a board's staff or an auditor filters on.
+    board = (
+        Board.objects.filter(kind=Board.Kind.BOARD, municipality__slug__startswith="syntetisk-")
+        .annotate(n=Count("addressed_recommendations"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    busiest = (
+        Recommendation.objects.filter(audit__municipality=board.municipality)
+        .annotate(n=Count("entries"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    draft = (
+        Response.objects.filter(state=Response.State.DRAFT, round__is_open=True)
+        .annotate(n=Count("entries"))
+        .order_by("-n", "pk")
+        .select_related("board")
+        .first()
+    )
+    by_board = urlencode({"board": board.pk})
+    listing = reverse("recommendations:recommendation_list")
+    pages = [
+        Page("Trivial view (1 query)", TRIVIAL_PATH),
+        Page("Start page", reverse("recommendations:home")),
+        Page(
+            "List, filtered (board + status)",
+            f"{listing}?{urlencode({'board': board.pk, 'status': 'in_progress'})}",
+        ),
+        Page("List, search", f"{listing}?{urlencode({'q': SEARCH_WORDS})}"),
+        Page(
+            "Recommendation page",
+            reverse("recommendations:recommendation_detail", args=[busiest.pk]),
+            note=f"{busiest.n} entries",
+        ),
+        Page("Matrix (one board)", f"{reverse('recommendations:matrix')}?{by_board}"),
+        Page(
+            "JSON API (one board)", f"{reverse('recommendations:api_recommendations')}?{by_board}"
+        ),
+        Page(
+            "CSV export (one board)",
+            f"{reverse('recommendations:recommendation_list_csv')}?{by_board}",
+        ),
+    ]
+    if draft is not None:
+        writer = draft.board.staff.order_by("pk").first()
+        pages.append(
+            Page(
+                "Staff response form",
+                reverse("responses:response_edit", args=[draft.pk]),
+                cookie=staff_session_cookie(writer),
+                note=f"{draft.n} entries",
+            )
+        )
+    return pages
+
+
+# Measuring -----------------------------------------------------------------------------
+
+_SERVER_TIMING = re.compile(r"app;dur=([\d.]+).*?db;dur=([\d.]+);desc=\"(\d+) queries\"")
+
+
+@dataclass
+class Result:
+    page: Page
+    server_ms: list[float] = field(default_factory=list)
+    client_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+    throughput: float | None = None
+    errors: int = 0
+    error: str = ""
+
+    def median(self) -> float:
+        return statistics.median(self.server_ms) if self.server_ms else float("nan")
+
+    def p95(self) -> float:
+        if len(self.server_ms) < 2:
+            return self.median()
+        return statistics.quantiles(self.server_ms, n=20, method="inclusive")[18]
+
+
+def get(connection: http.client.HTTPConnection, page: Page):
+    headers = {"Cookie": page.cookie} if page.cookie else {}
+    connection.request("GET", page.path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, response.getheader("Server-Timing") or "", body
+
+
+def measure_latency(port: int, page: Page, requests: int, max_seconds: float) -> Result:
+    """One user, one request after the other: server time per request."""
+    result = Result(page)
+    connection = http.client.HTTPConnection(HOST, port, timeout=120)
+    for _ in range(3):  # warm-up: connections, caches, compiled templates
+        status, _timing, body = get(connection, page)
+        if status != 200:
+            result.error = f"HTTP {status}: {body[:200]!r}"
+            return result
+    deadline = time.perf_counter() + max_seconds
+    for _ in range(requests):
+        started = time.perf_counter()
+        status, timing, _body = get(connection, page)
+        result.client_ms.append((time.perf_counter() - started) * 1000)
+        match = _SERVER_TIMING.search(timing)
+        if status != 200 or not match:
+            result.errors += 1
+            continue
+        result.server_ms.append(float(match.group(1)))
+        result.queries = int(match.group(3))
+        if time.perf_counter() > deadline:
+            break
+    connection.close()
+    return result
+
+
+def throughput_wrk(wrk: str, port: int, page: Page, concurrency: int, seconds: int):
+    command = [wrk, "-t", "2", "-c", str(concurrency), "-d", f"{seconds}s", "--timeout", "60s"]
+    if page.cookie:
+        command += ["-H", f"Cookie: {page.cookie}"]
+    command.append(f"http://{HOST}:{port}{page.path}")
+    output = subprocess.run(  # noqa: S603 - wrk with our own arguments
+        command, capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return rate, int(bad.group(1)) if bad else 0
+
+
+def throughput_python(port: int, page: Page, concurrency: int, seconds: int):
+    """Fallback without wrk: ``concurrency`` threads, each with a keep-alive connection."""
+    deadline = time.perf_counter() + seconds
+    done, bad = [0] * concurrency, [0] * concurrency
+
+    def worker(index):
+        connection = http.client.HTTPConnection(HOST, port, timeout=120)
+        while time.perf_counter() < deadline:
+            status, _timing, _body = get(connection, page)
+            done[index] += 1
+            bad[index] += status != 200
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started), sum(bad)
+
+
+class Gunicorn:
+    """gunicorn with 2 workers on the loopback interface, stopped on exit."""
+
+    def __init__(self, env: dict, port: int, workers: int):
+        self.env, self.port, self.workers = env, port, workers
+
+    def __enter__(self):
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn and arguments
+            [
+                str(BIN / "gunicorn"),
+                "auditfollowup.wsgi:application",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=PROJECT,
+            env=self.env,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=5)
+                connection.request("GET", TRIVIAL_PATH)
+                if connection.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError("gunicorn did not answer on /__benchmark__/trivial/ within 30 s")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# Import rate ---------------------------------------------------------------------------
+
+
+def import_rates(args, env: dict) -> dict:
+    """Objects per second of loaddata and import_fixtures on the same fixture file."""
+    template = f"{args.database}_import_template"
+    target = f"{args.database}_import"
+    psql_admin(args.server, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    psql_admin(args.server, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    psql_admin(args.server, f'CREATE DATABASE "{template}"')
+    template_env = {**env, "DATABASE_URL": f"{args.server}/{template}"}
+    manage(template_env, "migrate", "--no-input", "-v0")
+    fixture = Path(tempfile.mkdtemp(prefix="uf-bench-")) / "synthetic.json"
+    manage(
+        template_env,
+        "generate_synthetic_data",
+        "--scale",
+        args.import_scale,
+        "--seed",
+        str(args.seed),
+        "--fixture",
+        str(fixture),
+        capture=True,
+    )
+    objects = len(json.loads(fixture.read_text(encoding="utf-8")))
+    timer = (
+        "import time, django; django.setup();"
+        "from django.core.management import call_command;"
+        "started = time.perf_counter();"
+        "call_command({command!r}, {path!r}, verbosity=0);"
+        "print(time.perf_counter() - started)"
+    )
+    rates = {"objects": objects, "scale": args.import_scale, "file_bytes": fixture.stat().st_size}
+    for command in ["loaddata", "import_fixtures"]:
+        psql_admin(args.server, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        psql_admin(args.server, f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
+        log(f"timing {command} on {objects} objects")
+        completed = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [PYTHON, "-c", timer.format(command=command, path=str(fixture))],
+            cwd=PROJECT,
+            env={**env, "DATABASE_URL": f"{args.server}/{target}"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            rates[command] = {"error": completed.stderr.strip().splitlines()[-1]}
+            continue
+        seconds = float(completed.stdout.strip().splitlines()[-1])
+        rates[command] = {"seconds": seconds, "per_second": objects / seconds}
+    psql_admin(args.server, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    psql_admin(args.server, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    shutil.rmtree(fixture.parent)
+    return rates
+
+
+# Report --------------------------------------------------------------------------------
+
+
+def machine(args) -> list[str]:
+    import django
+    import psycopg
+
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = "unknown"
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    with psycopg.connect(f"{args.server}/postgres") as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    gunicorn = subprocess.run(  # noqa: S603
+        [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores (nproc); memory {memory}",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()}, Django {django.get_version()}, {gunicorn}, "
+        f"PostgreSQL {postgres}, psycopg {psycopg.__version__}",
+    ]
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def report(args, results: list[Result], generation: float | None, rates: dict | None) -> str:
+    ceiling = results[0].throughput or float("nan")
+    lines = [
+        f"### Scale {args.scale} (database {args.database})",
+        "",
+        *machine(args),
+        f"- gunicorn {args.workers} workers on {HOST}; one user × up to {args.requests} "
+        f"requests per page; throughput {args.duration} s at {args.concurrency} connections "
+        f"({'wrk' if args.wrk else 'Python client'})",
+    ]
+    if generation is not None:
+        lines.append(f"- generate_synthetic_data --scale {args.scale}: {generation:.0f} s")
+    lines += [
+        "",
+        "| page | median ms | p95 ms | queries | req/s | % of trivial | p95 < 100 ms "
+        "| ≥ 30 % of trivial |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | :---: | :---: |",
+    ]
+    for result in results:
+        name = result.page.name + (f" ({result.page.note})" if result.page.note else "")
+        if result.error:
+            lines.append(f"| {name} | error: {result.error} | | | | | | |")
+            continue
+        share = (result.throughput or 0) / ceiling
+        search = result.page.name.endswith("search")
+        median_text = f"{result.median():.1f}"
+        if search:
+            median_text += f" ({verdict(result.median() < TARGET_SEARCH_MEDIAN_MS)} < 50)"
+        lines.append(
+            f"| {name} | {median_text} | {result.p95():.1f} | {result.queries} | "
+            f"{result.throughput:.1f} | {share:.0%} | {verdict(result.p95() < TARGET_P95_MS)} | "
+            f"{verdict(share >= TARGET_THROUGHPUT_SHARE)} |"
+        )
+    if rates:
+        lines += [
+            "",
+            f"Import of one fixture file (scale {rates['scale']}, "
+            f"{rates['objects']} objects, {rates['file_bytes'] / 1e6:.1f} MB):",
+            "",
+        ]
+        lines += ["| command | seconds | objects/s |", "| --- | ---: | ---: |"]
+        for command in ["loaddata", "import_fixtures"]:
+            rate = rates[command]
+            if "error" in rate:
+                lines.append(f"| {command} | error: {rate['error']} | |")
+            else:
+                lines.append(f"| {command} | {rate['seconds']:.2f} | {rate['per_second']:.0f} |")
+        if "seconds" in rates["loaddata"] and "seconds" in rates["import_fixtures"]:
+            speedup = rates["loaddata"]["seconds"] / rates["import_fixtures"]["seconds"]
+            lines.append("")
+            lines.append(
+                f"import_fixtures is {speedup:.1f}× as fast as loaddata "
+                f"(target ≥ {TARGET_IMPORT_SPEEDUP}×: {verdict(speedup >= TARGET_IMPORT_SPEEDUP)})."
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="1", help="1, 50, national...: what to generate")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="uf_bench")
+    parser.add_argument("--fresh", action="store_true", help="drop and regenerate the database")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=100, help="per page, one user")
+    parser.add_argument("--max-seconds", type=float, default=30, help="per page, one user")
+    parser.add_argument("--duration", type=int, default=10, help="throughput seconds per page")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--import-scale", default="25", help="fixture size for the import rate")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--output", help="also write the markdown report to this file")
+    args = parser.parse_args(argv)
+
+    env = server_env(f"{args.server}/{args.database}")
+    args.wrk = ensure_wrk()
+    generation = prepare_database(args, env)
+    manage(env, "collectstatic", "--no-input", "-v0")
+    pages = choose_pages(env)
+    results = []
+    with Gunicorn(env, args.port, args.workers):
+        for page in pages:
+            log(f"{page.name}: {page.path}")
+            result = measure_latency(args.port, page, args.requests, args.max_seconds)
+            if not result.error:
+                if args.wrk:
+                    result.throughput, bad = throughput_wrk(
+                        args.wrk, args.port, page, args.concurrency, args.duration
+                    )
+                else:
+                    result.throughput, bad = throughput_python(
+                        args.port, page, args.concurrency, args.duration
+                    )
+                result.errors += bad
+                if bad:
+                    result.error = f"{bad} non-200 answers under load"
+            results.append(result)
+    rates = None if args.skip_import else import_rates(args, env)
+    text = report(args, results, generation, rates)
+    print(text)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
