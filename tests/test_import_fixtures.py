@@ -267,3 +267,13 @@ def test_progress_is_shown_on_large_files(tmp_path, minimal_objects):
 
     assert "validerat 1000/1201 objekt" in output
     assert Board.objects.count() == 1200
+
+
+def test_the_run_command_skips_the_import_once_the_database_has_audits(tmp_path, minimal_objects):
+    run_import(write_fixture(tmp_path, minimal_objects))
+    minimal_objects[4]["fields"]["title"] = "Ändrad i appen, ska inte skrivas över"
+
+    output = run_import(write_fixture(tmp_path, minimal_objects), if_empty=True)
+
+    assert "ingen import" in output
+    assert Audit.objects.get().title == "Granskning av testverksamheten"

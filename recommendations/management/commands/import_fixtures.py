@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.importer import ImportFailed, import_files
+from recommendations.models import Audit
 
 
 class Command(BaseCommand):
@@ -20,8 +21,17 @@ class Command(BaseCommand):
             action="store_true",
             help="validate and report what would change, without writing anything",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="import only into a database without audits (used by `make run`, so a second "
+            "start does not undo edits made in the app)",
+        )
 
-    def handle(self, *args, paths, dry_run, verbosity, **options):
+    def handle(self, *args, paths, dry_run, if_empty, verbosity, **options):
+        if if_empty and Audit.objects.exists():
+            self.stdout.write("Databasen innehåller redan granskningar; ingen import.")
+            return
         show_progress = (verbosity >= 1 and sys.stdout.isatty()) or verbosity >= 2
 
         def progress(done, total):
