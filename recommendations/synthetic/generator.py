@@ -121,11 +121,12 @@ def synthetic_data_exists() -> bool:
 
 
 class _Keys:
-    """Hands out primary keys above each table's current maximum."""
+    """Hands out primary keys above each table's current maximum (and at least ``first``)."""
 
-    def __init__(self, models):
+    def __init__(self, models, first: int = 1):
         self._next = {
-            model: (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1 for model in models
+            model: max(first, (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1)
+            for model in models
         }
 
     def take(self, model) -> int:
@@ -195,8 +196,11 @@ def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
 class Generator:
     """Builds synthetic data for ``scale`` and writes it with bulk inserts."""
 
-    def __init__(self, *, scale: Scale, seed: int, staff_password: str | None = None):
+    def __init__(
+        self, *, scale: Scale, seed: int, staff_password: str | None = None, first_pk: int = 1
+    ):
         self.scale = scale
+        self.first_pk = first_pk
         # Reproducible data, not secrets: a seeded pseudo-random generator is what we want.
         self.rng = random.Random(seed)  # noqa: S311
         self.staff_password = staff_password
@@ -227,9 +231,9 @@ class Generator:
 
     # Generating ----------------------------------------------------------------------
 
-    def run(self, progress=None) -> dict[str, int]:
+    def run(self, progress=None, *, reset_sequences: bool = True) -> dict[str, int]:
         """Generate everything; the caller wraps this in a transaction."""
-        self.keys = _Keys(KEYED_MODELS)
+        self.keys = _Keys(KEYED_MODELS, self.first_pk)
         self.staff_group, _ = Group.objects.get_or_create(name=roles.STAFF_GROUP)
         self.password_hash = make_password(self.staff_password) if self.staff_password else None
         names = text.place_names()
@@ -246,7 +250,8 @@ class Generator:
                     if progress:
                         progress(audits_done, self.scale.audits)
         self._flush()
-        self._reset_sequences()
+        if reset_sequences:
+            self._reset_sequences()
         return dict(self.counts)
 
     def _municipality(self, place: str):

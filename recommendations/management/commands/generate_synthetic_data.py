@@ -10,6 +10,8 @@ from recommendations.synthetic.generator import Generator, synthetic_data_exists
 from recommendations.synthetic.scale import Scale
 from recommendations.synthetic.search import fill_search_vectors
 
+FIXTURE_FIRST_PK = 1_000_001
+
 
 class Command(BaseCommand):
     help = (
@@ -49,12 +51,18 @@ class Command(BaseCommand):
             f"(scale {options['scale']}, seed {options['seed']})..."
         )
         started = time.perf_counter()
+        fixture = options["fixture"]
         generator = Generator(
-            scale=scale, seed=options["seed"], staff_password=options["staff_password"]
+            scale=scale,
+            seed=options["seed"],
+            staff_password=options["staff_password"],
+            # A fixture's objects are matched on pk: keep them in a block of their own, far
+            # from the seed fixtures' numbers, so importing both never mixes them up.
+            first_pk=FIXTURE_FIRST_PK if fixture else 1,
         )
         with transaction.atomic():
-            counts = generator.run(progress=self._progress)
-            if options["fixture"]:
+            counts = generator.run(progress=self._progress, reset_sequences=not fixture)
+            if fixture:
                 with open(options["fixture"], "w", encoding="utf-8") as stream:
                     written = write_fixture(stream)
                 transaction.set_rollback(True)
