@@ -31,6 +31,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -69,6 +70,7 @@ def server_env(database_url: str) -> dict:
     """The environment of gunicorn and of every manage.py command the benchmark runs."""
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "auditfollowup.settings",
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": HOST,
@@ -97,6 +99,12 @@ def psql_admin(server_url: str, sql: str):
 
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
         connection.execute(sql)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
 
 
 def ensure_wrk() -> str | None:
@@ -378,7 +386,7 @@ class Gunicorn:
             env=self.env,
         )
         deadline = time.time() + 30
-        while time.time() < deadline:
+        while time.time() < deadline and self.process.poll() is None:
             try:
                 connection = http.client.HTTPConnection(HOST, self.port, timeout=5)
                 connection.request("GET", TRIVIAL_PATH)
@@ -387,7 +395,7 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.3)
         self.__exit__(None, None, None)
-        raise RuntimeError("gunicorn did not answer on /__benchmark__/trivial/ within 30 s")
+        raise RuntimeError(f"gunicorn did not answer on {TRIVIAL_PATH} within 30 s")
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
@@ -550,7 +558,7 @@ def main(argv=None):
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="uf_bench")
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the database")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: any free port")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=100, help="per page, one user")
     parser.add_argument("--max-seconds", type=float, default=30, help="per page, one user")
@@ -562,6 +570,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     env = server_env(f"{args.server}/{args.database}")
+    args.port = args.port or free_port()
     args.wrk = ensure_wrk()
     generation = prepare_database(args, env)
     manage(env, "collectstatic", "--no-input", "-v0")

@@ -120,6 +120,15 @@ class Response(models.Model):
         verbose_name = _("yttrande")
         verbose_name_plural = _("yttranden")
         ordering = ["round__audit", "round__sequence", "board__name"]
+        indexes = [
+            # "Recently published" on the start page: newest first, stop after a few. Also
+            # serves "state = published" lookups of the visibility rule (index-only).
+            models.Index(
+                fields=["-published_at", "-decision_date", "-id"],
+                condition=models.Q(state="published"),
+                name="response_recent_published_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["board", "round"], name="response_one_per_board_round")
         ]
@@ -310,6 +319,16 @@ class Measure(models.Model):
         verbose_name = _("åtgärd")
         verbose_name_plural = _("åtgärder")
         ordering = ["recommendation", "due_date", "pk"]
+        indexes = [
+            # Overdue measures: unsettled ones whose due period has ended, earliest first
+            # (start page, board page, the list's overdue filter). The overdue condition is
+            # one date range per precision; the precision rides along in the index.
+            models.Index(
+                fields=["due_date", "due_precision"],
+                condition=~models.Q(status__in=Status.settled_values()),
+                name="measure_open_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
@@ -159,6 +160,17 @@ def test_the_fixture_is_django_serialization_json_that_loaddata_reads(tmp_path):
     assert ResponseEntry.objects.count() == len(entries)
 
 
+def test_the_fixture_passes_the_importers_validation_in_its_own_block_of_keys(tmp_path):
+    path = tmp_path / "synthetic.json"
+    generate(scale="2", seed=6, fixture=str(path))
+    objects = json.loads(path.read_text(encoding="utf-8"))
+
+    call_command("import_fixtures", str(path), stdout=io.StringIO())
+
+    assert min(item["pk"] for item in objects) > 1_000_000
+    assert Measure.objects.count() == sum(1 for o in objects if o["model"] == "responses.measure")
+
+
 def test_it_refuses_to_generate_twice_into_the_same_database():
     generate(scale="1")
     before = Recommendation.objects.count()
@@ -193,7 +205,7 @@ def test_it_fills_the_stored_search_vector_with_the_words_of_the_answers():
 
     assert not Recommendation.objects.filter(search_vector__isnull=True).exists()
     published = ResponseEntry.objects.filter(response__state=Response.State.PUBLISHED).first()
-    word = published.narrative.split()[2].strip(".,")
+    word = max(published.narrative.replace(".", " ").split(), key=len)
     assert Recommendation.objects.filter(
-        pk=published.recommendation_id, search_vector=word
+        pk=published.recommendation_id, search_vector=SearchQuery(word, config="swedish")
     ).exists()

@@ -102,18 +102,23 @@ WRITE_ORDER = [
     DueDateChange,
     AuditorAssessment,
 ]
-# Tables whose primary keys we hand out ourselves (their sequences are reset afterwards).
-KEYED_MODELS = [
-    Municipality,
-    User,
-    Board,
-    Audit,
-    FollowUpRound,
-    Recommendation,
-    Response,
-    ResponseEntry,
-    Measure,
-]
+# Tables whose primary keys we hand out ourselves (their sequences are reset afterwards):
+# every model of the domain, so the same seed gives the same keys in any database.
+KEYED_MODELS = [model for model in WRITE_ORDER if not model._meta.auto_created]
+
+
+def analyze_tables() -> None:
+    """Refresh PostgreSQL's statistics of every table written, so plans fit the new size.
+
+    Without this the planner keeps guessing from the empty tables until autovacuum
+    gets round to them, and picks plans (hash joins over whole tables, sequential
+    scans) that are wrong by orders of magnitude at national scale.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in WRITE_ORDER:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def synthetic_data_exists() -> bool:
@@ -549,6 +554,7 @@ class Generator:
             for step_kind, body, days_before in steps[rng.randint(0, 2) :]:
                 self._add(
                     DecisionStep(
+                        pk=self.keys.take(DecisionStep),
                         response_id=response.pk,
                         kind=step_kind,
                         body=body,
@@ -563,6 +569,7 @@ class Generator:
             ):
                 self._add(
                     Signatory(
+                        pk=self.keys.take(Signatory),
                         response_id=response.pk,
                         name=text.person(rng),
                         role=role,
@@ -605,6 +612,7 @@ class Generator:
             new = self._measure_status(measure, current, status)
             self._add(
                 MeasureUpdate(
+                    pk=self.keys.take(MeasureUpdate),
                     measure_id=measure.pk,
                     entry_id=entry.pk,
                     status=new,
@@ -634,6 +642,7 @@ class Generator:
         new = _fuzzy(rng, day + dt.timedelta(days=rng.randint(90, 365)), [25, 40, 20, 15])
         self._add(
             DueDateChange(
+                pk=self.keys.take(DueDateChange),
                 measure_id=measure.pk,
                 previous_date=measure.due_date,
                 previous_precision=measure.due_precision,
@@ -661,6 +670,7 @@ class Generator:
             assessed = next(s for s, after in _FORWARD.items() if after == status)
         self._add(
             AuditorAssessment(
+                pk=self.keys.take(AuditorAssessment),
                 recommendation_id=recommendation.pk,
                 round_id=follow_up.pk,
                 status=assessed,

@@ -1,7 +1,8 @@
 """Fill the stored search vector of generated recommendations in one set-based UPDATE.
 
 One aggregate over all entries (hash joins), not a subquery per recommendation.
-The tables were just filled, so the statistics are refreshed first.
+Run it after ``analyze_tables()``: with the statistics of empty tables the planner
+joins row by row.
 """
 
 from django.db import connection
@@ -32,12 +33,5 @@ def fill_search_vectors() -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
-        # Fresh statistics first: without them the planner joins row by row.
-        for table in [
-            "recommendations_recommendation",
-            "responses_response",
-            "responses_responseentry",
-        ]:
-            cursor.execute(f"ANALYZE {table}")
         cursor.execute(_FILL_SQL)
         return cursor.rowcount

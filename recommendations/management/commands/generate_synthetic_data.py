@@ -6,7 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from recommendations.synthetic.fixture import write_fixture
-from recommendations.synthetic.generator import Generator, synthetic_data_exists
+from recommendations.synthetic.generator import (
+    Generator,
+    analyze_tables,
+    synthetic_data_exists,
+)
 from recommendations.synthetic.scale import Scale
 from recommendations.synthetic.search import fill_search_vectors
 
@@ -67,6 +71,7 @@ class Command(BaseCommand):
                     written = write_fixture(stream)
                 transaction.set_rollback(True)
             else:
+                analyze_tables()
                 fill_search_vectors()
         elapsed = time.perf_counter() - started
         for label, count in sorted(counts.items()):
