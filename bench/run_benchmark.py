@@ -494,12 +494,19 @@ def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def report(args, results: list[Result], generation: float | None, rates: dict | None) -> str:
+def report(
+    args,
+    results: list[Result],
+    generation: float | None,
+    rates: dict | None,
+    machine_lines: list[str] | None = None,
+) -> str:
+    """The markdown section for one run; ``results[0]`` is the trivial view."""
     ceiling = results[0].throughput or float("nan")
     lines = [
         f"### Scale {args.scale} (database {args.database})",
         "",
-        *machine(args),
+        *(machine(args) if machine_lines is None else machine_lines),
         f"- gunicorn {args.workers} workers on {HOST}; one user × up to {args.requests} "
         f"requests per page; throughput {args.duration} s at {args.concurrency} connections "
         f"({'wrk' if args.wrk else 'Python client'})",

@@ -74,3 +74,43 @@ def test_without_the_switch_the_settings_stay_as_in_production():
 
     assert "ServerTimingMiddleware" not in output
     assert "Resolver404" in output
+
+
+def test_the_benchmark_reads_the_server_timing_header_the_middleware_writes():
+    from bench.run_benchmark import _SERVER_TIMING
+
+    header = ServerTimingMiddleware(trivial_view)(RequestFactory().get("/"))["Server-Timing"]
+
+    match = _SERVER_TIMING.search(header)
+    assert match is not None
+    assert int(match.group(3)) == 1
+
+
+def test_the_report_compares_every_page_with_the_trivial_view_and_flags_missed_targets():
+    from argparse import Namespace
+
+    from bench.run_benchmark import Page, Result, report
+
+    trivial = Result(Page("Trivial view (1 query)", "/t/"), server_ms=[1.0] * 20, queries=1)
+    trivial.throughput = 1000.0
+    fast = Result(Page("List, search", "/s/"), server_ms=[10.0] * 19 + [40.0], queries=5)
+    fast.throughput = 400.0
+    slow = Result(Page("Start page", "/"), server_ms=[150.0] * 20, queries=11)
+    slow.throughput = 100.0
+    args = Namespace(
+        scale="1",
+        database="uf_bench",
+        server="unused",
+        workers=2,
+        requests=20,
+        duration=10,
+        concurrency=4,
+        wrk=None,
+    )
+
+    rows = report(args, [trivial, fast, slow], None, None, machine_lines=[]).splitlines()
+
+    search_row = next(row for row in rows if row.startswith("| List, search"))
+    start_row = next(row for row in rows if row.startswith("| Start page"))
+    assert "| 40% |" in search_row and "(yes < 50)" in search_row
+    assert start_row.endswith("| **no** | **no** |")
