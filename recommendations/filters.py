@@ -22,8 +22,11 @@ from .models import Audit, Board, Recommendation
 from .status import Status
 from .timeline import MATRIX_YEARS, visible_measures
 
-YEAR_CHOICES = [(year, str(year)) for year in MATRIX_YEARS]
-ROUND_CHOICES = [(n, _("Omgång %(n)s") % {"n": n}) for n in range(1, 9)]
+# Typed choice filters have no empty choice of their own: "" means "all".
+YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEARS]
+ROUND_CHOICES = [("", _("Alla omgångar"))] + [
+    (n, _("Omgång %(n)s") % {"n": n}) for n in range(1, 9)
+]
 
 
 def _boards():

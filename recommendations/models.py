@@ -289,7 +289,11 @@ class RecommendationQuerySet(models.QuerySet):
         )
         return self.update(
             search_vector=SearchVector("label", "text", weight="A", config="swedish")
-            + SearchVector(Coalesce(Subquery(narratives), Value("")), weight="B", config="swedish")
+            + SearchVector(
+                Coalesce(Subquery(narratives), Value(""), output_field=models.TextField()),
+                weight="B",
+                config="swedish",
+            )
         )
 
     def search(self, words: str):
