@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from responses.models import Measure
+
 from .models import (
     Audit,
     AuditorAssessment,
@@ -107,6 +109,21 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
     autocomplete_fields = ["audit"]
 
 
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = [
+        ("title", "board"),
+        ("responsible", "status"),
+        ("due_date", "due_precision"),
+        ("completed_date", "completed_precision"),
+        "effect",
+        "announced_in",
+    ]
+    autocomplete_fields = ["board", "announced_in"]
+    show_change_link = True
+
+
 class AuditorAssessmentInline(admin.TabularInline):
     model = AuditorAssessment
     extra = 0
@@ -121,7 +138,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_select_related = ["audit"]
     search_fields = ["text", "label", "audit__reference", "audit__title"]
     autocomplete_fields = ["audit", "addressed_to", "answered_by", "closed_by"]
-    inlines = [AuditorAssessmentInline]
+    inlines = [MeasureInline, AuditorAssessmentInline]
     fieldsets = [
         (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
         (_("Nämnder"), {"fields": ["addressed_to", "answered_by"]}),
