@@ -70,18 +70,23 @@ def test_the_year_filter_uses_the_answers_date(client):
     assert labels(listed(client, year=2019)) == [world.recommendations[0].pk]
 
 
-def test_search_finds_a_word_from_a_response_narrative(client):
-    world = make_tracked_audit(n_recommendations=2)
-    rec = world.recommendations[1]
-    entry = rec.entries.get(response=world.responses[1])
-    entry.narrative = "Förvaltningen har infört lönesubventioner för unga."
-    entry.save()
+def test_search_finds_a_word_from_a_response_narrative(client, django_capture_on_commit_callbacks):
+    # The search vectors are rebuilt on commit (PostgreSQL): run those callbacks.
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=2)
+        rec = world.recommendations[1]
+        entry = rec.entries.get(response=world.responses[1])
+        entry.narrative = "Förvaltningen har infört lönesubventioner för unga."
+        entry.save()
     assert labels(listed(client, q="lönesubventioner")) == [rec.pk]
     assert labels(listed(client, q="insatserna följs")) == [r.pk for r in world.recommendations]
 
 
-def test_search_never_finds_words_that_are_only_in_drafts(client):
-    make_tracked_audit(n_recommendations=1, with_draft=True)
+def test_search_never_finds_words_that_are_only_in_drafts(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tracked_audit(n_recommendations=1, with_draft=True)
     assert labels(listed(client, q="hemligt")) == []
 
 
@@ -111,15 +116,19 @@ def test_every_control_has_a_label(client):
         assert f'<label for="{field.id_for_label}">' in page
 
 
-def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_queries):
+def test_its_query_count_does_not_grow_with_the_data(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     make_board(short_code="SN")
-    make_tracked_audit(n_recommendations=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tracked_audit(n_recommendations=2)
     params = {"q": "arbetsgrupp", "status": Status.IN_PROGRESS, "overdue": "true"}
     # Queries: count, page of recommendations, their addressed_to boards, the board and
     # audit choices of the filter form.
     with django_assert_num_queries(5):
         listed(client, **params)
-    make_tracked_audit(n_recommendations=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tracked_audit(n_recommendations=8)
     with django_assert_num_queries(5):
         response = listed(client, **params)
     assert len(labels(response)) == 10

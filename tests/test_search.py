@@ -19,16 +19,22 @@ def found(words):
     return list(Recommendation.objects.search(words).values_list("pk", flat=True))
 
 
-def test_publishing_a_draft_makes_its_narrative_searchable():
-    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+# Vectors are rebuilt when a save commits: the tests run the on-commit callbacks.
+
+
+def test_publishing_a_draft_makes_its_narrative_searchable(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=1, with_draft=True)
     assert found("hemligt") == []
-    world.draft.state = Response.State.PUBLISHED
-    world.draft.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.draft.state = Response.State.PUBLISHED
+        world.draft.save()
     assert found("hemligt") == [world.recommendations[0].pk]
 
 
-def test_search_matches_the_wording_and_needs_every_word():
-    world = make_tracked_audit(n_recommendations=2)
+def test_search_matches_the_wording_and_needs_every_word(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=2)
     everyone = [r.pk for r in world.recommendations]
     assert sorted(found("insatserna följs")) == everyone
     assert found("insatserna ostronodling") == []
@@ -45,16 +51,16 @@ def test_the_vector_is_indexed_with_gin():
 
 
 @on_postgres
-def test_swedish_stemming_finds_other_forms_of_a_word():
-    world = make_tracked_audit(n_recommendations=1)
+def test_swedish_stemming_finds_other_forms_of_a_word(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=1)
     # The narratives say "arbetsgrupp" and "Arbetsgruppen"; the plural finds them.
     assert found("arbetsgrupper") == [world.recommendations[0].pk]
 
 
 @on_postgres
 def test_the_management_command_rebuilds_every_vector():
-    world = make_tracked_audit(n_recommendations=2)
-    Recommendation.objects.update(search_vector=None)
+    world = make_tracked_audit(n_recommendations=2)  # no commit: no vectors yet
     assert found("arbetsgruppen") == []
     call_command("refresh_search_vectors", verbosity=0)
     assert sorted(found("arbetsgruppen")) == [r.pk for r in world.recommendations]
