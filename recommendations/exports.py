@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from .filters import RecommendationFilter, recommendation_queryset
 from .status import Status
+from .templatetags.status_tags import rec_label
 from .timeline import MATRIX_YEARS
 from .views import matrix_groups
 
@@ -54,7 +55,7 @@ def list_rows(request):
             rec.pk,
             rec.audit.reference,
             rec.audit.title,
-            rec.label,
+            rec_label(rec),
             rec.get_kind_display(),
             rec.text,
             ", ".join(board.short_code for board in rec.addressed_to.all()),
@@ -81,7 +82,9 @@ def matrix_rows(request):
                 else ""
                 for entry in row.cells
             ]
-            rows.append([group.audit.reference or group.audit.title, rec.label, rec.text, *cells])
+            rows.append(
+                [group.audit.reference or group.audit.title, rec_label(rec), rec.text, *cells]
+            )
     return header, rows
 
 

@@ -8,8 +8,9 @@ from .models import MeasureUpdate, Response, ResponseEntry
 
 def response_detail(request, pk):
     """Queries: the response (+board, round, audit, source document), referencing
-    documents, decision steps, signatories, entries (+recommendation), measure updates
-    (+measure)."""
+    documents, their responses, responses this one's document refers to, decision
+    steps, signatories, entries (+recommendation), measure updates (+measure)."""
+    visible = Response.objects.visible_to(request.user)
     entries = ResponseEntry.objects.select_related("recommendation").prefetch_related(
         Prefetch(
             "measure_updates",
@@ -19,10 +20,14 @@ def response_detail(request, pk):
         )
     )
     response = get_object_or_404(
-        Response.objects.visible_to(request.user)
-        .select_related("board", "round__audit", "source_document")
-        .prefetch_related(
+        visible.select_related("board", "round__audit", "source_document").prefetch_related(
             "referenced_in",
+            Prefetch("referenced_in__responses", queryset=visible, to_attr="visible_responses"),
+            Prefetch(
+                "source_document__referenced_responses",
+                queryset=visible,
+                to_attr="visible_referenced",
+            ),
             "decision_steps",
             "signatories",
             Prefetch("entries", queryset=entries.order_by("recommendation__position")),

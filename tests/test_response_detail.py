@@ -42,10 +42,16 @@ def test_it_says_when_a_response_is_known_only_by_reference(client):
     response.reference_note = "Nämnden lämnade sitt första yttrande 2019-02-22."
     response.save()
     response.referenced_in.add(later)
+    later_response = world.responses[1]
+    later_response.provenance = Response.Provenance.DOCUMENT
+    later_response.source_document = later
+    later_response.save()
     page = client.get(response.get_absolute_url()).content.decode()
     assert "Känt endast genom hänvisning i" in page
-    assert "Uppföljande yttrande 2020" in page
+    assert f'<a href="{later_response.get_absolute_url()}"><cite>Uppföljande yttrande 2020' in page
     assert "Nämnden lämnade sitt första yttrande 2019-02-22." in page
+    back = client.get(later_response.get_absolute_url()).content.decode()
+    assert f'<a href="{response.get_absolute_url()}">{response.title}</a>' in back
 
 
 def test_a_draft_is_404_for_the_public_and_visible_to_its_boards_staff(client):
@@ -60,12 +66,26 @@ def test_an_unknown_response_is_404(client):
     assert client.get(reverse("responses:response_detail", args=[999])).status_code == 404
 
 
+def with_provenance(world):
+    """The 2020 response comes from a document that refers to the 2019 one."""
+    earlier, later = world.responses
+    document = make_source_document(title="Lägesbeskrivning 2020")
+    later.provenance, later.source_document = Response.Provenance.DOCUMENT, document
+    later.save()
+    earlier.provenance, earlier.reference_note = Response.Provenance.REFERENCE, "Nämnd i 2020."
+    earlier.save()
+    earlier.referenced_in.add(document)
+    return world
+
+
 def test_its_query_count_does_not_grow(client, django_assert_num_queries):
-    small = make_tracked_audit(n_recommendations=2)
-    big = make_tracked_audit(n_recommendations=8)
+    small = with_provenance(make_tracked_audit(n_recommendations=2))
+    big = with_provenance(make_tracked_audit(n_recommendations=8))
     # Queries: response+board+round+audit+source document, referenced-in documents,
-    # decision steps, signatories, entries+recommendation, measure updates+measure.
-    with django_assert_num_queries(6):
-        client.get(small.responses[1].get_absolute_url())
-    with django_assert_num_queries(6):
-        client.get(big.responses[1].get_absolute_url())
+    # decision steps, signatories, entries+recommendation, measure updates+measure, and
+    # either the responses the source document refers to (2020, from a document) or
+    # the responses of the documents that refer to it (2019, known by reference).
+    for world in (small, big):
+        for response in world.responses:
+            with django_assert_num_queries(7):
+                client.get(response.get_absolute_url())
