@@ -24,9 +24,7 @@ from .timeline import MATRIX_YEARS, visible_measures
 
 # Typed choice filters have no empty choice of their own: "" means "all".
 YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEARS]
-ROUND_CHOICES = [("", _("Alla omgångar"))] + [
-    (n, _("Omgång %(n)s") % {"n": n}) for n in range(1, 9)
-]
+ROUND_CHOICES = [("", _("Alla omgångar"))] + [(n, str(n)) for n in range(1, 9)]
 
 
 def _boards():
