@@ -159,6 +159,10 @@ class Audit(models.Model):
         verbose_name = _("granskning")
         verbose_name_plural = _("granskningar")
         ordering = ["-conducted_from_date", "title"]
+        indexes = [
+            # The audit filter's choices and the list's sort "by audit" order by reference.
+            models.Index(fields=["reference", "title"], name="audit_reference_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "reference"],
@@ -221,6 +225,10 @@ class FollowUpRound(models.Model):
         verbose_name = _("uppföljningsomgång")
         verbose_name_plural = _("uppföljningsomgångar")
         ordering = ["audit", "sequence"]
+        indexes = [
+            # Staff choose among the open rounds: a small slice of all rounds.
+            models.Index(fields=["audit"], condition=models.Q(is_open=True), name="round_open_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["audit", "sequence"], name="round_unique_sequence")
         ]

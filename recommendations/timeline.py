@@ -25,7 +25,7 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from responses.models import Measure, MeasureUpdate, Response, ResponseEntry
 
@@ -39,10 +39,13 @@ MATRIX_YEARS = range(2019, 2027)
 
 def visible_measures(user):
     """Measures the user may see: not announced in a response hidden from them."""
-    return Measure.objects.filter(
-        Q(announced_in__isnull=True)
-        | Q(announced_in__response__in=Response.objects.visible_to(user))
+    # A correlated EXISTS rather than "IN (every visible response)": PostgreSQL can then
+    # check just the measures a page looks at instead of reading all published responses
+    # first (the list's overdue filter for one board: 340 ms -> 7 ms at national scale).
+    announced_visibly = Response.objects.visible_to(user).filter(
+        pk=OuterRef("announced_in__response")
     )
+    return Measure.objects.filter(Q(announced_in__isnull=True) | Exists(announced_visibly))
 
 
 def with_timeline(queryset, user):

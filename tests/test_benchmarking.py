@@ -1,5 +1,6 @@
 """The benchmark's switchable pieces: the Server-Timing middleware and the trivial view."""
 
+import io
 import os
 import re
 import subprocess
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import RequestFactory
 
 from auditfollowup.benchmarking import ServerTimingMiddleware, trivial_view
@@ -114,3 +116,23 @@ def test_the_report_compares_every_page_with_the_trivial_view_and_flags_missed_t
     start_row = next(row for row in rows if row.startswith("| Start page"))
     assert "| 40% |" in search_row and "(yes < 50)" in search_row
     assert start_row.endswith("| **no** | **no** |")
+
+
+def test_every_page_the_benchmark_picks_opens_for_its_user(client):
+    from bench.run_benchmark import TRIVIAL_PATH, pick_pages
+
+    call_command("generate_synthetic_data", scale="1", seed=1, stdout=io.StringIO())
+
+    pages = pick_pages()
+
+    assert pages[0].path == TRIVIAL_PATH
+    names = [page.name for page in pages]
+    assert {"Start page", "List, search", "Matrix (one board)", "CSV export (one board)"} <= set(
+        names
+    )
+    for page in pages[1:]:
+        client.cookies.clear()
+        if page.cookie:
+            name, value = page.cookie.split("=", 1)
+            client.cookies[name] = value
+        assert client.get(page.path).status_code == 200, page.name

@@ -5,14 +5,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from recommendations.models import Recommendation
 from recommendations.synthetic.fixture import write_fixture
 from recommendations.synthetic.generator import (
+    SLUG_PREFIX,
     Generator,
     analyze_tables,
     synthetic_data_exists,
 )
 from recommendations.synthetic.scale import Scale
-from recommendations.synthetic.search import fill_search_vectors
 
 FIXTURE_FIRST_PK = 1_000_001
 
@@ -72,7 +73,9 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
             else:
                 analyze_tables()
-                fill_search_vectors()
+                Recommendation.objects.filter(
+                    audit__municipality__slug__startswith=SLUG_PREFIX
+                ).refresh_search_vectors()
         elapsed = time.perf_counter() - started
         for label, count in sorted(counts.items()):
             self.stdout.write(f"  {label}: {count}")
