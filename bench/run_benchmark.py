@@ -486,8 +486,10 @@ def machine(args) -> list[str]:
     gunicorn = subprocess.run(  # noqa: S603
         [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     return [
-        f"- CPU: {cpu}, {os.cpu_count()} cores (nproc); memory {memory}",
+        f"- CPU: {cpu}, {os.cpu_count()} cores (nproc); memory {memory}; "
+        f"load average at the end of the run {load} (the machine is shared)",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()}, Django {django.get_version()}, {gunicorn}, "
         f"PostgreSQL {postgres}, psycopg {psycopg.__version__}",

@@ -58,6 +58,7 @@ SLUG_PREFIX = "syntetisk-"
 # The data describes the world as of this day: rounds with a later deadline are
 # still open and their responses are drafts. Fixed, so a seed always gives the same data.
 AS_OF = dt.date(2026, 9, 30)
+FIRST_DEADLINE = dt.date(2019, 2, 1)
 LAST_DEADLINE = dt.date(2026, 12, 31)
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 AUDITS_PER_FLUSH = 250
@@ -133,6 +134,10 @@ class _Keys:
             model: max(first, (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1)
             for model in models
         }
+
+    def peek(self, model) -> int:
+        """The key ``take`` will hand out next."""
+        return self._next[model]
 
     def take(self, model) -> int:
         key = self._next[model]
@@ -213,6 +218,8 @@ class Generator:
         self._pending: dict[type, list] = defaultdict(list)
         # How far ahead (+1) or behind (-1) of its recommendation each measure runs.
         self._offsets: dict[int, int] = {}
+        # The exact deadline of each round (the stored one may be a fuzzy period's start).
+        self._deadlines: dict[int, dt.date] = {}
 
     # Writing -------------------------------------------------------------------------
 
@@ -252,6 +259,7 @@ class Generator:
                 if audits_done % AUDITS_PER_FLUSH == 0:
                     self._flush()
                     self._offsets.clear()
+                    self._deadlines.clear()
                     if progress:
                         progress(audits_done, self.scale.audits)
         self._flush()
@@ -408,7 +416,8 @@ class Generator:
     def _rounds(self, audit, kind, reported):
         rng = self.rng
         wanted = rng.choices([1, 2, 3, 4, 5], weights=[12, 25, 28, 20, 15])[0]
-        deadline = reported + dt.timedelta(days=rng.randint(60, 120))
+        # The follow-up the product covers starts in 2019 (as the seeds do).
+        deadline = max(reported + dt.timedelta(days=rng.randint(60, 120)), FIRST_DEADLINE)
         rounds = []
         for sequence in range(1, wanted + 1):
             if deadline > LAST_DEADLINE:
@@ -427,6 +436,8 @@ class Generator:
             else:
                 round_kind, title = FollowUpRound.Kind.STATUS_DESCRIPTION, "Lägesbeskrivning"
             deadline_fuzzy = _fuzzy(rng, deadline, [65, 25, 10, 0])
+            # Boards answer before the real deadline, not before the start of a fuzzy one.
+            self._deadlines[self.keys.peek(FollowUpRound)] = deadline
             rounds.append(
                 self._add(
                     FollowUpRound(
@@ -504,7 +515,7 @@ class Generator:
 
     def _response(self, audit, follow_up, board, open_round):
         rng = self.rng
-        day = follow_up.deadline_date - dt.timedelta(days=rng.randint(0, 30))
+        day = self._deadlines[follow_up.pk] - dt.timedelta(days=rng.randint(0, 30))
         if open_round:
             state = Response.State.DRAFT
         else:
