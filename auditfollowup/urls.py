@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("responses.urls")),
+    path("", include("recommendations.auditor_urls")),
     path("", include("recommendations.urls")),
 ]
