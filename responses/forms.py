@@ -57,7 +57,7 @@ class FuzzyDateField(forms.CharField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 30, "size": 16}))
         kwargs.setdefault(
             "help_text",
             _("Så exakt som det är känt: 2026-05-31, maj 2026, hösten 2026 eller 2027."),

@@ -310,7 +310,7 @@ def response_publish(request, pk: int):
             else:
                 _refresh_search(response)
                 messages.success(request, _("Yttrandet är publicerat."))
-                return redirect(response.get_absolute_url())
+                return redirect("responses:response_preview", response.pk)
     context = _response_body_context(response)
     context["form"] = form
     return render(request, "responses/staff/publish.html", context, status=status)
