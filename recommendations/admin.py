@@ -3,6 +3,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from responses.models import Measure
+
 from .models import (
     Audit,
     AuditorAssessment,
@@ -104,6 +106,21 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
     autocomplete_fields = ["audit"]
 
 
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = [
+        ("title", "board"),
+        ("responsible", "status"),
+        ("due_date", "due_precision"),
+        ("completed_date", "completed_precision"),
+        "effect",
+        "announced_in",
+    ]
+    autocomplete_fields = ["board", "announced_in"]
+    show_change_link = True
+
+
 class AuditorAssessmentInline(admin.TabularInline):
     model = AuditorAssessment
     extra = 0
@@ -118,7 +135,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_select_related = ["audit"]
     search_fields = ["text", "label", "audit__reference", "audit__title"]
     autocomplete_fields = ["audit", "addressed_to", "answered_by", "closed_by"]
-    inlines = [AuditorAssessmentInline]
+    inlines = [MeasureInline, AuditorAssessmentInline]
     fieldsets = [
         (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
         (_("Nämnder"), {"fields": ["addressed_to", "answered_by"]}),
