@@ -265,9 +265,9 @@ def _response_body_context(response: Response) -> dict:
 
 @login_required
 def response_preview(request, pk: int):
-    response = _visible_response(request.user, pk)
-    if not (may_write_for_board(request.user, response.board_id) or roles.is_auditor(request.user)):
+    if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
         raise PermissionDenied
+    response = _visible_response(request.user, pk)
     context = _response_body_context(response)
     context["may_edit"] = response.state == Response.State.DRAFT and may_write_for_board(
         request.user, response.board_id
