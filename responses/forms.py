@@ -165,7 +165,11 @@ class MeasureUpdateForm(forms.Form):
             self.add_error(
                 "due_reason",
                 _("Ange varför slutdatumet ändras (tidigare %(previous)s).")
-                % {"previous": self.measure.due or _("inget datum")},
+                % {
+                    "previous": fuzzy_date_as_input(self.measure.due)
+                    if self.measure.due
+                    else _("inget datum")
+                },
             )
         _require_completed_date(self, cleaned)
         return cleaned
