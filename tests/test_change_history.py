@@ -150,3 +150,23 @@ def test_history_costs_the_same_queries_however_many_changes(
         world.open_measure.save()
     with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_recommendation_history_costs_the_same_queries_however_many_changes(
+    client, world, draft, django_assert_num_queries
+):
+    """Session, user, groups, boards (staff check), the recommendation; then its history,
+    assessment history, visible responses, entry history, measure history, measure-update
+    history and due-date changes: twelve."""
+    client.force_login(world.auditor)
+    url = reverse("auditors:recommendation_history", args=[world.rec1.pk])
+    with django_assert_num_queries(12):
+        client.get(url)
+    save_twice(client, world, draft)
+    client.force_login(world.auditor)
+    client.post(
+        reverse("auditors:assess", args=[world.rec1.pk]),
+        {"round": world.round1.pk, "status": Status.PLANNED},
+    )
+    with django_assert_num_queries(12):
+        client.get(url)

@@ -323,3 +323,24 @@ def test_edit_page_query_count_does_not_grow_with_measures(
         measure.save()
     with django_assert_num_queries(9):
         assert "Extra 4" in client.get(url).text
+
+
+def test_preview_query_count_does_not_grow_with_entries_and_measures(
+    client, world, draft, django_assert_num_queries
+):
+    """Session, user, groups, boards, the response, its entries with recommendations, their
+    measure updates with measures, and those measures' due-date changes: eight."""
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    url = reverse("responses:response_preview", args=[draft.pk])
+    with django_assert_num_queries(8):
+        client.get(url)
+    draft.refresh_from_db()
+    data = filled(
+        draft,
+        world,
+        **{f"new-{world.rec2.pk}-{number}-title": f"Extra {number}" for number in range(2)},
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    with django_assert_num_queries(8):
+        assert "Extra 1" in client.get(url).text
