@@ -15,7 +15,8 @@ def arrived_responses(since: dt.date):
     """Responses submitted or published since ``since`` (the first time they left draft).
 
     One query: the moment a response was first submitted is read from its history;
-    a response published directly counts from its publication.
+    a response published directly counts from its publication; an imported one, which
+    has neither, from its decision date.
     """
     from responses.models import Response
 
@@ -28,9 +29,10 @@ def arrived_responses(since: dt.date):
     return (
         Response.objects.exclude(state=Response.State.DRAFT)
         .annotate(arrived_at=Coalesce(Subquery(first_submitted), F("published_at")))
-        .filter(arrived_at__gte=start)
+        # Imported responses have no publication time; their decision date stands in.
+        .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, decision_date__gte=since))
         .select_related("board", "round__audit")
-        .order_by("-arrived_at")
+        .order_by(F("arrived_at").desc(nulls_last=True), "-decision_date")
     )
 
 

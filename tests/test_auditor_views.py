@@ -197,3 +197,11 @@ def test_the_attention_view_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(10):
         page = client.get(url)
     assert len(page.context["overdue"]) == 6
+
+
+def test_imported_responses_count_from_their_decision_date(client, world):
+    Response.objects.filter(pk=world.published_a.pk).update(published_at=None)
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+    assert list(client.get(url, {"since": "2019-02-22"}).context["arrived"]) == [world.published_a]
+    assert list(client.get(url, {"since": "2019-02-23"}).context["arrived"]) == []
