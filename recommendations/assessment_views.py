@@ -86,9 +86,9 @@ def close(request, pk: int):
 @login_required
 def attention(request):
     """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
-    and which boards have not answered by the deadline. Eight queries whatever the size
-    (session and user, groups, then arrived, overdue, disagreements, and the four of
-    missing_responses counted as in that function)."""
+    and which boards have not answered by the deadline. A fixed number of queries whatever
+    the size: one each for arrived, overdue and disagreements, four for missing_responses
+    (asserted in tests/test_auditor_views.py)."""
     _require_auditor(request.user)
     form = AttentionForm(request.GET or None)
     since = form.since_date()

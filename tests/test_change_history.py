@@ -155,7 +155,7 @@ def test_history_costs_the_same_queries_however_many_changes(
 def test_recommendation_history_costs_the_same_queries_however_many_changes(
     client, world, draft, django_assert_num_queries
 ):
-    """Session, user, groups, boards (staff check), the recommendation; then its history,
+    """Session, user, groups, the recommendation, the user's boards (visible_to); then its history,
     assessment history, visible responses, entry history, measure history, measure-update
     history and due-date changes: twelve."""
     client.force_login(world.auditor)

@@ -1,5 +1,6 @@
 from django import template
 
+from recommendations import roles
 from recommendations.status import Status
 
 register = template.Library()
@@ -12,3 +13,13 @@ def as_status(value):
         return Status(value)
     except ValueError:
         return None
+
+
+@register.filter
+def is_board_staff(user) -> bool:
+    return roles.is_board_staff(user)
+
+
+@register.filter
+def is_auditor(user) -> bool:
+    return roles.is_auditor(user)
