@@ -205,3 +205,20 @@ def test_imported_responses_count_from_their_decision_date(client, world):
     url = reverse("auditors:attention")
     assert list(client.get(url, {"since": "2019-02-22"}).context["arrived"]) == [world.published_a]
     assert list(client.get(url, {"since": "2019-02-23"}).context["arrived"]) == []
+
+
+def test_the_assessment_form_can_be_opened_for_a_given_round(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:assess", args=[world.rec1.pk]), {"omgang": world.round2.pk})
+    assert f'<option value="{world.round2.pk}" selected>' in page.text
+
+
+def test_the_menu_shows_each_role_its_own_work(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("recommendations:home"))
+    assert reverse("auditors:attention") in page.text
+    assert reverse("responses:response_start") not in page.text
+    client.force_login(world.staff_a)
+    page = client.get(reverse("recommendations:home"))
+    assert reverse("responses:response_start") in page.text
+    assert reverse("auditors:attention") not in page.text

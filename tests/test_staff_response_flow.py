@@ -66,7 +66,9 @@ def test_staff_cannot_start_a_response_for_another_board_or_a_closed_round(clien
     )
     assert other_board.status_code == closed_round.status_code == 200
     assert not Response.objects.filter(round=world.round2).exists()
-    assert not Response.objects.filter(round=world.round1, board=world.board_a).count() > 1
+    assert "Välj ett giltigt alternativ" in other_board.text
+    assert "Välj ett giltigt alternativ" in closed_round.text
+    assert Response.objects.filter(round=world.round1, board=world.board_a).count() == 1
 
 
 def test_the_edit_page_lists_every_recommendation_and_carries_over_open_measures(
@@ -344,3 +346,13 @@ def test_preview_query_count_does_not_grow_with_entries_and_measures(
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
     with django_assert_num_queries(8):
         assert "Extra 1" in client.get(url).text
+
+
+def test_starting_a_response_that_exists_opens_the_existing_draft(client, world, draft):
+    client.force_login(world.staff_a)
+    response = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
+    assert response.url == reverse("responses:response_edit", args=[draft.pk])
+    assert Response.objects.filter(round=world.round2).count() == 1
