@@ -308,23 +308,11 @@ def response_publish(request, pk: int):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                _refresh_search(response)
                 messages.success(request, _("Yttrandet är publicerat."))
                 return redirect("responses:response_preview", response.pk)
     context = _response_body_context(response)
     context["form"] = form
     return render(request, "responses/staff/publish.html", context, status=status)
-
-
-def _refresh_search(response: Response) -> None:
-    """Put the newly published answers into full-text search (PostgreSQL only).
-
-    ``refresh_search_vectors`` is the browsing branch's QuerySet method; the guard keeps
-    this branch working on its own until both are merged.
-    """
-    answered = Recommendation.objects.filter(pk__in=response.entries.values("recommendation_id"))
-    if hasattr(answered, "refresh_search_vectors"):
-        answered.refresh_search_vectors()
 
 
 @login_required
