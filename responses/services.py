@@ -98,7 +98,8 @@ def save_response(
     _claim_version(response, expected_version)
     response.title, response.addressed_to, response.summary = title, addressed_to, summary
     response.full_clean()
-    response.save()
+    # Only what this page edits: an attachment uploaded meanwhile is not overwritten.
+    response.save(update_fields=["title", "addressed_to", "summary", "version"])
 
     existing = {entry.recommendation_id: entry for entry in response.entries.all()}
     entry_for = {}
@@ -190,7 +191,9 @@ def publish_response(
     response.decision_date = decision_date
     response.diary_number = diary_number
     response.full_clean()
-    response.save()
+    response.save(
+        update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
+    )
     return response
 
 

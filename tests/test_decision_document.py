@@ -98,3 +98,23 @@ def test_other_boards_staff_cannot_attach_to_a_draft(client, world, draft):
     assert upload(client, draft).status_code == 404
     client.force_login(world.auditor)
     assert upload(client, draft).status_code == 404
+
+
+def test_saving_the_edit_page_keeps_a_pdf_attached_meanwhile(client, world, draft):
+    from recommendations.status import Status
+
+    from .staff_fixtures import edit_page_data
+
+    client.force_login(world.staff_a)
+    data = edit_page_data(  # the page as loaded before the upload
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.PLANNED,
+            f"rec-{world.rec2.pk}-status": Status.PLANNED,
+        },
+    )
+    upload(client, draft)
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.decision_document
+    assert draft.version == 2
