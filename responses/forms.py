@@ -205,6 +205,10 @@ def _require_completed_date(form, cleaned):
         form.add_error("completed", _("Ange när åtgärden genomfördes."))
 
 
+class SubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision_date = forms.DateField(

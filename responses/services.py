@@ -163,6 +163,33 @@ def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> N
     update.save()
 
 
+def _require_complete(response: Response, message: str) -> None:
+    """Every recommendation the board answers on must have a saved answer."""
+    answered = set(
+        Recommendation.objects.filter(
+            audit_id=response.round.audit_id, answered_by=response.board
+        ).values_list("pk", flat=True)
+    )
+    if answered - set(response.entries.values_list("recommendation_id", flat=True)):
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def submit_response(*, response: Response, expected_version: int, user) -> Response:
+    """Hand a draft to the auditors before it is published: they can read it, staff can
+    no longer edit it, and it can still be published once the board has decided."""
+    if response.state != Response.State.DRAFT:
+        raise ValidationError(_("Bara utkast kan lämnas in."))
+    _claim_version(response, expected_version)
+    _require_complete(
+        response, _("Spara ett svar på varje rekommendation innan yttrandet lämnas in.")
+    )
+    response.state = Response.State.SUBMITTED
+    response.full_clean()
+    response.save(update_fields=["state", "version"])
+    return response
+
+
 @transaction.atomic
 def publish_response(
     *,
@@ -172,20 +199,14 @@ def publish_response(
     decision_date: dt.date,
     diary_number: str,
 ) -> Response:
-    """Publish a draft: from now on the public sees it and staff can no longer edit it."""
-    if response.state != Response.State.DRAFT:
+    """Publish a draft or submitted response: from now on the public sees it and staff
+    can no longer change it."""
+    if response.state == Response.State.PUBLISHED:
         raise ValidationError(_("Yttrandet är redan publicerat."))
     _claim_version(response, expected_version)
-    answered = set(
-        Recommendation.objects.filter(
-            audit_id=response.round.audit_id, answered_by=response.board
-        ).values_list("pk", flat=True)
+    _require_complete(
+        response, _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
     )
-    missing = answered - set(response.entries.values_list("recommendation_id", flat=True))
-    if missing:
-        raise ValidationError(
-            _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
-        )
     response.state = Response.State.PUBLISHED
     response.published_at = timezone.now()
     response.decision_date = decision_date

@@ -12,6 +12,7 @@ urlpatterns = [
         staff_views.response_preview,
         name="response_preview",
     ),
+    path("yttranden/<int:pk>/lamna-in/", staff_views.response_submit, name="response_submit"),
     path("yttranden/<int:pk>/publicera/", staff_views.response_publish, name="response_publish"),
     path("yttranden/<int:pk>/dokument/", staff_views.response_document, name="response_document"),
     path(

@@ -25,6 +25,7 @@ from .forms import (
     PublishForm,
     ResponseHeaderForm,
     StartResponseForm,
+    SubmitForm,
 )
 from .models import DueDateChange, Measure, MeasureUpdate, Response
 
@@ -45,11 +46,13 @@ def _visible_response(user, pk: int) -> Response:
     )
 
 
-def _draft_for_writing(user, pk: int) -> Response:
+def _draft_for_writing(user, pk: int, states=(Response.State.DRAFT,)) -> Response:
+    """A response this user may change, in one of ``states``: 404 if they may not see it,
+    403 if it is not their board's or no longer in such a state."""
     response = _visible_response(user, pk)
     if not may_write_for_board(user, response.board_id):
         raise PermissionDenied
-    if response.state != Response.State.DRAFT:
+    if response.state not in states:
         # Published responses are read-only here; corrections go through the admins.
         raise PermissionDenied
     return response
@@ -269,16 +272,18 @@ def response_preview(request, pk: int):
         raise PermissionDenied
     response = _visible_response(request.user, pk)
     context = _response_body_context(response)
-    context["may_edit"] = response.state == Response.State.DRAFT and may_write_for_board(
-        request.user, response.board_id
-    )
+    may_write = may_write_for_board(request.user, response.board_id)
+    context["may_edit"] = may_write and response.state == Response.State.DRAFT
+    context["may_publish"] = may_write and response.state != Response.State.PUBLISHED
     return render(request, "responses/staff/preview.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_publish(request, pk: int):
-    response = _draft_for_writing(request.user, pk)
+    response = _draft_for_writing(
+        request.user, pk, states=(Response.State.DRAFT, Response.State.SUBMITTED)
+    )
     form = PublishForm(
         request.POST or None,
         initial={"version": response.version, "diary_number": response.diary_number},
@@ -313,6 +318,35 @@ def response_publish(request, pk: int):
     context = _response_body_context(response)
     context["form"] = form
     return render(request, "responses/staff/publish.html", context, status=status)
+
+
+@login_required
+@require_POST
+def response_submit(request, pk: int):
+    """Hand the draft to the auditors (state submitted) without publishing it."""
+    response = _draft_for_writing(request.user, pk)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yttrandet är inte inlämnat: formuläret var ofullständigt."))
+        return redirect("responses:response_edit", response.pk)
+    try:
+        services.submit_response(
+            response=response, expected_version=form.cleaned_data["version"], user=request.user
+        )
+    except services.StaleVersion:
+        messages.error(
+            request,
+            _(
+                "Någon annan har sparat yttrandet efter att du öppnade sidan. Granska den "
+                "senaste versionen innan du lämnar in."
+            ),
+        )
+        return redirect("responses:response_edit", response.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("responses:response_edit", response.pk)
+    messages.success(request, _("Yttrandet är inlämnat till revisionen."))
+    return redirect("responses:response_preview", response.pk)
 
 
 @login_required

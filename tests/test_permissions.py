@@ -68,6 +68,11 @@ GET_MATRIX = [
         expect(404, 200, 404, 404, 200),
     ),
     (
+        "submit (POST only)",
+        lambda w: reverse("responses:response_submit", args=[w.draft.pk]),
+        expect(302, 405, 405, 405, 405),
+    ),
+    (
         "document upload (POST only)",
         lambda w: reverse("responses:response_document_upload", args=[w.draft.pk]),
         expect(302, 405, 405, 405, 405),
@@ -133,6 +138,18 @@ POST_MATRIX = [
         lambda w: reverse("responses:response_publish", args=[w.draft.pk]),
         lambda w: {},
         expect(302, 400, 404, 404, 400),
+    ),
+    (
+        "submit draft",
+        lambda w: reverse("responses:response_submit", args=[w.draft.pk]),
+        lambda w: {"version": 1},
+        expect(302, 302, 404, 404, 302),
+    ),
+    (
+        "submit published",
+        lambda w: reverse("responses:response_submit", args=[w.published_a.pk]),
+        lambda w: {"version": 1},
+        expect(302, 403, 403, 403, 403),
     ),
     (
         "document upload",
@@ -231,6 +248,7 @@ COVERED = {
     "responses:response_edit",
     "responses:response_preview",
     "responses:response_publish",
+    "responses:response_submit",
     "responses:response_document",
     "responses:response_document_upload",
     "responses:response_history",

@@ -356,3 +356,45 @@ def test_starting_a_response_that_exists_opens_the_existing_draft(client, world,
     )
     assert response.url == reverse("responses:response_edit", args=[draft.pk])
     assert Response.objects.filter(round=world.round2).count() == 1
+
+
+def test_submitting_hands_the_draft_to_the_auditors_and_it_can_be_published_later(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    draft.refresh_from_db()
+    auditor = client.__class__()
+    auditor.force_login(world.auditor)
+    preview = reverse("responses:response_preview", args=[draft.pk])
+    assert auditor.get(preview).status_code == 404  # a draft is the board's own
+    submitted = client.post(
+        reverse("responses:response_submit", args=[draft.pk]), {"version": draft.version}
+    )
+    assert submitted.url == preview
+    draft.refresh_from_db()
+    assert draft.state == Response.State.SUBMITTED
+    assert auditor.get(preview).status_code == 200
+    attention = auditor.get(reverse("auditors:attention"))
+    assert draft in list(attention.context["arrived"])
+    assert not Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
+    assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
+    published = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+    assert published.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Response.State.PUBLISHED
+
+
+def test_submitting_needs_every_answer_and_the_current_version(client, world, draft):
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_submit", args=[draft.pk])
+    incomplete = client.post(url, {"version": 1}, follow=True)
+    assert "Spara ett svar på varje rekommendation innan yttrandet lämnas in." in incomplete.text
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    stale = client.post(url, {"version": 1}, follow=True)
+    assert "Någon annan har sparat yttrandet" in stale.text
+    draft.refresh_from_db()
+    assert (draft.state, draft.version) == (Response.State.DRAFT, 2)
