@@ -398,3 +398,9 @@ def test_submitting_needs_every_answer_and_the_current_version(client, world, dr
     assert "Någon annan har sparat yttrandet" in stale.text
     draft.refresh_from_db()
     assert (draft.state, draft.version) == (Response.State.DRAFT, 2)
+
+
+def test_no_template_comment_leaks_into_the_page(client, world, draft):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert "{#" not in page.text and "{%" not in page.text
