@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +16,7 @@ from .models import (
     Recommendation,
     SourceDocument,
 )
+from .timeline import build_timeline, with_timeline
 
 admin.site.site_header = _("Uppföljning – administration")
 admin.site.site_title = _("Uppföljning")
@@ -120,6 +123,16 @@ class MeasureInline(admin.StackedInline):
     autocomplete_fields = ["board", "announced_in"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        # The autocomplete widgets print each chosen board and entry by name.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "board", "announced_in__response__board", "announced_in__recommendation"
+            )
+        )
+
 
 class AuditorAssessmentInline(admin.TabularInline):
     model = AuditorAssessment
@@ -145,6 +158,20 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         ),
         (_("Avslut"), {"fields": ["closed_on", "closed_reason", "closed_by"]}),
     ]
+    # The public status timeline, read-only, below the form.
+    change_form_template = "recommendations/admin_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        # What the public sees: published answers only, whoever the admin is.
+        found = None
+        if str(object_id).isdigit():
+            public = with_timeline(Recommendation.objects.filter(pk=object_id), AnonymousUser())
+            found = public.first()
+        if found is not None:
+            today = timezone.localdate()
+            extra_context.update(timeline=build_timeline(found, today), today=today)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AuditorAssessment)

@@ -314,7 +314,7 @@ def response_publish(request, pk: int):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Yttrandet är publicerat."))
-                return redirect("responses:response_preview", response.pk)
+                return redirect(response.get_absolute_url())
     context = _response_body_context(response)
     context["form"] = form
     return render(request, "responses/staff/publish.html", context, status=status)

@@ -31,6 +31,71 @@ GET_MATRIX = [
         lambda w: reverse("password_change_done"),
         expect(302, 200, 200, 200, 200),
     ),
+    (
+        "recommendation list",
+        lambda w: reverse("recommendations:recommendation_list"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "recommendation list csv",
+        lambda w: reverse("recommendations:recommendation_list_csv"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "recommendation list xlsx",
+        lambda w: reverse("recommendations:recommendation_list_xlsx"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "recommendation",
+        lambda w: reverse("recommendations:recommendation_detail", args=[w.rec1.pk]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "audit",
+        lambda w: reverse("recommendations:audit_detail", args=[w.audit.pk]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "board",
+        lambda w: reverse("recommendations:board_detail", args=[w.board_a.pk]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "matrix",
+        lambda w: reverse("recommendations:matrix"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "matrix csv",
+        lambda w: reverse("recommendations:matrix_csv"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "matrix xlsx",
+        lambda w: reverse("recommendations:matrix_xlsx"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "api",
+        lambda w: reverse("recommendations:api_recommendations"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "feed",
+        lambda w: reverse("recommendations:response_feed"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "published response",
+        lambda w: reverse("responses:response_detail", args=[w.published_a.pk]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "draft response",
+        lambda w: reverse("responses:response_detail", args=[w.draft.pk]),
+        expect(404, 200, 404, 404, 200),
+    ),
     ("start", lambda w: reverse("responses:response_start"), expect(302, 200, 200, 403, 200)),
     (
         "edit draft",
@@ -240,6 +305,18 @@ def test_logout_needs_a_post_with_a_csrf_token(world):
 # covered by the admin's staff check (see "admin").
 COVERED = {
     "recommendations:home",
+    "recommendations:recommendation_list",
+    "recommendations:recommendation_list_csv",
+    "recommendations:recommendation_list_xlsx",
+    "recommendations:recommendation_detail",
+    "recommendations:audit_detail",
+    "recommendations:board_detail",
+    "recommendations:matrix",
+    "recommendations:matrix_csv",
+    "recommendations:matrix_xlsx",
+    "recommendations:api_recommendations",
+    "recommendations:response_feed",
+    "responses:response_detail",
     "login",
     "logout",
     "password_change",

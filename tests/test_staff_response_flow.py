@@ -268,6 +268,10 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     client.force_login(world.staff_a)
     client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
     draft.refresh_from_db()
+    public_before = client.__class__().get(
+        reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
+    )
+    assert "Rutinen införs under våren." not in public_before.text
     before = Recommendation.objects.with_current_status().get(pk=world.rec1.pk)
     assert (before.current_status, before.current_round) == (Status.PLANNED, 1)
     response = client.post(
@@ -282,6 +286,11 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     after = Recommendation.objects.with_current_status().get(pk=world.rec1.pk)
     assert (after.current_status, after.current_round) == (Status.IN_PROGRESS, 2)
     assert Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
+    assert response.url == draft.get_absolute_url()
+    public = client.__class__().get(
+        reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
+    )
+    assert "Rutinen införs under våren." in public.text
     assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
     data = filled(draft, world, title="Ändrat i efterhand")
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 403
