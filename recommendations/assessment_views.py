@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from . import attention as attention_queries
 from . import roles
 from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
-from .history import change_history_for_recommendation
+from .history import change_history_for_recommendation, may_see_history
 from .models import AuditorAssessment, Recommendation
 
 
@@ -107,7 +107,7 @@ def attention(request):
 
 @login_required
 def recommendation_history(request, pk: int):
-    if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
+    if not may_see_history(request.user):
         raise PermissionDenied
     recommendation = _recommendation(pk)
     changes = change_history_for_recommendation(recommendation, request.user)

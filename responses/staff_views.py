@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recommendations import roles
-from recommendations.history import change_history_for_response
+from recommendations.history import change_history_for_response, may_see_history
 from recommendations.models import Board, FollowUpRound, Recommendation
 from recommendations.status import Status
 
@@ -387,7 +387,7 @@ def response_document(request, pk: int):
 
 @login_required
 def response_history(request, pk: int):
-    if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
+    if not may_see_history(request.user):
         raise PermissionDenied
     response = _visible_response(request.user, pk)
     changes = change_history_for_response(response, request.user)
