@@ -127,9 +127,16 @@ def test_every_page_the_benchmark_picks_opens_for_its_user(client):
 
     assert pages[0].path == TRIVIAL_PATH
     names = [page.name for page in pages]
-    assert {"Start page", "List, search", "Matrix (one board)", "CSV export (one board)"} <= set(
-        names
-    )
+    assert {
+        "Start page",
+        "List, filtered (board + status)",
+        "List, search",
+        "Recommendation page",
+        "Matrix (one board)",
+        "JSON API (one board)",
+        "CSV export (one board)",
+        "Staff response form",
+    } <= set(names)
     for page in pages[1:]:
         client.cookies.clear()
         if page.cookie:
