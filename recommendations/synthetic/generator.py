@@ -253,8 +253,10 @@ class Generator:
         audits_done = 0
         for index, audits in enumerate(self.scale.audits_per_municipality()):
             municipality = self._municipality(names[index])
-            for _ in range(audits):
-                self._audit(municipality)
+            for number in range(audits):
+                # Every municipality's last audit is this year's, with an open round and
+                # drafts: what its staff are writing now.
+                self._audit(municipality, recent=number == audits - 1)
                 audits_done += 1
                 if audits_done % AUDITS_PER_FLUSH == 0:
                     self._flush()
@@ -306,14 +308,14 @@ class Generator:
         self.municipality_recommendations: list[int] = []
         return municipality
 
-    def _audit(self, municipality):
+    def _audit(self, municipality, recent: bool = False):
         rng = self.rng
         kind = rng.choices(
             [Audit.Kind.AUDIT, Audit.Kind.IN_DEPTH_AUDIT, Audit.Kind.INVESTIGATION],
             weights=[85, 8, 7],
         )[0]
-        year = rng.randint(2018, 2025)
-        started = dt.date(year, rng.randint(1, 9), rng.randint(1, 28))
+        year = AS_OF.year if recent else rng.randint(2018, 2025)
+        started = dt.date(year, rng.randint(1, 3 if recent else 9), rng.randint(1, 28))
         reported = started + dt.timedelta(days=rng.randint(90, 180))
         topic = rng.choice(text.AUDIT_TOPICS)
         self.reference_counter += 1
@@ -358,7 +360,7 @@ class Generator:
         for board in audited:
             self._add(Audit.audited_boards.through(audit_id=audit.pk, board_id=board.pk))
         recommendations = self._recommendations(audit, kind, audited, reported)
-        rounds = self._rounds(audit, kind, reported)
+        rounds = self._rounds(audit, kind, reported, recent)
         self._responses(audit, audited, recommendations, rounds)
 
     def _recommendations(self, audit, kind, audited, reported):
@@ -413,11 +415,13 @@ class Generator:
             result.append((recommendation, boards))
         return result
 
-    def _rounds(self, audit, kind, reported):
+    def _rounds(self, audit, kind, reported, recent):
         rng = self.rng
         wanted = rng.choices([1, 2, 3, 4, 5], weights=[12, 25, 28, 20, 15])[0]
         # The follow-up the product covers starts in 2019 (as the seeds do).
         deadline = max(reported + dt.timedelta(days=rng.randint(60, 120)), FIRST_DEADLINE)
+        if recent:
+            deadline = AS_OF + dt.timedelta(days=rng.randint(15, 80))
         rounds = []
         for sequence in range(1, wanted + 1):
             if deadline > LAST_DEADLINE:
@@ -472,7 +476,9 @@ class Generator:
             assess_round = not open_round and rng.random() < 0.35
             for board in audited:
                 answered = [(r, boards) for r, boards in recommendations if board in boards]
-                if not answered or rng.random() < (0.45 if open_round else 0.04):
+                # In an open round some boards have not started yet, but the first has a draft.
+                skip = rng.random() < (0.45 if open_round else 0.04)
+                if not answered or (skip and board != audited[0]):
                     continue
                 response, day = self._response(audit, follow_up, board, open_round)
                 for recommendation, boards in answered:
