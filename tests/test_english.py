@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.factories import make_tracked_audit
+from recommendations.roles import AUDITOR_GROUP
+from tests.factories import make_tracked_audit, make_user
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -93,6 +94,20 @@ def test_status_labels_and_page_headings_are_translated(english_client):
     assert "Key to the statuses" in pages["matrix"]
     assert "Log in" in pages["login"]
     assert "Carried out" in pages["audit"]
+
+
+@pytest.mark.django_db
+def test_the_change_history_names_its_actions_in_english(english_client):
+    world = make_tracked_audit(n_recommendations=1)
+    english_client.force_login(make_user(groups=[AUDITOR_GROUP]))
+
+    page = english_client.get(
+        reverse("auditors:recommendation_history", args=[world.recommendations[0].pk])
+    )
+
+    text = visible_text(page)
+    assert "(created)" in text and "(due date moved)" in text
+    assert "(skapad)" not in text and "Ändringshistorik" not in text
 
 
 @pytest.mark.django_db
