@@ -70,7 +70,7 @@ def test_matrix_cells_link_auditors_to_the_assessment_of_that_round(world, role)
     page = client_for(world, role).get(reverse("recommendations:matrix"))
     assert page.status_code == 200
     is_auditor = role in ("auditor", "admin")
-    # The 2019 cell has the first round's answer; empty cells link without a round.
+    # The 2019 cell links to the first round's assessment; the row to the recommendation's.
     assert (f'href="{assess_url(world, world.round1)}"' in page.text) == is_auditor
     assert (f'href="{assess_url(world)}"' in page.text) == is_auditor
 
