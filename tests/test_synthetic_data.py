@@ -120,6 +120,19 @@ def test_statuses_come_from_the_vocabulary_and_progress_over_rounds():
         assert progress == sorted(progress)
 
 
+def test_measure_updates_report_moved_due_dates_and_completions():
+    generate(scale="10", seed=11)
+
+    changes = DueDateChange.objects.all()
+    assert changes.exists()
+    for change in changes:
+        update = MeasureUpdate.objects.get(measure=change.measure_id, entry=change.entry_id)
+        assert (update.due_date, update.due_precision) == (change.new_date, change.new_precision)
+    finished = MeasureUpdate.objects.filter(completed_date__isnull=False)
+    assert finished.exists()
+    assert set(finished.values_list("status", flat=True)) == {Status.IMPLEMENTED}
+
+
 def test_responses_are_mostly_published_with_some_drafts():
     generate(scale="25", seed=2)
 

@@ -199,6 +199,13 @@ def _fields(prefix: str, fuzzy: dict | None) -> dict:
     return {f"{prefix}_date": fuzzy["start"], f"{prefix}_precision": fuzzy["precision"]}
 
 
+def _fuzzy_of(obj, prefix: str) -> dict:
+    return {
+        "start": getattr(obj, f"{prefix}_date"),
+        "precision": getattr(obj, f"{prefix}_precision"),
+    }
+
+
 def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=TIMEZONE)
 
@@ -627,23 +634,31 @@ class Generator:
             if current.is_settled and measure.announced_in_id != entry.pk:
                 continue  # reported done or dropped already: nothing more to say
             new = self._measure_status(measure, current, status)
+            note = rng.choice(text.PROGRESS_SENTENCES)
+            moved = not new.is_settled and measure.due.is_past(day) and rng.random() < 0.6
+            if moved:
+                self._move_due_date(measure, entry, day)
+            measure.status = new
+            completed = new == Status.IMPLEMENTED and measure.completed_date is None
+            if completed:
+                measure.completed_date = period_start(day, Precision.MONTH)
+                measure.completed_precision = Precision.MONTH
+                if rng.random() < 0.6:
+                    measure.effect = rng.choice(text.EFFECTS)
+            # The update carries what this round reported besides the status: a new due
+            # date, the completion and its effect; nothing when it reported none.
             self._add(
                 MeasureUpdate(
                     pk=self.keys.take(MeasureUpdate),
                     measure_id=measure.pk,
                     entry_id=entry.pk,
                     status=new,
-                    note=rng.choice(text.PROGRESS_SENTENCES),
+                    note=note,
+                    **_fields("due", _fuzzy_of(measure, "due") if moved else None),
+                    **_fields("completed", _fuzzy_of(measure, "completed") if completed else None),
+                    effect=measure.effect if completed else "",
                 )
             )
-            if not new.is_settled and measure.due.is_past(day) and rng.random() < 0.6:
-                self._move_due_date(measure, entry, day)
-            measure.status = new
-            if new == Status.IMPLEMENTED and measure.completed_date is None:
-                measure.completed_date = period_start(day, Precision.MONTH)
-                measure.completed_precision = Precision.MONTH
-                if rng.random() < 0.6:
-                    measure.effect = rng.choice(text.EFFECTS)
 
     def _measure_status(self, measure, current: Status, reported: Status) -> Status:
         """A measure moves with its recommendation, a step ahead or behind, never backwards."""
