@@ -186,6 +186,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Where the accessibility statement tells people to report problems.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("DJANGO_ACCESSIBILITY_EMAIL") or "malmo.stad@malmo.se"
+ACCESSIBILITY_CONTACT_PHONE = os.environ.get("DJANGO_ACCESSIBILITY_PHONE") or "040-34 10 00"
+
 # Security headers, on everywhere; the HTTPS-only ones in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
