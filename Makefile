@@ -24,7 +24,7 @@ browser:
 # Set up, load the seed documents and serve the app on SQLite.
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_fixtures fixtures/
+	$(PY) manage.py import_fixtures --if-empty fixtures/
 	$(PY) manage.py ensure_demo_users
 	@echo
 	@echo "  Uppföljning runs at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"

@@ -186,28 +186,27 @@ def ended_before_q(prefix: str, today: dt.date) -> Q:
     return condition
 
 
-class FuzzyDateDescriptor:
-    """A ``FuzzyDate`` read from and written to ``<name>_date`` and ``<name>_precision``."""
+class FuzzyDateDescriptor(property):
+    """A ``FuzzyDate`` read from and written to ``<name>_date`` and ``<name>_precision``.
+
+    A property, so Django also accepts it as a keyword argument:
+    ``Measure(due=FuzzyDate.parse("maj 2026"))``.
+    """
 
     def __init__(self, name: str):
-        self.date_field = f"{name}_date"
-        self.precision_field = f"{name}_precision"
+        date_field, precision_field = f"{name}_date", f"{name}_precision"
 
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        start = getattr(instance, self.date_field)
-        if start is None:
-            return None
-        return FuzzyDate(start, getattr(instance, self.precision_field) or Precision.DAY)
+        def get(instance):
+            start = getattr(instance, date_field)
+            if start is None:
+                return None
+            return FuzzyDate(start, getattr(instance, precision_field) or Precision.DAY)
 
-    def __set__(self, instance, value: "FuzzyDate | None"):
-        if value is None:
-            setattr(instance, self.date_field, None)
-            setattr(instance, self.precision_field, Precision.DAY)
-            return
-        setattr(instance, self.date_field, value.start)
-        setattr(instance, self.precision_field, value.precision)
+        def set_(instance, value: FuzzyDate | None):
+            setattr(instance, date_field, None if value is None else value.start)
+            setattr(instance, precision_field, Precision.DAY if value is None else value.precision)
+
+        super().__init__(get, set_, doc=f"The {name} date as a FuzzyDate.")
 
 
 def validate_fuzzy_date(instance, name: str) -> None:

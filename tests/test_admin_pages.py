@@ -1,0 +1,63 @@
+"""Every admin list, add and change page opens for an administrator."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from recommendations.models import Recommendation
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = {"recommendations", "responses"}
+PROJECT_MODELS = [model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
+def test_the_list_add_and_change_pages_open(admin_client, minimal_data, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    obj = model._default_manager.first()
+    if obj is not None:
+        assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_every_model_of_the_domain_is_in_the_admin():
+    registered = {m._meta.model_name for m in PROJECT_MODELS}
+
+    assert registered >= {
+        "municipality",
+        "board",
+        "sourcedocument",
+        "audit",
+        "followupround",
+        "recommendation",
+        "auditorassessment",
+        "response",
+        "responseentry",
+        "measure",
+        "measureupdate",
+        "duedatechange",
+    }
+
+
+def test_the_admin_search_finds_a_recommendation_by_its_wording(admin_client, minimal_data):
+    page = admin_client.get(admin_url(Recommendation, "changelist"), {"q": "ansvarsfördelningen"})
+
+    assert "1 rekommendation" in page.content.decode()
+
+
+def test_the_admin_change_history_page_opens(admin_client, minimal_data):
+    url = admin_url(Recommendation, "history", 9001)
+
+    assert admin_client.get(url).status_code == 200
+
+
+def test_the_admin_is_closed_to_anonymous_visitors(client):
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

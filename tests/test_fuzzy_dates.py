@@ -1,0 +1,113 @@
+"""Dates of uncertain precision: stored honestly, sorted correctly, shown in Swedish."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from recommendations.dates import FuzzyDate, Precision, ended_before_q
+from responses.models import Measure
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "precision", "shown"),
+    [
+        ("2019-02-22", dt.date(2019, 2, 22), Precision.DAY, "2019-02-22"),
+        ("2026-05", dt.date(2026, 5, 1), Precision.MONTH, "maj 2026"),
+        ("maj 2026", dt.date(2026, 5, 1), Precision.MONTH, "maj 2026"),
+        ("hösten 2020", dt.date(2020, 7, 1), Precision.TERM, "hösten 2020"),
+        ("Våren 2021", dt.date(2021, 1, 1), Precision.TERM, "våren 2021"),
+        ("2021-H1", dt.date(2021, 1, 1), Precision.TERM, "våren 2021"),
+        ("2018", dt.date(2018, 1, 1), Precision.YEAR, "2018"),
+    ],
+)
+def test_dates_are_read_and_shown_in_swedish_with_their_precision(text, start, precision, shown):
+    with translation.override("sv"):
+        date = FuzzyDate.parse(text)
+
+        assert (date.start, date.precision) == (start, precision)
+        assert str(date) == shown
+        assert FuzzyDate.parse(date.as_text()) == date
+
+
+def test_dates_are_shown_in_english_when_english_is_chosen():
+    with translation.override("en"):
+        assert str(FuzzyDate.parse("hösten 2020")) == "autumn 2020"
+        assert str(FuzzyDate.parse("maj 2026")) == "may 2026"
+
+
+@pytest.mark.parametrize("text", ["2019-02-30", "soon", "sommaren 2020", "2019/02/22", ""])
+def test_text_that_is_not_a_date_is_refused(text):
+    with pytest.raises(ValueError):
+        FuzzyDate.parse(text)
+
+
+def test_a_date_must_be_the_first_day_of_its_period():
+    with pytest.raises(ValueError, match="2026-05-01"):
+        FuzzyDate(dt.date(2026, 5, 15), Precision.MONTH)
+
+
+def test_a_coarse_date_sorts_before_finer_dates_in_its_period_and_after_earlier_ones():
+    dates = [
+        FuzzyDate.parse(t)
+        for t in ["2020-09-30", "hösten 2020", "2020", "2019-12-31", "september 2020", "2021"]
+    ]
+
+    assert [d.as_text() for d in sorted(dates)] == [
+        "2019-12-31",
+        "2020",
+        "2020-H2",
+        "2020-09",
+        "2020-09-30",
+        "2021",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("2026-05", dt.date(2026, 5, 31)),
+        ("2024-02", dt.date(2024, 2, 29)),
+        ("2026-12", dt.date(2026, 12, 31)),
+        ("våren 2021", dt.date(2021, 6, 30)),
+        ("hösten 2021", dt.date(2021, 12, 31)),
+        ("2018", dt.date(2018, 12, 31)),
+        ("2019-02-22", dt.date(2019, 2, 22)),
+    ],
+)
+def test_the_end_of_a_period_is_its_last_day(text, end):
+    assert FuzzyDate.parse(text).end == end
+
+
+def test_a_month_is_not_overdue_until_the_month_has_passed():
+    may = FuzzyDate.parse("maj 2026")
+
+    assert not may.is_past(dt.date(2026, 5, 31))
+    assert may.is_past(dt.date(2026, 6, 1))
+    assert may.days_overdue(dt.date(2026, 6, 11)) == 11
+
+
+@pytest.mark.django_db
+def test_the_sql_filter_for_ended_periods_agrees_with_the_python_rule(minimal_data):
+    measure = Measure.objects.get()
+    today = dt.date(2026, 6, 1)
+    for text in ["2026-05-31", "2026-06-01", "maj 2026", "juni 2026", "våren 2026", "2026", "2025"]:
+        measure.due = FuzzyDate.parse(text)
+        measure.save()
+
+        in_sql = Measure.objects.filter(ended_before_q("due", today)).exists()
+
+        assert in_sql == measure.due.is_past(today), text
+
+
+@pytest.mark.django_db
+def test_a_model_refuses_a_date_that_does_not_start_its_period(minimal_data):
+    measure = Measure.objects.get()
+    measure.due_date = dt.date(2026, 5, 15)
+    measure.due_precision = Precision.MONTH
+
+    with pytest.raises(ValidationError) as error:
+        measure.full_clean()
+
+    assert "due_date" in error.value.message_dict

@@ -1,0 +1,279 @@
+"""manage.py import_fixtures: validates everything, all or nothing, idempotent, clear errors."""
+
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import CommandError, call_command
+
+from recommendations.models import Audit, Board, Recommendation
+from responses.models import Measure, Response, ResponseEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def database_snapshot() -> str:
+    """Every row of every importable model: equal snapshots mean an unchanged database."""
+    models = [m for m in apps.get_models() if m._meta.app_label in {"recommendations", "responses"}]
+    return "".join(serializers.serialize("json", m._base_manager.order_by("pk")) for m in models)
+
+
+def run_import(*paths, **options):
+    out = io.StringIO()
+    call_command("import_fixtures", *map(str, paths), stdout=out, **options)
+    return out.getvalue()
+
+
+def write_fixture(tmp_path, objects, name="fixture.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def minimal_objects(minimal_fixture_path):
+    return json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
+
+
+def assert_import_refused(path, *expected_fragments):
+    before = database_snapshot()
+    with pytest.raises(CommandError) as failure:
+        run_import(path)
+    message = str(failure.value)
+    for fragment in expected_fragments:
+        assert fragment in message, message
+    assert database_snapshot() == before
+    return message
+
+
+def test_a_valid_file_imports_every_object(minimal_fixture_path):
+    output = run_import(minimal_fixture_path)
+
+    assert "Importerat: 12 objekt" in output
+    audit = Audit.objects.get(reference="TR-2019-1")
+    assert [b.short_code for b in audit.audited_boards.all()] == ["TN"]
+    entry = ResponseEntry.objects.get()
+    assert entry.recommendation.audit == audit
+    assert str(Measure.objects.get().due) == "juni 2019"
+
+
+def test_importing_the_same_file_twice_creates_no_duplicates(minimal_fixture_path):
+    run_import(minimal_fixture_path)
+    before = database_snapshot()
+
+    output = run_import(minimal_fixture_path)
+
+    assert database_snapshot() == before
+    assert "0 nya, 0 ändrade, 1 oförändrade" in output
+    assert Recommendation.objects.count() == 1
+
+
+def test_a_folder_imports_all_its_json_files(tmp_path, minimal_objects):
+    write_fixture(tmp_path, minimal_objects[:4], "a.json")
+    write_fixture(tmp_path, minimal_objects[4:], "b.json")
+    (tmp_path / "notes.txt").write_text("not a fixture")
+
+    run_import(tmp_path)
+
+    assert Response.objects.count() == 1
+
+
+def test_a_changed_value_updates_the_existing_row(tmp_path, minimal_objects):
+    run_import(write_fixture(tmp_path, minimal_objects))
+    minimal_objects[7]["fields"]["text"] = "Nämnden bör tydliggöra ansvaret."
+    minimal_objects[7]["fields"]["answered_by"] = []
+
+    output = run_import(write_fixture(tmp_path, minimal_objects))
+
+    recommendation = Recommendation.objects.get()
+    assert recommendation.text == "Nämnden bör tydliggöra ansvaret."
+    assert not recommendation.answered_by.exists()
+    assert "rekommendationer: 0 nya, 1 ändrade" in output
+
+
+def test_the_import_records_history_for_what_it_changed(minimal_fixture_path):
+    run_import(minimal_fixture_path)
+
+    history = Response.history.get()
+    assert history.history_type == "+"
+    assert history.history_change_reason == "Import av fixturfil"
+
+
+def test_a_dry_run_reports_but_writes_nothing(minimal_fixture_path):
+    output = run_import(minimal_fixture_path, dry_run=True)
+
+    assert "Torrkörning" in output
+    assert "nämnder: 2 nya" in output
+    assert not Board.objects.exists()
+
+
+def test_malformed_json_names_the_file_and_line(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[\n  {"model": "recommendations.board", "pk": 1,\n  "fields": {]\n]')
+
+    message = assert_import_refused(path, "broken.json", "ogiltig JSON på rad 3")
+    assert "databasen är oförändrad" in message
+
+
+def test_an_unknown_field_names_file_object_and_field(tmp_path, minimal_objects):
+    minimal_objects[4]["fields"]["budget"] = 10
+    path = write_fixture(tmp_path, minimal_objects)
+
+    assert_import_refused(
+        path,
+        "fixture.json",
+        "objekt 5 (recommendations.audit pk=9001)",
+        "fält ”budget”",
+        "okänt fält",
+    )
+
+
+def test_an_unknown_model_is_refused(tmp_path, minimal_objects):
+    minimal_objects.append({"model": "recommendations.memo", "pk": 1, "fields": {}})
+
+    assert_import_refused(write_fixture(tmp_path, minimal_objects), "okänd modell")
+
+
+def test_user_accounts_cannot_be_imported(tmp_path):
+    path = write_fixture(
+        tmp_path,
+        [{"model": "auth.user", "pk": 1, "fields": {"username": "x", "is_superuser": True}}],
+    )
+
+    assert_import_refused(path, "kan inte importeras")
+
+
+def test_a_missing_reference_is_named(tmp_path, minimal_objects):
+    minimal_objects[7]["fields"]["audit"] = 12345
+    path = write_fixture(tmp_path, minimal_objects)
+
+    assert_import_refused(
+        path,
+        "objekt 8 (recommendations.recommendation pk=9001)",
+        "fält ”audit”",
+        "recommendations.audit med pk=12345 finns varken i filerna eller i databasen",
+    )
+
+
+def test_a_missing_many_to_many_reference_is_named(tmp_path, minimal_objects):
+    minimal_objects[7]["fields"]["addressed_to"] = [9001, 777]
+
+    assert_import_refused(write_fixture(tmp_path, minimal_objects), "fält ”addressed_to”", "pk=777")
+
+
+def test_an_invalid_date_is_named(tmp_path, minimal_objects):
+    minimal_objects[8]["fields"]["decision_date"] = "2019-02-30"
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "responses.response pk=9001",
+        "fält ”decision_date”",
+    )
+
+
+def test_a_fuzzy_date_that_is_not_the_start_of_its_period_is_refused(tmp_path, minimal_objects):
+    minimal_objects[10]["fields"]["due_date"] = "2019-06-15"
+
+    assert_import_refused(write_fixture(tmp_path, minimal_objects), "fält ”due_date”", "2019-06-01")
+
+
+def test_an_unknown_status_is_named(tmp_path, minimal_objects):
+    minimal_objects[9]["fields"]["status"] = "done-ish"
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "responses.responseentry pk=9001",
+        "fält ”status”",
+        "done-ish",
+    )
+
+
+def test_the_models_own_rules_are_checked(tmp_path, minimal_objects):
+    other_audit = dict(minimal_objects[4], pk=9002)
+    other_audit["fields"] = dict(other_audit["fields"], reference="TR-2019-2")
+    minimal_objects.insert(5, other_audit)
+    minimal_objects[8]["fields"]["audit"] = 9002  # the recommendation moves to the other audit
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "responses.responseentry pk=9001",
+        "Rekommendationen hör till en annan granskning",
+    )
+
+
+def test_duplicate_unique_values_in_the_file_are_refused(tmp_path, minimal_objects):
+    minimal_objects[2]["fields"]["short_code"] = "TN"
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects), "recommendations.board pk=9002", "municipality_id"
+    )
+
+
+def test_a_clash_with_a_row_already_in_the_database_is_refused(tmp_path, minimal_objects):
+    run_import(write_fixture(tmp_path, minimal_objects))
+    clash = [
+        {
+            "model": "recommendations.board",
+            "pk": 9100,
+            "fields": {"municipality": 9001, "name": "Kopia", "short_code": "TN"},
+        }
+    ]
+
+    assert_import_refused(write_fixture(tmp_path, clash, "clash.json"), "pk=9001 i databasen")
+
+
+def test_the_same_object_twice_in_the_input_is_refused(tmp_path, minimal_objects):
+    write_fixture(tmp_path, minimal_objects, "a.json")
+    write_fixture(tmp_path, minimal_objects[:2], "b.json")
+
+    assert_import_refused(tmp_path, "samma objekt finns redan i")
+
+
+def test_one_bad_object_leaves_existing_data_untouched(tmp_path, minimal_objects):
+    run_import(write_fixture(tmp_path, minimal_objects))
+    minimal_objects[7]["fields"]["text"] = "Ändrad lydelse som inte får sparas."
+    minimal_objects[11]["fields"]["status"] = "bogus"
+
+    assert_import_refused(write_fixture(tmp_path, minimal_objects), "bogus")
+
+    assert Recommendation.objects.get().text == "Nämnden bör tydliggöra ansvarsfördelningen."
+
+
+def test_a_missing_path_is_reported(tmp_path):
+    assert_import_refused(tmp_path / "nope.json", "nope.json", "finns inte")
+
+
+def test_new_rows_after_an_import_get_fresh_primary_keys(minimal_data):
+    board = Board.objects.create(
+        municipality_id=9001, name="Ny nämnd", short_code="NN", kind=Board.Kind.BOARD
+    )
+
+    assert board.pk not in {9001, 9002}
+
+
+def test_progress_is_shown_on_large_files(tmp_path, minimal_objects):
+    objects = minimal_objects[:1] + [
+        {
+            "model": "recommendations.board",
+            "pk": 10_000 + n,
+            "fields": {"municipality": 9001, "name": f"Nämnd {n}", "short_code": f"N{n}"},
+        }
+        for n in range(1200)
+    ]
+
+    output = run_import(write_fixture(tmp_path, objects), verbosity=2)
+
+    assert "validerat 1000/1201 objekt" in output
+    assert Board.objects.count() == 1200
+
+
+def test_the_run_command_skips_the_import_once_the_database_has_audits(tmp_path, minimal_objects):
+    run_import(write_fixture(tmp_path, minimal_objects))
+    minimal_objects[4]["fields"]["title"] = "Ändrad i appen, ska inte skrivas över"
+
+    output = run_import(write_fixture(tmp_path, minimal_objects), if_empty=True)
+
+    assert "ingen import" in output
+    assert Audit.objects.get().title == "Granskning av testverksamheten"
