@@ -138,9 +138,7 @@ def make_user(django_user_model):
     from django.contrib.auth.models import Group
 
     def make(username, *, groups=(), boards=(), **fields):
-        user = django_user_model.objects.create_user(
-            username=username, password=PASSWORD, **fields
-        )
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, **fields)
         for name in groups:
             user.groups.add(Group.objects.get_or_create(name=name)[0])
         for board in boards:
