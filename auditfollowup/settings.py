@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "auditfollowup.middleware.AdminInlineStylesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
@@ -208,7 +209,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline
-# script or style, no framing.
+# script or style, no framing. The one exception: inline styles (not scripts) on the
+# Django admin's pages, whose bundled widgets need them (auditfollowup/middleware.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

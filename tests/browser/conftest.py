@@ -111,7 +111,7 @@ def _screenshot_name(nodeid: str) -> str:
 
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh Swedish-speaking browser tab on the live server; checked and photographed at the end."""
+    """A fresh Swedish browser tab on the live server, checked and photographed at the end."""
     context = browser.new_context(
         base_url=live_server.url,
         locale="sv-SE",
