@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from responses.models import Measure
 
 from .models import (
     Audit,
@@ -12,6 +16,7 @@ from .models import (
     Recommendation,
     SourceDocument,
 )
+from .timeline import build_timeline, with_timeline
 
 admin.site.site_header = _("Uppföljning – administration")
 admin.site.site_title = _("Uppföljning")
@@ -104,6 +109,21 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
     autocomplete_fields = ["audit"]
 
 
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = [
+        ("title", "board"),
+        ("responsible", "status"),
+        ("due_date", "due_precision"),
+        ("completed_date", "completed_precision"),
+        "effect",
+        "announced_in",
+    ]
+    autocomplete_fields = ["board", "announced_in"]
+    show_change_link = True
+
+
 class AuditorAssessmentInline(admin.TabularInline):
     model = AuditorAssessment
     extra = 0
@@ -118,7 +138,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_select_related = ["audit"]
     search_fields = ["text", "label", "audit__reference", "audit__title"]
     autocomplete_fields = ["audit", "addressed_to", "answered_by", "closed_by"]
-    inlines = [AuditorAssessmentInline]
+    inlines = [MeasureInline, AuditorAssessmentInline]
     fieldsets = [
         (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
         (_("Nämnder"), {"fields": ["addressed_to", "answered_by"]}),
@@ -128,6 +148,20 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         ),
         (_("Avslut"), {"fields": ["closed_on", "closed_reason", "closed_by"]}),
     ]
+    # The public status timeline, read-only, below the form.
+    change_form_template = "recommendations/admin_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        # What the public sees: published answers only, whoever the admin is.
+        found = None
+        if str(object_id).isdigit():
+            public = with_timeline(Recommendation.objects.filter(pk=object_id), AnonymousUser())
+            found = public.first()
+        if found is not None:
+            today = timezone.localdate()
+            extra_context.update(timeline=build_timeline(found, today), today=today)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AuditorAssessment)

@@ -175,6 +175,10 @@ def import_texts(
             if problems:
                 raise ImportFailed(problems)
             _save(records, result, change_reason or _("Import av fixturfil"))
+            # bulk_create sends no signals: rebuild the full-text vectors in one UPDATE.
+            apps.get_model(
+                "recommendations", "Recommendation"
+            ).objects.all().refresh_search_vectors()
             if dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as error:

@@ -7,8 +7,9 @@ The boards' answers (responses, entries, measures) live in the ``responses`` app
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, OuterRef, Subquery
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -261,6 +262,66 @@ class RecommendationQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(closed_on__isnull=True)
+
+    def refresh_search_vectors(self) -> int:
+        """Rebuild ``search_vector`` from the wording and every published narrative.
+
+        One UPDATE in SQL (PostgreSQL, "swedish" configuration); the wording weighs more
+        than the answers. Call it after an import and after a response is saved or
+        published. Drafts never enter the vector, so search never reveals them. On other
+        databases there is no vector and ``search()`` reads the text directly.
+        """
+        if connection.vendor != "postgresql":
+            return 0
+        from django.contrib.postgres.aggregates import StringAgg
+        from django.contrib.postgres.search import SearchVector
+
+        from responses.models import Response, ResponseEntry
+
+        narratives = (
+            ResponseEntry.objects.filter(
+                recommendation=OuterRef("pk"), response__state=Response.State.PUBLISHED
+            )
+            .order_by()
+            .values("recommendation")
+            .annotate(all_text=StringAgg("narrative", delimiter="\n"))
+            .values("all_text")
+        )
+        return self.update(
+            search_vector=SearchVector("label", "text", weight="A", config="swedish")
+            + SearchVector(
+                Coalesce(Subquery(narratives), Value(""), output_field=models.TextField()),
+                weight="B",
+                config="swedish",
+            )
+        )
+
+    def search(self, words: str):
+        """Recommendations whose wording or a published answer matches ``words``.
+
+        PostgreSQL: full-text search on the stored vector (web-search syntax, Swedish
+        stemming, so "arbetsgruppen" finds "arbetsgrupp"). Elsewhere: every word must
+        occur (case-insensitive) in the wording or in one published narrative.
+        """
+        from responses.models import Response, ResponseEntry
+
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery
+
+            return self.filter(
+                search_vector=SearchQuery(words, config="swedish", search_type="websearch")
+            )
+        result = self
+        for word in words.split():
+            published = ResponseEntry.objects.filter(
+                recommendation=OuterRef("pk"),
+                response__state=Response.State.PUBLISHED,
+                narrative__icontains=word,
+            )
+            result = result.filter(
+                Q(text__icontains=word) | Q(label__icontains=word) | Exists(published)
+            )
+        return result
 
 
 class Recommendation(models.Model):

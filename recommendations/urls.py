@@ -1,9 +1,33 @@
 from django.urls import path
 
-from . import views
+from . import api, exports, views
+from .feeds import PublishedResponsesFeed
 
 app_name = "recommendations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rekommendationer/", views.recommendation_list, name="recommendation_list"),
+    path(
+        "rekommendationer/export.csv",
+        exports.recommendations_csv,
+        name="recommendation_list_csv",
+    ),
+    path(
+        "rekommendationer/export.xlsx",
+        exports.recommendations_xlsx,
+        name="recommendation_list_xlsx",
+    ),
+    path(
+        "rekommendationer/<int:pk>/",
+        views.recommendation_detail,
+        name="recommendation_detail",
+    ),
+    path("granskningar/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("namnder/<int:pk>/", views.board_detail, name="board_detail"),
+    path("matris/", views.matrix, name="matrix"),
+    path("matris/export.csv", exports.matrix_csv, name="matrix_csv"),
+    path("matris/export.xlsx", exports.matrix_xlsx, name="matrix_xlsx"),
+    path("api/rekommendationer/", api.recommendations, name="api_recommendations"),
+    path("flode/yttranden/", PublishedResponsesFeed(), name="response_feed"),
 ]

@@ -1,8 +1,176 @@
-from django.shortcuts import render
+"""Public pages: start, recommendation list and page, audit, board, the auditors' matrix.
 
-from .models import Audit
+Every view reads answers through ``Response.objects.visible_to(request.user)`` (directly or
+via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from responses.models import Response
+
+from . import overview
+from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
+from .models import Audit, Board, Recommendation
+from .status import Status
+from .timeline import (
+    MATRIX_YEARS,
+    build_matrix,
+    build_timeline,
+    visible_measures,
+    with_matrix_entries,
+    with_timeline,
+)
+
+PAGE_SIZE = 25
 
 
 def home(request):
-    audits = Audit.objects.select_related("auditor").order_by("-conducted_from_date")
-    return render(request, "recommendations/home.html", {"audits": audits})
+    today = timezone.localdate()
+    by_audit, by_board = overview.status_by_audit_and_board()
+    bars, chart_height = overview.status_per_year(request.user)
+    visible = Response.objects.visible_to(request.user)
+    overdue = (
+        visible_measures(request.user)
+        .overdue(today)
+        .select_related("recommendation__audit", "board")
+        .order_by("due_date", "pk")
+    )
+    context = {
+        "counts": {
+            "audits": Audit.objects.count(),
+            "recommendations": Recommendation.objects.count(),
+            "responses": visible.count(),
+        },
+        "status_order": overview.STATUS_ORDER,
+        "by_audit": by_audit,
+        "by_board": by_board,
+        "bars": bars,
+        "chart_height": chart_height,
+        "bar_height": overview.BAR_HEIGHT,
+        "label_width": overview.LABEL_WIDTH,
+        "recent": visible.select_related("board", "round__audit").order_by(
+            "-published_at", "-decision_date", "-pk"
+        )[:6],
+        "overdue": overdue[:10],
+        "overdue_count": overdue.count(),
+        "today": today,
+    }
+    return render(request, "recommendations/home.html", context)
+
+
+def recommendation_list(request):
+    filterset = RecommendationFilter(
+        request.GET, queryset=recommendation_queryset(), request=request
+    )
+    results = filterset.qs.select_related("audit").prefetch_related("addressed_to")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "recommendations/recommendation_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "active_filters": active_filters(filterset, request.GET),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def recommendation_detail(request, pk):
+    queryset = with_timeline(Recommendation.objects.filter(pk=pk), request.user)
+    recommendation = get_object_or_404(queryset)
+    timeline = build_timeline(recommendation, timezone.localdate())
+    return render(
+        request,
+        "recommendations/recommendation_detail.html",
+        {"recommendation": recommendation, "timeline": timeline, "today": timezone.localdate()},
+    )
+
+
+def audit_detail(request, pk):
+    visible = Response.objects.visible_to(request.user).select_related("board")
+    audit = get_object_or_404(
+        Audit.objects.select_related("auditor").prefetch_related(
+            "audited_boards",
+            "source_documents",
+            Prefetch(
+                "rounds__responses", queryset=visible.order_by("board__name"), to_attr="visible"
+            ),
+        ),
+        pk=pk,
+    )
+    recommendations = (
+        Recommendation.objects.with_current_status()
+        .filter(audit=audit)
+        .prefetch_related("addressed_to")
+        .order_by("position")
+    )
+    return render(
+        request,
+        "recommendations/audit_detail.html",
+        {"audit": audit, "recommendations": recommendations},
+    )
+
+
+def board_detail(request, pk):
+    board = get_object_or_404(Board, pk=pk)
+    today = timezone.localdate()
+    recommendations = (
+        Recommendation.objects.with_current_status()
+        .filter(addressed_to=board)
+        .select_related("audit")
+        .order_by("audit__reference", "audit_id", "position")
+    )
+    responses = (
+        Response.objects.visible_to(request.user)
+        .filter(board=board)
+        .select_related("round__audit")
+        .order_by("-decision_date", "-document_date", "-pk")
+    )
+    overdue = (
+        visible_measures(request.user)
+        .overdue(today)
+        .filter(board=board)
+        .select_related("recommendation__audit")
+        .order_by("due_date", "pk")
+    )
+    return render(
+        request,
+        "recommendations/board_detail.html",
+        {
+            "board": board,
+            "audits": board.audits.order_by("reference"),
+            "recommendations": recommendations,
+            "responses": responses,
+            "overdue": overdue,
+            "today": today,
+        },
+    )
+
+
+def matrix(request):
+    filterset, groups = matrix_groups(request)
+    return render(
+        request,
+        "recommendations/matrix.html",
+        {
+            "filter": filterset,
+            "groups": groups,
+            "years": list(MATRIX_YEARS),
+            "as_of": filterset.as_of,
+            "statuses": list(Status),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def matrix_groups(request):
+    """The matrix filter and its rows grouped by audit (shared with the exports)."""
+    filterset = MatrixFilter(request.GET, queryset=Recommendation.objects.all(), request=request)
+    recommendations = with_matrix_entries(filterset.qs, request.user)
+    return filterset, build_matrix(recommendations, as_of=filterset.as_of)

@@ -1,0 +1,216 @@
+"""Filters for the recommendation list, its exports, the JSON API and the matrix.
+
+Every filter runs on a queryset already scoped to what the user may read; the ones
+that look at answers (round, year, overdue measures) only count responses visible to
+the requesting user. The current status is the board's status in the latest
+*published* answer (``with_current_status``), the same for everybody.
+"""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responses.models import Response, ResponseEntry
+
+from .models import Audit, Board, Recommendation
+from .status import Status
+from .timeline import MATRIX_YEARS, visible_measures
+
+# Typed choice filters have no empty choice of their own: "" means "all".
+YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEARS]
+ROUND_CHOICES = [("", _("Alla omgångar"))] + [(n, str(n)) for n in range(1, 9)]
+
+
+def _boards():
+    return Board.objects.exclude(kind=Board.Kind.AUDITORS).order_by("name")
+
+
+def _audits():
+    return Audit.objects.order_by("reference", "title")
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="search_vector",
+        lookup_expr="search",
+        method="filter_search",
+        label=_("Sök i lydelse och svar"),
+    )
+    board = django_filters.ModelChoiceFilter(
+        field_name="addressed_to",
+        lookup_expr="exact",
+        queryset=_boards(),
+        label=_("Nämnd"),
+        empty_label=_("Alla nämnder"),
+        distinct=True,
+    )
+    audit = django_filters.ModelChoiceFilter(
+        field_name="audit",
+        lookup_expr="exact",
+        queryset=_audits(),
+        label=_("Granskning"),
+        empty_label=_("Alla granskningar"),
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="kind",
+        lookup_expr="exact",
+        choices=Recommendation.Kind.choices,
+        label=_("Typ"),
+        empty_label=_("Alla typer"),
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="current_status",
+        lookup_expr="exact",
+        choices=Status.choices,
+        label=_("Aktuell status"),
+        empty_label=_("Alla statusar"),
+    )
+    round = django_filters.TypedChoiceFilter(
+        field_name="entries__response__round__sequence",
+        lookup_expr="exact",
+        method="filter_round",
+        choices=ROUND_CHOICES,
+        coerce=int,
+        label=_("Besvarad i omgång"),
+    )
+    year = django_filters.TypedChoiceFilter(
+        field_name="entries__response__decision_date",
+        lookup_expr="year",
+        method="filter_year",
+        choices=YEAR_CHOICES,
+        coerce=int,
+        label=_("Besvarad år"),
+    )
+    overdue = django_filters.BooleanFilter(
+        field_name="measures__due_date",
+        lookup_expr="lt",
+        method="filter_overdue",
+        label=_("Har försenade åtgärder"),
+        widget=forms.Select(
+            choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
+        ),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("audit__reference", "audit"),
+            ("position", "position"),
+            ("current_status", "status"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "audit__reference": _("Granskning"),
+            "position": _("Ordning"),
+            "current_status": _("Status"),
+            "kind": _("Typ"),
+        },
+        label=_("Sortera"),
+        empty_label=_("Granskning och ordning"),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def _visible_entries(self):
+        return ResponseEntry.objects.filter(
+            recommendation=OuterRef("pk"),
+            response__in=Response.objects.visible_to(self._user()),
+        )
+
+    def _user(self):
+        return getattr(self.request, "user", None) or AnonymousUser()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_round(self, queryset, name, value):
+        return queryset.filter(
+            Exists(self._visible_entries().filter(response__round__sequence=value))
+        )
+
+    def filter_year(self, queryset, name, value):
+        entries = self._visible_entries().annotate(
+            year=ExtractYear(Coalesce("response__decision_date", "response__document_date"))
+        )
+        return queryset.filter(Exists(entries.filter(year=value)))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = (
+            visible_measures(self._user())
+            .overdue(timezone.localdate())
+            .filter(recommendation=OuterRef("pk"))
+        )
+        return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
+
+
+def recommendation_queryset():
+    """The base queryset of the list, its exports and the API."""
+    return Recommendation.objects.with_current_status()
+
+
+class MatrixFilter(django_filters.FilterSet):
+    board = django_filters.ModelChoiceFilter(
+        field_name="addressed_to",
+        lookup_expr="exact",
+        queryset=_boards(),
+        label=_("Nämnd"),
+        empty_label=_("Alla nämnder"),
+        distinct=True,
+    )
+    audit = django_filters.ModelChoiceFilter(
+        field_name="audit",
+        lookup_expr="exact",
+        queryset=_audits(),
+        label=_("Granskning"),
+        empty_label=_("Alla granskningar"),
+    )
+    per = django_filters.DateFilter(
+        field_name="entries__response__decision_date",
+        lookup_expr="lte",
+        method="filter_as_of",
+        label=_("Som det var känt den"),
+        help_text=_("Visar bara yttranden daterade senast den dagen."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def filter_as_of(self, queryset, name, value):
+        # Rows stay; which answers count as known is decided per cell (build_matrix).
+        return queryset
+
+    @property
+    def as_of(self) -> dt.date | None:
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("per")
+
+
+def active_filters(filterset, query):
+    """(label, value text, URL query without this filter) for every filter in use."""
+    if not filterset.form.is_valid():
+        return []
+    active = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sort" or value in (None, "", []):
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, bool):
+            text = _("Ja") if value else _("Nej")
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            text = {str(k): v for k, v in field.choices}.get(str(value), value)
+        else:
+            text = value
+        remaining = query.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        active.append((field.label, text, remaining.urlencode()))
+    return active

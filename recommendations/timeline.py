@@ -1,0 +1,307 @@
+"""A recommendation's status timeline across the follow-up rounds, and the auditors' matrix.
+
+The rules live here, not in views or templates:
+
+* Only responses the user may read count (``Response.objects.visible_to``); measures
+  announced in a response the user may not read are hidden with it.
+* Entries are compared with the same board's previous entry: the status change
+  (forward/backward by ``Status.progress``) and a word diff of the narrative.
+* An answer *repeats* the previous one when the two narratives are at least
+  ``REPEAT_THRESHOLD`` similar (difflib's ratio over words: 2·matches / total words).
+  0.9 means that at most about one word in ten was changed, added or removed: a board
+  that copies last year's text and edits a date or two is flagged, a rewritten
+  paragraph is not.
+* A measure is overdue when it is not settled and its whole due period has ended
+  (``Measure.is_overdue``): "maj 2026" is not overdue until June.
+* The board and the auditors disagree when the auditors' assessment in a round has a
+  different status from the board's own status in that round.
+
+``with_timeline()`` prefetches everything ``build_timeline()`` reads, so a page or an
+export of any number of recommendations costs the same number of queries.
+"""
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from responses.models import Measure, MeasureUpdate, Response, ResponseEntry
+
+from .dates import FuzzyDate
+from .models import AuditorAssessment, FollowUpRound
+from .status import Status
+
+REPEAT_THRESHOLD = 0.9
+MATRIX_YEARS = range(2019, 2027)
+
+
+def visible_measures(user):
+    """Measures the user may see: not announced in a response hidden from them."""
+    return Measure.objects.filter(
+        Q(announced_in__isnull=True)
+        | Q(announced_in__response__in=Response.objects.visible_to(user))
+    )
+
+
+def with_timeline(queryset, user):
+    """Prefetch a recommendation queryset with everything its timeline shows.
+
+    Queries: recommendations (+audit), addressed_to, answered_by, the audit's rounds,
+    assessments (+round), visible entries (+response, board, round), their measure
+    updates (+measure), visible measures (+board), their due date changes: 9.
+    """
+    entries = (
+        ResponseEntry.objects.filter(response__in=Response.objects.visible_to(user))
+        .select_related("response__board", "response__round")
+        .prefetch_related(
+            Prefetch(
+                "measure_updates",
+                queryset=MeasureUpdate.objects.select_related("measure").order_by(
+                    "measure__due_date", "measure__pk"
+                ),
+            )
+        )
+        .order_by("response__round__sequence", "response__decision_date", "pk")
+    )
+    measures = (
+        visible_measures(user)
+        .select_related("board")
+        .prefetch_related("due_date_changes")
+        .order_by("due_date", "pk")
+    )
+    return queryset.select_related("audit").prefetch_related(
+        "addressed_to",
+        "answered_by",
+        Prefetch("audit__rounds", queryset=FollowUpRound.objects.order_by("sequence")),
+        Prefetch(
+            "assessments",
+            queryset=AuditorAssessment.objects.select_related("round").order_by("round__sequence"),
+            to_attr="timeline_assessments",
+        ),
+        Prefetch("entries", queryset=entries, to_attr="visible_entries"),
+        Prefetch("measures", queryset=measures, to_attr="visible_measures"),
+    )
+
+
+def word_diff(old: str, new: str) -> tuple[list[tuple[str, str]], float]:
+    """The change from ``old`` to ``new`` as (kind, text) segments, and their similarity.
+
+    Kinds are "equal", "delete" and "insert"; the texts are plain (templates escape them).
+    """
+    a, b = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    segments = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("delete", " ".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(("insert", " ".join(b[j1:j2])))
+    return segments, matcher.ratio()
+
+
+@dataclass
+class MeasureState:
+    """A measure as it stands today."""
+
+    measure: Measure
+    status: Status
+    due: FuzzyDate | None
+    is_overdue: bool
+    days_overdue: int
+    due_date_changes: list
+
+    @classmethod
+    def of(cls, measure, today):
+        overdue = measure.is_overdue(today)
+        return cls(
+            measure=measure,
+            status=Status(measure.status),
+            due=measure.due,
+            is_overdue=overdue,
+            days_overdue=measure.due.days_overdue(today) if overdue else 0,
+            due_date_changes=list(measure.due_date_changes.all()),
+        )
+
+
+@dataclass
+class EntryStep:
+    """One response entry in the timeline, compared with the same board's previous one."""
+
+    entry: ResponseEntry
+    status: Status
+    previous: "EntryStep | None"
+    assessment: AuditorAssessment | None
+    measure_updates: list = field(default_factory=list)
+    due_date_changes: list = field(default_factory=list)
+    diff: list = field(default_factory=list)
+    similarity: float | None = None
+
+    @property
+    def response(self):
+        return self.entry.response
+
+    @property
+    def date(self):
+        return self.entry.response.date
+
+    @property
+    def status_change(self) -> str:
+        """ "first", "same", "forward", "backward" or "changed" (same progress, other status)."""
+        if self.previous is None:
+            return "first"
+        before = self.previous.status
+        if before == self.status:
+            return "same"
+        if self.status.progress > before.progress:
+            return "forward"
+        if self.status.progress < before.progress:
+            return "backward"
+        return "changed"
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.similarity is not None and self.similarity >= REPEAT_THRESHOLD
+
+    @property
+    def similarity_percent(self) -> int:
+        return round((self.similarity or 0) * 100)
+
+    @property
+    def disagrees(self) -> bool:
+        return self.assessment is not None and self.assessment.status != self.status
+
+    @property
+    def assessment_status(self):
+        return Status(self.assessment.status) if self.assessment else None
+
+
+@dataclass
+class RoundStep:
+    """A follow-up round on the time axis: its entries and the auditors' assessment."""
+
+    round: FollowUpRound
+    entries: list
+    assessment: AuditorAssessment | None
+
+    @property
+    def date(self):
+        dates = [step.date for step in self.entries if step.date]
+        return min(dates) if dates else self.round.deadline
+
+    @property
+    def assessment_status(self):
+        return Status(self.assessment.status) if self.assessment else None
+
+
+@dataclass
+class Timeline:
+    recommendation: object
+    rounds: list
+    entries: list
+    measures: list
+
+    @property
+    def current_status(self):
+        return self.entries[-1].status if self.entries else None
+
+    @property
+    def overdue_measures(self):
+        return [m for m in self.measures if m.is_overdue]
+
+
+def build_timeline(recommendation, today: dt.date) -> Timeline:
+    """The timeline of a recommendation fetched through ``with_timeline()`` (no queries)."""
+    measures = [MeasureState.of(m, today) for m in recommendation.visible_measures]
+    changes_by_entry = defaultdict(list)
+    for state in measures:
+        for change in state.due_date_changes:
+            if change.entry_id:
+                changes_by_entry[change.entry_id].append((state.measure, change))
+    assessments = {a.round_id: a for a in recommendation.timeline_assessments}
+    entries_by_round = defaultdict(list)
+    previous_by_board = {}
+    steps = []
+    for entry in recommendation.visible_entries:
+        board_id = entry.response.board_id
+        step = EntryStep(
+            entry=entry,
+            status=Status(entry.status),
+            previous=previous_by_board.get(board_id),
+            assessment=assessments.get(entry.response.round_id),
+            measure_updates=list(entry.measure_updates.all()),
+            due_date_changes=changes_by_entry[entry.pk],
+        )
+        if step.previous is not None:
+            step.diff, step.similarity = word_diff(step.previous.entry.narrative, entry.narrative)
+            if not (entry.narrative.strip() and step.previous.entry.narrative.strip()):
+                step.similarity = None
+        previous_by_board[board_id] = step
+        entries_by_round[entry.response.round_id].append(step)
+        steps.append(step)
+    rounds = [
+        RoundStep(round=r, entries=entries_by_round[r.pk], assessment=assessments.get(r.pk))
+        for r in recommendation.audit.rounds.all()
+    ]
+    return Timeline(recommendation=recommendation, rounds=rounds, entries=steps, measures=measures)
+
+
+def response_date_end(response):
+    """The last day the response's date may mean (a fuzzy date's period end)."""
+    date = response.date
+    return date.end if date else None
+
+
+@dataclass
+class MatrixRow:
+    recommendation: object
+    cells: list  # one per year: the EntryStep-like latest entry of that year, or None
+
+
+@dataclass
+class MatrixGroup:
+    audit: object
+    rows: list
+
+
+def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS):
+    """Rows grouped by audit; per year the latest visible entry known ``as_of`` that date.
+
+    ``recommendations`` come from ``with_matrix_entries()``. An entry counts for a year by
+    its response's date (decision date, else document date); with ``as_of`` only responses
+    whose whole date lies on or before that day count, so "hösten 2020" is not yet known
+    on 2020-09-01.
+    """
+    groups = []
+    for recommendation in recommendations:
+        by_year = {}
+        for entry in recommendation.visible_entries:
+            date = entry.response.date
+            if date is None or date.start.year not in years:
+                continue
+            if as_of is not None and date.end > as_of:
+                continue
+            by_year[date.start.year] = entry
+        row = MatrixRow(recommendation, [by_year.get(year) for year in years])
+        if not groups or groups[-1].audit.pk != recommendation.audit_id:
+            groups.append(MatrixGroup(recommendation.audit, []))
+        groups[-1].rows.append(row)
+    return groups
+
+
+def with_matrix_entries(queryset, user):
+    """Recommendations with their visible entries in order. Queries: 2."""
+    entries = (
+        ResponseEntry.objects.filter(response__in=Response.objects.visible_to(user))
+        .select_related("response__board", "response__round")
+        .order_by("response__round__sequence", "response__decision_date", "pk")
+    )
+    return (
+        queryset.select_related("audit")
+        .prefetch_related(Prefetch("entries", queryset=entries, to_attr="visible_entries"))
+        .order_by("audit__reference", "audit_id", "position")
+    )

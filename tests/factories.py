@@ -1,0 +1,333 @@
+"""Plain functions that build test data: one object per call, sensible defaults.
+
+Every factory takes keyword arguments for what a test cares about and fills in the
+rest. Boards and the municipality are reused by their short code (get_or_create), so
+calling ``make_board(short_code="ASN")`` twice gives the same board. Fuzzy dates are
+given as text the way people write them ("2019-02-22", "maj 2026", "hösten 2020").
+
+``make_tracked_audit()`` builds a whole small world: an audit with two follow-up
+rounds (2019 and 2020), recommendations answered in both rounds, measures and
+measure updates, which most page tests need.
+"""
+
+import datetime as dt
+import itertools
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from recommendations.dates import FuzzyDate
+from recommendations.models import (
+    Audit,
+    AuditorAssessment,
+    Board,
+    FollowUpRound,
+    Municipality,
+    Recommendation,
+    SourceDocument,
+)
+from recommendations.status import Status
+from responses.models import (
+    DecisionStep,
+    DueDateChange,
+    Measure,
+    MeasureUpdate,
+    Response,
+    ResponseEntry,
+    Signatory,
+)
+
+_counter = itertools.count(1)
+
+
+def _fuzzy(value):
+    """Accept a FuzzyDate, a date (precision day), text ("maj 2026") or None."""
+    if value is None or isinstance(value, FuzzyDate):
+        return value
+    if isinstance(value, dt.date):
+        return FuzzyDate(value, "day")
+    return FuzzyDate.parse(value)
+
+
+def make_municipality(*, name="Malmö stad", slug="malmo"):
+    municipality, _ = Municipality.objects.get_or_create(slug=slug, defaults={"name": name})
+    return municipality
+
+
+def make_board(*, short_code="ASN", name=None, kind=Board.Kind.BOARD, municipality=None):
+    """A board, reused by short code within the municipality."""
+    board, _ = Board.objects.get_or_create(
+        municipality=municipality or make_municipality(),
+        short_code=short_code,
+        defaults={"name": name or f"{short_code}-nämnden", "kind": kind},
+    )
+    return board
+
+
+def make_auditors():
+    return make_board(short_code="SR", name="Stadsrevisionen", kind=Board.Kind.AUDITORS)
+
+
+def make_source_document(*, file_name=None, title="Yttrande", kind="response", **fields):
+    fields.setdefault("document_date", dt.date(2019, 9, 1))
+    return SourceDocument.objects.create(
+        file_name=file_name or f"{next(_counter):03d}_doc.txt", title=title, kind=kind, **fields
+    )
+
+
+def make_audit(
+    *,
+    reference=None,
+    title="Granskning av arbetsmarknadsinsatser",
+    boards=(),
+    kind=Audit.Kind.AUDIT,
+    conducted_from="2018",
+    **fields,
+):
+    """An audit of ``boards`` (Board objects or short codes) by the city's auditors."""
+    audit = Audit(
+        municipality=make_municipality(),
+        reference=reference if reference is not None else f"SR-2018-{next(_counter)}",
+        title=title,
+        kind=kind,
+        auditor=make_auditors(),
+        **fields,
+    )
+    audit.conducted_from = _fuzzy(conducted_from)
+    audit.save()
+    audit.audited_boards.set([_board(b) for b in boards] or [make_board()])
+    return audit
+
+
+def _board(board_or_code):
+    if isinstance(board_or_code, Board):
+        return board_or_code
+    return make_board(short_code=board_or_code)
+
+
+def make_round(audit, *, sequence=None, kind=None, title=None, deadline=None, is_open=False):
+    if sequence is None:
+        sequence = audit.rounds.count() + 1
+    follow_up = FollowUpRound(
+        audit=audit,
+        sequence=sequence,
+        kind=kind
+        or (
+            FollowUpRound.Kind.FIRST_RESPONSE
+            if sequence == 1
+            else FollowUpRound.Kind.MEASURES_TAKEN
+        ),
+        title=title or f"Uppföljning {sequence}",
+        is_open=is_open,
+    )
+    follow_up.deadline = _fuzzy(deadline)
+    follow_up.save()
+    return follow_up
+
+
+def make_recommendation(
+    audit=None,
+    *,
+    position=None,
+    text="Säkerställ att insatserna följs upp.",
+    label="",
+    kind=Recommendation.Kind.RECOMMENDATION,
+    addressed_to=(),
+    answered_by=(),
+    **fields,
+):
+    """A recommendation; addressed to the audit's boards unless ``addressed_to`` is given."""
+    audit = audit or make_audit()
+    if position is None:
+        position = audit.recommendations.count() + 1
+    recommendation = Recommendation.objects.create(
+        audit=audit,
+        position=position,
+        label=label or f"Rekommendation {position}",
+        text=text,
+        kind=kind,
+        **fields,
+    )
+    recommendation.addressed_to.set(
+        [_board(b) for b in addressed_to] or list(audit.audited_boards.all())
+    )
+    recommendation.answered_by.set([_board(b) for b in answered_by])
+    return recommendation
+
+
+def make_response(
+    *,
+    board=None,
+    round=None,
+    state=Response.State.PUBLISHED,
+    title=None,
+    diary_number=None,
+    decision_date=None,
+    document=None,
+    provenance=Response.Provenance.ENTERED,
+    published_at=None,
+    **fields,
+):
+    """A response by ``board`` in ``round``; published (with published_at) unless told."""
+    board = _board(board) if board else make_board()
+    round = round or make_round(make_audit(boards=[board]))
+    response = Response(
+        board=board,
+        round=round,
+        state=state,
+        title=title or f"Yttrande {round.sequence} från {board.short_code}",
+        diary_number=(
+            diary_number if diary_number is not None else f"{board.short_code}-{next(_counter)}"
+        ),
+        decision_date=decision_date,
+        provenance=provenance,
+        published_at=published_at
+        or (timezone.now() if state == Response.State.PUBLISHED else None),
+        **fields,
+    )
+    response.document = _fuzzy(document)
+    response.save()
+    return response
+
+
+def make_entry(response, recommendation, *, status=Status.IN_PROGRESS, narrative=""):
+    return ResponseEntry.objects.create(
+        response=response, recommendation=recommendation, status=status, narrative=narrative
+    )
+
+
+def make_measure(
+    recommendation,
+    *,
+    board=None,
+    title="Ta fram en rutin för uppföljning",
+    status=Status.PLANNED,
+    due=None,
+    completed=None,
+    announced_in=None,
+    responsible="",
+):
+    measure = Measure(
+        recommendation=recommendation,
+        board=_board(board) if board else recommendation.addressed_to.first() or make_board(),
+        title=title,
+        status=status,
+        announced_in=announced_in,
+        responsible=responsible,
+    )
+    measure.due = _fuzzy(due)
+    measure.completed = _fuzzy(completed)
+    measure.save()
+    return measure
+
+
+def make_measure_update(measure, entry, *, status=None, note=""):
+    return MeasureUpdate.objects.create(
+        measure=measure, entry=entry, status=status or measure.status, note=note
+    )
+
+
+def make_due_date_change(measure, *, previous, new, reason="Försenad upphandling", entry=None):
+    change = DueDateChange(measure=measure, reason=reason, changed_at=timezone.now(), entry=entry)
+    change.previous = _fuzzy(previous)
+    change.new = _fuzzy(new)
+    change.save()
+    return change
+
+
+def make_assessment(recommendation, round, *, status=Status.IN_PROGRESS, comment=""):
+    return AuditorAssessment.objects.create(
+        recommendation=recommendation,
+        round=round,
+        status=status,
+        comment=comment,
+        assessed_on=dt.date(2020, 12, 1),
+    )
+
+
+def make_decision_step(response, *, body="Nämndsammanträde", date=None, kind="board_meeting"):
+    return DecisionStep.objects.create(
+        response=response, body=body, date=date or dt.date(2019, 9, 20), kind=kind
+    )
+
+
+def make_signatory(response, *, name="Anna Andersson", role="chair", position=0):
+    return Signatory.objects.create(response=response, name=name, role=role, position=position)
+
+
+def make_user(username=None, *, groups=(), boards=(), superuser=False, password="lösenord-123"):  # noqa: S107
+    """A user in the given role groups ("Revisorer", "Handläggare"), staff of ``boards``."""
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_counter)}",
+        password=password,
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    for board in boards:
+        _board(board).staff.add(user)
+    return user
+
+
+def make_tracked_audit(
+    *,
+    n_recommendations=2,
+    board="ASN",
+    reference=None,
+    title="Granskning av arbetsmarknadsinsatser",
+    with_draft=False,
+):
+    """An audit followed up in 2019 and 2020, every recommendation answered in both.
+
+    Each recommendation gets an entry per round (status planned in 2019, in progress
+    in 2020, narratives that name the recommendation), a measure announced in 2019
+    that is overdue since June 2020 with one moved due date, an update on it in each
+    round, and an auditors' assessment in 2020. With ``with_draft`` a third round has
+    a draft response whose narrative contains the word "hemligt".
+    """
+    board = _board(board)
+    audit = make_audit(reference=reference, title=title, boards=[board])
+    first = make_round(audit, sequence=1, deadline="2019-09-30")
+    second = make_round(audit, sequence=2, kind=FollowUpRound.Kind.STATUS_DESCRIPTION)
+    r2019 = make_response(board=board, round=first, decision_date=dt.date(2019, 9, 24))
+    r2020 = make_response(board=board, round=second, decision_date=dt.date(2020, 10, 20))
+    draft = None
+    if with_draft:
+        third = make_round(audit, sequence=3)
+        draft = make_response(board=board, round=third, state=Response.State.DRAFT)
+    recommendations = []
+    for _ in range(n_recommendations):
+        rec = make_recommendation(audit, addressed_to=[board])
+        e2019 = make_entry(
+            r2019,
+            rec,
+            status=Status.PLANNED,
+            narrative=f"Vi planerar en arbetsgrupp för {rec.label}.",
+        )
+        e2020 = make_entry(
+            r2020,
+            rec,
+            status=Status.IN_PROGRESS,
+            narrative=f"Arbetsgruppen för {rec.label} har startat och kartlagt insatserna.",
+        )
+        measure = make_measure(
+            rec, board=board, due="2020-06", announced_in=e2019, title=f"Arbetsgrupp {rec.pk}"
+        )
+        make_measure_update(measure, e2019, status=Status.PLANNED)
+        make_measure_update(measure, e2020, status=Status.IN_PROGRESS)
+        make_due_date_change(measure, previous="2020-03", new="2020-06", entry=e2020)
+        make_assessment(rec, second, status=Status.PARTLY_IMPLEMENTED)
+        if draft:
+            make_entry(draft, rec, status=Status.IMPLEMENTED, narrative="hemligt utkast")
+        recommendations.append(rec)
+    return SimpleNamespace(
+        audit=audit,
+        board=board,
+        rounds=[first, second],
+        responses=[r2019, r2020],
+        draft=draft,
+        recommendations=recommendations,
+    )

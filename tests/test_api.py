@@ -1,0 +1,62 @@
+"""The read-only JSON API of recommendations with their full timeline."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import STAFF_GROUP
+from tests.factories import make_tracked_audit, make_user
+
+pytestmark = pytest.mark.django_db
+URL = reverse("recommendations:api_recommendations")
+
+
+def test_it_returns_recommendations_with_audit_boards_status_and_timeline(client):
+    world = make_tracked_audit(n_recommendations=1)
+    data = client.get(URL).json()
+    assert data["count"] == 1 and data["page"] == 1 and data["next"] is None
+    (rec,) = data["results"]
+    assert rec["audit"]["reference"] == world.audit.reference
+    assert rec["addressed_to"][0]["short_code"] == "ASN"
+    assert rec["current_status"] == {"value": "in_progress", "label": "Pågående"}
+    first, second = rec["timeline"]
+    assert first["entries"][0]["response"]["date"]["text"] == "2019-09-24"
+    assert second["entries"][0]["status_change"] == "forward"
+    assert second["assessment"]["status"]["value"] == "partly_implemented"
+    (measure,) = rec["measures"]
+    assert measure["due"] == {"text": "2020-06", "start": "2020-06-01", "end": "2020-06-30"}
+    assert measure["overdue"] is True
+    assert measure["due_date_changes"][0]["previous"]["text"] == "2020-03"
+
+
+def test_it_filters_like_the_list_and_paginates(client):
+    world = make_tracked_audit(n_recommendations=22, board="ASN")
+    make_tracked_audit(n_recommendations=1, board="SN")
+    data = client.get(URL, {"board": world.board.pk}).json()
+    assert data["count"] == 22 and data["pages"] == 2
+    assert "board=" in data["next"] and "page=2" in data["next"]
+    second = client.get(URL, {"board": world.board.pk, "page": 2}).json()
+    assert [r["id"] for r in second["results"]] == [r.pk for r in world.recommendations[20:]]
+
+
+def test_it_rejects_an_invalid_filter(client):
+    assert client.get(URL, {"status": "nonsense"}).status_code == 400
+
+
+def test_it_never_shows_drafts_to_the_public(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    body = client.get(URL).content.decode()
+    assert "hemligt" not in body
+    client.force_login(make_user(groups=[STAFF_GROUP], boards=[world.board]))
+    assert "hemligt" in client.get(URL).content.decode()
+
+
+def test_its_query_count_does_not_grow(client, django_assert_num_queries):
+    make_tracked_audit(n_recommendations=2)
+    # Queries: count, page of recommendations+audit, then the timeline prefetches:
+    # addressed_to, answered_by, rounds, assessments, entries, measure updates,
+    # measures, due date changes.
+    with django_assert_num_queries(10):
+        client.get(URL)
+    make_tracked_audit(n_recommendations=8)
+    with django_assert_num_queries(10):
+        client.get(URL)

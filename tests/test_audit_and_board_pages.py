@@ -1,0 +1,71 @@
+"""The audit page and the board page, with links both ways."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import AUDITOR_GROUP
+from tests.factories import make_tracked_audit, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_audit_page_lists_recommendations_rounds_and_responses(client):
+    world = make_tracked_audit(n_recommendations=2)
+    page = client.get(world.audit.get_absolute_url()).content.decode()
+    for rec in world.recommendations:
+        assert rec.get_absolute_url() in page
+    for response in world.responses:
+        assert response.get_absolute_url() in page
+    assert world.board.get_absolute_url() in page
+
+
+def test_the_audit_page_hides_drafts_from_the_public_but_not_from_auditors(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    world.draft.state = "submitted"
+    world.draft.save()
+    assert (
+        world.draft.get_absolute_url()
+        not in client.get(world.audit.get_absolute_url()).content.decode()
+    )
+    client.force_login(make_user(groups=[AUDITOR_GROUP]))
+    assert (
+        world.draft.get_absolute_url()
+        in client.get(world.audit.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_board_page_lists_its_recommendations_responses_and_overdue_measures(client):
+    world = make_tracked_audit(n_recommendations=2, with_draft=True)
+    page = client.get(world.board.get_absolute_url()).content.decode()
+    assert world.audit.get_absolute_url() in page
+    assert world.recommendations[1].get_absolute_url() in page
+    assert world.responses[0].get_absolute_url() in page
+    assert world.draft.get_absolute_url() not in page
+    assert f"Arbetsgrupp {world.recommendations[0].pk}" in page
+
+
+def test_unknown_audits_and_boards_are_404(client):
+    assert client.get(reverse("recommendations:audit_detail", args=[999])).status_code == 404
+    assert client.get(reverse("recommendations:board_detail", args=[999])).status_code == 404
+
+
+def test_the_audit_page_query_count_does_not_grow(client, django_assert_num_queries):
+    world = make_tracked_audit(n_recommendations=2)
+    # Queries: audit+auditor, audited boards, source documents, rounds, their visible
+    # responses+board, recommendations with status, their addressed_to boards.
+    with django_assert_num_queries(7):
+        client.get(world.audit.get_absolute_url())
+    more = make_tracked_audit(n_recommendations=8)
+    with django_assert_num_queries(7):
+        client.get(more.audit.get_absolute_url())
+
+
+def test_the_board_page_query_count_does_not_grow(client, django_assert_num_queries):
+    world = make_tracked_audit(n_recommendations=2)
+    # Queries: board, its audits, recommendations with status+audit, responses+round+audit,
+    # overdue measures+recommendation+audit.
+    with django_assert_num_queries(5):
+        client.get(world.board.get_absolute_url())
+    make_tracked_audit(n_recommendations=8)
+    with django_assert_num_queries(5):
+        client.get(world.board.get_absolute_url())

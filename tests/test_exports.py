@@ -1,0 +1,99 @@
+"""CSV and Excel exports of the filtered list and of the matrix."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import make_tracked_audit
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response):
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def xlsx_rows(response):
+    workbook = load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def two_boards():
+    return make_tracked_audit(n_recommendations=2, board="ASN"), make_tracked_audit(
+        n_recommendations=3, board="SN"
+    )
+
+
+def test_the_list_csv_contains_exactly_the_filtered_rows(client, two_boards):
+    _asn, sn = two_boards
+    rows = csv_rows(
+        client.get(reverse("recommendations:recommendation_list_csv"), {"board": sn.board.pk})
+    )
+    assert rows[0][0] == "Id"
+    assert [int(row[0]) for row in rows[1:]] == [rec.pk for rec in sn.recommendations]
+    assert rows[1][7] == "Pågående"
+
+
+def test_the_list_xlsx_contains_exactly_the_filtered_rows(client, two_boards):
+    asn, _sn = two_boards
+    url = reverse("recommendations:recommendation_list_xlsx")
+    rows = xlsx_rows(client.get(url, {"audit": asn.audit.pk}))
+    assert [row[0] for row in rows[1:]] == [rec.pk for rec in asn.recommendations]
+
+
+def test_the_matrix_exports_follow_the_as_of_date(client, two_boards):
+    asn, _sn = two_boards
+    params = {"audit": asn.audit.pk, "per": "2020-01-01"}
+    rows = csv_rows(client.get(reverse("recommendations:matrix_csv"), params))
+    header = rows[0]
+    assert len(rows) == 3
+    assert rows[1][header.index("2019")] == "Planerad (ASN)"
+    assert rows[1][header.index("2020")] == ""
+    sheet = xlsx_rows(client.get(reverse("recommendations:matrix_xlsx"), {"audit": asn.audit.pk}))
+    assert sheet[1][sheet[0].index("2020")] == "Pågående (ASN)"
+
+
+def test_exports_leave_out_draft_answers(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    world.draft.decision_date = world.responses[1].decision_date.replace(year=2021)
+    world.draft.save()
+    rows = csv_rows(client.get(reverse("recommendations:matrix_csv")))
+    assert "Genomförd (ASN)" not in rows[1]
+    rows = csv_rows(client.get(reverse("recommendations:recommendation_list_csv")))
+    assert rows[1][7] == "Pågående"
+
+
+def test_a_cell_that_looks_like_a_formula_is_exported_as_text(client):
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    rec.text = '=HYPERLINK("http://example.invalid")'
+    rec.save()
+    rows = csv_rows(client.get(reverse("recommendations:recommendation_list_csv")))
+    assert rows[1][5].startswith("'=")
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        # recommendations with status+audit, their addressed_to boards (the filter
+        # form's choices are neither rendered nor needed to validate a status).
+        ("recommendations:recommendation_list_csv", 2),
+        ("recommendations:recommendation_list_xlsx", 2),
+        # recommendations+audit, their visible entries+response+board+round.
+        ("recommendations:matrix_csv", 2),
+        ("recommendations:matrix_xlsx", 2),
+    ],
+)
+def test_export_query_counts_do_not_grow(client, django_assert_num_queries, name, queries):
+    make_tracked_audit(n_recommendations=2)
+    with django_assert_num_queries(queries):
+        client.get(reverse(name), {"status": "in_progress"})
+    make_tracked_audit(n_recommendations=8)
+    with django_assert_num_queries(queries):
+        client.get(reverse(name), {"status": "in_progress"})

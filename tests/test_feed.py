@@ -1,0 +1,37 @@
+"""The Atom feed of newly published responses."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import STAFF_GROUP
+from tests.factories import make_tracked_audit, make_user
+
+pytestmark = pytest.mark.django_db
+URL = reverse("recommendations:response_feed")
+
+
+def test_it_lists_published_responses_as_atom(client):
+    world = make_tracked_audit(n_recommendations=1)
+    response = client.get(URL)
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert 'xmlns="http://www.w3.org/2005/Atom"' in body
+    for published in world.responses:
+        assert published.get_absolute_url() in body
+
+
+def test_it_never_lists_drafts_even_for_their_authors(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    client.force_login(make_user(groups=[STAFF_GROUP], boards=[world.board]))
+    assert world.draft.get_absolute_url() not in client.get(URL).content.decode()
+
+
+def test_its_query_count_does_not_grow(client, django_assert_num_queries):
+    make_tracked_audit(n_recommendations=2)
+    # Queries: the latest published responses with board, round and audit.
+    with django_assert_num_queries(1):
+        client.get(URL)
+    for _ in range(4):
+        make_tracked_audit(n_recommendations=2)
+    with django_assert_num_queries(1):
+        client.get(URL)

@@ -1,0 +1,55 @@
+"""The start page: what is tracked, status counts, recent answers, overdue, the chart."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_board, make_tracked_audit
+
+pytestmark = pytest.mark.django_db
+URL = reverse("recommendations:home")
+
+
+def test_it_counts_recommendations_by_status_per_audit_and_board(client):
+    world = make_tracked_audit(n_recommendations=3)
+    response = client.get(URL)
+    (audit_row,) = response.context["by_audit"]
+    (board_row,) = response.context["by_board"]
+    assert audit_row.subject == world.audit and audit_row.total == 3
+    assert board_row.subject == world.board and board_row.total == 3
+    statuses = [s.value for s in response.context["status_order"]]
+    assert audit_row.counts[statuses.index("in_progress")] == 3
+
+
+def test_it_draws_the_status_per_year_with_text_values(client):
+    make_tracked_audit(n_recommendations=3)
+    page = client.get(URL).content.decode()
+    assert '<svg role="img"' in page
+    assert "2019: Planerad 3." in page  # the chart's text description
+    assert "◔ 3" in page  # symbol and count inside the bar
+
+
+def test_it_lists_recent_answers_and_overdue_measures(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = client.get(URL).content.decode()
+    assert world.responses[1].get_absolute_url() in page
+    assert f"Arbetsgrupp {world.recommendations[0].pk}" in page
+
+
+def test_it_never_shows_drafts(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    response = client.get(URL)
+    assert world.draft not in list(response.context["recent"])
+    assert response.context["counts"]["responses"] == 2
+
+
+def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_queries):
+    make_board(short_code="SN")
+    make_tracked_audit(n_recommendations=2)
+    # Queries: recommendations with current status, board links, audits, boards, entries
+    # for the chart, overdue measures (page + count), recent responses, counts of
+    # audits, recommendations and responses.
+    with django_assert_num_queries(11):
+        client.get(URL)
+    make_tracked_audit(n_recommendations=8, board="SN")
+    with django_assert_num_queries(11):
+        client.get(URL)

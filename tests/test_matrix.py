@@ -1,0 +1,79 @@
+"""The auditors' matrix: recommendations by year, filters, and the as-of-date control."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_tracked_audit
+
+pytestmark = pytest.mark.django_db
+URL = reverse("recommendations:matrix")
+
+
+def cells(response, recommendation):
+    for group in response.context["groups"]:
+        for row in group.rows:
+            if row.recommendation.pk == recommendation.pk:
+                years = response.context["years"]
+                return {
+                    year: entry.status
+                    for year, entry in zip(years, row.cells, strict=True)
+                    if entry
+                }
+    raise AssertionError("row missing")
+
+
+def test_it_shows_each_years_status_grouped_by_audit(client):
+    world = make_tracked_audit(n_recommendations=2)
+    response = client.get(URL)
+    assert cells(response, world.recommendations[0]) == {2019: "planned", 2020: "in_progress"}
+    (group,) = response.context["groups"]
+    assert group.audit == world.audit
+    page = response.content.decode()
+    assert "◔</span> Planerad" in page and "◑</span> Pågående" in page
+
+
+def test_the_as_of_date_hides_a_later_round(client):
+    world = make_tracked_audit(n_recommendations=1)
+    response = client.get(URL, {"per": "2020-01-01"})
+    assert cells(response, world.recommendations[0]) == {2019: "planned"}
+    assert "Visar det som var känt den 2020-01-01" in response.content.decode()
+
+
+def test_a_response_dated_only_to_a_term_is_known_when_the_term_has_ended(client):
+    world = make_tracked_audit(n_recommendations=1)
+    late = world.responses[1]
+    late.decision_date = None
+    late.document_date, late.document_precision = dt.date(2020, 7, 1), "term"
+    late.save()
+    rec = world.recommendations[0]
+    assert 2020 not in cells(client.get(URL, {"per": "2020-09-01"}), rec)
+    assert cells(client.get(URL, {"per": "2020-12-31"}), rec)[2020] == "in_progress"
+
+
+def test_it_filters_by_board_and_audit(client):
+    asn = make_tracked_audit(n_recommendations=1, board="ASN")
+    sn = make_tracked_audit(n_recommendations=1, board="SN")
+    by_board = client.get(URL, {"board": sn.board.pk}).context["groups"]
+    assert [g.audit for g in by_board] == [sn.audit]
+    by_audit = client.get(URL, {"audit": asn.audit.pk}).context["groups"]
+    assert [g.audit for g in by_audit] == [asn.audit]
+
+
+def test_it_never_shows_drafts(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    world.draft.decision_date = dt.date(2021, 3, 1)
+    world.draft.save()
+    assert 2021 not in cells(client.get(URL), world.recommendations[0])
+
+
+def test_its_query_count_does_not_grow(client, django_assert_num_queries):
+    make_tracked_audit(n_recommendations=2)
+    # Queries: recommendations+audit, their visible entries+response+board+round, and the
+    # board and audit choices of the filter form.
+    with django_assert_num_queries(4):
+        client.get(URL, {"per": "2021-01-01"})
+    make_tracked_audit(n_recommendations=8)
+    with django_assert_num_queries(4):
+        client.get(URL, {"per": "2021-01-01"})

@@ -1,0 +1,101 @@
+"""The recommendation page: the status timeline across the follow-up rounds."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import STAFF_GROUP
+from recommendations.status import Status
+from tests.factories import (
+    make_entry,
+    make_measure,
+    make_measure_update,
+    make_response,
+    make_round,
+    make_tracked_audit,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(recommendation):
+    return reverse("recommendations:recommendation_detail", args=[recommendation.pk])
+
+
+def test_it_shows_the_2019_and_2020_entries_in_order(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = client.get(url(world.recommendations[0])).content.decode()
+    entries = page.index("Svaren omgång för omgång")
+    first = page.index("2019-09-24", entries)
+    second = page.index("2020-10-20", entries)
+    assert first < second
+    assert page.index("Vi planerar en arbetsgrupp", first) < second
+    assert "Arbetsgruppen för Rekommendation 1 har startat" in page[second:]
+    assert world.responses[0].diary_number in page
+    assert world.responses[0].get_absolute_url() in page
+
+
+def test_it_shows_change_diff_overdue_moved_dates_and_disagreement(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = client.get(url(world.recommendations[0])).content.decode()
+    assert "Framsteg från Planerad" in page
+    assert "<ins>" in page and "<del>" in page
+    assert "Försenad" in page and "dagar" in page
+    assert "Försenad upphandling" in page  # the reason the due date moved
+    assert "Revisionen bedömer läget annorlunda" in page
+
+
+def test_it_escapes_narratives_in_text_and_diff(client):
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    rec.entries.filter(response=world.responses[1]).update(narrative="<script>x()</script> klart")
+    page = client.get(url(rec)).content.decode()
+    assert "<script>x()" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_it_hides_drafts_from_the_public_and_shows_them_to_the_boards_staff(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    assert "hemligt utkast" not in client.get(url(world.recommendations[0])).content.decode()
+    staff = make_user(groups=[STAFF_GROUP], boards=[world.board])
+    client.force_login(staff)
+    assert "hemligt utkast" in client.get(url(world.recommendations[0])).content.decode()
+
+
+def test_it_answers_404_for_an_unknown_recommendation(client):
+    assert (
+        client.get(reverse("recommendations:recommendation_detail", args=[999])).status_code == 404
+    )
+
+
+def test_it_has_one_h1_landmarks_and_status_in_text(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = client.get(url(world.recommendations[0])).content.decode()
+    assert page.count("<h1") == 1
+    assert "<main" in page and "<nav" in page and "<footer" in page
+    assert "◑</span> Pågående" in page  # symbol and text, not colour alone
+
+
+def test_its_query_count_does_not_grow_with_rounds_entries_and_measures(
+    client, django_assert_num_queries
+):
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    # Queries: recommendation+audit, addressed_to, answered_by, rounds, assessments+round,
+    # entries+response+board+round, measure updates+measure, measures+board,
+    # due date changes.
+    with django_assert_num_queries(9):
+        assert client.get(url(rec)).status_code == 200
+    for sequence in (3, 4, 5, 6):
+        response = make_response(
+            board=world.board,
+            round=make_round(world.audit, sequence=sequence),
+            decision_date=dt.date(2020 + sequence - 2, 5, 1),
+        )
+        entry = make_entry(response, rec, status=Status.IN_PROGRESS, narrative=f"Omgång {sequence}")
+        measure = make_measure(rec, board=world.board, due="2030", announced_in=entry)
+        make_measure_update(measure, entry)
+    with django_assert_num_queries(9):
+        assert client.get(url(rec)).status_code == 200

@@ -1,0 +1,134 @@
+"""The recommendation list: filters, search, sorting, pagination, shareable URLs."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import Recommendation
+from recommendations.status import Status
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_entry,
+    make_recommendation,
+    make_response,
+    make_round,
+    make_tracked_audit,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("recommendations:recommendation_list")
+
+
+def listed(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def labels(response):
+    return [rec.pk for rec in response.context["page"].object_list]
+
+
+def test_it_lists_every_recommendation_with_a_count(client):
+    world = make_tracked_audit(n_recommendations=3)
+    response = listed(client)
+    assert labels(response) == [rec.pk for rec in world.recommendations]
+    assert "3 träffar" in response.content.decode()
+
+
+def test_filters_narrow_the_results(client):
+    asn = make_tracked_audit(n_recommendations=2, board="ASN")
+    sn = make_tracked_audit(n_recommendations=1, board="SN")
+    other = make_recommendation(make_audit(boards=["GVN"]), kind=Recommendation.Kind.OTHER_REMARK)
+    assert labels(listed(client, board=sn.board.pk)) == [sn.recommendations[0].pk]
+    assert labels(listed(client, audit=asn.audit.pk)) == [r.pk for r in asn.recommendations]
+    assert labels(listed(client, kind="other_remark")) == [other.pk]
+    assert set(labels(listed(client, status="in_progress"))) == {
+        *[r.pk for r in asn.recommendations],
+        sn.recommendations[0].pk,
+    }
+    assert labels(listed(client, status="implemented")) == []
+    assert other.pk not in labels(listed(client, year=2020))
+    assert other.pk not in labels(listed(client, round=2))
+    assert labels(listed(client, overdue="false")) == [other.pk]
+    assert other.pk not in labels(listed(client, overdue="true"))
+
+
+def test_the_year_filter_uses_the_answers_date(client):
+    world = make_tracked_audit(n_recommendations=1)
+    audit = make_audit(boards=[world.board])
+    late = make_recommendation(audit)
+    make_entry(
+        make_response(
+            board=world.board, round=make_round(audit), decision_date=dt.date(2023, 3, 1)
+        ),
+        late,
+    )
+    assert labels(listed(client, year=2023)) == [late.pk]
+    assert labels(listed(client, year=2019)) == [world.recommendations[0].pk]
+
+
+def test_search_finds_a_word_from_a_response_narrative(client, django_capture_on_commit_callbacks):
+    # The search vectors are rebuilt on commit (PostgreSQL): run those callbacks.
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=2)
+        rec = world.recommendations[1]
+        entry = rec.entries.get(response=world.responses[1])
+        entry.narrative = "Förvaltningen har infört lönesubventioner för unga."
+        entry.save()
+    assert labels(listed(client, q="lönesubventioner")) == [rec.pk]
+    assert labels(listed(client, q="insatserna följs")) == [r.pk for r in world.recommendations]
+
+
+def test_search_never_finds_words_that_are_only_in_drafts(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tracked_audit(n_recommendations=1, with_draft=True)
+    assert labels(listed(client, q="hemligt")) == []
+
+
+def test_active_filters_are_shown_and_removable(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = listed(client, board=world.board.pk, status="in_progress").content.decode()
+    assert "Aktiva filter" in page
+    assert f'href="?board={world.board.pk}"' in page  # removing the status filter
+    assert 'href="?status=in_progress"' in page  # removing the board filter
+
+
+def test_it_sorts_and_paginates_with_the_filters_in_the_links(client):
+    world = make_tracked_audit(n_recommendations=27)
+    first = listed(client, sort="-position", audit=world.audit.pk)
+    assert labels(first)[0] == world.recommendations[-1].pk
+    assert len(labels(first)) == 25
+    assert f"sort=-position&amp;audit={world.audit.pk}&amp;page=2" in first.content.decode()
+    second = listed(client, sort="-position", audit=world.audit.pk, page=2)
+    assert labels(second) == [world.recommendations[1].pk, world.recommendations[0].pk]
+
+
+def test_every_control_has_a_label(client):
+    make_tracked_audit(n_recommendations=1)
+    response = listed(client)
+    page = response.content.decode()
+    for field in response.context["filter"].form:
+        assert f'<label for="{field.id_for_label}">' in page
+
+
+def test_its_query_count_does_not_grow_with_the_data(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    make_board(short_code="SN")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tracked_audit(n_recommendations=2)
+    params = {"q": "arbetsgrupp", "status": Status.IN_PROGRESS, "overdue": "true"}
+    # Queries: count, page of recommendations, their addressed_to boards, the board and
+    # audit choices of the filter form.
+    with django_assert_num_queries(5):
+        listed(client, **params)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tracked_audit(n_recommendations=8)
+    with django_assert_num_queries(5):
+        response = listed(client, **params)
+    assert len(labels(response)) == 10

@@ -1,0 +1,103 @@
+"""The timeline rules: status change, narrative diff, repeats, overdue, disagreement."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from recommendations.models import Recommendation
+from recommendations.status import Status
+from recommendations.timeline import REPEAT_THRESHOLD, build_timeline, with_timeline, word_diff
+from tests.factories import (
+    make_assessment,
+    make_entry,
+    make_measure,
+    make_response,
+    make_round,
+    make_tracked_audit,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2021, 1, 1)
+
+
+def timeline_of(recommendation, user=None, today=TODAY):
+    fetched = with_timeline(
+        Recommendation.objects.filter(pk=recommendation.pk), user or AnonymousUser()
+    )
+    return build_timeline(fetched.get(), today)
+
+
+def test_word_diff_marks_inserted_and_deleted_words():
+    segments, ratio = word_diff("arbetet har inte startat", "arbetet har startat i maj")
+    assert ("delete", "inte") in segments
+    assert ("insert", "i maj") in segments
+    assert 0 < ratio < 1
+
+
+def test_it_orders_entries_by_round_and_compares_with_the_previous_one():
+    world = make_tracked_audit(n_recommendations=1)
+    timeline = timeline_of(world.recommendations[0])
+    first, second = timeline.entries
+    assert first.date.start.year == 2019
+    assert second.date.start.year == 2020
+    assert first.status_change == "first"
+    assert second.status_change == "forward"
+    assert timeline.current_status == Status.IN_PROGRESS
+
+
+def test_it_flags_an_answer_that_repeats_the_previous_round():
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    third = make_round(world.audit, sequence=3)
+    text = (
+        "Arbetsgruppen har startat och kartlagt insatserna. Under hösten tar vi fram "
+        "en rutin för uppföljning som beslutas av nämnden i december."
+    )
+    rec.entries.filter(response=world.responses[1]).update(narrative=text)
+    make_entry(
+        make_response(board=world.board, round=third, decision_date=dt.date(2021, 10, 1)),
+        rec,
+        status=Status.IN_PROGRESS,
+        narrative=text.replace("kartlagt", "kartlägger"),
+    )
+    timeline = timeline_of(rec, today=dt.date(2022, 1, 1))
+    assert not timeline.entries[1].is_repeat
+    assert timeline.entries[2].similarity >= REPEAT_THRESHOLD
+    assert timeline.entries[2].is_repeat
+    assert timeline.entries[2].status_change == "same"
+
+
+def test_it_shows_where_the_auditors_disagree_with_the_board():
+    world = make_tracked_audit(n_recommendations=1)
+    timeline = timeline_of(world.recommendations[0])
+    assert timeline.entries[1].disagrees  # board: in progress, auditors: partly implemented
+    make_assessment(world.recommendations[0], world.rounds[0], status=Status.PLANNED)
+    assert not timeline_of(world.recommendations[0]).entries[0].disagrees
+
+
+def test_a_measure_is_overdue_only_after_its_whole_due_period():
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    make_measure(rec, board=world.board, due="maj 2026", title="Senare")
+    in_may = timeline_of(rec, today=dt.date(2026, 5, 31))
+    states = {state.measure.title: state for state in in_may.measures}
+    assert not states["Senare"].is_overdue
+    assert states[f"Arbetsgrupp {rec.pk}"].is_overdue
+    assert (
+        states[f"Arbetsgrupp {rec.pk}"].days_overdue
+        == (dt.date(2026, 5, 31) - dt.date(2020, 6, 30)).days
+    )
+    in_june = timeline_of(rec, today=dt.date(2026, 6, 1))
+    assert {s.measure.title: s for s in in_june.measures}["Senare"].days_overdue == 1
+
+
+def test_it_leaves_out_draft_answers_and_their_measures_for_the_public():
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    rec = world.recommendations[0]
+    draft_entry = rec.entries.get(response=world.draft)
+    make_measure(rec, board=world.board, title="Utkastets åtgärd", announced_in=draft_entry)
+    timeline = timeline_of(rec)
+    assert [step.response for step in timeline.entries] == world.responses
+    assert "Utkastets åtgärd" not in [state.measure.title for state in timeline.measures]
