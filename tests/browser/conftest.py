@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+BASE_DIR = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = BASE_DIR / "test-artifacts" / "screenshots"
+FIXTURES_DIR = BASE_DIR / "fixtures"
 
 _screenshots_taken: list[Path] = []
 
@@ -130,6 +132,14 @@ def page(browser, live_server, request):
         _screenshots_taken.append(path)
     context.close()
     problems.assert_none()
+
+
+@pytest.fixture
+def seeds():
+    """The seed fixtures (the real Malmö documents), imported as an admin would."""
+    from recommendations.importer import import_files
+
+    import_files([FIXTURES_DIR])
 
 
 @pytest.fixture

@@ -48,8 +48,18 @@ def test_public_pages_show_hostile_text_as_text(page, hostile):
     dialogs = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
 
-    for url in (reverse("recommendations:home"),):
+    for url in (
+        reverse("recommendations:home"),
+        reverse("recommendations:recommendation_list"),
+        reverse("recommendations:recommendation_list") + "?q=uppföljningssystem",
+        hostile.rec_1.get_absolute_url(),
+        hostile.audit.get_absolute_url(),
+        hostile.asn.get_absolute_url(),
+        hostile.second_response.get_absolute_url(),
+    ):
         assert_shown_as_text(page, url)
+    page.goto(reverse("recommendations:matrix"))  # shows the wording cut short
+    assert_nothing_ran(page)
 
     assert dialogs == []
 
