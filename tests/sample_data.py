@@ -86,6 +86,7 @@ def build_sample(*, text: str = "") -> Sample:
     )
     for recommendation in (rec_1, rec_2):
         recommendation.addressed_to.add(asn)
+        recommendation.answered_by.add(asn)
     first_response = Response.objects.create(
         board=asn,
         round=first_round,
