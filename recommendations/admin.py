@@ -123,6 +123,16 @@ class MeasureInline(admin.StackedInline):
     autocomplete_fields = ["board", "announced_in"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        # The autocomplete widgets print each chosen board and entry by name.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "board", "announced_in__response__board", "announced_in__recommendation"
+            )
+        )
+
 
 class AuditorAssessmentInline(admin.TabularInline):
     model = AuditorAssessment

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class ResponsesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "responses"
     verbose_name = _("Yttranden och åtgärder")
+
+    def ready(self):
+        from recommendations.role_groups import ensure_role_groups
+
+        # Sent for this app after its permissions exist (responses is installed last).
+        post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="ensure_role_groups")

@@ -1,0 +1,115 @@
+"""The auditors' views: record an assessment, close a recommendation, see what needs
+attention, read a recommendation's change history. Auditors and admins only (403)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import attention as attention_queries
+from . import roles
+from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
+from .history import change_history_for_recommendation, may_see_history
+from .models import AuditorAssessment, Recommendation
+
+
+def _require_auditor(user) -> None:
+    if not roles.is_auditor(user):
+        raise PermissionDenied
+
+
+def _recommendation(pk: int) -> Recommendation:
+    return get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request, pk: int):
+    """Create or update the auditors' assessment of a recommendation for one round."""
+    _require_auditor(request.user)
+    recommendation = _recommendation(pk)
+    initial = {"round": request.GET.get("omgang")}
+    form = AssessmentForm(request.POST or None, recommendation=recommendation, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            assessment = AuditorAssessment.objects.filter(
+                recommendation=recommendation, round=data["round"]
+            ).first() or AuditorAssessment(recommendation=recommendation, round=data["round"])
+            assessment.status, assessment.comment = data["status"], data["comment"]
+            assessment.assessed_on = timezone.localdate()
+            assessment.assessed_by = request.user
+            assessment.full_clean()
+            assessment.save()
+            messages.success(request, _("Revisionens bedömning är sparad."))
+            return redirect("auditors:assess", recommendation.pk)
+        status = 400
+    assessments = recommendation.assessments.select_related("round", "assessed_by").order_by(
+        "round__sequence"
+    )
+    context = {"recommendation": recommendation, "form": form, "assessments": assessments}
+    return render(request, "recommendations/auditor/assess.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request, pk: int):
+    """Mark a recommendation closed, with the reason."""
+    _require_auditor(request.user)
+    recommendation = _recommendation(pk)
+    form = CloseForm(
+        request.POST or None,
+        initial={
+            "closed_on": recommendation.closed_on or timezone.localdate(),
+            "closed_reason": recommendation.closed_reason,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            recommendation.closed_on = form.cleaned_data["closed_on"]
+            recommendation.closed_reason = form.cleaned_data["closed_reason"]
+            recommendation.closed_by = request.user
+            recommendation.full_clean()
+            recommendation.save()
+            messages.success(request, _("Rekommendationen är avslutad."))
+            return redirect("auditors:close", recommendation.pk)
+        status = 400
+    context = {"recommendation": recommendation, "form": form}
+    return render(request, "recommendations/auditor/close.html", context, status=status)
+
+
+@login_required
+def attention(request):
+    """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
+    and which boards have not answered by the deadline. A fixed number of queries whatever
+    the size: one each for arrived, overdue and disagreements, four for missing_responses
+    (asserted in tests/test_auditor_views.py)."""
+    _require_auditor(request.user)
+    form = AttentionForm(request.GET or None)
+    since = form.since_date()
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "since": since,
+        "today": today,
+        "arrived": attention_queries.arrived_responses(since),
+        "overdue": attention_queries.overdue_measures(today),
+        "disagreements": attention_queries.disagreements(),
+        "missing": attention_queries.missing_responses(today),
+    }
+    return render(request, "recommendations/auditor/attention.html", context)
+
+
+@login_required
+def recommendation_history(request, pk: int):
+    if not may_see_history(request.user):
+        raise PermissionDenied
+    recommendation = _recommendation(pk)
+    changes = change_history_for_recommendation(recommendation, request.user)
+    context = {"recommendation": recommendation, "changes": changes}
+    return render(request, "recommendations/auditor/history.html", context)

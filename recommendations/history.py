@@ -1,0 +1,274 @@
+"""The change history (who, when, what before and after) of a response or a recommendation.
+
+django-simple-history stores one historical row per save, with the user who made it
+(HistoryRequestMiddleware). Here we read those rows for a set of objects, one query per
+model, and compare each row with the previous row of the same object, field by field.
+Relations are not compared (they do not change in practice and would cost queries);
+a fuzzy date's two columns are shown as one value ("maj 2026").
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .dates import FuzzyDate
+
+_SKIPPED_FIELDS = {"id", "version", "search_vector"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Change:
+    when: object
+    who: str
+    action: str
+    subject: str
+    fields: list[FieldChange] = field(default_factory=list)
+    reason: str = ""
+
+
+def _tracked_fields(model):
+    """(name, label, display) for each compared field of a historical model."""
+    names = {f.name for f in model._meta.concrete_fields}
+    tracked = []
+    for f in model._meta.concrete_fields:
+        if f.name in _SKIPPED_FIELDS or f.name.startswith("history_") or f.is_relation:
+            continue
+        if f.name.endswith("_precision") and f.name[: -len("precision")] + "date" in names:
+            continue
+        if f.name.endswith("_date") and f.name[: -len("date")] + "precision" in names:
+            prefix = f.name[: -len("_date")]
+            tracked.append((f.name, str(f.verbose_name), _fuzzy_display(prefix)))
+        elif f.choices:
+            tracked.append((f.name, str(f.verbose_name), _choice_display(f)))
+        else:
+            tracked.append((f.name, str(f.verbose_name), _plain_display(f.attname)))
+    return tracked
+
+
+def _fuzzy_display(prefix):
+    def display(record):
+        start = getattr(record, f"{prefix}_date")
+        if start is None:
+            return ""
+        return str(FuzzyDate(start, getattr(record, f"{prefix}_precision")))
+
+    return display
+
+
+def _choice_display(model_field):
+    labels = dict(model_field.flatchoices)
+
+    def display(record):
+        value = getattr(record, model_field.attname)
+        return str(labels.get(value, value or ""))
+
+    return display
+
+
+def _plain_display(attname):
+    def display(record):
+        value = getattr(record, attname)
+        if value is None:
+            return ""
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+    return display
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return _("okänd (import eller system)")
+    return user.get_full_name() or user.get_username()
+
+
+_ACTIONS = {"+": "skapad", "~": "ändrad", "-": "borttagen"}
+
+
+def may_see_history(user) -> bool:
+    """The change history is for staff, auditors and admins, not the public."""
+    from . import roles
+
+    return roles.is_auditor(user) or roles.is_board_staff(user)
+
+
+def changes_from_history(records, describe) -> list[Change]:
+    """Turn historical rows (any order, one model) into changes, each against its predecessor.
+
+    ``records`` must include every row of each object, so the first row of an object is
+    its creation; ``describe(record)`` names the object for the reader.
+    """
+    records = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
+    if not records:
+        return []
+    tracked = _tracked_fields(type(records[0]))
+    changes, previous = [], {}
+    for record in records:
+        before = previous.get(record.id)
+        values = {name: (label, display(record)) for name, label, display in tracked}
+        if before is None or record.history_type != "~":
+            fields = [
+                FieldChange(label, "", value)
+                for label, value in values.values()
+                if value and record.history_type == "+"
+            ]
+        else:
+            fields = [
+                FieldChange(label, before[name][1], value)
+                for name, (label, value) in values.items()
+                if before[name][1] != value
+            ]
+        previous[record.id] = values
+        if record.history_type == "~" and not fields:
+            continue
+        changes.append(
+            Change(
+                when=record.history_date,
+                who=_user_name(record.history_user),
+                action=_(_ACTIONS[record.history_type]),
+                subject=describe(record),
+                fields=fields,
+            )
+        )
+    return changes
+
+
+def _due_date_changes(queryset) -> list[Change]:
+    label = _("klart senast")
+    return [
+        Change(
+            when=change.changed_at,
+            who=_user_name(change.changed_by),
+            action=_("slutdatum flyttat"),
+            subject=_("Åtgärd: %(title)s") % {"title": change.measure.title},
+            fields=[FieldChange(label, str(change.previous or ""), str(change.new or ""))],
+            reason=change.reason,
+        )
+        for change in queryset.select_related("changed_by", "measure")
+    ]
+
+
+def _newest_first(changes: list[Change]) -> list[Change]:
+    return sorted(changes, key=lambda change: change.when, reverse=True)
+
+
+def change_history_for_response(response, user) -> list[Change]:
+    """Every recorded change to a response, its entries, their measures and measure updates.
+
+    Queries (constant): response history, entry history, measure-update history, measure
+    history, due-date changes; each with its user joined in.
+    """
+    from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
+
+    entry_rows = list(
+        ResponseEntry.history.filter(response_id=response.pk)
+        .select_related("history_user", "recommendation")
+        .order_by()
+    )
+    entry_ids = {row.id for row in entry_rows}
+    update_rows = list(
+        MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related("history_user")
+    )
+    measure_ids = {row.measure_id for row in update_rows}
+    measure_rows = list(Measure.history.filter(id__in=measure_ids).select_related("history_user"))
+    titles = {row.id: row.title for row in measure_rows}
+    changes = changes_from_history(
+        Response.history.filter(id=response.pk).select_related("history_user"),
+        lambda row: _("Yttrandet"),
+    )
+    changes += changes_from_history(entry_rows, _describe_entry)
+    changes += changes_from_history(measure_rows, _describe_measure)
+    changes += changes_from_history(
+        update_rows,
+        lambda row: (
+            _("Lägesrapport för åtgärd: %(title)s")
+            % {"title": titles.get(row.measure_id, row.measure_id)}
+        ),
+    )
+    changes += _due_date_changes(DueDateChange.objects.filter(entry_id__in=entry_ids))
+    return _newest_first(changes)
+
+
+def change_history_for_recommendation(recommendation, user) -> list[Change]:
+    """Every recorded change to a recommendation, its assessments, and the answers and
+    measures this user may see (other boards' drafts stay hidden).
+
+    Queries (constant): recommendation history, assessment history, visible responses,
+    entry history, measure history, measure-update history, due-date changes.
+    """
+    from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
+
+    from .models import AuditorAssessment, Recommendation
+
+    visible = {
+        response.pk: response
+        for response in Response.objects.visible_to(user)
+        .filter(entries__recommendation=recommendation)
+        .select_related("board", "round")
+        .distinct()
+    }
+    entry_rows = list(
+        ResponseEntry.history.filter(
+            recommendation_id=recommendation.pk, response_id__in=visible
+        ).select_related("history_user")
+    )
+    entry_ids = {row.id for row in entry_rows}
+    measure_rows = list(
+        Measure.history.filter(recommendation_id=recommendation.pk)
+        .filter(Q(announced_in_id__isnull=True) | Q(announced_in_id__in=entry_ids))
+        .select_related("history_user")
+    )
+    titles = {row.id: row.title for row in measure_rows}
+    update_rows = MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related(
+        "history_user"
+    )
+
+    def describe_entry(row):
+        response = visible[row.response_id]
+        return _("Svar från %(board)s, omgång %(round)s") % {
+            "board": response.board.name,
+            "round": response.round.sequence,
+        }
+
+    changes = changes_from_history(
+        Recommendation.history.filter(id=recommendation.pk).select_related("history_user"),
+        lambda row: _("Rekommendationen"),
+    )
+    changes += changes_from_history(
+        AuditorAssessment.history.filter(recommendation_id=recommendation.pk).select_related(
+            "history_user", "round"
+        ),
+        lambda row: _("Revisionens bedömning, omgång %(round)s") % {"round": row.round.sequence},
+    )
+    changes += changes_from_history(entry_rows, describe_entry)
+    changes += changes_from_history(measure_rows, _describe_measure)
+    changes += changes_from_history(
+        update_rows,
+        lambda row: (
+            _("Lägesrapport för åtgärd: %(title)s")
+            % {"title": titles.get(row.measure_id, row.measure_id)}
+        ),
+    )
+    changes += _due_date_changes(
+        DueDateChange.objects.filter(measure_id__in={row.id for row in measure_rows})
+    )
+    return _newest_first(changes)
+
+
+def _describe_entry(row) -> str:
+    recommendation = row.recommendation
+    name = recommendation.label or f"{recommendation.position}." if recommendation else row.id
+    return _("Svar på %(name)s") % {"name": name}
+
+
+def _describe_measure(row) -> str:
+    return _("Åtgärd: %(title)s") % {"title": row.title}

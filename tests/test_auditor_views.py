@@ -1,0 +1,224 @@
+"""Auditors record their assessment per round, close recommendations, and see what needs
+their attention."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.dates import FuzzyDate
+from recommendations.models import AuditorAssessment, FollowUpRound
+from recommendations.status import Status
+from responses.models import Measure, Response, ResponseEntry
+
+from .staff_fixtures import build_world, make_recommendation
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_auditors_record_an_assessment_for_a_round(client, world):
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"round": world.round1.pk, "status": Status.NOT_STARTED, "comment": "Inget gjort."}
+    )
+    assert response.status_code == 302
+    assessment = AuditorAssessment.objects.get(recommendation=world.rec1, round=world.round1)
+    assert (assessment.status, assessment.comment) == (Status.NOT_STARTED, "Inget gjort.")
+    assert assessment.assessed_by == world.auditor
+    assert assessment.assessed_on == timezone.localdate()
+
+
+def test_a_second_assessment_for_the_same_round_updates_the_first(client, world):
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+    client.post(url, {"round": world.round1.pk, "status": Status.NOT_STARTED})
+    client.post(url, {"round": world.round1.pk, "status": Status.PLANNED, "comment": "Nu."})
+    assessment = AuditorAssessment.objects.get()
+    assert (assessment.status, assessment.comment) == (Status.PLANNED, "Nu.")
+    assert assessment.history.count() == 2
+
+
+def test_an_assessment_needs_a_status_and_a_round_of_the_same_audit(client, world):
+    client.force_login(world.auditor)
+    other_audit_round = FollowUpRound.objects.create(
+        audit=make_recommendation(
+            world.audit.__class__.objects.create(
+                municipality=world.municipality, title="Annan", auditor=world.board_a
+            ),
+            1,
+            boards=[world.board_a],
+        ).audit,
+        sequence=1,
+        kind=FollowUpRound.Kind.FIRST_RESPONSE,
+        title="Annan omgång",
+    )
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+    response = client.post(url, {"round": other_audit_round.pk, "status": ""})
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ." in response.text
+    assert "Detta fält måste fyllas i." in response.text
+    assert not AuditorAssessment.objects.exists()
+
+
+def test_auditors_close_a_recommendation_with_a_reason(client, world):
+    client.force_login(world.auditor)
+    url = reverse("auditors:close", args=[world.rec2.pk])
+    refused = client.post(url, {"closed_on": "2026-01-15", "closed_reason": ""})
+    assert refused.status_code == 400
+    assert "Ange varför rekommendationen avslutas." in refused.text
+    world.rec2.refresh_from_db()
+    assert not world.rec2.is_closed
+    assert (
+        client.post(
+            url, {"closed_on": "2026-01-15", "closed_reason": "Ersatt av ny styrmodell."}
+        ).status_code
+        == 302
+    )
+    world.rec2.refresh_from_db()
+    assert world.rec2.closed_on == dt.date(2026, 1, 15)
+    assert (world.rec2.closed_reason, world.rec2.closed_by) == (
+        "Ersatt av ny styrmodell.",
+        world.auditor,
+    )
+
+
+def test_board_staff_may_neither_assess_nor_close(client, world):
+    client.force_login(world.staff_a)
+    assess = reverse("auditors:assess", args=[world.rec1.pk])
+    close = reverse("auditors:close", args=[world.rec1.pk])
+    assert client.post(assess, {"round": world.round1.pk, "status": "planned"}).status_code == 403
+    assert client.post(close, {"closed_on": "2026-01-01", "closed_reason": "x"}).status_code == 403
+    assert not AuditorAssessment.objects.exists()
+
+
+def add_attention_material(world, suffix=""):
+    """One of each thing the attention view lists."""
+    today = timezone.localdate()
+    submitted = Response.objects.create(
+        board=world.board_b,
+        round=world.round2,
+        title=f"SN lägesbeskrivning{suffix}",
+        state=Response.State.SUBMITTED,
+    )
+    overdue = Measure(
+        recommendation=world.rec2,
+        board=world.board_a,
+        title=f"Försenad åtgärd{suffix}",
+        status=Status.IN_PROGRESS,
+    )
+    overdue.due = FuzzyDate.containing(today - dt.timedelta(days=400), "month")
+    overdue.save()
+    AuditorAssessment.objects.create(
+        recommendation=world.rec1,
+        round=world.round1,
+        status=Status.NOT_STARTED,
+        assessed_on=today,
+    )
+    late_round = FollowUpRound(
+        audit=world.audit, sequence=3, kind=FollowUpRound.Kind.MEASURES_TAKEN, title="Sen omgång"
+    )
+    late_round.deadline = FuzzyDate.containing(today - dt.timedelta(days=40), "day")
+    late_round.save()
+    ResponseEntry.objects.create(
+        response=submitted, recommendation=world.rec_b, status=Status.PLANNED
+    )
+    return submitted, overdue, late_round
+
+
+def test_the_attention_view_lists_what_needs_the_auditors(client, world):
+    submitted, overdue, late_round = add_attention_material(world)
+    draft_measure = Measure(
+        recommendation=world.rec2,
+        board=world.board_a,
+        title="Åtgärd i ett utkast",
+        announced_in=ResponseEntry.objects.create(
+            response=Response.objects.create(
+                board=world.board_a, round=world.round2, title="Utkast"
+            ),
+            recommendation=world.rec2,
+            status=Status.PLANNED,
+        ),
+    )
+    draft_measure.due = FuzzyDate.parse("2020")
+    draft_measure.save()
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"))
+    assert page.status_code == 200
+    arrived = list(page.context["arrived"])
+    assert arrived == [submitted]  # the 2019 response is older than 90 days
+    # The world's "maj 2026" measure is past too; not the done one, not the draft's.
+    assert set(page.context["overdue"]) == {overdue, world.open_measure}
+    disagreements = list(page.context["disagreements"])
+    assert disagreements == [world.rec1]  # board: planned, auditors: not started
+    missing = {(item.round, item.board) for item in page.context["missing"]}
+    assert missing == {(late_round, world.board_a), (late_round, world.board_b)}
+    assert "Försenad åtgärd" in page.text and "Sen omgång" in page.text
+
+
+def test_the_attention_view_reads_responses_since_a_chosen_date(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"), {"since": "2010-01-01"})
+    assert list(page.context["arrived"]) == [world.published_a]
+
+
+def test_the_attention_view_costs_the_same_queries_at_any_size(
+    client, world, django_assert_num_queries
+):
+    """Session, user, groups; the four of missing responses (rounds, addressed boards,
+    responses given, boards); the user's boards (for the menu); arrived responses, overdue
+    measures, disagreements: eleven."""
+    add_attention_material(world)
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+    with django_assert_num_queries(11):
+        client.get(url)
+    for number in range(4):
+        recommendation = make_recommendation(world.audit, 10 + number, boards=[world.board_b])
+        measure = Measure(
+            recommendation=recommendation,
+            board=world.board_b,
+            title=f"Sen {number}",
+            status=Status.PLANNED,
+        )
+        measure.due = FuzzyDate.parse("2021")
+        measure.save()
+        AuditorAssessment.objects.create(
+            recommendation=recommendation,
+            round=world.round1,
+            status=Status.IMPLEMENTED,
+            assessed_on=timezone.localdate(),
+        )
+    with django_assert_num_queries(11):
+        page = client.get(url)
+    assert len(page.context["overdue"]) == 6
+
+
+def test_imported_responses_count_from_their_decision_date(client, world):
+    Response.objects.filter(pk=world.published_a.pk).update(published_at=None)
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+    assert list(client.get(url, {"since": "2019-02-22"}).context["arrived"]) == [world.published_a]
+    assert list(client.get(url, {"since": "2019-02-23"}).context["arrived"]) == []
+
+
+def test_the_assessment_form_can_be_opened_for_a_given_round(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:assess", args=[world.rec1.pk]), {"omgang": world.round2.pk})
+    assert f'<option value="{world.round2.pk}" selected>' in page.text
+
+
+def test_the_menu_shows_each_role_its_own_work(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("recommendations:home"))
+    assert reverse("auditors:attention") in page.text
+    assert reverse("responses:response_start") not in page.text
+    client.force_login(world.staff_a)
+    page = client.get(reverse("recommendations:home"))
+    assert reverse("responses:response_start") in page.text
+    assert reverse("auditors:attention") not in page.text

@@ -1,0 +1,172 @@
+"""Every change to responses, entries, measures and assessments is shown with who, when,
+and what before and after."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from recommendations.history import change_history_for_recommendation
+from recommendations.status import Status
+from responses.models import Response
+
+from .staff_fixtures import build_world, edit_page_data
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+
+
+def save_twice(client, world, draft):
+    """Two saves of the draft by staff A: first planned, then in progress with a moved date."""
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.PLANNED,
+            f"rec-{world.rec2.pk}-status": Status.PLANNED,
+        },
+    )
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    prefix = f"measure-{world.open_measure.pk}"
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec1.pk}-narrative": "Arbetet har börjat.",
+            f"{prefix}-due": "hösten 2026",
+            f"{prefix}-due_reason": "Ny upphandling.",
+        },
+    )
+    assert client.post(url, data).status_code == 302
+
+
+def test_the_response_history_shows_who_changed_what_from_what_to_what(client, world, draft):
+    save_twice(client, world, draft)
+    page = client.get(reverse("responses:response_history", args=[draft.pk]))
+    assert page.status_code == 200
+    changes = page.context["changes"]
+    entry_change = next(
+        change
+        for change in changes
+        if change.subject == "Svar på Rekommendation 1" and change.action == "ändrad"
+    )
+    assert entry_change.who == "anna"
+    fields = {item.label: (item.before, item.after) for item in entry_change.fields}
+    assert fields["nämndens status"] == ("Planerad", "Pågående")
+    assert fields["redovisning"] == ("", "Arbetet har börjat.")
+    moved = next(change for change in changes if change.action == "slutdatum flyttat")
+    assert moved.reason == "Ny upphandling."
+    assert (moved.fields[0].before, moved.fields[0].after) == ("maj 2026", "hösten 2026")
+    measure_change = next(
+        change
+        for change in changes
+        if change.subject == "Åtgärd: Ny rutin för uppföljning" and change.action == "ändrad"
+    )
+    assert ("maj 2026", "hösten 2026") in [(f.before, f.after) for f in measure_change.fields]
+    assert "Pågående" in page.text and "anna" in page.text
+
+
+def form_data(form) -> dict:
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is None or value is False or hasattr(value, "field"):
+            continue  # empty, unchecked, or a file field
+        data[field.html_name] = value
+    return data
+
+
+def test_an_admin_correction_after_publishing_shows_in_the_history(client, world):
+    client.force_login(world.admin)
+    response = world.published_a
+    url = reverse("admin:responses_response_change", args=[response.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = form_data(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        data.update(form_data(inline.formset.management_form))
+        for form in inline.formset.forms:
+            data.update(form_data(form))
+    data["title"] = "Rättad rubrik"
+    assert client.post(url, data).status_code == 302
+    history = client.get(reverse("responses:response_history", args=[response.pk]))
+    corrections = [
+        (change.who, item.before, item.after)
+        for change in history.context["changes"]
+        for item in change.fields
+        if item.label == "rubrik"
+    ]
+    assert ("admin", "ASN yttrande 2019", "Rättad rubrik") in corrections
+
+
+def test_the_recommendation_history_shows_assessments_and_hides_other_boards_drafts(
+    client, world, draft
+):
+    save_twice(client, world, draft)
+    client.force_login(world.auditor)
+    client.post(
+        reverse("auditors:assess", args=[world.rec1.pk]),
+        {"round": world.round1.pk, "status": Status.NOT_STARTED, "comment": "Svagt."},
+    )
+    page = client.get(reverse("auditors:recommendation_history", args=[world.rec1.pk]))
+    subjects = {change.subject for change in page.context["changes"]}
+    assert "Revisionens bedömning, omgång 1" in subjects
+    assert "Svar från Arbetsmarknads- och socialnämnden, omgång 1" in subjects
+    # The draft of round 2 is not visible to auditors, nor its history.
+    assert "Svar från Arbetsmarknads- och socialnämnden, omgång 2" not in subjects
+    staff_b = change_history_for_recommendation(world.rec1, world.staff_b)
+    assert not any("omgång 2" in change.subject for change in staff_b)
+    staff_a = change_history_for_recommendation(world.rec1, world.staff_a)
+    assert any("omgång 2" in change.subject for change in staff_a)
+
+
+def test_history_pages_are_not_for_the_public_nor_other_boards_drafts(world, draft):
+    url = reverse("responses:response_history", args=[draft.pk])
+    assert Client().get(url).status_code == 302  # to the login page
+    other = Client()
+    other.force_login(world.staff_b)
+    assert other.get(url).status_code == 404
+
+
+def test_history_costs_the_same_queries_however_many_changes(
+    client, world, draft, django_assert_num_queries
+):
+    """Session, user, groups, boards, the response; then response history, entry history,
+    measure-update history, measure history and due-date changes: ten."""
+    save_twice(client, world, draft)
+    url = reverse("responses:response_history", args=[draft.pk])
+    with django_assert_num_queries(10):
+        client.get(url)
+    for number in range(3):
+        world.open_measure.title = f"Rutin {number}"
+        world.open_measure.save()
+    with django_assert_num_queries(10):
+        client.get(url)
+
+
+def test_recommendation_history_costs_the_same_queries_however_many_changes(
+    client, world, draft, django_assert_num_queries
+):
+    """Session, user, groups, the recommendation, the user's boards (visible_to); then its history,
+    assessment history, visible responses, entry history, measure history, measure-update
+    history and due-date changes: twelve."""
+    client.force_login(world.auditor)
+    url = reverse("auditors:recommendation_history", args=[world.rec1.pk])
+    with django_assert_num_queries(12):
+        client.get(url)
+    save_twice(client, world, draft)
+    client.force_login(world.auditor)
+    client.post(
+        reverse("auditors:assess", args=[world.rec1.pk]),
+        {"round": world.round1.pk, "status": Status.PLANNED},
+    )
+    with django_assert_num_queries(12):
+        client.get(url)

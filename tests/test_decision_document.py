@@ -1,0 +1,120 @@
+"""The signed decision PDF: checked on upload, stored under MEDIA_ROOT, served only to
+those who may see the response."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from responses.models import Response
+
+from .staff_fixtures import PDF_BYTES, build_world
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+
+
+def upload(client, draft, name="beslut.pdf", content=PDF_BYTES):
+    url = reverse("responses:response_document_upload", args=[draft.pk])
+    return client.post(url, {"decision_document": SimpleUploadedFile(name, content)})
+
+
+def test_staff_attach_a_pdf_and_it_is_stored_under_media_root(client, world, draft, settings):
+    client.force_login(world.staff_a)
+    assert upload(client, draft).status_code == 302
+    draft.refresh_from_db()
+    stored = settings.MEDIA_ROOT / draft.decision_document.name
+    assert stored.read_bytes() == PDF_BYTES
+    assert "static" not in str(stored)
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_even_with_a_pdf_name(client, world, draft):
+    client.force_login(world.staff_a)
+    response = upload(client, draft, content=b"<html><script>alert(1)</script>")
+    assert response.status_code == 400
+    assert "Filen är inte en PDF" in response.text
+    draft.refresh_from_db()
+    assert not draft.decision_document
+
+
+def test_a_pdf_without_the_pdf_extension_is_refused(client, world, draft):
+    client.force_login(world.staff_a)
+    response = upload(client, draft, name="beslut.exe")
+    assert response.status_code == 400
+    assert "Filen måste vara en PDF (filändelsen .pdf)." in response.text
+
+
+def test_a_file_over_the_size_limit_is_refused(client, world, draft, settings):
+    settings.MAX_ATTACHMENT_BYTES = 100
+    client.force_login(world.staff_a)
+    response = upload(client, draft, content=PDF_BYTES + b"0" * 200)
+    assert response.status_code == 400
+    assert "Filen är för stor" in response.text
+    draft.refresh_from_db()
+    assert not draft.decision_document
+
+
+def test_the_pdf_of_a_draft_is_served_only_to_those_who_may_see_the_draft(client, world, draft):
+    client.force_login(world.staff_a)
+    upload(client, draft)
+    url = reverse("responses:response_document", args=[draft.pk])
+    served = client.get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == PDF_BYTES
+    assert served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert Client().get(url).status_code == 404
+    other = Client()
+    other.force_login(world.staff_b)
+    assert other.get(url).status_code == 404
+    auditor = Client()
+    auditor.force_login(world.auditor)
+    assert auditor.get(url).status_code == 404  # auditors see submitted and published only
+
+
+def test_the_pdf_of_a_published_response_is_public(client, world, draft):
+    client.force_login(world.staff_a)
+    upload(client, draft)
+    Response.objects.filter(pk=draft.pk).update(state=Response.State.PUBLISHED)
+    assert Client().get(reverse("responses:response_document", args=[draft.pk])).status_code == 200
+
+
+def test_a_response_without_a_document_has_none_to_serve(client, world):
+    url = reverse("responses:response_document", args=[world.published_a.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_other_boards_staff_cannot_attach_to_a_draft(client, world, draft):
+    client.force_login(world.staff_b)
+    assert upload(client, draft).status_code == 404
+    client.force_login(world.auditor)
+    assert upload(client, draft).status_code == 404
+
+
+def test_saving_the_edit_page_keeps_a_pdf_attached_meanwhile(client, world, draft):
+    from recommendations.status import Status
+
+    from .staff_fixtures import edit_page_data
+
+    client.force_login(world.staff_a)
+    data = edit_page_data(  # the page as loaded before the upload
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.PLANNED,
+            f"rec-{world.rec2.pk}-status": Status.PLANNED,
+        },
+    )
+    upload(client, draft)
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.decision_document
+    assert draft.version == 2

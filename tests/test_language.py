@@ -1,0 +1,28 @@
+"""The interface is Swedish by default; English only when the visitor chooses it."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_site_is_swedish_even_for_an_english_browser(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert page.headers["Content-Language"] == "sv"
+    assert '<html lang="sv">' in page.content.decode()
+
+
+def test_choosing_english_switches_the_language_and_it_sticks(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    page = client.get("/")
+
+    assert page.headers["Content-Language"] == "en"
+    assert '<html lang="en">' in page.content.decode()
+
+
+def test_an_unknown_language_in_the_cookie_falls_back_to_swedish(client):
+    client.cookies["django_language"] = "xx"
+
+    assert client.get("/").headers["Content-Language"] == "sv"

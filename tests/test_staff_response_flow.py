@@ -1,0 +1,415 @@
+"""Board staff log a response: start, edit on one page, save a draft, preview, publish."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from recommendations.dates import FuzzyDate
+from recommendations.models import Recommendation
+from recommendations.status import Status
+from responses.models import DueDateChange, Measure, MeasureUpdate, Response
+
+from .staff_fixtures import build_world, edit_page_data
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    return Response.objects.create(
+        board=world.board_a, round=world.round2, title="Lägesbeskrivning 2026"
+    )
+
+
+def filled(draft, world, **overrides):
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec1.pk}-narrative": "Rutinen införs under våren.",
+            f"rec-{world.rec2.pk}-status": Status.IMPLEMENTED,
+            f"measure-{world.open_measure.pk}-status": Status.IN_PROGRESS,
+            f"measure-{world.open_measure.pk}-note": "Pågår i två enheter.",
+        },
+    )
+    data.update(overrides)
+    return data
+
+
+def test_staff_start_a_draft_for_their_board_and_an_open_round(client, world):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("responses:response_start"))
+    assert page.status_code == 200
+    assert world.round2.title in page.text
+    response = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
+    draft = Response.objects.get(board=world.board_a, round=world.round2)
+    assert response.url == reverse("responses:response_edit", args=[draft.pk])
+    assert draft.state == Response.State.DRAFT
+    assert draft.created_by == world.staff_a
+
+
+def test_staff_cannot_start_a_response_for_another_board_or_a_closed_round(client, world):
+    client.force_login(world.staff_a)
+    other_board = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_b.pk, "round": world.round2.pk},
+    )
+    closed_round = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round1.pk},
+    )
+    assert other_board.status_code == closed_round.status_code == 200
+    assert not Response.objects.filter(round=world.round2).exists()
+    assert "Välj ett giltigt alternativ" in other_board.text
+    assert "Välj ett giltigt alternativ" in closed_round.text
+    assert Response.objects.filter(round=world.round1, board=world.board_a).count() == 1
+
+
+def test_the_edit_page_lists_every_recommendation_and_carries_over_open_measures(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert page.status_code == 200
+    assert "Rekommendation 1" in page.text and "Rekommendation 2" in page.text
+    assert "Rekommendation 3" not in page.text  # answered by the other board
+    assert world.open_measure.title in page.text
+    assert world.done_measure.title not in page.text  # settled in an earlier round
+    assert 'value="maj 2026"' in page.text
+
+
+def test_one_save_writes_entries_measure_updates_and_new_measures(client, world, draft):
+    client.force_login(world.staff_a)
+    data = filled(
+        draft,
+        world,
+        **{
+            f"new-{world.rec1.pk}-0-title": "Digital uppföljning",
+            f"new-{world.rec1.pk}-0-responsible": "IT-enheten",
+            f"new-{world.rec1.pk}-0-due": "hösten 2026",
+            f"new-{world.rec1.pk}-0-status": Status.PLANNED,
+        },
+    )
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.version == 2
+    entries = {entry.recommendation_id: entry for entry in draft.entries.all()}
+    assert entries[world.rec1.pk].status == Status.IN_PROGRESS
+    assert entries[world.rec1.pk].narrative == "Rutinen införs under våren."
+    assert entries[world.rec2.pk].status == Status.IMPLEMENTED
+    update = MeasureUpdate.objects.get(measure=world.open_measure, entry=entries[world.rec1.pk])
+    assert (update.status, update.note) == (Status.IN_PROGRESS, "Pågår i två enheter.")
+    new = Measure.objects.get(title="Digital uppföljning")
+    assert new.due == FuzzyDate.parse("hösten 2026")
+    assert (new.responsible, new.board, new.announced_in) == (
+        "IT-enheten",
+        world.board_a,
+        entries[world.rec1.pk],
+    )
+
+
+@pytest.mark.parametrize("text", ["maj 2026", "hösten 2026", "2026-05-31", "2027"])
+def test_new_measures_accept_due_dates_of_real_precision(client, world, draft, text):
+    client.force_login(world.staff_a)
+    data = filled(
+        draft,
+        world,
+        **{f"new-{world.rec2.pk}-0-title": "Åtgärd", f"new-{world.rec2.pk}-0-due": text},
+    )
+    client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert Measure.objects.get(title="Åtgärd").due == FuzzyDate.parse(text)
+
+
+def test_invalid_input_is_shown_next_to_the_field_in_swedish_and_nothing_is_saved(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    data = filled(
+        draft,
+        world,
+        **{
+            f"rec-{world.rec2.pk}-status": "",
+            f"new-{world.rec1.pk}-0-title": "Åtgärd med fel datum",
+            f"new-{world.rec1.pk}-0-due": "snart",
+        },
+    )
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "Detta fält måste fyllas i." in response.text
+    assert "Skriv ett datum som 2026-05-31, maj 2026" in response.text
+    assert f'id="id_new-{world.rec1.pk}-0-due_error"' in response.text
+    assert not draft.entries.exists()
+    assert not Measure.objects.filter(title="Åtgärd med fel datum").exists()
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
+def test_marking_a_measure_done_requires_the_date_it_was_done(client, world, draft):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(draft, world, **{f"{prefix}-status": Status.IMPLEMENTED})
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "Ange när åtgärden genomfördes." in response.text
+    data.update({f"{prefix}-completed": "april 2026", f"{prefix}-effect": "Färre avbrott."})
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.IMPLEMENTED
+    assert world.open_measure.completed == FuzzyDate.parse("april 2026")
+    assert world.open_measure.effect == "Färre avbrott."
+
+
+def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monkeypatch):
+    """The service is one transaction: a failing measure rolls back the entries too."""
+    from django.core.exceptions import ValidationError
+
+    from responses import services
+
+    def fail(*args, **kwargs):
+        raise ValidationError("boom")
+
+    monkeypatch.setattr(services, "_update_measure", fail)
+    with pytest.raises(ValidationError):
+        services.save_response(
+            response=draft,
+            expected_version=1,
+            user=world.staff_a,
+            title="Ny rubrik",
+            addressed_to="",
+            summary="",
+            entries=[services.EntryInput(world.rec1, Status.PLANNED, "")],
+            measure_updates=[
+                services.MeasureInput(
+                    world.open_measure, world.rec1, Status.PLANNED, "", None, "", None, ""
+                )
+            ],
+            new_measures=[],
+        )
+    draft.refresh_from_db()
+    assert (draft.title, draft.version) == ("Lägesbeskrivning 2026", 1)
+    assert not draft.entries.exists()
+
+
+def test_moving_a_due_date_without_a_reason_is_refused(client, world, draft):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(draft, world, **{f"{prefix}-due": "hösten 2026"})
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "Ange varför slutdatumet ändras (tidigare maj 2026)." in response.text
+    assert f'id="id_{prefix}-due_reason_error"' in response.text
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.due == FuzzyDate.parse("maj 2026")
+    assert not DueDateChange.objects.exists()
+
+
+def test_moving_a_due_date_with_a_reason_records_the_change(client, world, draft):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(
+        draft,
+        world,
+        **{f"{prefix}-due": "hösten 2026", f"{prefix}-due_reason": "Upphandlingen drog ut."},
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    change = DueDateChange.objects.get()
+    assert (change.previous, change.new) == (
+        FuzzyDate.parse("maj 2026"),
+        FuzzyDate.parse("hösten 2026"),
+    )
+    assert (change.reason, change.changed_by) == ("Upphandlingen drog ut.", world.staff_a)
+    assert change.entry.response == draft
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.due == FuzzyDate.parse("hösten 2026")
+    preview = client.get(reverse("responses:response_preview", args=[draft.pk]))
+    assert "flyttat från maj 2026 till hösten 2026: Upphandlingen drog ut." in preview.text
+
+
+def test_a_draft_can_be_saved_reopened_and_previewed(client, world, draft):
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    again = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert "Rutinen införs under våren." in again.text
+    assert "Pågår i två enheter." in again.text
+    preview = client.get(reverse("responses:response_preview", args=[draft.pk]))
+    assert preview.status_code == 200
+    assert "Förhandsgranskning" in preview.text
+    assert "◑" in preview.text and "Pågående" in preview.text  # symbol and text, not colour
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(client, world, draft):
+    colleague = world.staff_a.__class__.objects.create_user("kollega", password=None)
+    world.board_a.staff.add(colleague)
+    mine = filled(draft, world, title="Min rubrik")
+    theirs = filled(draft, world, title="Kollegans rubrik")  # both loaded version 1
+    other = client.__class__()
+    other.force_login(colleague)
+    assert (
+        other.post(reverse("responses:response_edit", args=[draft.pk]), theirs).status_code == 302
+    )
+    client.force_login(world.staff_a)
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), mine)
+    assert response.status_code == 409
+    assert "Någon annan har sparat yttrandet medan du arbetade" in response.text
+    assert 'value="Min rubrik"' in response.text  # the input is kept on the page to copy
+    draft.refresh_from_db()
+    assert (draft.title, draft.version) == ("Kollegans rubrik", 2)
+
+
+def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, world, draft):
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    draft.refresh_from_db()
+    public_before = client.__class__().get(
+        reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
+    )
+    assert "Rutinen införs under våren." not in public_before.text
+    before = Recommendation.objects.with_current_status().get(pk=world.rec1.pk)
+    assert (before.current_status, before.current_round) == (Status.PLANNED, 1)
+    response = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Response.State.PUBLISHED
+    assert draft.published_at is not None
+    assert (str(draft.decision_date), draft.diary_number) == ("2026-03-18", "ASN-2026-77")
+    after = Recommendation.objects.with_current_status().get(pk=world.rec1.pk)
+    assert (after.current_status, after.current_round) == (Status.IN_PROGRESS, 2)
+    assert Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
+    assert response.url == draft.get_absolute_url()
+    public = client.__class__().get(
+        reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
+    )
+    assert "Rutinen införs under våren." in public.text
+    assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
+    data = filled(draft, world, title="Ändrat i efterhand")
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 403
+    assert client.get(reverse("responses:response_publish", args=[draft.pk])).status_code == 403
+
+
+def test_publishing_needs_an_answer_on_every_recommendation(client, world, draft):
+    client.force_login(world.staff_a)
+    response = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+    assert response.status_code == 400
+    assert "Spara ett svar på varje rekommendation" in response.text
+    draft.refresh_from_db()
+    assert (draft.state, draft.version) == (Response.State.DRAFT, 1)
+
+
+def test_publishing_requires_decision_date_and_diary_number(client, world, draft):
+    client.force_login(world.staff_a)
+    response = client.post(
+        reverse("responses:response_publish", args=[draft.pk]), {"version": draft.version}
+    )
+    assert response.status_code == 400
+    assert response.text.count("Detta fält måste fyllas i.") == 2
+    draft.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
+
+
+def test_edit_page_query_count_does_not_grow_with_measures(
+    client, world, draft, django_assert_num_queries
+):
+    """Session, user, groups, boards, response, recommendations, entries, measure updates,
+    measures: nine queries for any number of recommendations and measures."""
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+    with django_assert_num_queries(9):
+        client.get(url)
+    for number in range(5):
+        measure = Measure(recommendation=world.rec2, board=world.board_a, title=f"Extra {number}")
+        measure.save()
+    with django_assert_num_queries(9):
+        assert "Extra 4" in client.get(url).text
+
+
+def test_preview_query_count_does_not_grow_with_entries_and_measures(
+    client, world, draft, django_assert_num_queries
+):
+    """Session, user, groups, boards, the response, its entries with recommendations, their
+    measure updates with measures, and those measures' due-date changes: eight."""
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    url = reverse("responses:response_preview", args=[draft.pk])
+    with django_assert_num_queries(8):
+        client.get(url)
+    draft.refresh_from_db()
+    data = filled(
+        draft,
+        world,
+        **{f"new-{world.rec2.pk}-{number}-title": f"Extra {number}" for number in range(2)},
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    with django_assert_num_queries(8):
+        assert "Extra 1" in client.get(url).text
+
+
+def test_starting_a_response_that_exists_opens_the_existing_draft(client, world, draft):
+    client.force_login(world.staff_a)
+    response = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
+    assert response.url == reverse("responses:response_edit", args=[draft.pk])
+    assert Response.objects.filter(round=world.round2).count() == 1
+
+
+def test_submitting_hands_the_draft_to_the_auditors_and_it_can_be_published_later(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    draft.refresh_from_db()
+    auditor = client.__class__()
+    auditor.force_login(world.auditor)
+    preview = reverse("responses:response_preview", args=[draft.pk])
+    assert auditor.get(preview).status_code == 404  # a draft is the board's own
+    submitted = client.post(
+        reverse("responses:response_submit", args=[draft.pk]), {"version": draft.version}
+    )
+    assert submitted.url == preview
+    draft.refresh_from_db()
+    assert draft.state == Response.State.SUBMITTED
+    assert auditor.get(preview).status_code == 200
+    attention = auditor.get(reverse("auditors:attention"))
+    assert draft in list(attention.context["arrived"])
+    assert not Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
+    assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
+    published = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+    assert published.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Response.State.PUBLISHED
+
+
+def test_submitting_needs_every_answer_and_the_current_version(client, world, draft):
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_submit", args=[draft.pk])
+    incomplete = client.post(url, {"version": 1}, follow=True)
+    assert "Spara ett svar på varje rekommendation innan yttrandet lämnas in." in incomplete.text
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    stale = client.post(url, {"version": 1}, follow=True)
+    assert "Någon annan har sparat yttrandet" in stale.text
+    draft.refresh_from_db()
+    assert (draft.state, draft.version) == (Response.State.DRAFT, 2)
+
+
+def test_no_template_comment_leaks_into_the_page(client, world, draft):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert "{#" not in page.text and "{%" not in page.text
