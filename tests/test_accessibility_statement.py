@@ -45,7 +45,12 @@ def test_it_tells_how_to_report_a_problem(client, settings):
 
 
 def test_every_page_links_to_it_from_the_footer(client):
-    for url in (reverse("recommendations:home"), reverse("accessibility")):
+    for url in (
+        reverse("recommendations:home"),
+        reverse("recommendations:recommendation_list"),
+        reverse("accessibility"),
+        reverse("login"),
+    ):
         html = client.get(url).content.decode()
         footer = html[html.index('<footer class="site-footer">') :]
         assert f'<a href="{reverse("accessibility")}">Tillgänglighetsredogörelse</a>' in footer

@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 
 from recommendations.models import Audit, Board, Recommendation
+from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
 from tests.browser.helpers import axe_violations, login
+from tests.sample_data import build_sample
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +52,7 @@ def public_urls() -> list[str]:
         matrix,
         f"{matrix}?per=2020-01-01",
         reverse("accessibility"),
+        reverse("login"),
     ]
 
 
@@ -73,5 +76,77 @@ def test_the_admin_pages_an_administrator_starts_from_meet_wcag_21_aa(page, seed
         page.goto(url)
         if found := axe_violations(page):
             problems[url] = found
+
+    assert problems == {}
+
+
+def test_staff_pages_meet_wcag_21_aa(page, make_user):
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    draft = Response.objects.create(board=sample.asn, round=sample.open_round, title="Utkast")
+    login(page, "handlaggare")
+    edit = reverse("responses:response_edit", args=[draft.pk])
+    urls = [
+        reverse("responses:response_start"),
+        edit,
+        reverse("responses:response_preview", args=[draft.pk]),
+        reverse("responses:response_publish", args=[draft.pk]),
+        reverse("responses:response_history", args=[draft.pk]),
+        reverse("responses:response_preview", args=[sample.second_response.pk]),
+        reverse("password_change"),
+    ]
+    problems = check_pages(page, urls)
+
+    page.goto(edit)
+    page.locator(f"#id_measure-{sample.measure.pk}-due").fill("snart")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara utkast").click()
+    assert page.locator(".error-summary").count() == 1
+    if found := axe_violations(page):
+        problems["edit page with errors"] = found
+
+    assert problems == {}
+
+
+def test_auditor_pages_meet_wcag_21_aa(page, make_user):
+    sample = build_sample()
+    make_user("revisor", groups=[AUDITOR_GROUP])
+    login(page, "revisor")
+    urls = [
+        reverse("auditors:attention"),
+        reverse("auditors:assess", args=[sample.rec_1.pk]),
+        reverse("auditors:close", args=[sample.rec_1.pk]),
+        reverse("auditors:recommendation_history", args=[sample.rec_1.pk]),
+        reverse("responses:response_preview", args=[sample.second_response.pk]),
+        sample.rec_1.get_absolute_url(),
+    ]
+    problems = check_pages(page, urls)
+
+    page.goto(reverse("auditors:assess", args=[sample.rec_1.pk]))
+    page.get_by_role("button", name="Spara bedömning").click()
+    page.wait_for_load_state()
+    if found := axe_violations(page):
+        problems["assessment form with errors"] = found
+
+    assert problems == {}
+
+
+def test_the_admin_import_pages_meet_wcag_21_aa(page, make_user, tmp_path):
+    from tests.conftest import DATA
+
+    make_user("admin", is_staff=True, is_superuser=True)
+    login(page, "admin")
+    problems = {}
+    page.goto(reverse("fixture_import"))
+    if found := axe_violations(page):
+        problems["import page"] = found
+    broken = tmp_path / "trasig.json"
+    broken.write_text("[{", encoding="utf-8")
+    for name, path in (("errors", broken), ("dry run", DATA / "minimal.json")):
+        page.goto(reverse("fixture_import"))
+        page.get_by_label("Fixturfil (JSON)").set_input_files(str(path))
+        page.get_by_role("button", name="Granska filen").click()
+        if found := axe_violations(page):
+            problems[name] = found
 
     assert problems == {}
