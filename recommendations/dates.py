@@ -143,7 +143,7 @@ class FuzzyDate:
         if self.precision == Precision.DAY:
             return self.start.isoformat()
         if self.precision == Precision.MONTH:
-            return f"{MONTHS[self.start.month].lower()} {self.start.year}"
+            return f"{MONTHS[self.start.month]} {self.start.year}"
         if self.precision == Precision.TERM:
             if self.start.month == 1:
                 return _("våren %(year)s") % {"year": self.start.year}

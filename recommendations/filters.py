@@ -108,6 +108,11 @@ class RecommendationFilter(django_filters.FilterSet):
             "position": _("Ordning"),
             "current_status": _("Status"),
             "kind": _("Typ"),
+            # Given here so they stay lazy: django-filter would build them once, in Swedish.
+            "-audit": _("Granskning (fallande)"),
+            "-position": _("Ordning (fallande)"),
+            "-status": _("Status (fallande)"),
+            "-kind": _("Typ (fallande)"),
         },
         label=_("Sortera"),
         empty_label=_("Granskning och ordning"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .dates import FuzzyDate
 
@@ -91,7 +92,12 @@ def _user_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-_ACTIONS = {"+": "skapad", "~": "ändrad", "-": "borttagen"}
+# Marked for extraction here, translated when shown.
+_ACTIONS = {
+    "+": gettext_noop("skapad"),
+    "~": gettext_noop("ändrad"),
+    "-": gettext_noop("borttagen"),
+}
 
 
 def may_see_history(user) -> bool:

@@ -34,7 +34,9 @@ def test_dates_are_read_and_shown_in_swedish_with_their_precision(text, start, p
 def test_dates_are_shown_in_english_when_english_is_chosen():
     with translation.override("en"):
         assert str(FuzzyDate.parse("hösten 2020")) == "autumn 2020"
-        assert str(FuzzyDate.parse("maj 2026")) == "may 2026"
+        assert (
+            str(FuzzyDate.parse("maj 2026")) == "May 2026"
+        )  # English capitalises month names, Swedish does not
 
 
 @pytest.mark.parametrize("text", ["2019-02-30", "soon", "sommaren 2020", "2019/02/22", ""])
