@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PASSWORD
+from .helpers import CHROMIUM, PASSWORD, require_chromium
 
 # Playwright's sync API runs an asyncio event loop in this thread; the ORM calls the
 # tests make between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -69,14 +68,7 @@ def live_server(request):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        message = (
-            f"Browser tests need Debian's chromium at {CHROMIUM}: "
-            "run `make browser` (apt-get install chromium)."
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " CI must run the browser tests, not skip them.")
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,9 +1,14 @@
 """Helpers the browser tests share: logging in through the real form, and axe-core."""
 
+import os
+from pathlib import Path
+
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 PASSWORD = "ett-långt-lösenord-för-test-7"
+CHROMIUM = Path("/usr/bin/chromium")
 
 # WCAG 2.1 level A and AA: what the Swedish DOS law (lagen om tillgänglighet till digital
 # offentlig service) requires.
@@ -40,3 +45,16 @@ def axe_violations(page) -> list[str]:
 def assert_accessible(page):
     violations = axe_violations(page)
     assert not violations, f"axe found on {page.url}:\n" + "\n".join(violations)
+
+
+def require_chromium(path: Path = CHROMIUM, environ=os.environ) -> None:
+    """Skip without chromium on a developer's machine; fail in CI, which must run them."""
+    if path.exists():
+        return
+    message = (
+        f"Browser tests need Debian's chromium at {path}: "
+        "run `make browser` (apt-get install chromium)."
+    )
+    if environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " CI must run the browser tests, not skip them.")
+    pytest.skip(message)
