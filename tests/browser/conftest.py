@@ -118,6 +118,9 @@ def page(browser, live_server, request):
     page.problems = problems
     yield page
     if page.url != "about:blank":
+        if not _screenshots_taken:  # the folder shows this run only
+            for old in SCREENSHOT_DIR.glob("*.png"):
+                old.unlink()
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOT_DIR / _screenshot_name(request.node.nodeid)
         page.screenshot(path=str(path), full_page=True)
