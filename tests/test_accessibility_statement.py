@@ -58,3 +58,9 @@ def test_every_page_links_to_it_from_the_footer(client):
 
 def test_it_refuses_to_be_posted_to(client):
     assert client.post(reverse("accessibility")).status_code == 405
+
+
+def test_it_needs_no_database_query_for_a_visitor(client, django_assert_num_queries):
+    """A static page: no query at all, whatever the data."""
+    with django_assert_num_queries(0):
+        client.get(reverse("accessibility"))
