@@ -34,7 +34,7 @@ class Precision(models.TextChoices):
 
 _SPRING_WORDS = {"våren", "vår", "spring", "h1"}
 _AUTUMN_WORDS = {"hösten", "höst", "autumn", "fall", "h2"}
-_SWEDISH_MONTHS = [
+SWEDISH_MONTHS = [
     "januari",
     "februari",
     "mars",
@@ -94,8 +94,8 @@ class FuzzyDate:
                     return cls(dt.date(year, 1, 1), Precision.TERM)
                 if word in _AUTUMN_WORDS:
                     return cls(dt.date(year, 7, 1), Precision.TERM)
-                if word in _SWEDISH_MONTHS:
-                    return cls(dt.date(year, _SWEDISH_MONTHS.index(word) + 1, 1), Precision.MONTH)
+                if word in SWEDISH_MONTHS:
+                    return cls(dt.date(year, SWEDISH_MONTHS.index(word) + 1, 1), Precision.MONTH)
         raise ValueError(
             f"{text!r} is not a date; write 2019-02-22, 2026-05, maj 2026, hösten 2020 or 2018."
         )
@@ -137,6 +137,14 @@ class FuzzyDate:
         if self.precision == Precision.TERM:
             return f"{self.start.year}-H{1 if self.start.month == 1 else 2}"
         return str(self.start.year)
+
+    def as_swedish_input(self) -> str:
+        """The date as people type it in a form, in Swedish: "maj 2026", "hösten 2026"."""
+        if self.precision == Precision.MONTH:
+            return f"{SWEDISH_MONTHS[self.start.month - 1]} {self.start.year}"
+        if self.precision == Precision.TERM:
+            return f"{'våren' if self.start.month == 1 else 'hösten'} {self.start.year}"
+        return self.as_text()
 
     def __str__(self) -> str:
         """In the active language: "2019-02-22", "maj 2026", "hösten 2020", "2018"."""

@@ -265,7 +265,9 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         ),
     )
     changes += _due_date_changes(
-        DueDateChange.objects.filter(measure_id__in={row.id for row in measure_rows})
+        DueDateChange.objects.filter(measure_id__in={row.id for row in measure_rows}).filter(
+            Q(entry_id__isnull=True) | Q(entry__response_id__in=list(visible))
+        )
     )
     return _newest_first(changes)
 

@@ -3,7 +3,10 @@
 The rules live here, not in views or templates:
 
 * Only responses the user may read count (``Response.objects.visible_to``); measures
-  announced in a response the user may not read are hidden with it.
+  announced in a response the user may not read are hidden with it, and so are due
+  dates moved in it. What a draft reports about an existing measure lives on its
+  MeasureUpdate until publishing copies it onto the measure, so the measure itself
+  always shows its published state.
 * Entries are compared with the same board's previous entry: the status change
   (forward/backward by ``Status.progress``) and a word diff of the narrative.
 * An answer *repeats* the previous one when the two narratives are at least
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from responses.models import Measure, MeasureUpdate, Response, ResponseEntry
+from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
 
 from .dates import FuzzyDate
 from .models import AuditorAssessment, FollowUpRound
@@ -43,6 +46,13 @@ def visible_measures(user):
         Q(announced_in__isnull=True)
         | Q(announced_in__response__in=Response.objects.visible_to(user))
     )
+
+
+def visible_due_date_changes(user):
+    """Moved due dates the user may see: those of a draft stay with the draft."""
+    return DueDateChange.objects.filter(
+        Q(entry__isnull=True) | Q(entry__response__in=Response.objects.visible_to(user))
+    ).order_by("changed_at", "pk")
 
 
 def with_timeline(queryset, user):
@@ -68,7 +78,7 @@ def with_timeline(queryset, user):
     measures = (
         visible_measures(user)
         .select_related("board")
-        .prefetch_related("due_date_changes")
+        .prefetch_related(Prefetch("due_date_changes", queryset=visible_due_date_changes(user)))
         .order_by("due_date", "pk")
     )
     return queryset.select_related("audit").prefetch_related(

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from responses.models import Response
 
-from . import overview
+from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
+from .history import change_history_for_recommendation, may_see_history
 from .models import Audit, Board, Recommendation
 from .status import Status
 from .timeline import (
@@ -82,14 +83,20 @@ def recommendation_list(request):
 
 
 def recommendation_detail(request, pk):
+    """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
+    history's (``change_history_for_recommendation``), both constant."""
     queryset = with_timeline(Recommendation.objects.filter(pk=pk), request.user)
     recommendation = get_object_or_404(queryset)
     timeline = build_timeline(recommendation, timezone.localdate())
-    return render(
-        request,
-        "recommendations/recommendation_detail.html",
-        {"recommendation": recommendation, "timeline": timeline, "today": timezone.localdate()},
-    )
+    context = {
+        "recommendation": recommendation,
+        "timeline": timeline,
+        "today": timezone.localdate(),
+        "may_assess": roles.is_auditor(request.user),
+    }
+    if may_see_history(request.user):
+        context["changes"] = change_history_for_recommendation(recommendation, request.user)
+    return render(request, "recommendations/recommendation_detail.html", context)
 
 
 def audit_detail(request, pk):
@@ -165,6 +172,7 @@ def matrix(request):
             "as_of": filterset.as_of,
             "statuses": list(Status),
             "query": request.GET.urlencode(),
+            "may_assess": roles.is_auditor(request.user),
         },
     )
 

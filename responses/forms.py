@@ -13,38 +13,16 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.dates import FuzzyDate, Precision
+from recommendations.dates import FuzzyDate
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status
 
 from .models import Response
 
-_SWEDISH_MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
 
 def fuzzy_date_as_input(value: FuzzyDate) -> str:
     """How a fuzzy date is written back into a text box: the way people type it, in Swedish."""
-    if value.precision == Precision.DAY:
-        return value.start.isoformat()
-    if value.precision == Precision.MONTH:
-        return f"{_SWEDISH_MONTHS[value.start.month - 1]} {value.start.year}"
-    if value.precision == Precision.TERM:
-        term = "våren" if value.start.month == 1 else "hösten"
-        return f"{term} {value.start.year}"
-    return str(value.start.year)
+    return value.as_swedish_input()
 
 
 class FuzzyDateField(forms.CharField):

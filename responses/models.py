@@ -340,6 +340,14 @@ class MeasureUpdate(models.Model):
     )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     note = models.TextField(_("redovisning"), blank=True)
+    # What the round reports besides the status. Staff write here while the response is a
+    # draft; publishing copies it onto the Measure row (services.publish_response), so a
+    # draft never changes what others see. Empty on imported updates: they reported none.
+    due_date, due_precision = fuzzy_date_fields(_("klart senast enligt svaret"))
+    due = FuzzyDateDescriptor("due")
+    completed_date, completed_precision = fuzzy_date_fields(_("genomförd enligt svaret"))
+    completed = FuzzyDateDescriptor("completed")
+    effect = models.TextField(_("effekt enligt svaret"), blank=True)
 
     history = HistoricalRecords()
 
@@ -356,7 +364,22 @@ class MeasureUpdate(models.Model):
     def __str__(self):
         return f"{self.measure} – {self.get_status_display()}"
 
+    @property
+    def reported_due(self):
+        """The due date as of this report; the measure's own when the report names none."""
+        return self.due or self.measure.due
+
+    @property
+    def reported_completed(self):
+        return self.completed or self.measure.completed
+
+    @property
+    def reported_effect(self):
+        return self.effect or self.measure.effect
+
     def clean(self):
+        validate_fuzzy_date(self, "due")
+        validate_fuzzy_date(self, "completed")
         if (
             self.measure_id
             and self.entry_id

@@ -129,38 +129,70 @@ def save_response(
         measure.full_clean()
         measure.save()
         update = MeasureUpdate(
-            measure=measure, entry=entry_for[item.recommendation.pk], status=item.status
+            measure=measure,
+            entry=entry_for[item.recommendation.pk],
+            status=item.status,
+            effect=item.effect,
         )
+        update.due, update.completed = item.due, item.completed
         update.full_clean()
         update.save()
     return response
 
 
 def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> None:
+    """Record the draft's report on a measure on its MeasureUpdate, never on the Measure:
+    the measure keeps its published state until the response is published.
+
+    A moved due date is one DueDateChange of this entry (from the published date), kept
+    in step with the draft as it is saved again; it shows only where the entry does.
+    """
     measure = item.measure
+    change = DueDateChange.objects.filter(measure=measure, entry=entry).first()
     if item.due != measure.due:
         if not item.due_reason.strip():
             raise ValidationError({"due_reason": _("Ange varför slutdatumet ändras.")})
-        change = DueDateChange(
-            measure=measure,
-            reason=item.due_reason.strip(),
-            changed_at=now,
-            changed_by=user,
-            entry=entry,
-        )
+        change = change or DueDateChange(measure=measure, entry=entry)
+        change.reason, change.changed_at, change.changed_by = item.due_reason.strip(), now, user
         change.previous, change.new = measure.due, item.due
         change.full_clean()
         change.save()
-        measure.due = item.due
-    measure.status, measure.effect, measure.completed = item.status, item.effect, item.completed
-    measure.full_clean()
-    measure.save()
+    elif change is not None:
+        change.delete()
     update = MeasureUpdate.objects.filter(measure=measure, entry=entry).first() or MeasureUpdate(
         measure=measure, entry=entry
     )
-    update.status, update.note = item.status, item.note
+    update.status, update.note, update.effect = item.status, item.note, item.effect
+    update.due, update.completed = item.due, item.completed
     update.full_clean()
     update.save()
+
+
+def _apply_measure_updates(response: Response) -> None:
+    """Copy what the response reports about each measure onto the Measure rows.
+
+    Only rows that change are saved, so each measure's history gets one record per
+    published change. The due date moves only where this response records a
+    DueDateChange, the one record of a moved date and its reason.
+    """
+    moved = {
+        change.measure_id: change
+        for change in DueDateChange.objects.filter(entry__response=response).order_by(
+            "changed_at", "pk"
+        )
+    }
+    updates = MeasureUpdate.objects.filter(entry__response=response).select_related("measure")
+    for update in updates:
+        measure = update.measure
+        before = (measure.status, measure.due, measure.completed, measure.effect)
+        measure.status = update.status
+        if update.measure_id in moved:
+            measure.due = moved[update.measure_id].new
+        measure.completed, measure.effect = update.completed, update.effect
+        if (measure.status, measure.due, measure.completed, measure.effect) == before:
+            continue
+        measure.full_clean()
+        measure.save()
 
 
 def _require_complete(response: Response, message: str) -> None:
@@ -215,6 +247,7 @@ def publish_response(
     response.save(
         update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
     )
+    _apply_measure_updates(response)
     return response
 
 

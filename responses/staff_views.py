@@ -15,6 +15,7 @@ from recommendations import roles
 from recommendations.history import change_history_for_response, may_see_history
 from recommendations.models import Board, FollowUpRound, Recommendation
 from recommendations.status import Status
+from recommendations.timeline import visible_due_date_changes
 
 from . import services
 from .forms import (
@@ -101,9 +102,10 @@ def _next_page_for(response: Response) -> str:
 class EditPage:
     """Every form of the edit page, bound to the same POST, for one draft response.
 
-    Queries: recommendations the board answers on, the response's entries, the
-    board's measures for those recommendations (open ones, and those reported on in
-    this response) and this response's measure updates: four, whatever the size.
+    Queries: recommendations the board answers on, the response's entries, this
+    response's measure updates and due-date changes, the board's measures for those
+    recommendations (open ones, and those reported on in this response): five,
+    whatever the size.
     """
 
     def __init__(self, response: Response, data=None):
@@ -121,6 +123,10 @@ class EditPage:
             update.measure_id: update
             for update in MeasureUpdate.objects.filter(entry__response=response)
         }
+        moved = {
+            change.measure_id: change
+            for change in DueDateChange.objects.filter(entry__response=response)
+        }
         measures = (
             Measure.objects.filter(board=response.board, recommendation__in=recommendations)
             .filter(~Q(status__in=Status.settled_values()) | Q(updates__entry__response=response))
@@ -131,12 +137,12 @@ class EditPage:
         for measure in measures:
             measures_by_recommendation.setdefault(measure.recommendation_id, []).append(measure)
         self.sections = [
-            self._section(recommendation, entries, updates, measures_by_recommendation, data)
+            self._section(recommendation, entries, updates, moved, measures_by_recommendation, data)
             for recommendation in recommendations
         ]
 
     @staticmethod
-    def _section(recommendation, entries, updates, measures_by_recommendation, data):
+    def _section(recommendation, entries, updates, moved, measures_by_recommendation, data):
         entry = entries.get(recommendation.pk)
         entry_form = EntryForm(
             data,
@@ -145,13 +151,16 @@ class EditPage:
         )
         measure_forms = []
         for measure in measures_by_recommendation.get(recommendation.pk, []):
-            update = updates.get(measure.pk)
+            update, change = updates.get(measure.pk), moved.get(measure.pk)
+            # The draft's own report when there is one, else the measure as published;
+            # the due date moves only through this draft's DueDateChange.
             initial = {
                 "status": update.status if update else measure.status,
                 "note": update.note if update else "",
-                "due": measure.due,
-                "completed": measure.completed,
-                "effect": measure.effect,
+                "due": change.new if change else measure.due,
+                "due_reason": change.reason if change else "",
+                "completed": update.completed if update else measure.completed,
+                "effect": update.effect if update else measure.effect,
             }
             form = MeasureUpdateForm(
                 data, prefix=f"measure-{measure.pk}", measure=measure, initial=initial
@@ -277,13 +286,13 @@ def response_edit(request, pk: int):
     return render(request, "responses/staff/edit.html", context, status=status)
 
 
-def _response_body_context(response: Response) -> dict:
+def _response_body_context(response: Response, user) -> dict:
     """The entries with their measures, as the public will see them.
 
     Queries: entries with recommendations, their measure updates with measures, and
     the due-date changes of those measures: three, whatever the size.
     """
-    changes = DueDateChange.objects.order_by("changed_at")
+    changes = visible_due_date_changes(user)
     updates = MeasureUpdate.objects.select_related("measure").prefetch_related(
         Prefetch("measure__due_date_changes", queryset=changes)
     )
@@ -298,7 +307,7 @@ def response_preview(request, pk: int):
     if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
         raise PermissionDenied
     response = _visible_response(request.user, pk)
-    context = _response_body_context(response)
+    context = _response_body_context(response, request.user)
     may_write = may_write_for_board(request.user, response.board_id)
     context["may_edit"] = may_write and response.state == Response.State.DRAFT
     context["may_publish"] = may_write and response.state != Response.State.PUBLISHED
@@ -342,7 +351,7 @@ def response_publish(request, pk: int):
             else:
                 messages.success(request, _("Yttrandet är publicerat."))
                 return redirect(response.get_absolute_url())
-    context = _response_body_context(response)
+    context = _response_body_context(response, request.user)
     context["form"] = form
     return render(request, "responses/staff/publish.html", context, status=status)
 

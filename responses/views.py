@@ -3,7 +3,10 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from recommendations.history import may_see_history
+
 from .models import MeasureUpdate, Response, ResponseEntry
+from .staff_views import may_write_for_board
 
 
 def response_detail(request, pk):
@@ -34,4 +37,11 @@ def response_detail(request, pk):
         ),
         pk=pk,
     )
-    return render(request, "responses/response_detail.html", {"response": response})
+    may_write = may_write_for_board(request.user, response.board_id)
+    context = {
+        "response": response,
+        "may_see_history": may_see_history(request.user),
+        "may_edit": may_write and response.state == Response.State.DRAFT,
+        "may_publish": may_write and response.state != Response.State.PUBLISHED,
+    }
+    return render(request, "responses/response_detail.html", context)

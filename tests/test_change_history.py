@@ -65,12 +65,19 @@ def test_the_response_history_shows_who_changed_what_from_what_to_what(client, w
     moved = next(change for change in changes if change.action == "slutdatum flyttat")
     assert moved.reason == "Ny upphandling."
     assert (moved.fields[0].before, moved.fields[0].after) == ("maj 2026", "hösten 2026")
-    measure_change = next(
+    # A draft reports on the measure through its update; the measure itself changes
+    # only when the response is published.
+    update_change = next(
         change
         for change in changes
-        if change.subject == "Åtgärd: Ny rutin för uppföljning" and change.action == "ändrad"
+        if change.subject == "Lägesrapport för åtgärd: Ny rutin för uppföljning"
+        and change.action == "ändrad"
     )
-    assert ("maj 2026", "hösten 2026") in [(f.before, f.after) for f in measure_change.fields]
+    assert ("maj 2026", "hösten 2026") in [(f.before, f.after) for f in update_change.fields]
+    assert not any(
+        change.subject == "Åtgärd: Ny rutin för uppföljning" and change.action == "ändrad"
+        for change in changes
+    )
     assert "Pågående" in page.text and "anna" in page.text
 
 

@@ -161,10 +161,12 @@ def test_marking_a_measure_done_requires_the_date_it_was_done(client, world, dra
     data.update({f"{prefix}-completed": "april 2026", f"{prefix}-effect": "Färre avbrott."})
     response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
     assert response.status_code == 302
+    update = MeasureUpdate.objects.get(measure=world.open_measure, entry__response=draft)
+    assert update.status == Status.IMPLEMENTED
+    assert update.completed == FuzzyDate.parse("april 2026")
+    assert update.effect == "Färre avbrott."
     world.open_measure.refresh_from_db()
-    assert world.open_measure.status == Status.IMPLEMENTED
-    assert world.open_measure.completed == FuzzyDate.parse("april 2026")
-    assert world.open_measure.effect == "Färre avbrott."
+    assert world.open_measure.status != Status.IMPLEMENTED  # until the response is published
 
 
 def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monkeypatch):
@@ -228,7 +230,12 @@ def test_moving_a_due_date_with_a_reason_records_the_change(client, world, draft
     assert (change.reason, change.changed_by) == ("Upphandlingen drog ut.", world.staff_a)
     assert change.entry.response == draft
     world.open_measure.refresh_from_db()
-    assert world.open_measure.due == FuzzyDate.parse("hösten 2026")
+    assert world.open_measure.due == FuzzyDate.parse("maj 2026")  # until published
+    again = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert again.context["page"].sections[0]["measure_forms"][0][1].initial["due"] == (
+        FuzzyDate.parse("hösten 2026")
+    )
+    assert "Upphandlingen drog ut." in again.text
     preview = client.get(reverse("responses:response_preview", args=[draft.pk]))
     assert "flyttat från maj 2026 till hösten 2026: Upphandlingen drog ut." in preview.text
 
@@ -324,15 +331,16 @@ def test_edit_page_query_count_does_not_grow_with_measures(
     client, world, draft, django_assert_num_queries
 ):
     """Session, user, groups, boards, response, recommendations, entries, measure updates,
-    measures: nine queries for any number of recommendations and measures."""
+    the draft's due-date changes, measures: ten queries for any number of recommendations
+    and measures."""
     client.force_login(world.staff_a)
     url = reverse("responses:response_edit", args=[draft.pk])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     for number in range(5):
         measure = Measure(recommendation=world.rec2, board=world.board_a, title=f"Extra {number}")
         measure.save()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert "Extra 4" in client.get(url).text
 
 

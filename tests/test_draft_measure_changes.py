@@ -1,0 +1,168 @@
+"""What a draft reports about an existing measure stays with the draft: the public (and
+other boards' staff) keep seeing the measure as last published on every page, export and
+API, until the response is published; the author sees the draft's values meanwhile."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from recommendations.dates import FuzzyDate
+from recommendations.status import Status
+from responses.models import DueDateChange, Measure, Response
+
+from .staff_fixtures import build_world, edit_page_data
+
+REASON = "Upphandlingen blev klar tidigare än väntat."
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    # Due long ago, so the measure is overdue whatever today is.
+    world.open_measure.due = FuzzyDate.parse("maj 2020")
+    world.open_measure.save()
+    return world
+
+
+@pytest.fixture
+def draft(world):
+    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast 2026")
+
+
+def save_draft(client, world, draft):
+    """Staff A mark the open measure implemented and move its due date, in a draft."""
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IMPLEMENTED,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"{prefix}-status": Status.IMPLEMENTED,
+            f"{prefix}-completed": "oktober 2021",
+            f"{prefix}-effect": "Alla enheter följer rutinen.",
+            f"{prefix}-due": "hösten 2021",
+            f"{prefix}-due_reason": REASON,
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    client.logout()
+
+
+def publish(client, world, draft):
+    draft.refresh_from_db()
+    client.force_login(world.staff_a)
+    page = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2021-11-01", "diary_number": "ASN-2021-9"},
+    )
+    assert page.status_code == 302
+    client.logout()
+
+
+def api_measure(client, world):
+    data = client.get(reverse("recommendations:api_recommendations")).json()
+    recommendation = next(r for r in data["results"] if r["id"] == world.rec1.pk)
+    return next(m for m in recommendation["measures"] if m["id"] == world.open_measure.pk)
+
+
+def overdue_csv_ids(client):
+    export = client.get(reverse("recommendations:recommendation_list_csv"), {"overdue": "true"})
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    return {int(row[0]) for row in rows[1:]}
+
+
+def what_others_see(client, world):
+    detail = client.get(reverse("recommendations:recommendation_detail", args=[world.rec1.pk]))
+    home = client.get(reverse("recommendations:home"))
+    return {
+        "detail_overdue": [
+            state.measure.pk for state in detail.context["timeline"].overdue_measures
+        ],
+        "detail_reason": REASON in detail.text,
+        "detail_effect": "Alla enheter följer rutinen." in detail.text,
+        "api": api_measure(client, world),
+        "csv_overdue": world.rec1.pk in overdue_csv_ids(client),
+        "home_overdue": "Ny rutin för uppföljning" in home.text,
+    }
+
+
+@pytest.mark.parametrize("who", ["public", "staff_b"])
+def test_a_draft_changes_nothing_others_see_until_it_is_published(client, world, draft, who):
+    viewer = Client()
+    if who == "staff_b":
+        viewer.force_login(world.staff_b)
+    before = what_others_see(viewer, world)
+    assert before["detail_overdue"] == [world.open_measure.pk]
+    assert before["api"]["status"]["value"] == Status.PLANNED
+    assert before["csv_overdue"] and before["home_overdue"]
+
+    save_draft(client, world, draft)
+
+    assert what_others_see(viewer, world) == before
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.PLANNED
+    assert world.open_measure.due == FuzzyDate.parse("maj 2020")
+
+    publish(client, world, draft)
+
+    after = what_others_see(viewer, world)
+    assert after["detail_overdue"] == []
+    assert after["detail_reason"] and after["detail_effect"]
+    assert after["api"]["status"]["value"] == Status.IMPLEMENTED
+    assert after["api"]["due"]["start"] == "2021-07-01"
+    assert after["api"]["due_date_changes"][0]["reason"] == REASON
+    assert not after["csv_overdue"] and not after["home_overdue"]
+
+
+def test_the_author_sees_the_draft_values_in_the_form_and_the_preview(client, world, draft):
+    save_draft(client, world, draft)
+    client.force_login(world.staff_a)
+    edit = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    form = next(
+        form
+        for measure, form in edit.context["page"].sections[0]["measure_forms"]
+        if measure.pk == world.open_measure.pk
+    )
+    assert form.initial["status"] == Status.IMPLEMENTED
+    assert form.initial["due"] == FuzzyDate.parse("hösten 2021")
+    assert form.initial["due_reason"] == REASON
+    assert form.initial["completed"] == FuzzyDate.parse("oktober 2021")
+    assert form.initial["effect"] == "Alla enheter följer rutinen."
+    assert 'value="hösten 2021"' in edit.text and REASON in edit.text
+    preview = client.get(reverse("responses:response_preview", args=[draft.pk]))
+    assert "hösten 2021" in preview.text
+    assert "oktober 2021" in preview.text
+    assert "Alla enheter följer rutinen." in preview.text
+    assert f"flyttat från maj 2020 till hösten 2021: {REASON}" in preview.text
+
+
+def test_saving_the_draft_again_keeps_one_due_date_change_in_step(client, world, draft):
+    save_draft(client, world, draft)
+    client.force_login(world.staff_a)
+    draft.refresh_from_db()
+    prefix = f"measure-{world.open_measure.pk}"
+    data = edit_page_data(draft, **{f"{prefix}-due": "maj 2020", f"{prefix}-due_reason": ""})
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    assert not DueDateChange.objects.exists()
+    draft.refresh_from_db()
+    data = edit_page_data(draft, **{f"{prefix}-due": "2022", f"{prefix}-due_reason": REASON})
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    change = DueDateChange.objects.get()
+    assert (change.previous, change.new) == (FuzzyDate.parse("maj 2020"), FuzzyDate.parse("2022"))
+
+
+def test_publishing_records_each_measure_change_once_in_its_history(client, world, draft):
+    save_draft(client, world, draft)
+    assert Measure.history.filter(id=world.open_measure.pk).count() == 2  # created, moved
+    assert Measure.history.filter(id=world.done_measure.pk).count() == 1
+    publish(client, world, draft)
+    records = Measure.history.filter(id=world.open_measure.pk).order_by("-history_date")
+    assert records.count() == 3
+    latest = records.first()
+    assert (latest.status, latest.due_date) == (Status.IMPLEMENTED, dt.date(2021, 7, 1))
+    assert latest.history_user == world.staff_a
