@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations.admin import SINGLE_DATETIME_INPUT
+
 from .models import (
     DecisionStep,
     DueDateChange,
@@ -13,12 +15,12 @@ from .models import (
 )
 
 
-class DecisionStepInline(admin.TabularInline):
+class DecisionStepInline(admin.StackedInline):
     model = DecisionStep
     extra = 0
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(admin.StackedInline):
     model = Signatory
     extra = 0
 
@@ -27,12 +29,13 @@ class ResponseEntryInline(admin.StackedInline):
     model = ResponseEntry
     extra = 0
     fields = ["recommendation", "status", "narrative", "references"]
-    autocomplete_fields = ["recommendation", "references"]
+    raw_id_fields = ["recommendation", "references"]
     show_change_link = True
 
 
 @admin.register(Response)
 class ResponseAdmin(SimpleHistoryAdmin):
+    formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [
         "title",
         "board",
@@ -45,7 +48,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
     list_filter = ["state", "provenance", "board", "round__audit"]
     list_select_related = ["board", "round__audit"]
     search_fields = ["title", "diary_number", "summary", "board__name", "round__audit__reference"]
-    autocomplete_fields = ["board", "round", "source_document", "referenced_in", "created_by"]
+    raw_id_fields = ["round", "created_by"]
     date_hierarchy = "decision_date"
     inlines = [DecisionStepInline, SignatoryInline, ResponseEntryInline]
     fieldsets = [
@@ -69,11 +72,11 @@ class ResponseAdmin(SimpleHistoryAdmin):
     ]
 
 
-class MeasureUpdateInline(admin.TabularInline):
+class MeasureUpdateInline(admin.StackedInline):
     model = MeasureUpdate
     extra = 0
     fields = ["measure", "status", "note"]
-    autocomplete_fields = ["measure"]
+    raw_id_fields = ["measure"]
 
 
 class AnnouncedMeasureInline(admin.StackedInline):
@@ -88,7 +91,7 @@ class AnnouncedMeasureInline(admin.StackedInline):
         ("completed_date", "completed_precision"),
         "effect",
     ]
-    autocomplete_fields = ["recommendation", "board"]
+    raw_id_fields = ["recommendation"]
     verbose_name = _("ny åtgärd aviserad i svaret")
     verbose_name_plural = _("nya åtgärder aviserade i svaret")
 
@@ -99,11 +102,12 @@ class ResponseEntryAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "response__board", "response__round__audit"]
     list_select_related = ["response__board", "recommendation"]
     search_fields = ["narrative", "recommendation__text", "response__title"]
-    autocomplete_fields = ["response", "recommendation", "references"]
+    raw_id_fields = ["response", "recommendation", "references"]
     inlines = [AnnouncedMeasureInline, MeasureUpdateInline]
 
 
-class DueDateChangeInline(admin.TabularInline):
+class DueDateChangeInline(admin.StackedInline):
+    formfield_overrides = SINGLE_DATETIME_INPUT
     model = DueDateChange
     extra = 0
     fields = [
@@ -115,7 +119,7 @@ class DueDateChangeInline(admin.TabularInline):
         "changed_at",
         "changed_by",
     ]
-    autocomplete_fields = ["changed_by"]
+    raw_id_fields = ["changed_by"]
 
 
 @admin.register(Measure)
@@ -124,7 +128,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "board", "due_precision"]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
-    autocomplete_fields = ["recommendation", "board", "announced_in"]
+    raw_id_fields = ["recommendation", "announced_in"]
     inlines = [MeasureUpdateInline, DueDateChangeInline]
 
 
@@ -134,12 +138,13 @@ class MeasureUpdateAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["measure", "entry__response__board", "entry__recommendation"]
     search_fields = ["note", "measure__title"]
-    autocomplete_fields = ["measure", "entry"]
+    raw_id_fields = ["measure", "entry"]
 
 
 @admin.register(DueDateChange)
 class DueDateChangeAdmin(admin.ModelAdmin):
+    formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = ["measure", "previous_date", "new_date", "changed_at", "changed_by"]
     list_select_related = ["measure", "changed_by"]
     search_fields = ["reason", "measure__title"]
-    autocomplete_fields = ["measure", "changed_by", "entry"]
+    raw_id_fields = ["measure", "changed_by", "entry"]
