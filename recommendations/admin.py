@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from responses.admin import MeasureAdminForm
 from responses.models import Measure
 
 from .models import (
@@ -111,16 +112,18 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
 
 class MeasureInline(admin.StackedInline):
     model = Measure
+    form = MeasureAdminForm
     extra = 0
     fields = [
         ("title", "board"),
+        "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
         ("completed_date", "completed_precision"),
         "effect",
         "announced_in",
     ]
-    autocomplete_fields = ["board", "announced_in"]
+    autocomplete_fields = ["board", "also_serves", "announced_in"]
     show_change_link = True
 
     def get_queryset(self, request):
@@ -131,6 +134,7 @@ class MeasureInline(admin.StackedInline):
             .select_related(
                 "board", "announced_in__response__board", "announced_in__recommendation"
             )
+            .prefetch_related("also_serves")
         )
 
 

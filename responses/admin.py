@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +13,41 @@ from .models import (
     ResponseEntry,
     Signatory,
 )
+
+
+class MeasureAdminForm(forms.ModelForm):
+    """Checks a shared measure's other recommendations, which Model.clean() cannot see."""
+
+    class Meta:
+        model = Measure
+        fields = [
+            "recommendation",
+            "also_serves",
+            "board",
+            "title",
+            "description",
+            "responsible",
+            "status",
+            "due_date",
+            "due_precision",
+            "completed_date",
+            "completed_precision",
+            "effect",
+            "announced_in",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        others = cleaned.get("also_serves")
+        recommendation = cleaned.get("recommendation")
+        if recommendation is None:
+            try:
+                recommendation = self.instance.recommendation
+            except ObjectDoesNotExist:
+                recommendation = None
+        if others and recommendation is not None:
+            Measure(recommendation=recommendation).check_also_serves(list(others))
+        return cleaned
 
 
 class DecisionStepInline(admin.TabularInline):
@@ -78,17 +115,19 @@ class MeasureUpdateInline(admin.TabularInline):
 
 class AnnouncedMeasureInline(admin.StackedInline):
     model = Measure
+    form = MeasureAdminForm
     fk_name = "announced_in"
     extra = 0
     fields = [
         ("title", "board"),
         "recommendation",
+        "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
         ("completed_date", "completed_precision"),
         "effect",
     ]
-    autocomplete_fields = ["recommendation", "board"]
+    autocomplete_fields = ["recommendation", "also_serves", "board"]
     verbose_name = _("ny åtgärd aviserad i svaret")
     verbose_name_plural = _("nya åtgärder aviserade i svaret")
 
@@ -120,11 +159,12 @@ class DueDateChangeInline(admin.TabularInline):
 
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureAdminForm
     list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
     list_filter = ["status", "board", "due_precision"]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
-    autocomplete_fields = ["recommendation", "board", "announced_in"]
+    autocomplete_fields = ["recommendation", "also_serves", "board", "announced_in"]
     inlines = [MeasureUpdateInline, DueDateChangeInline]
 
 

@@ -1,0 +1,114 @@
+"""One measure may serve several recommendations of an audit (a shared measure)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from recommendations.status import Status
+from responses.admin import MeasureAdminForm
+from responses.models import Measure, MeasureUpdate
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_entry,
+    make_measure,
+    make_recommendation,
+    make_response,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audit_with_shared_measure():
+    board = make_board(short_code="ASN")
+    audit = make_audit(boards=[board])
+    first = make_recommendation(audit)
+    second = make_recommendation(audit)
+    third = make_recommendation(audit)
+    measure = make_measure(first, board=board, title="Gemensamma workshoppar")
+    measure.also_serves.set([second])
+    return audit, board, first, second, third, measure
+
+
+def test_a_recommendation_is_served_by_its_own_and_its_shared_measures(audit_with_shared_measure):
+    _audit, board, first, second, third, measure = audit_with_shared_measure
+    own = make_measure(second, board=board, title="Egen åtgärd")
+
+    assert set(Measure.objects.serving(second)) == {measure, own}
+    assert list(Measure.objects.serving(first)) == [measure]
+    assert list(Measure.objects.serving(third)) == []
+
+
+def test_serving_several_recommendations_lists_a_shared_measure_once(audit_with_shared_measure):
+    audit, _board, _first, _second, _third, measure = audit_with_shared_measure
+
+    assert list(Measure.objects.serving(audit.recommendations.all())) == [measure]
+
+
+def test_an_update_may_be_reported_under_a_recommendation_the_measure_also_serves(
+    audit_with_shared_measure,
+):
+    audit, board, _first, second, _third, measure = audit_with_shared_measure
+    entry = make_entry(make_response(board=board, round=make_round(audit)), second)
+
+    update = MeasureUpdate(measure=measure, entry=entry, status=Status.IN_PROGRESS)
+    update.full_clean()
+
+
+def test_an_update_under_a_recommendation_the_measure_does_not_serve_is_refused(
+    audit_with_shared_measure,
+):
+    audit, board, _first, _second, third, measure = audit_with_shared_measure
+    entry = make_entry(make_response(board=board, round=make_round(audit)), third)
+
+    with pytest.raises(ValidationError) as error:
+        MeasureUpdate(measure=measure, entry=entry, status=Status.IN_PROGRESS).full_clean()
+    assert "entry" in error.value.message_dict
+
+
+def test_a_measure_cannot_also_serve_a_recommendation_of_another_audit(audit_with_shared_measure):
+    *_rest, measure = audit_with_shared_measure
+    elsewhere = make_recommendation(make_audit())
+
+    with pytest.raises(ValidationError), transaction.atomic():
+        measure.also_serves.add(elsewhere)
+    assert elsewhere not in measure.also_serves.all()
+
+
+def test_the_admin_form_refuses_a_recommendation_of_another_audit(audit_with_shared_measure):
+    _audit, board, first, second, _third, measure = audit_with_shared_measure
+    elsewhere = make_recommendation(make_audit())
+    data = {
+        "recommendation": first.pk,
+        "board": board.pk,
+        "title": measure.title,
+        "status": measure.status,
+        "due_precision": measure.due_precision,
+        "completed_precision": measure.completed_precision,
+    }
+
+    refused = MeasureAdminForm({**data, "also_serves": [elsewhere.pk]}, instance=measure)
+    accepted = MeasureAdminForm({**data, "also_serves": [second.pk]}, instance=measure)
+
+    assert "also_serves" in refused.errors
+    assert accepted.is_valid(), accepted.errors
+
+
+def test_the_admin_form_refuses_the_main_recommendation_as_a_shared_one(
+    audit_with_shared_measure,
+):
+    _audit, board, first, _second, _third, measure = audit_with_shared_measure
+    form = MeasureAdminForm(
+        {
+            "recommendation": first.pk,
+            "board": board.pk,
+            "title": measure.title,
+            "status": measure.status,
+            "also_serves": [first.pk],
+        },
+        instance=measure,
+    )
+
+    assert "also_serves" in form.errors
