@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
+from recommendations.dates import FuzzyDate
 from recommendations.status import Status
 from responses.admin import MeasureAdminForm
 from responses.models import Measure, MeasureUpdate
@@ -112,3 +114,67 @@ def test_the_admin_form_refuses_the_main_recommendation_as_a_shared_one(
     )
 
     assert "also_serves" in form.errors
+
+
+def _page(client, recommendation):
+    return client.get(
+        reverse("recommendations:recommendation_detail", args=[recommendation.pk])
+    ).content.decode()
+
+
+def test_the_page_of_a_recommendation_lists_a_shared_measure_with_a_link_to_its_main_one(
+    client, audit_with_shared_measure
+):
+    _audit, _board, first, second, _third, _measure = audit_with_shared_measure
+    page = _page(client, second)
+
+    assert "Gemensamma workshoppar" in page
+    assert "Gemensam åtgärd, redovisas främst under" in page
+    assert reverse("recommendations:recommendation_detail", args=[first.pk]) in page
+
+
+def test_the_page_of_the_main_recommendation_names_the_others_the_measure_serves(
+    client, audit_with_shared_measure
+):
+    _audit, _board, first, second, _third, _measure = audit_with_shared_measure
+    page = _page(client, first)
+
+    assert "Gemensam åtgärd, även för" in page
+    assert reverse("recommendations:recommendation_detail", args=[second.pk]) in page
+
+
+def test_the_api_marks_a_shared_measure_and_names_its_recommendations(
+    client, audit_with_shared_measure
+):
+    _audit, _board, first, second, _third, measure = audit_with_shared_measure
+    data = client.get(reverse("recommendations:api_recommendations")).json()
+    by_id = {rec["id"]: rec for rec in data["results"]}
+
+    (shared,) = by_id[second.pk]["measures"]
+    assert shared["id"] == measure.pk and shared["shared"] is True
+    assert shared["recommendation"] == first.pk and shared["shared_with"] == [first.pk]
+    assert by_id[first.pk]["measures"][0]["shared_with"] == [second.pk]
+
+
+def test_an_overdue_shared_measure_is_counted_once_on_the_start_page(
+    client, audit_with_shared_measure
+):
+    *_rest, measure = audit_with_shared_measure
+    measure.due = FuzzyDate.parse("2020")
+    measure.save()
+
+    response = client.get(reverse("recommendations:home"))
+
+    assert response.context["overdue_count"] == 1
+
+
+def test_the_overdue_filter_finds_every_recommendation_a_late_shared_measure_serves(
+    client, audit_with_shared_measure
+):
+    _audit, _board, first, second, _third, measure = audit_with_shared_measure
+    measure.due = FuzzyDate.parse("2020")
+    measure.save()
+
+    data = client.get(reverse("recommendations:api_recommendations"), {"overdue": "true"}).json()
+
+    assert {rec["id"] for rec in data["results"]} == {first.pk, second.pk}
