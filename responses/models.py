@@ -272,9 +272,9 @@ class MeasureQuerySet(models.QuerySet):
         """The measures of a recommendation, whether it is their main one or they also serve it.
 
         Each measure once, however many of its recommendations are asked about; accepts a
-        Recommendation, its pk, or a queryset of recommendations.
+        Recommendation, its pk, or a queryset or list of recommendations (or their pks).
         """
-        if isinstance(recommendation, models.QuerySet):
+        if isinstance(recommendation, models.QuerySet | list | tuple | set):
             main = models.Q(recommendation__in=recommendation)
             shared = models.Q(also_serves__in=recommendation)
         else:
