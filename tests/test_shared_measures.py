@@ -1,5 +1,7 @@
 """One measure may serve several recommendations of an audit (a shared measure)."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -178,3 +180,42 @@ def test_the_overdue_filter_finds_every_recommendation_a_late_shared_measure_ser
     data = client.get(reverse("recommendations:api_recommendations"), {"overdue": "true"}).json()
 
     assert {rec["id"] for rec in data["results"]} == {first.pk, second.pk}
+
+
+def test_the_admin_chooses_shared_recommendations_with_autocomplete(
+    admin_client, audit_with_shared_measure
+):
+    _audit, _board, first, _second, _third, measure = audit_with_shared_measure
+    measure_page = admin_client.get(
+        reverse("admin:responses_measure_change", args=[measure.pk])
+    ).content.decode()
+    recommendation_page = admin_client.get(
+        reverse("admin:recommendations_recommendation_change", args=[first.pk])
+    ).content.decode()
+
+    (select,) = re.findall(r'<select[^>]*name="also_serves"[^>]*>', measure_page)
+    assert "admin-autocomplete" in select and "multiple" in select
+    assert 'name="measures-0-also_serves"' in recommendation_page
+
+
+def test_the_admin_saves_a_measure_that_also_serves_another_recommendation(
+    admin_client, audit_with_shared_measure
+):
+    _audit, board, first, second, third, measure = audit_with_shared_measure
+    url = reverse("admin:responses_measure_change", args=[measure.pk])
+    data = {
+        "recommendation": first.pk,
+        "also_serves": [second.pk, third.pk],
+        "board": board.pk,
+        "title": measure.title,
+        "status": measure.status,
+        "due_precision": measure.due_precision,
+        "completed_precision": measure.completed_precision,
+    }
+    for prefix in ("updates", "due_date_changes"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(measure.also_serves.all()) == {second, third}
