@@ -231,7 +231,7 @@ def _parse_object(name, index, item, problems) -> _Record | None:
     instance = model()
     record = _Record(name, index, model, instance)
     try:
-        instance.pk = model._meta.pk.to_python(item["pk"])
+        instance.pk = _key(model._meta.pk, item["pk"])
     except ValidationError as error:
         problems.append(record.problem("; ".join(error.messages), "pk"))
         return None
@@ -257,14 +257,26 @@ def _assign(record: _Record, model_field, value) -> None:
         if not isinstance(value, list):
             raise ValidationError(_("ska vara en lista med primärnycklar."))
         target_pk = model_field.related_model._meta.pk
-        record.m2m[model_field.name] = [target_pk.to_python(v) for v in value]
+        record.m2m[model_field.name] = [_key(target_pk, v) for v in value]
     elif model_field.is_relation:
         if isinstance(value, list | dict):
             raise ValidationError(_("ska vara en primärnyckel (naturliga nycklar stöds inte)."))
-        target = None if value is None else model_field.target_field.to_python(value)
+        target = None if value is None else _key(model_field.target_field, value)
         setattr(record.instance, model_field.attname, target)
     else:
-        setattr(record.instance, model_field.attname, model_field.to_python(value))
+        try:
+            python_value = model_field.to_python(value)
+        except TypeError:
+            # Django's date and time fields parse strings only and raise TypeError otherwise.
+            raise ValidationError(_("ogiltigt värde: %s.") % json.dumps(value)[:80]) from None
+        setattr(record.instance, model_field.attname, python_value)
+
+
+def _key(key_field, value):
+    """A primary key value, refused unless the database can store it (else SQLite overflows)."""
+    key = key_field.to_python(value)
+    key_field.run_validators(key)
+    return key
 
 
 def _check_duplicates_in_input(records: list[_Record], problems: list[Problem]) -> None:

@@ -212,6 +212,33 @@ class EditPage:
             yield from (form for _measure, form in section["measure_forms"])
             yield section["new_measures"]
 
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Every error on the page as (id of the field, text), for the summary at the top.
+
+        Each text names where the field is (the recommendation, the measure), since
+        several parts of the page have fields with the same label.
+        """
+        found = []
+
+        def collect(form, where):
+            for message in form.non_field_errors():
+                found.append((form[next(iter(form.fields))].auto_id, f"{where}: {message}"))
+            for field in form:
+                for message in field.errors:
+                    found.append((field.auto_id, f"{where}, {field.label}: {message}"))
+
+        if self.header.is_bound:
+            collect(self.header, _("Yttrandet"))
+            for section in self.sections:
+                recommendation = section["recommendation"]
+                where = recommendation.label or str(recommendation.position)
+                collect(section["entry_form"], where)
+                for measure, form in section["measure_forms"]:
+                    collect(form, f"{where}, {measure.title}")
+                for number, form in enumerate(section["new_measures"], start=1):
+                    collect(form, f"{where}, " + _("ny åtgärd %(n)s") % {"n": number})
+        return found
+
     def is_valid(self) -> bool:
         # Validate every form (no short-circuit) so each error shows next to its field.
         results = [form.is_valid() for form in self.forms()]
