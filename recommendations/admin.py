@@ -1,12 +1,11 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from responses.admin import MeasureAdminForm
 from responses.models import Measure
 
 from .models import (
@@ -19,15 +18,6 @@ from .models import (
     SourceDocument,
 )
 from .timeline import build_timeline, with_timeline
-
-# One labelled input for a date and time, instead of the admin's two inputs under one label
-# (which fails WCAG 2.1 "labels"; checked with axe in tests/browser).
-SINGLE_DATETIME_INPUT = {
-    models.DateTimeField: {
-        "form_class": forms.DateTimeField,
-        "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    }
-}
 
 admin.site.site_header = _("Uppföljning – administration")
 admin.site.site_title = _("Uppföljning")
@@ -119,16 +109,18 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
 
 class MeasureInline(admin.StackedInline):
     model = Measure
+    form = MeasureAdminForm
     extra = 0
     fields = [
         ("title", "board"),
+        "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
         ("completed_date", "completed_precision"),
         "effect",
         "announced_in",
     ]
-    raw_id_fields = ["announced_in"]
+    raw_id_fields = ["also_serves", "announced_in"]
     show_change_link = True
 
     def get_queryset(self, request):
@@ -139,6 +131,7 @@ class MeasureInline(admin.StackedInline):
             .select_related(
                 "board", "announced_in__response__board", "announced_in__recommendation"
             )
+            .prefetch_related("also_serves")
         )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,7 +149,8 @@ class RecommendationFilter(django_filters.FilterSet):
         overdue = (
             visible_measures(self._user())
             .overdue(timezone.localdate())
-            .filter(recommendation=OuterRef("pk"))
+            # Its own measures and the shared ones it is also served by.
+            .filter(Q(recommendation=OuterRef("pk")) | Q(also_serves=OuterRef("pk")))
         )
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 

@@ -299,8 +299,9 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
     """Check every foreign key and many-to-many target exists, and wire related-object caches.
 
     Targets come from the input itself or from the database (one query per
-    target model). Wiring the caches lets each model's clean() follow its
-    relations without a query per object.
+    target model). Wiring the caches (foreign keys, and many-to-many values as a
+    prefetch) lets each model's clean() follow its relations without a query per
+    object, and see the many-to-many values the file gives, not the old ones.
     """
     in_input: dict[type, dict] = defaultdict(dict)
     for record in records:
@@ -345,9 +346,17 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
                 model_field.set_cached_value(record.instance, related)
         for name, pks in record.m2m.items():
             target = record.model._meta.get_field(name).related_model._meta.concrete_model
-            for pk in pks:
-                if lookup(target, pk) is None:
+            related = [lookup(target, pk) for pk in pks]
+            for pk, obj in zip(pks, related, strict=True):
+                if obj is None:
                     problems.append(record.problem(_missing(target, pk), name))
+            # As Django's own prefetch does: clean() reads the values the file gives.
+            cached = target._base_manager.all()
+            cached._result_cache = [obj for obj in related if obj is not None]
+            cached._prefetch_done = True
+            if not hasattr(record.instance, "_prefetched_objects_cache"):
+                record.instance._prefetched_objects_cache = {}
+            record.instance._prefetched_objects_cache[name] = cached
 
 
 def _missing(target, pk) -> str:

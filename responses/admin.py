@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-
-from recommendations.admin import SINGLE_DATETIME_INPUT
 
 from .models import (
     DecisionStep,
@@ -13,6 +14,50 @@ from .models import (
     ResponseEntry,
     Signatory,
 )
+
+# One labelled input for a date and time, instead of the admin's two inputs under one label
+# (which fails WCAG 2.1 "labels"; checked with axe in tests/browser).
+SINGLE_DATETIME_INPUT = {
+    models.DateTimeField: {
+        "form_class": forms.DateTimeField,
+        "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    }
+}
+
+
+class MeasureAdminForm(forms.ModelForm):
+    """Checks a shared measure's other recommendations, which Model.clean() cannot see."""
+
+    class Meta:
+        model = Measure
+        fields = [
+            "recommendation",
+            "also_serves",
+            "board",
+            "title",
+            "description",
+            "responsible",
+            "status",
+            "due_date",
+            "due_precision",
+            "completed_date",
+            "completed_precision",
+            "effect",
+            "announced_in",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        others = cleaned.get("also_serves")
+        recommendation = cleaned.get("recommendation")
+        if recommendation is None:
+            try:
+                recommendation = self.instance.recommendation
+            except ObjectDoesNotExist:
+                recommendation = None
+        if others and recommendation is not None:
+            Measure(recommendation=recommendation).check_also_serves(list(others))
+        return cleaned
 
 
 class DecisionStepInline(admin.StackedInline):
@@ -81,17 +126,19 @@ class MeasureUpdateInline(admin.StackedInline):
 
 class AnnouncedMeasureInline(admin.StackedInline):
     model = Measure
+    form = MeasureAdminForm
     fk_name = "announced_in"
     extra = 0
     fields = [
         ("title", "board"),
         "recommendation",
+        "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
         ("completed_date", "completed_precision"),
         "effect",
     ]
-    raw_id_fields = ["recommendation"]
+    raw_id_fields = ["recommendation", "also_serves"]
     verbose_name = _("ny åtgärd aviserad i svaret")
     verbose_name_plural = _("nya åtgärder aviserade i svaret")
 
@@ -124,11 +171,12 @@ class DueDateChangeInline(admin.StackedInline):
 
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureAdminForm
     list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
     list_filter = ["status", "board", "due_precision"]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
-    raw_id_fields = ["recommendation", "announced_in"]
+    raw_id_fields = ["recommendation", "also_serves", "announced_in"]
     inlines = [MeasureUpdateInline, DueDateChangeInline]
 
 
