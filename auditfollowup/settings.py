@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "auditfollowup.middleware.AdminInlineStylesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
@@ -192,6 +193,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Where the accessibility statement tells people to report problems.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("DJANGO_ACCESSIBILITY_EMAIL") or "malmo.stad@malmo.se"
+ACCESSIBILITY_CONTACT_PHONE = os.environ.get("DJANGO_ACCESSIBILITY_PHONE") or "040-34 10 00"
+
 # Security headers, on everywhere; the HTTPS-only ones in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -210,7 +215,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline
-# script or style, no framing.
+# script or style, no framing. The one exception: inline styles (not scripts) on the
+# Django admin's pages, whose bundled widgets need them (auditfollowup/middleware.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

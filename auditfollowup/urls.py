@@ -7,9 +7,12 @@ from django.urls import include, path
 
 from recommendations.admin_import import fixture_import
 
+from . import views
+
 urlpatterns = [
     path("admin/import/", admin.site.admin_view(fixture_import), name="fixture_import"),
     path("admin/", admin.site.urls),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Login, logout and password change only: there is no e-mail password reset (admins
     # set new passwords), so Django's reset pages are not exposed.

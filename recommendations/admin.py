@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from responses.admin import MeasureAdminForm
 from responses.models import Measure
 
 from .models import (
@@ -35,8 +36,7 @@ class BoardAdmin(admin.ModelAdmin):
     list_display = ["name", "short_code", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "short_code"]
-    autocomplete_fields = ["municipality"]
-    filter_horizontal = ["staff"]
+    raw_id_fields = ["staff"]
 
 
 @admin.register(SourceDocument)
@@ -46,7 +46,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "title", "diary_number", "notes"]
 
 
-class FollowUpRoundInline(admin.TabularInline):
+class FollowUpRoundInline(admin.StackedInline):
     model = FollowUpRound
     extra = 0
     fields = ["sequence", "kind", "title", "deadline_date", "deadline_precision", "is_open"]
@@ -56,7 +56,6 @@ class RecommendationInline(admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = [("position", "label", "kind"), "text", ("addressed_to", "answered_by")]
-    autocomplete_fields = ["addressed_to", "answered_by"]
     show_change_link = True
 
 
@@ -73,7 +72,6 @@ class AuditAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "auditor", "audited_boards", "municipality"]
     search_fields = ["reference", "title", "summary"]
-    autocomplete_fields = ["municipality", "auditor", "audited_boards", "source_documents"]
     inlines = [FollowUpRoundInline, RecommendationInline]
     fieldsets = [
         (None, {"fields": ["municipality", "reference", "title", "kind"]}),
@@ -106,21 +104,23 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_open", "audit"]
     list_select_related = ["audit"]
     search_fields = ["title", "request", "audit__reference", "audit__title"]
-    autocomplete_fields = ["audit"]
+    raw_id_fields = ["audit"]
 
 
 class MeasureInline(admin.StackedInline):
     model = Measure
+    form = MeasureAdminForm
     extra = 0
     fields = [
         ("title", "board"),
+        "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
         ("completed_date", "completed_precision"),
         "effect",
         "announced_in",
     ]
-    autocomplete_fields = ["board", "announced_in"]
+    raw_id_fields = ["also_serves", "announced_in"]
     show_change_link = True
 
     def get_queryset(self, request):
@@ -131,14 +131,15 @@ class MeasureInline(admin.StackedInline):
             .select_related(
                 "board", "announced_in__response__board", "announced_in__recommendation"
             )
+            .prefetch_related("also_serves")
         )
 
 
-class AuditorAssessmentInline(admin.TabularInline):
+class AuditorAssessmentInline(admin.StackedInline):
     model = AuditorAssessment
     extra = 0
     fields = ["round", "status", "comment", "assessed_on", "assessed_by"]
-    autocomplete_fields = ["round", "assessed_by"]
+    raw_id_fields = ["round", "assessed_by"]
 
 
 @admin.register(Recommendation)
@@ -147,7 +148,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "audit", "addressed_to", "closed_on"]
     list_select_related = ["audit"]
     search_fields = ["text", "label", "audit__reference", "audit__title"]
-    autocomplete_fields = ["audit", "addressed_to", "answered_by", "closed_by"]
+    raw_id_fields = ["audit", "closed_by"]
     inlines = [MeasureInline, AuditorAssessmentInline]
     fieldsets = [
         (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
@@ -180,4 +181,4 @@ class AuditorAssessmentAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "round__audit"]
     list_select_related = ["recommendation", "round__audit", "assessed_by"]
     search_fields = ["comment", "recommendation__text"]
-    autocomplete_fields = ["recommendation", "round", "assessed_by"]
+    raw_id_fields = ["recommendation", "round", "assessed_by"]

@@ -45,6 +45,9 @@ def _measure(state):
         "days_overdue": state.days_overdue,
         "effect": measure.effect,
         "announced_in_entry": measure.announced_in_id,
+        "recommendation": measure.recommendation_id,
+        "shared": state.is_shared,
+        "shared_with": [other.pk for other in state.shared_with],
         "due_date_changes": [
             {
                 "previous": _fuzzy(change.previous),

@@ -206,9 +206,11 @@ class FuzzyDateDescriptor(property):
 
         def get(instance):
             start = getattr(instance, date_field)
-            if start is None:
+            precision = getattr(instance, precision_field) or Precision.DAY
+            if start is None or precision not in Precision.values:
+                # Only unvalidated input holds an unknown precision; clean_fields() reports it.
                 return None
-            return FuzzyDate(start, getattr(instance, precision_field) or Precision.DAY)
+            return FuzzyDate(start, precision)
 
         def set_(instance, value: FuzzyDate | None):
             setattr(instance, date_field, None if value is None else value.start)
@@ -221,8 +223,8 @@ def validate_fuzzy_date(instance, name: str) -> None:
     """Model.clean() helper: the stored date must be the first day of its period."""
     start = getattr(instance, f"{name}_date")
     precision = getattr(instance, f"{name}_precision")
-    if start is None:
-        return
+    if start is None or precision not in Precision.values:
+        return  # clean_fields() reports a missing or unknown precision
     expected = period_start(start, Precision(precision))
     if start != expected:
         raise ValidationError(

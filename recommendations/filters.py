@@ -11,7 +11,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,14 +35,9 @@ def _audits():
     return Audit.objects.order_by("reference", "title")
 
 
-class RecommendationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        field_name="search_vector",
-        lookup_expr="search",
-        method="filter_search",
-        label=_("Sök i lydelse och svar"),
-    )
-    board = django_filters.ModelChoiceFilter(
+def board_filter():
+    """The board a recommendation is addressed to; shared by the list and the matrix."""
+    return django_filters.ModelChoiceFilter(
         field_name="addressed_to",
         lookup_expr="exact",
         queryset=_boards(),
@@ -50,13 +45,27 @@ class RecommendationFilter(django_filters.FilterSet):
         empty_label=_("Alla nämnder"),
         distinct=True,
     )
-    audit = django_filters.ModelChoiceFilter(
+
+
+def audit_filter():
+    return django_filters.ModelChoiceFilter(
         field_name="audit",
         lookup_expr="exact",
         queryset=_audits(),
         label=_("Granskning"),
         empty_label=_("Alla granskningar"),
     )
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="search_vector",
+        lookup_expr="search",
+        method="filter_search",
+        label=_("Sök i lydelse och svar"),
+    )
+    board = board_filter()
+    audit = audit_filter()
     kind = django_filters.ChoiceFilter(
         field_name="kind",
         lookup_expr="exact",
@@ -149,7 +158,8 @@ class RecommendationFilter(django_filters.FilterSet):
         overdue = (
             visible_measures(self._user())
             .overdue(timezone.localdate())
-            .filter(recommendation=OuterRef("pk"))
+            # Its own measures and the shared ones it is also served by.
+            .filter(Q(recommendation=OuterRef("pk")) | Q(also_serves=OuterRef("pk")))
         )
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
@@ -160,21 +170,8 @@ def recommendation_queryset():
 
 
 class MatrixFilter(django_filters.FilterSet):
-    board = django_filters.ModelChoiceFilter(
-        field_name="addressed_to",
-        lookup_expr="exact",
-        queryset=_boards(),
-        label=_("Nämnd"),
-        empty_label=_("Alla nämnder"),
-        distinct=True,
-    )
-    audit = django_filters.ModelChoiceFilter(
-        field_name="audit",
-        lookup_expr="exact",
-        queryset=_audits(),
-        label=_("Granskning"),
-        empty_label=_("Alla granskningar"),
-    )
+    board = board_filter()
+    audit = audit_filter()
     per = django_filters.DateFilter(
         field_name="entries__response__decision_date",
         lookup_expr="lte",

@@ -228,9 +228,16 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         ).select_related("history_user")
     )
     entry_ids = {row.id for row in entry_rows}
+    # Its own measures and the shared ones that also serve it (a subquery, no extra query).
+    shared_ids = Measure.also_serves.through.objects.filter(
+        recommendation_id=recommendation.pk
+    ).values("measure_id")
     measure_rows = list(
-        Measure.history.filter(recommendation_id=recommendation.pk)
-        .filter(Q(announced_in_id__isnull=True) | Q(announced_in_id__in=entry_ids))
+        Measure.history.filter(Q(recommendation_id=recommendation.pk) | Q(id__in=shared_ids))
+        .filter(
+            Q(announced_in_id__isnull=True)
+            | Q(announced_in__response__in=Response.objects.visible_to(user))
+        )
         .select_related("history_user")
     )
     titles = {row.id: row.title for row in measure_rows}

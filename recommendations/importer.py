@@ -231,7 +231,7 @@ def _parse_object(name, index, item, problems) -> _Record | None:
     instance = model()
     record = _Record(name, index, model, instance)
     try:
-        instance.pk = model._meta.pk.to_python(item["pk"])
+        instance.pk = _key(model._meta.pk, item["pk"])
     except ValidationError as error:
         problems.append(record.problem("; ".join(error.messages), "pk"))
         return None
@@ -257,14 +257,26 @@ def _assign(record: _Record, model_field, value) -> None:
         if not isinstance(value, list):
             raise ValidationError(_("ska vara en lista med primärnycklar."))
         target_pk = model_field.related_model._meta.pk
-        record.m2m[model_field.name] = [target_pk.to_python(v) for v in value]
+        record.m2m[model_field.name] = [_key(target_pk, v) for v in value]
     elif model_field.is_relation:
         if isinstance(value, list | dict):
             raise ValidationError(_("ska vara en primärnyckel (naturliga nycklar stöds inte)."))
-        target = None if value is None else model_field.target_field.to_python(value)
+        target = None if value is None else _key(model_field.target_field, value)
         setattr(record.instance, model_field.attname, target)
     else:
-        setattr(record.instance, model_field.attname, model_field.to_python(value))
+        try:
+            python_value = model_field.to_python(value)
+        except TypeError:
+            # Django's date and time fields parse strings only and raise TypeError otherwise.
+            raise ValidationError(_("ogiltigt värde: %s.") % json.dumps(value)[:80]) from None
+        setattr(record.instance, model_field.attname, python_value)
+
+
+def _key(key_field, value):
+    """A primary key value, refused unless the database can store it (else SQLite overflows)."""
+    key = key_field.to_python(value)
+    key_field.run_validators(key)
+    return key
 
 
 def _check_duplicates_in_input(records: list[_Record], problems: list[Problem]) -> None:
@@ -287,8 +299,9 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
     """Check every foreign key and many-to-many target exists, and wire related-object caches.
 
     Targets come from the input itself or from the database (one query per
-    target model). Wiring the caches lets each model's clean() follow its
-    relations without a query per object.
+    target model). Wiring the caches (foreign keys, and many-to-many values as a
+    prefetch) lets each model's clean() follow its relations without a query per
+    object, and see the many-to-many values the file gives, not the old ones.
     """
     in_input: dict[type, dict] = defaultdict(dict)
     for record in records:
@@ -333,9 +346,17 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
                 model_field.set_cached_value(record.instance, related)
         for name, pks in record.m2m.items():
             target = record.model._meta.get_field(name).related_model._meta.concrete_model
-            for pk in pks:
-                if lookup(target, pk) is None:
+            related = [lookup(target, pk) for pk in pks]
+            for pk, obj in zip(pks, related, strict=True):
+                if obj is None:
                     problems.append(record.problem(_missing(target, pk), name))
+            # As Django's own prefetch does: clean() reads the values the file gives.
+            cached = target._base_manager.all()
+            cached._result_cache = [obj for obj in related if obj is not None]
+            cached._prefetch_done = True
+            if not hasattr(record.instance, "_prefetched_objects_cache"):
+                record.instance._prefetched_objects_cache = {}
+            record.instance._prefetched_objects_cache[name] = cached
 
 
 def _missing(target, pk) -> str:

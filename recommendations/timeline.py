@@ -14,6 +14,9 @@ The rules live here, not in views or templates:
   0.9 means that at most about one word in ten was changed, added or removed: a board
   that copies last year's text and edits a date or two is flagged, a rewritten
   paragraph is not.
+* A recommendation's measures are its own and the shared ones it is also served by
+  (``Measure.also_serves``), each marked with the other recommendations it serves;
+  a shared measure is one row, so counts of measures never count it twice.
 * A measure is overdue when it is not settled and its whole due period has ended
   (``Measure.is_overdue``): "maj 2026" is not overdue until June.
 * The board and the auditors disagree when the auditors' assessment in a round has a
@@ -33,7 +36,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
 
 from .dates import FuzzyDate
-from .models import AuditorAssessment, FollowUpRound
+from .models import AuditorAssessment, FollowUpRound, Recommendation
 from .status import Status
 
 REPEAT_THRESHOLD = 0.9
@@ -63,7 +66,9 @@ def with_timeline(queryset, user):
 
     Queries: recommendations (+audit), addressed_to, answered_by, the audit's rounds,
     assessments (+round), visible entries (+response, board, round), their measure
-    updates (+measure), visible measures (+board), their due date changes: 9.
+    updates (+measure), visible measures (+board), their due date changes, the other
+    recommendations they also serve, visible shared measures (+board, main
+    recommendation), their due date changes: 12.
     """
     entries = (
         ResponseEntry.objects.filter(response__in=Response.objects.visible_to(user))
@@ -84,6 +89,10 @@ def with_timeline(queryset, user):
         .prefetch_related(Prefetch("due_date_changes", queryset=visible_due_date_changes(user)))
         .order_by("due_date", "pk")
     )
+    shared = measures.select_related("recommendation")
+    measures = measures.prefetch_related(
+        Prefetch("also_serves", queryset=Recommendation.objects.order_by("position"))
+    )
     return queryset.select_related("audit").prefetch_related(
         "addressed_to",
         "answered_by",
@@ -95,6 +104,7 @@ def with_timeline(queryset, user):
         ),
         Prefetch("entries", queryset=entries, to_attr="visible_entries"),
         Prefetch("measures", queryset=measures, to_attr="visible_measures"),
+        Prefetch("shared_measures", queryset=shared, to_attr="visible_shared_measures"),
     )
 
 
@@ -127,9 +137,13 @@ class MeasureState:
     is_overdue: bool
     days_overdue: int
     due_date_changes: list
+    # A shared measure: the other recommendations it serves (for a measure reported
+    # under another recommendation, that main one), empty for a measure of its own.
+    shared_with: list = field(default_factory=list)
+    is_main: bool = True
 
     @classmethod
-    def of(cls, measure, today):
+    def of(cls, measure, today, *, shared_with=(), is_main=True):
         overdue = measure.is_overdue(today)
         return cls(
             measure=measure,
@@ -138,7 +152,13 @@ class MeasureState:
             is_overdue=overdue,
             days_overdue=measure.due.days_overdue(today) if overdue else 0,
             due_date_changes=list(measure.due_date_changes.all()),
+            shared_with=list(shared_with),
+            is_main=is_main,
         )
+
+    @property
+    def is_shared(self) -> bool:
+        return bool(self.shared_with)
 
 
 @dataclass
@@ -229,7 +249,13 @@ class Timeline:
 
 def build_timeline(recommendation, today: dt.date) -> Timeline:
     """The timeline of a recommendation fetched through ``with_timeline()`` (no queries)."""
-    measures = [MeasureState.of(m, today) for m in recommendation.visible_measures]
+    measures = [
+        MeasureState.of(m, today, shared_with=m.also_serves.all())
+        for m in recommendation.visible_measures
+    ] + [
+        MeasureState.of(m, today, shared_with=[m.recommendation], is_main=False)
+        for m in recommendation.visible_shared_measures
+    ]
     changes_by_entry = defaultdict(list)
     for state in measures:
         for change in state.due_date_changes:

@@ -153,6 +153,23 @@ class MeasureUpdateForm(forms.Form):
         return cleaned
 
 
+class SharedMeasureUpdateForm(forms.Form):
+    """A shared measure's report under another recommendation it serves: status and note.
+
+    Its due date, completion and effect are reported once, in the leading section (the
+    measure's main recommendation when the board answers it)."""
+
+    status = StatusSelect(label=_("Status"))
+    note = forms.CharField(
+        label=_("Lägesrapport"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, measure, leading, **kwargs):
+        self.measure = measure
+        self.leading = leading
+        super().__init__(*args, **kwargs)
+
+
 class NewMeasureForm(forms.Form):
     """A measure announced in this round."""
 

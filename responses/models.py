@@ -277,6 +277,20 @@ class MeasureQuerySet(models.QuerySet):
 
         return self.exclude(status__in=Status.settled_values()).filter(ended_before_q("due", today))
 
+    def serving(self, recommendation):
+        """The measures of a recommendation, whether it is their main one or they also serve it.
+
+        Each measure once, however many of its recommendations are asked about; accepts a
+        Recommendation, its pk, or a queryset or list of recommendations (or their pks).
+        """
+        if isinstance(recommendation, models.QuerySet | list | tuple | set):
+            main = models.Q(recommendation__in=recommendation)
+            shared = models.Q(also_serves__in=recommendation)
+        else:
+            main = models.Q(recommendation=recommendation)
+            shared = models.Q(also_serves=recommendation)
+        return self.filter(pk__in=Measure.objects.filter(main | shared).values("pk"))
+
 
 class Measure(models.Model):
     """A concrete action (åtgärd): one row for its life; each round reports a MeasureUpdate."""
@@ -289,6 +303,16 @@ class Measure(models.Model):
     )
     board = models.ForeignKey(
         Board, on_delete=models.PROTECT, related_name="measures", verbose_name=_("nämnd")
+    )
+    also_serves = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="shared_measures",
+        verbose_name=_("gäller även"),
+        help_text=_(
+            "Andra rekommendationer i samma granskning som åtgärden också svarar på "
+            "(gemensam åtgärd)."
+        ),
     )
     title = models.CharField(_("åtgärd"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -312,7 +336,7 @@ class Measure(models.Model):
         verbose_name=_("aviserad i"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[also_serves])
     objects = MeasureQuerySet.as_manager()
 
     class Meta:
@@ -338,6 +362,39 @@ class Measure(models.Model):
         validate_fuzzy_date(self, "completed")
         if self.status == Status.IMPLEMENTED and not self.completed_date:
             raise ValidationError({"completed_date": _("Ange när åtgärden genomfördes.")})
+        # Many-to-many values are not on the row: they are checked here only when they are
+        # already in hand (the importer wires them); the admin form and the m2m_changed
+        # guard in signals.py check them on every other path.
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "also_serves" in prefetched and self.recommendation_id:
+            self.check_also_serves(list(prefetched["also_serves"]))
+
+    def check_also_serves(self, recommendations) -> None:
+        """The other recommendations a measure serves belong to its own audit and are not
+        its main recommendation."""
+        main = self.recommendation
+        for other in recommendations:
+            if other.pk == main.pk:
+                raise ValidationError(
+                    {"also_serves": _("Huvudrekommendationen behöver inte anges igen.")}
+                )
+            if other.audit_id != main.audit_id:
+                raise ValidationError(
+                    {
+                        "also_serves": _(
+                            "En gemensam åtgärd kan bara gälla rekommendationer i samma "
+                            "granskning som huvudrekommendationen."
+                        )
+                    }
+                )
+
+    def serves(self, recommendation_id) -> bool:
+        """Whether the measure answers this recommendation, as its main one or a shared one.
+
+        Reads ``also_serves`` through the prefetch cache when there is one."""
+        return recommendation_id == self.recommendation_id or any(
+            r.pk == recommendation_id for r in self.also_serves.all()
+        )
 
     def is_overdue(self, today) -> bool:
         return (
@@ -402,7 +459,7 @@ class MeasureUpdate(models.Model):
         if (
             self.measure_id
             and self.entry_id
-            and self.measure.recommendation_id != self.entry.recommendation_id
+            and not self.measure.serves(self.entry.recommendation_id)
         ):
             raise ValidationError(
                 {"entry": _("Svaret gäller en annan rekommendation än åtgärden.")}

@@ -35,6 +35,24 @@ class MeasureInput:
     due_reason: str
     completed: FuzzyDate | None
     effect: str
+    # False for a shared measure's report under a recommendation other than its leading
+    # one: it records status and note; the due date, completion and effect come from
+    # the leading report.
+    leading: bool = True
+
+    @classmethod
+    def shared(cls, *, measure, recommendation, status, note):
+        return cls(
+            measure=measure,
+            recommendation=recommendation,
+            status=status,
+            note=note,
+            due=measure.due,
+            due_reason="",
+            completed=None,
+            effect="",
+            leading=False,
+        )
 
 
 @dataclass(frozen=True)
@@ -149,7 +167,7 @@ def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> N
     """
     measure = item.measure
     change = DueDateChange.objects.filter(measure=measure, entry=entry).first()
-    if item.due != measure.due:
+    if item.leading and item.due != measure.due:
         if not item.due_reason.strip():
             raise ValidationError({"due_reason": _("Ange varför slutdatumet ändras.")})
         change = change or DueDateChange(measure=measure, entry=entry)
@@ -171,6 +189,8 @@ def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> N
 def _apply_measure_updates(response: Response) -> None:
     """Copy what the response reports about each measure onto the Measure rows.
 
+    A shared measure reported in several entries is copied from its leading report.
+
     Only rows that change are saved, so each measure's history gets one record per
     published change. The due date moves only where this response records a
     DueDateChange, the one record of a moved date and its reason.
@@ -181,8 +201,21 @@ def _apply_measure_updates(response: Response) -> None:
             "changed_at", "pk"
         )
     }
-    updates = MeasureUpdate.objects.filter(entry__response=response).select_related("measure")
-    for update in updates:
+    updates = MeasureUpdate.objects.filter(entry__response=response).select_related(
+        "measure", "entry__recommendation"
+    )
+    # A shared measure reported under several recommendations takes its state from one
+    # report: the one under its main recommendation, else the first recommendation's.
+    leading = {}
+    for update in sorted(
+        updates,
+        key=lambda u: (
+            u.entry.recommendation_id != u.measure.recommendation_id,
+            u.entry.recommendation.position,
+        ),
+    ):
+        leading.setdefault(update.measure_id, update)
+    for update in leading.values():
         measure = update.measure
         before = (measure.status, measure.due, measure.completed, measure.effect)
         measure.status = update.status

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
+from responses.models import Measure
 from tests.factories import make_tracked_audit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +52,19 @@ def test_it_never_shows_drafts_to_the_public(client):
 
 
 def test_its_query_count_does_not_grow(client, django_assert_num_queries):
-    make_tracked_audit(n_recommendations=2)
+    world = make_tracked_audit(n_recommendations=2)
+    Measure.objects.get(recommendation=world.recommendations[0]).also_serves.add(
+        world.recommendations[1]
+    )
     # Queries: count, page of recommendations+audit, then the timeline prefetches:
     # addressed_to, answered_by, rounds, assessments, entries, measure updates,
-    # measures, due date changes.
-    with django_assert_num_queries(10):
+    # measures, their due date changes, the recommendations they also serve, shared
+    # measures, their due date changes.
+    with django_assert_num_queries(13):
         client.get(URL)
-    make_tracked_audit(n_recommendations=8)
-    with django_assert_num_queries(10):
+    bigger = make_tracked_audit(n_recommendations=8)
+    Measure.objects.get(recommendation=bigger.recommendations[0]).also_serves.add(
+        *bigger.recommendations[1:]
+    )
+    with django_assert_num_queries(13):
         client.get(URL)

@@ -177,3 +177,13 @@ def test_recommendation_history_costs_the_same_queries_however_many_changes(
     )
     with django_assert_num_queries(12):
         client.get(url)
+
+
+def test_the_recommendation_history_includes_changes_to_a_shared_measure_it_is_served_by(world):
+    world.open_measure.also_serves.add(world.rec2)
+    world.open_measure.title = "Gemensam rutin"
+    world.open_measure.save()
+
+    changes = change_history_for_recommendation(world.rec2, world.staff_a)
+
+    assert "Åtgärd: Gemensam rutin" in {change.subject for change in changes}

@@ -277,3 +277,77 @@ def test_the_run_command_skips_the_import_once_the_database_has_audits(tmp_path,
 
     assert "ingen import" in output
     assert Audit.objects.get().title == "Granskning av testverksamheten"
+
+
+def shared_measure_objects(minimal_objects):
+    """The minimal file plus a second recommendation that the measure also serves, with
+    an entry and an update under it."""
+    second_recommendation = {
+        **minimal_objects[7],
+        "pk": 9002,
+        "fields": {**minimal_objects[7]["fields"], "position": 2, "label": "Rek 2"},
+    }
+    second_entry = {
+        **minimal_objects[9],
+        "pk": 9002,
+        "fields": {**minimal_objects[9]["fields"], "recommendation": 9002, "references": []},
+    }
+    measure = {
+        **minimal_objects[10],
+        "fields": {**minimal_objects[10]["fields"], "also_serves": [9002]},
+    }
+    second_update = {
+        **minimal_objects[11],
+        "pk": 9002,
+        "fields": {**minimal_objects[11]["fields"], "entry": 9002, "note": "Även här."},
+    }
+    return [
+        *minimal_objects[:8],
+        second_recommendation,
+        minimal_objects[8],
+        minimal_objects[9],
+        second_entry,
+        measure,
+        minimal_objects[11],
+        second_update,
+    ]
+
+
+def test_a_shared_measure_and_its_updates_under_each_recommendation_import_twice_unchanged(
+    tmp_path, minimal_objects
+):
+    path = write_fixture(tmp_path, shared_measure_objects(minimal_objects))
+    run_import(path)
+    before = database_snapshot()
+
+    output = run_import(path)
+
+    measure = Measure.objects.get()
+    assert [r.pk for r in measure.also_serves.all()] == [9002]
+    assert measure.updates.count() == 2
+    assert database_snapshot() == before
+    assert "åtgärder: 0 nya, 0 ändrade, 1 oförändrade" in output
+
+
+def test_a_shared_recommendation_from_another_audit_is_refused(tmp_path, minimal_objects):
+    objects = shared_measure_objects(minimal_objects)
+    other_audit = {**minimal_objects[4], "pk": 9002, "fields": {**minimal_objects[4]["fields"]}}
+    other_audit["fields"]["reference"] = "TR-2019-2"
+    objects.insert(5, other_audit)
+    for obj in objects:
+        if obj["model"] == "recommendations.recommendation" and obj["pk"] == 9002:
+            obj["fields"]["audit"] = 9002
+            obj["fields"]["position"] = 1
+
+    assert_import_refused(write_fixture(tmp_path, objects), "also_serves")
+
+
+def test_an_update_under_a_recommendation_the_measure_does_not_serve_is_refused(
+    tmp_path, minimal_objects
+):
+    objects = shared_measure_objects(minimal_objects)
+    for obj in objects:
+        if obj["model"] == "responses.measure":
+            obj["fields"]["also_serves"] = []
+
+    assert_import_refused(write_fixture(tmp_path, objects), "entry")

@@ -24,6 +24,11 @@ def expect(public, staff_a, staff_b, auditor, admin):
 # (name, URL builder, expected GET status per role)
 GET_MATRIX = [
     ("home", lambda w: reverse("recommendations:home"), expect(200, 200, 200, 200, 200)),
+    (
+        "accessibility statement",
+        lambda w: reverse("accessibility"),
+        expect(200, 200, 200, 200, 200),
+    ),
     ("login", lambda w: reverse("login"), expect(200, 200, 200, 200, 200)),
     ("password change", lambda w: reverse("password_change"), expect(302, 200, 200, 200, 200)),
     (
@@ -305,6 +310,7 @@ def test_logout_needs_a_post_with_a_csrf_token(world):
 # covered by the admin's staff check (see "admin").
 COVERED = {
     "recommendations:home",
+    "accessibility",
     "recommendations:recommendation_list",
     "recommendations:recommendation_list_csv",
     "recommendations:recommendation_list_xlsx",

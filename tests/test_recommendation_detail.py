@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
+from responses.models import Measure
 from tests.factories import (
     make_entry,
     make_measure,
@@ -81,12 +82,15 @@ def test_it_has_one_h1_landmarks_and_status_in_text(client):
 def test_its_query_count_does_not_grow_with_rounds_entries_and_measures(
     client, django_assert_num_queries
 ):
-    world = make_tracked_audit(n_recommendations=1)
-    rec = world.recommendations[0]
+    world = make_tracked_audit(n_recommendations=2)
+    rec, other = world.recommendations
+    make_measure(other, board=world.board, title="Gemensam").also_serves.add(rec)
+    Measure.objects.get(recommendation=rec).also_serves.add(other)
     # Queries: recommendation+audit, addressed_to, answered_by, rounds, assessments+round,
     # entries+response+board+round, measure updates+measure, measures+board,
-    # due date changes.
-    with django_assert_num_queries(9):
+    # their due date changes, the recommendations they also serve, shared measures
+    # +board+main recommendation, their due date changes.
+    with django_assert_num_queries(12):
         assert client.get(url(rec)).status_code == 200
     for sequence in (3, 4, 5, 6):
         response = make_response(
@@ -97,5 +101,7 @@ def test_its_query_count_does_not_grow_with_rounds_entries_and_measures(
         entry = make_entry(response, rec, status=Status.IN_PROGRESS, narrative=f"Omgång {sequence}")
         measure = make_measure(rec, board=world.board, due="2030", announced_in=entry)
         make_measure_update(measure, entry)
-    with django_assert_num_queries(9):
+        shared = make_measure(other, board=world.board, due="2030", title=f"Gemensam {sequence}")
+        shared.also_serves.add(rec)
+    with django_assert_num_queries(12):
         assert client.get(url(rec)).status_code == 200

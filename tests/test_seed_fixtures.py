@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models, transaction
+from django.urls import reverse
 
 from recommendations.dates import Precision
 from recommendations.models import (
@@ -143,7 +144,8 @@ def test_it_counts_rounds_responses_entries_measures_and_updates(seeded):
     assert Response.objects.count() == 8
     assert ResponseEntry.objects.count() == 44
     assert Measure.objects.count() == 37
-    assert MeasureUpdate.objects.count() == 55
+    assert MeasureUpdate.objects.count() == 64
+    assert Measure.objects.filter(also_serves__isnull=False).distinct().count() == 4
     assert Signatory.objects.count() == 10
     assert DecisionStep.objects.count() == 8
 
@@ -417,7 +419,11 @@ def test_a_measure_reported_in_several_rounds_is_one_measure_with_an_update_per_
     workshops = measure(
         "Gemensamma workshoppar om ansvarsfördelning, gränsdragningar och samverkansstrukturer"
     )
-    updates = list(workshops.updates.order_by("entry__response__round__sequence"))
+    updates = list(
+        workshops.updates.filter(entry__recommendation=workshops.recommendation).order_by(
+            "entry__response__round__sequence"
+        )
+    )
     assert [(u.entry.response.round.sequence, u.status) for u in updates] == [
         (1, "planned"),
         (2, "in_progress"),
@@ -436,12 +442,63 @@ def test_a_measure_reported_in_several_rounds_is_one_measure_with_an_update_per_
     assert plan.updates.count() == 3
 
 
-def test_every_measure_update_belongs_to_its_measures_recommendation(seeded):
+def test_every_measure_update_belongs_to_a_recommendation_its_measure_serves(seeded):
     for update in MeasureUpdate.objects.select_related("measure", "entry"):
-        assert update.entry.recommendation_id == update.measure.recommendation_id
+        assert update.measure.serves(update.entry.recommendation_id)
     for found in Measure.objects.all():
         assert found.announced_in.recommendation_id == found.recommendation_id
         assert found.updates.filter(entry=found.announced_in).exists()
+
+
+def test_recommendation_7_of_sr_2018_71_shows_the_workshops_with_their_history_2019_2020(
+    seeded, client
+):
+    purpose = rec(SR_2018_71, 7)
+    workshops = measure(
+        "Gemensamma workshoppar om ansvarsfördelning, gränsdragningar och samverkansstrukturer"
+    )
+    assert workshops.recommendation == rec(SR_2018_71, 1)
+    assert list(workshops.also_serves.all()) == [purpose]
+    assert workshops in Measure.objects.serving(purpose)
+    updates = list(
+        workshops.updates.filter(entry__recommendation=purpose).order_by(
+            "entry__response__round__sequence"
+        )
+    )
+    assert [(str(u.entry.response.date), u.status) for u in updates] == [
+        ("2019-02-22", "planned"),
+        ("2019-09-03", "in_progress"),
+        ("hösten 2020", "implemented"),
+    ]
+    assert "juni 2019" in updates[0].note
+    assert "organisation" in updates[1].note
+    assert "samverkansstruktur" in updates[2].note
+
+    page = client.get(
+        reverse("recommendations:recommendation_detail", args=[purpose.pk])
+    ).content.decode()
+    assert page.count(workshops.title) >= 4  # three rounds' measure tables and the measures table
+    assert "Gemensam åtgärd, redovisas främst under" in page
+
+
+def test_the_2026_quality_management_system_serves_recommendations_1_to_3(seeded):
+    system = measure("Införande av nämndens kvalitetsledningssystem i arbetsmarknadsinsatserna")
+    assert system.recommendation == rec(IN_DEPTH_2025, 1)
+    assert list(system.also_serves.order_by("position")) == [
+        rec(IN_DEPTH_2025, 2),
+        rec(IN_DEPTH_2025, 3),
+    ]
+    reported = {
+        (u.entry.response.round.sequence, u.entry.recommendation.position): u.status
+        for u in system.updates.select_related("entry__response__round", "entry__recommendation")
+    }
+    assert reported == {
+        (1, 1): "planned",
+        (2, 1): "in_progress",
+        (2, 2): "in_progress",
+        (2, 3): "in_progress",
+    }
+    assert "1 juli 2026" in system.updates.get(entry__recommendation__position=3).note
 
 
 def test_the_2020_response_links_to_the_executive_boards_decision_point_3(seeded):
@@ -518,4 +575,4 @@ def test_every_seed_object_passes_full_clean(seeded):
         for obj in model.objects.all():
             obj.full_clean()
             checked += 1
-    assert checked == 211
+    assert checked == 220

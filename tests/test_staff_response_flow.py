@@ -331,16 +331,18 @@ def test_edit_page_query_count_does_not_grow_with_measures(
     client, world, draft, django_assert_num_queries
 ):
     """Session, user, groups, boards, response, recommendations, entries, measure updates,
-    the draft's due-date changes, measures: ten queries for any number of recommendations
-    and measures."""
+    the draft's due-date changes, measures, the other recommendations they serve: eleven
+    queries for any number of recommendations and measures, shared or not."""
+    world.open_measure.also_serves.add(world.rec2)
     client.force_login(world.staff_a)
     url = reverse("responses:response_edit", args=[draft.pk])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url)
     for number in range(5):
         measure = Measure(recommendation=world.rec2, board=world.board_a, title=f"Extra {number}")
         measure.save()
-    with django_assert_num_queries(10):
+        measure.also_serves.add(world.rec1)
+    with django_assert_num_queries(11):
         assert "Extra 4" in client.get(url).text
 
 

@@ -1,0 +1,159 @@
+"""Browser tests: Playwright for Python driving Debian's chromium against the live test server.
+
+One browser for the whole session, a fresh browser context (cookies, storage) per test.
+Every page a test opens is watched: a Content-Security-Policy violation or an uncaught
+JavaScript error fails the test, and the test's last page is saved as a screenshot under
+``test-artifacts/screenshots/`` (the folder is printed at the end of the run).
+
+Without chromium the browser tests are skipped with a message, except in CI (``CI=true``),
+where a missing browser is an error: CI must never skip them silently.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from .helpers import CHROMIUM, PASSWORD, require_chromium
+
+# Playwright's sync API runs an asyncio event loop in this thread; the ORM calls the
+# tests make between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+BASE_DIR = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = BASE_DIR / "test-artifacts" / "screenshots"
+FIXTURES_DIR = BASE_DIR / "fixtures"
+
+_screenshots_taken: list[Path] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _screenshots_taken:
+        terminalreporter.write_sep("-", "browser screenshots")
+        terminalreporter.write_line(
+            f"{len(_screenshots_taken)} screenshots of each test's last page in {SCREENSHOT_DIR}"
+        )
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, started with a path for MEDIA_URL.
+
+    Our MEDIA_URL is None on purpose (decision documents are served only through a view
+    that checks who may read them), but Django's live server wraps every request in a
+    media-file handler that needs a URL path. It reads MEDIA_URL once, while the server
+    starts, so give it a path no page uses for that moment only.
+    """
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    with override_settings(MEDIA_URL="/live-server-serves-no-media/"):
+        server = LiveServer(address)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """What went wrong in the browser while a test ran: CSP violations and script errors."""
+
+    def __init__(self, page):
+        self.csp_violations: list[str] = []
+        self.script_errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+
+    def _on_console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{message.location.get('url')}: {message.text}")
+
+    def assert_none(self):
+        assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
+        assert not self.script_errors, "JavaScript errors:\n" + "\n".join(self.script_errors)
+
+
+def _screenshot_name(nodeid: str) -> str:
+    name = nodeid.split("::", 1)[-1] if "::" in nodeid else nodeid
+    module = Path(nodeid.split("::", 1)[0]).stem
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{module}--{name}")[:150] + ".png"
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh Swedish browser tab on the live server, checked and photographed at the end."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="sv-SE",
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems = PageProblems(page)
+    page.problems = problems
+    yield page
+    if page.url != "about:blank":
+        if not _screenshots_taken:  # the folder shows this run only
+            for old in SCREENSHOT_DIR.glob("*.png"):
+                old.unlink()
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOT_DIR / _screenshot_name(request.node.nodeid)
+        page.screenshot(path=str(path), full_page=True)
+        _screenshots_taken.append(path)
+    context.close()
+    problems.assert_none()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Journeys log in through the real form; a fast hasher keeps that quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeds():
+    """The seed fixtures (the real Malmö documents), imported as an admin would."""
+    from recommendations.importer import import_files
+
+    import_files([FIXTURES_DIR])
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    """Create a user with the test password, optionally in role groups and on board staff."""
+    from django.contrib.auth.models import Group
+
+    def make(username, *, groups=(), boards=(), **fields):
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, **fields)
+        for name in groups:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+        for board in boards:
+            board.staff.add(user)
+        return user
+
+    return make

@@ -1,0 +1,85 @@
+"""A board's case officer writes the response for the next round, from login to publication."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import STAFF_GROUP
+from responses.models import DueDateChange, Measure, Response
+from tests.browser.helpers import login
+from tests.sample_data import build_sample
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sample():
+    return build_sample()
+
+
+def test_staff_write_save_reload_and_publish_a_response(page, sample, make_user):
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    rec_1, rec_2, measure = sample.rec_1, sample.rec_2, sample.measure
+
+    login(page, "handlaggare")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Nämndens yttranden"
+    ).click()
+
+    # Start a response for the open round.
+    page.get_by_label("Nämnd (obligatoriskt)", exact=True).select_option(label=sample.asn.name)
+    page.get_by_label("Uppföljningsomgång (obligatoriskt)").select_option(
+        label=f"{sample.audit} – 3. Lägesbeskrivning"
+    )
+    page.get_by_role("button", name="Skapa utkast").click()
+    assert page.locator("h1").inner_text().startswith("Redigera yttrande")
+    response = Response.objects.get(board=sample.asn, round=sample.open_round)
+    assert response.state == Response.State.DRAFT
+
+    # Two entries, a moved due date with its reason, and a new measure.
+    page.locator(f"#id_rec-{rec_1.pk}-status").select_option(label="Delvis genomförd")
+    page.locator(f"#id_rec-{rec_1.pk}-narrative").fill(
+        "Stratsys används i två av tre enheter; resten under våren."
+    )
+    page.locator(f"#id_rec-{rec_2.pk}-status").select_option(label="Genomförd")
+    page.locator(f"#id_rec-{rec_2.pk}-narrative").fill("Ansvarsfördelningen gäller sedan 2025.")
+    page.locator(f"#id_measure-{measure.pk}-due").fill("våren 2027")
+    page.locator(f"#id_measure-{measure.pk}-due_reason").fill(
+        "Leverantören blev försenad med integrationen."
+    )
+    page.locator(f"#id_new-{rec_1.pk}-0-title").fill("Utbildning i Stratsys för enhetscheferna")
+    page.locator(f"#id_new-{rec_1.pk}-0-responsible").fill("Avdelningen för arbetsmarknad")
+    page.locator(f"#id_new-{rec_1.pk}-0-due").fill("maj 2027")
+    page.get_by_role("button", name="Spara utkast").click()
+    assert "Utkastet är sparat." in page.locator(".messages").inner_text()
+
+    # Reload: everything typed is still there.
+    page.reload()
+    assert page.locator(f"#id_rec-{rec_1.pk}-status").input_value() == "partly_implemented"
+    assert page.locator(f"#id_rec-{rec_2.pk}-narrative").input_value() == (
+        "Ansvarsfördelningen gäller sedan 2025."
+    )
+    assert page.locator(f"#id_measure-{measure.pk}-due").input_value() == "våren 2027"
+    assert page.get_by_text("Utbildning i Stratsys för enhetscheferna").count() >= 1
+    change = DueDateChange.objects.get(measure=measure)
+    assert str(change.new) == "våren 2027"
+    assert change.reason == "Leverantören blev försenad med integrationen."
+    assert Measure.objects.filter(title="Utbildning i Stratsys för enhetscheferna").exists()
+
+    # Publish with the board's decision.
+    page.get_by_role("link", name="Publicera").first.click()
+    page.get_by_label("Beslutsdatum (obligatoriskt)").fill((datetime.date.today()).isoformat())
+    page.get_by_label("Diarienummer (obligatoriskt)").fill("ASN-2026-4711")
+    page.get_by_role("button", name="Publicera yttrandet").click()
+    response.refresh_from_db()
+    assert response.state == Response.State.PUBLISHED
+
+    # The public recommendation page now shows the third round.
+    page.goto(rec_1.get_absolute_url())
+    steps = page.locator(".timeline .axis-step")
+    assert steps.count() == 3
+    assert "Delvis genomförd" in steps.nth(2).inner_text()
+    answers = page.locator(".entries").inner_text()
+    assert "Stratsys används i två av tre enheter" in answers
+    assert page.url.endswith(reverse("recommendations:recommendation_detail", args=[rec_1.pk]))

@@ -1,0 +1,156 @@
+"""The staff response form with the keyboard alone: reach, see, operate, and hear errors."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import STAFF_GROUP
+from responses.models import DueDateChange, Response
+from tests.browser.helpers import login
+from tests.sample_data import build_sample
+
+pytestmark = pytest.mark.browser
+
+CONTROLS = (
+    "input:not([type=hidden]):not([disabled]), select:not([disabled]), "
+    "textarea:not([disabled]), button:not([disabled]), a[href]"
+)
+
+# What the focused element looks like: an id for the report, and whether focus is visible
+# (a :focus-visible outline at least 2px wide, or a box-shadow ring).
+ACTIVE = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  return {
+    key: el.id || el.name || el.textContent.trim().slice(0, 40),
+    inForm: !!el.closest("form.response-form"),
+    visible: el.matches(":focus-visible") && (outline || style.boxShadow !== "none"),
+  };
+}"""
+
+
+@pytest.fixture
+def draft(make_user):
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    response = Response.objects.create(
+        board=sample.asn, round=sample.open_round, title="Lägesbeskrivning 2026"
+    )
+    return sample, response
+
+
+def choose_with_arrow_keys(page, label):
+    """Move through the focused select's options with the down arrow until ``label``."""
+    selected = "document.activeElement.selectedOptions[0].textContent.trim()"
+    for _ in range(20):
+        if page.evaluate(selected) == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{label!r} cannot be chosen with the arrow keys")
+
+
+def form_controls(page) -> list[str]:
+    return page.locator(f"form.response-form :is({CONTROLS})").evaluate_all(
+        "els => els.map(el => el.id || el.name || el.textContent.trim().slice(0, 40))"
+    )
+
+
+def tab_through_form(page) -> list[dict]:
+    """Press Tab from the top of the page until focus has passed through the whole form."""
+    page.locator("body").focus()
+    seen, left_form = [], False
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        active = page.evaluate(ACTIVE)
+        if active["inForm"]:
+            seen.append(active)
+        elif seen:
+            left_form = True
+            break
+    assert left_form, "Tab never left the form: a keyboard trap?"
+    return seen
+
+
+def test_every_control_is_reached_in_order_with_visible_focus(page, draft):
+    _sample, response = draft
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+
+    reached = tab_through_form(page)
+
+    assert [item["key"] for item in reached] == form_controls(page)
+    assert [item["key"] for item in reached if not item["visible"]] == []
+
+
+def test_the_form_is_filled_and_saved_with_the_keyboard_alone(page, draft):
+    sample, response = draft
+    rec_1 = sample.rec_1
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator("body").focus()
+
+    def tab_to(element_id):
+        """Press Tab (forwards only) until the element has focus."""
+        for _ in range(100):
+            page.keyboard.press("Tab")
+            active = page.evaluate(
+                "document.activeElement.id || document.activeElement.textContent"
+            )
+            if active == element_id:
+                return
+            assert active.strip() != "Spara utkast", f"#{element_id} was not reached before the end"
+        raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+    tab_to(f"id_rec-{rec_1.pk}-status")
+    choose_with_arrow_keys(page, "Genomförd")
+    tab_to(f"id_rec-{rec_1.pk}-narrative")
+    page.keyboard.type("Klart.")
+    tab_to(f"id_measure-{sample.measure.pk}-due")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("hösten 2027")
+    tab_to(f"id_measure-{sample.measure.pk}-due_reason")
+    page.keyboard.type("Upphandlingen överklagades.")
+    tab_to(f"id_rec-{sample.rec_2.pk}-status")
+    choose_with_arrow_keys(page, "Pågående")
+    tab_to("Spara utkast")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
+    assert "Utkastet är sparat." in page.locator(".messages").inner_text()
+    entry = response.entries.get(recommendation=rec_1)
+    assert (entry.status, entry.narrative) == ("implemented", "Klart.")
+    assert response.entries.get(recommendation=sample.rec_2).status == "in_progress"
+    assert DueDateChange.objects.get(measure=sample.measure).reason == (
+        "Upphandlingen överklagades."
+    )
+
+
+def test_errors_are_announced_and_lead_to_their_fields(page, draft):
+    sample, response = draft
+    measure = sample.measure
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator(f"#id_rec-{sample.rec_1.pk}-status").select_option("in_progress")
+    page.locator(f"#id_rec-{sample.rec_2.pk}-status").select_option("in_progress")
+    page.locator(f"#id_measure-{measure.pk}-due").fill("snart")  # not a date
+    page.locator(f"#id_measure-{measure.pk}-due").press("Enter")  # submits the form
+    page.wait_for_load_state()
+
+    summary = page.locator(".error-summary")
+    assert summary.get_attribute("role") == "alert"
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert "Yttrandet är inte sparat: 1 fel att rätta" in summary.inner_text()
+    assert "Skriv ett datum som 2026-05-31" in summary.inner_text()
+    field = page.locator(f"#id_measure-{measure.pk}-due")
+    assert field.get_attribute("aria-invalid") == "true"
+    error_id = f"id_measure-{measure.pk}-due_error"
+    assert error_id in field.get_attribute("aria-describedby").split()
+    assert "Skriv ett datum" in page.locator(f"#{error_id}").inner_text()
+
+    # From the summary, Tab reaches the link to the field and Enter moves focus there.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.error-summary') !== null")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == f"id_measure-{measure.pk}-due"
+    assert not DueDateChange.objects.exists()
