@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('recommendations', '0001_initial'),
-        ('responses', '0002_measure_update_reports_dates_and_effect'),
+        ('responses', '0003_measure_also_serves'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
