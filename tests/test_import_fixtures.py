@@ -351,3 +351,26 @@ def test_an_update_under_a_recommendation_the_measure_does_not_serve_is_refused(
             obj["fields"]["also_serves"] = []
 
     assert_import_refused(write_fixture(tmp_path, objects), "entry")
+
+
+def test_a_diary_number_already_used_by_another_audit_is_refused(tmp_path, minimal_objects):
+    run_import(write_fixture(tmp_path, minimal_objects))
+    copy = dict(minimal_objects[4], pk=9100)
+    copy["fields"] = dict(copy["fields"], title="Samma diarienummer", source_documents=[])
+
+    assert_import_refused(
+        write_fixture(tmp_path, [copy], "copy.json"),
+        "recommendations.audit pk=9100",
+        "audit_unique_reference_per_municipality",
+    )
+
+
+def test_audits_without_a_known_diary_number_may_share_the_blank(tmp_path, minimal_objects):
+    minimal_objects[4]["fields"]["reference"] = ""
+    run_import(write_fixture(tmp_path, minimal_objects))
+    copy = dict(minimal_objects[4], pk=9100)
+    copy["fields"] = dict(copy["fields"], title="Också utan diarienummer", source_documents=[])
+
+    run_import(write_fixture(tmp_path, [copy], "copy.json"))
+
+    assert Audit.objects.filter(reference="").count() == 2
