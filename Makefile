@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uppfoljning
 
-.PHONY: install browser run test test-postgres lint format check-deploy ci
+.PHONY: install browser run test test-postgres lint format messages check-deploy ci
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,11 @@ test-postgres: install browser
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Refresh the English catalogue (no source locations, so parallel branches merge cleanly) and compile it.
+messages: install
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 format: install
 	$(VENV)/bin/ruff check --fix .
