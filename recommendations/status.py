@@ -33,6 +33,13 @@ class Status(models.TextChoices):
         return f"status-{self.value.replace('_', '-')}"
 
     @property
+    def rank(self) -> int:
+        """Place in the vocabulary's display order (the order the values are declared in).
+
+        Sorting by status means sorting by this, never by the stored code."""
+        return _RANKS[self]
+
+    @property
     def is_settled(self) -> bool:
         """Nothing more is expected: done, or no longer relevant."""
         return self in {Status.IMPLEMENTED, Status.NO_LONGER_RELEVANT}
@@ -46,6 +53,8 @@ class Status(models.TextChoices):
     def settled_values(cls) -> list[str]:
         return [status.value for status in cls if status.is_settled]
 
+
+_RANKS = {status: position for position, status in enumerate(Status)}
 
 _DESCRIPTIONS = {
     Status.NOT_STARTED: _("Rekommendationen är accepterad men inget arbete har börjat."),
