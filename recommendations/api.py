@@ -84,6 +84,23 @@ def _entry(step, request):
     }
 
 
+def _standing(standing, today):
+    """One board's own standing on the recommendation (published answers only)."""
+    return {
+        "board": _board(standing.board),
+        "addressed": standing.is_addressed,
+        "answered": bool(standing.status),
+        "status": _status(standing.status),
+        "round": standing.round.sequence if standing.round else None,
+        "answered_on": _fuzzy(standing.answered) if standing.status else None,
+        "assessment": _status(standing.assessment_status),
+        "disagrees": standing.disagrees,
+        "open_measures": standing.open_measures,
+        "next_due": _fuzzy(standing.next_due),
+        "overdue": standing.has_overdue_measures(today),
+    }
+
+
 def _recommendation(recommendation, request, today):
     timeline = build_timeline(recommendation, today)
     audit = recommendation.audit
@@ -103,6 +120,9 @@ def _recommendation(recommendation, request, today):
         "addressed_to": [_board(b) for b in recommendation.addressed_to.all()],
         "answered_by": [_board(b) for b in recommendation.answered_by.all()],
         "current_status": _status(recommendation.current_status),
+        "boards_answered": recommendation.boards_answered,
+        "boards_required": recommendation.boards_required,
+        "standings": [_standing(standing, today) for standing in timeline.standings],
         "report_back": _fuzzy(recommendation.report_back),
         "closed_on": recommendation.closed_on.isoformat() if recommendation.closed_on else None,
         "timeline": [

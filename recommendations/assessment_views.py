@@ -98,7 +98,7 @@ def attention(request):
         "since": since,
         "today": today,
         "arrived": attention_queries.arrived_responses(since),
-        "overdue": attention_queries.overdue_measures(today),
+        "overdue": attention_queries.overdue_measures(today, request.user),
         "disagreements": attention_queries.disagreements(),
         "missing": attention_queries.missing_responses(today),
     }

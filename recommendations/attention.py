@@ -27,7 +27,7 @@ def arrived_responses(since: dt.date):
     )
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
     return (
-        Response.objects.exclude(state=Response.State.DRAFT)
+        Response.objects.handed_in()
         .annotate(arrived_at=Coalesce(Subquery(first_submitted), F("published_at")))
         # Imported responses have no publication time; their decision date stands in.
         .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, decision_date__gte=since))
@@ -36,30 +36,28 @@ def arrived_responses(since: dt.date):
     )
 
 
-def overdue_measures(today: dt.date):
-    """Measures past their due period and not settled, leaving out those only in drafts."""
-    from responses.models import Measure, Response
+def overdue_measures(today: dt.date, user):
+    """Measures past their due period and not settled that the user may see (the same
+    rule as every other page: ``Measure.objects.visible_to``)."""
+    from responses.models import Measure
 
     return (
-        Measure.objects.overdue(today)
-        .filter(
-            Q(announced_in__isnull=True) | ~Q(announced_in__response__state=Response.State.DRAFT)
-        )
+        Measure.objects.visible_to(user)
+        .overdue(today)
         .select_related("board", "recommendation__audit")
         .order_by("due_date", "pk")
     )
 
 
 def disagreements():
-    """Open recommendations where the board's latest status differs from the auditors' latest."""
+    """Open recommendations where a board's own status differs from the auditors' latest
+    assessment: one line per board, read from the stored standings."""
+    from responses.models import BoardStanding
+
     return (
-        Recommendation.objects.open()
-        .with_current_status()
-        .with_latest_assessment()
-        .filter(current_status__isnull=False, assessed_status__isnull=False)
-        .exclude(current_status=F("assessed_status"))
-        .select_related("audit")
-        .order_by("audit_id", "position")
+        BoardStanding.objects.filter(disagrees=True, is_open=True)
+        .select_related("recommendation__audit", "board")
+        .order_by("recommendation__audit_id", "recommendation__position", "board__name")
     )
 
 
@@ -87,9 +85,7 @@ def missing_responses(today: dt.date) -> list[MissingResponse]:
         ).values_list("recommendation__audit_id", "board_id")
     )
     answered = set(
-        Response.objects.filter(round__in=rounds)
-        .exclude(state=Response.State.DRAFT)
-        .values_list("round_id", "board_id")
+        Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
     )
     boards = Board.objects.in_bulk({board_id for _audit_id, board_id in addressed})
     missing = []

@@ -8,11 +8,14 @@ formula injection is impossible: values that start with = + - @ are prefixed wit
 import csv
 import io
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from responses.models import BoardStanding
 
 from .filters import RecommendationFilter, recommendation_queryset
 from .status import Status
@@ -33,11 +36,17 @@ def _status_label(value):
 
 
 def list_rows(request):
-    """Header and rows of the filtered recommendation list. Queries: 2 (+ filter forms)."""
+    """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request
     )
-    recommendations = filterset.qs.select_related("audit").prefetch_related("addressed_to")
+    recommendations = filterset.qs.select_related("audit").prefetch_related(
+        "addressed_to",
+        Prefetch(
+            "standings",
+            queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
+        ),
+    )
     header = [
         _("Id"),
         _("Granskning"),
@@ -47,6 +56,8 @@ def list_rows(request):
         _("Lydelse"),
         _("Riktad till"),
         _("Aktuell status"),
+        _("Nämnder som har svarat"),
+        _("Varje nämnds status"),
         _("Avslutad"),
         _("Adress"),
     ]
@@ -60,6 +71,12 @@ def list_rows(request):
             rec.text,
             ", ".join(board.short_code for board in rec.addressed_to.all()),
             _status_label(rec.current_status),
+            f"{rec.boards_answered}/{rec.boards_required}",
+            "; ".join(
+                f"{standing.board.short_code}: "
+                + (_status_label(standing.status) if standing.status else _("har inte svarat"))
+                for standing in rec.standings.all()
+            ),
             rec.closed_on.isoformat() if rec.closed_on else "",
             request.build_absolute_uri(rec.get_absolute_url()),
         ]
@@ -71,21 +88,42 @@ def list_rows(request):
 def matrix_rows(request):
     """Header and rows of the matrix, one column per year."""
     _filterset, groups = matrix_groups(request)
-    header = [_("Granskning"), _("Beteckning"), _("Lydelse"), *map(str, MATRIX_YEARS)]
+    header = [
+        _("Granskning"),
+        _("Beteckning"),
+        _("Lydelse"),
+        _("Nämnd"),
+        *map(str, MATRIX_YEARS),
+    ]
     rows = []
     for group in groups:
         for row in group.rows:
             rec = row.recommendation
-            cells = [
-                f"{_status_label(entry.status)} ({entry.response.board.short_code})"
-                if entry
-                else ""
-                for entry in row.cells
-            ]
+            cells = [_matrix_cell(cell) for cell in row.cells]
             rows.append(
-                [group.audit.reference or group.audit.title, rec_label(rec), rec.text, *cells]
+                [
+                    group.audit.reference or group.audit.title,
+                    rec_label(rec),
+                    rec.text,
+                    row.board.short_code if row.board else "",
+                    *cells,
+                ]
             )
     return header, rows
+
+
+def _matrix_cell(cell) -> str:
+    """The board's status, and the auditors' assessment of the same round beside it."""
+    if cell is None:
+        return ""
+    text = _status_label(cell.status)
+    if cell.assessment:
+        text += " / " + _("revisionen: %(status)s") % {
+            "status": _status_label(cell.assessment_status)
+        }
+        if cell.disagrees:
+            text += " (" + _("annan bedömning") + ")"
+    return text
 
 
 def _csv(header, rows, name):

@@ -1,9 +1,10 @@
 """Filters for the recommendation list, its exports, the JSON API and the matrix.
 
 Every filter runs on a queryset already scoped to what the user may read; the ones
-that look at answers (round, year, overdue measures) only count responses visible to
-the requesting user. The current status is the board's status in the latest
-*published* answer (``with_current_status``), the same for everybody.
+that look at answers (round, year) only count responses visible to the requesting user.
+Status and overdue measures are read from the stored standings (``BoardStanding``,
+kept on write from the published answers, the same for everybody): with a board chosen,
+that board's own status and measures; without, the recommendation's own status.
 """
 
 import datetime as dt
@@ -11,16 +12,16 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responses.models import Response, ResponseEntry
+from responses.models import BoardStanding, ResponseEntry
 
 from .models import Audit, Board, Recommendation
 from .status import Status
-from .timeline import MATRIX_YEARS, visible_measures
+from .timeline import MATRIX_YEARS
 
 # Typed choice filters have no empty choice of their own: "" means "all".
 YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEARS]
@@ -57,6 +58,27 @@ def audit_filter():
     )
 
 
+class StatusOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by status follows the vocabulary's order (``Status.rank``, stored and
+    indexed), not the stored code; with a board chosen, that board's own status."""
+
+    def get_ordering_value(self, param):
+        if param.lstrip("-") == "status" and self.parent.chosen_board is not None:
+            return param.replace("status", "board_status_rank")
+        return super().get_ordering_value(param)
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
+            return qs
+        if self.parent.chosen_board is not None:
+            qs = qs.alias(
+                board_status_rank=Subquery(self.parent.board_standings().values("status_rank"))
+            )
+        # A stable order within equal values, so pages never repeat or skip a row.
+        return qs.order_by(*ordering, "audit_id", "position")
+
+
 class RecommendationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="search_vector",
@@ -76,6 +98,7 @@ class RecommendationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         field_name="current_status",
         lookup_expr="exact",
+        method="filter_status",
         choices=Status.choices,
         label=_("Aktuell status"),
         empty_label=_("Alla statusar"),
@@ -105,17 +128,17 @@ class RecommendationFilter(django_filters.FilterSet):
             choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
         ),
     )
-    sort = django_filters.OrderingFilter(
+    sort = StatusOrderingFilter(
         fields=(
             ("audit__reference", "audit"),
             ("position", "position"),
-            ("current_status", "status"),
+            ("current_status_rank", "status"),
             ("kind", "kind"),
         ),
         field_labels={
             "audit__reference": _("Granskning"),
             "position": _("Ordning"),
-            "current_status": _("Status"),
+            "current_status_rank": _("Status"),
             "kind": _("Typ"),
             # Given here so they stay lazy: django-filter would build them once, in Swedish.
             "-audit": _("Granskning (fallande)"),
@@ -132,13 +155,25 @@ class RecommendationFilter(django_filters.FilterSet):
         fields = []
 
     def _visible_entries(self):
-        return ResponseEntry.objects.filter(
-            recommendation=OuterRef("pk"),
-            response__in=Response.objects.visible_to(self._user()),
-        )
+        return ResponseEntry.objects.visible_to(self._user()).filter(recommendation=OuterRef("pk"))
 
     def _user(self):
         return getattr(self.request, "user", None) or AnonymousUser()
+
+    @property
+    def chosen_board(self):
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("board")
+
+    def board_standings(self):
+        """Each row's standing for the chosen board (a correlated subquery)."""
+        return BoardStanding.objects.filter(recommendation=OuterRef("pk"), board=self.chosen_board)
+
+    def filter_status(self, queryset, name, value):
+        if self.chosen_board is not None:
+            return queryset.filter(Exists(self.board_standings().filter(status=value)))
+        return queryset.filter(current_status=value)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
@@ -155,18 +190,16 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(entries.filter(year=value)))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = (
-            visible_measures(self._user())
-            .overdue(timezone.localdate())
-            # Its own measures and the shared ones it is also served by.
-            .filter(Q(recommendation=OuterRef("pk")) | Q(also_serves=OuterRef("pk")))
-        )
+        standings = BoardStanding.objects.filter(recommendation=OuterRef("pk"))
+        if self.chosen_board is not None:
+            standings = self.board_standings()
+        overdue = standings.with_overdue_measures(timezone.localdate())
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
 
 def recommendation_queryset():
     """The base queryset of the list, its exports and the API."""
-    return Recommendation.objects.with_current_status()
+    return Recommendation.objects.all()
 
 
 class MatrixFilter(django_filters.FilterSet):
@@ -194,6 +227,12 @@ class MatrixFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return None
         return self.form.cleaned_data.get("per")
+
+    @property
+    def chosen_board(self):
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("board")
 
 
 def active_filters(filterset, query):

@@ -25,6 +25,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
 
+from responses import standings
+
 IMPORTABLE_APPS = ("recommendations", "responses")
 MAX_REPORTED_PROBLEMS = 50
 BATCH_SIZE = 500
@@ -175,10 +177,12 @@ def import_texts(
             if problems:
                 raise ImportFailed(problems)
             _save(records, result, change_reason or _("Import av fixturfil"))
-            # bulk_create sends no signals: rebuild the full-text vectors in one UPDATE.
+            # bulk_create sends no signals: rebuild the full-text vectors in one UPDATE,
+            # and the standings of every recommendation the file touches.
             apps.get_model(
                 "recommendations", "Recommendation"
             ).objects.all().refresh_search_vectors()
+            standings.refresh(_touched_recommendations(records))
             if dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as error:
@@ -219,7 +223,11 @@ def _parse_object(name, index, item, problems) -> _Record | None:
     except (LookupError, ValueError):
         problems.append(Problem(name, _("okänd modell ”%s”.") % label, index))
         return None
-    if model._meta.app_label not in IMPORTABLE_APPS or label.split(".")[1].startswith("historical"):
+    if (
+        model._meta.app_label not in IMPORTABLE_APPS
+        or label.split(".")[1].startswith("historical")
+        or getattr(model, "is_derived", False)
+    ):
         problems.append(Problem(name, _("modellen ”%s” kan inte importeras.") % label, index))
         return None
     if item.get("pk") is None:
@@ -242,7 +250,11 @@ def _parse_object(name, index, item, problems) -> _Record | None:
         except FieldDoesNotExist:
             problems.append(record.problem(_("okänt fält för %s.") % label, field_name))
             continue
-        if model_field.auto_created or (not model_field.concrete and not model_field.many_to_many):
+        if (
+            model_field.auto_created
+            or (not model_field.concrete and not model_field.many_to_many)
+            or field_name in getattr(model, "derived_fields", ())
+        ):
             problems.append(record.problem(_("fältet kan inte sättas vid import."), field_name))
             continue
         try:
@@ -486,6 +498,31 @@ def _check_against_database(model, names, seen, input_pks, problems) -> None:
             )
 
 
+def _touched_recommendations(records: list[_Record]) -> set[int]:
+    """The recommendations whose standings the imported records may change."""
+    Recommendation = apps.get_model("recommendations", "Recommendation")
+    ResponseEntry = apps.get_model("responses", "ResponseEntry")
+    ids, audits, responses = set(), set(), set()
+    for record in records:
+        instance, label = record.instance, record.model._meta.label_lower
+        if label == "recommendations.recommendation":
+            ids.add(instance.pk)
+        elif label in {"recommendations.audit", "recommendations.followupround"}:
+            audits.add(instance.pk if label == "recommendations.audit" else instance.audit_id)
+        elif label == "responses.response":
+            responses.add(instance.pk)
+        elif hasattr(instance, "recommendation_id"):  # entries, measures, assessments
+            ids.add(instance.recommendation_id)
+            ids.update(record.m2m.get("also_serves", []))
+    ids.update(
+        Recommendation.objects.filter(audit_id__in=audits).values_list("pk", flat=True),
+        ResponseEntry.objects.filter(response_id__in=responses).values_list(
+            "recommendation_id", flat=True
+        ),
+    )
+    return ids
+
+
 def _save(records: list[_Record], result: ImportResult, change_reason: str) -> None:
     by_model: dict[type, list[_Record]] = defaultdict(list)
     for record in records:
@@ -496,7 +533,7 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
         concrete = [
             f
             for f in model._meta.concrete_fields
-            if not f.primary_key and f.name != "search_vector"
+            if not f.primary_key and f.name not in getattr(model, "derived_fields", ())
         ]
         existing = {}
         pks = [r.instance.pk for r in group]

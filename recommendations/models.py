@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -241,32 +241,10 @@ class FollowUpRound(models.Model):
 
 
 class RecommendationQuerySet(models.QuerySet):
-    def with_current_status(self, *, published_only: bool = True):
-        """Annotate ``current_status``/``current_round``: the board's status in its latest entry.
-
-        One correlated subquery, so a list of any length costs one query.
-        """
-        from responses.models import Response, ResponseEntry
-
-        entries = ResponseEntry.objects.filter(recommendation=OuterRef("pk"))
-        if published_only:
-            entries = entries.filter(response__state=Response.State.PUBLISHED)
-        latest = entries.order_by(
-            F("response__round__sequence").desc(),
-            F("response__decision_date").desc(nulls_last=True),
-            "-pk",
-        )
-        return self.annotate(
-            current_status=Subquery(latest.values("status")[:1]),
-            current_round=Subquery(latest.values("response__round__sequence")[:1]),
-        )
-
-    def with_latest_assessment(self):
-        """Annotate ``assessed_status``: the auditors' status in their latest assessment."""
-        latest = AuditorAssessment.objects.filter(recommendation=OuterRef("pk")).order_by(
-            "-round__sequence", "-pk"
-        )
-        return self.annotate(assessed_status=Subquery(latest.values("status")[:1]))
+    def in_status_order(self, descending: bool = False):
+        """Sorted by the stored current status in the vocabulary's order (``Status.rank``)."""
+        rank = "-current_status_rank" if descending else "current_status_rank"
+        return self.order_by(rank, "audit__reference", "audit_id", "position")
 
     def open(self):
         return self.filter(closed_on__isnull=True)
@@ -284,12 +262,11 @@ class RecommendationQuerySet(models.QuerySet):
         from django.contrib.postgres.aggregates import StringAgg
         from django.contrib.postgres.search import SearchVector
 
-        from responses.models import Response, ResponseEntry
+        from responses.models import ResponseEntry
 
         narratives = (
-            ResponseEntry.objects.filter(
-                recommendation=OuterRef("pk"), response__state=Response.State.PUBLISHED
-            )
+            ResponseEntry.objects.published()
+            .filter(recommendation=OuterRef("pk"))
             .order_by()
             .values("recommendation")
             .annotate(all_text=StringAgg("narrative", delimiter="\n"))
@@ -311,7 +288,7 @@ class RecommendationQuerySet(models.QuerySet):
         stemming, so "arbetsgruppen" finds "arbetsgrupp"). Elsewhere: every word must
         occur (case-insensitive) in the wording or in one published narrative.
         """
-        from responses.models import Response, ResponseEntry
+        from responses.models import ResponseEntry
 
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery
@@ -321,10 +298,8 @@ class RecommendationQuerySet(models.QuerySet):
             )
         result = self
         for word in words.split():
-            published = ResponseEntry.objects.filter(
-                recommendation=OuterRef("pk"),
-                response__state=Response.State.PUBLISHED,
-                narrative__icontains=word,
+            published = ResponseEntry.objects.published().filter(
+                recommendation=OuterRef("pk"), narrative__icontains=word
             )
             result = result.filter(
                 Q(text__icontains=word) | Q(label__icontains=word) | Exists(published)
@@ -388,8 +363,31 @@ class Recommendation(models.Model):
     # Full-text search (PostgreSQL, "swedish" configuration) over the wording and
     # every published answer; kept up to date by refresh_search_vectors().
     search_vector = SearchVectorField(null=True, editable=False)
+    # The recommendation's own status, derived on write from its boards' standings
+    # (responses/standings.py): the least advanced status among the boards that have
+    # answered; empty while none has. Never edited by hand, so not in the history.
+    current_status = models.CharField(
+        _("aktuell status"), max_length=30, choices=Status.choices, blank=True, editable=False
+    )
+    current_status_rank = models.PositiveSmallIntegerField(default=len(Status), editable=False)
+    boards_answered = models.PositiveSmallIntegerField(
+        _("nämnder som har svarat"), default=0, editable=False
+    )
+    boards_required = models.PositiveSmallIntegerField(
+        _("nämnder som ska svara"), default=0, editable=False
+    )
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # Kept by the application, never written by people or fixtures: not in the history,
+    # refused by the importer.
+    derived_fields = (
+        "search_vector",
+        "current_status",
+        "current_status_rank",
+        "boards_answered",
+        "boards_required",
+    )
+
+    history = HistoricalRecords(excluded_fields=list(derived_fields))
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
@@ -400,6 +398,14 @@ class Recommendation(models.Model):
             models.UniqueConstraint(
                 fields=["audit", "position"], name="recommendation_unique_position"
             )
+        ]
+        indexes = [
+            # The list's status filter and its sort by status (the vocabulary's order).
+            models.Index(fields=["current_status"], name="recommendation_status_idx"),
+            models.Index(
+                fields=["current_status_rank", "audit", "position"],
+                name="recommendation_status_rank_idx",
+            ),
         ]
 
     def __str__(self):
@@ -417,6 +423,14 @@ class Recommendation(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_on is not None
+
+    @property
+    def status_value(self) -> Status | None:
+        return Status(self.current_status) if self.current_status else None
+
+    @property
+    def boards_unanswered(self) -> int:
+        return self.boards_required - self.boards_answered
 
 
 class AuditorAssessment(models.Model):

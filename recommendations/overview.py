@@ -7,7 +7,9 @@ start page costs the same number of queries however much is tracked.
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from responses.models import Response, ResponseEntry
+from django.db.models import Count
+
+from responses.models import BoardStanding, ResponseEntry
 
 from .models import Audit, Board, Recommendation
 from .status import Status
@@ -55,20 +57,28 @@ def status_table(rows_by_subject, subjects):
 
 
 def status_by_audit_and_board():
-    """(rows per audit, rows per board) of current (published) status counts. Queries: 4."""
-    current = list(
-        Recommendation.objects.with_current_status().values_list("pk", "audit_id", "current_status")
-    )
-    status_of = {pk: status for pk, _audit, status in current}
+    """(rows per audit, rows per board) of current status counts. Queries: 4.
+
+    Per audit: the recommendations' own status. Per board: each board's own status on
+    the recommendations it must answer, never another board's. Both are counted by the
+    database from the stored standings (GROUP BY), however much is tracked.
+    """
     by_audit = defaultdict(Counter)
-    for _pk, audit_id, status in current:
-        by_audit[audit_id][status] += 1
+    per_audit = (
+        Recommendation.objects.order_by()
+        .values_list("audit_id", "current_status")
+        .annotate(n=Count("pk"))
+    )
+    for audit_id, status, n in per_audit:
+        by_audit[audit_id][status or None] += n
     by_board = defaultdict(Counter)
-    links = Recommendation.addressed_to.through.objects.values_list("recommendation_id", "board_id")
-    for recommendation_id, board_id in links:
-        by_board[board_id][status_of.get(recommendation_id)] += 1
-    audits = Audit.objects.order_by("reference", "title")
-    boards = Board.objects.order_by("name")
+    per_board = (
+        BoardStanding.objects.order_by().values_list("board_id", "status").annotate(n=Count("pk"))
+    )
+    for board_id, status, n in per_board:
+        by_board[board_id][status or None] += n
+    audits = Audit.objects.filter(pk__in=list(by_audit)).order_by("reference", "title")
+    boards = Board.objects.filter(pk__in=list(by_board)).order_by("name")
     return status_table(by_audit, audits), status_table(by_board, boards)
 
 
@@ -116,7 +126,7 @@ def status_per_year(user):
 
     Geometry is in SVG user units: years left, the longest bar BAR_WIDTH wide, totals right.
     """
-    rows = ResponseEntry.objects.filter(response__in=Response.objects.visible_to(user)).values_list(
+    rows = ResponseEntry.objects.visible_to(user).values_list(
         "status", "response__decision_date", "response__document_date"
     )
     counts = defaultdict(Counter)

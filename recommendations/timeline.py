@@ -31,9 +31,9 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 
-from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
+from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
 
 from .dates import FuzzyDate
 from .models import AuditorAssessment, FollowUpRound, Recommendation
@@ -43,24 +43,6 @@ REPEAT_THRESHOLD = 0.9
 MATRIX_YEARS = range(2019, 2027)
 
 
-def visible_measures(user):
-    """Measures the user may see: not announced in a response hidden from them."""
-    # A correlated EXISTS rather than "IN (every visible response)": PostgreSQL can then
-    # check just the measures a page looks at instead of reading all published responses
-    # first (the list's overdue filter for one board: 340 ms -> 7 ms at national scale).
-    announced_visibly = Response.objects.visible_to(user).filter(
-        pk=OuterRef("announced_in__response")
-    )
-    return Measure.objects.filter(Q(announced_in__isnull=True) | Exists(announced_visibly))
-
-
-def visible_due_date_changes(user):
-    """Moved due dates the user may see: those of a draft stay with the draft."""
-    return DueDateChange.objects.filter(
-        Q(entry__isnull=True) | Q(entry__response__in=Response.objects.visible_to(user))
-    ).order_by("changed_at", "pk")
-
-
 def with_timeline(queryset, user):
     """Prefetch a recommendation queryset with everything its timeline shows.
 
@@ -68,25 +50,26 @@ def with_timeline(queryset, user):
     assessments (+round), visible entries (+response, board, round), their measure
     updates (+measure), visible measures (+board), their due date changes, the other
     recommendations they also serve, visible shared measures (+board, main
-    recommendation), their due date changes: 12.
+    recommendation), their due date changes, the boards' standings (+board, round): 13.
     """
     entries = (
-        ResponseEntry.objects.filter(response__in=Response.objects.visible_to(user))
+        ResponseEntry.objects.visible_to(user)
         .select_related("response__board", "response__round")
         .prefetch_related(
             Prefetch(
                 "measure_updates",
-                queryset=MeasureUpdate.objects.select_related("measure").order_by(
-                    "measure__due_date", "measure__pk"
-                ),
+                queryset=MeasureUpdate.objects.visible_to(user)
+                .select_related("measure")
+                .order_by("measure__due_date", "measure__pk"),
             )
         )
         .order_by("response__round__sequence", "response__decision_date", "pk")
     )
+    moved = DueDateChange.objects.visible_to(user).order_by("changed_at", "pk")
     measures = (
-        visible_measures(user)
+        Measure.objects.visible_to(user)
         .select_related("board")
-        .prefetch_related(Prefetch("due_date_changes", queryset=visible_due_date_changes(user)))
+        .prefetch_related(Prefetch("due_date_changes", queryset=moved))
         .order_by("due_date", "pk")
     )
     shared = measures.select_related("recommendation")
@@ -103,6 +86,11 @@ def with_timeline(queryset, user):
             to_attr="timeline_assessments",
         ),
         Prefetch("entries", queryset=entries, to_attr="visible_entries"),
+        Prefetch(
+            "standings",
+            queryset=BoardStanding.objects.select_related("board", "round").order_by("board__name"),
+            to_attr="board_standings",
+        ),
         Prefetch("measures", queryset=measures, to_attr="visible_measures"),
         Prefetch("shared_measures", queryset=shared, to_attr="visible_shared_measures"),
     )
@@ -240,7 +228,17 @@ class Timeline:
 
     @property
     def current_status(self):
-        return self.entries[-1].status if self.entries else None
+        """The recommendation's own status, derived on write from its boards' standings."""
+        return self.recommendation.status_value
+
+    @property
+    def standings(self):
+        """Every board that must answer, with its own status (answered or not)."""
+        return self.recommendation.board_standings
+
+    @property
+    def unanswered_boards(self):
+        return [standing.board for standing in self.standings if not standing.status]
 
     @property
     def overdue_measures(self):
@@ -296,9 +294,39 @@ def response_date_end(response):
 
 
 @dataclass
+class MatrixCell:
+    """A board's latest answer in a year, beside the auditors' assessment of its round."""
+
+    entry: ResponseEntry
+    assessment: AuditorAssessment | None
+
+    @property
+    def status(self):
+        return Status(self.entry.status)
+
+    @property
+    def assessment_status(self):
+        return Status(self.assessment.status) if self.assessment else None
+
+    @property
+    def disagrees(self) -> bool:
+        return self.assessment is not None and self.assessment.status != self.entry.status
+
+    @property
+    def response(self):
+        return self.entry.response
+
+
+@dataclass
 class MatrixRow:
+    """One line of the matrix: a recommendation and one board that must answer it (a line
+    per board, so no board is shown with another's answer), one cell per year."""
+
     recommendation: object
-    cells: list  # one per year: the EntryStep-like latest entry of that year, or None
+    board: object  # None for a recommendation no board is asked to answer
+    cells: list  # one per year: a MatrixCell or None
+    is_first: bool = True  # the recommendation's first line (its name is shown once)
+    span: int = 1  # how many lines the recommendation has
 
 
 @dataclass
@@ -307,40 +335,71 @@ class MatrixGroup:
     rows: list
 
 
-def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS):
-    """Rows grouped by audit; per year the latest visible entry known ``as_of`` that date.
+def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None):
+    """Rows grouped by audit: per recommendation a line per board (only ``board``'s when
+    one is chosen); per year that board's latest visible entry known ``as_of`` that date.
 
     ``recommendations`` come from ``with_matrix_entries()``. An entry counts for a year by
     its response's date (decision date, else document date); with ``as_of`` only responses
     whose whole date lies on or before that day count, so "hösten 2020" is not yet known
-    on 2020-09-01.
+    on 2020-09-01. Each cell carries the auditors' assessment of the entry's round.
     """
     groups = []
     for recommendation in recommendations:
-        by_year = {}
+        assessments = {a.round_id: a for a in recommendation.matrix_assessments}
+        boards = [standing.board for standing in recommendation.matrix_standings]
+        by_board = defaultdict(dict)
         for entry in recommendation.visible_entries:
             date = entry.response.date
             if date is None or date.start.year not in years:
                 continue
             if as_of is not None and date.end > as_of:
                 continue
-            by_year[date.start.year] = entry
-        row = MatrixRow(recommendation, [by_year.get(year) for year in years])
+            by_board[entry.response.board_id][date.start.year] = entry
+            if entry.response.board not in boards:
+                boards.append(entry.response.board)
+        if board is not None:
+            boards = [b for b in boards if b.pk == board.pk]
+        rows = []
+        for line_board in boards or [None]:
+            by_year = by_board[line_board.pk] if line_board else {}
+            cells = [
+                MatrixCell(entry, assessments.get(entry.response.round_id))
+                if (entry := by_year.get(year))
+                else None
+                for year in years
+            ]
+            rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))
+        for row in rows:
+            row.span = len(rows)
         if not groups or groups[-1].audit.pk != recommendation.audit_id:
             groups.append(MatrixGroup(recommendation.audit, []))
-        groups[-1].rows.append(row)
+        groups[-1].rows.extend(rows)
     return groups
 
 
 def with_matrix_entries(queryset, user):
-    """Recommendations with their visible entries in order. Queries: 2."""
+    """Recommendations with their visible entries in order, the auditors' assessments and
+    the boards that must answer. Queries: 4."""
     entries = (
-        ResponseEntry.objects.filter(response__in=Response.objects.visible_to(user))
+        ResponseEntry.objects.visible_to(user)
         .select_related("response__board", "response__round")
         .order_by("response__round__sequence", "response__decision_date", "pk")
     )
     return (
         queryset.select_related("audit")
-        .prefetch_related(Prefetch("entries", queryset=entries, to_attr="visible_entries"))
+        .prefetch_related(
+            Prefetch("entries", queryset=entries, to_attr="visible_entries"),
+            Prefetch(
+                "assessments",
+                queryset=AuditorAssessment.objects.all(),
+                to_attr="matrix_assessments",
+            ),
+            Prefetch(
+                "standings",
+                queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
+                to_attr="matrix_standings",
+            ),
+        )
         .order_by("audit__reference", "audit_id", "position")
     )

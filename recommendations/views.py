@@ -9,21 +9,14 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from responses.models import Response
+from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
 from .history import change_history_for_recommendation, may_see_history
 from .models import Audit, Board, Recommendation
 from .status import Status
-from .timeline import (
-    MATRIX_YEARS,
-    build_matrix,
-    build_timeline,
-    visible_measures,
-    with_matrix_entries,
-    with_timeline,
-)
+from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
 
 PAGE_SIZE = 25
 
@@ -34,7 +27,7 @@ def home(request):
     bars, chart_height = overview.status_per_year(request.user)
     visible = Response.objects.visible_to(request.user)
     overdue = (
-        visible_measures(request.user)
+        Measure.objects.visible_to(request.user)
         .overdue(today)
         .select_related("recommendation__audit", "board")
         .order_by("due_date", "pk")
@@ -112,8 +105,7 @@ def audit_detail(request, pk):
         pk=pk,
     )
     recommendations = (
-        Recommendation.objects.with_current_status()
-        .filter(audit=audit)
+        Recommendation.objects.filter(audit=audit)
         .prefetch_related("addressed_to")
         .order_by("position")
     )
@@ -127,11 +119,16 @@ def audit_detail(request, pk):
 def board_detail(request, pk):
     board = get_object_or_404(Board, pk=pk)
     today = timezone.localdate()
-    recommendations = (
-        Recommendation.objects.with_current_status()
-        .filter(addressed_to=board)
-        .select_related("audit")
-        .order_by("audit__reference", "audit_id", "position")
+    # The board's own standing on each recommendation it must answer: its status, never
+    # another board's.
+    standings = (
+        BoardStanding.objects.filter(board=board)
+        .select_related("recommendation__audit", "round")
+        .order_by(
+            "recommendation__audit__reference",
+            "recommendation__audit_id",
+            "recommendation__position",
+        )
     )
     responses = (
         Response.objects.visible_to(request.user)
@@ -140,7 +137,7 @@ def board_detail(request, pk):
         .order_by("-decision_date", "-document_date", "-pk")
     )
     overdue = (
-        visible_measures(request.user)
+        Measure.objects.visible_to(request.user)
         .overdue(today)
         .filter(board=board)
         .select_related("recommendation__audit")
@@ -152,7 +149,7 @@ def board_detail(request, pk):
         {
             "board": board,
             "audits": board.audits.order_by("reference"),
-            "recommendations": recommendations,
+            "standings": standings,
             "responses": responses,
             "overdue": overdue,
             "today": today,
@@ -181,4 +178,6 @@ def matrix_groups(request):
     """The matrix filter and its rows grouped by audit (shared with the exports)."""
     filterset = MatrixFilter(request.GET, queryset=Recommendation.objects.all(), request=request)
     recommendations = with_matrix_entries(filterset.qs, request.user)
-    return filterset, build_matrix(recommendations, as_of=filterset.as_of)
+    return filterset, build_matrix(
+        recommendations, as_of=filterset.as_of, board=filterset.chosen_board
+    )

@@ -11,7 +11,7 @@ class ResponsesConfig(AppConfig):
     def ready(self):
         from recommendations.role_groups import ensure_role_groups
 
-        from . import signals  # noqa: F401  (connects the also_serves guard)
+        from . import signals, standing_signals  # noqa: F401  (connect the receivers)
 
         # Sent for this app after its permissions exist (responses is installed last).
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="ensure_role_groups")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from recommendations.dates import FuzzyDate
 from recommendations.models import Board, FollowUpRound, Recommendation
 
+from . import standings
 from .models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
 
 
@@ -277,10 +278,13 @@ def publish_response(
     response.decision_date = decision_date
     response.diary_number = diary_number
     response.full_clean()
-    response.save(
-        update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
-    )
-    _apply_measure_updates(response)
+    # The boards' standings follow in this transaction, refreshed once for the response
+    # and every measure it reports on.
+    with standings.batched():
+        response.save(
+            update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
+        )
+        _apply_measure_updates(response)
     return response
 
 

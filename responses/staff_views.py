@@ -15,7 +15,6 @@ from recommendations import roles
 from recommendations.history import change_history_for_response, may_see_history
 from recommendations.models import Board, FollowUpRound, Recommendation
 from recommendations.status import Status
-from recommendations.timeline import visible_due_date_changes
 
 from . import services
 from .forms import (
@@ -137,7 +136,7 @@ class EditPage:
         }
         measures = (
             Measure.objects.serving([r.pk for r in recommendations])
-            .filter(board=response.board)
+            .reportable_in(response)
             .filter(~Q(status__in=Status.settled_values()) | Q(updates__entry__response=response))
             .distinct()
             .prefetch_related("also_serves")
@@ -331,9 +330,11 @@ def _response_body_context(response: Response, user) -> dict:
     Queries: entries with recommendations, their measure updates with measures, and
     the due-date changes of those measures: three, whatever the size.
     """
-    changes = visible_due_date_changes(user)
-    updates = MeasureUpdate.objects.select_related("measure").prefetch_related(
-        Prefetch("measure__due_date_changes", queryset=changes)
+    changes = DueDateChange.objects.visible_to(user).order_by("changed_at", "pk")
+    updates = (
+        MeasureUpdate.objects.visible_to(user)
+        .select_related("measure")
+        .prefetch_related(Prefetch("measure__due_date_changes", queryset=changes))
     )
     entries = response.entries.select_related("recommendation").prefetch_related(
         Prefetch("measure_updates", queryset=updates)

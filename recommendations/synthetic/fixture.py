@@ -36,7 +36,8 @@ from responses.models import (
 from .generator import SLUG_PREFIX
 
 CHUNK = 2000
-EXCLUDED = {"staff", "search_vector"}
+# Board staff are users (not in the fixture); derived fields are recomputed on import.
+EXCLUDED = {"staff", *Recommendation.derived_fields}
 
 # (model, path from the model to its municipality's slug), in loading order.
 PLAN = [

@@ -41,6 +41,7 @@ from recommendations.models import (
     Recommendation,
 )
 from recommendations.status import Status
+from responses import standings
 from responses.models import (
     DecisionStep,
     DueDateChange,
@@ -274,6 +275,12 @@ class Generator:
         self._flush()
         if reset_sequences:
             self._reset_sequences()
+        # bulk_create sends no signals: the standings of what was made are derived here.
+        standings.refresh(
+            Recommendation.objects.filter(
+                audit__municipality__slug__startswith=SLUG_PREFIX
+            ).values_list("pk", flat=True)
+        )
         return dict(self.counts)
 
     def _municipality(self, place: str):

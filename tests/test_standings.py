@@ -1,0 +1,263 @@
+"""Each board's own standing, kept on write, and the recommendation's status derived from it.
+
+After every kind of write the maintained rows must equal a rebuild from scratch.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from recommendations.models import Recommendation
+from recommendations.status import Status
+from recommendations.synthetic.generator import Generator
+from recommendations.synthetic.scale import Scale
+from responses import services, standings
+from responses.models import BoardStanding, Response
+from tests.factories import (
+    make_assessment,
+    make_audit,
+    make_board,
+    make_entry,
+    make_measure,
+    make_recommendation,
+    make_response,
+    make_round,
+    make_tracked_audit,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+STANDING_FIELDS = ["recommendation_id", "board_id", *standings._STANDING_FIELDS]
+
+
+def snapshot():
+    return (
+        set(BoardStanding.objects.values_list(*STANDING_FIELDS)),
+        set(Recommendation.objects.values_list("pk", *standings._RECOMMENDATION_FIELDS)),
+    )
+
+
+def assert_maintained_rows_equal_a_rebuild():
+    maintained = snapshot()
+    BoardStanding.objects.all().delete()
+    Recommendation.objects.update(
+        current_status="", current_status_rank=len(Status), boards_answered=0, boards_required=0
+    )
+    standings.rebuild()
+    assert snapshot() == maintained
+
+
+def standing(recommendation, board):
+    return BoardStanding.objects.get(recommendation=recommendation, board=board)
+
+
+@pytest.fixture
+def three_boards():
+    """SR-2018-71's recommendation 7 in miniature: addressed to ASN, GVN and KS."""
+    asn, gvn, ks = (make_board(short_code=code) for code in ("ASN", "GVN", "KS"))
+    audit = make_audit(boards=[asn, gvn, ks])
+    first = make_round(audit, sequence=1, deadline="2019-09-30")
+    recommendation = make_recommendation(audit, addressed_to=[asn, gvn, ks])
+    return audit, first, recommendation, (asn, gvn, ks)
+
+
+def publish_answer(board, round_, recommendation, status, decided):
+    response = make_response(board=board, round=round_, decision_date=decided)
+    return make_entry(response, recommendation, status=status)
+
+
+def test_each_board_has_its_own_standing_and_a_board_that_never_answered_has_none(three_boards):
+    _audit, first, recommendation, (asn, gvn, ks) = three_boards
+    publish_answer(asn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 24))
+    publish_answer(gvn, first, recommendation, Status.IMPLEMENTED, dt.date(2019, 9, 25))
+
+    assert standing(recommendation, asn).status == Status.PLANNED
+    assert standing(recommendation, gvn).status == Status.IMPLEMENTED
+    assert standing(recommendation, ks).status == ""
+    assert standing(recommendation, asn).round == first
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_the_recommendations_status_is_the_least_advanced_of_the_boards_that_answered(
+    three_boards,
+):
+    _audit, first, recommendation, (asn, gvn, _ks) = three_boards
+    publish_answer(gvn, first, recommendation, Status.IMPLEMENTED, dt.date(2019, 9, 25))
+    publish_answer(asn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 24))
+
+    recommendation.refresh_from_db()
+    assert recommendation.current_status == Status.PLANNED
+    assert (recommendation.boards_answered, recommendation.boards_required) == (2, 3)
+
+
+def test_a_later_round_replaces_the_boards_status_and_a_draft_changes_nothing(three_boards):
+    audit, first, recommendation, (asn, _gvn, _ks) = three_boards
+    second = make_round(audit, sequence=2)
+    third = make_round(audit, sequence=3)
+    publish_answer(asn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 24))
+    publish_answer(asn, second, recommendation, Status.IN_PROGRESS, dt.date(2020, 9, 24))
+    draft = make_response(board=asn, round=third, state=Response.State.DRAFT)
+    make_entry(draft, recommendation, status=Status.IMPLEMENTED)
+
+    assert standing(recommendation, asn).status == Status.IN_PROGRESS
+    assert standing(recommendation, asn).round == second
+
+
+def test_publishing_a_response_updates_the_standing_in_the_same_transaction(three_boards):
+    _audit, first, recommendation, (asn, _gvn, _ks) = three_boards
+    recommendation.answered_by.add(asn)
+    draft = make_response(board=asn, round=first, state=Response.State.DRAFT)
+    make_entry(draft, recommendation, status=Status.IN_PROGRESS)
+    make_measure(recommendation, board=asn, due="2019-12", announced_in=draft.entries.get())
+    assert standing(recommendation, asn).status == ""
+    assert standing(recommendation, asn).open_measures == 0  # only the draft knows it
+
+    services.publish_response(
+        response=draft,
+        expected_version=draft.version,
+        user=None,
+        decision_date=dt.date(2019, 9, 30),
+        diary_number="ASN-1",
+    )
+
+    published = standing(recommendation, asn)
+    assert published.status == Status.IN_PROGRESS
+    assert published.open_measures == 1
+    assert published.next_due_end == dt.date(2019, 12, 31)
+    assert published.has_overdue_measures(dt.date(2020, 1, 1))
+    assert not published.has_overdue_measures(dt.date(2019, 12, 31))
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_an_admin_correction_taking_a_response_back_to_draft_removes_its_status(three_boards):
+    _audit, first, recommendation, (asn, _gvn, _ks) = three_boards
+    entry = publish_answer(asn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 24))
+    response = Response.objects.get(pk=entry.response_id)
+
+    response.state = Response.State.DRAFT
+    response.save()
+
+    assert standing(recommendation, asn).status == ""
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_an_assessment_marks_a_disagreement_with_each_board(three_boards):
+    _audit, first, recommendation, (asn, gvn, ks) = three_boards
+    publish_answer(asn, first, recommendation, Status.IMPLEMENTED, dt.date(2019, 9, 24))
+    publish_answer(gvn, first, recommendation, Status.PARTLY_IMPLEMENTED, dt.date(2019, 9, 24))
+
+    make_assessment(recommendation, first, status=Status.PARTLY_IMPLEMENTED)
+
+    assert standing(recommendation, asn).disagrees
+    assert not standing(recommendation, gvn).disagrees
+    assert not standing(recommendation, ks).disagrees  # nothing to disagree with
+    assert standing(recommendation, ks).assessment_status == Status.PARTLY_IMPLEMENTED
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_closing_and_changing_the_addressees_keep_the_standings_in_step(three_boards, client):
+    _audit, _first, recommendation, (asn, gvn, ks) = three_boards
+    client.force_login(make_user(superuser=True))
+    page = client.post(
+        reverse("auditors:close", args=[recommendation.pk]),
+        {"closed_on": "2024-01-10", "closed_reason": "Ersatt av ny styrmodell."},
+    )
+    assert page.status_code in (200, 302)
+    assert not standing(recommendation, asn).is_open
+
+    recommendation.addressed_to.remove(ks)
+    assert not BoardStanding.objects.filter(recommendation=recommendation, board=ks).exists()
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_a_shared_measure_counts_for_every_recommendation_it_serves(three_boards):
+    audit, _first, recommendation, (asn, _gvn, _ks) = three_boards
+    other = make_recommendation(audit, addressed_to=[asn])
+    measure = make_measure(recommendation, board=asn, due="2020-06")
+
+    measure.also_serves.add(other)
+
+    assert standing(other, asn).open_measures == 1
+    assert standing(other, asn).next_due_end == dt.date(2020, 6, 30)
+    measure.status = Status.IMPLEMENTED
+    measure.completed_date = dt.date(2020, 5, 1)
+    measure.save()
+    assert standing(other, asn).open_measures == 0
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_the_seed_import_derives_the_standings_it_would_get_from_a_rebuild():
+    call_command("import_fixtures", str(Path(settings.BASE_DIR) / "fixtures"), verbosity=0)
+
+    assert BoardStanding.objects.exists()
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_the_synthetic_data_generator_derives_the_standings_it_writes():
+    Generator(scale=Scale.parse("1"), seed=3).run()
+
+    assert BoardStanding.objects.answered().exists()
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_the_rebuild_command_restores_deleted_standings():
+    world = make_tracked_audit(n_recommendations=2)
+    BoardStanding.objects.all().delete()
+
+    call_command("rebuild_standings", verbosity=0)
+
+    assert standing(world.recommendations[0], world.board).status == Status.IN_PROGRESS
+
+
+def test_the_list_sorts_by_status_in_the_vocabularys_order(client):
+    board = make_board()
+    audit = make_audit(boards=[board])
+    first = make_round(audit, sequence=1)
+    response = make_response(board=board, round=first, decision_date=dt.date(2019, 9, 1))
+    for status in (Status.IMPLEMENTED, Status.IN_PROGRESS, Status.NO_LONGER_RELEVANT):
+        make_entry(response, make_recommendation(audit, addressed_to=[board]), status=status)
+
+    page = client.get(reverse("recommendations:recommendation_list"), {"sort": "status"})
+
+    shown = [rec.current_status for rec in page.context["page"].object_list]
+    assert shown == [Status.IN_PROGRESS, Status.IMPLEMENTED, Status.NO_LONGER_RELEVANT]
+
+
+def test_the_list_filtered_by_board_and_status_uses_that_boards_own_status(three_boards, client):
+    _audit, first, recommendation, (asn, gvn, ks) = three_boards
+    publish_answer(gvn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 25))
+    url = reverse("recommendations:recommendation_list")
+
+    for_ks = client.get(url, {"board": ks.pk, "status": Status.PLANNED})
+    for_gvn = client.get(url, {"board": gvn.pk, "status": Status.PLANNED})
+
+    assert list(for_ks.context["page"].object_list) == []
+    assert list(for_gvn.context["page"].object_list) == [recommendation]
+
+
+def test_the_board_page_shows_only_the_boards_own_status(three_boards, client):
+    _audit, first, recommendation, (_asn, gvn, ks) = three_boards
+    publish_answer(gvn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 25))
+
+    page = client.get(reverse("recommendations:board_detail", args=[ks.pk]))
+
+    text = page.content.decode()
+    assert "Har inte svarat än" in text
+    assert "Planerad" not in text
+
+
+def test_the_start_page_counts_each_boards_own_status(three_boards, client):
+    _audit, first, recommendation, (_asn, gvn, ks) = three_boards
+    publish_answer(gvn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 25))
+
+    page = client.get(reverse("recommendations:home"))
+
+    rows = {row.subject.short_code: row for row in page.context["by_board"]}
+    assert rows["KS"].unanswered == 1 and rows["KS"].total == 1
+    assert rows["GVN"].unanswered == 0
+
