@@ -155,7 +155,8 @@ def test_the_attention_view_lists_what_needs_the_auditors(client, world):
     # The world's "maj 2026" measure is past too; not the done one, not the draft's.
     assert set(page.context["overdue"]) == {overdue, world.open_measure}
     disagreements = list(page.context["disagreements"])
-    assert disagreements == [world.rec1]  # board: planned, auditors: not started
+    # One line per board whose own status differs: board A planned, auditors not started.
+    assert [(s.recommendation, s.board) for s in disagreements] == [(world.rec1, world.board_a)]
     missing = {(item.round, item.board) for item in page.context["missing"]}
     assert missing == {(late_round, world.board_a), (late_round, world.board_b)}
     assert "Försenad åtgärd" in page.text and "Sen omgång" in page.text

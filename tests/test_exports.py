@@ -53,10 +53,14 @@ def test_the_matrix_exports_follow_the_as_of_date(client, two_boards):
     rows = csv_rows(client.get(reverse("recommendations:matrix_csv"), params))
     header = rows[0]
     assert len(rows) == 3
-    assert rows[1][header.index("2019")] == "Planerad (ASN)"
+    assert rows[1][header.index("Nämnd")] == "ASN"
+    assert rows[1][header.index("2019")] == "Planerad"
     assert rows[1][header.index("2020")] == ""
     sheet = xlsx_rows(client.get(reverse("recommendations:matrix_xlsx"), {"audit": asn.audit.pk}))
-    assert sheet[1][sheet[0].index("2020")] == "Pågående (ASN)"
+    # The board's status beside the auditors' assessment of the same round.
+    assert sheet[1][sheet[0].index("2020")] == (
+        "Pågående / revisionen: Delvis genomförd (annan bedömning)"
+    )
 
 
 def test_exports_leave_out_draft_answers(client):
@@ -83,11 +87,11 @@ def test_a_cell_that_looks_like_a_formula_is_exported_as_text(client):
     [
         # recommendations with status+audit, their addressed_to boards (the filter
         # form's choices are neither rendered nor needed to validate a status).
-        ("recommendations:recommendation_list_csv", 2),
-        ("recommendations:recommendation_list_xlsx", 2),
+        ("recommendations:recommendation_list_csv", 3),
+        ("recommendations:recommendation_list_xlsx", 3),
         # recommendations+audit, their visible entries+response+board+round.
-        ("recommendations:matrix_csv", 2),
-        ("recommendations:matrix_xlsx", 2),
+        ("recommendations:matrix_csv", 4),
+        ("recommendations:matrix_xlsx", 4),
     ],
 )
 def test_export_query_counts_do_not_grow(client, django_assert_num_queries, name, queries):

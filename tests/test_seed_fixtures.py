@@ -273,7 +273,9 @@ def text_fields(model):
 def seed_models():
     for app in ("recommendations", "responses"):
         for model in apps.get_app_config(app).get_models():
-            if not model.__name__.startswith("Historical"):
+            if not model.__name__.startswith("Historical") and not getattr(
+                model, "is_derived", False
+            ):
                 yield model
 
 

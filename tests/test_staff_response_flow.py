@@ -5,9 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from recommendations.dates import FuzzyDate
-from recommendations.models import Recommendation
 from recommendations.status import Status
-from responses.models import DueDateChange, Measure, MeasureUpdate, Response
+from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
 
 from .staff_fixtures import build_world, edit_page_data
 
@@ -279,8 +278,8 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
         reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
     )
     assert "Rutinen införs under våren." not in public_before.text
-    before = Recommendation.objects.with_current_status().get(pk=world.rec1.pk)
-    assert (before.current_status, before.current_round) == (Status.PLANNED, 1)
+    before = BoardStanding.objects.get(recommendation=world.rec1, board=world.board_a)
+    assert (before.status, before.round.sequence) == (Status.PLANNED, 1)
     response = client.post(
         reverse("responses:response_publish", args=[draft.pk]),
         {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
@@ -290,8 +289,8 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     assert draft.state == Response.State.PUBLISHED
     assert draft.published_at is not None
     assert (str(draft.decision_date), draft.diary_number) == ("2026-03-18", "ASN-2026-77")
-    after = Recommendation.objects.with_current_status().get(pk=world.rec1.pk)
-    assert (after.current_status, after.current_round) == (Status.IN_PROGRESS, 2)
+    after = BoardStanding.objects.get(recommendation=world.rec1, board=world.board_a)
+    assert (after.status, after.round.sequence) == (Status.IN_PROGRESS, 2)
     assert Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
     assert response.url == draft.get_absolute_url()
     public = client.__class__().get(

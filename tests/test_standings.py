@@ -161,7 +161,7 @@ def test_an_assessment_marks_a_disagreement_with_each_board(three_boards):
 
 
 def test_closing_and_changing_the_addressees_keep_the_standings_in_step(three_boards, client):
-    _audit, _first, recommendation, (asn, gvn, ks) = three_boards
+    _audit, _first, recommendation, (asn, _gvn, ks) = three_boards
     client.force_login(make_user(superuser=True))
     page = client.post(
         reverse("auditors:close", args=[recommendation.pk]),
@@ -229,7 +229,7 @@ def test_the_list_sorts_by_status_in_the_vocabularys_order(client):
 
 
 def test_the_list_filtered_by_board_and_status_uses_that_boards_own_status(three_boards, client):
-    _audit, first, recommendation, (asn, gvn, ks) = three_boards
+    _audit, first, recommendation, (_asn, gvn, ks) = three_boards
     publish_answer(gvn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 25))
     url = reverse("recommendations:recommendation_list")
 
@@ -252,7 +252,7 @@ def test_the_board_page_shows_only_the_boards_own_status(three_boards, client):
 
 
 def test_the_start_page_counts_each_boards_own_status(three_boards, client):
-    _audit, first, recommendation, (_asn, gvn, ks) = three_boards
+    _audit, first, recommendation, (_asn, gvn, _ks) = three_boards
     publish_answer(gvn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 25))
 
     page = client.get(reverse("recommendations:home"))
