@@ -5,11 +5,17 @@ django-simple-history stores one historical row per save, with the user who made
 model, and compare each row with the previous row of the same object, field by field.
 Relations are not compared (they do not change in practice and would cost queries);
 a fuzzy date's two columns are shown as one value ("maj 2026").
+
+A reader sees only the versions they could read at the time (``ReadableVersions``): the
+history of a response that is published now does not reveal its drafts to other boards,
+nor to the auditors, who see its submitted and published states; its own board's staff
+and admins see every version. The rule is the one ``Response.objects.visible_to`` applies
+today, applied to each moment of the response's own history.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -107,11 +113,85 @@ def may_see_history(user) -> bool:
     return roles.is_auditor(user) or roles.is_board_staff(user)
 
 
+class ReadableVersions:
+    """Which stored versions a user could read when they were current.
+
+    Built from the historical rows of the responses concerned: a response was readable
+    by the user from each version in a readable state (``readable_states``, or any state
+    for its own board's staff and for admins) until its next version. A version of an
+    entry, a measure update or a measure is readable when the time it was current overlaps
+    a time its response was readable.
+    """
+
+    def __init__(self, user, response_rows):
+        from responses.models import readable_states
+
+        from . import roles
+
+        everything = roles.is_admin(user)
+        states = readable_states(user)
+        own_boards = roles.staff_board_ids(user)
+        self._periods = {}
+        self._rows = _by_object(response_rows)
+        for response_id, rows in self._rows.items():
+            self._periods[response_id] = [
+                (row.history_date, until)
+                for row, until in _with_end(rows)
+                if row.history_type != "-"
+                and (everything or row.state in states or row.board_id in own_boards)
+            ]
+
+    def rows_of(self, response_id):
+        return self._rows.get(response_id, [])
+
+    def readable_responses(self, rows):
+        """The response's own versions the user could read."""
+        return [
+            row
+            for row, until in _flatten(_with_end(group) for group in _by_object(rows).values())
+            if self._overlaps(row.id, row.history_date, until)
+        ]
+
+    def filter(self, rows, response_of):
+        """Versions of other objects; ``response_of(row)`` is the response they belong to
+        (None: not in any response, so always readable)."""
+        kept = []
+        for row, until in _flatten(_with_end(group) for group in _by_object(rows).values()):
+            response_id = response_of(row)
+            if response_id is None or self._overlaps(response_id, row.history_date, until):
+                kept.append(row)
+        return kept
+
+    def _overlaps(self, response_id, start, end) -> bool:
+        return any(
+            (end is None or period_start < end) and (period_end is None or start < period_end)
+            for period_start, period_end in self._periods.get(response_id, [])
+        )
+
+
+def _by_object(rows) -> dict:
+    grouped = {}
+    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
+        grouped.setdefault(row.id, []).append(row)
+    return grouped
+
+
+def _with_end(rows):
+    """(version, the moment the next version replaced it or None) in order."""
+    return zip(rows, [row.history_date for row in rows[1:]] + [None], strict=True)
+
+
+def _flatten(groups):
+    for group in groups:
+        yield from group
+
+
 def changes_from_history(records, describe) -> list[Change]:
     """Turn historical rows (any order, one model) into changes, each against its predecessor.
 
-    ``records`` must include every row of each object, so the first row of an object is
-    its creation; ``describe(record)`` names the object for the reader.
+    The first row of an object shown is its creation, or, where earlier versions are
+    hidden from the reader, the first version they may read, shown in full;
+    ``describe(record)`` names the object for the reader.
     """
     records = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
     if not records:
@@ -121,6 +201,21 @@ def changes_from_history(records, describe) -> list[Change]:
     for record in records:
         before = previous.get(record.id)
         values = {name: (label, display(record)) for name, label, display in tracked}
+        if before is None and record.history_type == "~":
+            # Earlier versions are hidden from this reader: the first one they may read.
+            previous[record.id] = values
+            changes.append(
+                Change(
+                    when=record.history_date,
+                    who=_user_name(record.history_user),
+                    action=_("första läsbara version"),
+                    subject=describe(record),
+                    fields=[
+                        FieldChange(label, "", value) for label, value in values.values() if value
+                    ],
+                )
+            )
+            continue
         if before is None or record.history_type != "~":
             fields = [
                 FieldChange(label, "", value)
@@ -173,7 +268,7 @@ def change_history_for_response(response, user) -> list[Change]:
     Queries (constant): response history, entry history, measure-update history, measure
     history, due-date changes; each with its user joined in.
     """
-    from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
+    from responses.models import DueDateChange, MeasureUpdate, Response, ResponseEntry
 
     entry_rows = list(
         ResponseEntry.history.filter(response_id=response.pk)
@@ -184,12 +279,23 @@ def change_history_for_response(response, user) -> list[Change]:
     update_rows = list(
         MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related("history_user")
     )
-    measure_ids = {row.measure_id for row in update_rows}
-    measure_rows = list(Measure.history.filter(id__in=measure_ids).select_related("history_user"))
+    measure_rows = list(
+        _measure_history(user).filter(id__in={row.measure_id for row in update_rows})
+    )
+    readable = ReadableVersions(
+        user,
+        Response.history.filter(
+            id__in={response.pk, *(row.announced_response_id for row in measure_rows)}
+        ).select_related("history_user"),
+    )
+    entry_rows = readable.filter(entry_rows, lambda row: row.response_id)
+    measure_rows = readable.filter(measure_rows, lambda row: row.announced_response_id)
     titles = {row.id: row.title for row in measure_rows}
+    update_rows = readable.filter(
+        [row for row in update_rows if row.measure_id in titles], lambda row: response.pk
+    )
     changes = changes_from_history(
-        Response.history.filter(id=response.pk).select_related("history_user"),
-        lambda row: _("Yttrandet"),
+        readable.readable_responses(readable.rows_of(response.pk)), lambda row: _("Yttrandet")
     )
     changes += changes_from_history(entry_rows, _describe_entry)
     changes += changes_from_history(measure_rows, _describe_measure)
@@ -200,7 +306,9 @@ def change_history_for_response(response, user) -> list[Change]:
             % {"title": titles.get(row.measure_id, row.measure_id)}
         ),
     )
-    changes += _due_date_changes(DueDateChange.objects.filter(entry_id__in=entry_ids))
+    changes += _due_date_changes(
+        DueDateChange.objects.visible_to(user).filter(entry_id__in=entry_ids)
+    )
     return _newest_first(changes)
 
 
@@ -233,16 +341,24 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         recommendation_id=recommendation.pk
     ).values("measure_id")
     measure_rows = list(
-        Measure.history.filter(Q(recommendation_id=recommendation.pk) | Q(id__in=shared_ids))
-        .filter(
-            Q(announced_in_id__isnull=True)
-            | Q(announced_in__response__in=Response.objects.visible_to(user))
-        )
-        .select_related("history_user")
+        _measure_history(user).filter(Q(recommendation_id=recommendation.pk) | Q(id__in=shared_ids))
     )
+    update_rows = list(
+        MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related("history_user")
+    )
+    readable = ReadableVersions(
+        user,
+        Response.history.filter(
+            id__in={*visible, *(row.announced_response_id for row in measure_rows)}
+        ),
+    )
+    entry_rows = readable.filter(entry_rows, lambda row: row.response_id)
+    measure_rows = readable.filter(measure_rows, lambda row: row.announced_response_id)
     titles = {row.id: row.title for row in measure_rows}
-    update_rows = MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related(
-        "history_user"
+    response_of_entry = {row.id: row.response_id for row in entry_rows}
+    update_rows = readable.filter(
+        [row for row in update_rows if row.measure_id in titles],
+        lambda row: response_of_entry.get(row.entry_id),
     )
 
     def describe_entry(row):
@@ -272,11 +388,21 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         ),
     )
     changes += _due_date_changes(
-        DueDateChange.objects.filter(measure_id__in={row.id for row in measure_rows}).filter(
-            Q(entry_id__isnull=True) | Q(entry__response_id__in=list(visible))
-        )
+        DueDateChange.objects.visible_to(user).filter(measure_id__in=titles)
     )
     return _newest_first(changes)
+
+
+def _measure_history(user):
+    """Historical rows of the measures the user may see now, each with the response that
+    announced it (``announced_response_id``, None for an imported one)."""
+    from responses.models import Measure
+
+    return (
+        Measure.history.filter(id__in=Measure.objects.visible_to(user).values("pk"))
+        .annotate(announced_response_id=F("announced_in__response_id"))
+        .select_related("history_user")
+    )
 
 
 def _describe_entry(row) -> str:

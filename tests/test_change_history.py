@@ -164,10 +164,11 @@ def test_recommendation_history_costs_the_same_queries_however_many_changes(
 ):
     """Session, user, groups, the recommendation, the user's boards (visible_to); then its history,
     assessment history, visible responses, entry history, measure history, measure-update
-    history and due-date changes: twelve."""
+    history, the responses' history (what was readable when) and due-date changes:
+    thirteen."""
     client.force_login(world.auditor)
     url = reverse("auditors:recommendation_history", args=[world.rec1.pk])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url)
     save_twice(client, world, draft)
     client.force_login(world.auditor)
@@ -175,7 +176,7 @@ def test_recommendation_history_costs_the_same_queries_however_many_changes(
         reverse("auditors:assess", args=[world.rec1.pk]),
         {"round": world.round1.pk, "status": Status.PLANNED},
     )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url)
 
 
@@ -187,3 +188,60 @@ def test_the_recommendation_history_includes_changes_to_a_shared_measure_it_is_s
     changes = change_history_for_recommendation(world.rec2, world.staff_a)
 
     assert "Åtgärd: Gemensam rutin" in {change.subject for change in changes}
+
+
+def publish(client, world, draft):
+    client.force_login(world.staff_a)
+    draft.refresh_from_db()
+    page = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-1"},
+    )
+    assert page.status_code == 302
+
+
+def changes_to_recommendation_1(user, draft):
+    viewer = Client()
+    viewer.force_login(user)
+    page = viewer.get(reverse("responses:response_history", args=[draft.pk]))
+    assert page.status_code == 200
+    return [
+        (change.action, [(item.before, item.after) for item in change.fields])
+        for change in page.context["changes"]
+        if change.subject == "Svar på Rekommendation 1"
+    ]
+
+
+def response_states_seen(user, draft):
+    viewer = Client()
+    viewer.force_login(user)
+    page = viewer.get(reverse("responses:response_history", args=[draft.pk]))
+    return {
+        item.after
+        for change in page.context["changes"]
+        if change.subject == "Yttrandet"
+        for item in change.fields
+        if item.label == "status"
+    }
+
+
+def test_after_publishing_other_readers_see_only_the_versions_they_could_read_then(
+    client, world, draft
+):
+    """The draft's first answer to recommendation 1 (planned) never reaches other boards or
+    the auditors; the published answer does, and the board's own staff see both."""
+    save_twice(client, world, draft)
+    publish(client, world, draft)
+
+    own = changes_to_recommendation_1(world.staff_a, draft)
+    assert ("ändrad", [("Planerad", "Pågående"), ("", "Arbetet har börjat.")]) in own
+
+    for reader in (world.staff_b, world.auditor):
+        seen = changes_to_recommendation_1(reader, draft)
+        assert len(seen) == 1
+        action, fields = seen[0]
+        assert action == "första läsbara version"
+        assert ("", "Pågående") in fields and ("", "Arbetet har börjat.") in fields
+        assert not any("Planerad" in (before, after) for before, after in fields)
+        assert "utkast" not in response_states_seen(reader, draft)
+    assert "utkast" in response_states_seen(world.staff_a, draft)
