@@ -17,9 +17,9 @@ def response_detail(request, pk):
     entries = ResponseEntry.objects.select_related("recommendation").prefetch_related(
         Prefetch(
             "measure_updates",
-            queryset=MeasureUpdate.objects.select_related("measure").order_by(
-                "measure__due_date", "measure__pk"
-            ),
+            queryset=MeasureUpdate.objects.visible_to(request.user)
+            .select_related("measure")
+            .order_by("measure__due_date", "measure__pk"),
         )
     )
     response = get_object_or_404(
