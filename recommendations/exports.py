@@ -49,6 +49,9 @@ def list_rows(request):
         _("Aktuell status"),
         _("Avslutad"),
         _("Adress"),
+        # Why a value is an inference, not the documents' own words; empty when it is theirs.
+        _("Tolkning: riktad till"),
+        _("Tolkning: granskningens titel"),
     ]
     rows = [
         [
@@ -62,6 +65,8 @@ def list_rows(request):
             _status_label(rec.current_status),
             rec.closed_on.isoformat() if rec.closed_on else "",
             request.build_absolute_uri(rec.get_absolute_url()),
+            rec.addressed_to_inference,
+            rec.audit.title_inference,
         ]
         for rec in recommendations
     ]

@@ -158,6 +158,12 @@ class Response(models.Model):
             return FuzzyDate(self.decision_date, Precision.DAY)
         return self.document
 
+    @property
+    def date_inference(self) -> str:
+        """Why ``date`` is an inference ("" when it is not): a decision date is a fact; the
+        document date may have been inferred."""
+        return "" if self.decision_date else self.document_inference
+
     def clean(self):
         validate_fuzzy_date(self, "document")
         if self.provenance == self.Provenance.DOCUMENT and not self.source_document_id:
