@@ -6,12 +6,9 @@ Every expected number and fact below comes from reading the documents in ../shar
 
 import datetime as dt
 import re
-from pathlib import Path
 
-import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 
 from recommendations.dates import Precision
@@ -32,26 +29,10 @@ from responses.models import (
     Signatory,
 )
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
 SR_2018_71 = "SR-2018-71"
 STK_2020_438 = "STK-2020-438"
 EXTRATJANSTER = "Granskning av extratjänster och övriga arbetsmarknadsanställningar"
 IN_DEPTH_2025 = "Fördjupad granskning av arbetsmarknadsinsatser"
-
-
-@pytest.fixture(scope="module")
-def seeds(django_db_setup, django_db_blocker):
-    """Import every seed file once for this module, and roll it all back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("import_fixtures", str(FIXTURES), verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(seeds, db):
-    """Each test runs in its own savepoint inside the module's import."""
 
 
 def audit(title_or_reference):
