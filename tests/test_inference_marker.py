@@ -101,7 +101,9 @@ def test_the_timeline_marks_inferred_response_titles_and_dates(client, seeded):
     assert "Dokumentet saknar datum" in entries
 
 
-def test_a_page_without_inferences_shows_no_marker(client, seeded):
+def test_a_recommendation_that_names_its_board_marks_only_the_proposals_title_and_date(
+    client, seeded
+):
     html = get(
         client,
         Recommendation.objects.get(audit__title=IN_DEPTH_2025, position=4).get_absolute_url(),
