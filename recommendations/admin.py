@@ -74,7 +74,7 @@ class AuditAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title", "summary"]
     inlines = [FollowUpRoundInline, RecommendationInline]
     fieldsets = [
-        (None, {"fields": ["municipality", "reference", "title", "kind"]}),
+        (None, {"fields": ["municipality", "reference", "title", "title_inference", "kind"]}),
         (
             _("Vem och när"),
             {
@@ -83,6 +83,7 @@ class AuditAdmin(admin.ModelAdmin):
                     "firm",
                     ("conducted_from_date", "conducted_from_precision"),
                     ("conducted_to_date", "conducted_to_precision"),
+                    "conducted_inference",
                     "audited_boards",
                 ]
             },
@@ -116,7 +117,9 @@ class MeasureInline(admin.StackedInline):
         "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
+        "due_inference",
         ("completed_date", "completed_precision"),
+        "completed_inference",
         "effect",
         "announced_in",
     ]
@@ -152,10 +155,16 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     inlines = [MeasureInline, AuditorAssessmentInline]
     fieldsets = [
         (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
-        (_("Nämnder"), {"fields": ["addressed_to", "answered_by"]}),
+        (_("Nämnder"), {"fields": ["addressed_to", "addressed_to_inference", "answered_by"]}),
         (
             _("Återrapportering"),
-            {"fields": [("report_back_date", "report_back_precision"), "report_back_text"]},
+            {
+                "fields": [
+                    ("report_back_date", "report_back_precision"),
+                    "report_back_text",
+                    "report_back_inference",
+                ]
+            },
         ),
         (_("Avslut"), {"fields": ["closed_on", "closed_reason", "closed_by"]}),
     ]

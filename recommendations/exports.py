@@ -60,6 +60,9 @@ def list_rows(request):
         _("Varje nämnds status"),
         _("Avslutad"),
         _("Adress"),
+        # Why a value is an inference, not the documents' own words; empty when it is theirs.
+        _("Tolkning: riktad till"),
+        _("Tolkning: granskningens titel"),
     ]
     rows = [
         [
@@ -79,6 +82,8 @@ def list_rows(request):
             ),
             rec.closed_on.isoformat() if rec.closed_on else "",
             request.build_absolute_uri(rec.get_absolute_url()),
+            rec.addressed_to_inference,
+            rec.audit.title_inference,
         ]
         for rec in recommendations
     ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from .inference import inference_field
 from .status import Status
 
 
@@ -127,6 +128,7 @@ class Audit(models.Model):
         help_text=_("Till exempel SR-2018-71. Lämna tomt om det inte är känt."),
     )
     title = models.CharField(_("titel"), max_length=400)
+    title_inference = inference_field(_("tolkning av titeln"))
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.AUDIT)
     auditor = models.ForeignKey(
         Board,
@@ -142,6 +144,7 @@ class Audit(models.Model):
     conducted_from = FuzzyDateDescriptor("conducted_from")
     conducted_to_date, conducted_to_precision = fuzzy_date_fields(_("genomförd till"))
     conducted_to = FuzzyDateDescriptor("conducted_to")
+    conducted_inference = inference_field(_("tolkning av tiden för granskningen"))
     audited_boards = models.ManyToManyField(
         Board, related_name="audits", verbose_name=_("granskade nämnder")
     )
@@ -335,6 +338,7 @@ class Recommendation(models.Model):
     addressed_to = models.ManyToManyField(
         Board, related_name="addressed_recommendations", verbose_name=_("riktad till")
     )
+    addressed_to_inference = inference_field(_("tolkning av mottagarna"))
     answered_by = models.ManyToManyField(
         Board,
         related_name="answered_recommendations",
@@ -350,6 +354,7 @@ class Recommendation(models.Model):
         blank=True,
         help_text=_("Beslutets ord, till exempel i samband med Delårsrapporten 2021."),
     )
+    report_back_inference = inference_field(_("tolkning av återrapporteringsdatumet"))
     closed_on = models.DateField(_("avslutad"), null=True, blank=True)
     closed_reason = models.TextField(_("skäl för avslut"), blank=True)
     closed_by = models.ForeignKey(

@@ -40,8 +40,10 @@ class MeasureAdminForm(forms.ModelForm):
             "status",
             "due_date",
             "due_precision",
+            "due_inference",
             "completed_date",
             "completed_precision",
+            "completed_inference",
             "effect",
             "announced_in",
         ]
@@ -97,12 +99,25 @@ class ResponseAdmin(SimpleHistoryAdmin):
     date_hierarchy = "decision_date"
     inlines = [DecisionStepInline, SignatoryInline, ResponseEntryInline]
     fieldsets = [
-        (None, {"fields": ["board", "round", "title", "diary_number", "addressed_to"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "board",
+                    "round",
+                    "title",
+                    "title_inference",
+                    "diary_number",
+                    "addressed_to",
+                ]
+            },
+        ),
         (
             _("Datum och beslut"),
             {
                 "fields": [
                     ("document_date", "document_precision"),
+                    "document_inference",
                     "decision_date",
                     "decided_by",
                 ]
@@ -135,7 +150,9 @@ class AnnouncedMeasureInline(admin.StackedInline):
         "also_serves",
         ("responsible", "status"),
         ("due_date", "due_precision"),
+        "due_inference",
         ("completed_date", "completed_precision"),
+        "completed_inference",
         "effect",
     ]
     raw_id_fields = ["recommendation", "also_serves"]

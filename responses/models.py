@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from recommendations.inference import inference_field
 from recommendations.models import Board, FollowUpRound, Recommendation, SourceDocument
 from recommendations.status import Status
 
@@ -77,13 +78,22 @@ class Response(models.Model):
         FollowUpRound, on_delete=models.PROTECT, related_name="responses", verbose_name=_("omgång")
     )
     title = models.CharField(_("rubrik"), max_length=400)
+    title_inference = inference_field(_("tolkning av rubriken"))
     diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
     addressed_to = models.CharField(
         _("till"), max_length=200, blank=True, help_text=_("Till exempel Revisorskollegiet.")
     )
     document_date, document_precision = fuzzy_date_fields(_("dokumentets datum"))
     document = FuzzyDateDescriptor("document")
-    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    document_inference = inference_field(_("tolkning av dokumentets datum"))
+    # Empty until a decision is known: a proposal's planned board meeting is a
+    # DecisionStep marked planned, never a decision date.
+    decision_date = models.DateField(
+        _("beslutsdatum"),
+        null=True,
+        blank=True,
+        help_text=_("Lämna tomt tills beslutet är känt; ett planerat sammanträde är inget beslut."),
+    )
     decided_by = models.CharField(
         _("beslutande organ"),
         max_length=200,
@@ -181,6 +191,12 @@ class Response(models.Model):
             return FuzzyDate(self.decision_date, Precision.DAY)
         return self.document
 
+    @property
+    def date_inference(self) -> str:
+        """Why ``date`` is an inference ("" when it is not): a decision date is a fact; the
+        document date may have been inferred."""
+        return "" if self.decision_date else self.document_inference
+
     def clean(self):
         validate_fuzzy_date(self, "document")
         if self.provenance == self.Provenance.DOCUMENT and not self.source_document_id:
@@ -213,6 +229,13 @@ class DecisionStep(models.Model):
         _("organ"), max_length=200, help_text=_("Som i dokumentet, till exempel ASN beredning.")
     )
     date = models.DateField(_("datum"))
+    planned = models.BooleanField(
+        _("planerat"),
+        default=False,
+        help_text=_(
+            "Steget står i en beslutsplanering; dokumentet säger inte att det har ägt rum."
+        ),
+    )
 
     class Meta:
         verbose_name = _("beslutssteg")
@@ -220,7 +243,8 @@ class DecisionStep(models.Model):
         ordering = ["response", "date", "pk"]
 
     def __str__(self):
-        return f"{self.body} {self.date.isoformat()}"
+        planned = f" ({_('planerat')})" if self.planned else ""
+        return f"{self.body} {self.date.isoformat()}{planned}"
 
 
 class Signatory(models.Model):
@@ -397,8 +421,10 @@ class Measure(models.Model):
     )
     due_date, due_precision = fuzzy_date_fields(_("klart senast"))
     due = FuzzyDateDescriptor("due")
+    due_inference = inference_field(_("tolkning av slutdatumet"))
     completed_date, completed_precision = fuzzy_date_fields(_("genomförd"))
     completed = FuzzyDateDescriptor("completed")
+    completed_inference = inference_field(_("tolkning av när åtgärden genomfördes"))
     effect = models.TextField(_("effekt"), blank=True)
     announced_in = models.ForeignKey(
         ResponseEntry,
@@ -528,8 +554,18 @@ class MeasureUpdate(models.Model):
         return self.due or self.measure.due
 
     @property
+    def reported_due_inference(self) -> str:
+        """Why the due date shown for this report is an inference ("" when it is not):
+        the measure's reason applies only when the report names no date of its own."""
+        return "" if self.due else self.measure.due_inference
+
+    @property
     def reported_completed(self):
         return self.completed or self.measure.completed
+
+    @property
+    def reported_completed_inference(self) -> str:
+        return "" if self.completed else self.measure.completed_inference
 
     @property
     def reported_effect(self):
