@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .filters import RecommendationFilter, recommendation_queryset
+from .roles import Public, access
 from .status import Status
 from .templatetags.status_tags import rec_label
 from .timeline import MATRIX_YEARS
@@ -121,17 +122,21 @@ def _name(prefix):
     return f"{prefix}-{timezone.localdate().isoformat()}"
 
 
+@access(Public)
 def recommendations_csv(request):
     return _csv(*list_rows(request), _name("rekommendationer"))
 
 
+@access(Public)
 def recommendations_xlsx(request):
     return _xlsx(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
 
 
+@access(Public)
 def matrix_csv(request):
     return _csv(*matrix_rows(request), _name("matris"))
 
 
+@access(Public)
 def matrix_xlsx(request):
     return _xlsx(*matrix_rows(request), _name("matris"), _("Matris"))

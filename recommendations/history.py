@@ -100,13 +100,6 @@ _ACTIONS = {
 }
 
 
-def may_see_history(user) -> bool:
-    """The change history is for staff, auditors and admins, not the public."""
-    from . import roles
-
-    return roles.is_auditor(user) or roles.is_board_staff(user)
-
-
 def changes_from_history(records, describe) -> list[Change]:
     """Turn historical rows (any order, one model) into changes, each against its predecessor.
 

@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from recommendations.dates import FuzzyDate
 from recommendations.models import Recommendation
+from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
-from .staff_fixtures import build_world, edit_page_data
+from .staff_fixtures import build_world, edit_page_data, make_user
 
 
 @pytest.fixture
@@ -253,8 +254,7 @@ def test_a_draft_can_be_saved_reopened_and_previewed(client, world, draft):
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(client, world, draft):
-    colleague = world.staff_a.__class__.objects.create_user("kollega", password=None)
-    world.board_a.staff.add(colleague)
+    colleague = make_user("kollega", group=STAFF_GROUP, boards=[world.board_a])
     mine = filled(draft, world, title="Min rubrik")
     theirs = filled(draft, world, title="Kollegans rubrik")  # both loaded version 1
     other = client.__class__()
