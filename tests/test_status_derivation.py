@@ -85,5 +85,4 @@ def test_the_list_costs_one_query_whatever_its_length(minimal_data, django_asser
 def test_every_status_has_a_label_a_symbol_and_a_description():
     for status in Status:
         assert status.label and status.symbol and status.description
-        assert status.css_class.startswith("status-")
     assert {s for s in Status if s.is_settled} == {Status.IMPLEMENTED, Status.NO_LONGER_RELEVANT}
