@@ -17,7 +17,6 @@ from openpyxl.styles import Font
 from .filters import RecommendationFilter, recommendation_queryset
 from .roles import Public, access
 from .status import Status
-from .templatetags.status_tags import rec_label
 from .timeline import MATRIX_YEARS
 from .views import matrix_groups
 
@@ -56,7 +55,7 @@ def list_rows(request):
             rec.pk,
             rec.audit.reference,
             rec.audit.title,
-            rec_label(rec),
+            rec.display_name,
             rec.get_kind_display(),
             rec.text,
             ", ".join(board.short_code for board in rec.addressed_to.all()),
@@ -84,7 +83,7 @@ def matrix_rows(request):
                 for entry in row.cells
             ]
             rows.append(
-                [group.audit.reference or group.audit.title, rec_label(rec), rec.text, *cells]
+                [group.audit.reference or group.audit.title, rec.display_name, rec.text, *cells]
             )
     return header, rows
 

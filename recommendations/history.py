@@ -274,7 +274,7 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
 
 def _describe_entry(row) -> str:
     recommendation = row.recommendation
-    name = recommendation.label or f"{recommendation.position}." if recommendation else row.id
+    name = recommendation.display_name if recommendation else row.id
     return _("Svar på %(name)s") % {"name": name}
 
 

@@ -278,7 +278,7 @@ class ResponseEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.response} – {self.recommendation.label or self.recommendation.position}"
+        return f"{self.response} – {self.recommendation.display_name}"
 
     def clean(self):
         if (

@@ -222,7 +222,7 @@ class EditPage:
             collect(self.header, _("Yttrandet"))
             for section in self.sections:
                 recommendation = section["recommendation"]
-                where = recommendation.label or str(recommendation.position)
+                where = recommendation.display_name
                 collect(section["entry_form"], where)
                 for measure, form in section["measure_forms"]:
                     collect(form, f"{where}, {measure.title}")

@@ -56,4 +56,4 @@ def test_no_other_stylesheet_styles_a_status_colour():
 
 def test_every_status_has_its_own_place_in_the_display_order():
     assert sorted(status.rank for status in Status) == list(range(len(Status)))
-    assert overview.STATUS_ORDER == sorted(Status, key=lambda status: status.rank)
+    assert sorted(Status, key=lambda status: status.rank) == overview.STATUS_ORDER

@@ -16,11 +16,3 @@ def status_badge(value, prefix=""):
 @register.filter
 def as_status(value):
     return Status(value) if value else None
-
-
-@register.filter
-def rec_label(recommendation):
-    """The recommendation's label as in the document, else its kind and position."""
-    if recommendation.label:
-        return recommendation.label
-    return f"{recommendation.get_kind_display().capitalize()} {recommendation.position}"
