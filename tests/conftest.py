@@ -3,7 +3,12 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+from responses.models import Response
+
+from .factories import build_world
 
 DATA = Path(__file__).parent / "data"
 
@@ -17,3 +22,22 @@ def minimal_fixture_path() -> Path:
 @pytest.fixture
 def minimal_data(db, minimal_fixture_path):
     call_command("import_fixtures", str(minimal_fixture_path), verbosity=0)
+
+
+def pytest_configure():
+    # Django's default hasher is slow on purpose; tests create many users and log them in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    """The staff and auditor tests' world (``factories.build_world``); uploads go to a
+    temporary media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    """A draft of board A in the open second round, with no entries yet."""
+    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from recommendations import roles
 from responses.models import Response
 
-from .staff_fixtures import build_world, make_user
+from .factories import make_user
 
 # Django's own views (the admin site, login/logout/password change, the language switch)
 # enforce their own rules.
@@ -26,11 +26,6 @@ def product_views(patterns, prefix=""):
             module = getattr(view, "view_class", view).__module__
             if not module.startswith(DJANGOS_OWN):
                 yield prefix + str(pattern.pattern), view
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def test_the_walk_finds_the_product_views():

@@ -1,25 +1,13 @@
 """Every change to responses, entries, measures and assessments is shown with who, when,
 and what before and after."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from recommendations.history import change_history_for_recommendation
 from recommendations.status import Status
-from responses.models import Response
 
-from .staff_fixtures import build_world, edit_page_data
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+from .factories import edit_page_data
 
 
 def save_twice(client, world, draft):

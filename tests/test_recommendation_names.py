@@ -7,12 +7,9 @@ from django.urls import reverse
 from recommendations.models import Recommendation
 from responses.models import MeasureUpdate, Response, ResponseEntry
 
-from .staff_fixtures import build_world
-
 
 @pytest.fixture
-def world(db):
-    world = build_world()
+def world(world):
     world.rec2.label = ""
     world.rec2.save()
     return world

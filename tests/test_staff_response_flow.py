@@ -10,19 +10,7 @@ from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
-from .staff_fixtures import build_world, edit_page_data, make_user
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(
-        board=world.board_a, round=world.round2, title="Lägesbeskrivning 2026"
-    )
+from .factories import edit_page_data, make_user
 
 
 def filled(draft, world, **overrides):
@@ -197,7 +185,7 @@ def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monk
             new_measures=[],
         )
     draft.refresh_from_db()
-    assert (draft.title, draft.version) == ("Lägesbeskrivning 2026", 1)
+    assert (draft.title, draft.version) == ("Utkast", 1)
     assert not draft.entries.exists()
 
 
@@ -254,7 +242,7 @@ def test_a_draft_can_be_saved_reopened_and_previewed(client, world, draft):
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(client, world, draft):
-    colleague = make_user("kollega", group=STAFF_GROUP, boards=[world.board_a])
+    colleague = make_user("kollega", groups=[STAFF_GROUP], boards=[world.board_a])
     mine = filled(draft, world, title="Min rubrik")
     theirs = filled(draft, world, title="Kollegans rubrik")  # both loaded version 1
     other = client.__class__()
