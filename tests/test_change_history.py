@@ -176,3 +176,16 @@ def test_the_recommendation_history_includes_changes_to_a_shared_measure_it_is_s
     changes = change_history_for_recommendation(world.rec2, world.staff_a)
 
     assert "Åtgärd: Gemensam rutin" in {change.subject for change in changes}
+
+
+def test_a_response_history_names_an_answer_whose_recommendation_was_deleted(client, world):
+    """An admin removed an answer and then its recommendation: the history still lists the
+    answer's changes, named by its number, instead of failing."""
+    entry = world.published_a.entries.get(recommendation=world.rec2)
+    entry_id = entry.pk
+    entry.delete()
+    world.rec2.delete()
+    client.force_login(world.admin)
+    page = client.get(reverse("responses:response_history", args=[world.published_a.pk]))
+    assert page.status_code == 200
+    assert f"Svar på {entry_id}" in page.text

@@ -1,5 +1,8 @@
 """Board staff log a response: start, edit on one page, save a draft, preview, publish."""
 
+import datetime as dt
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -411,3 +414,15 @@ def test_no_template_comment_leaks_into_the_page(client, world, draft):
     client.force_login(world.staff_a)
     page = client.get(reverse("responses:response_edit", args=[draft.pk]))
     assert "{#" not in page.text and "{%" not in page.text
+
+
+def test_a_decision_date_after_today_in_swedish_time_is_refused():
+    from responses.forms import PublishForm
+
+    late_evening_utc = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=late_evening_utc):
+        # 00:30 on 2 March in Stockholm: the 2nd is today there, not yet in UTC.
+        today_in_sweden = {"version": 1, "diary_number": "D-1", "decision_date": "2026-03-02"}
+        assert PublishForm(today_in_sweden).is_valid()
+        tomorrow = {**today_in_sweden, "decision_date": "2026-03-03"}
+        assert not PublishForm(tomorrow).is_valid()
