@@ -4,15 +4,25 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uppfoljning
 
-.PHONY: install browser run test test-postgres lint format messages check-deploy ci
+.PHONY: install lock browser run test test-postgres lint format messages check-deploy ci
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Exactly what the lock file names, each file checked against its hash; then the project
+# itself, editable, with the setuptools the lock pinned.
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
+
+# Recompile the lock files from pyproject.toml (the one list of dependencies) after changing it:
+# requirements.lock for production, requirements-dev.lock (with the dev extra) for `install`.
+LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links pyproject.toml
+lock: install
+	$(LOCK) --output-file requirements.lock
+	$(LOCK) --extra dev --output-file requirements-dev.lock
 
 # Browser tests drive Debian's chromium (Playwright may not download its own here).
 browser:

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from recommendations.roles import Public, access
 
+
+@access(Public)
 @require_safe
 def accessibility(request):
     """The accessibility statement (tillgänglighetsredogörelse), after DIGG's model."""

@@ -127,7 +127,8 @@ class MeasureInline(admin.StackedInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        # The autocomplete widgets print each chosen board and entry by name.
+        # The board, the announcing entry and the shared recommendations are read with the
+        # measures, not once per inline row.
         return (
             super()
             .get_queryset(request)

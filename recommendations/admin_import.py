@@ -11,15 +11,14 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import roles
 from .importer import ImportFailed, import_texts
+from .roles import Admin, access
 
 SESSION_KEY = "pending_fixture_import"
 
@@ -57,11 +56,10 @@ def _context(request, **extra):
     return {**admin.site.each_context(request), "title": _("Importera fixturfiler"), **extra}
 
 
+@access(Admin)
 @require_http_methods(["GET", "POST"])
 def fixture_import(request):
     """Step 1 (POST with a file): dry run and keep the file. Step 2 (POST confirm): import."""
-    if not roles.is_admin(request.user):
-        raise PermissionDenied
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
     form = FixtureUploadForm(request.POST or None, request.FILES or None)

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from .filters import RecommendationFilter, recommendation_queryset
+from .roles import Public, access
 from .status import Status
 from .timeline import build_timeline, with_timeline
 
@@ -147,6 +148,7 @@ def _recommendation(recommendation, request, today):
     }
 
 
+@access(Public)
 def recommendations(request):
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request

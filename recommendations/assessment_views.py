@@ -2,34 +2,26 @@
 attention, read a recommendation's change history. Auditors and admins only (403)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import attention as attention_queries
-from . import roles
 from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
-from .history import change_history_for_recommendation, may_see_history
+from .history import change_history_for_recommendation
 from .models import AuditorAssessment, Recommendation
-
-
-def _require_auditor(user) -> None:
-    if not roles.is_auditor(user):
-        raise PermissionDenied
+from .roles import Auditor, Reader, access
 
 
 def _recommendation(pk: int) -> Recommendation:
     return get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
 
 
-@login_required
+@access(Auditor)
 @require_http_methods(["GET", "POST"])
 def assess(request, pk: int):
     """Create or update the auditors' assessment of a recommendation for one round."""
-    _require_auditor(request.user)
     recommendation = _recommendation(pk)
     initial = {"round": request.GET.get("omgang")}
     form = AssessmentForm(request.POST or None, recommendation=recommendation, initial=initial)
@@ -55,11 +47,10 @@ def assess(request, pk: int):
     return render(request, "recommendations/auditor/assess.html", context, status=status)
 
 
-@login_required
+@access(Auditor)
 @require_http_methods(["GET", "POST"])
 def close(request, pk: int):
     """Mark a recommendation closed, with the reason."""
-    _require_auditor(request.user)
     recommendation = _recommendation(pk)
     form = CloseForm(
         request.POST or None,
@@ -83,13 +74,12 @@ def close(request, pk: int):
     return render(request, "recommendations/auditor/close.html", context, status=status)
 
 
-@login_required
+@access(Auditor)
 def attention(request):
     """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
     and which boards have not answered by the deadline. A fixed number of queries whatever
     the size: one each for arrived, overdue and disagreements, four for missing_responses
     (asserted in tests/test_auditor_views.py)."""
-    _require_auditor(request.user)
     form = AttentionForm(request.GET or None)
     since = form.since_date()
     today = timezone.localdate()
@@ -105,10 +95,8 @@ def attention(request):
     return render(request, "recommendations/auditor/attention.html", context)
 
 
-@login_required
+@access(Reader)
 def recommendation_history(request, pk: int):
-    if not may_see_history(request.user):
-        raise PermissionDenied
     recommendation = _recommendation(pk)
     changes = change_history_for_recommendation(recommendation, request.user)
     context = {"recommendation": recommendation, "changes": changes}

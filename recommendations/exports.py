@@ -18,8 +18,8 @@ from openpyxl.styles import Font
 from responses.models import BoardStanding
 
 from .filters import RecommendationFilter, recommendation_queryset
+from .roles import Public, access
 from .status import Status
-from .templatetags.status_tags import rec_label
 from .timeline import MATRIX_YEARS
 from .views import matrix_groups
 
@@ -69,7 +69,7 @@ def list_rows(request):
             rec.pk,
             rec.audit.reference,
             rec.audit.title,
-            rec_label(rec),
+            rec.display_name,
             rec.get_kind_display(),
             rec.text,
             ", ".join(board.short_code for board in rec.addressed_to.all()),
@@ -108,7 +108,7 @@ def matrix_rows(request):
             rows.append(
                 [
                     group.audit.reference or group.audit.title,
-                    rec_label(rec),
+                    rec.display_name,
                     rec.text,
                     row.board.short_code if row.board else "",
                     *cells,
@@ -164,17 +164,21 @@ def _name(prefix):
     return f"{prefix}-{timezone.localdate().isoformat()}"
 
 
+@access(Public)
 def recommendations_csv(request):
     return _csv(*list_rows(request), _name("rekommendationer"))
 
 
+@access(Public)
 def recommendations_xlsx(request):
     return _xlsx(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
 
 
+@access(Public)
 def matrix_csv(request):
     return _csv(*matrix_rows(request), _name("matris"))
 
 
+@access(Public)
 def matrix_xlsx(request):
     return _xlsx(*matrix_rows(request), _name("matris"), _("Matris"))

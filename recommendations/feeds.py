@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from responses.models import Response
 
+from .roles import Public, access
+
 
 class PublishedResponsesFeed(Feed):
     feed_type = Atom1Feed
@@ -38,3 +40,6 @@ class PublishedResponsesFeed(Feed):
 
     def item_updateddate(self, item):
         return item.published_at
+
+
+published_responses_feed = access(Public)(PublishedResponsesFeed())

@@ -106,13 +106,6 @@ _ACTIONS = {
 }
 
 
-def may_see_history(user) -> bool:
-    """The change history is for staff, auditors and admins, not the public."""
-    from . import roles
-
-    return roles.is_auditor(user) or roles.is_board_staff(user)
-
-
 class ReadableVersions:
     """Which stored versions a user could read when they were current.
 
@@ -407,7 +400,7 @@ def _measure_history(user):
 
 def _describe_entry(row) -> str:
     recommendation = row.recommendation
-    name = recommendation.label or f"{recommendation.position}." if recommendation else row.id
+    name = recommendation.display_name if recommendation else row.id
     return _("Svar på %(name)s") % {"name": name}
 
 

@@ -414,11 +414,18 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self):
-        prefix = self.label or f"{self.position}."
-        return f"{prefix} {self.text[:80]}"
+        return f"{self.display_name}: {self.text[:80]}"
 
     def get_absolute_url(self):
         return reverse("recommendations:recommendation_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The recommendation's name wherever it is shown or exported: its label as in the
+        document ("Beslutspunkt 3"), else its kind and position ("Rekommendation 2")."""
+        if self.label:
+            return self.label
+        return f"{self.get_kind_display().capitalize()} {self.position}"
 
     def clean(self):
         validate_fuzzy_date(self, "report_back")

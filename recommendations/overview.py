@@ -6,6 +6,7 @@ start page costs the same number of queries however much is tracked.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import Count
 
@@ -15,17 +16,8 @@ from .models import Audit, Board, Recommendation
 from .status import Status
 from .timeline import MATRIX_YEARS
 
-# Column order of the status tables and the chart: from nothing done to done.
-STATUS_ORDER = [
-    Status.NOT_REPORTED,
-    Status.NOT_ACCEPTED,
-    Status.NOT_STARTED,
-    Status.PLANNED,
-    Status.IN_PROGRESS,
-    Status.PARTLY_IMPLEMENTED,
-    Status.IMPLEMENTED,
-    Status.NO_LONGER_RELEVANT,
-]
+# Column order of the status tables and the chart: the vocabulary's display order.
+STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
 
 
 @dataclass

@@ -287,12 +287,6 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
     return Timeline(recommendation=recommendation, rounds=rounds, entries=steps, measures=measures)
 
 
-def response_date_end(response):
-    """The last day the response's date may mean (a fuzzy date's period end)."""
-    date = response.date
-    return date.end if date else None
-
-
 @dataclass
 class MatrixCell:
     """A board's latest answer in a year, beside the auditors' assessment of its round."""

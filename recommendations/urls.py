@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api, exports, views
-from .feeds import PublishedResponsesFeed
+from .feeds import published_responses_feed
 
 app_name = "recommendations"
 
@@ -29,5 +29,5 @@ urlpatterns = [
     path("matris/export.csv", exports.matrix_csv, name="matrix_csv"),
     path("matris/export.xlsx", exports.matrix_xlsx, name="matrix_xlsx"),
     path("api/rekommendationer/", api.recommendations, name="api_recommendations"),
-    path("flode/yttranden/", PublishedResponsesFeed(), name="response_feed"),
+    path("flode/yttranden/", published_responses_feed, name="response_feed"),
 ]

@@ -13,14 +13,16 @@ from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
-from .history import change_history_for_recommendation, may_see_history
+from .history import change_history_for_recommendation
 from .models import Audit, Board, Recommendation
+from .roles import Public, access
 from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
 
 PAGE_SIZE = 25
 
 
+@access(Public)
 def home(request):
     today = timezone.localdate()
     by_audit, by_board = overview.status_by_audit_and_board()
@@ -55,6 +57,7 @@ def home(request):
     return render(request, "recommendations/home.html", context)
 
 
+@access(Public)
 def recommendation_list(request):
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request
@@ -75,6 +78,7 @@ def recommendation_list(request):
     )
 
 
+@access(Public)
 def recommendation_detail(request, pk):
     """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
     history's (``change_history_for_recommendation``), both constant."""
@@ -87,11 +91,12 @@ def recommendation_detail(request, pk):
         "today": timezone.localdate(),
         "may_assess": roles.is_auditor(request.user),
     }
-    if may_see_history(request.user):
+    if roles.may_see_history(request.user):
         context["changes"] = change_history_for_recommendation(recommendation, request.user)
     return render(request, "recommendations/recommendation_detail.html", context)
 
 
+@access(Public)
 def audit_detail(request, pk):
     visible = Response.objects.visible_to(request.user).select_related("board")
     audit = get_object_or_404(
@@ -116,6 +121,7 @@ def audit_detail(request, pk):
     )
 
 
+@access(Public)
 def board_detail(request, pk):
     board = get_object_or_404(Board, pk=pk)
     today = timezone.localdate()
@@ -157,6 +163,7 @@ def board_detail(request, pk):
     )
 
 
+@access(Public)
 def matrix(request):
     filterset, groups = matrix_groups(request)
     return render(

@@ -135,7 +135,14 @@ class ResponseAdmin(SimpleHistoryAdmin):
 class MeasureUpdateInline(admin.StackedInline):
     model = MeasureUpdate
     extra = 0
-    fields = ["measure", "status", "note"]
+    fields = [
+        "measure",
+        "status",
+        "note",
+        ("due_date", "due_precision"),
+        ("completed_date", "completed_precision"),
+        "effect",
+    ]
     raw_id_fields = ["measure"]
 
 

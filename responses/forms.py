@@ -5,12 +5,12 @@ update per carried-over measure, a small formset of new measures per recommendat
 all posted and saved together by ``services.save_response``.
 """
 
-import datetime as dt
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.dates import FuzzyDate
@@ -217,7 +217,7 @@ class PublishForm(forms.Form):
 
     def clean_decision_date(self):
         value = self.cleaned_data["decision_date"]
-        if value > dt.date.today():
+        if value > timezone.localdate():
             raise forms.ValidationError(_("Beslutsdatumet kan inte ligga i framtiden."))
         return value
 

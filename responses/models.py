@@ -183,6 +183,27 @@ class Response(models.Model):
         return response
 
     @property
+    def is_editable(self) -> bool:
+        """Only a draft can be edited; submitted and published responses are read-only."""
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_publishable(self) -> bool:
+        """A draft or a submitted response can be published; a published one only corrected
+        by the admins."""
+        return self.state != self.State.PUBLISHED
+
+    def is_editable_by(self, user) -> bool:
+        from recommendations import roles
+
+        return self.is_editable and roles.may_write_for_board(user, self.board_id)
+
+    def is_publishable_by(self, user) -> bool:
+        from recommendations import roles
+
+        return self.is_publishable and roles.may_write_for_board(user, self.board_id)
+
+    @property
     def date(self):
         """The date the response is known by: the decision date, else the document's date."""
         from recommendations.dates import FuzzyDate, Precision
@@ -324,7 +345,7 @@ class ResponseEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.response} – {self.recommendation.label or self.recommendation.position}"
+        return f"{self.response} – {self.recommendation.display_name}"
 
     def clean(self):
         if (

@@ -1,9 +1,9 @@
 """Board staff write their boards' responses: start, edit (one page, one save), preview,
-attach the signed PDF, publish. Every view checks on the server who may do what:
-other boards' drafts are 404 (they are not visible), the wrong role is 403."""
+attach the signed PDF, publish. Every view declares who may open it (``@access``); views
+of one response then ask the response (``is_editable_by``/``is_publishable_by``): other
+boards' drafts are 404 (they are not visible), the wrong role or state is 403."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recommendations import roles
-from recommendations.history import change_history_for_response, may_see_history
-from recommendations.models import Board, FollowUpRound, Recommendation
+from recommendations.history import change_history_for_response
+from recommendations.models import FollowUpRound, Recommendation
+from recommendations.roles import LoggedIn, Public, Reader, Writer, access
 from recommendations.status import Status
 
 from . import services
@@ -31,15 +32,6 @@ from .forms import (
 from .models import DueDateChange, Measure, MeasureUpdate, Response
 
 
-def may_write_for_board(user, board_id: int) -> bool:
-    return roles.is_admin(user) or board_id in roles.staff_board_ids(user)
-
-
-def _require_writer(user) -> None:
-    if not (roles.is_admin(user) or roles.is_board_staff(user)):
-        raise PermissionDenied
-
-
 def _visible_response(user, pk: int) -> Response:
     """The response if this user may see it at all; 404 otherwise (drafts of other boards)."""
     return get_object_or_404(
@@ -47,30 +39,29 @@ def _visible_response(user, pk: int) -> Response:
     )
 
 
-def _draft_for_writing(user, pk: int, states=(Response.State.DRAFT,)) -> Response:
-    """A response this user may change, in one of ``states``: 404 if they may not see it,
-    403 if it is not their board's or no longer in such a state."""
+def _editable(user, pk: int) -> Response:
+    """A draft this user may edit: 404 if they may not see it, 403 if it is not their
+    board's or no longer a draft."""
     response = _visible_response(user, pk)
-    if not may_write_for_board(user, response.board_id):
-        raise PermissionDenied
-    if response.state not in states:
-        # Published responses are read-only here; corrections go through the admins.
+    if not response.is_editable_by(user):
         raise PermissionDenied
     return response
 
 
-def _writer_boards(user):
-    if roles.is_admin(user):
-        return Board.objects.all()
-    return Board.objects.filter(pk__in=roles.staff_board_ids(user))
+def _publishable(user, pk: int) -> Response:
+    """A response this user may publish: 404 if they may not see it, 403 if it is not
+    their board's or already published (corrections go through the admins)."""
+    response = _visible_response(user, pk)
+    if not response.is_publishable_by(user):
+        raise PermissionDenied
+    return response
 
 
-@login_required
+@access(Writer)
 @require_http_methods(["GET", "POST"])
 def response_start(request):
     """The staff's own responses, and a form to start one for an open round."""
-    _require_writer(request.user)
-    boards = _writer_boards(request.user)
+    boards = roles.writable_boards(request.user)
     rounds = FollowUpRound.objects.filter(is_open=True).select_related("audit")
     form = StartResponseForm(request.POST or None, boards=boards, rounds=rounds)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +221,7 @@ class EditPage:
             collect(self.header, _("Yttrandet"))
             for section in self.sections:
                 recommendation = section["recommendation"]
-                where = recommendation.label or str(recommendation.position)
+                where = recommendation.display_name
                 collect(section["entry_form"], where)
                 for measure, form in section["measure_forms"]:
                     collect(form, f"{where}, {measure.title}")
@@ -287,10 +278,10 @@ class EditPage:
         )
 
 
-@login_required
+@access(LoggedIn)
 @require_http_methods(["GET", "POST"])
 def response_edit(request, pk: int):
-    response = _draft_for_writing(request.user, pk)
+    response = _editable(request.user, pk)
     page = EditPage(response, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -342,24 +333,19 @@ def _response_body_context(response: Response, user) -> dict:
     return {"response": response, "entries": entries}
 
 
-@login_required
+@access(Reader)
 def response_preview(request, pk: int):
-    if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
-        raise PermissionDenied
     response = _visible_response(request.user, pk)
     context = _response_body_context(response, request.user)
-    may_write = may_write_for_board(request.user, response.board_id)
-    context["may_edit"] = may_write and response.state == Response.State.DRAFT
-    context["may_publish"] = may_write and response.state != Response.State.PUBLISHED
+    context["may_edit"] = response.is_editable_by(request.user)
+    context["may_publish"] = response.is_publishable_by(request.user)
     return render(request, "responses/staff/preview.html", context)
 
 
-@login_required
+@access(LoggedIn)
 @require_http_methods(["GET", "POST"])
 def response_publish(request, pk: int):
-    response = _draft_for_writing(
-        request.user, pk, states=(Response.State.DRAFT, Response.State.SUBMITTED)
-    )
+    response = _publishable(request.user, pk)
     form = PublishForm(
         request.POST or None,
         initial={"version": response.version, "diary_number": response.diary_number},
@@ -396,11 +382,11 @@ def response_publish(request, pk: int):
     return render(request, "responses/staff/publish.html", context, status=status)
 
 
-@login_required
+@access(LoggedIn)
 @require_POST
 def response_submit(request, pk: int):
     """Hand the draft to the auditors (state submitted) without publishing it."""
-    response = _draft_for_writing(request.user, pk)
+    response = _editable(request.user, pk)
     form = SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Yttrandet är inte inlämnat: formuläret var ofullständigt."))
@@ -425,10 +411,10 @@ def response_submit(request, pk: int):
     return redirect("responses:response_preview", response.pk)
 
 
-@login_required
+@access(LoggedIn)
 @require_POST
 def response_document_upload(request, pk: int):
-    response = _draft_for_writing(request.user, pk)
+    response = _editable(request.user, pk)
     form = DecisionDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         page = EditPage(response)
@@ -442,6 +428,7 @@ def response_document_upload(request, pk: int):
     return redirect("responses:response_edit", response.pk)
 
 
+@access(Public)
 def response_document(request, pk: int):
     """The signed PDF, only for those who may see the response (404 for everybody else)."""
     response = _visible_response(request.user, pk)
@@ -461,10 +448,8 @@ def response_document(request, pk: int):
     return served
 
 
-@login_required
+@access(Reader)
 def response_history(request, pk: int):
-    if not may_see_history(request.user):
-        raise PermissionDenied
     response = _visible_response(request.user, pk)
     changes = change_history_for_response(response, request.user)
     return render(

@@ -3,12 +3,12 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from recommendations.history import may_see_history
+from recommendations.roles import Public, access, may_see_history
 
 from .models import MeasureUpdate, Response, ResponseEntry
-from .staff_views import may_write_for_board
 
 
+@access(Public)
 def response_detail(request, pk):
     """Queries: the response (+board, round, audit, source document), referencing
     documents, their responses, responses this one's document refers to, decision
@@ -37,11 +37,10 @@ def response_detail(request, pk):
         ),
         pk=pk,
     )
-    may_write = may_write_for_board(request.user, response.board_id)
     context = {
         "response": response,
         "may_see_history": may_see_history(request.user),
-        "may_edit": may_write and response.state == Response.State.DRAFT,
-        "may_publish": may_write and response.state != Response.State.PUBLISHED,
+        "may_edit": response.is_editable_by(request.user),
+        "may_publish": response.is_publishable_by(request.user),
     }
     return render(request, "responses/response_detail.html", context)

@@ -3,8 +3,13 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+
+from responses.models import Response
+
+from .factories import build_world
 
 DATA = Path(__file__).parent / "data"
 SEED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -33,3 +38,22 @@ def seeds_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seeded(seeds_once, db):
     """The seed documents, imported once for the module; each test runs in its own savepoint."""
+
+
+def pytest_configure():
+    # Django's default hasher is slow on purpose; tests create many users and log them in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    """The staff and auditor tests' world (``factories.build_world``); uploads go to a
+    temporary media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    """A draft of board A in the open second round, with no entries yet."""
+    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")

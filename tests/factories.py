@@ -1,4 +1,6 @@
-"""Plain functions that build test data: one object per call, sensible defaults.
+"""The one module that builds test data.
+
+Plain functions that build test data: one object per call, sensible defaults.
 
 Every factory takes keyword arguments for what a test cares about and fills in the
 rest. Boards and the municipality are reused by their short code (get_or_create), so
@@ -7,18 +9,21 @@ given as text the way people write them ("2019-02-22", "maj 2026", "hösten 2020
 
 ``make_tracked_audit()`` builds a whole small world: an audit with two follow-up
 rounds (2019 and 2020), recommendations answered in both rounds, measures and
-measure updates, which most page tests need.
+measure updates, which most page tests need. ``build_world()`` is the staff and auditor
+tests' world (the ``world`` fixture in conftest.py); ``build_sample()`` the browser tests'.
 """
 
+import datetime
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from recommendations.dates import FuzzyDate
+from recommendations.dates import FuzzyDate, Precision
 from recommendations.models import (
     Audit,
     AuditorAssessment,
@@ -28,6 +33,7 @@ from recommendations.models import (
     Recommendation,
     SourceDocument,
 )
+from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
 from responses.models import (
     DecisionStep,
@@ -257,13 +263,22 @@ def make_signatory(response, *, name="Anna Andersson", role="chair", position=0)
     return Signatory.objects.create(response=response, name=name, role=role, position=position)
 
 
-def make_user(username=None, *, groups=(), boards=(), superuser=False, password="lösenord-123"):  # noqa: S107
+def make_user(
+    username=None,
+    *,
+    groups=(),
+    boards=(),
+    superuser=False,
+    password="lösenord-123",  # noqa: S107
+    **fields,
+):
     """A user in the given role groups ("Revisorer", "Handläggare"), staff of ``boards``."""
+    fields.setdefault("is_staff", superuser)
     user = get_user_model().objects.create_user(
         username=username or f"user{next(_counter)}",
         password=password,
         is_superuser=superuser,
-        is_staff=superuser,
+        **fields,
     )
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
@@ -330,4 +345,284 @@ def make_tracked_audit(
         responses=[r2019, r2020],
         draft=draft,
         recommendations=recommendations,
+    )
+
+
+# ---- A small world for the staff and auditor tests (the `world` and `draft` fixtures) ----
+# Two boards, an audit with a published first round and an open second one, one user per role.
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    municipality: Municipality
+    board_a: Board
+    board_b: Board
+    audit: Audit
+    round1: FollowUpRound
+    round2: FollowUpRound
+    rec1: Recommendation
+    rec2: Recommendation
+    rec_b: Recommendation
+    published_a: Response
+    open_measure: Measure
+    done_measure: Measure
+    staff_a: object
+    staff_b: object
+    auditor: object
+    admin: object
+
+
+def build_world() -> World:
+    malmo = Municipality.objects.create(name="Malmö stad", slug="malmo")
+    auditors = Board.objects.create(
+        municipality=malmo, name="Revisorskollegiet", short_code="SR", kind=Board.Kind.AUDITORS
+    )
+    board_a = Board.objects.create(
+        municipality=malmo, name="Arbetsmarknads- och socialnämnden", short_code="ASN"
+    )
+    board_b = Board.objects.create(municipality=malmo, name="Servicenämnden", short_code="SN")
+    audit = Audit.objects.create(
+        municipality=malmo, reference="SR-2018-71", title="Arbetsmarknadsinsatser", auditor=auditors
+    )
+    audit.audited_boards.set([board_a, board_b])
+    round1 = FollowUpRound.objects.create(
+        audit=audit, sequence=1, kind=FollowUpRound.Kind.FIRST_RESPONSE, title="Första yttrande"
+    )
+    round2 = FollowUpRound(
+        audit=audit,
+        sequence=2,
+        kind=FollowUpRound.Kind.STATUS_DESCRIPTION,
+        title="Lägesbeskrivning",
+        requested_by="Revisorskollegiet",
+        is_open=True,
+    )
+    round2.deadline = FuzzyDate.parse("2099-09-30")
+    round2.save()
+    rec1 = make_recommendation(audit, position=1, addressed_to=[board_a], answered_by=[board_a])
+    rec2 = make_recommendation(audit, position=2, addressed_to=[board_a], answered_by=[board_a])
+    rec_b = make_recommendation(audit, position=3, addressed_to=[board_b], answered_by=[board_b])
+    published_a = Response.objects.create(
+        board=board_a,
+        round=round1,
+        title="ASN yttrande 2019",
+        state=Response.State.PUBLISHED,
+        decision_date=dt.date(2019, 2, 22),
+        published_at=timezone.now() - dt.timedelta(days=2000),
+    )
+    entry1 = ResponseEntry.objects.create(
+        response=published_a, recommendation=rec1, status=Status.PLANNED, narrative="Planerat."
+    )
+    ResponseEntry.objects.create(
+        response=published_a, recommendation=rec2, status=Status.IN_PROGRESS
+    )
+    open_measure = Measure(
+        recommendation=rec1,
+        board=board_a,
+        title="Ny rutin för uppföljning",
+        responsible="Enheten för stöd",
+        status=Status.PLANNED,
+        announced_in=entry1,
+    )
+    open_measure.due = FuzzyDate.parse("maj 2026")
+    open_measure.save()
+    done_measure = Measure(
+        recommendation=rec1,
+        board=board_a,
+        title="Utbildning av handläggare",
+        status=Status.IMPLEMENTED,
+        announced_in=entry1,
+    )
+    done_measure.completed = FuzzyDate.parse("2019")
+    done_measure.save()
+    MeasureUpdate.objects.create(measure=open_measure, entry=entry1, status=Status.PLANNED)
+    return World(
+        municipality=malmo,
+        board_a=board_a,
+        board_b=board_b,
+        audit=audit,
+        round1=round1,
+        round2=round2,
+        rec1=rec1,
+        rec2=rec2,
+        rec_b=rec_b,
+        published_a=published_a,
+        open_measure=open_measure,
+        done_measure=done_measure,
+        staff_a=make_user("anna", groups=[STAFF_GROUP], boards=[board_a]),
+        staff_b=make_user("bertil", groups=[STAFF_GROUP], boards=[board_b]),
+        auditor=make_user("revisor", groups=[AUDITOR_GROUP]),
+        admin=make_user("admin", groups=[ADMIN_GROUP], is_staff=True),
+    )
+
+
+def edit_page_data(response, **overrides) -> dict:
+    """The POST of the edit page as a browser would send it with nothing changed."""
+    from responses.staff_views import EditPage
+
+    page = EditPage(response)
+    data = {}
+    for form in page.forms():
+        if hasattr(form, "management_form"):
+            for field in form.management_form:
+                data[field.html_name] = field.value()
+            for sub in form:
+                for field in sub:
+                    data[field.html_name] = field.value() or ""
+            continue
+        for field in form:
+            value = field.value()
+            data[field.html_name] = field.field.prepare_value(value) if value is not None else ""
+    data.update(overrides)
+    return data
+
+
+# ---- A realistic sample for page and browser tests ----
+# Modelled on the seed documents: the PwC audit of labour-market measures (SR-2018-71) of the
+# labour-market and social board (ASN), its first response of 2019-02-22, a follow-up on the
+# measures taken in 2019, and an open round for a status description. ``text`` is appended to
+# every free-text field (for hostile input).
+
+
+@dataclass
+class Sample:
+    municipality: Municipality
+    asn: Board
+    service_board: Board
+    auditors: Board
+    audit: Audit
+    first_round: FollowUpRound
+    second_round: FollowUpRound
+    open_round: FollowUpRound
+    rec_1: Recommendation
+    rec_2: Recommendation
+    first_response: Response
+    second_response: Response
+    measure: Measure
+
+
+def build_sample(*, text: str = "") -> Sample:
+    """Create the sample; ``text`` is appended to every free-text field (for hostile input)."""
+    malmo = Municipality.objects.create(name="Malmö stad", slug="malmo")
+    asn = Board.objects.create(
+        municipality=malmo, name="Arbetsmarknads- och socialnämnden", short_code="ASN"
+    )
+    service_board = Board.objects.create(municipality=malmo, name="Servicenämnden", short_code="SN")
+    auditors = Board.objects.create(
+        municipality=malmo, name="Revisorskollegiet", short_code="REV", kind=Board.Kind.AUDITORS
+    )
+    audit = Audit.objects.create(
+        municipality=malmo,
+        reference="SR-2018-71",
+        title="Granskning av arbetsmarknadsinsatser" + text,
+        auditor=auditors,
+        firm="PwC",
+        conducted_from_date=datetime.date(2018, 1, 1),
+        conducted_from_precision=Precision.YEAR,
+        summary="Granskningen av nämndens arbetsmarknadsinsatser." + text,
+    )
+    audit.audited_boards.add(asn)
+    first_round, second_round, open_round = (
+        FollowUpRound.objects.create(
+            audit=audit,
+            sequence=sequence,
+            kind=kind,
+            title=title + text,
+            requested_by="Revisorskollegiet",
+            deadline_date=deadline,
+            deadline_precision=Precision.DAY,
+            is_open=is_open,
+        )
+        for sequence, kind, title, deadline, is_open in (
+            (1, FollowUpRound.Kind.FIRST_RESPONSE, "Yttrande över revisionsrapporten",
+             datetime.date(2019, 2, 22), False),
+            (2, FollowUpRound.Kind.MEASURES_TAKEN, "Uppföljning av vidtagna åtgärder",
+             datetime.date(2019, 9, 30), False),
+            (3, FollowUpRound.Kind.STATUS_DESCRIPTION, "Lägesbeskrivning",
+             datetime.date(2026, 12, 31), True),
+        )
+    )  # fmt: skip
+    rec_1 = Recommendation.objects.create(
+        audit=audit,
+        position=1,
+        label="Rekommendation 1",
+        text="Säkerställ en gemensam uppföljning av deltagarnas resultat." + text,
+    )
+    rec_2 = Recommendation.objects.create(
+        audit=audit,
+        position=2,
+        label="Rekommendation 2",
+        text="Tydliggör ansvarsfördelningen mellan förvaltningarna." + text,
+    )
+    for recommendation in (rec_1, rec_2):
+        recommendation.addressed_to.add(asn)
+        recommendation.answered_by.add(asn)
+    first_response = Response.objects.create(
+        board=asn,
+        round=first_round,
+        title="Yttrande över revisionsrapport om arbetsmarknadsinsatser" + text,
+        diary_number="ASN-2018-22109",
+        decision_date=datetime.date(2019, 2, 22),
+        decided_by="Arbetsmarknads- och socialnämnden",
+        state=Response.State.PUBLISHED,
+    )
+    ResponseEntry.objects.create(
+        response=first_response,
+        recommendation=rec_1,
+        status=Status.PLANNED,
+        narrative="Nämnden ska ta fram ett uppföljningssystem för deltagarna." + text,
+    )
+    ResponseEntry.objects.create(
+        response=first_response,
+        recommendation=rec_2,
+        status=Status.IN_PROGRESS,
+        narrative="En samverkansöverenskommelse förbereds." + text,
+    )
+    second_response = Response.objects.create(
+        board=asn,
+        round=second_round,
+        title="Uppföljning av vidtagna åtgärder" + text,
+        diary_number="ASN-2019-1234",
+        decision_date=datetime.date(2019, 9, 24),
+        state=Response.State.PUBLISHED,
+        summary="Nämnden redovisar vidtagna åtgärder." + text,
+    )
+    entry = ResponseEntry.objects.create(
+        response=second_response,
+        recommendation=rec_1,
+        status=Status.IN_PROGRESS,
+        narrative="Uppföljningssystemet Stratsys införs under hösten." + text,
+    )
+    ResponseEntry.objects.create(
+        response=second_response,
+        recommendation=rec_2,
+        status=Status.IMPLEMENTED,
+        narrative="Samverkansöverenskommelsen är beslutad." + text,
+    )
+    measure = Measure.objects.create(
+        recommendation=rec_1,
+        board=asn,
+        title="Införa Stratsys för deltagaruppföljning" + text,
+        description="Ett gemensamt system för resultatuppföljning." + text,
+        responsible="Avdelningen för arbetsmarknad" + text,
+        status=Status.IN_PROGRESS,
+        due_date=datetime.date(2020, 1, 1),
+        due_precision=Precision.TERM,
+        announced_in=entry,
+    )
+    return Sample(
+        municipality=malmo,
+        asn=asn,
+        service_board=service_board,
+        auditors=auditors,
+        audit=audit,
+        first_round=first_round,
+        second_round=second_round,
+        open_round=open_round,
+        rec_1=rec_1,
+        rec_2=rec_2,
+        first_response=first_response,
+        second_response=second_response,
+        measure=measure,
     )

@@ -10,14 +10,6 @@ from django.urls import reverse
 from recommendations.models import Audit, Recommendation
 from responses.models import Response
 
-from .staff_fixtures import build_world
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
-
 
 def upload(client, path_or_text, name="minimal.json"):
     content = path_or_text.read_bytes() if hasattr(path_or_text, "read_bytes") else path_or_text

@@ -61,3 +61,11 @@ def test_the_admin_is_closed_to_anonymous_visitors(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_measure_update_inline_has_the_reported_dates_and_effect(client, world):
+    client.force_login(world.admin)
+    entry = world.published_a.entries.get(recommendation=world.rec1)
+    page = client.get(admin_url(entry.__class__, "change", entry.pk)).text
+    for field in ("due_date", "due_precision", "completed_date", "completed_precision", "effect"):
+        assert f'name="measure_updates-0-{field}"' in page, field

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from responses import services
 from responses.models import Response
 
-from .staff_fixtures import build_world
+from .factories import build_world
 
 pytestmark = [
     pytest.mark.postgres,

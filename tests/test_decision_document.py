@@ -1,25 +1,13 @@
 """The signed decision PDF: checked on upload, stored under MEDIA_ROOT, served only to
 those who may see the response."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from responses.models import Response
 
-from .staff_fixtures import PDF_BYTES, build_world
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+from .factories import PDF_BYTES
 
 
 def upload(client, draft, name="beslut.pdf", content=PDF_BYTES):
@@ -103,7 +91,7 @@ def test_other_boards_staff_cannot_attach_to_a_draft(client, world, draft):
 def test_saving_the_edit_page_keeps_a_pdf_attached_meanwhile(client, world, draft):
     from recommendations.status import Status
 
-    from .staff_fixtures import edit_page_data
+    from .factories import edit_page_data
 
     client.force_login(world.staff_a)
     data = edit_page_data(  # the page as loaded before the upload

@@ -12,25 +12,19 @@ from django.urls import reverse
 
 from recommendations.dates import FuzzyDate
 from recommendations.status import Status
-from responses.models import DueDateChange, Measure, Response
+from responses.models import DueDateChange, Measure
 
-from .staff_fixtures import build_world, edit_page_data
+from .factories import edit_page_data
 
 REASON = "Upphandlingen blev klar tidigare än väntat."
 
 
 @pytest.fixture
-def world(db):
-    world = build_world()
+def world(world):
     # Due long ago, so the measure is overdue whatever today is.
     world.open_measure.due = FuzzyDate.parse("maj 2020")
     world.open_measure.save()
     return world
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast 2026")
 
 
 def save_draft(client, world, draft):

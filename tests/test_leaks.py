@@ -23,8 +23,7 @@ from recommendations.models import FollowUpRound
 from recommendations.status import Status
 from responses.models import DecisionStep, Measure, MeasureUpdate, Response, Signatory
 
-from .factories import make_entry
-from .staff_fixtures import build_world, edit_page_data
+from .factories import build_world, edit_page_data, make_entry
 
 pytestmark = pytest.mark.django_db
 

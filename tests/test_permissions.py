@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from responses.models import Response
 
-from .staff_fixtures import PDF_BYTES, build_world
+from .factories import PDF_BYTES
 
 ROLES = ["public", "staff_a", "staff_b", "auditor", "admin"]
 
@@ -249,10 +249,8 @@ POST_MATRIX = [
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    world = build_world()
-    world.draft = Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+def world(world, draft):
+    world.draft = draft
     world.draft.decision_document.save("beslut.pdf", SimpleUploadedFile("beslut.pdf", PDF_BYTES))
     return world
 

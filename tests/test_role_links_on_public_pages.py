@@ -14,14 +14,7 @@ from recommendations.models import AuditorAssessment
 from recommendations.status import Status
 from responses.models import Measure, Response, ResponseEntry
 
-from .staff_fixtures import build_world
-
 ROLES = ["public", "staff_a", "staff_b", "auditor", "admin"]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def client_for(world, role) -> Client:
@@ -73,11 +66,6 @@ def test_matrix_cells_link_auditors_to_the_assessment_of_that_round(world, role)
     # The 2019 cell links to the first round's assessment; the row to the recommendation's.
     assert (f'href="{assess_url(world, world.round1)}"' in page.text) == is_auditor
     assert (f'href="{assess_url(world)}"' in page.text) == is_auditor
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast 2026")
 
 
 def links_on_response_page(client, response):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
 from responses.models import Response, ResponseEntry
-from tests.sample_data import build_sample
+from tests.factories import build_sample
 from tests.test_import_fuzzing import database_contents
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def auditor_client(django_user_model):
 
 
 @pytest.fixture
-def draft(sample):
+def answered_draft(sample):
     """A draft answering both recommendations, so that it can be published."""
     response = Response.objects.create(board=sample.asn, round=sample.open_round, title="Utkast")
     for recommendation in (sample.rec_1, sample.rec_2):
@@ -103,9 +103,9 @@ def draft(sample):
     return response
 
 
-def valid_edit_post(sample, draft, draw) -> dict:
-    draft.refresh_from_db()
-    fields = {"version": str(draft.version), "title": "Lägesbeskrivning", "summary": ""}
+def valid_edit_post(sample, answered_draft, draw) -> dict:
+    answered_draft.refresh_from_db()
+    fields = {"version": str(answered_draft.version), "title": "Lägesbeskrivning", "summary": ""}
     for rec in (sample.rec_1, sample.rec_2):
         fields[f"rec-{rec.pk}-status"] = draw(st.sampled_from(Status.values))
         fields[f"rec-{rec.pk}-narrative"] = draw(st.text(max_size=30))
@@ -124,24 +124,32 @@ def valid_edit_post(sample, draft, draw) -> dict:
 
 @FUZZ
 @given(data=st.data())
-def test_the_response_form_never_fails_and_never_half_saves(staff_client, sample, draft, data):
-    url = reverse("responses:response_edit", args=[draft.pk])
+def test_the_response_form_never_fails_and_never_half_saves(
+    staff_client, sample, answered_draft, data
+):
+    url = reverse("responses:response_edit", args=[answered_draft.pk])
 
-    valid = valid_edit_post(sample, draft, data.draw)
+    valid = valid_edit_post(sample, answered_draft, data.draw)
     refused_or_saved_whole(staff_client, url, data.draw(corrupted(valid)))
 
 
 @FUZZ
 @given(data=st.data())
-def test_publishing_never_fails_and_never_half_saves(staff_client, sample, draft, data):
+def test_publishing_never_fails_and_never_half_saves(staff_client, sample, answered_draft, data):
     # Every example starts from the draft (an earlier one may have published it).
-    Response.objects.filter(pk=draft.pk).update(state=Response.State.DRAFT, published_at=None)
-    draft.refresh_from_db()
-    valid = {"version": str(draft.version), "decision_date": "2026-01-15", "diary_number": "D-1"}
+    Response.objects.filter(pk=answered_draft.pk).update(
+        state=Response.State.DRAFT, published_at=None
+    )
+    answered_draft.refresh_from_db()
+    valid = {
+        "version": str(answered_draft.version),
+        "decision_date": "2026-01-15",
+        "diary_number": "D-1",
+    }
     fields = data.draw(corrupted(valid))
 
     refused_or_saved_whole(
-        staff_client, reverse("responses:response_publish", args=[draft.pk]), fields
+        staff_client, reverse("responses:response_publish", args=[answered_draft.pk]), fields
     )
 
 

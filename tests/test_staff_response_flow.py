@@ -1,26 +1,18 @@
 """Board staff log a response: start, edit on one page, save a draft, preview, publish."""
 
+import datetime as dt
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from recommendations.dates import FuzzyDate
+from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
 
-from .staff_fixtures import build_world, edit_page_data
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(
-        board=world.board_a, round=world.round2, title="Lägesbeskrivning 2026"
-    )
+from .factories import edit_page_data, make_user
 
 
 def filled(draft, world, **overrides):
@@ -195,7 +187,7 @@ def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monk
             new_measures=[],
         )
     draft.refresh_from_db()
-    assert (draft.title, draft.version) == ("Lägesbeskrivning 2026", 1)
+    assert (draft.title, draft.version) == ("Utkast", 1)
     assert not draft.entries.exists()
 
 
@@ -252,8 +244,7 @@ def test_a_draft_can_be_saved_reopened_and_previewed(client, world, draft):
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(client, world, draft):
-    colleague = world.staff_a.__class__.objects.create_user("kollega", password=None)
-    world.board_a.staff.add(colleague)
+    colleague = make_user("kollega", groups=[STAFF_GROUP], boards=[world.board_a])
     mine = filled(draft, world, title="Min rubrik")
     theirs = filled(draft, world, title="Kollegans rubrik")  # both loaded version 1
     other = client.__class__()
@@ -422,3 +413,15 @@ def test_no_template_comment_leaks_into_the_page(client, world, draft):
     client.force_login(world.staff_a)
     page = client.get(reverse("responses:response_edit", args=[draft.pk]))
     assert "{#" not in page.text and "{%" not in page.text
+
+
+def test_a_decision_date_after_today_in_swedish_time_is_refused():
+    from responses.forms import PublishForm
+
+    late_evening_utc = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=late_evening_utc):
+        # 00:30 on 2 March in Stockholm: the 2nd is today there, not yet in UTC.
+        today_in_sweden = {"version": 1, "diary_number": "D-1", "decision_date": "2026-03-02"}
+        assert PublishForm(today_in_sweden).is_valid()
+        tomorrow = {**today_in_sweden, "decision_date": "2026-03-03"}
+        assert not PublishForm(tomorrow).is_valid()

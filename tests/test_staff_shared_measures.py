@@ -4,23 +4,15 @@ import pytest
 from django.urls import reverse
 
 from recommendations.status import Status
-from responses.models import Measure, MeasureUpdate, Response
+from responses.models import Measure, MeasureUpdate
 
-from .staff_fixtures import build_world, edit_page_data
+from .factories import edit_page_data
 
 
 @pytest.fixture
-def world(db):
-    world = build_world()
+def world(world):
     world.open_measure.also_serves.add(world.rec2)
     return world
-
-
-@pytest.fixture
-def draft(world):
-    return Response.objects.create(
-        board=world.board_a, round=world.round2, title="Lägesbeskrivning 2026"
-    )
 
 
 def _filled(draft, world, **overrides):

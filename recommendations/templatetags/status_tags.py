@@ -11,16 +11,3 @@ register = template.Library()
 def status_badge(value, prefix=""):
     """A status badge for a Status or its stored value; an empty value reads "no answer"."""
     return {"status": Status(value) if value else None, "prefix": prefix}
-
-
-@register.filter
-def as_status(value):
-    return Status(value) if value else None
-
-
-@register.filter
-def rec_label(recommendation):
-    """The recommendation's label as in the document, else its kind and position."""
-    if recommendation.label:
-        return recommendation.label
-    return f"{recommendation.get_kind_display().capitalize()} {recommendation.position}"

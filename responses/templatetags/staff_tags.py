@@ -1,15 +1,10 @@
+"""The role rules of recommendations/roles.py as template filters, for the navigation."""
+
 from django import template
 
 from recommendations import roles
 
 register = template.Library()
 
-
-@register.filter
-def is_board_staff(user) -> bool:
-    return roles.is_board_staff(user)
-
-
-@register.filter
-def is_auditor(user) -> bool:
-    return roles.is_auditor(user)
+register.filter("is_board_staff", roles.is_board_staff)
+register.filter("is_auditor", roles.is_auditor)

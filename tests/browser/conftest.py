@@ -129,12 +129,6 @@ def page(browser, live_server, request):
     problems.assert_none()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Journeys log in through the real form; a fast hasher keeps that quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seeds():
     """The seed fixtures (the real Malmö documents), imported as an admin would."""

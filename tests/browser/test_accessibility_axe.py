@@ -12,7 +12,7 @@ from recommendations.models import Audit, Board, Recommendation
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
 from tests.browser.helpers import axe_violations, login
-from tests.sample_data import build_sample
+from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from responses.models import DueDateChange, Response, ResponseEntry
 from tests.browser.helpers import login
 from tests.conftest import DATA
-from tests.sample_data import build_sample
+from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
 

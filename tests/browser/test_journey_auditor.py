@@ -5,7 +5,7 @@ import pytest
 from recommendations.models import AuditorAssessment
 from recommendations.roles import AUDITOR_GROUP
 from tests.browser.helpers import login
-from tests.sample_data import build_sample
+from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from recommendations.roles import STAFF_GROUP
 from responses.models import DueDateChange, Response
 from tests.browser.helpers import login
-from tests.sample_data import build_sample
+from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
 
