@@ -1,6 +1,7 @@
 """Project-wide middleware."""
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
@@ -42,3 +43,18 @@ class AdminInlineStylesMiddleware:
         if request.path.startswith(reverse("admin:index")):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a query string with a NUL character, which no filter or search of
+    ours accepts and PostgreSQL refuses in any string (a 500 in the admin's list filters).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise SuspiciousOperation("NUL character in the query string")
+        return self.get_response(request)

@@ -101,7 +101,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "auditfollowup.middleware.ChosenLanguageMiddleware",
+    "auditfollowup.middleware.RejectNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the body: refuses an oversized one unread.
+    "auditfollowup.uploads.UploadSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,7 +191,10 @@ STORAGES = {
 # served through a view that checks who may see the response.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = None
+# Upload limits, refused from the request's Content-Length before the body is read
+# (auditfollowup/uploads.py); the web server in front should enforce the largest too.
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+MAX_FIXTURE_BYTES = env_int("MAX_FIXTURE_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -190,7 +190,7 @@ def import_texts(
             else:
                 # PostgreSQL's setval() is not transactional: were it run in a dry run,
                 # a previewed pk would move the sequence for good (to its maximum, even).
-                _reset_sequences([model for model in {r.model for r in records}])
+                _reset_sequences(list({r.model for r in records}))
     except DatabaseError as error:
         raise ImportFailed([Problem(", ".join(n for n, _t in sources), str(error))]) from None
     return result

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from auditfollowup.uploads import upload_limit
 from recommendations import roles
 from recommendations.history import change_history_for_response, may_see_history
 from recommendations.models import Board, FollowUpRound, Recommendation
@@ -424,6 +425,7 @@ def response_submit(request, pk: int):
     return redirect("responses:response_preview", response.pk)
 
 
+@upload_limit("MAX_ATTACHMENT_BYTES")
 @login_required
 @require_POST
 def response_document_upload(request, pk: int):

@@ -474,5 +474,6 @@ def test_an_invalid_choice_lists_the_allowed_values(tmp_path, minimal_objects):
     assert_import_refused(
         write_fixture(tmp_path, minimal_objects),
         "fält ”kind”",
-        "Tillåtna värden: first_response, measures_taken, status_description, consultation, decision, report_back",
+        "Tillåtna värden: first_response, measures_taken, status_description, consultation, "
+        "decision, report_back",
     )
