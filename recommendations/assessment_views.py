@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import attention as attention_queries
 from . import roles
@@ -84,6 +84,7 @@ def close(request, pk: int):
 
 
 @login_required
+@require_safe
 def attention(request):
     """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
     and which boards have not answered by the deadline. A fixed number of queries whatever
@@ -106,6 +107,7 @@ def attention(request):
 
 
 @login_required
+@require_safe
 def recommendation_history(request, pk: int):
     if not may_see_history(request.user):
         raise PermissionDenied

@@ -11,6 +11,7 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -121,17 +122,21 @@ def _name(prefix):
     return f"{prefix}-{timezone.localdate().isoformat()}"
 
 
+@require_safe
 def recommendations_csv(request):
     return _csv(*list_rows(request), _name("rekommendationer"))
 
 
+@require_safe
 def recommendations_xlsx(request):
     return _xlsx(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
 
 
+@require_safe
 def matrix_csv(request):
     return _csv(*matrix_rows(request), _name("matris"))
 
 
+@require_safe
 def matrix_xlsx(request):
     return _xlsx(*matrix_rows(request), _name("matris"), _("Matris"))

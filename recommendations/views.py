@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from responses.models import Response
 
@@ -28,6 +29,7 @@ from .timeline import (
 PAGE_SIZE = 25
 
 
+@require_safe
 def home(request):
     today = timezone.localdate()
     by_audit, by_board = overview.status_by_audit_and_board()
@@ -62,6 +64,7 @@ def home(request):
     return render(request, "recommendations/home.html", context)
 
 
+@require_safe
 def recommendation_list(request):
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request
@@ -82,6 +85,7 @@ def recommendation_list(request):
     )
 
 
+@require_safe
 def recommendation_detail(request, pk):
     """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
     history's (``change_history_for_recommendation``), both constant."""
@@ -99,6 +103,7 @@ def recommendation_detail(request, pk):
     return render(request, "recommendations/recommendation_detail.html", context)
 
 
+@require_safe
 def audit_detail(request, pk):
     visible = Response.objects.visible_to(request.user).select_related("board")
     audit = get_object_or_404(
@@ -124,6 +129,7 @@ def audit_detail(request, pk):
     )
 
 
+@require_safe
 def board_detail(request, pk):
     board = get_object_or_404(Board, pk=pk)
     today = timezone.localdate()
@@ -160,6 +166,7 @@ def board_detail(request, pk):
     )
 
 
+@require_safe
 def matrix(request):
     filterset, groups = matrix_groups(request)
     return render(

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auditfollowup.uploads import upload_limit
 from recommendations import roles
@@ -343,6 +343,7 @@ def _response_body_context(response: Response, user) -> dict:
 
 
 @login_required
+@require_safe
 def response_preview(request, pk: int):
     if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
         raise PermissionDenied
@@ -443,6 +444,7 @@ def response_document_upload(request, pk: int):
     return redirect("responses:response_edit", response.pk)
 
 
+@require_safe
 def response_document(request, pk: int):
     """The signed PDF, only for those who may see the response (404 for everybody else)."""
     response = _visible_response(request.user, pk)
@@ -463,6 +465,7 @@ def response_document(request, pk: int):
 
 
 @login_required
+@require_safe
 def response_history(request, pk: int):
     if not may_see_history(request.user):
         raise PermissionDenied
