@@ -82,6 +82,7 @@ def recommendation_list(request):
             "active_filters": active_filters(filterset, request.GET),
             "query": query.urlencode(),
         },
+        status=_status(filterset),
     )
 
 
@@ -181,7 +182,13 @@ def matrix(request):
             "query": request.GET.urlencode(),
             "may_assess": roles.is_auditor(request.user),
         },
+        status=_status(filterset),
     )
+
+
+def _status(filterset) -> int:
+    """400 for an invalid filter (the page shows the errors), as the exports and API do."""
+    return 200 if filterset.is_valid() else 400
 
 
 def matrix_groups(request):
