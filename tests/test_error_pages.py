@@ -89,3 +89,11 @@ def test_the_400_page_renders_without_the_database():
     page = defaults.bad_request(RequestFactory().get("/"), Exception())
     assert page.status_code == 400
     assert "Förfrågan kunde inte behandlas" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_posted_without_its_security_token_is_a_swedish_403_in_the_site_layout():
+    page = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x"})
+    assert page.status_code == 403
+    assert_site_layout(page)
+    assert "Formuläret kunde inte skickas" in page.text
