@@ -1,9 +1,14 @@
 """Project-wide middleware."""
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -41,3 +46,71 @@ class AdminInlineStylesMiddleware:
         if request.path.startswith(reverse("admin:index")):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a query string with a NUL character, which no filter or search of
+    ours accepts and PostgreSQL refuses in any string (a 500 in the admin's list filters).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise SuspiciousOperation("NUL character in the query string")
+        return self.get_response(request)
+
+
+class PrivateCacheForLoggedInMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a logged-in user.
+
+    What a logged-in user sees (drafts, submitted responses, exports that include them, the
+    admin) must not stay in a shared proxy or on a shared computer's disk cache. Anonymous
+    pages show only what is published and stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+# When the session was last extended (seconds since the epoch).
+SESSION_ACTIVITY_KEY = "_last_activity"
+
+
+class SlidingSessionMiddleware:
+    """A logged-in session ends after SESSION_COOKIE_AGE (a working day) without activity.
+
+    Django's expiry counts from the session's last save, so activity must save it. Saving
+    on every request (SESSION_SAVE_EVERY_REQUEST) would cost a database write per page; we
+    save at most once per SESSION_REFRESH_SECONDS, so the idle limit is exact to within
+    those few minutes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = request.session
+        # No session cookie: nothing to extend (and no query to find out).
+        if session.session_key is None or SESSION_KEY not in session:
+            return response
+        now = int(time.time())
+        if now - session.get(SESSION_ACTIVITY_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[SESSION_ACTIVITY_KEY] = now  # marks it modified: saved with a new expiry
+        return response
+
+
+def note_activity_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: start its idle clock without another write.
+    Connected to ``user_logged_in`` in RecommendationsConfig.ready()."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_ACTIVITY_KEY] = int(time.time())

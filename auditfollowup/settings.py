@@ -101,9 +101,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "auditfollowup.middleware.ChosenLanguageMiddleware",
+    "auditfollowup.middleware.RejectNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the body: refuses an oversized one unread.
+    "auditfollowup.uploads.UploadSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditfollowup.middleware.PrivateCacheForLoggedInMiddleware",
+    "auditfollowup.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "auditfollowup.passwords.CommonSwedishPasswordValidator"},
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -188,7 +194,10 @@ STORAGES = {
 # served through a view that checks who may see the response.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = None
+# Upload limits, refused from the request's Content-Length before the body is read
+# (auditfollowup/uploads.py); the web server in front should enforce the largest too.
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+MAX_FIXTURE_BYTES = env_int("MAX_FIXTURE_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -205,6 +214,14 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language switch's cookie: no script reads it, and it is sent only to our own pages.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+# Logged-in sessions end after a working day without activity (auditfollowup/middleware.py,
+# SlidingSessionMiddleware, extends them at most every SESSION_REFRESH_SECONDS).
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", 8 * 60 * 60)
+SESSION_REFRESH_SECONDS = 5 * 60
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,28 +4,36 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from recommendations.admin_import import fixture_import
 
 from . import views
 
+# Django's form views also answer PUT (as a POST); ours take GET and POST only.
+FORM_METHODS = ["get", "post", "head"]
+
 urlpatterns = [
     path("admin/import/", admin.site.admin_view(fixture_import), name="fixture_import"),
     path("admin/", admin.site.urls),
     path("tillganglighet/", views.accessibility, name="accessibility"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language answers any method; changing the language is a POST.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     # Login, logout and password change only: there is no e-mail password reset (admins
     # set new passwords), so Django's reset pages are not exposed.
-    path("konto/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "konto/login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"
+    ),
     path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(http_method_names=FORM_METHODS),
         name="password_change",
     ),
     path(
         "konto/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(http_method_names=["get", "head"]),
         name="password_change_done",
     ),
     path("", include("responses.urls")),

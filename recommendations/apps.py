@@ -8,4 +8,10 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Granskningar och rekommendationer")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from auditfollowup.middleware import note_activity_at_login
+
         from . import signals  # noqa: F401  (connects the search-vector receivers)
+
+        user_logged_in.connect(note_activity_at_login, dispatch_uid="session_activity_at_login")

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import attention as attention_queries
 from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
@@ -75,6 +75,7 @@ def close(request, pk: int):
 
 
 @access(Auditor)
+@require_safe
 def attention(request):
     """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
     and which boards have not answered by the deadline. A fixed number of queries whatever
@@ -96,6 +97,7 @@ def attention(request):
 
 
 @access(Reader)
+@require_safe
 def recommendation_history(request, pk: int):
     recommendation = _recommendation(pk)
     changes = change_history_for_recommendation(recommendation, request.user)

@@ -1,44 +1,48 @@
 """CSV and Excel (xlsx) exports of the filtered recommendation list and of the matrix.
 
 The exports take the same GET parameters as their pages and contain every matching row
-(no pagination). Cells hold text only (status as its Swedish label), so a spreadsheet
-formula injection is impossible: values that start with = + - @ are prefixed with '.
+(no pagination); an invalid filter is a 400, as on the pages, never an unfiltered export.
+Cells hold text only (status as its Swedish label), written by ``spreadsheets``, which
+neutralises anything a spreadsheet would run as a formula.
 """
 
-import csv
-import io
+from functools import wraps
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.views.decorators.http import require_safe
 
 from responses.models import BoardStanding
 
 from .filters import RecommendationFilter, recommendation_queryset
 from .roles import Public, access
+from .spreadsheets import csv_response, xlsx_response
 from .status import Status
 from .timeline import MATRIX_YEARS
 from .views import matrix_groups
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+class InvalidFilter(Exception):
+    def __init__(self, filterset):
+        self.filterset = filterset
 
 
 def _status_label(value):
     return str(Status(value).label) if value else _("Inget publicerat svar")
 
 
+def _valid(filterset):
+    if not filterset.is_valid():
+        raise InvalidFilter(filterset)
+    return filterset
+
+
 def list_rows(request):
     """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
-    filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(), request=request
+    filterset = _valid(
+        RecommendationFilter(request.GET, queryset=recommendation_queryset(), request=request)
     )
     recommendations = filterset.qs.select_related("audit").prefetch_related(
         "addressed_to",
@@ -92,7 +96,8 @@ def list_rows(request):
 
 def matrix_rows(request):
     """Header and rows of the matrix, one column per year."""
-    _filterset, groups = matrix_groups(request)
+    filterset, groups = matrix_groups(request)
+    _valid(filterset)
     header = [
         _("Granskning"),
         _("Beteckning"),
@@ -131,33 +136,25 @@ def _matrix_cell(cell) -> str:
     return text
 
 
-def _csv(header, rows, name):
-    buffer = io.StringIO()
-    # A byte-order mark so Excel opens the UTF-8 file with å, ä and ö intact.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([[_safe(v) for v in row] for row in rows])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+def _bad_request(filterset) -> HttpResponseBadRequest:
+    """The filter errors as plain text, in the user's language."""
+    lines = [_("Ogiltigt filter; exporten är inte gjord.")]
+    for name, errors in filterset.errors.items():
+        lines += [f"{name}: {error}" for error in errors]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-def _xlsx(header, rows, name, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([v if isinstance(v, int) else _safe(v) for v in row])
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+def _refusing_invalid_filters(view):
+    """An export view that answers 400 for an invalid filter, as its page does."""
+
+    @wraps(view)
+    def wrapper(request):
+        try:
+            return view(request)
+        except InvalidFilter as invalid:
+            return _bad_request(invalid.filterset)
+
+    return wrapper
 
 
 def _name(prefix):
@@ -165,20 +162,28 @@ def _name(prefix):
 
 
 @access(Public)
+@require_safe
+@_refusing_invalid_filters
 def recommendations_csv(request):
-    return _csv(*list_rows(request), _name("rekommendationer"))
+    return csv_response(*list_rows(request), _name("rekommendationer"))
 
 
 @access(Public)
+@require_safe
+@_refusing_invalid_filters
 def recommendations_xlsx(request):
-    return _xlsx(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
+    return xlsx_response(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
 
 
 @access(Public)
+@require_safe
+@_refusing_invalid_filters
 def matrix_csv(request):
-    return _csv(*matrix_rows(request), _name("matris"))
+    return csv_response(*matrix_rows(request), _name("matris"))
 
 
 @access(Public)
+@require_safe
+@_refusing_invalid_filters
 def matrix_xlsx(request):
-    return _xlsx(*matrix_rows(request), _name("matris"), _("Matris"))
+    return xlsx_response(*matrix_rows(request), _name("matris"), _("Matris"))

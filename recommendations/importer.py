@@ -24,6 +24,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from responses import standings
 
@@ -105,6 +106,9 @@ class _Record:
     model: type[models.Model]
     instance: models.Model
     m2m: dict[str, list] = field(default_factory=dict)
+    # Fields whose value could not be read: they hold no value to check any further.
+    failed_fields: set[str] = field(default_factory=set)
+    failed: bool = False
 
     @property
     def label(self) -> str:
@@ -161,19 +165,21 @@ def import_texts(
     records: list[_Record] = []
     for name, text in sources:
         records.extend(_parse(name, text, problems))
-    if problems:
-        raise ImportFailed(problems)
 
+    # Every check runs, whatever an earlier one found, so one report lists every problem
+    # (a file is not fixed one stage at a time). Objects with a broken reference are
+    # checked field by field only: their model's clean() would follow the reference.
     _check_duplicates_in_input(records, problems)
-    _resolve_references(records, problems)
-    if problems:
-        raise ImportFailed(problems)
+    broken = _resolve_references(records, problems)
+    broken |= {id(r) for r in records if r.failed or r.failed_fields}
+    broken = _with_dependants(records, broken)
 
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
-            _validate(records, problems, progress)
-            _check_uniqueness(records, problems)
+            _validate(records, problems, progress, broken)
+            if not problems:
+                _check_uniqueness(records, problems)
             if problems:
                 raise ImportFailed(problems)
             _save(records, result, change_reason or _("Import av fixturfil"))
@@ -185,6 +191,10 @@ def import_texts(
             standings.refresh(_touched_recommendations(records))
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                # PostgreSQL's setval() is not transactional: were it run in a dry run,
+                # a previewed pk would move the sequence for good (to its maximum, even).
+                _reset_sequences(list({r.model for r in records}))
     except DatabaseError as error:
         raise ImportFailed([Problem(", ".join(n for n, _t in sources), str(error))]) from None
     return result
@@ -202,6 +212,9 @@ def _parse(name: str, text: str, problems: list[Problem]) -> list[_Record]:
             )
         )
         return []
+    except RecursionError:
+        problems.append(Problem(name, _("filen är för djupt nästlad för att läsas som en fixtur.")))
+        return []
     if not isinstance(data, list):
         problems.append(Problem(name, _("filen ska innehålla en lista med objekt.")))
         return []
@@ -213,21 +226,62 @@ def _parse(name: str, text: str, problems: list[Problem]) -> list[_Record]:
     return records
 
 
+# A field's value is a scalar or a list of primary keys; natural keys (refused later with
+# their own message) are lists in that list.
+MAX_VALUE_DEPTH = 2
+_TOO_DEEP = gettext_lazy("värdet är för djupt nästlat; ett fält har ett värde eller en lista.")
+_SURROGATE = gettext_lazy(
+    "texten innehåller ett ogiltigt tecken (ett ensamt UTF-16-surrogat som \\ud800), "
+    "som inte kan sparas; rätta eller ta bort det."
+)
+
+
+def _unreadable(value, max_depth: int = MAX_VALUE_DEPTH) -> str | None:
+    """Why a parsed value cannot be imported, or None: nested too deeply, or holding a lone
+    surrogate (which no database can store and no page can show). The message never
+    repeats the bad text. Walks the value without recursion, so no nesting overflows.
+    """
+    stack = [(value, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not _encodable(value):
+                return str(_SURROGATE)
+        elif isinstance(value, list | dict):
+            if depth >= max_depth:
+                return str(_TOO_DEEP)
+            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            for key, inner in items:
+                if key is not None and not _encodable(str(key)):
+                    return str(_SURROGATE)
+                stack.append((inner, depth + 1))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_object(name, index, item, problems) -> _Record | None:
     if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
         problems.append(Problem(name, _("objektet ska ha ”model”, ”pk” och ”fields”."), index))
         return None
+    for key in ("model", "pk"):
+        reason = _unreadable(item.get(key), max_depth=0)
+        if reason:
+            problems.append(Problem(name, reason, index, field=key))
+            return None
     label = str(item.get("model", ""))
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         problems.append(Problem(name, _("okänd modell ”%s”.") % label, index))
         return None
-    if (
-        model._meta.app_label not in IMPORTABLE_APPS
-        or label.split(".")[1].startswith("historical")
-        or getattr(model, "is_derived", False)
-    ):
+    if not _importable(model):
         problems.append(Problem(name, _("modellen ”%s” kan inte importeras.") % label, index))
         return None
     if item.get("pk") is None:
@@ -245,6 +299,10 @@ def _parse_object(name, index, item, problems) -> _Record | None:
         return None
 
     for field_name, value in item["fields"].items():
+        if not _encodable(field_name):
+            problems.append(record.problem(str(_SURROGATE)))
+            record.failed = True
+            continue
         try:
             model_field = model._meta.get_field(field_name)
         except FieldDoesNotExist:
@@ -257,11 +315,30 @@ def _parse_object(name, index, item, problems) -> _Record | None:
         ):
             problems.append(record.problem(_("fältet kan inte sättas vid import."), field_name))
             continue
+        reason = _unreadable(value)
         try:
+            if reason:
+                raise ValidationError(reason)
             _assign(record, model_field, value)
         except ValidationError as error:
             problems.append(record.problem("; ".join(error.messages), field_name))
+            record.failed_fields.add(model_field.name)
     return record
+
+
+def _importable(model) -> bool:
+    """Our apps' own models only: not Django's auto-created many-to-many join tables (set
+    them through their field, where the model's rules check them) and not the change
+    history (django-simple-history's models, whatever case the file spells them in), and not
+    what the application derives itself (the boards' standings)."""
+    meta = model._meta
+    return (
+        meta.app_label in IMPORTABLE_APPS
+        and not meta.auto_created
+        and not meta.model_name.startswith("historical")
+        and not hasattr(model, "instance_type")
+        and not getattr(model, "is_derived", False)
+    )
 
 
 def _assign(record: _Record, model_field, value) -> None:
@@ -307,8 +384,10 @@ def _check_duplicates_in_input(records: list[_Record], problems: list[Problem]) 
         seen[key] = record
 
 
-def _resolve_references(records: list[_Record], problems: list[Problem]) -> None:
+def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[int]:
     """Check every foreign key and many-to-many target exists, and wire related-object caches.
+
+    Returns the ``id()`` of each record with a reference that could not be resolved.
 
     Targets come from the input itself or from the database (one query per
     target model). Wiring the caches (foreign keys, and many-to-many values as a
@@ -341,6 +420,7 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
     def lookup(target, pk):
         return in_input[target].get(pk) or from_db.get(target, {}).get(pk)
 
+    broken: set[int] = set()
     for record in records:
         for model_field in record.model._meta.concrete_fields:
             if not model_field.is_relation:
@@ -349,11 +429,13 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
             if value is None:
                 if not model_field.null:
                     problems.append(record.problem(_("fältet är obligatoriskt."), model_field.name))
+                    broken.add(id(record))
                 continue
             target = model_field.related_model._meta.concrete_model
             related = lookup(target, value)
             if related is None:
                 problems.append(record.problem(_missing(target, value), model_field.name))
+                broken.add(id(record))
             else:
                 model_field.set_cached_value(record.instance, related)
         for name, pks in record.m2m.items():
@@ -362,6 +444,7 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
             for pk, obj in zip(pks, related, strict=True):
                 if obj is None:
                     problems.append(record.problem(_missing(target, pk), name))
+                    broken.add(id(record))
             # As Django's own prefetch does: clean() reads the values the file gives.
             cached = target._base_manager.all()
             cached._result_cache = [obj for obj in related if obj is not None]
@@ -369,6 +452,34 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
             if not hasattr(record.instance, "_prefetched_objects_cache"):
                 record.instance._prefetched_objects_cache = {}
             record.instance._prefetched_objects_cache[name] = cached
+    return broken
+
+
+def _with_dependants(records: list[_Record], broken: set[int]) -> set[int]:
+    """The broken records and every record of the input that refers to one, at any remove:
+    a model's clean() may follow a reference into a record that holds no sound value."""
+    by_key = {(r.model._meta.concrete_model, r.instance.pk): r for r in records}
+    dependants: dict[int, list[_Record]] = defaultdict(list)
+    for record in records:
+        for model_field in record.model._meta.concrete_fields:
+            if model_field.is_relation:
+                target = model_field.related_model._meta.concrete_model
+                key = (target, getattr(record.instance, model_field.attname))
+                if key in by_key:
+                    dependants[id(by_key[key])].append(record)
+        for name, pks in record.m2m.items():
+            target = record.model._meta.get_field(name).related_model._meta.concrete_model
+            for pk in pks:
+                if (target, pk) in by_key:
+                    dependants[id(by_key[(target, pk)])].append(record)
+    result = set(broken)
+    queue = list(broken)
+    while queue:
+        for dependant in dependants.get(queue.pop(), ()):
+            if id(dependant) not in result:
+                result.add(id(dependant))
+                queue.append(id(dependant))
+    return result
 
 
 def _missing(target, pk) -> str:
@@ -378,22 +489,42 @@ def _missing(target, pk) -> str:
     }
 
 
-def _validate(records, problems, progress) -> None:
-    """full_clean() each object; relations and uniqueness are checked in bulk instead."""
+def _validate(records, problems, progress, broken: set[int]) -> None:
+    """full_clean() each object; relations and uniqueness are checked in bulk instead.
+
+    Objects whose references are broken get their fields checked but not the model's
+    clean(), which would follow the missing reference.
+    """
     total = len(records)
     for done, record in enumerate(records, start=1):
         meta = record.model._meta
         relations = [f.name for f in meta.concrete_fields if f.is_relation]
         try:
-            record.instance.full_clean(
-                exclude=relations, validate_unique=False, validate_constraints=False
-            )
+            if id(record) in broken:
+                record.instance.clean_fields(exclude=[*relations, *record.failed_fields])
+            else:
+                record.instance.full_clean(
+                    exclude=relations, validate_unique=False, validate_constraints=False
+                )
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
+            for field_name, errors in error.error_dict.items():
                 label = "" if field_name == "__all__" else field_name
-                problems.append(record.problem("; ".join(messages), label))
+                problems.append(record.problem(_messages(meta, field_name, errors), label))
         if progress and (done % 1000 == 0 or done == total):
             progress(done, total)
+
+
+def _messages(meta, field_name: str, errors: list[ValidationError]) -> str:
+    """The field's messages; an invalid choice also lists the values the file may use."""
+    texts = []
+    for error in errors:
+        text = "; ".join(error.messages)
+        if error.code == "invalid_choice" and field_name != "__all__":
+            choices = meta.get_field(field_name).flatchoices
+            allowed = ", ".join(str(value) for value, _label in choices if value != "")
+            text += " " + _("Tillåtna värden: %(values)s.") % {"values": allowed}
+        texts.append(text)
+    return "; ".join(texts)
 
 
 def _unique_sets(model) -> tuple[list[tuple[str, ...]], list[models.UniqueConstraint]]:
@@ -567,8 +698,6 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
         )
         _replace_m2m(model, changed)
         _record_history(model, changed, existing, change_reason)
-
-    _reset_sequences(list(by_model))
 
 
 def _m2m_columns(m2m_field) -> tuple[str, str]:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import api, exports, views
 from .feeds import published_responses_feed
@@ -28,6 +29,6 @@ urlpatterns = [
     path("matris/", views.matrix, name="matrix"),
     path("matris/export.csv", exports.matrix_csv, name="matrix_csv"),
     path("matris/export.xlsx", exports.matrix_xlsx, name="matrix_xlsx"),
-    path("api/rekommendationer/", api.recommendations, name="api_recommendations"),
-    path("flode/yttranden/", published_responses_feed, name="response_feed"),
+    path("api/rekommendationer/", require_safe(api.recommendations), name="api_recommendations"),
+    path("flode/yttranden/", require_safe(published_responses_feed), name="response_feed"),
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from responses.models import BoardStanding, Measure, Response
 
@@ -23,6 +24,7 @@ PAGE_SIZE = 25
 
 
 @access(Public)
+@require_safe
 def home(request):
     today = timezone.localdate()
     by_audit, by_board = overview.status_by_audit_and_board()
@@ -58,6 +60,7 @@ def home(request):
 
 
 @access(Public)
+@require_safe
 def recommendation_list(request):
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request
@@ -75,10 +78,12 @@ def recommendation_list(request):
             "active_filters": active_filters(filterset, request.GET),
             "query": query.urlencode(),
         },
+        status=_status(filterset),
     )
 
 
 @access(Public)
+@require_safe
 def recommendation_detail(request, pk):
     """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
     history's (``change_history_for_recommendation``), both constant."""
@@ -97,6 +102,7 @@ def recommendation_detail(request, pk):
 
 
 @access(Public)
+@require_safe
 def audit_detail(request, pk):
     visible = Response.objects.visible_to(request.user).select_related("board")
     audit = get_object_or_404(
@@ -122,6 +128,7 @@ def audit_detail(request, pk):
 
 
 @access(Public)
+@require_safe
 def board_detail(request, pk):
     board = get_object_or_404(Board, pk=pk)
     today = timezone.localdate()
@@ -164,6 +171,7 @@ def board_detail(request, pk):
 
 
 @access(Public)
+@require_safe
 def matrix(request):
     filterset, groups = matrix_groups(request)
     return render(
@@ -178,7 +186,13 @@ def matrix(request):
             "query": request.GET.urlencode(),
             "may_assess": roles.is_auditor(request.user),
         },
+        status=_status(filterset),
     )
+
+
+def _status(filterset) -> int:
+    """400 for an invalid filter (the page shows the errors), as the exports and API do."""
+    return 200 if filterset.is_valid() else 400
 
 
 def matrix_groups(request):

@@ -1,7 +1,12 @@
+import os
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +28,32 @@ SINGLE_DATETIME_INPUT = {
         "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     }
 }
+
+
+class DecisionDocumentInput(AdminFileWidget):
+    """The file input for a response's signed PDF, linking to the view that checks who may
+    read it: decision documents have no public URL (MEDIA_URL is None), which Django's own
+    widget needs."""
+
+    document_url = ""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = LinkedFile(os.path.basename(value.name), self.document_url)
+        return context
+
+
+@dataclass(frozen=True)
+class LinkedFile:
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -130,6 +161,19 @@ class ResponseAdmin(SimpleHistoryAdmin):
         ),
         (_("Publicering"), {"fields": ["state", "published_at", "created_by"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "decision_document":
+            kwargs["widget"] = DecisionDocumentInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            # A fresh form class per request: the widget may carry this response's link.
+            widget = form.base_fields["decision_document"].widget
+            widget.document_url = reverse("responses:response_document", args=[obj.pk])
+        return form
 
 
 class MeasureUpdateInline(admin.StackedInline):

@@ -9,8 +9,9 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from auditfollowup.uploads import upload_limit
 from recommendations import roles
 from recommendations.history import change_history_for_response
 from recommendations.models import FollowUpRound, Recommendation
@@ -334,6 +335,7 @@ def _response_body_context(response: Response, user) -> dict:
 
 
 @access(Reader)
+@require_safe
 def response_preview(request, pk: int):
     response = _visible_response(request.user, pk)
     context = _response_body_context(response, request.user)
@@ -412,6 +414,7 @@ def response_submit(request, pk: int):
 
 
 @access(LoggedIn)
+@upload_limit("MAX_ATTACHMENT_BYTES")
 @require_POST
 def response_document_upload(request, pk: int):
     response = _editable(request.user, pk)
@@ -429,6 +432,7 @@ def response_document_upload(request, pk: int):
 
 
 @access(Public)
+@require_safe
 def response_document(request, pk: int):
     """The signed PDF, only for those who may see the response (404 for everybody else)."""
     response = _visible_response(request.user, pk)
@@ -449,6 +453,7 @@ def response_document(request, pk: int):
 
 
 @access(Reader)
+@require_safe
 def response_history(request, pk: int):
     response = _visible_response(request.user, pk)
     changes = change_history_for_response(response, request.user)

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from recommendations.roles import Public, access, may_see_history
 
@@ -9,6 +10,7 @@ from .models import MeasureUpdate, Response, ResponseEntry
 
 
 @access(Public)
+@require_safe
 def response_detail(request, pk):
     """Queries: the response (+board, round, audit, source document), referencing
     documents, their responses, responses this one's document refers to, decision

@@ -1,12 +1,15 @@
 """Admins import fixture files from the browser: upload, dry run, then all or nothing."""
 
 import json
+import os
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from recommendations.admin_import import PENDING_MAX_AGE
 from recommendations.models import Audit, Recommendation
 from responses.models import Response
 
@@ -36,16 +39,105 @@ def test_a_dry_run_shows_what_would_be_created_and_writes_nothing(
     assert not Audit.objects.filter(reference="TR-2019-1").exists()
 
 
+def confirm(client, page, **extra):
+    """Press *Importera* on a dry-run page, as the form on it posts."""
+    data = {"confirm": "1", "confirmation": page.context["confirmation"], **extra}
+    return client.post(reverse("fixture_import"), data)
+
+
 def test_confirming_imports_everything_and_cleans_up(client, world, minimal_fixture_path, settings):
     client.force_login(world.admin)
-    upload(client, minimal_fixture_path)
-    done = client.post(reverse("fixture_import"), {"confirm": "1"})
+    page = upload(client, minimal_fixture_path)
+    assert f'value="{page.context["confirmation"]}"' in page.text
+    done = confirm(client, page)
     assert done.status_code == 302
     assert Audit.objects.filter(reference="TR-2019-1").exists()
     assert Response.objects.filter(pk=9001).exists()
     assert not list((settings.MEDIA_ROOT / "imports").iterdir())
     again = client.post(reverse("fixture_import"), {"confirm": "1"}, follow=True)
     assert "Ingen granskad fil väntar på import" in again.text
+
+
+def with_wording(minimal_fixture_path, text) -> bytes:
+    data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
+    for item in data:
+        if item["model"] == "recommendations.recommendation":
+            item["fields"]["text"] = text
+    return json.dumps(data).encode()
+
+
+def test_importera_imports_the_file_reviewed_on_that_page_not_the_latest(
+    client, world, minimal_fixture_path
+):
+    client.force_login(world.admin)
+    first_tab = upload(client, with_wording(minimal_fixture_path, "Granskad i första fliken."))
+    upload(client, with_wording(minimal_fixture_path, "Granskad i andra fliken."))
+
+    assert confirm(client, first_tab).status_code == 302
+    assert Recommendation.objects.get(pk=9001).text == "Granskad i första fliken."
+
+
+def test_a_forged_or_another_users_confirmation_imports_nothing(
+    client, world, minimal_fixture_path, settings
+):
+    world.auditor.is_superuser = world.auditor.is_staff = True
+    world.auditor.save()
+    client.force_login(world.admin)
+    page = upload(client, minimal_fixture_path)
+    forged = client.post(
+        reverse("fixture_import"),
+        {"confirm": "1", "confirmation": "x" + page.context["confirmation"]},
+    )
+    assert forged.status_code == 302
+    client.force_login(world.auditor)
+    assert confirm(client, page).status_code == 302
+    assert not Audit.objects.filter(reference="TR-2019-1").exists()
+
+
+def test_a_file_changed_after_its_review_is_not_imported(
+    client, world, minimal_fixture_path, settings
+):
+    client.force_login(world.admin)
+    page = upload(client, minimal_fixture_path)
+    [pending] = (settings.MEDIA_ROOT / "imports").iterdir()
+    pending.write_bytes(with_wording(minimal_fixture_path, "Ändrad på disken."))
+
+    refused = client.post(
+        reverse("fixture_import"),
+        {"confirm": "1", "confirmation": page.context["confirmation"]},
+        follow=True,
+    )
+    assert "Ingen granskad fil väntar på import" in refused.text
+    assert not Recommendation.objects.filter(pk=9001).exists()
+
+
+def test_unconfirmed_dry_run_files_are_deleted_once_stale(
+    client, world, minimal_fixture_path, settings
+):
+    client.force_login(world.admin)
+    page = upload(client, minimal_fixture_path)
+    [unconfirmed] = (settings.MEDIA_ROOT / "imports").iterdir()
+    stale = time.time() - PENDING_MAX_AGE - 60
+    os.utime(unconfirmed, (stale, stale))
+
+    client.get(reverse("fixture_import"))  # any visit of the page sweeps
+
+    assert not unconfirmed.exists()
+    late = client.post(
+        reverse("fixture_import"),
+        {"confirm": "1", "confirmation": page.context["confirmation"]},
+        follow=True,
+    )
+    assert "Ingen granskad fil väntar på import" in late.text
+
+
+def test_a_recent_unconfirmed_file_of_another_tab_is_kept(
+    client, world, minimal_fixture_path, settings
+):
+    client.force_login(world.admin)
+    upload(client, minimal_fixture_path)
+    upload(client, with_wording(minimal_fixture_path, "Andra fliken."))
+    assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 2
 
 
 def test_a_second_dry_run_reports_changes_not_creations(client, world, minimal_fixture_path):

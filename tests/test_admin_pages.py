@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from recommendations.models import Recommendation
+from responses.models import Response
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,30 @@ def test_a_measure_update_inline_has_the_reported_dates_and_effect(client, world
     page = client.get(admin_url(entry.__class__, "change", entry.pk)).text
     for field in ("due_date", "due_precision", "completed_date", "completed_precision", "effect"):
         assert f'name="measure_updates-0-{field}"' in page, field
+
+
+def test_the_change_page_of_a_response_with_a_decision_document_opens(
+    admin_client, minimal_data, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = Response.objects.get(pk=9001)
+    response.decision_document.save("beslut.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+
+    page = admin_client.get(admin_url(Response, "change", response.pk))
+
+    assert page.status_code == 200
+    # The link goes through the view that checks who may read the response.
+    assert reverse("responses:response_document", args=[response.pk]) in page.text
+    assert "beslut" in page.text
+
+
+@pytest.mark.parametrize(
+    "query", [{"state": "\x00"}, {"q": "a\x00b"}, {"board__id__exact": "\x00"}]
+)
+def test_a_nul_character_in_an_admin_list_filter_is_a_400_not_a_500(
+    admin_client, minimal_data, query
+):
+    page = admin_client.get(admin_url(Response, "changelist"), query)
+
+    assert page.status_code == 400
+    assert "Förfrågan kunde inte behandlas" in page.text

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from recommendations.spreadsheets import safe_cell
 from tests.factories import make_tracked_audit
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def csv_rows(response):
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text), delimiter=";"))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
 def xlsx_rows(response):
@@ -73,13 +74,60 @@ def test_exports_leave_out_draft_answers(client):
     assert rows[1][7] == "Pågående"
 
 
-def test_a_cell_that_looks_like_a_formula_is_exported_as_text(client):
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid")',
+    "+1+1",
+    "-1+1",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "\u00a0=1+1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=repr)
+def test_a_cell_that_looks_like_a_formula_is_exported_as_text(client, formula):
     world = make_tracked_audit(n_recommendations=1)
     rec = world.recommendations[0]
-    rec.text = '=HYPERLINK("http://example.invalid")'
+    rec.text = formula
     rec.save()
+    rec.refresh_from_db()  # as stored (a text field keeps no lone CR)
     rows = csv_rows(client.get(reverse("recommendations:recommendation_list_csv")))
-    assert rows[1][5].startswith("'=")
+    assert rows[1][5] == "'" + rec.text
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("recommendations:recommendation_list_xlsx")).content)
+    ).active
+    assert sheet["F2"].data_type == "s"
+    # XML keeps no lone CR either: compare with line endings normalised.
+    assert sheet["F2"].value == "'" + rec.text.replace("\r", "\n")
+
+
+@pytest.mark.parametrize("text", ["Nämnden bör", "1 000 kr", "e-post", "", "x=1"])
+def test_ordinary_text_is_exported_unchanged(text):
+    assert safe_cell(text) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("recommendations:recommendation_list_csv", {"status": "nonsense"}),
+        ("recommendations:recommendation_list_xlsx", {"board": "999999"}),
+        ("recommendations:matrix_csv", {"per": "2020-13-45"}),
+        ("recommendations:matrix_xlsx", {"per": "2020-13-45"}),
+    ],
+)
+def test_an_invalid_filter_is_a_400_not_an_unfiltered_export(client, name, query):
+    make_tracked_audit(n_recommendations=1)
+    response = client.get(reverse(name), query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Ogiltigt filter" in response.content.decode()
+    assert next(iter(query)) in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,12 @@
 """The Atom feed of newly published responses."""
 
+from xml.etree import ElementTree
+
 import pytest
 from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
+from responses.models import Response
 from tests.factories import make_tracked_audit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +38,42 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
         make_tracked_audit(n_recommendations=2)
     with django_assert_num_queries(1):
         client.get(URL)
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries(client):
+    feed = ElementTree.fromstring(client.get(URL).content)  # noqa: S314 (our own feed)
+    return feed.findall(f"{ATOM}entry")
+
+
+def test_staff_written_summaries_are_declared_text_and_escaped(client):
+    world = make_tracked_audit(n_recommendations=1)
+    published = world.responses[0]
+    published.summary = "<script>alert(1)</script> & <b>fet</b>"
+    published.save()
+    body = client.get(URL).content.decode()
+
+    assert 'type="html"' not in body
+    assert "<script>" not in body
+    summaries = [entry.find(f"{ATOM}summary") for entry in entries(client)]
+    assert {summary.get("type") for summary in summaries} == {"text"}
+    assert any("<script>alert(1)</script> & <b>fet</b>" in s.text for s in summaries)
+
+
+@pytest.mark.parametrize("history", ["kept", "none"])
+def test_every_entry_has_an_updated_date_even_without_a_publication_time(client, history):
+    world = make_tracked_audit(n_recommendations=1)
+    Response.objects.filter(pk__in=[r.pk for r in world.responses]).update(published_at=None)
+    if history == "none":  # as after bulk-loaded synthetic data
+        Response.history.all().delete()
+
+    found = entries(client)
+    assert len(found) == len(world.responses)
+    for entry in found:
+        assert entry.find(f"{ATOM}updated") is not None, ElementTree.tostring(entry)
+    if history == "none":
+        expected = {f"{r.decision_date.isoformat()}T00:00:00+" for r in world.responses}
+        updated = {e.find(f"{ATOM}updated").text[:20] for e in found}
+        assert updated == expected

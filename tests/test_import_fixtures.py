@@ -2,16 +2,20 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from recommendations.models import Audit, Board, Recommendation
+from recommendations.models import Audit, Board, Municipality, Recommendation
 from responses.models import Measure, Response, ResponseEntry
 
 pytestmark = pytest.mark.django_db
+
+DATA_DIR = Path(__file__).parent / "data"
 
 
 def database_snapshot() -> str:
@@ -374,3 +378,102 @@ def test_audits_without_a_known_diary_number_may_share_the_blank(tmp_path, minim
     run_import(write_fixture(tmp_path, [copy], "copy.json"))
 
     assert Audit.objects.filter(reference="").count() == 2
+
+
+# Hardening (issue 16): what a hostile file must not be able to do.
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="sequences are PostgreSQL's (SQLite has none)"
+)
+def test_a_dry_run_leaves_the_primary_key_sequences_as_they_were(tmp_path, minimal_objects):
+    minimal_objects[0]["pk"] = 9223372036854775807  # the largest bigint
+    for item in minimal_objects[1:3]:
+        item["fields"]["municipality"] = 9223372036854775807
+    run_import(write_fixture(tmp_path, minimal_objects[:3]), dry_run=True)
+
+    # setval() is not transactional: had the dry run moved the sequence to the largest
+    # bigint, this insert would fail with "nextval: reached maximum value of sequence".
+    municipality = Municipality.objects.create(name="Efter torrkörningen", slug="efter")
+    assert municipality.pk < 9223372036854775807
+
+
+def test_deeply_nested_json_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+    assert_import_refused(path, "nested.json", "för djupt nästlad")
+
+
+def test_a_nested_value_in_a_field_is_refused_with_a_clear_message(tmp_path, minimal_objects):
+    nested = []
+    for _level in range(200):
+        nested = [nested]
+    minimal_objects[7]["fields"]["text"] = nested
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects), "objekt 8", "fält ”text”", "för djupt nästlat"
+    )
+
+
+def test_a_lone_surrogate_in_a_text_field_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "surrogate.json"
+    text = (
+        (DATA_DIR / "minimal.json")
+        .read_text(encoding="utf-8")
+        .replace("Nämnden bör tydliggöra", "Nämnden \\ud800 bör tydliggöra")
+    )
+    path.write_text(text, encoding="utf-8")
+
+    assert_import_refused(
+        path, "objekt 8 (recommendations.recommendation pk=9001)", "fält ”text”", "surrogat"
+    )
+
+
+def test_a_lone_surrogate_in_a_model_name_is_refused_without_repeating_it(tmp_path):
+    path = tmp_path / "surrogate.json"
+    path.write_text('[{"model": "recommendations.\\udfff", "pk": 1, "fields": {}}]')
+
+    message = assert_import_refused(path, "objekt 1", "surrogat")
+    message.encode("utf-8")  # the report itself can be shown and written
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "recommendations.Board_staff",
+        "recommendations.board_staff",
+        "responses.Measure_also_serves",
+        "responses.HistoricalResponse",
+        "recommendations.HISTORICALRECOMMENDATION",
+    ],
+)
+def test_join_tables_and_history_tables_cannot_be_imported(tmp_path, label):
+    path = write_fixture(tmp_path, [{"model": label, "pk": 1, "fields": {}}])
+
+    assert_import_refused(path, "kan inte importeras")
+
+
+def test_every_problem_is_reported_at_once(tmp_path, minimal_objects):
+    minimal_objects[7]["fields"]["audit"] = 12345  # a missing reference
+    minimal_objects[9]["fields"]["status"] = "done-ish"  # an invalid choice
+    minimal_objects[8]["fields"]["decision_date"] = "2019-02-30"  # an invalid date
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "recommendations.audit med pk=12345 finns varken i filerna eller i databasen",
+        "responses.responseentry pk=9001), fält ”status”",
+        "responses.response pk=9001), fält ”decision_date”",
+    )
+
+
+def test_an_invalid_choice_lists_the_allowed_values(tmp_path, minimal_objects):
+    minimal_objects[5]["fields"]["kind"] = "okänd"
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "fält ”kind”",
+        "Tillåtna värden: first_response, measures_taken, status_description, consultation, "
+        "decision, report_back",
+    )

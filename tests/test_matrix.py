@@ -77,3 +77,10 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     make_tracked_audit(n_recommendations=8)
     with django_assert_num_queries(6):
         client.get(URL, {"per": "2021-01-01"})
+
+
+def test_an_invalid_as_of_date_is_a_400_with_the_error_shown(client):
+    make_tracked_audit(n_recommendations=1)
+    page = client.get(reverse("recommendations:matrix"), {"per": "2020-13-45"})
+    assert page.status_code == 400
+    assert "Fyll i ett giltigt datum" in page.text

@@ -132,3 +132,10 @@ def test_its_query_count_does_not_grow_with_the_data(
     with django_assert_num_queries(5):
         response = listed(client, **params)
     assert len(labels(response)) == 10
+
+
+def test_an_invalid_filter_is_a_400_with_the_error_shown(client):
+    make_tracked_audit(n_recommendations=1)
+    page = client.get(reverse("recommendations:recommendation_list"), {"status": "nonsense"})
+    assert page.status_code == 400
+    assert "nonsense" in page.text

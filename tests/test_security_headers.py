@@ -152,6 +152,41 @@ def test_the_session_cookie_is_secure_http_only_and_same_site(production, admin_
     assert cookie["samesite"] == "Lax"
 
 
+def test_the_language_cookie_is_secure_http_only_and_same_site(https_client):
+    response = https_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    cookie = response.cookies["django_language"]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+LOGGED_IN_PAGES = [
+    reverse("recommendations:home"),
+    reverse("recommendations:recommendation_list_csv"),
+    reverse("recommendations:matrix_xlsx"),
+    reverse("recommendations:api_recommendations"),
+    reverse("admin:index"),
+]
+
+
+@pytest.mark.parametrize("url", LOGGED_IN_PAGES)
+def test_logged_in_pages_and_exports_are_kept_out_of_every_cache(https_client, admin_user, url):
+    https_client.force_login(admin_user)
+    response = https_client.get(url)
+
+    assert response.status_code == 200
+    directives = {d.strip() for d in response.headers["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
+def test_public_pages_stay_cacheable_for_anonymous_visitors(https_client):
+    response = https_client.get(reverse("recommendations:home"))
+
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
 class InlineCodeFinder(HTMLParser):
     """Collects what a strict CSP would block: inline scripts, style elements and attributes."""
 

@@ -1,0 +1,79 @@
+"""Every page answers only the methods it handles: 405 for PUT, PATCH, DELETE and TRACE
+(and POST on read-only pages). The test walks the whole URLconf, so a new page that
+forgets its method decorator fails here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .factories import build_world
+
+UNHANDLED = ["put", "patch", "delete", "trace"]
+
+# Pages that take a POST (forms); every other page is read-only.
+POSTED = {
+    "set_language",
+    "login",
+    "logout",
+    "password_change",
+    "fixture_import",
+    "responses:response_start",
+    "responses:response_edit",
+    "responses:response_publish",
+    "responses:response_submit",
+    "responses:response_document_upload",
+    "auditors:assess",
+    "auditors:close",
+}
+
+
+def url_patterns(patterns, namespace=""):
+    """(name, pattern) for every named URL of the product (the admin's are Django's)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+PRODUCT_URLS = sorted(url_patterns(get_resolver().url_patterns), key=lambda item: item[0])
+
+
+def url_for(name, pattern, world) -> str:
+    converters = pattern.pattern.converters
+    return reverse(name, kwargs=dict.fromkeys(converters, world.rec1.pk))
+
+
+@pytest.fixture
+def admin_client_of_world(db, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = build_world()
+    client.force_login(world.admin)  # who may reach every page: only the method may refuse
+    return client, world
+
+
+@pytest.mark.parametrize("method", UNHANDLED)
+@pytest.mark.parametrize(("name", "pattern"), PRODUCT_URLS, ids=[n for n, _p in PRODUCT_URLS])
+def test_every_page_refuses_methods_it_does_not_handle(
+    admin_client_of_world, name, pattern, method
+):
+    client, world = admin_client_of_world
+    response = getattr(client, method)(url_for(name, pattern, world))
+    assert response.status_code == 405, f"{method.upper()} {name}"
+
+
+READ_ONLY = [(n, p) for n, p in PRODUCT_URLS if n not in POSTED]
+
+
+@pytest.mark.parametrize(("name", "pattern"), READ_ONLY, ids=[n for n, _p in READ_ONLY])
+def test_read_only_pages_refuse_a_post(admin_client_of_world, name, pattern):
+    client, world = admin_client_of_world
+    response = client.post(url_for(name, pattern, world))
+    assert response.status_code == 405, f"POST {name}"
+    assert "GET" in response["Allow"]
+
+
+def test_the_list_of_posted_pages_names_only_real_pages():
+    assert {name for name, _pattern in PRODUCT_URLS} >= POSTED
