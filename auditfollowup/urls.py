@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/import/", admin.site.admin_view(fixture_import), name="fixture_import"),
     path("admin/", admin.site.urls),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Login, logout and password change only: there is no e-mail password reset (admins
     # set new passwords), so Django's reset pages are not exposed.

@@ -58,13 +58,18 @@ def reflow_problems(page, urls: dict[str, str]) -> dict[str, str]:
     page.set_viewport_size(PHONE)
     PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = {}
+    failed = []  # a missing favicon or stylesheet shows up here as a 404
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     for name, url in urls.items():
         response = page.goto(url)
+        page.wait_for_load_state("load")
         assert response.ok, f"{name}: HTTP {response.status}"
         page.screenshot(path=str(PHONE_SCREENSHOTS / f"{name}.png"), full_page=True)
         found = page.evaluate(MEASURE)
         if found["width"] > PHONE["width"] or found["badTables"]:
             problems[name] = found
+    if failed:
+        problems["failed requests"] = failed
     return problems
 
 
