@@ -5,7 +5,7 @@ other boards' drafts are 404 (they are not visible), the wrong role is 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from recommendations import roles
 from recommendations.history import change_history_for_response, may_see_history
 from recommendations.models import Board, FollowUpRound, Recommendation
 from recommendations.status import Status
-from recommendations.timeline import visible_due_date_changes
 
 from . import services
+from .document import document_context, may_write_for_board
 from .forms import (
     DecisionDocumentForm,
     EntryForm,
@@ -30,10 +30,6 @@ from .forms import (
     SubmitForm,
 )
 from .models import DueDateChange, Measure, MeasureUpdate, Response
-
-
-def may_write_for_board(user, board_id: int) -> bool:
-    return roles.is_admin(user) or board_id in roles.staff_board_ids(user)
 
 
 def _require_writer(user) -> None:
@@ -325,32 +321,12 @@ def response_edit(request, pk: int):
     return render(request, "responses/staff/edit.html", context, status=status)
 
 
-def _response_body_context(response: Response, user) -> dict:
-    """The entries with their measures, as the public will see them.
-
-    Queries: entries with recommendations, their measure updates with measures, and
-    the due-date changes of those measures: three, whatever the size.
-    """
-    changes = visible_due_date_changes(user)
-    updates = MeasureUpdate.objects.select_related("measure").prefetch_related(
-        Prefetch("measure__due_date_changes", queryset=changes)
-    )
-    entries = response.entries.select_related("recommendation").prefetch_related(
-        Prefetch("measure_updates", queryset=updates)
-    )
-    return {"response": response, "entries": entries}
-
-
 @login_required
 def response_preview(request, pk: int):
+    """The response exactly as the public page shows it (one template), before publishing."""
     if not (roles.is_auditor(request.user) or roles.is_board_staff(request.user)):
         raise PermissionDenied
-    response = _visible_response(request.user, pk)
-    context = _response_body_context(response, request.user)
-    may_write = may_write_for_board(request.user, response.board_id)
-    context["may_edit"] = may_write and response.state == Response.State.DRAFT
-    context["may_publish"] = may_write and response.state != Response.State.PUBLISHED
-    return render(request, "responses/staff/preview.html", context)
+    return render(request, "responses/staff/preview.html", document_context(request.user, pk))
 
 
 @login_required
@@ -390,8 +366,7 @@ def response_publish(request, pk: int):
             else:
                 messages.success(request, _("Yttrandet är publicerat."))
                 return redirect(response.get_absolute_url())
-    context = _response_body_context(response, request.user)
-    context["form"] = form
+    context = {"response": response, "form": form}
     return render(request, "responses/staff/publish.html", context, status=status)
 
 

@@ -349,12 +349,13 @@ def test_edit_page_query_count_does_not_grow_with_measures(
 def test_preview_query_count_does_not_grow_with_entries_and_measures(
     client, world, draft, django_assert_num_queries
 ):
-    """Session, user, groups, boards, the response, its entries with recommendations, their
-    measure updates with measures, and those measures' due-date changes: eight."""
+    """Session, user, groups, boards, then the public page's queries (the response,
+    referencing documents, decision steps, signatories, entries with recommendations, their
+    measure updates with measures, the due dates this response moved): eleven."""
     client.force_login(world.staff_a)
     client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
     url = reverse("responses:response_preview", args=[draft.pk])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         client.get(url)
     draft.refresh_from_db()
     data = filled(
@@ -363,7 +364,7 @@ def test_preview_query_count_does_not_grow_with_entries_and_measures(
         **{f"new-{world.rec2.pk}-{number}-title": f"Extra {number}" for number in range(2)},
     )
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         assert "Extra 1" in client.get(url).text
 
 
