@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from .filters import RecommendationFilter, recommendation_queryset
 from .status import Status
 from .templatetags.status_tags import rec_label
-from .timeline import MATRIX_YEARS
+from .timeline import MATRIX_YEARS, build_timeline, with_timeline
 from .views import matrix_groups
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +68,101 @@ def list_rows(request):
     return header, rows
 
 
+def _timelines(request):
+    """The timelines of the filtered list's recommendations, as their pages show them to
+    this user. Queries: those of ``with_timeline`` (a constant number)."""
+    filterset = RecommendationFilter(
+        request.GET, queryset=recommendation_queryset(), request=request
+    )
+    today = timezone.localdate()
+    return [build_timeline(rec, today) for rec in with_timeline(filterset.qs, request.user)]
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def measure_rows(timelines):
+    """Header and rows of the measures of the listed recommendations: one row per measure
+    and recommendation it serves, with its standing today."""
+    header = [
+        _("Rekommendationens id"),
+        _("Granskning"),
+        _("Beteckning"),
+        _("Åtgärd"),
+        _("Nämnd"),
+        _("Ansvarig"),
+        _("Klart senast"),
+        _("Status"),
+        _("Försenad"),
+        _("Dagar försenad"),
+        _("Genomförd"),
+        _("Gemensam åtgärd"),
+    ]
+    rows = []
+    for timeline in timelines:
+        rec = timeline.recommendation
+        for state in timeline.measures:
+            measure = state.measure
+            rows.append(
+                [
+                    rec.pk,
+                    rec.audit.reference or rec.audit.title,
+                    rec_label(rec),
+                    measure.title,
+                    measure.board.short_code,
+                    measure.responsible,
+                    _text(state.due),
+                    str(state.status.label),
+                    _("Ja") if state.is_overdue else _("Nej"),
+                    state.days_overdue if state.is_overdue else 0,
+                    _text(measure.completed),
+                    _("Ja") if state.is_shared else _("Nej"),
+                ]
+            )
+    return header, rows
+
+
+def timeline_rows(timelines):
+    """Header and rows of the timeline: one row per readable answer, round by round."""
+    header = [
+        _("Rekommendationens id"),
+        _("Granskning"),
+        _("Beteckning"),
+        _("Omgång"),
+        _("Omgångens titel"),
+        _("Nämnd"),
+        _("Yttrande"),
+        _("Diarienummer"),
+        _("Datum"),
+        _("Nämndens status"),
+        _("Revisionens bedömning"),
+        _("Redovisning"),
+    ]
+    rows = []
+    for timeline in timelines:
+        rec = timeline.recommendation
+        for step in timeline.entries:
+            response = step.response
+            rows.append(
+                [
+                    rec.pk,
+                    rec.audit.reference or rec.audit.title,
+                    rec_label(rec),
+                    response.round.sequence,
+                    response.round.title,
+                    response.board.short_code,
+                    response.title,
+                    response.diary_number,
+                    _text(step.date),
+                    str(step.status.label),
+                    str(step.assessment_status.label) if step.assessment else "",
+                    step.entry.narrative,
+                ]
+            )
+    return header, rows
+
+
 def matrix_rows(request):
     """Header and rows of the matrix, one column per year."""
     _filterset, groups = matrix_groups(request)
@@ -100,16 +195,25 @@ def _csv(header, rows, name):
     return response
 
 
-def _xlsx(header, rows, name, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
+def _add_sheet(workbook, title, header, rows):
+    """A sheet with a bold, frozen header row and an autofilter over its columns."""
+    sheet = workbook.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([v if isinstance(v, int) else _safe(v) for v in row])
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _xlsx(header, rows, name, title, more_sheets=()):
+    """The rows as the first sheet, then each (title, header, rows) of ``more_sheets``."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _add_sheet(workbook, title, header, rows)
+    for sheet in more_sheets:
+        _add_sheet(workbook, *sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
@@ -126,7 +230,17 @@ def recommendations_csv(request):
 
 
 def recommendations_xlsx(request):
-    return _xlsx(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
+    """The list, then its recommendations' measures and timeline entries."""
+    timelines = _timelines(request)
+    return _xlsx(
+        *list_rows(request),
+        _name("rekommendationer"),
+        _("Rekommendationer"),
+        more_sheets=[
+            (_("Åtgärder"), *measure_rows(timelines)),
+            (_("Tidslinje"), *timeline_rows(timelines)),
+        ],
+    )
 
 
 def matrix_csv(request):
