@@ -35,3 +35,13 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
         make_tracked_audit(n_recommendations=2)
     with django_assert_num_queries(1):
         client.get(URL)
+
+
+def test_a_title_that_already_names_the_board_does_not_name_it_twice(client):
+    world = make_tracked_audit(n_recommendations=1)
+    published = world.responses[0]
+    published.title = f"{world.board.name}: yttrande – uppföljning 2019"
+    published.save()
+    body = client.get(URL).content.decode()
+    assert f"<title>{world.board.name}: yttrande – uppföljning 2019</title>" in body
+    assert f"{world.board.name}: {world.board.name}" not in body

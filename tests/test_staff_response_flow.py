@@ -424,3 +424,35 @@ def test_no_template_comment_leaks_into_the_page(client, world, draft):
     client.force_login(world.staff_a)
     page = client.get(reverse("responses:response_edit", args=[draft.pk]))
     assert "{#" not in page.text and "{%" not in page.text
+
+
+def in_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+
+def test_a_draft_started_in_english_gets_the_swedish_default_title(client, world):
+    client.force_login(world.staff_a)
+    in_english(client)
+    client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
+    draft = Response.objects.get(board=world.board_a, round=world.round2)
+    # Swedish, the document's language; the board's name is shown beside it everywhere.
+    assert draft.title == f"Yttrande – {world.round2.title}"
+
+
+def test_in_english_the_form_gives_english_date_examples_and_shows_dates_back_in_english(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(
+        draft, world, **{f"{prefix}-due": "autumn 2022", f"{prefix}-due_reason": "Försenat."}
+    )
+    in_english(client)
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+    assert 'value="autumn 2022"' in page
+    assert "As precisely as it is known: 2026-05-31, May 2026, autumn 2026 or 2027." in page
+    assert "hösten" not in page
