@@ -62,6 +62,8 @@ class ResponseHeaderForm(forms.ModelForm):
     class Meta:
         model = Response
         fields = ["title", "addressed_to", "summary"]
+        # Wide enough to read a whole title (the CSS lets it fill the form's width).
+        widgets = {"title": forms.TextInput(attrs={"class": "input-wide", "size": 80})}
 
 
 class EntryForm(forms.Form):
