@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/import/", admin.site.admin_view(fixture_import), name="fixture_import"),
     path("admin/", admin.site.urls),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's set_language answers any method; changing the language is a POST.
     path("i18n/setlang/", require_POST(set_language), name="set_language"),
     # Login, logout and password change only: there is no e-mail password reset (admins

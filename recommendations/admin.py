@@ -1,13 +1,16 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from responses.admin import MeasureAdminForm
+from responses.admin import SINGLE_DATETIME_INPUT, MeasureDatesForm
 from responses.models import Measure
 
+from .fuzzy_date_forms import fuzzy_date_form
 from .models import (
     Audit,
     AuditorAssessment,
@@ -36,20 +39,31 @@ class BoardAdmin(admin.ModelAdmin):
     list_display = ["name", "short_code", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "short_code"]
-    raw_id_fields = ["staff"]
+    # The board's staff by name in a labelled list (not a box of user ids). Django's
+    # filter_horizontal and autocomplete widgets fail axe (an unlabelled search box).
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            kwargs["queryset"] = get_user_model().objects.order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
+    form = fuzzy_date_form(SourceDocument, "document")
     list_display = ["file_name", "title", "kind", "diary_number", "document_date"]
     list_filter = ["kind"]
     search_fields = ["file_name", "title", "diary_number", "notes"]
 
 
+FollowUpRoundDatesForm = fuzzy_date_form(FollowUpRound, "deadline")
+
+
 class FollowUpRoundInline(admin.StackedInline):
     model = FollowUpRound
+    form = FollowUpRoundDatesForm
     extra = 0
-    fields = ["sequence", "kind", "title", "deadline_date", "deadline_precision", "is_open"]
+    fields = ["sequence", "kind", "title", "deadline", "is_open"]
 
 
 class RecommendationInline(admin.StackedInline):
@@ -61,6 +75,7 @@ class RecommendationInline(admin.StackedInline):
 
 @admin.register(Audit)
 class AuditAdmin(admin.ModelAdmin):
+    form = fuzzy_date_form(Audit, "conducted_from", "conducted_to")
     list_display = [
         "reference",
         "title",
@@ -81,8 +96,7 @@ class AuditAdmin(admin.ModelAdmin):
                 "fields": [
                     "auditor",
                     "firm",
-                    ("conducted_from_date", "conducted_from_precision"),
-                    ("conducted_to_date", "conducted_to_precision"),
+                    ("conducted_from", "conducted_to"),
                     "conducted_inference",
                     "audited_boards",
                 ]
@@ -101,6 +115,7 @@ class AuditAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUpRound)
 class FollowUpRoundAdmin(admin.ModelAdmin):
+    form = FollowUpRoundDatesForm
     list_display = ["__str__", "kind", "deadline_date", "deadline_precision", "is_open"]
     list_filter = ["kind", "is_open", "audit"]
     list_select_related = ["audit"]
@@ -110,16 +125,14 @@ class FollowUpRoundAdmin(admin.ModelAdmin):
 
 class MeasureInline(admin.StackedInline):
     model = Measure
-    form = MeasureAdminForm
+    form = MeasureDatesForm
     extra = 0
     fields = [
         ("title", "board"),
         "also_serves",
         ("responsible", "status"),
-        ("due_date", "due_precision"),
-        "due_inference",
-        ("completed_date", "completed_precision"),
-        "completed_inference",
+        ("due", "completed"),
+        ("due_inference", "completed_inference"),
         "effect",
         "announced_in",
     ]
@@ -148,6 +161,7 @@ class AuditorAssessmentInline(admin.StackedInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
+    form = fuzzy_date_form(Recommendation, "report_back")
     list_display = ["__str__", "audit", "kind", "position", "closed_on"]
     list_filter = ["kind", "audit", "addressed_to", "closed_on"]
     list_select_related = ["audit"]
@@ -159,13 +173,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         (_("Nämnder"), {"fields": ["addressed_to", "addressed_to_inference", "answered_by"]}),
         (
             _("Återrapportering"),
-            {
-                "fields": [
-                    ("report_back_date", "report_back_precision"),
-                    "report_back_text",
-                    "report_back_inference",
-                ]
-            },
+            {"fields": ["report_back", "report_back_text", "report_back_inference"]},
         ),
         (_("Avslut"), {"fields": ["closed_on", "closed_reason", "closed_by"]}),
     ]
@@ -192,3 +200,36 @@ class AuditorAssessmentAdmin(SimpleHistoryAdmin):
     list_select_related = ["recommendation", "round__audit", "assessed_by"]
     search_fields = ["comment", "recommendation__text"]
     raw_id_fields = ["recommendation", "round", "assessed_by"]
+
+
+class BoardsOfUserInline(admin.StackedInline):
+    """On a user's page: the boards they are staff (handläggare) of."""
+
+    model = Board.staff.through
+    extra = 0
+    verbose_name = _("nämnd där användaren är handläggare")
+    verbose_name_plural = _("nämnder där användaren är handläggare")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("board")
+
+
+class UserWithBoardsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, BoardsOfUserInline]
+    # Plain labelled lists for groups and permissions: Django's filter_horizontal widget
+    # fails axe (aria-prohibited-attr on its search icon).
+    filter_horizontal = ()
+    formfield_overrides = SINGLE_DATETIME_INPUT
+    list_display = [*UserAdmin.list_display, "board_codes"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("boards")
+
+    @admin.display(description=_("nämnder"))
+    def board_codes(self, user):
+        return ", ".join(board.short_code or board.name for board in user.boards.all())
+
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.register(User, UserWithBoardsAdmin)

@@ -158,6 +158,7 @@ def _confirm(request):
         return render(request, "admin/fixture_import.html", context, status=400)
     messages.success(
         request,
-        _("%(name)s är importerad: %(count)s objekt.") % {"name": name, "count": result.total},
+        _("Filen %(name)s är importerad: %(count)s objekt.")
+        % {"name": name, "count": result.total},
     )
     return redirect("admin:index")

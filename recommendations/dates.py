@@ -48,6 +48,21 @@ SWEDISH_MONTHS = [
     "november",
     "december",
 ]
+# Read as well, so that a date typed in the English interface is understood.
+ENGLISH_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,8 @@ class FuzzyDate:
 
     @classmethod
     def parse(cls, text: str) -> "FuzzyDate":
-        """Read "2019-02-22", "2026-05", "maj 2026", "hösten 2020", "2021-H1" or "2018"."""
+        """Read "2019-02-22", "2026-05", "maj 2026", "hösten 2020", "2021-H1" or "2018";
+        in English too: "May 2026", "autumn 2020"."""
         raw = " ".join(str(text).strip().lower().split())
         if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw):
             year, month, day = map(int, match.groups())
@@ -94,8 +110,9 @@ class FuzzyDate:
                     return cls(dt.date(year, 1, 1), Precision.TERM)
                 if word in _AUTUMN_WORDS:
                     return cls(dt.date(year, 7, 1), Precision.TERM)
-                if word in SWEDISH_MONTHS:
-                    return cls(dt.date(year, SWEDISH_MONTHS.index(word) + 1, 1), Precision.MONTH)
+                for months in (SWEDISH_MONTHS, ENGLISH_MONTHS):
+                    if word in months:
+                        return cls(dt.date(year, months.index(word) + 1, 1), Precision.MONTH)
         raise ValueError(
             f"{text!r} is not a date; write 2019-02-22, 2026-05, maj 2026, hösten 2020 or 2018."
         )
@@ -138,16 +155,19 @@ class FuzzyDate:
             return f"{self.start.year}-H{1 if self.start.month == 1 else 2}"
         return str(self.start.year)
 
-    def as_swedish_input(self) -> str:
-        """The date as people type it in a form, in Swedish: "maj 2026", "hösten 2026"."""
-        if self.precision == Precision.MONTH:
-            return f"{SWEDISH_MONTHS[self.start.month - 1]} {self.start.year}"
-        if self.precision == Precision.TERM:
-            return f"{'våren' if self.start.month == 1 else 'hösten'} {self.start.year}"
-        return self.as_text()
+    @property
+    def precision_note(self) -> str:
+        """How exactly the date is known, in words, for a date coarser than a day; else ""."""
+        notes = {
+            Precision.MONTH: _("månaden är känd, inte dagen"),
+            Precision.TERM: _("halvåret är känt, inte månaden"),
+            Precision.YEAR: _("året är känt, inte månaden"),
+        }
+        return notes.get(self.precision, "")
 
     def __str__(self) -> str:
-        """In the active language: "2019-02-22", "maj 2026", "hösten 2020", "2018"."""
+        """In the active language: "2019-02-22", "maj 2026", "hösten 2020", "2018"; in
+        English "May 2026", "autumn 2020". ``parse`` reads each back, so a form shows it."""
         if self.precision == Precision.DAY:
             return self.start.isoformat()
         if self.precision == Precision.MONTH:

@@ -20,7 +20,7 @@ from .filters import RecommendationFilter, recommendation_queryset
 from .roles import Public, access
 from .spreadsheets import csv_response, xlsx_response
 from .status import Status
-from .timeline import MATRIX_YEARS
+from .timeline import MATRIX_YEARS, build_timeline, with_timeline
 from .views import matrix_groups
 
 
@@ -91,6 +91,101 @@ def list_rows(request):
         ]
         for rec in recommendations
     ]
+    return header, rows
+
+
+def _timelines(request):
+    """The timelines of the filtered list's recommendations, as their pages show them to
+    this user. Queries: those of ``with_timeline`` (a constant number)."""
+    filterset = RecommendationFilter(
+        request.GET, queryset=recommendation_queryset(), request=request
+    )
+    today = timezone.localdate()
+    return [build_timeline(rec, today) for rec in with_timeline(filterset.qs, request.user)]
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def measure_rows(timelines):
+    """Header and rows of the measures of the listed recommendations: one row per measure
+    and recommendation it serves, with its standing today."""
+    header = [
+        _("Rekommendationens id"),
+        _("Granskning"),
+        _("Beteckning"),
+        _("Åtgärd"),
+        _("Nämnd"),
+        _("Ansvarig"),
+        _("Klart senast"),
+        _("Status"),
+        _("Försenad"),
+        _("Dagar försenad"),
+        _("Genomförd"),
+        _("Gemensam åtgärd"),
+    ]
+    rows = []
+    for timeline in timelines:
+        rec = timeline.recommendation
+        for state in timeline.measures:
+            measure = state.measure
+            rows.append(
+                [
+                    rec.pk,
+                    rec.audit.reference or rec.audit.title,
+                    rec.display_name,
+                    measure.title,
+                    measure.board.short_code,
+                    measure.responsible,
+                    _text(state.due),
+                    str(state.status.label),
+                    _("Ja") if state.is_overdue else _("Nej"),
+                    state.days_overdue if state.is_overdue else 0,
+                    _text(measure.completed),
+                    _("Ja") if state.is_shared else _("Nej"),
+                ]
+            )
+    return header, rows
+
+
+def timeline_rows(timelines):
+    """Header and rows of the timeline: one row per readable answer, round by round."""
+    header = [
+        _("Rekommendationens id"),
+        _("Granskning"),
+        _("Beteckning"),
+        _("Omgång"),
+        _("Omgångens titel"),
+        _("Nämnd"),
+        _("Yttrande"),
+        _("Diarienummer"),
+        _("Datum"),
+        _("Nämndens status"),
+        _("Revisionens bedömning"),
+        _("Redovisning"),
+    ]
+    rows = []
+    for timeline in timelines:
+        rec = timeline.recommendation
+        for step in timeline.entries:
+            response = step.response
+            rows.append(
+                [
+                    rec.pk,
+                    rec.audit.reference or rec.audit.title,
+                    rec.display_name,
+                    response.round.sequence,
+                    response.round.title,
+                    response.board.short_code,
+                    response.title,
+                    response.diary_number,
+                    _text(step.date),
+                    str(step.status.label),
+                    str(step.assessment_status.label) if step.assessment else "",
+                    step.entry.narrative,
+                ]
+            )
     return header, rows
 
 
@@ -172,7 +267,17 @@ def recommendations_csv(request):
 @require_safe
 @_refusing_invalid_filters
 def recommendations_xlsx(request):
-    return xlsx_response(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
+    """The list, then its recommendations' measures and timeline entries."""
+    timelines = _timelines(request)
+    return xlsx_response(
+        *list_rows(request),
+        _name("rekommendationer"),
+        _("Rekommendationer"),
+        more_sheets=[
+            (_("Åtgärder"), *measure_rows(timelines)),
+            (_("Tidslinje"), *timeline_rows(timelines)),
+        ],
+    )
 
 
 @access(Public)

@@ -52,6 +52,9 @@ class PublishedResponsesFeed(Feed):
         )
 
     def item_title(self, item):
+        # Older drafts were titled "<board>: yttrande – …": name the board only once.
+        if item.title.startswith(item.board.name):
+            return item.title
         return f"{item.board.name}: {item.title}"
 
     def item_description(self, item):

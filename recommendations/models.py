@@ -253,12 +253,14 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(closed_on__isnull=True)
 
     def refresh_search_vectors(self) -> int:
-        """Rebuild ``search_vector`` from the wording and every published narrative.
+        """Rebuild ``search_vector`` from the wording, the audit's reference and title, every
+        published narrative and those responses' diary numbers.
 
-        One UPDATE in SQL (PostgreSQL, "swedish" configuration); the wording weighs more
-        than the answers. Call it after an import and after a response is saved or
-        published. Drafts never enter the vector, so search never reveals them. On other
-        databases there is no vector and ``search()`` reads the text directly.
+        One UPDATE in SQL (PostgreSQL, "swedish" configuration); the wording weighs most,
+        then the audit, then the answers. Call it after an import, after a response is
+        saved or published and after an audit is saved. Drafts never enter the vector, so
+        search never reveals them. On other databases there is no vector and ``search()``
+        reads the text directly.
         """
         if connection.vendor != "postgresql":
             return 0
@@ -267,29 +269,42 @@ class RecommendationQuerySet(models.QuerySet):
 
         from responses.models import ResponseEntry
 
+        def text(subquery):
+            return Coalesce(Subquery(subquery), Value(""), output_field=models.TextField())
+
+        published = (
+            ResponseEntry.objects.published().filter(recommendation=OuterRef("pk")).order_by()
+        )
         narratives = (
-            ResponseEntry.objects.published()
-            .filter(recommendation=OuterRef("pk"))
-            .order_by()
-            .values("recommendation")
+            published.values("recommendation")
             .annotate(all_text=StringAgg("narrative", delimiter="\n"))
             .values("all_text")
         )
+        diary_numbers = (
+            published.values("recommendation")
+            .annotate(all_numbers=StringAgg("response__diary_number", delimiter=" "))
+            .values("all_numbers")
+        )
+        audit = Audit.objects.filter(pk=OuterRef("audit_id"))
         return self.update(
             search_vector=SearchVector("label", "text", weight="A", config="swedish")
             + SearchVector(
-                Coalesce(Subquery(narratives), Value(""), output_field=models.TextField()),
+                text(audit.values("reference")),
+                text(audit.values("title")),
                 weight="B",
                 config="swedish",
             )
+            + SearchVector(text(narratives), text(diary_numbers), weight="C", config="swedish")
         )
 
     def search(self, words: str):
-        """Recommendations whose wording or a published answer matches ``words``.
+        """Recommendations whose wording, audit (reference or title), or a published answer
+        (narrative or diary number) matches ``words``.
 
         PostgreSQL: full-text search on the stored vector (web-search syntax, Swedish
         stemming, so "arbetsgruppen" finds "arbetsgrupp"). Elsewhere: every word must
-        occur (case-insensitive) in the wording or in one published narrative.
+        occur (case-insensitive) in the wording, the audit's reference or title, or one
+        published response's narrative or diary number.
         """
         from responses.models import ResponseEntry
 
@@ -302,10 +317,15 @@ class RecommendationQuerySet(models.QuerySet):
         result = self
         for word in words.split():
             published = ResponseEntry.objects.published().filter(
-                recommendation=OuterRef("pk"), narrative__icontains=word
+                Q(narrative__icontains=word) | Q(response__diary_number__icontains=word),
+                recommendation=OuterRef("pk"),
             )
             result = result.filter(
-                Q(text__icontains=word) | Q(label__icontains=word) | Exists(published)
+                Q(text__icontains=word)
+                | Q(label__icontains=word)
+                | Q(audit__reference__icontains=word)
+                | Q(audit__title__icontains=word)
+                | Exists(published)
             )
         return result
 

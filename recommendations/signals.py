@@ -1,5 +1,6 @@
 """Keep the full-text search vectors up to date when answers change.
 
+A recommendation's vector holds its audit's reference and title and its published answers.
 A response's narratives enter a recommendation's search vector only while the response
 is published, so a save of a response (published, unpublished) or of one of its entries
 rebuilds the vectors of the recommendations it answers: one SQL UPDATE, run once the
@@ -16,7 +17,7 @@ from django.dispatch import receiver
 
 from responses.models import Response, ResponseEntry
 
-from .models import Recommendation
+from .models import Audit, Recommendation
 
 
 def _refresh_later(queryset):
@@ -39,3 +40,10 @@ def refresh_after_response_saved(sender, instance, raw=False, **kwargs):
 def refresh_after_entry_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _refresh_later(Recommendation.objects.filter(pk=instance.recommendation_id))
+
+
+@receiver(post_save, sender=Audit, dispatch_uid="search_vector_audit_saved")
+def refresh_after_audit_saved(sender, instance, raw=False, **kwargs):
+    """The audit's reference and title are searchable with its recommendations."""
+    if not raw:
+        _refresh_later(Recommendation.objects.filter(audit_id=instance.pk))

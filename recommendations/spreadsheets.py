@@ -39,17 +39,29 @@ def csv_response(header: list, rows: list[list], name: str) -> HttpResponse:
     return response
 
 
-def xlsx_response(header: list, rows: list[list], name: str, title: str) -> HttpResponse:
-    """An xlsx workbook of one sheet; whole numbers stay numbers, everything else is text."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
+def _add_sheet(workbook, title: str, header: list, rows: list[list]) -> None:
+    """A sheet with a bold, frozen header row and an autofilter over its columns; whole
+    numbers stay numbers, everything else is text."""
+    sheet = workbook.create_sheet(title)
     sheet.append([safe_cell(v) for v in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def xlsx_response(
+    header: list, rows: list[list], name: str, title: str, more_sheets=()
+) -> HttpResponse:
+    """An xlsx workbook: the rows as its first sheet, then each (title, header, rows) of
+    ``more_sheets``."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _add_sheet(workbook, title, header, rows)
+    for sheet in more_sheets:
+        _add_sheet(workbook, *sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

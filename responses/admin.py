@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations.fuzzy_date_forms import fuzzy_date_form
+
 from .models import (
     DecisionStep,
     DueDateChange,
@@ -93,6 +95,11 @@ class MeasureAdminForm(forms.ModelForm):
         return cleaned
 
 
+# Dates of uncertain precision are typed as in the staff form ("hösten 2021"), not as a first
+# day plus a precision.
+MeasureDatesForm = fuzzy_date_form(Measure, "due", "completed", base=MeasureAdminForm)
+
+
 class DecisionStepInline(admin.StackedInline):
     model = DecisionStep
     extra = 0
@@ -113,6 +120,7 @@ class ResponseEntryInline(admin.StackedInline):
 
 @admin.register(Response)
 class ResponseAdmin(SimpleHistoryAdmin):
+    form = fuzzy_date_form(Response, "document")
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [
         "title",
@@ -147,7 +155,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
             _("Datum och beslut"),
             {
                 "fields": [
-                    ("document_date", "document_precision"),
+                    "document",
                     "document_inference",
                     "decision_date",
                     "decided_by",
@@ -192,7 +200,7 @@ class MeasureUpdateInline(admin.StackedInline):
 
 class AnnouncedMeasureInline(admin.StackedInline):
     model = Measure
-    form = MeasureAdminForm
+    form = MeasureDatesForm
     fk_name = "announced_in"
     extra = 0
     fields = [
@@ -200,10 +208,8 @@ class AnnouncedMeasureInline(admin.StackedInline):
         "recommendation",
         "also_serves",
         ("responsible", "status"),
-        ("due_date", "due_precision"),
-        "due_inference",
-        ("completed_date", "completed_precision"),
-        "completed_inference",
+        ("due", "completed"),
+        ("due_inference", "completed_inference"),
         "effect",
     ]
     raw_id_fields = ["recommendation", "also_serves"]
@@ -221,15 +227,16 @@ class ResponseEntryAdmin(SimpleHistoryAdmin):
     inlines = [AnnouncedMeasureInline, MeasureUpdateInline]
 
 
+DueDateChangeDatesForm = fuzzy_date_form(DueDateChange, "previous", "new")
+
+
 class DueDateChangeInline(admin.StackedInline):
+    form = DueDateChangeDatesForm
     formfield_overrides = SINGLE_DATETIME_INPUT
     model = DueDateChange
     extra = 0
     fields = [
-        "previous_date",
-        "previous_precision",
-        "new_date",
-        "new_precision",
+        ("previous", "new"),
         "reason",
         "changed_at",
         "changed_by",
@@ -239,7 +246,7 @@ class DueDateChangeInline(admin.StackedInline):
 
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
-    form = MeasureAdminForm
+    form = MeasureDatesForm
     list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
     list_filter = ["status", "board", "due_precision"]
     list_select_related = ["board"]
@@ -250,6 +257,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 @admin.register(MeasureUpdate)
 class MeasureUpdateAdmin(SimpleHistoryAdmin):
+    form = fuzzy_date_form(MeasureUpdate, "due", "completed")
     list_display = ["measure", "entry", "status"]
     list_filter = ["status"]
     list_select_related = ["measure", "entry__response__board", "entry__recommendation"]
@@ -259,6 +267,7 @@ class MeasureUpdateAdmin(SimpleHistoryAdmin):
 
 @admin.register(DueDateChange)
 class DueDateChangeAdmin(admin.ModelAdmin):
+    form = DueDateChangeDatesForm
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = ["measure", "previous_date", "new_date", "changed_at", "changed_by"]
     list_select_related = ["measure", "changed_by"]

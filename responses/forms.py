@@ -13,48 +13,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.dates import FuzzyDate
+from recommendations.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status
 
 from .models import Response
-
-
-def fuzzy_date_as_input(value: FuzzyDate) -> str:
-    """How a fuzzy date is written back into a text box: the way people type it, in Swedish."""
-    return value.as_swedish_input()
-
-
-class FuzzyDateField(forms.CharField):
-    """A date of real precision: "2026-05-31", "maj 2026", "hösten 2026" or "2027"."""
-
-    default_error_messages = {
-        "invalid": _(
-            "Skriv ett datum som 2026-05-31, maj 2026, våren 2026, hösten 2026 eller 2027."
-        ),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 30, "size": 16}))
-        kwargs.setdefault(
-            "help_text",
-            _("Så exakt som det är känt: 2026-05-31, maj 2026, hösten 2026 eller 2027."),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, FuzzyDate):
-            return fuzzy_date_as_input(value)
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return FuzzyDate.parse(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class StatusSelect(forms.ChoiceField):
@@ -99,6 +62,8 @@ class ResponseHeaderForm(forms.ModelForm):
     class Meta:
         model = Response
         fields = ["title", "addressed_to", "summary"]
+        # Wide enough to read a whole title (the CSS lets it fill the form's width).
+        widgets = {"title": forms.TextInput(attrs={"class": "input-wide", "size": 80})}
 
 
 class EntryForm(forms.Form):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from recommendations.dates import FuzzyDate
@@ -81,12 +81,20 @@ def _claim_version(response: Response, expected_version: int) -> None:
     response.version = expected_version + 1
 
 
+def default_title(round: FollowUpRound) -> str:
+    """A new draft's title: always Swedish, the document's language, whatever language the
+    author reads the site in; without the board's name, which every page and the feed show
+    beside the title."""
+    with translation.override("sv"):
+        return _("Yttrande – %(round)s") % {"round": round.title}
+
+
 @transaction.atomic
 def start_response(*, board: Board, round: FollowUpRound, user) -> Response:
     response = Response(
         board=board,
         round=round,
-        title=_("%(board)s: yttrande – %(round)s") % {"board": board.name, "round": round.title},
+        title=default_title(round),
         addressed_to=round.requested_by,
         decided_by=board.name,
         state=Response.State.DRAFT,

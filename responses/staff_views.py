@@ -5,7 +5,7 @@ boards' drafts are 404 (they are not visible), the wrong role or state is 403.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from recommendations.roles import LoggedIn, Public, Reader, Writer, access
 from recommendations.status import Status
 
 from . import services
+from .document import document_context
 from .forms import (
     DecisionDocumentForm,
     EntryForm,
@@ -316,32 +317,11 @@ def response_edit(request, pk: int):
     return render(request, "responses/staff/edit.html", context, status=status)
 
 
-def _response_body_context(response: Response, user) -> dict:
-    """The entries with their measures, as the public will see them.
-
-    Queries: entries with recommendations, their measure updates with measures, and
-    the due-date changes of those measures: three, whatever the size.
-    """
-    changes = DueDateChange.objects.visible_to(user).order_by("changed_at", "pk")
-    updates = (
-        MeasureUpdate.objects.visible_to(user)
-        .select_related("measure")
-        .prefetch_related(Prefetch("measure__due_date_changes", queryset=changes))
-    )
-    entries = response.entries.select_related("recommendation").prefetch_related(
-        Prefetch("measure_updates", queryset=updates)
-    )
-    return {"response": response, "entries": entries}
-
-
 @access(Reader)
 @require_safe
 def response_preview(request, pk: int):
-    response = _visible_response(request.user, pk)
-    context = _response_body_context(response, request.user)
-    context["may_edit"] = response.is_editable_by(request.user)
-    context["may_publish"] = response.is_publishable_by(request.user)
-    return render(request, "responses/staff/preview.html", context)
+    """The response exactly as the public page shows it (one template), before publishing."""
+    return render(request, "responses/staff/preview.html", document_context(request.user, pk))
 
 
 @access(LoggedIn)
@@ -379,8 +359,7 @@ def response_publish(request, pk: int):
             else:
                 messages.success(request, _("Yttrandet är publicerat."))
                 return redirect(response.get_absolute_url())
-    context = _response_body_context(response, request.user)
-    context["form"] = form
+    context = {"response": response, "form": form}
     return render(request, "responses/staff/publish.html", context, status=status)
 
 

@@ -54,6 +54,9 @@ def test_confirming_imports_everything_and_cleans_up(client, world, minimal_fixt
     assert Audit.objects.filter(reference="TR-2019-1").exists()
     assert Response.objects.filter(pk=9001).exists()
     assert not list((settings.MEDIA_ROOT / "imports").iterdir())
+    shown = client.get(done.url)
+    # The admin capitalises each message; the sentence must not start with the file's name.
+    assert "Filen minimal.json är importerad: 12 objekt." in shown.text
     again = client.post(reverse("fixture_import"), {"confirm": "1"}, follow=True)
     assert "Ingen granskad fil väntar på import" in again.text
 

@@ -160,3 +160,31 @@ def test_publishing_records_each_measure_change_once_in_its_history(client, worl
     latest = records.first()
     assert (latest.status, latest.due_date) == (Status.IMPLEMENTED, dt.date(2021, 7, 1))
     assert latest.history_user == world.staff_a
+
+
+def document_part(page) -> str:
+    """The response as a document: the part of the page the preview promises to show."""
+    text = page.content.decode()
+    return text[text.index('<article class="document">') : text.index("</article>") + 10]
+
+
+def test_the_preview_shows_exactly_what_the_public_page_shows(client, world, draft):
+    """One template for both: after publishing, the author's preview and the public page
+    hold the same document, with the responsible, moved due date and effect in both."""
+    world.open_measure.responsible = "Enhetschefen"
+    world.open_measure.save()
+    save_draft(client, world, draft)
+    publish(client, world, draft)
+    client.force_login(world.staff_a)
+    preview = client.get(reverse("responses:response_preview", args=[draft.pk]))
+    public_view_for_staff = client.get(draft.get_absolute_url())
+    assert document_part(preview) == document_part(public_view_for_staff)
+    public = Client().get(draft.get_absolute_url())
+    for shown in (
+        "Ansvarig: Enhetschefen",
+        f"flyttat från maj 2020 till hösten 2021: {REASON}",
+        "Genomförd: oktober 2021",
+        "Effekt: Alla enheter följer rutinen.",
+    ):
+        assert shown in document_part(preview)
+        assert shown in document_part(public)

@@ -19,9 +19,10 @@ def csv_rows(response):
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
-def xlsx_rows(response):
+def xlsx_rows(response, sheet=None):
     workbook = load_workbook(io.BytesIO(response.content))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    chosen = workbook[sheet] if sheet else workbook.worksheets[0]
+    return [list(row) for row in chosen.iter_rows(values_only=True)]
 
 
 @pytest.fixture
@@ -136,7 +137,10 @@ def test_an_invalid_filter_is_a_400_not_an_unfiltered_export(client, name, query
         # recommendations with status+audit, their addressed_to boards (the filter
         # form's choices are neither rendered nor needed to validate a status).
         ("recommendations:recommendation_list_csv", 3),
-        ("recommendations:recommendation_list_xlsx", 3),
+        # The same three, then the timelines for the measures and timeline sheets: those of
+        # with_timeline (recommendations+audit, boards, rounds, assessments, entries,
+        # measure updates, standings, measures, due date changes, shared measures...).
+        ("recommendations:recommendation_list_xlsx", 15),
         # recommendations+audit, their visible entries+response+board+round.
         ("recommendations:matrix_csv", 4),
         ("recommendations:matrix_xlsx", 4),
@@ -149,3 +153,59 @@ def test_export_query_counts_do_not_grow(client, django_assert_num_queries, name
     make_tracked_audit(n_recommendations=8)
     with django_assert_num_queries(queries):
         client.get(reverse(name), {"status": "in_progress"})
+
+
+def test_the_list_xlsx_has_sheets_of_measures_and_timeline_entries(client, two_boards):
+    asn, _sn = two_boards
+    url = reverse("recommendations:recommendation_list_xlsx")
+    response = client.get(url, {"audit": asn.audit.pk})
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Rekommendationer", "Åtgärder", "Tidslinje"]
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2"  # the header row stays in view
+        assert sheet.auto_filter.ref == sheet.dimensions  # every column can be filtered
+        assert all(cell.font.bold for cell in sheet[1])
+
+    measures = xlsx_rows(response, "Åtgärder")
+    header = measures[0]
+    assert header[:4] == ["Rekommendationens id", "Granskning", "Beteckning", "Åtgärd"]
+    assert {row[0] for row in measures[1:]} == {rec.pk for rec in asn.recommendations}
+    first = dict(zip(header, measures[1], strict=True))
+    # Due in March 2020, moved to June 2020: overdue since 1 July 2020.
+    assert first["Klart senast"] == "juni 2020"
+    assert (first["Status"], first["Försenad"]) == ("Planerad", "Ja")  # the measure's own
+    assert first["Dagar försenad"] > 365
+    assert first["Nämnd"] == "ASN"
+
+    timeline = xlsx_rows(response, "Tidslinje")
+    header = timeline[0]
+    rows = [dict(zip(header, row, strict=True)) for row in timeline[1:]]
+    assert len(rows) == 2 * len(asn.recommendations)  # two published rounds each
+    first_rec = [row for row in rows if row["Rekommendationens id"] == asn.recommendations[0].pk]
+    assert [row["Omgång"] for row in first_rec] == [1, 2]
+    assert [row["Nämndens status"] for row in first_rec] == ["Planerad", "Pågående"]
+    assert first_rec[1]["Revisionens bedömning"] == "Delvis genomförd"
+    assert first_rec[1]["Diarienummer"] == asn.responses[1].diary_number
+
+
+def test_the_timeline_sheet_leaves_out_draft_answers(client):
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    response = client.get(reverse("recommendations:recommendation_list_xlsx"))
+    timeline = xlsx_rows(response, "Tidslinje")
+    assert all("hemligt" not in (row[-1] or "") for row in timeline[1:])
+    assert len(timeline) == 1 + len(world.responses)
+
+
+def test_the_list_csv_has_every_column_the_list_page_shows(client, two_boards):
+    asn, _sn = two_boards
+    rec = asn.recommendations[0]
+    header, *rows = csv_rows(client.get(reverse("recommendations:recommendation_list_csv")))
+    row = dict(zip(header, next(r for r in rows if int(r[0]) == rec.pk), strict=True))
+    # What each result on /rekommendationer/ shows: label, audit, wording, current status,
+    # kind and the boards it is addressed to.
+    assert row["Beteckning"] == rec.label
+    assert row["Granskning"] == asn.audit.reference
+    assert row["Lydelse"] == rec.text
+    assert row["Aktuell status"] == "Pågående"
+    assert row["Typ"] == rec.get_kind_display()
+    assert row["Riktad till"] == "ASN"

@@ -77,3 +77,13 @@ def test_every_entry_has_an_updated_date_even_without_a_publication_time(client,
         expected = {f"{r.decision_date.isoformat()}T00:00:00+" for r in world.responses}
         updated = {e.find(f"{ATOM}updated").text[:20] for e in found}
         assert updated == expected
+
+
+def test_a_title_that_already_names_the_board_does_not_name_it_twice(client):
+    world = make_tracked_audit(n_recommendations=1)
+    published = world.responses[0]
+    published.title = f"{world.board.name}: yttrande – uppföljning 2019"
+    published.save()
+    body = client.get(URL).content.decode()
+    assert f"<title>{world.board.name}: yttrande – uppföljning 2019</title>" in body
+    assert f"{world.board.name}: {world.board.name}" not in body

@@ -113,3 +113,23 @@ def test_a_model_refuses_a_date_that_does_not_start_its_period(minimal_data):
         measure.full_clean()
 
     assert "due_date" in error.value.message_dict
+
+
+def test_a_date_coarser_than_a_day_says_so_in_words_in_the_active_language():
+
+    assert FuzzyDate.parse("2019-02-22").precision_note == ""
+    assert FuzzyDate.parse("maj 2026").precision_note == "månaden är känd, inte dagen"
+    assert FuzzyDate.parse("hösten 2020").precision_note == "halvåret är känt, inte månaden"
+    assert FuzzyDate.parse("2018").precision_note == "året är känt, inte månaden"
+    with translation.override("en"):
+        assert FuzzyDate.parse("maj 2026").precision_note == "the month is known, not the day"
+
+
+def test_english_dates_are_read_and_shown_back_in_english():
+
+    assert FuzzyDate.parse("May 2026") == FuzzyDate.parse("maj 2026")
+    assert FuzzyDate.parse("autumn 2022") == FuzzyDate.parse("hösten 2022")
+    with translation.override("en"):
+        assert str(FuzzyDate.parse("autumn 2022")) == "autumn 2022"
+        assert str(FuzzyDate.parse("maj 2026")) == "May 2026"
+    assert str(FuzzyDate.parse("autumn 2022")) == "hösten 2022"

@@ -30,6 +30,7 @@ GET_MATRIX = [
         expect(200, 200, 200, 200, 200),
     ),
     ("login", lambda w: reverse("login"), expect(200, 200, 200, 200, 200)),
+    ("favicon", lambda w: reverse("favicon"), expect(301, 301, 301, 301, 301)),
     ("password change", lambda w: reverse("password_change"), expect(302, 200, 200, 200, 200)),
     (
         "password change done",
@@ -309,6 +310,7 @@ def test_logout_needs_a_post_with_a_csrf_token(world):
 COVERED = {
     "recommendations:home",
     "accessibility",
+    "favicon",
     "recommendations:recommendation_list",
     "recommendations:recommendation_list_csv",
     "recommendations:recommendation_list_xlsx",

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from recommendations.dates import FuzzyDate
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import Measure
@@ -105,3 +106,17 @@ def test_its_query_count_does_not_grow_with_rounds_entries_and_measures(
         shared.also_serves.add(rec)
     with django_assert_num_queries(13):
         assert client.get(url(rec)).status_code == 200
+
+
+def test_a_date_says_in_words_how_exactly_it_is_known_and_only_when_coarser_than_a_day(client):
+    world = make_tracked_audit(n_recommendations=1)
+    month_only = world.responses[1]
+    month_only.decision_date = None
+    month_only.document = FuzzyDate.parse("oktober 2020")
+    month_only.save()
+    page = client.get(url(world.recommendations[0])).content.decode()
+    assert "precision" not in page  # the word is jargon to the public
+    assert 'oktober 2020</time> <span class="muted">(månaden är känd, inte dagen)</span>' in page
+    assert "2019-09-24</time> ·" in " ".join(page.split())  # a day needs no note
+    document = client.get(month_only.get_absolute_url()).content.decode()
+    assert "(månaden är känd, inte dagen)" in document

@@ -82,10 +82,11 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     small = with_provenance(make_tracked_audit(n_recommendations=2))
     big = with_provenance(make_tracked_audit(n_recommendations=8))
     # Queries: response+board+round+audit+source document, referenced-in documents,
-    # decision steps, signatories, entries+recommendation, measure updates+measure, and
+    # decision steps, signatories, entries+recommendation, measure updates+measure, the due
+    # dates this response moved, and
     # either the responses the source document refers to (2020, from a document) or
     # the responses of the documents that refer to it (2019, known by reference).
     for world in (small, big):
         for response in world.responses:
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(8):
                 client.get(response.get_absolute_url())

@@ -64,3 +64,38 @@ def test_the_management_command_rebuilds_every_vector():
     assert found("arbetsgruppen") == []
     call_command("refresh_search_vectors", verbosity=0)
     assert sorted(found("arbetsgruppen")) == [r.pk for r in world.recommendations]
+
+
+def test_search_finds_recommendations_by_their_audits_title_and_reference(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        it = make_tracked_audit(reference="SR-2023-12", title="Granskning av IT-säkerhet")
+        make_tracked_audit(reference="SR-2019-3")
+    its_recommendations = sorted(r.pk for r in it.recommendations)
+    assert sorted(found("IT-säkerhet")) == its_recommendations
+    assert sorted(found("SR-2023-12")) == its_recommendations
+
+
+def test_search_finds_recommendations_by_a_published_responses_diary_number(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=2, with_draft=True)
+        published = world.responses[0]
+        published.diary_number = "ASN-2019-4711"
+        published.save()
+        world.draft.diary_number = "ASN-2026-999"
+        world.draft.save()
+        make_tracked_audit()
+    assert sorted(found("ASN-2019-4711")) == sorted(r.pk for r in world.recommendations)
+    assert found("ASN-2026-999") == []  # a draft's number stays out of search
+
+
+def test_renaming_an_audit_makes_the_new_title_searchable(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.audit.title = "Granskning av informationssäkerhet"
+        world.audit.save()
+    assert found("informationssäkerhet") == [world.recommendations[0].pk]

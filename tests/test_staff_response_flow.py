@@ -339,12 +339,13 @@ def test_edit_page_query_count_does_not_grow_with_measures(
 def test_preview_query_count_does_not_grow_with_entries_and_measures(
     client, world, draft, django_assert_num_queries
 ):
-    """Session, user, groups, boards, the response, its entries with recommendations, their
-    measure updates with measures, and those measures' due-date changes: eight."""
+    """Session, user, groups, boards, then the public page's queries (the response,
+    referencing documents, decision steps, signatories, entries with recommendations, their
+    measure updates with measures, the due dates this response moved): eleven."""
     client.force_login(world.staff_a)
     client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
     url = reverse("responses:response_preview", args=[draft.pk])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         client.get(url)
     draft.refresh_from_db()
     data = filled(
@@ -353,7 +354,7 @@ def test_preview_query_count_does_not_grow_with_entries_and_measures(
         **{f"new-{world.rec2.pk}-{number}-title": f"Extra {number}" for number in range(2)},
     )
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         assert "Extra 1" in client.get(url).text
 
 
@@ -425,3 +426,35 @@ def test_a_decision_date_after_today_in_swedish_time_is_refused():
         assert PublishForm(today_in_sweden).is_valid()
         tomorrow = {**today_in_sweden, "decision_date": "2026-03-03"}
         assert not PublishForm(tomorrow).is_valid()
+
+
+def in_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+
+def test_a_draft_started_in_english_gets_the_swedish_default_title(client, world):
+    client.force_login(world.staff_a)
+    in_english(client)
+    client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
+    draft = Response.objects.get(board=world.board_a, round=world.round2)
+    # Swedish, the document's language; the board's name is shown beside it everywhere.
+    assert draft.title == f"Yttrande – {world.round2.title}"
+
+
+def test_in_english_the_form_gives_english_date_examples_and_shows_dates_back_in_english(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(
+        draft, world, **{f"{prefix}-due": "autumn 2022", f"{prefix}-due_reason": "Försenat."}
+    )
+    in_english(client)
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+    assert 'value="autumn 2022"' in page
+    assert "As precisely as it is known: 2026-05-31, May 2026, autumn 2026 or 2027." in page
+    assert "hösten" not in page

@@ -39,3 +39,26 @@ def test_every_admin_add_and_change_form_meets_wcag_21_aa(page, seeds, make_user
             problems[url] = found
 
     assert problems == {}
+
+
+def test_a_users_admin_page_with_their_boards_meets_wcag_21_aa(page, seeds, make_user):
+    from recommendations.models import Board
+
+    admin_user = make_user("admin", is_staff=True, is_superuser=True)
+    staff = make_user("handlaggare", boards=[Board.objects.get(short_code="ASN")])
+    login(page, "admin", url=reverse("admin:login"))
+
+    problems = {}
+    for url in (
+        reverse("admin:auth_user_change", args=[staff.pk]),
+        reverse("admin:auth_user_change", args=[admin_user.pk]),
+        reverse("admin:auth_user_changelist"),
+    ):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        if found := axe_violations(page):
+            problems[url] = found
+
+    assert problems == {}
+    page.goto(reverse("admin:auth_user_change", args=[staff.pk]))
+    assert page.get_by_text("Nämnder där användaren är handläggare").count() == 1

@@ -154,3 +154,31 @@ def test_errors_are_announced_and_lead_to_their_fields(page, draft):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == f"id_measure-{measure.pk}-due"
     assert not DueDateChange.objects.exists()
+
+
+def test_an_error_summary_link_shows_the_fields_label_with_the_field(page, draft):
+    sample, response = draft
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    due = page.locator(f"#id_measure-{sample.measure.pk}-due")
+    due.fill("snart")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara utkast").click()
+    page.locator(".error-summary a").filter(has_text="Klart senast").first.click()
+    label = page.locator(f"label[for='id_measure-{sample.measure.pk}-due']")
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"id_measure-{sample.measure.pk}-due",
+    )
+    label_box, field_box = label.bounding_box(), due.bounding_box()
+    viewport = page.viewport_size["height"]
+    assert label_box["y"] >= 0 and field_box["y"] + field_box["height"] <= viewport
+
+
+def test_the_title_box_is_wide_enough_to_read_the_title(page, draft):
+    _sample, response = draft
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    title = page.get_by_label("Rubrik")
+    form_width = page.locator("form.response-form fieldset").first.bounding_box()["width"]
+    assert title.bounding_box()["width"] > 0.9 * form_width - 40

@@ -1,0 +1,47 @@
+"""The recommendation page printed on A4 for a meeting (chromium's own PDF print).
+
+Nothing sticks out past the margin, a heading never ends a page without what it heads, and
+a long answer flows on from the first page instead of leaving it half blank.
+"""
+
+import pytest
+
+from recommendations.models import Recommendation
+from tests.browser.conftest import SCREENSHOT_DIR
+
+pytestmark = pytest.mark.browser
+
+PRINTS = SCREENSHOT_DIR / "print"
+# A4 (210 mm) less the 15 mm margins of print.css, in CSS pixels (96 per inch).
+A4_CONTENT_WIDTH = round((210 - 2 * 15) / 25.4 * 96)
+
+LAYOUT = """() => {
+  const root = document.documentElement;
+  const wide = [...document.querySelectorAll('main table')]
+    .filter(t => t.getBoundingClientRect().right > root.clientWidth + 1)
+    .map(t => (t.querySelector('caption') || t).textContent.trim().slice(0, 60));
+  const loose = [...document.querySelectorAll('main h2, main h3, main h4, main caption')]
+    .filter(h => getComputedStyle(h).breakAfter !== 'avoid')
+    .map(h => h.textContent.trim().slice(0, 60));
+  const unbreakable = [...document.querySelectorAll('main .entry, main section')]
+    .filter(e => getComputedStyle(e).breakInside === 'avoid').length;
+  return {width: root.scrollWidth, wide, loose, unbreakable};
+}"""
+
+
+def test_the_recommendation_page_prints_on_a4_within_the_margins(page, seeds):
+    recommendation = Recommendation.objects.get(audit__reference="SR-2018-71", position=10)
+    page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+    page.goto(recommendation.get_absolute_url())
+    page.emulate_media(media="print")
+    layout = page.evaluate(LAYOUT)
+
+    assert layout["width"] <= A4_CONTENT_WIDTH, layout
+    assert layout["wide"] == []  # every table fits between the margins
+    assert layout["loose"] == []  # no heading or caption is left alone at a page's foot
+    assert layout["unbreakable"] == 0  # a long answer may continue on the next page
+
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    pdf = page.pdf(path=str(PRINTS / "recommendation.pdf"), format="A4", prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
+    page.screenshot(path=str(PRINTS / "recommendation-print-media.png"), full_page=True)

@@ -1,0 +1,135 @@
+"""Reflow (WCAG 2.1 criterion 1.4.10): at 320 CSS px no page scrolls sideways.
+
+A phone user must read every page without scrolling in two directions. Only data tables may
+be wider than the screen, and then they scroll inside their own container, which is a named,
+keyboard-focusable region so that keyboard users can scroll it too. axe-core does not check
+this, so each page type is measured here.
+"""
+
+from pprint import pformat
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import Audit, Board, Recommendation
+from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
+from responses.models import Response
+from tests.browser.conftest import SCREENSHOT_DIR
+from tests.browser.helpers import login
+from tests.factories import build_sample
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 640}
+# A folder of their own: the conftest clears the screenshot folder's top level on each run.
+PHONE_SCREENSHOTS = SCREENSHOT_DIR / "reflow-320"
+
+# What is wider than the page, and whether each table that overflows its own box scrolls in a
+# labelled, focusable region.
+MEASURE = """() => {
+  const root = document.documentElement;
+  const badTables = [];
+  for (const table of document.querySelectorAll('main table')) {
+    const box = table.parentElement;
+    if (table.scrollWidth <= box.clientWidth + 1) continue;
+    const region = table.closest('.table-scroll');
+    const named = region && region.getAttribute('role') === 'region'
+      && (region.getAttribute('aria-label') || region.getAttribute('aria-labelledby'))
+      && region.getAttribute('tabindex') === '0';
+    const caption = table.querySelector('caption');
+    if (!named) badTables.push(table.className || (caption && caption.textContent) || 'table');
+  }
+  const wide = [];
+  if (root.scrollWidth > root.clientWidth) {
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > root.clientWidth + 1 && !el.closest('.table-scroll')) {
+        wide.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+        if (wide.length > 4) break;
+      }
+    }
+  }
+  return {width: root.scrollWidth, wide: wide, badTables: badTables};
+}"""
+
+
+def reflow_problems(page, urls: dict[str, str]) -> dict[str, str]:
+    """Visit each page at 320 px and photograph it; return what scrolls sideways, per page."""
+    page.set_viewport_size(PHONE)
+    PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    failed = []  # a missing favicon or stylesheet shows up here as a 404
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    for name, url in urls.items():
+        response = page.goto(url)
+        page.wait_for_load_state("load")
+        assert response.ok, f"{name}: HTTP {response.status}"
+        page.screenshot(path=str(PHONE_SCREENSHOTS / f"{name}.png"), full_page=True)
+        found = page.evaluate(MEASURE)
+        if found["width"] > PHONE["width"] or found["badTables"]:
+            problems[name] = found
+    if failed:
+        problems["failed requests"] = failed
+    return problems
+
+
+def test_public_pages_reflow_at_320_px(page, seeds):
+    listing = reverse("recommendations:recommendation_list")
+    matrix = reverse("recommendations:matrix")
+    asn = Board.objects.get(short_code="ASN")
+    urls = {
+        "start": reverse("recommendations:home"),
+        "list": f"{listing}?board={asn.pk}",
+        "search": f"{listing}?q=arbetsmarknad",
+        "recommendation": Recommendation.objects.get(
+            audit__reference="SR-2018-71", position=10
+        ).get_absolute_url(),
+        "audit": Audit.objects.get(reference="SR-2018-71").get_absolute_url(),
+        "board": asn.get_absolute_url(),
+        "response": Response.objects.published().order_by("pk").first().get_absolute_url(),
+        "matrix": matrix,
+        "matrix-filtered": f"{matrix}?per=2020-01-01&board={asn.pk}",
+        "accessibility": reverse("accessibility"),
+        "login": reverse("login"),
+    }
+    problems = reflow_problems(page, urls)
+    assert not problems, pformat(problems)
+
+
+def test_staff_and_auditor_pages_reflow_at_320_px(page, make_user):
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    make_user("revisor", groups=[AUDITOR_GROUP])
+    draft = Response.objects.create(board=sample.asn, round=sample.open_round, title="Utkast")
+    login(page, "handlaggare")
+    problems = reflow_problems(
+        page,
+        {
+            "staff-start": reverse("responses:response_start"),
+            "staff-form": reverse("responses:response_edit", args=[draft.pk]),
+            "staff-preview": reverse("responses:response_preview", args=[draft.pk]),
+            "staff-publish": reverse("responses:response_publish", args=[draft.pk]),
+            "staff-history": reverse("responses:response_history", args=[draft.pk]),
+            "password-change": reverse("password_change"),
+        },
+    )
+    page.context.clear_cookies()
+    login(page, "revisor")
+    problems |= reflow_problems(
+        page,
+        {
+            "auditor-attention": reverse("auditors:attention"),
+            "auditor-assess": reverse("auditors:assess", args=[sample.rec_1.pk]),
+            "auditor-close": reverse("auditors:close", args=[sample.rec_1.pk]),
+            "auditor-history": reverse("auditors:recommendation_history", args=[sample.rec_1.pk]),
+            "auditor-recommendation": sample.rec_1.get_absolute_url(),
+        },
+    )
+    assert not problems, pformat(problems)
+
+
+def test_the_admin_import_page_reflows_at_320_px(page, make_user):
+    make_user("admin", is_staff=True, is_superuser=True)
+    login(page, "admin")
+    problems = reflow_problems(page, {"admin-import": reverse("fixture_import")})
+    assert not problems, pformat(problems)

@@ -1,0 +1,99 @@
+"""The admin as new admins found it: staff by name, a user's boards on their page, and dates
+of uncertain precision typed the way the staff form takes them ("hösten 2021")."""
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from recommendations.dates import FuzzyDate, Precision
+from recommendations.models import FollowUpRound
+from responses.models import Measure
+
+
+@pytest.fixture
+def admin_client(client, world):
+    world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    return client
+
+
+def test_a_boards_staff_are_listed_by_name(admin_client, world):
+    page = admin_client.get(reverse("admin:recommendations_board_change", args=[world.board_a.pk]))
+    assert f'<option value="{world.staff_a.pk}" selected>anna</option>' in page.text
+
+
+def test_a_users_page_and_the_user_list_show_their_boards(admin_client, world):
+    page = admin_client.get(reverse("admin:auth_user_change", args=[world.staff_a.pk]))
+    assert "Nämnder där användaren är handläggare" in page.text
+    assert f'<option value="{world.board_a.pk}" selected>{world.board_a}</option>' in page.text
+    listing = admin_client.get(reverse("admin:auth_user_changelist"))
+    assert world.board_a.short_code in listing.text
+
+
+def test_the_user_list_asks_the_same_number_of_queries_however_many_users_have_boards(
+    admin_client, world, django_assert_max_num_queries
+):
+    url = reverse("admin:auth_user_changelist")
+    admin_client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        admin_client.get(url)
+    for number in range(5):
+        world.board_b.staff.add(
+            world.staff_a.__class__.objects.create_user(f"extra{number}", password=None)
+        )
+    with django_assert_max_num_queries(len(few)):
+        admin_client.get(url)
+
+
+def test_a_measures_due_date_shows_as_the_staff_form_writes_it(admin_client, world):
+    world.open_measure.due = FuzzyDate.parse("hösten 2026")
+    world.open_measure.save()
+    page = admin_client.get(reverse("admin:responses_measure_change", args=[world.open_measure.pk]))
+    assert 'value="hösten 2026"' in page.text
+    assert 'name="due_precision"' not in page.text
+
+
+def admin_form(world, model, obj, data):
+    request = RequestFactory().post("/")
+    request.user = world.admin
+    model_admin = admin.site._registry[model]
+    form_class = model_admin.get_form(request, obj, change=obj is not None)
+    return form_class(data, instance=obj)
+
+
+def test_the_admin_reads_hosten_2021_as_the_second_half_of_2021(world):
+    measure = world.open_measure
+    data = {
+        "recommendation": measure.recommendation_id,
+        "board": measure.board_id,
+        "title": measure.title,
+        "responsible": measure.responsible,
+        "status": measure.status,
+        "due": "hösten 2021",
+        "completed": "",
+        "announced_in": measure.announced_in_id,
+    }
+    form = admin_form(world, Measure, measure, data)
+    assert form.is_valid(), form.errors
+    form.save()
+    measure.refresh_from_db()
+    assert (measure.due_date.isoformat(), measure.due_precision) == ("2021-07-01", Precision.TERM)
+    assert measure.completed is None
+
+
+def test_the_admin_refuses_a_date_it_cannot_read_with_the_staff_forms_message(world):
+    round_ = world.round2
+    data = {
+        "audit": round_.audit_id,
+        "sequence": round_.sequence,
+        "kind": round_.kind,
+        "title": round_.title,
+        "deadline": "till sommaren",
+    }
+    form = admin_form(world, FollowUpRound, round_, data)
+    assert not form.is_valid()
+    assert form.errors["deadline"] == [
+        "Skriv ett datum som 2026-05-31, maj 2026, våren 2026, hösten 2026 eller 2027."
+    ]
