@@ -10,6 +10,8 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from .api_schema import ErrorsOut, RecommendationOut, RecommendationPage
 from .filters import RecommendationFilter, recommendation_queryset
@@ -33,6 +35,10 @@ def _errors(errors):
     return _json(ErrorsOut(errors=errors), status=400)
 
 
+# Read-only: every other method is answered 405 (the CSRF check would answer 403 first,
+# though nothing could be written; csrf_exempt is safe on a view that refuses POST).
+@csrf_exempt
+@require_safe
 def recommendations(request):
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request
@@ -68,5 +74,16 @@ def recommendations(request):
     )
 
 
+@require_safe
 def openapi_json(request):
     return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def documentation(request):
+    """The OpenAPI document as a page for people, rendered on the server (no scripts)."""
+    return render(
+        request,
+        "recommendations/api_documentation.html",
+        {"document": openapi_document(), "parameters": parameters()},
+    )

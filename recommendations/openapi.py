@@ -108,7 +108,7 @@ def _filter_schema(name, filter_):
     if isinstance(filter_, django_filters.BooleanFilter):
         return {"type": "string", "enum": ["true", "false"]}, True
     if isinstance(filter_, django_filters.CharFilter):
-        return {"type": "string", "minLength": 1}, True
+        return {"type": "string"}, True
     raise TypeError(
         f"Describe the filter {name} ({type(filter_).__name__}) in the OpenAPI document."
     )

@@ -28,6 +28,8 @@ urlpatterns = [
     path("matris/", views.matrix, name="matrix"),
     path("matris/export.csv", exports.matrix_csv, name="matrix_csv"),
     path("matris/export.xlsx", exports.matrix_xlsx, name="matrix_xlsx"),
+    path("api/", api.documentation, name="api_documentation"),
+    path("api/openapi.json", api.openapi_json, name="openapi"),
     path("api/rekommendationer/", api.recommendations, name="api_recommendations"),
     path("flode/yttranden/", PublishedResponsesFeed(), name="response_feed"),
 ]
