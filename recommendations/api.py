@@ -8,14 +8,16 @@ description (``/api/openapi.json``) is generated: what the API sends is what it 
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from .api_schema import ErrorsOut, RecommendationOut, RecommendationPage
+from .dictionary import api_fields
 from .filters import RecommendationFilter, recommendation_queryset
-from .openapi import openapi_document
+from .openapi import openapi_document, parameters
 from .timeline import build_timeline, with_timeline
 
 API_PAGE_SIZE = 20
@@ -85,5 +87,9 @@ def documentation(request):
     return render(
         request,
         "recommendations/api_documentation.html",
-        {"document": openapi_document(), "parameters": parameters()},
+        {
+            "document": openapi_document(),
+            "parameters": parameters(),
+            "api_fields": api_fields(),
+        },
     )

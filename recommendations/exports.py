@@ -7,14 +7,18 @@ formula injection is impossible: values that start with = + - @ are prefixed wit
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .filters import RecommendationFilter, recommendation_queryset
+from .models import Recommendation
 from .status import Status
 from .templatetags.status_tags import rec_label
 from .timeline import MATRIX_YEARS
@@ -32,46 +36,127 @@ def _status_label(value):
     return str(Status(value).label) if value else _("Inget publicerat svar")
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, type and meaning, declared once.
+
+    The exports write their header from these, and the field dictionary (``/oppna-data/``)
+    and the Table Schemas beside the CSV files are generated from them.
+    """
+
+    header: str
+    type: str  # a Frictionless Table Schema type: integer, string, date
+    description: str
+    # The cell's value from (recommendation, request); the matrix builds its rows itself.
+    value: Callable | None = field(default=None, compare=False)
+    # The allowed values (as written in the file), when there is a fixed vocabulary.
+    vocabulary: Callable[[], list[str]] | None = field(default=None, compare=False)
+
+
+def _status_vocabulary():
+    return [str(status.label) for status in Status] + [_("Inget publicerat svar")]
+
+
+def _kind_vocabulary():
+    return [str(label) for label in Recommendation.Kind.labels]
+
+
+LIST_COLUMNS = [
+    Column(_l("Id"), "integer", _l("Rekommendationens id, samma som i API:t."), lambda r, q: r.pk),
+    Column(
+        _l("Granskning"),
+        "string",
+        _l("Granskningens diarienummer."),
+        lambda r, q: r.audit.reference,
+    ),
+    Column(
+        _l("Granskningens titel"), "string", _l("Granskningens titel."), lambda r, q: r.audit.title
+    ),
+    Column(
+        _l("Beteckning"),
+        "string",
+        _l("Rekommendationens beteckning i granskningen."),
+        lambda r, q: rec_label(r),
+    ),
+    Column(
+        _l("Typ"),
+        "string",
+        _l("Vad slags punkt det är."),
+        lambda r, q: r.get_kind_display(),
+        _kind_vocabulary,
+    ),
+    Column(_l("Lydelse"), "string", _l("Rekommendationens lydelse."), lambda r, q: r.text),
+    Column(
+        _l("Riktad till"),
+        "string",
+        _l("Förkortningarna för nämnderna som rekommendationen riktas till, åtskilda med komma."),
+        lambda r, q: ", ".join(board.short_code for board in r.addressed_to.all()),
+    ),
+    Column(
+        _l("Aktuell status"),
+        "string",
+        _l("Nämndens status i det senast publicerade svaret."),
+        lambda r, q: _status_label(r.current_status),
+        _status_vocabulary,
+    ),
+    Column(
+        _l("Avslutad"),
+        "date",
+        _l("Dagen revisionen avslutade rekommendationen; tom om den är öppen."),
+        lambda r, q: r.closed_on.isoformat() if r.closed_on else "",
+    ),
+    Column(
+        _l("Adress"),
+        "string",
+        _l("Rekommendationens sida med tidslinjen."),
+        lambda r, q: q.build_absolute_uri(r.get_absolute_url()),
+    ),
+]
+
+
+def matrix_columns():
+    """The matrix export's columns: the recommendation, then one per year."""
+    return [
+        Column(
+            _l("Granskning"),
+            "string",
+            _l("Granskningens diarienummer, annars dess titel."),
+            None,
+        ),
+        Column(
+            _l("Beteckning"), "string", _l("Rekommendationens beteckning i granskningen."), None
+        ),
+        Column(_l("Lydelse"), "string", _l("Rekommendationens lydelse."), None),
+        *(
+            Column(
+                str(year),
+                "string",
+                _l(
+                    "Nämndens status i det senaste svaret det året och nämndens förkortning, "
+                    "till exempel «Pågående (ASN)»; tom om inget svar finns."
+                ),
+                None,
+            )
+            for year in MATRIX_YEARS
+        ),
+    ]
+
+
 def list_rows(request):
     """Header and rows of the filtered recommendation list. Queries: 2 (+ filter forms)."""
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request
     )
     recommendations = filterset.qs.select_related("audit").prefetch_related("addressed_to")
-    header = [
-        _("Id"),
-        _("Granskning"),
-        _("Granskningens titel"),
-        _("Beteckning"),
-        _("Typ"),
-        _("Lydelse"),
-        _("Riktad till"),
-        _("Aktuell status"),
-        _("Avslutad"),
-        _("Adress"),
-    ]
-    rows = [
-        [
-            rec.pk,
-            rec.audit.reference,
-            rec.audit.title,
-            rec_label(rec),
-            rec.get_kind_display(),
-            rec.text,
-            ", ".join(board.short_code for board in rec.addressed_to.all()),
-            _status_label(rec.current_status),
-            rec.closed_on.isoformat() if rec.closed_on else "",
-            request.build_absolute_uri(rec.get_absolute_url()),
-        ]
-        for rec in recommendations
-    ]
+    header = [str(column.header) for column in LIST_COLUMNS]
+    rows = [[column.value(rec, request) for column in LIST_COLUMNS] for rec in recommendations]
     return header, rows
 
 
 def matrix_rows(request):
     """Header and rows of the matrix, one column per year."""
     _filterset, groups = matrix_groups(request)
-    header = [_("Granskning"), _("Beteckning"), _("Lydelse"), *map(str, MATRIX_YEARS)]
+    header = [str(column.header) for column in matrix_columns()]
     rows = []
     for group in groups:
         for row in group.rows:
