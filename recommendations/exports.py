@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -62,53 +62,68 @@ def _kind_vocabulary():
 
 
 LIST_COLUMNS = [
-    Column(_l("Id"), "integer", _l("Rekommendationens id, samma som i API:t."), lambda r, q: r.pk),
     Column(
-        _l("Granskning"),
+        gettext_lazy("Id"),
+        "integer",
+        gettext_lazy("Rekommendationens id, samma som i API:t."),
+        lambda r, q: r.pk,
+    ),
+    Column(
+        gettext_lazy("Granskning"),
         "string",
-        _l("Granskningens diarienummer."),
+        gettext_lazy("Granskningens diarienummer."),
         lambda r, q: r.audit.reference,
     ),
     Column(
-        _l("Granskningens titel"), "string", _l("Granskningens titel."), lambda r, q: r.audit.title
+        gettext_lazy("Granskningens titel"),
+        "string",
+        gettext_lazy("Granskningens titel."),
+        lambda r, q: r.audit.title,
     ),
     Column(
-        _l("Beteckning"),
+        gettext_lazy("Beteckning"),
         "string",
-        _l("Rekommendationens beteckning i granskningen."),
+        gettext_lazy("Rekommendationens beteckning i granskningen."),
         lambda r, q: rec_label(r),
     ),
     Column(
-        _l("Typ"),
+        gettext_lazy("Typ"),
         "string",
-        _l("Vad slags punkt det är."),
+        gettext_lazy("Vad slags punkt det är."),
         lambda r, q: r.get_kind_display(),
         _kind_vocabulary,
     ),
-    Column(_l("Lydelse"), "string", _l("Rekommendationens lydelse."), lambda r, q: r.text),
     Column(
-        _l("Riktad till"),
+        gettext_lazy("Lydelse"),
         "string",
-        _l("Förkortningarna för nämnderna som rekommendationen riktas till, åtskilda med komma."),
+        gettext_lazy("Rekommendationens lydelse."),
+        lambda r, q: r.text,
+    ),
+    Column(
+        gettext_lazy("Riktad till"),
+        "string",
+        gettext_lazy(
+            "Förkortningarna för nämnderna som rekommendationen riktas till, åtskilda med komma."
+        ),
         lambda r, q: ", ".join(board.short_code for board in r.addressed_to.all()),
     ),
     Column(
-        _l("Aktuell status"),
+        gettext_lazy("Aktuell status"),
         "string",
-        _l("Nämndens status i det senast publicerade svaret."),
+        gettext_lazy("Nämndens status i det senast publicerade svaret."),
         lambda r, q: _status_label(r.current_status),
         _status_vocabulary,
     ),
     Column(
-        _l("Avslutad"),
+        gettext_lazy("Avslutad"),
         "date",
-        _l("Dagen revisionen avslutade rekommendationen; tom om den är öppen."),
+        gettext_lazy("Dagen revisionen avslutade rekommendationen; tom om den är öppen."),
         lambda r, q: r.closed_on.isoformat() if r.closed_on else "",
     ),
     Column(
-        _l("Adress"),
+        gettext_lazy("Adress"),
         "string",
-        _l("Rekommendationens sida med tidslinjen."),
+        gettext_lazy("Rekommendationens sida med tidslinjen."),
         lambda r, q: q.build_absolute_uri(r.get_absolute_url()),
     ),
 ]
@@ -118,20 +133,23 @@ def matrix_columns():
     """The matrix export's columns: the recommendation, then one per year."""
     return [
         Column(
-            _l("Granskning"),
+            gettext_lazy("Granskning"),
             "string",
-            _l("Granskningens diarienummer, annars dess titel."),
+            gettext_lazy("Granskningens diarienummer, annars dess titel."),
             None,
         ),
         Column(
-            _l("Beteckning"), "string", _l("Rekommendationens beteckning i granskningen."), None
+            gettext_lazy("Beteckning"),
+            "string",
+            gettext_lazy("Rekommendationens beteckning i granskningen."),
+            None,
         ),
-        Column(_l("Lydelse"), "string", _l("Rekommendationens lydelse."), None),
+        Column(gettext_lazy("Lydelse"), "string", gettext_lazy("Rekommendationens lydelse."), None),
         *(
             Column(
                 str(year),
                 "string",
-                _l(
+                gettext_lazy(
                     "Nämndens status i det senaste svaret det året och nämndens förkortning, "
                     "till exempel «Pågående (ASN)»; tom om inget svar finns."
                 ),

@@ -49,7 +49,14 @@ def test_a_preflight_allows_only_reading_methods(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/rekommendationer/", "/konto/login/", "/yttranden/nytt/", "/att-granska/", "/oppna-data/"],
+    [
+        "/",
+        "/rekommendationer/",
+        "/konto/login/",
+        "/yttranden/nytt/",
+        "/att-granska/",
+        "/oppna-data/",
+    ],
 )
 def test_pages_for_people_and_logged_in_pages_get_no_cors_headers(client, url):
     answer = client.get(url, headers={"Origin": ORIGIN})

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib import namespace as ns
 
 from recommendations.models import Municipality
 from responses.models import Response
@@ -38,27 +38,34 @@ def test_it_has_three_datasets_with_distributions_pointing_at_the_real_exports(c
     make_tracked_audit(n_recommendations=1)
     graph = _catalog(client)
     catalog = URIRef("http://testserver/datasets/dcat")
-    datasets = set(graph.objects(catalog, DCAT.dataset))
-    assert {str(d).rsplit("#", 1)[1] for d in datasets} == {"recommendations", "responses", "measures"}
-    downloads = {str(url) for url in graph.objects(None, DCAT.downloadURL)}
+    datasets = set(graph.objects(catalog, ns.DCAT.dataset))
+    assert {str(d).rsplit("#", 1)[1] for d in datasets} == {
+        "recommendations",
+        "responses",
+        "measures",
+    }
+    downloads = {str(url) for url in graph.objects(None, ns.DCAT.downloadURL)}
     assert "http://testserver/rekommendationer/export.csv" in downloads
     assert "http://testserver/rekommendationer/export.xlsx" in downloads
-    access = {str(url) for url in graph.objects(None, DCAT.accessURL)}
-    assert {"http://testserver/api/rekommendationer/", "http://testserver/flode/yttranden/"} <= access
-    for distribution in graph.subjects(RDF.type, DCAT.Distribution):
-        assert list(graph.objects(distribution, DCTERMS.license)) == [LICENSE]
-        for url in graph.objects(distribution, DCAT.accessURL):
+    access = {str(url) for url in graph.objects(None, ns.DCAT.accessURL)}
+    assert {
+        "http://testserver/api/rekommendationer/",
+        "http://testserver/flode/yttranden/",
+    } <= access
+    for distribution in graph.subjects(ns.RDF.type, ns.DCAT.Distribution):
+        assert list(graph.objects(distribution, ns.DCTERMS.license)) == [LICENSE]
+        for url in graph.objects(distribution, ns.DCAT.accessURL):
             assert client.get(str(url).removeprefix("http://testserver")).status_code == 200
 
 
 def test_the_api_is_a_data_service_described_by_the_openapi_document(client):
     make_municipality()
     graph = _catalog(client)
-    (service,) = graph.subjects(RDF.type, DCAT.DataService)
-    assert graph.value(service, DCAT.endpointDescription) == URIRef(
+    (service,) = graph.subjects(ns.RDF.type, ns.DCAT.DataService)
+    assert graph.value(service, ns.DCAT.endpointDescription) == URIRef(
         "http://testserver/api/openapi.json"
     )
-    assert graph.value(service, DCAT.endpointURL) == URIRef(
+    assert graph.value(service, ns.DCAT.endpointURL) == URIRef(
         "http://testserver/api/rekommendationer/"
     )
 
@@ -68,19 +75,19 @@ def test_the_main_resources_are_absolute_iris_and_the_publisher_comes_from_the_o
 ):
     make_municipality()
     graph = _catalog(client)
-    for kind in (DCAT.Catalog, DCAT.Dataset, DCAT.Distribution, DCAT.DataService):
-        for subject in graph.subjects(RDF.type, kind):
+    for kind in (ns.DCAT.Catalog, ns.DCAT.Dataset, ns.DCAT.Distribution, ns.DCAT.DataService):
+        for subject in graph.subjects(ns.RDF.type, kind):
             assert not isinstance(subject, BNode)
             assert str(subject).startswith("http://testserver/")
-    publishers = set(graph.objects(None, DCTERMS.publisher))
+    publishers = set(graph.objects(None, ns.DCTERMS.publisher))
     assert publishers == {URIRef("http://dataportal.se/organisation/SE2120001124")}
 
 
 def test_titles_and_descriptions_are_in_swedish_and_english(client):
     make_municipality()
     graph = _catalog(client)
-    for subject in graph.subjects(RDF.type, DCAT.Dataset):
-        for predicate in (DCTERMS.title, DCTERMS.description):
+    for subject in graph.subjects(ns.RDF.type, ns.DCAT.Dataset):
+        for predicate in (ns.DCTERMS.title, ns.DCTERMS.description):
             values = {value.language: str(value) for value in graph.objects(subject, predicate)}
             assert set(values) == {"sv", "en"}
             assert values["sv"] != values["en"]
@@ -91,7 +98,7 @@ def test_its_modified_date_is_the_latest_published_response(client):
     later = dt.datetime(2031, 5, 4, 12, tzinfo=dt.UTC)
     Response.objects.filter(pk=world.responses[0].pk).update(published_at=later)
     graph = _catalog(client)
-    modified = graph.value(URIRef("http://testserver/datasets/dcat"), DCTERMS.modified)
+    modified = graph.value(URIRef("http://testserver/datasets/dcat"), ns.DCTERMS.modified)
     assert modified == Literal(dt.date(2031, 5, 4))
 
 
@@ -101,11 +108,11 @@ def test_each_municipality_has_its_own_catalogue(client):
     url = reverse("recommendations:dcat_municipality_catalog", args=[other.slug])
     graph = _catalog(client, url)
     catalog = URIRef(f"http://testserver{url}")
-    assert graph.value(catalog, DCTERMS.publisher) == URIRef(
+    assert graph.value(catalog, ns.DCTERMS.publisher) == URIRef(
         "http://dataportal.se/organisation/SE2120001173"
     )
     # Lund has published nothing yet.
-    assert graph.value(catalog, DCTERMS.modified) is None
+    assert graph.value(catalog, ns.DCTERMS.modified) is None
     missing = reverse("recommendations:dcat_municipality_catalog", args=["finns-inte"])
     assert client.get(missing).status_code == 404
 
