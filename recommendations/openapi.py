@@ -90,6 +90,15 @@ def _rename_refs(node):
     return node
 
 
+def _or_empty(schema):
+    """An empty value means "no filter", as the list's form sends it: allowed, and said so."""
+    if schema.get("type") == "string" and "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], ""]}
+    if schema.get("type") == "string":
+        return schema
+    return {"anyOf": [schema, {"type": "string", "const": ""}]}
+
+
 def _filter_schema(name, filter_):
     """The JSON schema of one query parameter, from its django-filter filter."""
     if isinstance(filter_, django_filters.OrderingFilter):
@@ -119,6 +128,7 @@ class Parameter:
     name: str
     description: str
     schema: dict
+    kind: str  # the JSON type of a value, for the documentation page
     explode: bool = True
     vocabulary: list = field(default_factory=list)
 
@@ -154,11 +164,13 @@ def parameters() -> list[Parameter]:
             description.append(
                 str(_("På PostgreSQL fritextsökning (webbsöksyntax), annars delsträngar."))
             )
+        description.append(str(_("Tomt värde: inget filter.")))
         result.append(
             Parameter(
                 name=name,
                 description=". ".join(description),
-                schema=schema,
+                schema=_or_empty(schema),
+                kind=schema["type"],
                 explode=explode,
                 vocabulary=[(value, str(label)) for value, label in choices if value != ""],
             )
@@ -167,7 +179,8 @@ def parameters() -> list[Parameter]:
         Parameter(
             name="page",
             description=str(_("Sidans nummer, från 1. En sida efter den sista ger fel 400.")),
-            schema={"type": "integer", "minimum": 1},
+            schema=_or_empty({"type": "integer", "minimum": 1}),
+            kind="integer",
         )
     )
     return result

@@ -26,10 +26,13 @@ def test_it_serves_an_openapi_3_1_document_with_a_version(client):
 def test_it_describes_every_filter_of_the_list_and_the_page(client):
     parameters = {p["name"]: p for p in _operation(client.get(URL).json())["parameters"]}
     assert set(parameters) == {*RecommendationFilter.base_filters, "page"}
-    assert parameters["status"]["schema"]["enum"] == [status.value for status in Status]
-    assert parameters["sort"]["schema"]["items"]["enum"][:2] == ["audit", "-audit"]
-    assert parameters["overdue"]["schema"]["enum"] == ["true", "false"]
-    assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+    # An empty value means "no filter", as the list's own form sends it.
+    assert parameters["status"]["schema"]["enum"] == [status.value for status in Status] + [""]
+    assert parameters["overdue"]["schema"]["enum"] == ["true", "false", ""]
+    (page, empty) = parameters["page"]["schema"]["anyOf"]
+    assert page == {"type": "integer", "minimum": 1} and empty["const"] == ""
+    (sort, _empty) = parameters["sort"]["schema"]["anyOf"]
+    assert sort["items"]["enum"][:2] == ["audit", "-audit"]
 
 
 def test_it_describes_the_error_answer_and_the_timeline(client):
