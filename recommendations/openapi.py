@@ -153,7 +153,7 @@ def parameters() -> list[Parameter]:
         choices = getattr(filter_, "extra", {}).get("choices") or []
         if isinstance(filter_, django_filters.OrderingFilter):
             choices = filter_.field.choices
-        description = [str(filter_.label)]
+        description = [str(filter_.label) + "."]
         if not explode:
             description.append(
                 str(_("Flera värden skiljs med kommatecken; - före ett värde vänder ordningen."))
@@ -168,7 +168,7 @@ def parameters() -> list[Parameter]:
         result.append(
             Parameter(
                 name=name,
-                description=". ".join(description),
+                description=" ".join(description),
                 schema=_or_empty(schema),
                 kind=schema["type"],
                 explode=explode,
