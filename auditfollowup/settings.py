@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "corsheaders",
     "recommendations",
     "responses",
 ]
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer (CommonMiddleware), so preflights are answered here.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "auditfollowup.middleware.ChosenLanguageMiddleware",
     "auditfollowup.middleware.RejectNulCharactersMiddleware",
@@ -205,6 +208,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Where the accessibility statement tells people to report problems.
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("DJANGO_ACCESSIBILITY_EMAIL") or "malmo.stad@malmo.se"
 ACCESSIBILITY_CONTACT_PHONE = os.environ.get("DJANGO_ACCESSIBILITY_PHONE") or "040-34 10 00"
+# The contact point of the open data in the DCAT-AP-SE catalogue (/datasets/dcat).
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("DJANGO_OPEN_DATA_EMAIL") or ACCESSIBILITY_CONTACT_EMAIL
 
 # Security headers, on everywhere; the HTTPS-only ones in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -248,6 +253,21 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Read-only CORS (django-cors-headers) on the open data only: the JSON API and its
+# description, the exports and their Table Schemas, the feed and the DCAT catalogue, so any
+# web page may read them. Never with credentials, so a logged-in visitor's cookies are never
+# sent along and what a cross-site page reads is what the public may read. Never on the
+# pages for people (logins, forms, staff and auditor pages), which the regex does not match.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = (
+    r"^/(api/(openapi\.json|rekommendationer/)"
+    r"|(rekommendationer|matris)/export\.(csv|xlsx|schema\.json)"
+    r"|flode/"
+    r"|datasets/dcat)"
+)
 
 LOGGING = {
     "version": 1,

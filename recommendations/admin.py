@@ -29,8 +29,8 @@ admin.site.index_title = _("Administration")
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "slug", "organisation_number"]
+    search_fields = ["name", "organisation_number"]
     prepopulated_fields = {"slug": ["name"]}
 
 

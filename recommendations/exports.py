@@ -6,17 +6,21 @@ Cells hold text only (status as its Swedish label), written by ``spreadsheets``,
 neutralises anything a spreadsheet would run as a formula.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from responses.models import BoardStanding
 
 from .filters import RecommendationFilter, recommendation_queryset
+from .models import Recommendation
 from .roles import Public, access
 from .spreadsheets import csv_response, xlsx_response
 from .status import Status
@@ -39,6 +43,174 @@ def _valid(filterset):
     return filterset
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, type and meaning, declared once.
+
+    The exports write their header and cells from these, and the field dictionary
+    (``/oppna-data/``) and the Table Schemas beside the CSV files are generated from them.
+    """
+
+    header: str
+    type: str  # a Frictionless Table Schema type: integer, string, date
+    description: str
+    # The cell's value from (recommendation, request); the matrix builds its rows itself.
+    value: Callable | None = field(default=None, compare=False)
+    # The allowed values (as written in the file), when there is a fixed vocabulary.
+    vocabulary: Callable[[], list[str]] | None = field(default=None, compare=False)
+
+
+def _status_vocabulary():
+    return [str(status.label) for status in Status] + [_("Inget publicerat svar")]
+
+
+def _kind_vocabulary():
+    return [str(label) for label in Recommendation.Kind.labels]
+
+
+def _each_boards_status(recommendation) -> str:
+    return "; ".join(
+        f"{standing.board.short_code}: "
+        + (_status_label(standing.status) if standing.status else _("har inte svarat"))
+        for standing in recommendation.standings.all()
+    )
+
+
+LIST_COLUMNS = [
+    Column(
+        gettext_lazy("Id"),
+        "integer",
+        gettext_lazy("Rekommendationens id, samma som i API:t."),
+        lambda r, q: r.pk,
+    ),
+    Column(
+        gettext_lazy("Granskning"),
+        "string",
+        gettext_lazy("Granskningens diarienummer."),
+        lambda r, q: r.audit.reference,
+    ),
+    Column(
+        gettext_lazy("Granskningens titel"),
+        "string",
+        gettext_lazy("Granskningens titel."),
+        lambda r, q: r.audit.title,
+    ),
+    Column(
+        gettext_lazy("Beteckning"),
+        "string",
+        gettext_lazy("Rekommendationens beteckning i granskningen."),
+        lambda r, q: r.display_name,
+    ),
+    Column(
+        gettext_lazy("Typ"),
+        "string",
+        gettext_lazy("Vad slags punkt det är."),
+        lambda r, q: r.get_kind_display(),
+        _kind_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Lydelse"),
+        "string",
+        gettext_lazy("Rekommendationens lydelse."),
+        lambda r, q: r.text,
+    ),
+    Column(
+        gettext_lazy("Riktad till"),
+        "string",
+        gettext_lazy(
+            "Förkortningarna för nämnderna som rekommendationen riktas till, åtskilda med komma."
+        ),
+        lambda r, q: ", ".join(board.short_code for board in r.addressed_to.all()),
+    ),
+    Column(
+        gettext_lazy("Aktuell status"),
+        "string",
+        gettext_lazy(
+            "Rekommendationens egen status: den minst framskridna bland nämnderna som har svarat."
+        ),
+        lambda r, q: _status_label(r.current_status),
+        _status_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Nämnder som har svarat"),
+        "string",
+        gettext_lazy("Antal nämnder som har svarat av dem som ska svara, till exempel 2/3."),
+        lambda r, q: f"{r.boards_answered}/{r.boards_required}",
+    ),
+    Column(
+        gettext_lazy("Varje nämnds status"),
+        "string",
+        gettext_lazy(
+            "Varje nämnd som ska svara med sin egen status i sitt senaste publicerade svar, "
+            "till exempel «ASN: Pågående; KS: har inte svarat»."
+        ),
+        lambda r, q: _each_boards_status(r),
+    ),
+    Column(
+        gettext_lazy("Avslutad"),
+        "date",
+        gettext_lazy("Dagen revisionen avslutade rekommendationen; tom om den är öppen."),
+        lambda r, q: r.closed_on.isoformat() if r.closed_on else "",
+    ),
+    Column(
+        gettext_lazy("Adress"),
+        "string",
+        gettext_lazy("Rekommendationens sida med tidslinjen."),
+        lambda r, q: q.build_absolute_uri(r.get_absolute_url()),
+    ),
+    Column(
+        gettext_lazy("Tolkning: riktad till"),
+        "string",
+        gettext_lazy(
+            "Varför nämnderna i Riktad till är en tolkning; tomt när dokumentet säger det."
+        ),
+        lambda r, q: r.addressed_to_inference,
+    ),
+    Column(
+        gettext_lazy("Tolkning: granskningens titel"),
+        "string",
+        gettext_lazy("Varför granskningens titel är en tolkning; tomt när dokumentet säger det."),
+        lambda r, q: r.audit.title_inference,
+    ),
+]
+
+
+def matrix_columns():
+    """The matrix export's columns: the recommendation and the board, then one per year."""
+    return [
+        Column(
+            gettext_lazy("Granskning"),
+            "string",
+            gettext_lazy("Granskningens diarienummer, annars dess titel."),
+        ),
+        Column(
+            gettext_lazy("Beteckning"),
+            "string",
+            gettext_lazy("Rekommendationens beteckning i granskningen."),
+        ),
+        Column(gettext_lazy("Lydelse"), "string", gettext_lazy("Rekommendationens lydelse.")),
+        Column(
+            gettext_lazy("Nämnd"),
+            "string",
+            gettext_lazy(
+                "Förkortningen för nämnden som raden gäller: en rad per nämnd som ska svara."
+            ),
+        ),
+        *(
+            Column(
+                str(year),
+                "string",
+                gettext_lazy(
+                    "Nämndens status i dess senaste svar det året, och revisionens bedömning av "
+                    "samma omgång, till exempel «Pågående / revisionen: Delvis genomförd (annan "
+                    "bedömning)»; tom om inget svar finns."
+                ),
+            )
+            for year in MATRIX_YEARS
+        ),
+    ]
+
+
 def list_rows(request):
     """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
     filterset = _valid(
@@ -51,46 +223,8 @@ def list_rows(request):
             queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
         ),
     )
-    header = [
-        _("Id"),
-        _("Granskning"),
-        _("Granskningens titel"),
-        _("Beteckning"),
-        _("Typ"),
-        _("Lydelse"),
-        _("Riktad till"),
-        _("Aktuell status"),
-        _("Nämnder som har svarat"),
-        _("Varje nämnds status"),
-        _("Avslutad"),
-        _("Adress"),
-        # Why a value is an inference, not the documents' own words; empty when it is theirs.
-        _("Tolkning: riktad till"),
-        _("Tolkning: granskningens titel"),
-    ]
-    rows = [
-        [
-            rec.pk,
-            rec.audit.reference,
-            rec.audit.title,
-            rec.display_name,
-            rec.get_kind_display(),
-            rec.text,
-            ", ".join(board.short_code for board in rec.addressed_to.all()),
-            _status_label(rec.current_status),
-            f"{rec.boards_answered}/{rec.boards_required}",
-            "; ".join(
-                f"{standing.board.short_code}: "
-                + (_status_label(standing.status) if standing.status else _("har inte svarat"))
-                for standing in rec.standings.all()
-            ),
-            rec.closed_on.isoformat() if rec.closed_on else "",
-            request.build_absolute_uri(rec.get_absolute_url()),
-            rec.addressed_to_inference,
-            rec.audit.title_inference,
-        ]
-        for rec in recommendations
-    ]
+    header = [str(column.header) for column in LIST_COLUMNS]
+    rows = [[column.value(rec, request) for column in LIST_COLUMNS] for rec in recommendations]
     return header, rows
 
 
@@ -193,13 +327,7 @@ def matrix_rows(request):
     """Header and rows of the matrix, one column per year."""
     filterset, groups = matrix_groups(request)
     _valid(filterset)
-    header = [
-        _("Granskning"),
-        _("Beteckning"),
-        _("Lydelse"),
-        _("Nämnd"),
-        *map(str, MATRIX_YEARS),
-    ]
+    header = [str(column.header) for column in matrix_columns()]
     rows = []
     for group in groups:
         for row in group.rows:

@@ -28,6 +28,24 @@ YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEA
 ROUND_CHOICES = [("", _("Alla omgångar"))] + [(n, str(n)) for n in range(1, 9)]
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """Yes, no or empty; anything else is refused instead of silently meaning "all"."""
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Välj true eller false."), code="invalid_choice")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 def _boards():
     return Board.objects.exclude(kind=Board.Kind.AUDITORS).order_by("name")
 
@@ -119,7 +137,7 @@ class RecommendationFilter(django_filters.FilterSet):
         coerce=int,
         label=_("Besvarad år"),
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         field_name="measures__due_date",
         lookup_expr="lt",
         method="filter_overdue",

@@ -4,6 +4,8 @@ the auditors' own assessments, and the source documents everything comes from.
 The boards' answers (responses, entries, measures) live in the ``responses`` app.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -19,11 +21,38 @@ from .inference import inference_field
 from .status import Status
 
 
+def validate_organisation_number(value: str) -> None:
+    """A Swedish organisation number: NNNNNN-NNNN whose last digit is the Luhn check digit."""
+    if not re.fullmatch(r"\d{6}-\d{4}", value):
+        raise ValidationError(
+            _("Ange organisationsnumret som NNNNNN-NNNN, till exempel 212000-1124."),
+            code="format",
+        )
+    digits = value.replace("-", "")
+    total = 0
+    for position, digit in enumerate(int(d) for d in digits):
+        product = digit * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    if total % 10:
+        raise ValidationError(
+            _("Organisationsnumrets kontrollsiffra stämmer inte."), code="check_digit"
+        )
+
+
 class Municipality(models.Model):
     """A municipality; one database can serve many (see the national benchmark)."""
 
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
+    organisation_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_(
+            "Till exempel 212000-1124. Anger kommunen som utgivare i katalogen över öppna data."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kommun")

@@ -225,6 +225,7 @@ class Timeline:
     rounds: list
     entries: list
     measures: list
+    today: dt.date | None = None  # the day "overdue" is judged by
 
     @property
     def current_status(self):
@@ -284,7 +285,9 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
         RoundStep(round=r, entries=entries_by_round[r.pk], assessment=assessments.get(r.pk))
         for r in recommendation.audit.rounds.all()
     ]
-    return Timeline(recommendation=recommendation, rounds=rounds, entries=steps, measures=measures)
+    return Timeline(
+        recommendation=recommendation, rounds=rounds, entries=steps, measures=measures, today=today
+    )
 
 
 @dataclass

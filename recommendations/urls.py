@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import api, exports, views
+from . import api, exports, open_data, views
 from .feeds import published_responses_feed
 
 app_name = "recommendations"
@@ -20,6 +20,11 @@ urlpatterns = [
         name="recommendation_list_xlsx",
     ),
     path(
+        "rekommendationer/export.schema.json",
+        open_data.recommendation_list_schema,
+        name="recommendation_list_schema",
+    ),
+    path(
         "rekommendationer/<int:pk>/",
         views.recommendation_detail,
         name="recommendation_detail",
@@ -29,6 +34,16 @@ urlpatterns = [
     path("matris/", views.matrix, name="matrix"),
     path("matris/export.csv", exports.matrix_csv, name="matrix_csv"),
     path("matris/export.xlsx", exports.matrix_xlsx, name="matrix_xlsx"),
-    path("api/rekommendationer/", require_safe(api.recommendations), name="api_recommendations"),
+    path("matris/export.schema.json", open_data.matrix_table_schema, name="matrix_schema"),
+    path("oppna-data/", open_data.open_data, name="open_data"),
+    path("datasets/dcat", open_data.dcat_catalog, name="dcat_catalog"),
+    path(
+        "datasets/dcat/<slug:slug>/",
+        open_data.dcat_municipality_catalog,
+        name="dcat_municipality_catalog",
+    ),
+    path("api/", api.documentation, name="api_documentation"),
+    path("api/openapi.json", api.openapi_json, name="openapi"),
+    path("api/rekommendationer/", api.recommendations, name="api_recommendations"),
     path("flode/yttranden/", require_safe(published_responses_feed), name="response_feed"),
 ]

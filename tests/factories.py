@@ -57,8 +57,10 @@ def _fuzzy(value):
     return FuzzyDate.parse(value)
 
 
-def make_municipality(*, name="Malmö stad", slug="malmo"):
-    municipality, _ = Municipality.objects.get_or_create(slug=slug, defaults={"name": name})
+def make_municipality(*, name="Malmö stad", slug="malmo", organisation_number="212000-1124"):
+    municipality, _ = Municipality.objects.get_or_create(
+        slug=slug, defaults={"name": name, "organisation_number": organisation_number}
+    )
     return municipality
 
 

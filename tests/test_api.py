@@ -68,3 +68,22 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     )
     with django_assert_num_queries(14):
         client.get(URL)
+
+
+def test_it_refuses_a_page_that_is_not_a_positive_number_or_past_the_last(client):
+    make_tracked_audit(n_recommendations=1)
+    for page in ("0", "x", "2"):
+        answer = client.get(URL, {"page": page})
+        assert answer.status_code == 400
+        assert "page" in answer.json()["errors"]
+
+
+def test_it_refuses_an_overdue_value_other_than_true_or_false(client):
+    answer = client.get(URL, {"overdue": "kanske"})
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["overdue"][0]["code"] == "invalid_choice"
+
+
+def test_it_answers_only_reading_methods(client):
+    assert client.post(URL).status_code == 405
+    assert client.head(URL).status_code == 200

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from recommendations.models import Municipality
 from responses.models import Response
 
 from .factories import PDF_BYTES
@@ -91,6 +92,21 @@ GET_MATRIX = [
         "feed",
         lambda w: reverse("recommendations:response_feed"),
         expect(200, 200, 200, 200, 200),
+    ),
+    *(
+        (name, lambda w, name=name, args=args: reverse(name, args=args(w)), expect(*[200] * 5))
+        for name, args in [
+            ("recommendations:openapi", lambda w: []),
+            ("recommendations:api_documentation", lambda w: []),
+            ("recommendations:open_data", lambda w: []),
+            ("recommendations:recommendation_list_schema", lambda w: []),
+            ("recommendations:matrix_schema", lambda w: []),
+            ("recommendations:dcat_catalog", lambda w: []),
+            (
+                "recommendations:dcat_municipality_catalog",
+                lambda w: [Municipality.objects.first().slug],
+            ),
+        ]
     ),
     (
         "published response",
@@ -322,6 +338,13 @@ COVERED = {
     "recommendations:matrix_xlsx",
     "recommendations:api_recommendations",
     "recommendations:response_feed",
+    "recommendations:openapi",
+    "recommendations:api_documentation",
+    "recommendations:open_data",
+    "recommendations:recommendation_list_schema",
+    "recommendations:matrix_schema",
+    "recommendations:dcat_catalog",
+    "recommendations:dcat_municipality_catalog",
     "responses:response_detail",
     "login",
     "logout",

@@ -53,6 +53,8 @@ def public_urls() -> list[str]:
         f"{matrix}?per=2020-01-01",
         reverse("accessibility"),
         reverse("login"),
+        reverse("recommendations:open_data"),
+        reverse("recommendations:api_documentation"),
     ]
 
 

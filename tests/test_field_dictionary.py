@@ -1,0 +1,58 @@
+"""The field dictionary: a page for people and a Table Schema beside each CSV, generated from
+the exports' own column declarations, so every column of every export is described."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from recommendations.status import Status
+from tests.factories import make_tracked_audit
+
+pytestmark = pytest.mark.django_db
+
+EXPORTS = [
+    ("recommendations:recommendation_list_csv", "recommendations:recommendation_list_schema"),
+    ("recommendations:matrix_csv", "recommendations:matrix_schema"),
+]
+
+
+def _csv_header(client, name):
+    text = client.get(reverse(name)).content.decode("utf-8-sig")
+    return next(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+@pytest.mark.parametrize(("export", "schema"), EXPORTS)
+def test_every_csv_column_is_described_in_its_table_schema(client, export, schema):
+    make_tracked_audit(n_recommendations=1)
+    described = client.get(reverse(schema)).json()
+    assert [field["name"] for field in described["fields"]] == _csv_header(client, export)
+    for field in described["fields"]:
+        assert field["description"] and field["type"] in {"integer", "string", "date"}
+
+
+def test_the_status_column_lists_the_swedish_labels_it_may_hold(client):
+    described = client.get(reverse("recommendations:recommendation_list_schema")).json()
+    (status,) = [f for f in described["fields"] if f["name"] == "Aktuell status"]
+    assert status["constraints"]["enum"][: len(Status)] == [str(s.label) for s in Status]
+    assert described["primaryKey"] == ["Id"]
+
+
+def test_the_table_schema_follows_the_visitors_language_like_the_csv(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    described = client.get(reverse("recommendations:recommendation_list_schema")).json()
+    header = _csv_header(client, "recommendations:recommendation_list_csv")
+    assert [field["name"] for field in described["fields"]] == header
+    assert "Current status" in header
+
+
+def test_the_open_data_page_describes_exports_api_fields_and_statuses(client):
+    page = client.get(reverse("recommendations:open_data")).content.decode()
+    assert "Öppna data" in page
+    assert "Granskningens titel" in page
+    assert "results[].measures[].days_overdue" in page
+    for status in Status:
+        assert f"<code>{status.value}</code>" in page and str(status.label) in page
+    assert 'href="/datasets/dcat"' in page
+    assert 'href="/rekommendationer/export.schema.json"' in page

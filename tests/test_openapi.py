@@ -1,0 +1,81 @@
+"""The OpenAPI description of the JSON API and its documentation page."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.api_schema import API_VERSION
+from recommendations.filters import RecommendationFilter
+from recommendations.status import Status
+from tests.factories import make_tracked_audit
+
+pytestmark = pytest.mark.django_db
+URL = reverse("recommendations:openapi")
+
+
+def _operation(document):
+    return document["paths"][reverse("recommendations:api_recommendations")]["get"]
+
+
+def test_it_serves_an_openapi_3_1_document_with_a_version(client):
+    document = client.get(URL).json()
+    assert document["openapi"] == "3.1.0"
+    assert document["info"]["version"] == API_VERSION
+    assert document["info"]["license"]["url"] == "http://creativecommons.org/licenses/by/4.0/"
+
+
+def test_it_describes_every_filter_of_the_list_and_the_page(client):
+    parameters = {p["name"]: p for p in _operation(client.get(URL).json())["parameters"]}
+    assert set(parameters) == {*RecommendationFilter.base_filters, "page"}
+    # An empty value means "no filter", as the list's own form sends it.
+    assert parameters["status"]["schema"]["enum"] == [status.value for status in Status] + [""]
+    assert parameters["overdue"]["schema"]["enum"] == ["true", "false", ""]
+    (page, empty) = parameters["page"]["schema"]["anyOf"]
+    assert page == {"type": "integer", "minimum": 1} and empty["const"] == ""
+    (sort, _empty) = parameters["sort"]["schema"]["anyOf"]
+    assert sort["items"]["enum"][:2] == ["audit", "-audit"]
+
+
+def test_it_describes_the_error_answer_and_the_timeline(client):
+    document = client.get(URL).json()
+    schemas = document["components"]["schemas"]
+    responses = _operation(document)["responses"]
+    assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/Errors")
+    assert set(schemas["Error"]["properties"]) == {"message", "code"}
+    timeline = schemas["Recommendation"]["properties"]["timeline"]
+    assert timeline["items"]["$ref"].endswith("/TimelineRound")
+    assert set(schemas["TimelineRound"]["properties"]) == {"round", "assessment", "entries"}
+    statuses = schemas["Status"]["oneOf"]
+    assert {"const": "in_progress", "title": "Pågående"} in statuses
+
+
+def test_every_field_the_api_sends_is_described(client):
+    make_tracked_audit(n_recommendations=1)
+    document = client.get(URL).json()
+    schemas = document["components"]["schemas"]
+    (sent,) = client.get(reverse("recommendations:api_recommendations")).json()["results"]
+    assert set(sent) == set(schemas["Recommendation"]["properties"])
+    assert set(sent["measures"][0]) == set(schemas["Measure"]["properties"])
+    assert set(sent["timeline"][0]["entries"][0]) == set(schemas["Entry"]["properties"])
+
+
+def test_the_description_is_in_english_for_a_visitor_who_chose_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    document = client.get(URL).json()
+    assert document["components"]["schemas"]["Board"]["properties"]["name"]["description"] == (
+        "The board's name."
+    )
+
+
+def test_the_documentation_page_shows_parameters_fields_and_the_error_answer(client):
+    page = client.get(reverse("recommendations:api_documentation")).content.decode()
+    assert "GET /api/rekommendationer/" in page
+    assert "<code>overdue</code>" in page
+    assert "results[].timeline[].entries[].status_change" in page
+    assert '"errors"' in page
+    assert 'href="/api/openapi.json"' in page
+
+
+def test_every_page_links_to_the_open_data_and_the_api_in_its_footer(client):
+    page = client.get(reverse("recommendations:home")).content.decode()
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert 'href="/oppna-data/"' in footer and 'href="/api/"' in footer
