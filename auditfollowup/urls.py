@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from notifications import views as notification_views
 from recommendations.admin_import import fixture_import
 
 from . import views
@@ -14,8 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Login, logout and password change only: there is no e-mail password reset (admins
-    # set new passwords), so Django's reset pages are not exposed.
+    # Django's account views; the password reset mails in the user's language and also
+    # lifts a login lock (notifications/views.py).
     path("konto/login/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -28,6 +29,27 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(
+        "konto/password_reset/",
+        notification_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "konto/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/reset/<uidb64>/<token>/",
+        notification_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("", include("notifications.urls")),
     path("", include("responses.urls")),
     path("", include("recommendations.auditor_urls")),
     path("", include("recommendations.urls")),

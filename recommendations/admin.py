@@ -36,7 +36,7 @@ class BoardAdmin(admin.ModelAdmin):
     list_display = ["name", "short_code", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "short_code"]
-    raw_id_fields = ["staff"]
+    raw_id_fields = ["staff", "contact"]
 
 
 @admin.register(SourceDocument)

@@ -125,7 +125,7 @@ def audit_detail(request, pk):
 
 
 def board_detail(request, pk):
-    board = get_object_or_404(Board, pk=pk)
+    board = get_object_or_404(Board.objects.select_related("municipality"), pk=pk)
     today = timezone.localdate()
     recommendations = (
         Recommendation.objects.with_current_status()
