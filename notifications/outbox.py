@@ -49,9 +49,12 @@ def _language(row: Notification) -> str:
 def _still_wanted(rows: list[Notification]) -> tuple[list, list]:
     """Split the rows into those still true of the data and those to cancel."""
     first = rows[0]
-    if first.recipient_id and first.kind != Kind.NEW_ANSWER:
-        if Preference.frequency_for(first.recipient, first.kind) == Frequency.OFF:
-            return [], rows
+    if (
+        first.recipient_id
+        and first.kind != Kind.NEW_ANSWER
+        and Preference.frequency_for(first.recipient, first.kind) == Frequency.OFF
+    ):
+        return [], rows
     answered = set()
     round_rows = [row for row in rows if row.round_id]
     if round_rows:
