@@ -59,8 +59,9 @@ def build(*, name: str, user, rounds, measures) -> bytes:
             _event(
                 uid=f"round-{round_.pk}-deadline",
                 due=round_.deadline,
-                summary=_("Svar senast: %(audit)s") % {"audit": round_.audit},
-                description=round_.title,
+                summary=_("Svar senast: %(audit)s, %(round)s")
+                % {"audit": round_.audit, "round": round_.title},
+                description=round_.request or round_.title,
                 url=absolute_url(round_.audit.get_absolute_url()),
                 stamp=stamp,
             )

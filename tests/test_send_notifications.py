@@ -312,7 +312,7 @@ def test_the_mail_is_in_the_recipients_language(world, smtp_server):
     run("2026-03-17")
 
     mail = smtp_server.to("anna@example.se")[0]
-    assert smtp_server.subject(mail) == "Reminder from Uppföljning: Arbetsmarknadsnämnden"
+    assert smtp_server.subject(mail) == "Reminder from Follow-up: Arbetsmarknadsnämnden"
     assert "within two weeks" in smtp_server.text(mail)
 
 
