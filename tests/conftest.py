@@ -83,4 +83,3 @@ def smtp_server(_smtp_controller, settings) -> ReceivedMail:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.SITE_URL = "https://uppfoljning.example"
     return handler
-

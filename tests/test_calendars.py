@@ -72,7 +72,8 @@ def test_a_date_of_uncertain_precision_is_an_all_day_event_on_its_last_day(clien
 def test_the_municipality_calendar_covers_its_boards(client, world):
     other = make_board(short_code="SN", name="Servicenämnden")
     audit = make_audit(boards=[other])
-    make_measure(make_recommendation(audit, addressed_to=[other]), board=other, title="SN:s åtgärd", due="2026-08-01")
+    recommendation = make_recommendation(audit, addressed_to=[other])
+    make_measure(recommendation, board=other, title="SN:s åtgärd", due="2026-08-01")
 
     found = events(client.get(reverse("notifications:municipality_calendar", args=["malmo"])))
 
@@ -86,9 +87,7 @@ def test_board_staff_see_their_draft_measures_at_their_secret_address(client, wo
     token = Profile.for_user(staff).calendar_token
 
     found = events(
-        client.get(
-            reverse("notifications:private_board_calendar", args=[token, world["board"].pk])
-        )
+        client.get(reverse("notifications:private_board_calendar", args=[token, world["board"].pk]))
     )
 
     assert "Åtgärd klar senast: Åtgärd i utkast" in found

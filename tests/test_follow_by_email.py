@@ -122,9 +122,7 @@ def test_followers_hear_once_of_a_newly_published_answer(
     assert "Följ upp insatserna." in text
 
 
-def test_nothing_is_told_of_a_draft_or_a_submitted_response(
-    client, smtp_server, recommendation
-):
+def test_nothing_is_told_of_a_draft_or_a_submitted_response(client, smtp_server, recommendation):
     client.post(follow(client, smtp_server, recommendation))
     board = recommendation.addressed_to.get()
     round_ = make_round(recommendation.audit, sequence=1)

@@ -62,7 +62,12 @@ def test_an_unknown_choice_is_refused_and_nothing_saved(client, staff):
 
     response = client.post(
         reverse("notifications:account"),
-        {"language": "sv", "board_reminder": "hourly", "escalation": "off", "auditor_digest": "off"},
+        {
+            "language": "sv",
+            "board_reminder": "hourly",
+            "escalation": "off",
+            "auditor_digest": "off",
+        },
     )
 
     assert response.status_code == 200

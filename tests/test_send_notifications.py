@@ -202,9 +202,7 @@ def test_a_settled_measure_cancels_its_waiting_reminder(world, smtp_server):
     assert Notification.objects.filter(measure=measure, cancelled_at__isnull=False).exists()
 
 
-def test_a_reminder_planned_before_the_answer_is_checked_again_when_it_is_sent(
-    world, smtp_server
-):
+def test_a_reminder_planned_before_the_answer_is_checked_again_when_it_is_sent(world, smtp_server):
     write_plan(dt.date(2026, 3, 17))
     make_response(board=world["board"], round=world["round"], state=Response.State.PUBLISHED)
 
@@ -230,22 +228,20 @@ def test_a_draft_does_not_stop_the_deadline_reminders(world, smtp_server):
     assert len(smtp_server.to("anna@example.se")) == 1
 
 
-def test_a_measure_thirty_days_overdue_is_escalated_to_auditors_and_the_contact(
-    world, smtp_server
-):
+def test_a_measure_thirty_days_overdue_is_escalated_to_auditors_and_the_contact(world, smtp_server):
     world["round"].deadline_date = None
     world["round"].save()
 
     run("2026-05-30")  # 30 days after 30 April
 
     for address in ("revisor@example.se", "chefen@example.se"):
-        mails = [m for m in smtp_server.to(address) if "Kraftigt försenat" in smtp_server.subject(m)]
+        mails = [m for m in smtp_server.to(address) if "Kraftigt" in smtp_server.subject(m)]
         assert len(mails) == 1, address
         text = smtp_server.text(mails[0])
         assert "Ta fram en rutin" in text and "30 dagar sen" in text
     assert not any("Kraftigt" in smtp_server.subject(m) for m in smtp_server.to("anna@example.se"))
     run("2026-05-31")
-    assert len([m for m in smtp_server.to("chefen@example.se")]) == 1
+    assert len(smtp_server.to("chefen@example.se")) == 1, "escalated once"
 
 
 def test_a_reply_fourteen_days_late_is_escalated(world, smtp_server):
@@ -259,9 +255,7 @@ def test_a_reply_fourteen_days_late_is_escalated(world, smtp_server):
     assert "Svar som är mer än två veckor sena" in smtp_server.text(mails[0])
 
 
-def test_escalation_goes_to_the_auditors_of_the_boards_municipality_when_named(
-    world, smtp_server
-):
+def test_escalation_goes_to_the_auditors_of_the_boards_municipality_when_named(world, smtp_server):
     other_auditor = person("annan-revisor", groups=[AUDITOR_GROUP])
     auditors_body = make_board(short_code="SR", name="Stadsrevisionen", kind=Board.Kind.AUDITORS)
     auditors_body.staff.add(world["auditor"])
@@ -290,7 +284,9 @@ def test_auditors_get_the_att_granska_page_once_a_week(world, smtp_server):
 
     def digests():
         return [
-            m for m in smtp_server.to("revisor@example.se") if "Att granska" in smtp_server.subject(m)
+            mail
+            for mail in smtp_server.to("revisor@example.se")
+            if "Att granska" in smtp_server.subject(mail)
         ]
 
     assert len(digests()) == 1, "one a week"
