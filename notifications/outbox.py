@@ -134,7 +134,9 @@ def _compose(rows, today):
             "response": response,
             "response_url": mail.absolute_url(response.get_absolute_url()),
             "follower": first.follower,
-            "recommendations": [entry.recommendation for entry in response.entries.all()],
+            "recommendations": [
+                entry.recommendation for entry in response.entries.select_related("recommendation")
+            ],
         }
         stop_url = mail.unfollow_url(first.email)
     else:
