@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "csp",
     "corsheaders",
     "recommendations",
+    # Before responses: the role groups are set up after responses migrates, and need
+    # this app's permissions to exist by then (recommendations/role_groups.py).
+    "notifications",
     "responses",
 ]
 
@@ -171,6 +174,17 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's real address (django-ipware). Behind a reverse proxy that sets
+# X-Forwarded-For, set AXES_PROXY_COUNT to the number of proxies and, ideally, their
+# address prefixes in AXES_TRUSTED_PROXIES: otherwise every user shares the proxy's
+# address, or a client could claim any address by sending the header itself.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_TRUSTED_IPS = [
+    ip.strip() for ip in os.environ.get("AXES_TRUSTED_PROXIES", "").split(",") if ip.strip()
+] or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -204,6 +218,34 @@ MAX_FIXTURE_BYTES = env_int("MAX_FIXTURE_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# E-mail (notifications/, password reset). Production sends through SMTP; development
+# prints mails to the console unless DJANGO_EMAIL_BACKEND says otherwise (for example
+# django.core.mail.backends.filebased.EmailBackend with DJANGO_EMAIL_FILE_PATH).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH") or BASE_DIR / "sent-mail"
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "uppfoljning@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in mails and calendars are absolute: the address people reach the site at.
+SITE_URL = (
+    os.environ.get("DJANGO_SITE_URL")
+    or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
+).rstrip("/")
+# A reminder whose day was missed (cron not running, a first deployment over old data)
+# is still sent this many days late; older ones are not, so nobody gets years of
+# reminders at once. Two weeks also covers a weekly choice.
+NOTIFICATIONS_CATCH_UP_DAYS = env_int("NOTIFICATIONS_CATCH_UP_DAYS", 14)
 
 # Where the accessibility statement tells people to report problems.
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("DJANGO_ACCESSIBILITY_EMAIL") or "malmo.stad@malmo.se"

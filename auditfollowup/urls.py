@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from notifications import views as notification_views
 from recommendations.admin_import import fixture_import
+from recommendations.roles import Public, access
 
 from . import views
 
@@ -21,8 +23,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # Django's set_language answers any method; changing the language is a POST.
     path("i18n/setlang/", require_POST(set_language), name="set_language"),
-    # Login, logout and password change only: there is no e-mail password reset (admins
-    # set new passwords), so Django's reset pages are not exposed.
+    # Django's account views; the password reset mails in the user's language and also
+    # lifts a login lock (notifications/views.py).
     path(
         "konto/login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"
     ),
@@ -37,6 +39,35 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(http_method_names=["get", "head"]),
         name="password_change_done",
     ),
+    path(
+        "konto/password_reset/",
+        access(Public)(
+            notification_views.PasswordResetView.as_view(http_method_names=FORM_METHODS)
+        ),
+        name="password_reset",
+    ),
+    path(
+        "konto/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(http_method_names=["get", "head"]),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/reset/<uidb64>/<token>/",
+        # The view answers an invalid link before Django's method check: refuse other
+        # methods first.
+        access(Public)(
+            require_http_methods(["GET", "POST"])(
+                notification_views.PasswordResetConfirmView.as_view()
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(http_method_names=["get", "head"]),
+        name="password_reset_complete",
+    ),
+    path("", include("notifications.urls")),
     path("", include("responses.urls")),
     path("", include("recommendations.auditor_urls")),
     path("", include("recommendations.urls")),

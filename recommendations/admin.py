@@ -39,6 +39,7 @@ class BoardAdmin(admin.ModelAdmin):
     list_display = ["name", "short_code", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "short_code"]
+    raw_id_fields = ["contact"]
     # The board's staff by name in a labelled list (not a box of user ids). Django's
     # filter_horizontal and autocomplete widgets fail axe (an unlabelled search box).
 

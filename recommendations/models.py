@@ -87,6 +87,18 @@ class Board(models.Model):
         verbose_name=_("handläggare"),
         help_text=_("Användare som får skriva nämndens yttranden."),
     )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for_boards",
+        verbose_name=_("kontaktperson"),
+        help_text=_(
+            "Förvaltningschefen eller den som ska få veta när svar eller åtgärder "
+            "är kraftigt försenade."
+        ),
+    )
 
     class Meta:
         verbose_name = _("nämnd")

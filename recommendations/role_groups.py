@@ -59,8 +59,15 @@ ROLE_PERMISSIONS = {
                 "signatory",
             )
         },
+        **{
+            ("notifications", model): _ALL
+            for model in ("notification", "follower", "profile", "preference")
+        },
         ("auth", "user"): _ALL,
         ("auth", "group"): ("view",),
+        # Lifting a login lock is deleting the lock's access attempt (django-axes).
+        ("axes", "accessattempt"): ("view", "delete"),
+        ("axes", "accesslog"): ("view",),
     },
 }
 

@@ -130,7 +130,7 @@ def audit_detail(request, pk):
 @access(Public)
 @require_safe
 def board_detail(request, pk):
-    board = get_object_or_404(Board, pk=pk)
+    board = get_object_or_404(Board.objects.select_related("municipality"), pk=pk)
     today = timezone.localdate()
     # The board's own standing on each recommendation it must answer: its status, never
     # another board's.

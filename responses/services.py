@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from recommendations.dates import FuzzyDate
 from recommendations.models import Board, FollowUpRound, Recommendation
 
-from . import standings
+from . import signals, standings
 from .models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
 
 
@@ -293,6 +293,9 @@ def publish_response(
             update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
         )
         _apply_measure_updates(response)
+    transaction.on_commit(
+        lambda: signals.response_published.send(sender=Response, response=response)
+    )
     return response
 
 

@@ -7,11 +7,16 @@ services, loaddata) of a recommendation from another audit.
 """
 
 from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from recommendations.models import Recommendation
 
 from .models import Measure
+
+# Sent once a response's publication has been committed (services.publish_response), with
+# ``response=``; the notifications app tells the people who follow its board or
+# recommendations.
+response_published = Signal()
 
 
 @receiver(m2m_changed, sender=Measure.also_serves.through, dispatch_uid="measure_also_serves")

@@ -57,3 +57,69 @@ def world(db, settings, tmp_path):
 def draft(world):
     """A draft of board A in the open second round, with no entries yet."""
     return Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+
+
+class ReceivedMail:
+    """What a real SMTP server on the loopback interface received (see ``smtp_server``)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str):
+        return [message for recipients, message in self.messages if address in recipients]
+
+    @staticmethod
+    def subject(message) -> str:
+        return str(message["Subject"]).strip()
+
+    @staticmethod
+    def text(message) -> str:
+        """The plain-text part of a received mail."""
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message) -> str:
+        return message.get_body(preferencelist=("html",)).get_content()
+
+    @property
+    def recipients(self) -> list[str]:
+        return sorted(address for recipients, _message in self.messages for address in recipients)
+
+
+@pytest.fixture(scope="session")
+def _smtp_controller():
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = ReceivedMail()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_controller, settings) -> ReceivedMail:
+    """Django sends through SMTP to a real server (aiosmtpd) started by the suite on
+    127.0.0.1; the fixture returns what it received during the test."""
+    handler = _smtp_controller.handler
+    handler.messages.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _smtp_controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.SITE_URL = "https://uppfoljning.example"
+    return handler

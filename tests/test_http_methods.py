@@ -23,6 +23,14 @@ POSTED = {
     "responses:response_document_upload",
     "auditors:assess",
     "auditors:close",
+    "password_reset",
+    "password_reset_confirm",
+    "notifications:account",
+    "notifications:renew_calendar_token",
+    "notifications:unsubscribe",
+    "notifications:follow",
+    "notifications:follow_confirm",
+    "notifications:unfollow",
 }
 
 

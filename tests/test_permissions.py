@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from notifications import tokens
+from notifications.models import Profile
 from recommendations.models import Municipality
 from responses.models import Response
 
@@ -192,9 +194,95 @@ GET_MATRIX = [
     ),
     ("admin", lambda w: reverse("admin:index"), expect(302, 302, 302, 302, 200)),
     ("fixture import", lambda w: reverse("fixture_import"), expect(302, 302, 302, 302, 200)),
+    ("my account", lambda w: reverse("notifications:account"), expect(302, 200, 200, 200, 200)),
+    (
+        "renew calendar token (POST only)",
+        lambda w: reverse("notifications:renew_calendar_token"),
+        expect(302, 405, 405, 405, 405),
+    ),
+    # Signed links from mails: the signature is the credential, whoever opens them.
+    (
+        "unsubscribe",
+        lambda w: reverse(
+            "notifications:unsubscribe",
+            args=[tokens.unsubscribe_token(w.staff_a.pk, "board_reminder")],
+        ),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "follow (POST only)",
+        lambda w: reverse("notifications:follow", args=["recommendation", w.rec1.pk]),
+        expect(405, 405, 405, 405, 405),
+    ),
+    (
+        "follow confirmation",
+        lambda w: reverse("notifications:follow_confirm", args=[_follow_token(w)]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "unfollow",
+        lambda w: reverse("notifications:unfollow", args=[tokens.unfollow_token("a@example.se")]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "board calendar",
+        lambda w: reverse("notifications:board_calendar", args=[w.board_a.pk]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "municipality calendar",
+        lambda w: reverse("notifications:municipality_calendar", args=["malmo"]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    # A private calendar's secret address is its only credential (calendar apps have no
+    # session); a wrong secret is 404 (tests/test_calendars.py).
+    (
+        "private board calendar",
+        lambda w: reverse(
+            "notifications:private_board_calendar", args=[_calendar_token(w), w.board_a.pk]
+        ),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "private municipality calendar",
+        lambda w: reverse(
+            "notifications:private_municipality_calendar", args=[_calendar_token(w), "malmo"]
+        ),
+        expect(200, 200, 200, 200, 200),
+    ),
+    ("password reset", lambda w: reverse("password_reset"), expect(200, 200, 200, 200, 200)),
+    (
+        "password reset done",
+        lambda w: reverse("password_reset_done"),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "password reset confirm (bad link)",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "fel-nyckel"]),
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "password reset complete",
+        lambda w: reverse("password_reset_complete"),
+        expect(200, 200, 200, 200, 200),
+    ),
 ]
 
-# (name, URL builder, POST data builder, expected status per role with a valid CSRF token)
+
+def _follow_token(w):
+    return tokens.follow_token(
+        email="a@example.se", target="recommendation", target_id=w.rec1.pk, language="sv"
+    )
+
+
+def _calendar_token(w):
+    return Profile.for_user(w.staff_a).calendar_token
+
+
+# (name, URL builder, POST data builder, expected status per role with a valid CSRF token).
+# Not here: the unsubscribe and unfollow links, which a mail client POSTs in one click
+# without a CSRF token (RFC 8058); their signed token authorises them
+# (tests/test_my_account.py, tests/test_follow_by_email.py).
 POST_MATRIX = [
     (
         "set language",
@@ -261,6 +349,36 @@ POST_MATRIX = [
         lambda w: reverse("fixture_import"),
         lambda w: {},
         expect(302, 302, 302, 302, 400),
+    ),
+    (
+        "my account",
+        lambda w: reverse("notifications:account"),
+        lambda w: {},
+        expect(302, 200, 200, 200, 200),
+    ),
+    (
+        "renew calendar token",
+        lambda w: reverse("notifications:renew_calendar_token"),
+        lambda w: {},
+        expect(302, 302, 302, 302, 302),
+    ),
+    (
+        "follow",
+        lambda w: reverse("notifications:follow", args=["recommendation", w.rec1.pk]),
+        lambda w: {"email": "a@example.se"},
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "follow confirmation",
+        lambda w: reverse("notifications:follow_confirm", args=[_follow_token(w)]),
+        lambda w: {},
+        expect(200, 200, 200, 200, 200),
+    ),
+    (
+        "password reset",
+        lambda w: reverse("password_reset"),
+        lambda w: {"email": "a@example.se"},
+        expect(302, 302, 302, 302, 302),
     ),
 ]
 
@@ -364,6 +482,20 @@ COVERED = {
     "auditors:recommendation_history",
     "fixture_import",
     "set_language",
+    "notifications:account",
+    "notifications:renew_calendar_token",
+    "notifications:unsubscribe",
+    "notifications:follow",
+    "notifications:follow_confirm",
+    "notifications:unfollow",
+    "notifications:board_calendar",
+    "notifications:municipality_calendar",
+    "notifications:private_board_calendar",
+    "notifications:private_municipality_calendar",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 
 

@@ -1,0 +1,123 @@
+"""Calendars (iCalendar, RFC 5545) per board and municipality, read with the icalendar parser."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from notifications.models import Profile
+from recommendations.roles import STAFF_GROUP
+from recommendations.status import Status
+from responses.models import Response
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_entry,
+    make_measure,
+    make_recommendation,
+    make_response,
+    make_round,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    board = make_board(short_code="ASN", name="Arbetsmarknadsnämnden")
+    audit = make_audit(title="Granskning av arbetsmarknadsinsatser", boards=[board])
+    round_ = make_round(audit, sequence=1, deadline="2026-03-31")
+    make_round(audit, sequence=2, deadline="hösten 2026")
+    recommendation = make_recommendation(audit, addressed_to=[board])
+    published = make_measure(recommendation, board=board, title="Publicerad åtgärd", due="maj 2026")
+    draft = make_response(board=board, round=round_, state=Response.State.DRAFT)
+    entry = make_entry(draft, recommendation, status=Status.PLANNED)
+    hidden = make_measure(
+        recommendation, board=board, title="Åtgärd i utkast", due="2026-06-15", announced_in=entry
+    )
+    return {"board": board, "published": published, "hidden": hidden}
+
+
+def events(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["summary"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_the_public_board_calendar_has_deadlines_and_published_measures(client, world):
+    found = events(client.get(reverse("notifications:board_calendar", args=[world["board"].pk])))
+
+    assert "Åtgärd klar senast: Publicerad åtgärd" in found
+    assert not any("Åtgärd i utkast" in summary for summary in found)
+    deadlines = [event for summary, event in found.items() if summary.startswith("Svar senast")]
+    assert sorted(event.decoded("dtstart") for event in deadlines) == [
+        dt.date(2026, 3, 31),
+        dt.date(2026, 12, 31),
+    ]
+
+
+def test_a_date_of_uncertain_precision_is_an_all_day_event_on_its_last_day(client, world):
+    found = events(client.get(reverse("notifications:board_calendar", args=[world["board"].pk])))
+
+    event = found["Åtgärd klar senast: Publicerad åtgärd"]
+    assert event.decoded("dtstart") == dt.date(2026, 5, 31)
+    assert event.decoded("dtend") == dt.date(2026, 6, 1)
+    assert "maj 2026" in str(event["description"])
+    assert str(event["url"]).endswith(world["published"].recommendation.get_absolute_url())
+
+
+def test_the_municipality_calendar_covers_its_boards(client, world):
+    other = make_board(short_code="SN", name="Servicenämnden")
+    audit = make_audit(boards=[other])
+    recommendation = make_recommendation(audit, addressed_to=[other])
+    make_measure(recommendation, board=other, title="SN:s åtgärd", due="2026-08-01")
+
+    found = events(client.get(reverse("notifications:municipality_calendar", args=["malmo"])))
+
+    assert "Åtgärd klar senast: SN:s åtgärd" in found
+    assert "Åtgärd klar senast: Publicerad åtgärd" in found
+    assert not any("Åtgärd i utkast" in summary for summary in found)
+
+
+def test_board_staff_see_their_draft_measures_at_their_secret_address(client, world):
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[world["board"]])
+    token = Profile.for_user(staff).calendar_token
+
+    found = events(
+        client.get(reverse("notifications:private_board_calendar", args=[token, world["board"].pk]))
+    )
+
+    assert "Åtgärd klar senast: Åtgärd i utkast" in found
+
+
+def test_a_renewed_address_replaces_the_old_one(client, world):
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[world["board"]])
+    old = Profile.for_user(staff).calendar_token
+    client.force_login(staff)
+
+    client.post(reverse("notifications:renew_calendar_token"))
+
+    new = Profile.objects.get(user=staff).calendar_token
+    assert new != old
+    board = world["board"].pk
+    assert client.get(f"/kalender/{old}/namnder/{board}.ics").status_code == 404
+    assert client.get(f"/kalender/{new}/namnder/{board}.ics").status_code == 200
+
+
+def test_an_unknown_secret_shows_nothing(client, world):
+    assert client.get(f"/kalender/gissad/namnder/{world['board'].pk}.ics").status_code == 404
+
+
+def test_the_calendar_costs_the_same_queries_for_more_measures(
+    client, world, django_assert_max_num_queries
+):
+    recommendation = world["published"].recommendation
+    for number in range(10):
+        make_measure(recommendation, board=world["board"], title=f"Fler {number}", due="2027")
+
+    # board, rounds (+audit), measures (+board, recommendation, audit) with visibility.
+    with django_assert_max_num_queries(3):
+        client.get(reverse("notifications:board_calendar", args=[world["board"].pk]))

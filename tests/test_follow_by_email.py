@@ -1,0 +1,163 @@
+"""Follow a recommendation or a board by e-mail: double opt-in, only the address kept,
+a mail per newly published answer, removable from every mail."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from notifications.models import Follower, Notification
+from recommendations.status import Status
+from responses import services
+from responses.models import Response
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_entry,
+    make_recommendation,
+    make_response,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "medborgare@example.se"
+
+
+@pytest.fixture
+def recommendation():
+    board = make_board(short_code="ASN", name="Arbetsmarknadsnämnden")
+    audit = make_audit(title="Granskning av arbetsmarknadsinsatser", boards=[board])
+    return make_recommendation(audit, addressed_to=[board], text="Följ upp insatserna.")
+
+
+def link_in(text: str, path_start: str) -> str:
+    url = re.search(rf"https://uppfoljning\.example({path_start}\S+)", text).group(1)
+    return url
+
+
+def follow(client, smtp_server, recommendation, address=ADDRESS):
+    response = client.post(
+        reverse("notifications:follow", args=["recommendation", recommendation.pk]),
+        {"email": address},
+    )
+    assert response.status_code == 200
+    mail = smtp_server.to(address)[-1]
+    return link_in(smtp_server.text(mail), "/folj/bekrafta/")
+
+
+def publish_draft(recommendation, django_capture_on_commit_callbacks):
+    board = recommendation.addressed_to.get()
+    round_ = make_round(recommendation.audit, sequence=1)
+    draft = make_response(board=board, round=round_, state=Response.State.DRAFT)
+    make_entry(draft, recommendation, status=Status.IN_PROGRESS, narrative="Arbetet pågår.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_response(
+            response=draft,
+            expected_version=draft.version,
+            user=None,
+            decision_date=dt.date(2026, 3, 1),
+            diary_number="ASN-2026-1",
+        )
+    return draft
+
+
+def test_asking_to_follow_sends_a_confirmation_and_stores_nothing(
+    client, smtp_server, recommendation
+):
+    confirm_path = follow(client, smtp_server, recommendation)
+
+    assert not Follower.objects.exists()
+    assert smtp_server.recipients == [ADDRESS]
+    assert confirm_path.startswith("/folj/bekrafta/")
+
+
+def test_opening_the_link_asks_and_confirming_stores_only_the_address(
+    client, smtp_server, recommendation
+):
+    confirm_path = follow(client, smtp_server, recommendation)
+
+    page = client.get(confirm_path)
+    assert page.status_code == 200 and not Follower.objects.exists(), "GET changes nothing"
+    client.post(confirm_path)
+    client.post(confirm_path)
+
+    follower = Follower.objects.get()
+    assert (follower.email, follower.recommendation) == (ADDRESS, recommendation)
+
+
+def test_a_forged_confirmation_link_is_refused(client, recommendation):
+    assert client.get("/folj/bekrafta/inte-signerad/").status_code == 404
+
+
+def test_a_bad_address_is_refused_with_a_swedish_message(client, recommendation):
+    response = client.post(
+        reverse("notifications:follow", args=["recommendation", recommendation.pk]),
+        {"email": "inte en adress"},
+    )
+
+    assert response.status_code == 400
+    assert "Skriv en e-postadress" in response.content.decode()
+
+
+def test_followers_hear_once_of_a_newly_published_answer(
+    client, smtp_server, recommendation, django_capture_on_commit_callbacks
+):
+    client.post(follow(client, smtp_server, recommendation))
+    board = recommendation.addressed_to.get()
+    Follower.objects.create(email=ADDRESS, board=board, confirmed_at=dt.datetime.now(dt.UTC))
+    smtp_server.messages.clear()
+
+    draft = publish_draft(recommendation, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+    call_command("send_notifications")
+
+    mails = smtp_server.to(ADDRESS)
+    assert len(mails) == 1, "one mail, though the address follows both board and recommendation"
+    text = smtp_server.text(mails[0])
+    assert draft.title in text
+    assert f"https://uppfoljning.example{draft.get_absolute_url()}" in text
+    assert "Följ upp insatserna." in text
+
+
+def test_nothing_is_told_of_a_draft_or_a_submitted_response(client, smtp_server, recommendation):
+    client.post(follow(client, smtp_server, recommendation))
+    board = recommendation.addressed_to.get()
+    round_ = make_round(recommendation.audit, sequence=1)
+    submitted = make_response(board=board, round=round_, state=Response.State.SUBMITTED)
+    make_entry(submitted, recommendation)
+
+    call_command("send_notifications")
+
+    assert len(smtp_server.to(ADDRESS)) == 1, "only the confirmation"
+    assert not Notification.objects.exists()
+
+
+def test_every_answer_mail_lets_the_reader_stop_following(
+    client, smtp_server, recommendation, django_capture_on_commit_callbacks
+):
+    client.post(follow(client, smtp_server, recommendation))
+    publish_draft(recommendation, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+    mail = smtp_server.to(ADDRESS)[-1]
+    unfollow_path = link_in(smtp_server.text(mail), "/folj/sluta/")
+    assert mail["List-Unsubscribe"].strip() == f"<https://uppfoljning.example{unfollow_path}>"
+
+    assert client.get(unfollow_path).status_code == 200
+    assert Follower.objects.exists()
+    client.post(unfollow_path)
+
+    assert not Follower.objects.exists()
+
+
+def test_the_follow_form_is_on_the_recommendation_and_board_pages(client, recommendation):
+    board = recommendation.addressed_to.get()
+    for page, action in [
+        (recommendation.get_absolute_url(), f"/folj/recommendation/{recommendation.pk}/"),
+        (board.get_absolute_url(), f"/folj/board/{board.pk}/"),
+    ]:
+        html = client.get(page).content.decode()
+        assert f'action="{action}"' in html
+        assert 'autocomplete="email"' in html

@@ -1,0 +1,121 @@
+"""Password reset by e-mail (Django's views, the user's language), and how it meets the
+login lock: a reset lifts it, the lock is per username AND real client address, and an
+Administratörer member may lift it in the admin."""
+
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from notifications.models import Profile
+from recommendations.roles import ADMIN_GROUP
+
+pytestmark = pytest.mark.django_db
+
+OLD = "ett-gammalt-lösenord-7"
+NEW = "ett-nytt-lösenord-för-2026"
+ATTACKER = "203.0.113.9"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        "handlaggare", email="handlaggare@example.se", password=OLD
+    )
+
+
+def login(client, password, username="handlaggare"):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def lock(client):
+    for number in range(5):
+        login(client, f"fel-{number}")
+    assert login(client, OLD).status_code == 429
+
+
+def reset_link(client, smtp_server, address="handlaggare@example.se"):
+    response = client.post(reverse("password_reset"), {"email": address})
+    assert response.status_code == 302
+    mail = smtp_server.to(address)[-1]
+    return mail, re.search(r"https?://[^/\s]+(/konto/reset/\S+)", smtp_server.text(mail)).group(1)
+
+
+def test_a_reset_mail_arrives_with_a_one_time_link(client, staff_user, smtp_server):
+    mail, path = reset_link(client, smtp_server)
+
+    assert smtp_server.subject(mail) == "Nytt lösenord till Uppföljning"
+    assert "handlaggare" in smtp_server.text(mail)
+    assert path in smtp_server.html(mail)
+    form = client.get(path, follow=True)
+    assert "Välj ett nytt lösenord" in form.content.decode()
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW})
+    assert done.status_code == 302
+    assert login(Client(), NEW).status_code == 302
+    assert client.get(path, follow=True).context["validlink"] is False
+
+
+def test_the_reset_mail_is_in_the_users_language(client, staff_user, smtp_server):
+    Profile.objects.create(user=staff_user, language="en")
+
+    mail, _path = reset_link(client, smtp_server)
+
+    assert smtp_server.subject(mail) == "A new password for Follow-up"
+
+
+def test_an_unknown_address_gets_the_same_page_and_no_mail(client, staff_user, smtp_server):
+    response = client.post(reverse("password_reset"), {"email": "okand@example.se"})
+
+    assert response.status_code == 302
+    assert not smtp_server.messages
+
+
+def test_a_reset_lifts_the_login_lock(staff_user, smtp_server):
+    locked = Client(REMOTE_ADDR=ATTACKER)
+    lock(locked)
+    assert "/konto/password_reset/" in login(locked, OLD).content.decode()
+
+    _mail, path = reset_link(locked, smtp_server)
+    form = locked.get(path, follow=True)
+    locked.post(form.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW})
+
+    assert not AccessAttempt.objects.exists()
+    assert login(locked, NEW).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lock_holds_only_the_real_client(staff_user, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    proxy = "10.0.0.2"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{ATTACKER}, {proxy}")
+    lock(attacker)
+
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"198.51.100.20, {proxy}")
+
+    assert login(colleague, OLD).status_code == 302
+    assert AccessAttempt.objects.get().ip_address == ATTACKER
+
+
+def test_an_administrator_may_lift_a_lock_in_the_admin(staff_user, django_user_model):
+    lock(Client(REMOTE_ADDR=ATTACKER))
+    admin = django_user_model.objects.create_user("adm", password=OLD, is_staff=True)
+    admin.groups.add(Group.objects.get(name=ADMIN_GROUP))
+    client = Client()
+    client.force_login(admin)
+    attempt = AccessAttempt.objects.get()
+
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()

@@ -1,0 +1,411 @@
+"""manage.py send_notifications: reminders, digests and escalations, sent through a real
+SMTP server (aiosmtpd on 127.0.0.1, the ``smtp_server`` fixture)."""
+
+import datetime as dt
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.mail import EmailMessage
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications.models import Frequency, Kind, Notification, Preference, Profile
+from notifications.planning import write_plan
+from recommendations.models import Board
+from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
+from recommendations.status import Status
+from responses.models import Response
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_measure,
+    make_recommendation,
+    make_response,
+    make_round,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+# 2026-03-17 is a Tuesday; the reply deadline below is 14 days later.
+DEADLINE = "2026-03-31"
+
+
+def person(username, *, groups=(), boards=(), language=None):
+    user = make_user(username, groups=groups, boards=boards)
+    user.email = f"{username}@example.se"
+    user.save(update_fields=["email"])
+    if language:
+        Profile.objects.create(user=user, language=language)
+    return user
+
+
+def run(today, *args):
+    out = StringIO()
+    call_command("send_notifications", f"--today={today}", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def world():
+    """ASN owes a reply by 2026-03-31 and has a measure due in April 2026."""
+    board = make_board(short_code="ASN", name="Arbetsmarknadsnämnden")
+    staff = person("anna", groups=[STAFF_GROUP], boards=[board])
+    auditor = person("revisor", groups=[AUDITOR_GROUP])
+    contact = person("chefen")
+    board.contact = contact
+    board.save(update_fields=["contact"])
+    audit = make_audit(title="Granskning av arbetsmarknadsinsatser", boards=[board])
+    round_ = make_round(audit, sequence=1, deadline=DEADLINE, title="Första yttrande")
+    recommendation = make_recommendation(audit, addressed_to=[board])
+    measure = make_measure(
+        recommendation,
+        board=board,
+        title="Ta fram en rutin",
+        due="2026-04",
+        status=Status.IN_PROGRESS,
+    )
+    return {
+        "board": board,
+        "staff": staff,
+        "auditor": auditor,
+        "contact": contact,
+        "audit": audit,
+        "round": round_,
+        "recommendation": recommendation,
+        "measure": measure,
+    }
+
+
+def test_staff_get_one_reminder_two_weeks_before_the_reply_deadline(world, smtp_server):
+    run("2026-03-17")
+
+    mails = smtp_server.to("anna@example.se")
+    assert len(mails) == 1
+    text = smtp_server.text(mails[0])
+    assert "Arbetsmarknadsnämnden" in smtp_server.subject(mails[0])
+    assert "inom två veckor" in text
+    assert "Granskning av arbetsmarknadsinsatser" in text
+    assert "senast 2026-03-31" in text
+    assert "Granskning av arbetsmarknadsinsatser" in smtp_server.html(mails[0])
+    # Only board staff hear of it (the auditors' digest has nothing to show yet), and
+    # April's measure is not due within two weeks.
+    assert smtp_server.recipients == ["anna@example.se"]
+    assert "Ta fram en rutin" not in text
+
+
+def test_a_second_run_the_same_day_sends_nothing(world, smtp_server):
+    run("2026-03-17")
+    received = len(smtp_server.messages)
+
+    output = run("2026-03-17")
+
+    assert len(smtp_server.messages) == received
+    assert "0 new" in output and "0 mails sent" in output
+
+
+def test_the_three_day_and_the_day_after_reminders_follow(world, smtp_server):
+    run("2026-03-17")
+    run("2026-03-20")
+    run("2026-03-28")
+    run("2026-03-29")
+    run("2026-04-01")
+    run("2026-04-02")
+
+    texts = [smtp_server.text(m) for m in smtp_server.to("anna@example.se")]
+    assert len(texts) == 3
+    assert "inom två veckor" in texts[0]
+    assert "inom tre dagar" in texts[1]
+    assert "sista dagen har passerat" in texts[2]
+
+
+def test_one_digest_per_board_holds_the_deadline_and_the_measure(world, smtp_server):
+    other = make_board(short_code="SN", name="Servicenämnden")
+    other.staff.add(world["staff"])
+    audit = make_audit(boards=[other])
+    make_round(audit, sequence=1, deadline="2026-04-20")
+    recommendation = make_recommendation(audit, addressed_to=[other])
+    make_measure(recommendation, board=other, title="Servicens åtgärd", due="2026-04-25")
+
+    run("2026-04-18")
+
+    mails = smtp_server.to("anna@example.se")
+    assert len(mails) == 2, "one mail per board"
+    by_board = {("Servicenämnden" in smtp_server.subject(m)): smtp_server.text(m) for m in mails}
+    assert "Servicens åtgärd" in by_board[True] and "inom tre dagar" in by_board[True]
+    assert "Ta fram en rutin" in by_board[False]
+    assert "Servicens åtgärd" not in by_board[False]
+
+
+def test_a_fuzzy_due_date_is_due_at_the_end_of_its_period(world, smtp_server):
+    run("2026-04-15")
+    assert not smtp_server.to("anna@example.se") or "Ta fram en rutin" not in "".join(
+        smtp_server.text(m) for m in smtp_server.to("anna@example.se")
+    )
+
+    run("2026-04-16")  # 14 days before 30 April
+
+    text = smtp_server.text(smtp_server.to("anna@example.se")[-1])
+    assert "Ta fram en rutin" in text
+    assert "senast april 2026" in text
+
+
+def test_a_measure_that_falls_overdue_is_reported_once(world, smtp_server):
+    world["round"].deadline_date = None
+    world["round"].save()
+    run("2026-05-01")
+    run("2026-05-02")
+
+    mails = smtp_server.to("anna@example.se")
+    assert len(mails) == 1
+    assert "Åtgärder som är försenade" in smtp_server.text(mails[0])
+    assert "1 dag sen" in smtp_server.text(mails[0])
+
+
+def test_a_moved_due_date_moves_the_reminder(world, smtp_server):
+    Preference.objects.create(
+        user=world["staff"], kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY
+    )
+    world["round"].deadline_date = None
+    world["round"].save()
+    run("2026-04-21")  # Tuesday: planned for Monday 27 April
+    assert not smtp_server.to("anna@example.se")
+
+    measure = world["measure"]
+    measure.due_date, measure.due_precision = dt.date(2026, 6, 1), "month"
+    measure.save()
+    run("2026-04-27")
+
+    assert not smtp_server.to("anna@example.se"), "the April reminder is withdrawn"
+    run("2026-06-22")  # a Monday, eight days before 30 June
+    texts = [smtp_server.text(m) for m in smtp_server.to("anna@example.se")]
+    assert len(texts) == 1
+    assert "senast juni 2026" in texts[0]
+
+
+def test_a_settled_measure_cancels_its_waiting_reminder(world, smtp_server):
+    Preference.objects.create(
+        user=world["staff"], kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY
+    )
+    world["round"].deadline_date = None
+    world["round"].save()
+    run("2026-04-21")
+    measure = world["measure"]
+    measure.status, measure.completed_date = Status.IMPLEMENTED, dt.date(2026, 4, 22)
+    measure.save()
+
+    run("2026-04-27")
+
+    assert not smtp_server.to("anna@example.se")
+    assert Notification.objects.filter(measure=measure, cancelled_at__isnull=False).exists()
+
+
+def test_a_reminder_planned_before_the_answer_is_checked_again_when_it_is_sent(world, smtp_server):
+    write_plan(dt.date(2026, 3, 17))
+    make_response(board=world["board"], round=world["round"], state=Response.State.PUBLISHED)
+
+    run("2026-03-17")
+
+    assert not smtp_server.to("anna@example.se")
+
+
+def test_a_submitted_or_published_reply_stops_the_deadline_reminders(world, smtp_server):
+    make_response(board=world["board"], round=world["round"], state=Response.State.SUBMITTED)
+
+    run("2026-03-17")
+    run("2026-04-01")
+
+    assert not smtp_server.to("anna@example.se")
+
+
+def test_a_draft_does_not_stop_the_deadline_reminders(world, smtp_server):
+    make_response(board=world["board"], round=world["round"], state=Response.State.DRAFT)
+
+    run("2026-03-17")
+
+    assert len(smtp_server.to("anna@example.se")) == 1
+
+
+def test_a_measure_thirty_days_overdue_is_escalated_to_auditors_and_the_contact(world, smtp_server):
+    world["round"].deadline_date = None
+    world["round"].save()
+
+    run("2026-05-30")  # 30 days after 30 April
+
+    for address in ("revisor@example.se", "chefen@example.se"):
+        mails = [m for m in smtp_server.to(address) if "Kraftigt" in smtp_server.subject(m)]
+        assert len(mails) == 1, address
+        text = smtp_server.text(mails[0])
+        assert "Ta fram en rutin" in text and "30 dagar sen" in text
+    assert not any("Kraftigt" in smtp_server.subject(m) for m in smtp_server.to("anna@example.se"))
+    run("2026-05-31")
+    assert len(smtp_server.to("chefen@example.se")) == 1, "escalated once"
+
+
+def test_a_reply_fourteen_days_late_is_escalated(world, smtp_server):
+    run("2026-04-13")
+    assert not smtp_server.to("chefen@example.se")
+
+    run("2026-04-14")
+
+    mails = smtp_server.to("chefen@example.se")
+    assert len(mails) == 1
+    assert "Svar som är mer än två veckor sena" in smtp_server.text(mails[0])
+
+
+def test_escalation_goes_to_the_auditors_of_the_boards_municipality_when_named(world, smtp_server):
+    other_auditor = person("annan-revisor", groups=[AUDITOR_GROUP])
+    auditors_body = make_board(short_code="SR", name="Stadsrevisionen", kind=Board.Kind.AUDITORS)
+    auditors_body.staff.add(world["auditor"])
+    world["round"].deadline_date = None
+    world["round"].save()
+
+    run("2026-05-30")
+
+    assert any("Kraftigt" in smtp_server.subject(m) for m in smtp_server.to("revisor@example.se"))
+    assert not any(
+        "Kraftigt" in smtp_server.subject(m) for m in smtp_server.to(other_auditor.email)
+    ), "an auditor of no body of this municipality is not told"
+
+
+def test_auditors_get_the_att_granska_page_once_a_week(world, smtp_server):
+    run("2026-04-13")  # a Monday: the reply is missing and nothing else
+
+    mails = smtp_server.to("revisor@example.se")
+    assert len(mails) == 1
+    text = smtp_server.text(mails[0])
+    assert "veckans sammanfattning" in smtp_server.subject(mails[0])
+    assert f"Arbetsmarknadsnämnden: {world['audit']}, Första yttrande" in text
+    assert "https://uppfoljning.example/att-granska/" in text
+    run("2026-04-14")
+    run("2026-04-19")
+
+    def digests():
+        return [
+            mail
+            for mail in smtp_server.to("revisor@example.se")
+            if "Att granska" in smtp_server.subject(mail)
+        ]
+
+    assert len(digests()) == 1, "one a week"
+    run("2026-04-20")
+    assert len(digests()) == 2
+
+
+def test_off_means_no_mail_of_that_kind(world, smtp_server):
+    Preference.objects.create(user=world["staff"], kind=Kind.BOARD_REMINDER, frequency="off")
+
+    run("2026-03-17")
+
+    assert not smtp_server.to("anna@example.se")
+
+
+def test_the_mail_is_in_the_recipients_language(world, smtp_server):
+    Profile.objects.create(user=world["staff"], language="en")
+
+    run("2026-03-17")
+
+    mail = smtp_server.to("anna@example.se")[0]
+    assert smtp_server.subject(mail) == "Reminder from Follow-up: Arbetsmarknadsnämnden"
+    assert "within two weeks" in smtp_server.text(mail)
+
+
+def test_every_mail_carries_a_one_click_unsubscribe_for_its_kind(world, smtp_server, client):
+    run("2026-03-17")
+    mail = smtp_server.to("anna@example.se")[0]
+
+    header = mail["List-Unsubscribe"].strip()
+    assert mail["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
+    url = header.strip("<>")
+    assert url in smtp_server.text(mail)
+    path = url.removeprefix("https://uppfoljning.example")
+    assert client.post(path).status_code == 200
+
+    assert Preference.frequency_for(world["staff"], Kind.BOARD_REMINDER) == Frequency.OFF
+    run("2026-03-28")
+    assert len(smtp_server.to("anna@example.se")) == 1
+
+
+def test_a_crash_between_two_mails_loses_nothing_and_repeats_nothing(world, smtp_server):
+    other = make_board(short_code="SN", name="Servicenämnden")
+    person("sven", groups=[STAFF_GROUP], boards=[other])
+    audit = make_audit(boards=[other])
+    make_round(audit, sequence=1, deadline=DEADLINE)
+    make_recommendation(audit, addressed_to=[other])
+    real_send = EmailMessage.send
+    calls = []
+
+    def send_then_crash(self, *args, **kwargs):
+        calls.append(self.to)
+        if len(calls) == 2:
+            raise RuntimeError("the machine went down")
+        return real_send(self, *args, **kwargs)
+
+    with (
+        mock.patch.object(EmailMessage, "send", send_then_crash),
+        pytest.raises(RuntimeError),
+    ):
+        run("2026-03-17")
+    assert len(smtp_server.messages) == 1
+    first = smtp_server.recipients
+
+    run("2026-03-17")
+
+    everyone = smtp_server.recipients
+    assert len(everyone) == 2, "anna and sven once each"
+    assert sorted(set(everyone)) == everyone
+    assert set(first) < set(everyone)
+    assert Notification.objects.pending().count() == 0
+
+
+def test_a_dry_run_writes_and_sends_nothing(world, smtp_server):
+    output = run("2026-03-17", "--dry-run", "--verbosity=2")
+
+    assert "anna@example.se" in output
+    assert "[dry run]" in output
+    assert not smtp_server.messages
+    assert not Notification.objects.exists()
+
+
+def test_a_wrong_date_is_refused():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_notifications", "--today=17/3")
+
+
+def test_reminders_years_late_are_not_sent(world, smtp_server):
+    run("2029-01-01")
+
+    assert not smtp_server.to("anna@example.se")
+    assert not smtp_server.to("chefen@example.se")
+
+
+def _add_boards(numbers):
+    for number in numbers:
+        board = make_board(short_code=f"B{number}")
+        person(f"staff{number}", groups=[STAFF_GROUP], boards=[board])
+        audit = make_audit(boards=[board])
+        make_round(audit, sequence=1, deadline=DEADLINE)
+        recommendation = make_recommendation(audit, addressed_to=[board])
+        make_measure(recommendation, board=board, due="2026-03-25")
+        make_measure(recommendation, board=board, due="2026-03-26")
+
+
+def _planning_queries(today):
+    with CaptureQueriesContext(connection) as queries:
+        write_plan(today)
+    return len(queries)
+
+
+def test_planning_costs_the_same_number_of_queries_for_more_data(world):
+    """Planning reads boards, measures, staff and choices in bulk, never per measure."""
+    _add_boards(range(1))
+    small = _planning_queries(dt.date(2026, 3, 17))
+    Notification.objects.all().delete()
+    _add_boards(range(1, 7))
+
+    large = _planning_queries(dt.date(2026, 3, 17))
+
+    assert large == small
+    assert Notification.objects.filter(stage="due_soon").count() == 2 * 7
