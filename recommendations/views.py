@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 def home(request):
     today = timezone.localdate()
     by_audit, by_board = overview.status_by_audit_and_board()
-    bars, chart_height = overview.status_per_year(request.user)
+    chart = overview.status_per_year(request.user)
     visible = Response.objects.visible_to(request.user)
     overdue = (
         Measure.objects.visible_to(request.user)
@@ -41,10 +41,7 @@ def home(request):
         "status_order": overview.STATUS_ORDER,
         "by_audit": by_audit,
         "by_board": by_board,
-        "bars": bars,
-        "chart_height": chart_height,
-        "bar_height": overview.BAR_HEIGHT,
-        "label_width": overview.LABEL_WIDTH,
+        "chart": chart,
         "recent": visible.select_related("board", "round__audit").order_by(
             "-published_at", "-decision_date", "-pk"
         )[:6],
