@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "csp",
     "recommendations",
     "responses",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("reports.urls")),
     path("", include("responses.urls")),
     path("", include("recommendations.auditor_urls")),
     path("", include("recommendations.urls")),

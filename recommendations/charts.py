@@ -19,9 +19,9 @@ BAR_HEIGHT = 30
 BAR_GAP = 12
 BAR_WIDTH = 480
 # Room right of the longest bar for its total ("123 svar", "ännu inte 3 år").
-TOTAL_WIDTH = 140
+TOTAL_WIDTH = 190
 # A segment narrower than this has no room for its text; its numbers are in the table.
-MIN_LABEL_WIDTH = 34
+MIN_LABEL_WIDTH = 46
 
 # Fills as SVG attributes rather than CSS classes, so the PDF renderer draws the same
 # colours as the browser. Light tints: the dark text on them keeps a 4.5:1 contrast.
@@ -55,7 +55,9 @@ class Category:
 
 
 def status_category(status: Status) -> Category:
-    return Category(status.value, status.label, status.symbol, STATUS_FILLS[status], status.css_class)
+    return Category(
+        status.value, status.label, status.symbol, STATUS_FILLS[status], status.css_class
+    )
 
 
 @dataclass
@@ -149,17 +151,17 @@ def stacked_bars(
     rows: list[tuple[str, dict, str]],
     *,
     label_width: float = 56,
-    scale: float | None = None,
+    shares: bool = False,
     segment_value=None,
 ) -> Chart:
     """A chart of ``rows``: (label, {category key: count}, text at the bar's end).
 
-    The longest row is BAR_WIDTH wide unless ``scale`` (the count that fills BAR_WIDTH,
-    e.g. 100 for percentages) is given. ``segment_value(category, count)`` is the value
-    a segment shows after its symbol; by default the count.
+    The longest row is BAR_WIDTH wide; with ``shares`` every row is (each segment is its
+    share of the row). ``segment_value(category, count, row total)`` is the value a
+    segment shows after its symbol; by default the count.
     """
-    segment_value = segment_value or (lambda category, count: str(count))
-    longest = scale or max((sum(counts.values()) for _l, counts, _t in rows), default=0) or 1
+    segment_value = segment_value or (lambda category, count, total: str(count))
+    longest = max((sum(counts.values()) for _l, counts, _t in rows), default=0) or 1
     bars = []
     for index, (label, counts, total_text) in enumerate(rows):
         bar = Bar(
@@ -171,13 +173,13 @@ def stacked_bars(
             label_width=label_width,
         )
         x = float(label_width)
+        full = (bar.total or 1) if shares else longest
         for category in categories:
             count = counts.get(category.key, 0)
             if count:
-                size = BAR_WIDTH * count / longest
-                bar.segments.append(
-                    Segment(category, count, segment_value(category, count), x, size)
-                )
+                size = BAR_WIDTH * count / full
+                value = segment_value(category, count, bar.total)
+                bar.segments.append(Segment(category, count, value, x, size))
                 x += size
         bars.append(bar)
     return Chart(title=title, categories=categories, bars=bars, label_width=label_width)

@@ -131,7 +131,7 @@ def _matrix_cell(cell) -> str:
     return text
 
 
-def _csv(header, rows, name):
+def csv_response(header, rows, name):
     buffer = io.StringIO()
     # A byte-order mark so Excel opens the UTF-8 file with å, ä and ö intact.
     buffer.write("\ufeff")
@@ -143,7 +143,7 @@ def _csv(header, rows, name):
     return response
 
 
-def _xlsx(header, rows, name, title):
+def xlsx_response(header, rows, name, title):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -151,7 +151,7 @@ def _xlsx(header, rows, name, title):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([v if isinstance(v, int) else _safe(v) for v in row])
+        sheet.append([v if isinstance(v, int | float) else _safe(v) for v in row])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -165,16 +165,16 @@ def _name(prefix):
 
 
 def recommendations_csv(request):
-    return _csv(*list_rows(request), _name("rekommendationer"))
+    return csv_response(*list_rows(request), _name("rekommendationer"))
 
 
 def recommendations_xlsx(request):
-    return _xlsx(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
+    return xlsx_response(*list_rows(request), _name("rekommendationer"), _("Rekommendationer"))
 
 
 def matrix_csv(request):
-    return _csv(*matrix_rows(request), _name("matris"))
+    return csv_response(*matrix_rows(request), _name("matris"))
 
 
 def matrix_xlsx(request):
-    return _xlsx(*matrix_rows(request), _name("matris"), _("Matris"))
+    return xlsx_response(*matrix_rows(request), _name("matris"), _("Matris"))

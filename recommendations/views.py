@@ -14,7 +14,7 @@ from responses.models import BoardStanding, Measure, Response
 from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
 from .history import change_history_for_recommendation, may_see_history
-from .models import Audit, Board, Recommendation
+from .models import Audit, Board, Municipality, Recommendation
 from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
 
@@ -42,6 +42,10 @@ def home(request):
         "by_audit": by_audit,
         "by_board": by_board,
         "chart": chart,
+        # The council report of each municipality that has audits (reports/).
+        "report_municipalities": Municipality.objects.filter(
+            pk__in=Audit.objects.values("municipality_id")
+        ),
         "recent": visible.select_related("board", "round__audit").order_by(
             "-published_at", "-decision_date", "-pk"
         )[:6],

@@ -181,7 +181,7 @@ def _response_date(decision_date, document_date, document_precision) -> FuzzyDat
 _RESPONSE_DATES = ("decision_date", "document_date", "document_precision", "published_at")
 
 
-def _response_known(row, as_of) -> bool:
+def response_known(row, as_of) -> bool:
     """``known_on`` for a row ending with a response's ``_RESPONSE_DATES``."""
     *date, published_at = row[-4:]
     return known_on(_response_date(*date), as_of, published_at)
@@ -224,7 +224,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
         )
     )
     for row in entries:  # in order: the last one per board wins
-        if _response_known(row, as_of):
+        if response_known(row, as_of):
             latest_entry[(row[1], row[2])] = row
     latest_assessment = {
         recommendation_id: status
@@ -331,7 +331,7 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
             measure_reports = reports.get(pk, [])
             known_reports = [r for r in measure_reports if r[0]]
             if announced_in is not None:
-                if not _response_known(row, as_of):
+                if not response_known(row, as_of):
                     continue
             elif not known_reports:
                 continue
@@ -366,7 +366,7 @@ def _reports_and_moves(measure_ids: list[int], as_of: dt.date):
         )
     )
     for row in updates:
-        reports[row[0]].append((_response_known(row, as_of), row[1]))
+        reports[row[0]].append((response_known(row, as_of), row[1]))
     moves = defaultdict(list)
     changes = (
         DueDateChange.objects.visible_to(public)
@@ -385,7 +385,7 @@ def _reports_and_moves(measure_ids: list[int], as_of: dt.date):
         measure_id, changed_at, previous_date, previous_precision, entry_id = row[:5]
         # A move reported in a response is known with that response; one made in the
         # application from the moment it was made.
-        known = _response_known(row, as_of) if entry_id else changed_at.date() <= as_of
+        known = response_known(row, as_of) if entry_id else changed_at.date() <= as_of
         previous = FuzzyDate(previous_date, previous_precision) if previous_date else None
         moves[measure_id].append((known, previous))
     return reports, moves
