@@ -1,8 +1,9 @@
 """Browser tests: Playwright for Python driving Debian's chromium against the live test server.
 
 One browser for the whole session, a fresh browser context (cookies, storage) per test.
-Every page a test opens is watched: a Content-Security-Policy violation or an uncaught
-JavaScript error fails the test, and the test's last page is saved as a screenshot under
+Every page a test opens is watched: any console error or warning (a Content-Security-
+Policy violation, an SVG attribute the browser rejects, a failed request) and any
+uncaught JavaScript error fails the test, and the test's last page is saved as a screenshot under
 ``test-artifacts/screenshots/`` (the folder is printed at the end of the run).
 
 Without chromium the browser tests are skipped with a message, except in CI (``CI=true``),
@@ -80,20 +81,25 @@ def browser():
 
 
 class PageProblems:
-    """What went wrong in the browser while a test ran: CSP violations and script errors."""
+    """What went wrong in the browser while a test ran: console errors and warnings
+    (CSP violations among them) and uncaught script errors."""
 
     def __init__(self, page):
-        self.csp_violations: list[str] = []
+        self.console: list[str] = []
         self.script_errors: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
 
     def _on_console(self, message):
-        if message.type == "error" and "Content Security Policy" in message.text:
-            self.csp_violations.append(f"{message.location.get('url')}: {message.text}")
+        if message.type in ("error", "warning"):
+            self.console.append(f"{message.type} at {message.location.get('url')}: {message.text}")
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [line for line in self.console if "Content Security Policy" in line]
 
     def assert_none(self):
-        assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
+        assert not self.console, "Console errors and warnings:\n" + "\n".join(self.console)
         assert not self.script_errors, "JavaScript errors:\n" + "\n".join(self.script_errors)
 
 

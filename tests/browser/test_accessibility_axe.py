@@ -7,6 +7,7 @@ statement.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.models import Audit, Board, Recommendation
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
@@ -53,6 +54,9 @@ def public_urls() -> list[str]:
         f"{matrix}?per=2020-01-01",
         reverse("accessibility"),
         reverse("login"),
+        reverse("reports:index"),
+        reverse("reports:council_report", args=["malmo-stad", timezone.localdate().year]),
+        reverse("reports:council_report", args=["malmo-stad", 2021]),
     ]
 
 
