@@ -150,11 +150,12 @@ def pdf_stylesheets(report):
 
     margin_font = 'font: 9pt "DejaVu Sans", sans-serif; color: #333;'
     day = _("Per %(day)s") % {"day": report.as_of.isoformat()}
+    page, of = _("Sida"), _("av")  # "Sida 2 av 5"
     margins = f"""@page {{
   @top-left {{ content: {css_string(report.municipality.name)}; {margin_font} }}
   @top-right {{ content: {css_string(day)}; {margin_font} }}
   @bottom-right {{
-    content: {css_string(_("Sida"))} " " counter(page) " " {css_string(_("av"))} " " counter(pages);
+    content: {css_string(page)} " " counter(page) " " {css_string(of)} " " counter(pages);
     {margin_font}
   }}
 }}"""
