@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from responses.models import Response
 
@@ -81,6 +82,17 @@ GET_MATRIX = [
         lambda w: reverse("recommendations:matrix_xlsx"),
         expect(200, 200, 200, 200, 200),
     ),
+    ("council reports", lambda w: reverse("reports:index"), expect(200, 200, 200, 200, 200)),
+    *[
+        (
+            f"council report {name}",
+            lambda w, name=name: reverse(
+                f"reports:{name}", args=[w.audit.municipality.slug, timezone.localdate().year]
+            ),
+            expect(200, 200, 200, 200, 200),
+        )
+        for name in ("council_report", "pdf", "xlsx", "csv")
+    ],
     (
         "api",
         lambda w: reverse("recommendations:api_recommendations"),
@@ -322,6 +334,11 @@ COVERED = {
     "recommendations:matrix_xlsx",
     "recommendations:api_recommendations",
     "recommendations:response_feed",
+    "reports:index",
+    "reports:council_report",
+    "reports:pdf",
+    "reports:xlsx",
+    "reports:csv",
     "responses:response_detail",
     "login",
     "logout",
