@@ -85,14 +85,32 @@ class PageProblems:
     (CSP violations among them) and uncaught script errors."""
 
     def __init__(self, page):
-        self.console: list[str] = []
+        self.messages: list[tuple[str, str, str]] = []
         self.script_errors: list[str] = []
+        # Pages answered with an error status on purpose: a form with errors comes back
+        # with 400, and the tests assert that status themselves.
+        self.error_documents: set[str] = set()
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("response", self._on_response)
 
     def _on_console(self, message):
         if message.type in ("error", "warning"):
-            self.console.append(f"{message.type} at {message.location.get('url')}: {message.text}")
+            self.messages.append((message.type, message.location.get("url", ""), message.text))
+
+    def _on_response(self, response):
+        if response.request.resource_type == "document" and response.status >= 400:
+            self.error_documents.add(response.url)
+
+    @property
+    def console(self) -> list[str]:
+        """Every console error and warning, but the browser's note that a page itself came
+        with an error status (any other failed request, a stylesheet, an icon, counts)."""
+        return [
+            f"{kind} at {url}: {text}"
+            for kind, url, text in self.messages
+            if not (text.startswith("Failed to load resource") and url in self.error_documents)
+        ]
 
     @property
     def csp_violations(self) -> list[str]:
