@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uppfoljning
 
-.PHONY: install lock browser run test test-postgres lint format messages check-deploy ci
+.PHONY: install lock browser pdf-libraries run test test-postgres lint format messages check-deploy ci
 
 install: $(VENV)/.installed
 
@@ -31,8 +31,16 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# WeasyPrint (the council report's PDF) needs Pango and HarfBuzz from Debian, and a font.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libraries:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "Installing the system libraries WeasyPrint needs: $(PDF_PACKAGES)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }
+
 # Set up, load the seed documents and serve the app on SQLite.
-run: install
+run: install pdf-libraries
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_fixtures --if-empty fixtures/
 	$(PY) manage.py ensure_demo_users
@@ -43,11 +51,11 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Set up and run the whole test suite on SQLite (browser tests included).
-test: install browser
+test: install browser pdf-libraries
 	$(VENV)/bin/pytest
 
 # The same suite on the PostgreSQL server on this machine.
-test-postgres: install browser
+test-postgres: install browser pdf-libraries
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 lint: install

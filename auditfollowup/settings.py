@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     # this app's permissions to exist by then (recommendations/role_groups.py).
     "notifications",
     "responses",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -68,6 +68,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("notifications.urls")),
+    path("", include("reports.urls")),
     path("", include("responses.urls")),
     path("", include("recommendations.auditor_urls")),
     path("", include("recommendations.urls")),

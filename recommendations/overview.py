@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from responses.models import BoardStanding, ResponseEntry
 
+from .charts import Chart, stacked_bars, status_category
 from .models import Audit, Board, Recommendation
 from .status import Status
 from .timeline import MATRIX_YEARS
@@ -74,49 +77,10 @@ def status_by_audit_and_board():
     return status_table(by_audit, audits), status_table(by_board, boards)
 
 
-@dataclass
-class BarSegment:
-    status: Status
-    count: int
-    x: float
-    width: float
-
-    @property
-    def text_x(self):
-        return round(self.x + self.width / 2, 2)
-
-    @property
-    def fits_label(self):
-        return self.width >= 34
-
-
-@dataclass
-class Bar:
-    year: int
-    total: int
-    segments: list
-    y: int
-
-    @property
-    def text_y(self):
-        return self.y + BAR_HEIGHT // 2 + 5
-
-    @property
-    def end_x(self):
-        last = self.segments[-1] if self.segments else None
-        return round((last.x + last.width if last else LABEL_WIDTH) + 8, 2)
-
-
-BAR_HEIGHT = 30
-BAR_GAP = 12
-LABEL_WIDTH = 56
-BAR_WIDTH = 480
-
-
-def status_per_year(user):
+def status_per_year(user) -> Chart:
     """Stacked bars: per year, the boards' answers by status (visible answers). Queries: 1.
 
-    Geometry is in SVG user units: years left, the longest bar BAR_WIDTH wide, totals right.
+    A response counts in the year of its decision date, else of its document's date.
     """
     rows = ResponseEntry.objects.visible_to(user).values_list(
         "status", "response__decision_date", "response__document_date"
@@ -126,17 +90,16 @@ def status_per_year(user):
         date = decided or documented
         if date and date.year in MATRIX_YEARS:
             counts[date.year][status] += 1
-    longest = max((sum(c.values()) for c in counts.values()), default=0) or 1
-    bars = []
-    for index, year in enumerate(MATRIX_YEARS):
-        counter = counts.get(year, Counter())
-        x = 0.0
-        segments = []
-        for status in STATUS_ORDER:
-            n = counter.get(status.value, 0)
-            if n:
-                width = BAR_WIDTH * n / longest
-                segments.append(BarSegment(status, n, round(LABEL_WIDTH + x, 2), round(width, 2)))
-                x += width
-        bars.append(Bar(year, sum(counter.values()), segments, index * (BAR_HEIGHT + BAR_GAP)))
-    return bars, len(bars) * (BAR_HEIGHT + BAR_GAP)
+    return stacked_bars(
+        _("Status per år"),
+        [status_category(status) for status in STATUS_ORDER],
+        [
+            (
+                str(year),
+                dict(counts.get(year, {})),
+                ngettext("%(n)s svar", "%(n)s svar", total) % {"n": total},
+            )
+            for year in MATRIX_YEARS
+            for total in [sum(counts.get(year, Counter()).values())]
+        ],
+    )

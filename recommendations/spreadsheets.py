@@ -47,7 +47,7 @@ def _add_sheet(workbook, title: str, header: list, rows: list[list]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
+        sheet.append([v if isinstance(v, int | float) else safe_cell(v) for v in row])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
 

@@ -15,7 +15,7 @@ from responses.models import BoardStanding, Measure, Response
 from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
 from .history import change_history_for_recommendation
-from .models import Audit, Board, Recommendation
+from .models import Audit, Board, Municipality, Recommendation
 from .roles import Public, access
 from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
@@ -28,7 +28,7 @@ PAGE_SIZE = 25
 def home(request):
     today = timezone.localdate()
     by_audit, by_board = overview.status_by_audit_and_board()
-    bars, chart_height = overview.status_per_year(request.user)
+    chart = overview.status_per_year(request.user)
     visible = Response.objects.visible_to(request.user)
     overdue = (
         Measure.objects.visible_to(request.user)
@@ -45,10 +45,11 @@ def home(request):
         "status_order": overview.STATUS_ORDER,
         "by_audit": by_audit,
         "by_board": by_board,
-        "bars": bars,
-        "chart_height": chart_height,
-        "bar_height": overview.BAR_HEIGHT,
-        "label_width": overview.LABEL_WIDTH,
+        "chart": chart,
+        # The council report of each municipality that has audits (reports/).
+        "report_municipalities": Municipality.objects.filter(
+            pk__in=Audit.objects.values("municipality_id")
+        ),
         "recent": visible.select_related("board", "round__audit").order_by(
             "-published_at", "-decision_date", "-pk"
         )[:6],

@@ -47,9 +47,28 @@ def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_q
     make_tracked_audit(n_recommendations=2)
     # Queries: recommendations with current status, board links, audits, boards, entries
     # for the chart, overdue measures (page + count), recent responses, counts of
-    # audits, recommendations and responses.
-    with django_assert_num_queries(11):
+    # audits, recommendations and responses, the municipalities with a council report.
+    with django_assert_num_queries(12):
         client.get(URL)
     make_tracked_audit(n_recommendations=8, board="SN")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(URL)
+
+
+def test_its_chart_table_counts_answers_per_year_and_status(client):
+    make_tracked_audit(n_recommendations=3)
+    chart = client.get(URL).context["chart"]
+    columns = [category.key for category in chart.categories]
+    by_year = {bar.label: bar for bar in chart.bars}
+    assert by_year["2019"].counts[columns.index("planned")] == 3
+    assert by_year["2020"].counts[columns.index("in_progress")] == 3
+    assert by_year["2021"].total == 0
+    page = client.get(URL).content.decode()
+    assert "Antal svar per år och status" in page and '<th scope="row">2020</th>' in page
+
+
+def test_it_links_the_council_report_of_each_municipality(client):
+    make_tracked_audit(n_recommendations=1)
+    today = client.get(URL).context["today"]
+    report = reverse("reports:council_report", args=["malmo", today.year])
+    assert f'href="{report}"' in client.get(URL).content.decode()

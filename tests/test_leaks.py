@@ -17,9 +17,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from recommendations.models import FollowUpRound
+from recommendations.models import FollowUpRound, Municipality
 from recommendations.status import Status
 from responses.models import DecisionStep, Measure, MeasureUpdate, Response, Signatory
 
@@ -88,6 +89,13 @@ def every_url(objects):
         if name in SKIPPED_NAMES or pattern.name in SKIPPED_NAMES or name in CREDENTIAL_URLS:
             continue
         converters = set(pattern.pattern.converters)
+        if converters == {"slug", "year"}:  # the council report of each municipality
+            urls += [
+                reverse(name, args=[slug, year])
+                for slug in objects["municipality"]
+                for year in (2019, timezone.localdate().year)
+            ]
+            continue
         assert converters <= {"pk", "slug"}, f"{name}: say how this test fills {converters}"
         if "pk" in converters:
             assert name in PK_KINDS, f"{name} takes a pk: say which object in PK_KINDS"
@@ -104,6 +112,12 @@ def every_url(objects):
     ]
     urls += [f"{url}?q={marker}" for url in searchable for marker in (DRAFT, SUBMITTED)]
     urls.append(reverse("recommendations:matrix") + "?per=2099-01-01")
+    # The council report takes a municipality and a year: today's and a past day's.
+    year = timezone.localdate().year
+    for slug in Municipality.objects.values_list("slug", flat=True):
+        for name in ("reports:council_report", "reports:csv", "reports:xlsx"):
+            url = reverse(name, args=[slug, year])
+            urls += [url, f"{url}?per={year - 1}-12-31"]
     return urls
 
 

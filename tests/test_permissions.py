@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from notifications import tokens
 from notifications.models import Profile
@@ -85,6 +86,17 @@ GET_MATRIX = [
         lambda w: reverse("recommendations:matrix_xlsx"),
         expect(200, 200, 200, 200, 200),
     ),
+    ("council reports", lambda w: reverse("reports:index"), expect(200, 200, 200, 200, 200)),
+    *[
+        (
+            f"council report {name}",
+            lambda w, name=name: reverse(
+                f"reports:{name}", args=[w.audit.municipality.slug, timezone.localdate().year]
+            ),
+            expect(200, 200, 200, 200, 200),
+        )
+        for name in ("council_report", "pdf", "xlsx", "csv")
+    ],
     (
         "api",
         lambda w: reverse("recommendations:api_recommendations"),
@@ -463,6 +475,11 @@ COVERED = {
     "recommendations:matrix_schema",
     "recommendations:dcat_catalog",
     "recommendations:dcat_municipality_catalog",
+    "reports:index",
+    "reports:council_report",
+    "reports:pdf",
+    "reports:xlsx",
+    "reports:csv",
     "responses:response_detail",
     "login",
     "logout",

@@ -1,8 +1,9 @@
 """Browser tests: Playwright for Python driving Debian's chromium against the live test server.
 
 One browser for the whole session, a fresh browser context (cookies, storage) per test.
-Every page a test opens is watched: a Content-Security-Policy violation or an uncaught
-JavaScript error fails the test, and the test's last page is saved as a screenshot under
+Every page a test opens is watched: any console error or warning (a Content-Security-
+Policy violation, an SVG attribute the browser rejects, a failed request) and any
+uncaught JavaScript error fails the test, and the test's last page is saved as a screenshot under
 ``test-artifacts/screenshots/`` (the folder is printed at the end of the run).
 
 Without chromium the browser tests are skipped with a message, except in CI (``CI=true``),
@@ -80,20 +81,43 @@ def browser():
 
 
 class PageProblems:
-    """What went wrong in the browser while a test ran: CSP violations and script errors."""
+    """What went wrong in the browser while a test ran: console errors and warnings
+    (CSP violations among them) and uncaught script errors."""
 
     def __init__(self, page):
-        self.csp_violations: list[str] = []
+        self.messages: list[tuple[str, str, str]] = []
         self.script_errors: list[str] = []
+        # Pages answered with an error status on purpose: a form with errors comes back
+        # with 400, and the tests assert that status themselves.
+        self.error_documents: set[str] = set()
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("response", self._on_response)
 
     def _on_console(self, message):
-        if message.type == "error" and "Content Security Policy" in message.text:
-            self.csp_violations.append(f"{message.location.get('url')}: {message.text}")
+        if message.type in ("error", "warning"):
+            self.messages.append((message.type, message.location.get("url", ""), message.text))
+
+    def _on_response(self, response):
+        if response.request.resource_type == "document" and response.status >= 400:
+            self.error_documents.add(response.url)
+
+    @property
+    def console(self) -> list[str]:
+        """Every console error and warning, but the browser's note that a page itself came
+        with an error status (any other failed request, a stylesheet, an icon, counts)."""
+        return [
+            f"{kind} at {url}: {text}"
+            for kind, url, text in self.messages
+            if not (text.startswith("Failed to load resource") and url in self.error_documents)
+        ]
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [line for line in self.console if "Content Security Policy" in line]
 
     def assert_none(self):
-        assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
+        assert not self.console, "Console errors and warnings:\n" + "\n".join(self.console)
         assert not self.script_errors, "JavaScript errors:\n" + "\n".join(self.script_errors)
 
 

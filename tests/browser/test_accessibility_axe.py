@@ -7,6 +7,7 @@ statement.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.models import Audit, Board, Recommendation
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
@@ -55,6 +56,9 @@ def public_urls() -> list[str]:
         reverse("login"),
         reverse("recommendations:open_data"),
         reverse("recommendations:api_documentation"),
+        reverse("reports:index"),
+        reverse("reports:council_report", args=["malmo-stad", timezone.localdate().year]),
+        reverse("reports:council_report", args=["malmo-stad", 2021]),
     ]
 
 
