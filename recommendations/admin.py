@@ -8,6 +8,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from responses.admin import MeasureAdminForm
 from responses.models import Measure
 
+from . import admin_users  # noqa: F401  (registers the scoped user admin)
+from .admin_scope import (
+    MunicipalityOnlyForSuperusers,
+    ScopedAdminMixin,
+    ScopedFieldsMixin,
+    related_only,
+)
 from .models import (
     Audit,
     AuditorAssessment,
@@ -25,34 +32,34 @@ admin.site.index_title = _("Administration")
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(MunicipalityOnlyForSuperusers, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_code", "kind", "municipality"]
-    list_filter = ["kind", "municipality"]
+    list_filter = ["kind", *related_only("municipality")]
     search_fields = ["name", "short_code"]
     raw_id_fields = ["staff"]
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["file_name", "title", "kind", "diary_number", "document_date"]
     list_filter = ["kind"]
     search_fields = ["file_name", "title", "diary_number", "notes"]
 
 
-class FollowUpRoundInline(admin.StackedInline):
+class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
     model = FollowUpRound
     extra = 0
     fields = ["sequence", "kind", "title", "deadline_date", "deadline_precision", "is_open"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(ScopedFieldsMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = [("position", "label", "kind"), "text", ("addressed_to", "answered_by")]
@@ -60,7 +67,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -70,7 +77,7 @@ class AuditAdmin(admin.ModelAdmin):
         "conducted_from_date",
         "n_recs",
     ]
-    list_filter = ["kind", "auditor", "audited_boards", "municipality"]
+    list_filter = ["kind", *related_only("auditor", "audited_boards", "municipality")]
     search_fields = ["reference", "title", "summary"]
     inlines = [FollowUpRoundInline, RecommendationInline]
     fieldsets = [
@@ -100,15 +107,15 @@ class AuditAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpRound)
-class FollowUpRoundAdmin(admin.ModelAdmin):
+class FollowUpRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "deadline_date", "deadline_precision", "is_open"]
-    list_filter = ["kind", "is_open", "audit"]
+    list_filter = ["kind", "is_open", *related_only("audit")]
     list_select_related = ["audit"]
     search_fields = ["title", "request", "audit__reference", "audit__title"]
     raw_id_fields = ["audit"]
 
 
-class MeasureInline(admin.StackedInline):
+class MeasureInline(ScopedFieldsMixin, admin.StackedInline):
     model = Measure
     form = MeasureAdminForm
     extra = 0
@@ -138,7 +145,7 @@ class MeasureInline(admin.StackedInline):
         )
 
 
-class AuditorAssessmentInline(admin.StackedInline):
+class AuditorAssessmentInline(ScopedFieldsMixin, admin.StackedInline):
     model = AuditorAssessment
     extra = 0
     fields = ["round", "status", "comment", "assessed_on", "assessed_by"]
@@ -146,9 +153,9 @@ class AuditorAssessmentInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "audit", "kind", "position", "closed_on"]
-    list_filter = ["kind", "audit", "addressed_to", "closed_on"]
+    list_filter = ["kind", *related_only("audit", "addressed_to"), "closed_on"]
     list_select_related = ["audit"]
     search_fields = ["text", "label", "audit__reference", "audit__title"]
     raw_id_fields = ["audit", "closed_by"]
@@ -185,9 +192,9 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuditorAssessment)
-class AuditorAssessmentAdmin(SimpleHistoryAdmin):
+class AuditorAssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["recommendation", "round", "status", "assessed_on", "assessed_by"]
-    list_filter = ["status", "round__audit"]
+    list_filter = ["status", *related_only("round__audit")]
     list_select_related = ["recommendation", "round__audit", "assessed_by"]
     search_fields = ["comment", "recommendation__text"]
     raw_id_fields = ["recommendation", "round", "assessed_by"]

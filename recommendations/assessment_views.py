@@ -21,8 +21,10 @@ def _require_auditor(user) -> None:
         raise PermissionDenied
 
 
-def _recommendation(pk: int) -> Recommendation:
-    return get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
+def _recommendation(user, pk: int) -> Recommendation:
+    """The recommendation, if it belongs to the auditor's own municipality; 404 otherwise."""
+    in_scope = Recommendation.objects.filter(roles.scope(user, "audit__municipality"))
+    return get_object_or_404(in_scope.select_related("audit"), pk=pk)
 
 
 @login_required
@@ -30,7 +32,7 @@ def _recommendation(pk: int) -> Recommendation:
 def assess(request, pk: int):
     """Create or update the auditors' assessment of a recommendation for one round."""
     _require_auditor(request.user)
-    recommendation = _recommendation(pk)
+    recommendation = _recommendation(request.user, pk)
     initial = {"round": request.GET.get("omgang")}
     form = AssessmentForm(request.POST or None, recommendation=recommendation, initial=initial)
     status = 200
@@ -60,7 +62,7 @@ def assess(request, pk: int):
 def close(request, pk: int):
     """Mark a recommendation closed, with the reason."""
     _require_auditor(request.user)
-    recommendation = _recommendation(pk)
+    recommendation = _recommendation(request.user, pk)
     form = CloseForm(
         request.POST or None,
         initial={
@@ -97,10 +99,10 @@ def attention(request):
         "form": form,
         "since": since,
         "today": today,
-        "arrived": attention_queries.arrived_responses(since),
+        "arrived": attention_queries.arrived_responses(since, request.user),
         "overdue": attention_queries.overdue_measures(today, request.user),
-        "disagreements": attention_queries.disagreements(),
-        "missing": attention_queries.missing_responses(today),
+        "disagreements": attention_queries.disagreements(request.user),
+        "missing": attention_queries.missing_responses(today, request.user),
     }
     return render(request, "recommendations/auditor/attention.html", context)
 
@@ -109,7 +111,11 @@ def attention(request):
 def recommendation_history(request, pk: int):
     if not may_see_history(request.user):
         raise PermissionDenied
-    recommendation = _recommendation(pk)
+    if roles.is_auditor(request.user):
+        recommendation = _recommendation(request.user, pk)
+    else:
+        # Board staff read other boards' published versions only, as the public pages do.
+        recommendation = get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
     changes = change_history_for_recommendation(recommendation, request.user)
     context = {"recommendation": recommendation, "changes": changes}
     return render(request, "recommendations/auditor/history.html", context)

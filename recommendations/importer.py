@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from responses import standings
 
 IMPORTABLE_APPS = ("recommendations", "responses")
+# Who belongs to which municipality is managed in the user admin, never imported.
+NOT_IMPORTABLE = {"recommendations.membership"}
 MAX_REPORTED_PROBLEMS = 50
 BATCH_SIZE = 500
 
@@ -155,8 +157,12 @@ def import_texts(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     change_reason: str = "",
+    user=None,
 ) -> ImportResult:
-    """Import already-read fixture texts, given as (name, text) pairs."""
+    """Import already-read fixture texts, given as (name, text) pairs.
+
+    With ``user`` (the admin's upload page), every object, as given and as it stands in
+    the database, must belong to the user's municipality (superusers: any)."""
     problems: list[Problem] = []
     records: list[_Record] = []
     for name, text in sources:
@@ -166,6 +172,8 @@ def import_texts(
 
     _check_duplicates_in_input(records, problems)
     _resolve_references(records, problems)
+    if not problems and user is not None:
+        _check_municipality(records, user, problems)
     if problems:
         raise ImportFailed(problems)
 
@@ -225,6 +233,7 @@ def _parse_object(name, index, item, problems) -> _Record | None:
         return None
     if (
         model._meta.app_label not in IMPORTABLE_APPS
+        or model._meta.label_lower in NOT_IMPORTABLE
         or label.split(".")[1].startswith("historical")
         or getattr(model, "is_derived", False)
     ):
@@ -369,6 +378,39 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> None
             if not hasattr(record.instance, "_prefetched_objects_cache"):
                 record.instance._prefetched_objects_cache = {}
             record.instance._prefetched_objects_cache[name] = cached
+
+
+def _check_municipality(records: list[_Record], user, problems: list[Problem]) -> None:
+    """Objects outside the user's municipality, in the file or in the database (one
+    query per model), are problems: an Administratörer member imports only their own."""
+    from . import roles, tenancy
+
+    if roles.is_superuser(user):
+        return
+    own = roles.municipality_id(user)
+    by_model: dict[type, list[_Record]] = defaultdict(list)
+    for record in records:
+        condition = tenancy.condition(record.model, user)
+        if condition is None:
+            continue
+        by_model[record.model].append(record)
+        named = tenancy.municipality_of(record.instance)
+        if record.model._meta.label_lower in tenancy.MUNICIPALITY_PATHS and named != own:
+            problems.append(record.problem(_("hör till en annan kommun än din.")))
+    for model, group in by_model.items():
+        pks = [record.instance.pk for record in group]
+        outside = set()
+        for start in range(0, len(pks), BATCH_SIZE):
+            outside.update(
+                model._base_manager.filter(pk__in=pks[start : start + BATCH_SIZE])
+                .exclude(tenancy.condition(model, user))
+                .values_list("pk", flat=True)
+            )
+        for record in group:
+            if record.instance.pk in outside:
+                problems.append(
+                    record.problem(_("finns redan i databasen och hör till en annan kommun."))
+                )
 
 
 def _missing(target, pk) -> str:

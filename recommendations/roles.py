@@ -1,36 +1,101 @@
-"""Who may see and do what. Roles are Django groups; board staff are scoped per board.
+"""Who may see and do what. Roles are Django groups; every role but the superuser's is
+scoped to one municipality.
 
 * Public (anonymous): published material only.
-* Board staff (group "Handläggare"): their own boards' responses in any state.
-* Auditors (group "Revisorer"): everything published or submitted; assessments.
-* Admins (superusers or group "Administratörer"): everything.
+* Board staff (group "Handläggare" *and* listed as staff of a board): their own boards'
+  responses in any state. Being on a board's staff list without the group gives nothing:
+  ``staff_board_ids`` is the one place that says so.
+* Auditors (group "Revisorer", member of a municipality): what is published anywhere;
+  what is submitted in their own municipality; assessments and closing there.
+* Admins: superusers (everything, every municipality), or group "Administratörer" and
+  member of a municipality (everything of that municipality only).
+
+An auditor or an Administratörer member who belongs to no municipality (``Membership``)
+has no municipality to act in: they read what the public reads.
 """
+
+from django.db.models import Q
 
 STAFF_GROUP = "Handläggare"
 AUDITOR_GROUP = "Revisorer"
 ADMIN_GROUP = "Administratörer"
 
+# Conditions that hold for every row and for none, which stay what they are when OR-ed
+# or AND-ed with another condition (an empty Q() would vanish from the expression).
+EVERYTHING = ~Q(pk__in=[])
+NOTHING = Q(pk__in=[])
+
+
+def _load(user) -> None:
+    """The user's group names and municipality, in one query, kept on the user object for
+    the rest of the request."""
+    if hasattr(user, "_group_names"):
+        return
+    from django.contrib.auth.models import Group
+    from django.db.models import Subquery
+
+    from .models import Membership
+
+    membership = Membership.objects.filter(user_id=user.pk).values("municipality_id")[:1]
+    rows = Group.objects.filter(user=user).annotate(municipality=Subquery(membership))
+    rows = list(rows.values_list("name", "municipality"))
+    user._group_names = {name for name, _municipality in rows}
+    # Only the roles in a group act for a municipality; a user in no group needs none.
+    user._municipality_id = rows[0][1] if rows else None
+
 
 def _in_group(user, name: str) -> bool:
     if not user.is_authenticated:
         return False
-    # Cache the user's group names on the user object: one query per request.
-    if not hasattr(user, "_group_names"):
-        user._group_names = set(user.groups.values_list("name", flat=True))
+    _load(user)
     return name in user._group_names
 
 
+def is_superuser(user) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
 def is_admin(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or _in_group(user, ADMIN_GROUP))
+    return is_superuser(user) or _in_group(user, ADMIN_GROUP)
 
 
 def is_auditor(user) -> bool:
     return is_admin(user) or _in_group(user, AUDITOR_GROUP)
 
 
+def municipality_id(user) -> int | None:
+    """The municipality an auditor or admin acts for; None for superusers (all of them)
+    and for everyone else."""
+    if not user.is_authenticated or is_superuser(user):
+        return None
+    _load(user)
+    return user._municipality_id
+
+
+def covers(user, municipality_id_: int | None) -> bool:
+    """Whether the user's auditor or admin role reaches this municipality."""
+    if is_superuser(user):
+        return True
+    own = municipality_id(user)
+    return own is not None and own == municipality_id_
+
+
+def scope(user, path: str):
+    """A condition limiting rows reached through ``path`` (a lookup ending at a
+    Municipality, e.g. ``"audit__municipality"``) to the user's municipality: every row
+    for superusers, none for a user who belongs to no municipality."""
+    if is_superuser(user):
+        return EVERYTHING
+    own = municipality_id(user)
+    if own is None:
+        return NOTHING
+    return Q(**{path: own})
+
+
 def staff_board_ids(user) -> set[int]:
-    """The boards whose responses this user may write."""
-    if not user.is_authenticated:
+    """The boards whose responses this user may write: the boards they are listed as
+    staff of, if they are in the staff group; none otherwise."""
+    if not _in_group(user, STAFF_GROUP):
         return set()
     if not hasattr(user, "_staff_board_ids"):
         user._staff_board_ids = set(user.boards.values_list("pk", flat=True))
@@ -39,3 +104,25 @@ def staff_board_ids(user) -> set[int]:
 
 def is_board_staff(user) -> bool:
     return bool(staff_board_ids(user))
+
+
+def may_assess(user, municipality_id_: int | None) -> bool:
+    """Whether the user may record assessments and close recommendations of audits of
+    this municipality."""
+    return is_auditor(user) and covers(user, municipality_id_)
+
+
+def writable_boards(user):
+    """A condition on Board: the boards whose responses this user may write (their own
+    boards as staff; as an admin, every board of their municipality)."""
+    own = Q(pk__in=staff_board_ids(user))
+    if is_admin(user):
+        return own | scope(user, "municipality")
+    return own
+
+
+def may_write_for_board(user, board) -> bool:
+    """Whether the user may write this board's responses (the rule of ``writable_boards``)."""
+    if board.pk in staff_board_ids(user):
+        return True
+    return is_admin(user) and covers(user, board.municipality_id)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations.admin_scope import ScopedAdminMixin, ScopedFieldsMixin, related_only
+
 from .models import (
     DecisionStep,
     DueDateChange,
@@ -62,17 +64,17 @@ class MeasureAdminForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionStepInline(admin.StackedInline):
+class DecisionStepInline(ScopedFieldsMixin, admin.StackedInline):
     model = DecisionStep
     extra = 0
 
 
-class SignatoryInline(admin.StackedInline):
+class SignatoryInline(ScopedFieldsMixin, admin.StackedInline):
     model = Signatory
     extra = 0
 
 
-class ResponseEntryInline(admin.StackedInline):
+class ResponseEntryInline(ScopedFieldsMixin, admin.StackedInline):
     model = ResponseEntry
     extra = 0
     fields = ["recommendation", "status", "narrative", "references"]
@@ -81,7 +83,7 @@ class ResponseEntryInline(admin.StackedInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [
         "title",
@@ -92,7 +94,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
         "state",
         "provenance",
     ]
-    list_filter = ["state", "provenance", "board", "round__audit"]
+    list_filter = ["state", "provenance", *related_only("board", "round__audit")]
     list_select_related = ["board", "round__audit"]
     search_fields = ["title", "diary_number", "summary", "board__name", "round__audit__reference"]
     raw_id_fields = ["round", "created_by"]
@@ -132,14 +134,14 @@ class ResponseAdmin(SimpleHistoryAdmin):
     ]
 
 
-class MeasureUpdateInline(admin.StackedInline):
+class MeasureUpdateInline(ScopedFieldsMixin, admin.StackedInline):
     model = MeasureUpdate
     extra = 0
     fields = ["measure", "status", "note"]
     raw_id_fields = ["measure"]
 
 
-class AnnouncedMeasureInline(admin.StackedInline):
+class AnnouncedMeasureInline(ScopedFieldsMixin, admin.StackedInline):
     model = Measure
     form = MeasureAdminForm
     fk_name = "announced_in"
@@ -161,16 +163,16 @@ class AnnouncedMeasureInline(admin.StackedInline):
 
 
 @admin.register(ResponseEntry)
-class ResponseEntryAdmin(SimpleHistoryAdmin):
+class ResponseEntryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "response"]
-    list_filter = ["status", "response__board", "response__round__audit"]
+    list_filter = ["status", *related_only("response__board", "response__round__audit")]
     list_select_related = ["response__board", "recommendation"]
     search_fields = ["narrative", "recommendation__text", "response__title"]
     raw_id_fields = ["response", "recommendation", "references"]
     inlines = [AnnouncedMeasureInline, MeasureUpdateInline]
 
 
-class DueDateChangeInline(admin.StackedInline):
+class DueDateChangeInline(ScopedFieldsMixin, admin.StackedInline):
     formfield_overrides = SINGLE_DATETIME_INPUT
     model = DueDateChange
     extra = 0
@@ -187,10 +189,10 @@ class DueDateChangeInline(admin.StackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
-    list_filter = ["status", "board", "due_precision"]
+    list_filter = ["status", *related_only("board"), "due_precision"]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
     raw_id_fields = ["recommendation", "also_serves", "announced_in"]
@@ -198,7 +200,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(SimpleHistoryAdmin):
+class MeasureUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["measure", "entry", "status"]
     list_filter = ["status"]
     list_select_related = ["measure", "entry__response__board", "entry__recommendation"]
@@ -207,7 +209,7 @@ class MeasureUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DueDateChange)
-class DueDateChangeAdmin(admin.ModelAdmin):
+class DueDateChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = ["measure", "previous_date", "new_date", "changed_at", "changed_by"]
     list_select_related = ["measure", "changed_by"]

@@ -31,8 +31,8 @@ from .forms import (
 from .models import DueDateChange, Measure, MeasureUpdate, Response
 
 
-def may_write_for_board(user, board_id: int) -> bool:
-    return roles.is_admin(user) or board_id in roles.staff_board_ids(user)
+def may_write_for_board(user, board: Board) -> bool:
+    return roles.may_write_for_board(user, board)
 
 
 def _require_writer(user) -> None:
@@ -51,7 +51,7 @@ def _draft_for_writing(user, pk: int, states=(Response.State.DRAFT,)) -> Respons
     """A response this user may change, in one of ``states``: 404 if they may not see it,
     403 if it is not their board's or no longer in such a state."""
     response = _visible_response(user, pk)
-    if not may_write_for_board(user, response.board_id):
+    if not may_write_for_board(user, response.board):
         raise PermissionDenied
     if response.state not in states:
         # Published responses are read-only here; corrections go through the admins.
@@ -60,9 +60,7 @@ def _draft_for_writing(user, pk: int, states=(Response.State.DRAFT,)) -> Respons
 
 
 def _writer_boards(user):
-    if roles.is_admin(user):
-        return Board.objects.all()
-    return Board.objects.filter(pk__in=roles.staff_board_ids(user))
+    return Board.objects.filter(roles.writable_boards(user))
 
 
 @login_required
@@ -348,7 +346,7 @@ def response_preview(request, pk: int):
         raise PermissionDenied
     response = _visible_response(request.user, pk)
     context = _response_body_context(response, request.user)
-    may_write = may_write_for_board(request.user, response.board_id)
+    may_write = may_write_for_board(request.user, response.board)
     context["may_edit"] = may_write and response.state == Response.State.DRAFT
     context["may_publish"] = may_write and response.state != Response.State.PUBLISHED
     return render(request, "responses/staff/preview.html", context)

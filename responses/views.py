@@ -37,7 +37,7 @@ def response_detail(request, pk):
         ),
         pk=pk,
     )
-    may_write = may_write_for_board(request.user, response.board_id)
+    may_write = may_write_for_board(request.user, response.board)
     context = {
         "response": response,
         "may_see_history": may_see_history(request.user),

@@ -9,7 +9,14 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from recommendations.dates import FuzzyDate
-from recommendations.models import Audit, Board, FollowUpRound, Municipality, Recommendation
+from recommendations.models import (
+    Audit,
+    Board,
+    FollowUpRound,
+    Membership,
+    Municipality,
+    Recommendation,
+)
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
 from responses.models import Measure, MeasureUpdate, Response, ResponseEntry
@@ -41,6 +48,8 @@ def make_user(username: str, *, group: str | None = None, boards=(), **extra):
     user = get_user_model().objects.create_user(username=username, password=None, **extra)
     if group:
         user.groups.add(Group.objects.get(name=group))
+    if group in (AUDITOR_GROUP, ADMIN_GROUP):
+        Membership.objects.create(user=user, municipality=Municipality.objects.get(slug="malmo"))
     for board in boards:
         board.staff.add(user)
     return user

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -19,6 +20,13 @@ def world(db, settings, tmp_path):
     return build_world()
 
 
+@pytest.fixture
+def superuser(db):
+    """The test file brings a municipality of its own: only a superuser may import it
+    (tests/test_tenancy_admin.py has an Administratörer member's import)."""
+    return get_user_model().objects.create_superuser("root", password=None)
+
+
 def upload(client, path_or_text, name="minimal.json"):
     content = path_or_text.read_bytes() if hasattr(path_or_text, "read_bytes") else path_or_text
     return client.post(reverse("fixture_import"), {"fixture": SimpleUploadedFile(name, content)})
@@ -30,9 +38,9 @@ def test_the_admin_index_links_to_the_import_page(client, world):
 
 
 def test_a_dry_run_shows_what_would_be_created_and_writes_nothing(
-    client, world, minimal_fixture_path
+    client, world, superuser, minimal_fixture_path
 ):
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, minimal_fixture_path)
     assert page.status_code == 200
     rows = {
@@ -44,8 +52,10 @@ def test_a_dry_run_shows_what_would_be_created_and_writes_nothing(
     assert not Audit.objects.filter(reference="TR-2019-1").exists()
 
 
-def test_confirming_imports_everything_and_cleans_up(client, world, minimal_fixture_path, settings):
-    client.force_login(world.admin)
+def test_confirming_imports_everything_and_cleans_up(
+    client, world, superuser, minimal_fixture_path, settings
+):
+    client.force_login(superuser)
     upload(client, minimal_fixture_path)
     done = client.post(reverse("fixture_import"), {"confirm": "1"})
     assert done.status_code == 302
@@ -56,13 +66,15 @@ def test_confirming_imports_everything_and_cleans_up(client, world, minimal_fixt
     assert "Ingen granskad fil väntar på import" in again.text
 
 
-def test_a_second_dry_run_reports_changes_not_creations(client, world, minimal_fixture_path):
+def test_a_second_dry_run_reports_changes_not_creations(
+    client, world, superuser, minimal_fixture_path
+):
     call_command("import_fixtures", str(minimal_fixture_path), verbosity=0)
     data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
     for item in data:
         if item["model"] == "recommendations.recommendation":
             item["fields"]["text"] = "Ny lydelse."
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, json.dumps(data).encode())
     rows = {
         label: (created, updated) for label, created, updated, _ in page.context["result"].rows()
@@ -72,7 +84,7 @@ def test_a_second_dry_run_reports_changes_not_creations(client, world, minimal_f
 
 
 def test_an_invalid_file_is_refused_with_the_same_errors_as_the_command(
-    client, world, minimal_fixture_path, tmp_path
+    client, world, superuser, minimal_fixture_path, tmp_path
 ):
     data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
     for item in data:
@@ -82,7 +94,7 @@ def test_an_invalid_file_is_refused_with_the_same_errors_as_the_command(
     bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CommandError) as command_error:
         call_command("import_fixtures", str(bad), verbosity=0)
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, bad)
     assert page.status_code == 400
     problems = [str(problem) for problem in page.context["problems"]]

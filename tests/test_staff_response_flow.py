@@ -253,6 +253,7 @@ def test_a_draft_can_be_saved_reopened_and_previewed(client, world, draft):
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(client, world, draft):
     colleague = world.staff_a.__class__.objects.create_user("kollega", password=None)
+    colleague.groups.set(world.staff_a.groups.all())
     world.board_a.staff.add(colleague)
     mine = filled(draft, world, title="Min rubrik")
     theirs = filled(draft, world, title="Kollegans rubrik")  # both loaded version 1

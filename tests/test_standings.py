@@ -260,4 +260,3 @@ def test_the_start_page_counts_each_boards_own_status(three_boards, client):
     rows = {row.subject.short_code: row for row in page.context["by_board"]}
     assert rows["KS"].unanswered == 1 and rows["KS"].total == 1
     assert rows["GVN"].unanswered == 0
-

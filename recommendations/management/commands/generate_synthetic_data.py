@@ -33,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same data.")
         parser.add_argument(
             "--staff-password",
-            help="Give every generated staff user this password (default: unusable passwords).",
+            help="Give every generated user (board staff, <slug>-revisor, <slug>-admin) this "
+            "password (default: unusable passwords).",
         )
         parser.add_argument(
             "--fixture",
