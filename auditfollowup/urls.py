@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sprak/", views.choose_language, name="choose_language"),
     # Login, logout and password change only: there is no e-mail password reset (admins
     # set new passwords), so Django's reset pages are not exposed.
     path("konto/login/", auth_views.LoginView.as_view(), name="login"),

@@ -25,6 +25,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
 
+from auditfollowup import page_cache
 from responses import standings
 
 IMPORTABLE_APPS = ("recommendations", "responses")
@@ -191,6 +192,8 @@ def import_texts(
                 "recommendations", "Recommendation"
             ).objects.all().refresh_search_vectors()
             standings.refresh(_touched_recommendations(records))
+            # Nor does it reach the page cache's receivers: invalidate on commit here.
+            page_cache.invalidate()
             if dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as error:

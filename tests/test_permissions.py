@@ -30,6 +30,11 @@ GET_MATRIX = [
         expect(200, 200, 200, 200, 200),
     ),
     ("login", lambda w: reverse("login"), expect(200, 200, 200, 200, 200)),
+    (
+        "language switch",
+        lambda w: reverse("choose_language") + "?language=en&next=/",
+        expect(302, 302, 302, 302, 302),
+    ),
     ("password change", lambda w: reverse("password_change"), expect(302, 200, 200, 200, 200)),
     (
         "password change done",
@@ -341,6 +346,7 @@ COVERED = {
     "auditors:recommendation_history",
     "fixture_import",
     "set_language",
+    "choose_language",
 }
 
 
