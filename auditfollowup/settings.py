@@ -120,10 +120,31 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditfollowup.middleware.AdminInlineStylesMiddleware",
+    # Inside the security and CSP middleware, so cached pages still get this request's
+    # headers; after authentication, which it needs to recognise anonymous visitors.
+    "auditfollowup.page_cache.AnonymousPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The cache shared by every app server: Redis when REDIS_URL is set (e.g.
+# redis://127.0.0.1:6379/0), else each process's own memory (development, no Redis needed).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "uppfoljning",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole pages for anonymous visitors (auditfollowup/page_cache.py); 0 turns it off.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("UF_PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_MAX_BYTES = env_int("UF_PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
 
 # The benchmark (bench/run_benchmark.py) only: a Server-Timing header on every response and
 # a trivial view to compare against. Never set in normal production.

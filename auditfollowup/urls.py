@@ -23,6 +23,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # Django's set_language answers any method; changing the language is a POST.
     path("i18n/setlang/", require_POST(set_language), name="set_language"),
+    path("sprak/", views.choose_language, name="choose_language"),
     # Django's account views; the password reset mails in the user's language and also
     # lifts a login lock (notifications/views.py).
     path(

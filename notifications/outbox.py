@@ -108,10 +108,10 @@ def _attention_context(row, today):
     weekly = row.stage == Frequency.WEEKLY
     since = today - dt.timedelta(days=7 if weekly else 1)
     sections = {
-        "arrived": list(attention.arrived_responses(since)[: DIGEST_LIMIT + 1]),
+        "arrived": list(attention.arrived_responses(since, row.recipient)[: DIGEST_LIMIT + 1]),
         "overdue": list(attention.overdue_measures(today, row.recipient)[: DIGEST_LIMIT + 1]),
-        "disagreements": list(attention.disagreements()[: DIGEST_LIMIT + 1]),
-        "missing": attention.missing_responses(today)[: DIGEST_LIMIT + 1],
+        "disagreements": list(attention.disagreements(row.recipient)[: DIGEST_LIMIT + 1]),
+        "missing": attention.missing_responses(today, row.recipient)[: DIGEST_LIMIT + 1],
     }
     if not any(sections.values()):
         return None

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -100,18 +99,17 @@ class _Planner:
         today = self.today
         late_replies = [
             item
-            for item in attention.missing_responses(today + dt.timedelta(days=SOON_DAYS + 1))
+            for item in attention.missing_responses(today + dt.timedelta(days=SOON_DAYS + 1), None)
             if item.round.deadline is not None
         ]
         # Every measure whose period ends between the escalation window and 14 days
         # ahead, not settled, on an open recommendation: one query.
         oldest = today - dt.timedelta(days=MEASURE_ESCALATION_AFTER - 1 + self.catch_up)
-        # Reminders are about measures everybody may see: those a published response
+        # Every municipality, and measures everybody may see: those a published response
         # announced (a draft's or a submitted response's measures are not decided yet).
-        public = AnonymousUser()
         measures = list(
-            attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), public)
-            .exclude(pk__in=attention.overdue_measures(oldest, public).values("pk"))
+            attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
+            .exclude(pk__in=attention.overdue_measures(oldest, None).values("pk"))
             .filter(recommendation__closed_on__isnull=True)
             .select_related("board")
         )
@@ -122,12 +120,16 @@ class _Planner:
         staff = defaultdict(list)
         for link in Board.staff.through.objects.filter(board_id__in=boards).select_related("user"):
             staff[link.board_id].append(link.user)
-        auditors = list(User.objects.filter(groups__name=AUDITOR_GROUP).distinct())
+        # The municipality's auditors: Revisorer members of that municipality (Membership,
+        # the same rule that scopes what they read).
+        auditors = list(
+            User.objects.filter(groups__name=AUDITOR_GROUP, membership__isnull=False)
+            .select_related("membership")
+            .distinct()
+        )
         auditors_by_municipality = defaultdict(list)
-        for municipality_id, user_id in Board.staff.through.objects.filter(
-            board__kind=Board.Kind.AUDITORS, user__in=auditors
-        ).values_list("board__municipality_id", "user_id"):
-            auditors_by_municipality[municipality_id].append(user_id)
+        for auditor in auditors:
+            auditors_by_municipality[auditor.membership.municipality_id].append(auditor.pk)
         contact_ids = {board.contact_id for board in boards.values() if board.contact_id}
         people = {user.pk: user for user in auditors}
         people.update(User.objects.in_bulk(contact_ids - people.keys()))
@@ -135,10 +137,8 @@ class _Planner:
         frequencies = Preference.objects.frequencies(everyone)
 
         def escalation_recipients(board):
-            """The municipality's auditors (those on its auditors' body, else every
-            auditor), and the board's contact person."""
-            linked = auditors_by_municipality.get(board.municipality_id)
-            chosen = [people[pk] for pk in linked] if linked else list(auditors)
+            """The municipality's auditors and the board's contact person."""
+            chosen = [people[pk] for pk in auditors_by_municipality.get(board.municipality_id, [])]
             if board.contact_id and board.contact_id in people:
                 chosen.append(people[board.contact_id])
             return chosen

@@ -97,20 +97,22 @@ def unsubscribe(request, token):
 
 
 @access(Public)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow(request, target, pk):
-    """Ask to follow a recommendation or a board: a confirmation mail is sent."""
+    """Ask to follow a recommendation or a board: the form (GET), then a confirmation mail
+    (POST). The form lives on a page of its own so that the public pages, which link here,
+    hold no CSRF token and can be served from the shared cache."""
     model = following.TARGETS.get(target)
     if model is None:
         raise Http404
     obj = get_object_or_404(model, pk=pk)
-    form = FollowForm(request.POST)
+    form = FollowForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         return render(
             request,
             "notifications/follow_form_page.html",
             {"form": form, "target": obj, "kind": target},
-            status=400,
+            status=400 if form.is_bound else 200,
         )
     language = get_language() if get_language() in Language.values else Language.SWEDISH
     following.send_confirmation(email=form.cleaned_data["email"], target=obj, language=language)

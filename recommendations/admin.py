@@ -1,15 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from responses.admin import SINGLE_DATETIME_INPUT, MeasureDatesForm
+from responses.admin import MeasureDatesForm
 from responses.models import Measure
 
+from . import admin_users  # noqa: F401  (registers the scoped user admin)
+from .admin_scope import (
+    MunicipalityOnlyForSuperusers,
+    ScopedAdminMixin,
+    ScopedFieldsMixin,
+    related_only,
+)
 from .fuzzy_date_forms import fuzzy_date_form
 from .models import (
     Audit,
@@ -28,16 +34,16 @@ admin.site.index_title = _("Administration")
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(MunicipalityOnlyForSuperusers, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "organisation_number"]
     search_fields = ["name", "organisation_number"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_code", "kind", "municipality"]
-    list_filter = ["kind", "municipality"]
+    list_filter = ["kind", *related_only("municipality")]
     search_fields = ["name", "short_code"]
     raw_id_fields = ["contact"]
     # The board's staff by name in a labelled list (not a box of user ids). Django's
@@ -50,7 +56,7 @@ class BoardAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = fuzzy_date_form(SourceDocument, "document")
     list_display = ["file_name", "title", "kind", "diary_number", "document_date"]
     list_filter = ["kind"]
@@ -60,14 +66,14 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 FollowUpRoundDatesForm = fuzzy_date_form(FollowUpRound, "deadline")
 
 
-class FollowUpRoundInline(admin.StackedInline):
+class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
     model = FollowUpRound
     form = FollowUpRoundDatesForm
     extra = 0
     fields = ["sequence", "kind", "title", "deadline", "is_open"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(ScopedFieldsMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = [("position", "label", "kind"), "text", ("addressed_to", "answered_by")]
@@ -75,7 +81,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = fuzzy_date_form(Audit, "conducted_from", "conducted_to")
     list_display = [
         "reference",
@@ -86,7 +92,7 @@ class AuditAdmin(admin.ModelAdmin):
         "conducted_from_date",
         "n_recs",
     ]
-    list_filter = ["kind", "auditor", "audited_boards", "municipality"]
+    list_filter = ["kind", *related_only("auditor", "audited_boards", "municipality")]
     search_fields = ["reference", "title", "summary"]
     inlines = [FollowUpRoundInline, RecommendationInline]
     fieldsets = [
@@ -115,16 +121,16 @@ class AuditAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpRound)
-class FollowUpRoundAdmin(admin.ModelAdmin):
+class FollowUpRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = FollowUpRoundDatesForm
     list_display = ["__str__", "kind", "deadline_date", "deadline_precision", "is_open"]
-    list_filter = ["kind", "is_open", "audit"]
+    list_filter = ["kind", "is_open", *related_only("audit")]
     list_select_related = ["audit"]
     search_fields = ["title", "request", "audit__reference", "audit__title"]
     raw_id_fields = ["audit"]
 
 
-class MeasureInline(admin.StackedInline):
+class MeasureInline(ScopedFieldsMixin, admin.StackedInline):
     model = Measure
     form = MeasureDatesForm
     extra = 0
@@ -153,7 +159,7 @@ class MeasureInline(admin.StackedInline):
         )
 
 
-class AuditorAssessmentInline(admin.StackedInline):
+class AuditorAssessmentInline(ScopedFieldsMixin, admin.StackedInline):
     model = AuditorAssessment
     extra = 0
     fields = ["round", "status", "comment", "assessed_on", "assessed_by"]
@@ -161,10 +167,10 @@ class AuditorAssessmentInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = fuzzy_date_form(Recommendation, "report_back")
     list_display = ["__str__", "audit", "kind", "position", "closed_on"]
-    list_filter = ["kind", "audit", "addressed_to", "closed_on"]
+    list_filter = ["kind", *related_only("audit", "addressed_to"), "closed_on"]
     list_select_related = ["audit"]
     search_fields = ["text", "label", "audit__reference", "audit__title"]
     raw_id_fields = ["audit", "closed_by"]
@@ -195,42 +201,9 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuditorAssessment)
-class AuditorAssessmentAdmin(SimpleHistoryAdmin):
+class AuditorAssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["recommendation", "round", "status", "assessed_on", "assessed_by"]
-    list_filter = ["status", "round__audit"]
+    list_filter = ["status", *related_only("round__audit")]
     list_select_related = ["recommendation", "round__audit", "assessed_by"]
     search_fields = ["comment", "recommendation__text"]
     raw_id_fields = ["recommendation", "round", "assessed_by"]
-
-
-class BoardsOfUserInline(admin.StackedInline):
-    """On a user's page: the boards they are staff (handläggare) of."""
-
-    model = Board.staff.through
-    extra = 0
-    verbose_name = _("nämnd där användaren är handläggare")
-    verbose_name_plural = _("nämnder där användaren är handläggare")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("board")
-
-
-class UserWithBoardsAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, BoardsOfUserInline]
-    # Plain labelled lists for groups and permissions: Django's filter_horizontal widget
-    # fails axe (aria-prohibited-attr on its search icon).
-    filter_horizontal = ()
-    formfield_overrides = SINGLE_DATETIME_INPUT
-    list_display = [*UserAdmin.list_display, "board_codes"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("boards")
-
-    @admin.display(description=_("nämnder"))
-    def board_codes(self, user):
-        return ", ".join(board.short_code or board.name for board in user.boards.all())
-
-
-User = get_user_model()
-admin.site.unregister(User)
-admin.site.register(User, UserWithBoardsAdmin)

@@ -104,7 +104,7 @@ def fixture_import(request):
         )
     name, text = form.cleaned_data["fixture"]
     try:
-        result = import_texts([(name, text)], dry_run=True)
+        result = import_texts([(name, text)], dry_run=True, user=request.user)
     except ImportFailed as failure:
         context = _context(request, form=form, problems=failure.problems, name=name)
         return render(request, "admin/fixture_import.html", context, status=400)
@@ -151,6 +151,7 @@ def _confirm(request):
             [(name, text)],
             change_reason=_("Import i administrationen av %(user)s")
             % {"user": request.user.get_username()},
+            user=request.user,
         )
     except ImportFailed as failure:
         # The database changed since the dry run; nothing has been written.

@@ -8,21 +8,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import attention as attention_queries
+from . import roles
 from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
 from .history import change_history_for_recommendation
 from .models import AuditorAssessment, Recommendation
 from .roles import Auditor, Reader, access
 
 
-def _recommendation(pk: int) -> Recommendation:
-    return get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
+def _recommendation(user, pk: int) -> Recommendation:
+    """The recommendation, if it belongs to the auditor's own municipality; 404 otherwise."""
+    in_scope = Recommendation.objects.filter(roles.scope(user, "audit__municipality"))
+    return get_object_or_404(in_scope.select_related("audit"), pk=pk)
 
 
 @access(Auditor)
 @require_http_methods(["GET", "POST"])
 def assess(request, pk: int):
     """Create or update the auditors' assessment of a recommendation for one round."""
-    recommendation = _recommendation(pk)
+    recommendation = _recommendation(request.user, pk)
     initial = {"round": request.GET.get("omgang")}
     form = AssessmentForm(request.POST or None, recommendation=recommendation, initial=initial)
     status = 200
@@ -51,7 +54,7 @@ def assess(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def close(request, pk: int):
     """Mark a recommendation closed, with the reason."""
-    recommendation = _recommendation(pk)
+    recommendation = _recommendation(request.user, pk)
     form = CloseForm(
         request.POST or None,
         initial={
@@ -88,10 +91,10 @@ def attention(request):
         "form": form,
         "since": since,
         "today": today,
-        "arrived": attention_queries.arrived_responses(since),
+        "arrived": attention_queries.arrived_responses(since, request.user),
         "overdue": attention_queries.overdue_measures(today, request.user),
-        "disagreements": attention_queries.disagreements(),
-        "missing": attention_queries.missing_responses(today),
+        "disagreements": attention_queries.disagreements(request.user),
+        "missing": attention_queries.missing_responses(today, request.user),
     }
     return render(request, "recommendations/auditor/attention.html", context)
 
@@ -99,7 +102,11 @@ def attention(request):
 @access(Reader)
 @require_safe
 def recommendation_history(request, pk: int):
-    recommendation = _recommendation(pk)
+    if roles.is_auditor(request.user):
+        recommendation = _recommendation(request.user, pk)
+    else:
+        # Board staff read other boards' published versions only, as the public pages do.
+        recommendation = get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
     changes = change_history_for_recommendation(recommendation, request.user)
     context = {"recommendation": recommendation, "changes": changes}
     return render(request, "recommendations/auditor/history.html", context)

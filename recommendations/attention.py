@@ -1,4 +1,9 @@
-"""What needs the auditors' attention ("Att granska"), each part a fixed number of queries."""
+"""What needs the auditors' attention ("Att granska"), each part a fixed number of queries.
+
+Each part is limited to the auditor's own municipality (``roles.scope``). With ``user``
+None the parts cover every municipality and what everybody may see: the scheduled
+reminders (``notifications/planning.py``) act for the whole installation, not for a
+person."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -7,11 +12,16 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import roles
 from .dates import ended_before_q
 from .models import Board, FollowUpRound, Recommendation
 
 
-def arrived_responses(since: dt.date):
+def _scope(user, path: str):
+    return roles.EVERYTHING if user is None else roles.scope(user, path)
+
+
+def arrived_responses(since: dt.date, user):
     """Responses submitted or published since ``since`` (the first time they left draft).
 
     One query: the moment a response was first submitted is read from its history;
@@ -27,7 +37,9 @@ def arrived_responses(since: dt.date):
     )
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
     return (
-        Response.objects.handed_in()
+        Response.objects.visible_to(user)
+        .handed_in()
+        .filter(_scope(user, "board__municipality"))
         .annotate(arrived_at=Coalesce(Subquery(first_submitted), F("published_at")))
         # Imported responses have no publication time; their decision date stands in.
         .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, decision_date__gte=since))
@@ -41,21 +53,23 @@ def overdue_measures(today: dt.date, user):
     rule as every other page: ``Measure.objects.visible_to``)."""
     from responses.models import Measure
 
+    visible = Measure.objects.public() if user is None else Measure.objects.visible_to(user)
     return (
-        Measure.objects.visible_to(user)
+        visible.filter(_scope(user, "board__municipality"))
         .overdue(today)
         .select_related("board", "recommendation__audit")
         .order_by("due_date", "pk")
     )
 
 
-def disagreements():
+def disagreements(user):
     """Open recommendations where a board's own status differs from the auditors' latest
     assessment: one line per board, read from the stored standings."""
     from responses.models import BoardStanding
 
     return (
         BoardStanding.objects.filter(disagrees=True, is_open=True)
+        .filter(_scope(user, "board__municipality"))
         .select_related("recommendation__audit", "board")
         .order_by("recommendation__audit_id", "recommendation__position", "board__name")
     )
@@ -67,7 +81,7 @@ class MissingResponse:
     board: Board
 
 
-def missing_responses(today: dt.date) -> list[MissingResponse]:
+def missing_responses(today: dt.date, user) -> list[MissingResponse]:
     """Rounds whose deadline has passed without a response from a board their open
     recommendations are addressed to. Four queries: rounds, addressed boards per audit,
     responses given, and the boards."""
@@ -75,6 +89,7 @@ def missing_responses(today: dt.date) -> list[MissingResponse]:
 
     rounds = list(
         FollowUpRound.objects.filter(ended_before_q("deadline", today))
+        .filter(_scope(user, "audit__municipality"))
         .select_related("audit")
         .order_by("deadline_date", "pk")
     )

@@ -113,16 +113,18 @@ class ReadableVersions:
     by the user from each version in a readable state (``readable_states``, or any state
     for its own board's staff and for admins) until its next version. A version of an
     entry, a measure update or a measure is readable when the time it was current overlaps
-    a time its response was readable.
+    a time its response was readable. The responses all belong to one municipality's
+    boards (``municipality_id``); outside the user's own, only published versions count.
     """
 
-    def __init__(self, user, response_rows):
-        from responses.models import readable_states
+    def __init__(self, user, response_rows, municipality_id):
+        from responses.models import Response, readable_states
 
         from . import roles
 
-        everything = roles.is_admin(user)
-        states = readable_states(user)
+        in_scope = roles.covers(user, municipality_id)
+        everything = roles.is_admin(user) and in_scope
+        states = readable_states(user) if in_scope else {Response.State.PUBLISHED}
         own_boards = roles.staff_board_ids(user)
         self._periods = {}
         self._rows = _by_object(response_rows)
@@ -280,6 +282,7 @@ def change_history_for_response(response, user) -> list[Change]:
         Response.history.filter(
             id__in={response.pk, *(row.announced_response_id for row in measure_rows)}
         ).select_related("history_user"),
+        response.board.municipality_id,
     )
     entry_rows = readable.filter(entry_rows, lambda row: row.response_id)
     measure_rows = readable.filter(measure_rows, lambda row: row.announced_response_id)
@@ -344,6 +347,7 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         Response.history.filter(
             id__in={*visible, *(row.announced_response_id for row in measure_rows)}
         ),
+        recommendation.audit.municipality_id,
     )
     entry_rows = readable.filter(entry_rows, lambda row: row.response_id)
     measure_rows = readable.filter(measure_rows, lambda row: row.announced_response_id)

@@ -26,9 +26,12 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from auditfollowup import page_cache
 from responses import standings
 
 IMPORTABLE_APPS = ("recommendations", "responses")
+# Who belongs to which municipality is managed in the user admin, never imported.
+NOT_IMPORTABLE = {"recommendations.membership"}
 MAX_REPORTED_PROBLEMS = 50
 BATCH_SIZE = 500
 
@@ -159,8 +162,12 @@ def import_texts(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     change_reason: str = "",
+    user=None,
 ) -> ImportResult:
-    """Import already-read fixture texts, given as (name, text) pairs."""
+    """Import already-read fixture texts, given as (name, text) pairs.
+
+    With ``user`` (the admin's upload page), every object, as given and as it stands in
+    the database, must belong to the user's municipality (superusers: any)."""
     problems: list[Problem] = []
     records: list[_Record] = []
     for name, text in sources:
@@ -173,6 +180,8 @@ def import_texts(
     broken = _resolve_references(records, problems)
     broken |= {id(r) for r in records if r.failed or r.failed_fields}
     broken = _with_dependants(records, broken)
+    if user is not None:
+        _check_municipality([r for r in records if id(r) not in broken], user, problems)
 
     result = ImportResult(dry_run=dry_run)
     try:
@@ -189,6 +198,8 @@ def import_texts(
                 "recommendations", "Recommendation"
             ).objects.all().refresh_search_vectors()
             standings.refresh(_touched_recommendations(records))
+            # Nor does it reach the page cache's receivers: invalidate on commit here.
+            page_cache.invalidate()
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -334,6 +345,7 @@ def _importable(model) -> bool:
     meta = model._meta
     return (
         meta.app_label in IMPORTABLE_APPS
+        and meta.label_lower not in NOT_IMPORTABLE
         and not meta.auto_created
         and not meta.model_name.startswith("historical")
         and not hasattr(model, "instance_type")
@@ -480,6 +492,39 @@ def _with_dependants(records: list[_Record], broken: set[int]) -> set[int]:
                 result.add(id(dependant))
                 queue.append(id(dependant))
     return result
+
+
+def _check_municipality(records: list[_Record], user, problems: list[Problem]) -> None:
+    """Objects outside the user's municipality, in the file or in the database (one
+    query per model), are problems: an Administratörer member imports only their own."""
+    from . import roles, tenancy
+
+    if roles.is_superuser(user):
+        return
+    own = roles.municipality_id(user)
+    by_model: dict[type, list[_Record]] = defaultdict(list)
+    for record in records:
+        condition = tenancy.condition(record.model, user)
+        if condition is None:
+            continue
+        by_model[record.model].append(record)
+        named = tenancy.municipality_of(record.instance)
+        if record.model._meta.label_lower in tenancy.MUNICIPALITY_PATHS and named != own:
+            problems.append(record.problem(_("hör till en annan kommun än din.")))
+    for model, group in by_model.items():
+        pks = [record.instance.pk for record in group]
+        outside = set()
+        for start in range(0, len(pks), BATCH_SIZE):
+            outside.update(
+                model._base_manager.filter(pk__in=pks[start : start + BATCH_SIZE])
+                .exclude(tenancy.condition(model, user))
+                .values_list("pk", flat=True)
+            )
+        for record in group:
+            if record.instance.pk in outside:
+                problems.append(
+                    record.problem(_("finns redan i databasen och hör till en annan kommun."))
+                )
 
 
 def _missing(target, pk) -> str:

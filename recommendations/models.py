@@ -63,6 +63,34 @@ class Municipality(models.Model):
         return self.name
 
 
+class Membership(models.Model):
+    """The municipality an auditor or an admin works for (``recommendations.roles``).
+
+    Superusers need none: they act for every municipality. Board staff are scoped by
+    the boards they are staff of.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("användare"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("kommun"),
+    )
+
+    class Meta:
+        verbose_name = _("kommuntillhörighet")
+        verbose_name_plural = _("kommuntillhörigheter")
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality}"
+
+
 class Board(models.Model):
     """A board (nämnd), the executive board, the auditors' body, or an office (stadskontoret)."""
 

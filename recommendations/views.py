@@ -95,7 +95,7 @@ def recommendation_detail(request, pk):
         "recommendation": recommendation,
         "timeline": timeline,
         "today": timezone.localdate(),
-        "may_assess": roles.is_auditor(request.user),
+        "may_assess": roles.may_assess(request.user, recommendation.audit.municipality_id),
     }
     if roles.may_see_history(request.user):
         context["changes"] = change_history_for_recommendation(recommendation, request.user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations.admin_scope import ScopedAdminMixin, ScopedFieldsMixin, related_only
 from recommendations.fuzzy_date_forms import fuzzy_date_form
 
 from .models import (
@@ -100,17 +101,17 @@ class MeasureAdminForm(forms.ModelForm):
 MeasureDatesForm = fuzzy_date_form(Measure, "due", "completed", base=MeasureAdminForm)
 
 
-class DecisionStepInline(admin.StackedInline):
+class DecisionStepInline(ScopedFieldsMixin, admin.StackedInline):
     model = DecisionStep
     extra = 0
 
 
-class SignatoryInline(admin.StackedInline):
+class SignatoryInline(ScopedFieldsMixin, admin.StackedInline):
     model = Signatory
     extra = 0
 
 
-class ResponseEntryInline(admin.StackedInline):
+class ResponseEntryInline(ScopedFieldsMixin, admin.StackedInline):
     model = ResponseEntry
     extra = 0
     fields = ["recommendation", "status", "narrative", "references"]
@@ -119,7 +120,7 @@ class ResponseEntryInline(admin.StackedInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = fuzzy_date_form(Response, "document")
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [
@@ -131,7 +132,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
         "state",
         "provenance",
     ]
-    list_filter = ["state", "provenance", "board", "round__audit"]
+    list_filter = ["state", "provenance", *related_only("board", "round__audit")]
     list_select_related = ["board", "round__audit"]
     search_fields = ["title", "diary_number", "summary", "board__name", "round__audit__reference"]
     raw_id_fields = ["round", "created_by"]
@@ -184,7 +185,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
         return form
 
 
-class MeasureUpdateInline(admin.StackedInline):
+class MeasureUpdateInline(ScopedFieldsMixin, admin.StackedInline):
     model = MeasureUpdate
     extra = 0
     fields = [
@@ -198,7 +199,7 @@ class MeasureUpdateInline(admin.StackedInline):
     raw_id_fields = ["measure"]
 
 
-class AnnouncedMeasureInline(admin.StackedInline):
+class AnnouncedMeasureInline(ScopedFieldsMixin, admin.StackedInline):
     model = Measure
     form = MeasureDatesForm
     fk_name = "announced_in"
@@ -218,9 +219,9 @@ class AnnouncedMeasureInline(admin.StackedInline):
 
 
 @admin.register(ResponseEntry)
-class ResponseEntryAdmin(SimpleHistoryAdmin):
+class ResponseEntryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "response"]
-    list_filter = ["status", "response__board", "response__round__audit"]
+    list_filter = ["status", *related_only("response__board", "response__round__audit")]
     list_select_related = ["response__board", "recommendation"]
     search_fields = ["narrative", "recommendation__text", "response__title"]
     raw_id_fields = ["response", "recommendation", "references"]
@@ -230,7 +231,7 @@ class ResponseEntryAdmin(SimpleHistoryAdmin):
 DueDateChangeDatesForm = fuzzy_date_form(DueDateChange, "previous", "new")
 
 
-class DueDateChangeInline(admin.StackedInline):
+class DueDateChangeInline(ScopedFieldsMixin, admin.StackedInline):
     form = DueDateChangeDatesForm
     formfield_overrides = SINGLE_DATETIME_INPUT
     model = DueDateChange
@@ -245,10 +246,10 @@ class DueDateChangeInline(admin.StackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = MeasureDatesForm
     list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
-    list_filter = ["status", "board", "due_precision"]
+    list_filter = ["status", *related_only("board"), "due_precision"]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
     raw_id_fields = ["recommendation", "also_serves", "announced_in"]
@@ -256,7 +257,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(SimpleHistoryAdmin):
+class MeasureUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = fuzzy_date_form(MeasureUpdate, "due", "completed")
     list_display = ["measure", "entry", "status"]
     list_filter = ["status"]
@@ -266,7 +267,7 @@ class MeasureUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DueDateChange)
-class DueDateChangeAdmin(admin.ModelAdmin):
+class DueDateChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = DueDateChangeDatesForm
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = ["measure", "previous_date", "new_date", "changed_at", "changed_by"]

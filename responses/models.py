@@ -15,7 +15,8 @@ from recommendations.status import Status
 
 
 def readable_states(user) -> set[str]:
-    """The states of other boards' responses this user may read; own boards' in any state."""
+    """The states of responses this user may read in their own municipality (everywhere
+    for superusers); elsewhere only published ones; own boards' in any state."""
     from recommendations import roles
 
     if roles.is_admin(user):
@@ -27,18 +28,23 @@ def readable_states(user) -> set[str]:
 
 def response_visibility(user, prefix: str = "") -> models.Q:
     """The one read rule, as a condition on a response reached through ``prefix``
-    (``""`` for Response itself, ``"response__"`` for an entry, and so on).
+    (``""`` for Response itself, ``"response__"`` for an entry, and so on): published
+    responses for everyone; in the user's own municipality (``roles.scope``) what their
+    role reads there (auditors: submitted ones too; admins: everything); their own
+    boards' responses in any state for board staff.
 
     Every ``visible_to(user)`` below is built on it, so no module filters on a
     response's state by hand.
     """
     from recommendations import roles
 
-    if roles.is_admin(user):
-        # Always true, and still true when OR-ed with another condition (an empty Q()
-        # would vanish from the OR).
-        return ~models.Q(pk__in=[])
-    visible = models.Q(**{f"{prefix}state__in": readable_states(user)})
+    if roles.is_superuser(user):
+        return roles.EVERYTHING
+    visible = models.Q(**{f"{prefix}state": Response.State.PUBLISHED})
+    own_states = readable_states(user) - {Response.State.PUBLISHED}
+    if own_states:
+        in_scope = roles.scope(user, f"{prefix}board__municipality")
+        visible |= in_scope & models.Q(**{f"{prefix}state__in": own_states})
     board_ids = roles.staff_board_ids(user)
     if board_ids:
         visible |= models.Q(**{f"{prefix}board_id__in": board_ids})
@@ -196,12 +202,12 @@ class Response(models.Model):
     def is_editable_by(self, user) -> bool:
         from recommendations import roles
 
-        return self.is_editable and roles.may_write_for_board(user, self.board_id)
+        return self.is_editable and roles.may_write_for_board(user, self.board)
 
     def is_publishable_by(self, user) -> bool:
         from recommendations import roles
 
-        return self.is_publishable and roles.may_write_for_board(user, self.board_id)
+        return self.is_publishable and roles.may_write_for_board(user, self.board)
 
     @property
     def date(self):

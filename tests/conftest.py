@@ -15,6 +15,14 @@ DATA = Path(__file__).parent / "data"
 SEED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Tests change data inside a transaction that never commits, so the page cache
+    would never be invalidated: it is off except where tests/test_page_cache.py turns it
+    on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def minimal_fixture_path() -> Path:
     """A small, valid fixture file: one audit, two rounds, one recommendation, one response."""

@@ -29,6 +29,7 @@ from recommendations.models import (
     AuditorAssessment,
     Board,
     FollowUpRound,
+    Membership,
     Municipality,
     Recommendation,
     SourceDocument,
@@ -74,8 +75,13 @@ def make_board(*, short_code="ASN", name=None, kind=Board.Kind.BOARD, municipali
     return board
 
 
-def make_auditors():
-    return make_board(short_code="SR", name="Stadsrevisionen", kind=Board.Kind.AUDITORS)
+def make_auditors(municipality=None):
+    return make_board(
+        short_code="SR",
+        name="Stadsrevisionen",
+        kind=Board.Kind.AUDITORS,
+        municipality=municipality,
+    )
 
 
 def make_source_document(*, file_name=None, title="Yttrande", kind="response", **fields):
@@ -92,20 +98,23 @@ def make_audit(
     boards=(),
     kind=Audit.Kind.AUDIT,
     conducted_from="2018",
+    municipality=None,
     **fields,
 ):
-    """An audit of ``boards`` (Board objects or short codes) by the city's auditors."""
+    """An audit of ``boards`` (Board objects or short codes) by the city's auditors, in
+    ``municipality`` (by default Malmö)."""
+    municipality = municipality or make_municipality()
     audit = Audit(
-        municipality=make_municipality(),
+        municipality=municipality,
         reference=reference if reference is not None else f"SR-2018-{next(_counter)}",
         title=title,
         kind=kind,
-        auditor=make_auditors(),
+        auditor=make_auditors(municipality),
         **fields,
     )
     audit.conducted_from = _fuzzy(conducted_from)
     audit.save()
-    audit.audited_boards.set([_board(b) for b in boards] or [make_board()])
+    audit.audited_boards.set([_board(b) for b in boards] or [make_board(municipality=municipality)])
     return audit
 
 
@@ -272,9 +281,13 @@ def make_user(
     boards=(),
     superuser=False,
     password="lösenord-123",  # noqa: S107
+    municipality=None,
     **fields,
 ):
-    """A user in the given role groups ("Revisorer", "Handläggare"), staff of ``boards``."""
+    """A user in the given role groups ("Revisorer", "Handläggare"), staff of ``boards``.
+
+    Auditors and Administratörer members belong to ``municipality`` (by default the first
+    one in the database, else Malmö's)."""
     fields.setdefault("is_staff", superuser)
     user = get_user_model().objects.create_user(
         username=username or f"user{next(_counter)}",
@@ -286,6 +299,11 @@ def make_user(
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     for board in boards:
         _board(board).staff.add(user)
+    if {AUDITOR_GROUP, ADMIN_GROUP} & set(groups):
+        municipality = (
+            municipality or Municipality.objects.order_by("pk").first() or make_municipality()
+        )
+        Membership.objects.create(user=user, municipality=municipality)
     return user
 
 

@@ -57,7 +57,7 @@ def test_staff_on_a_board_list_but_outside_the_staff_group_may_not_write_for_it(
     listed_only = make_user("listad", boards=[world.board_a])
     assert not roles.is_board_staff(listed_only)
     assert roles.staff_board_ids(listed_only) == set()
-    assert not roles.may_write_for_board(listed_only, world.board_a.pk)
+    assert not roles.may_write_for_board(listed_only, world.board_a)
     draft = Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
     assert not draft.is_editable_by(listed_only)
     assert not Response.objects.visible_to(listed_only).filter(pk=draft.pk).exists()

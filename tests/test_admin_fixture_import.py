@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -12,6 +13,13 @@ from django.urls import reverse
 from recommendations.admin_import import PENDING_MAX_AGE
 from recommendations.models import Audit, Recommendation
 from responses.models import Response
+
+
+@pytest.fixture
+def superuser(db):
+    """The test file brings a municipality of its own: only a superuser may import it
+    (tests/test_tenancy_admin.py has an Administratörer member's import)."""
+    return get_user_model().objects.create_superuser("root", password=None)
 
 
 def upload(client, path_or_text, name="minimal.json"):
@@ -25,9 +33,9 @@ def test_the_admin_index_links_to_the_import_page(client, world):
 
 
 def test_a_dry_run_shows_what_would_be_created_and_writes_nothing(
-    client, world, minimal_fixture_path
+    client, world, superuser, minimal_fixture_path
 ):
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, minimal_fixture_path)
     assert page.status_code == 200
     rows = {
@@ -45,8 +53,10 @@ def confirm(client, page, **extra):
     return client.post(reverse("fixture_import"), data)
 
 
-def test_confirming_imports_everything_and_cleans_up(client, world, minimal_fixture_path, settings):
-    client.force_login(world.admin)
+def test_confirming_imports_everything_and_cleans_up(
+    client, world, superuser, minimal_fixture_path, settings
+):
+    client.force_login(superuser)
     page = upload(client, minimal_fixture_path)
     assert f'value="{page.context["confirmation"]}"' in page.text
     done = confirm(client, page)
@@ -70,9 +80,9 @@ def with_wording(minimal_fixture_path, text) -> bytes:
 
 
 def test_importera_imports_the_file_reviewed_on_that_page_not_the_latest(
-    client, world, minimal_fixture_path
+    client, world, superuser, minimal_fixture_path
 ):
-    client.force_login(world.admin)
+    client.force_login(superuser)
     first_tab = upload(client, with_wording(minimal_fixture_path, "Granskad i första fliken."))
     upload(client, with_wording(minimal_fixture_path, "Granskad i andra fliken."))
 
@@ -81,11 +91,11 @@ def test_importera_imports_the_file_reviewed_on_that_page_not_the_latest(
 
 
 def test_a_forged_or_another_users_confirmation_imports_nothing(
-    client, world, minimal_fixture_path, settings
+    client, world, superuser, minimal_fixture_path, settings
 ):
     world.auditor.is_superuser = world.auditor.is_staff = True
     world.auditor.save()
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, minimal_fixture_path)
     forged = client.post(
         reverse("fixture_import"),
@@ -98,9 +108,9 @@ def test_a_forged_or_another_users_confirmation_imports_nothing(
 
 
 def test_a_file_changed_after_its_review_is_not_imported(
-    client, world, minimal_fixture_path, settings
+    client, world, superuser, minimal_fixture_path, settings
 ):
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, minimal_fixture_path)
     [pending] = (settings.MEDIA_ROOT / "imports").iterdir()
     pending.write_bytes(with_wording(minimal_fixture_path, "Ändrad på disken."))
@@ -115,9 +125,9 @@ def test_a_file_changed_after_its_review_is_not_imported(
 
 
 def test_unconfirmed_dry_run_files_are_deleted_once_stale(
-    client, world, minimal_fixture_path, settings
+    client, world, superuser, minimal_fixture_path, settings
 ):
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, minimal_fixture_path)
     [unconfirmed] = (settings.MEDIA_ROOT / "imports").iterdir()
     stale = time.time() - PENDING_MAX_AGE - 60
@@ -135,21 +145,23 @@ def test_unconfirmed_dry_run_files_are_deleted_once_stale(
 
 
 def test_a_recent_unconfirmed_file_of_another_tab_is_kept(
-    client, world, minimal_fixture_path, settings
+    client, world, superuser, minimal_fixture_path, settings
 ):
-    client.force_login(world.admin)
+    client.force_login(superuser)
     upload(client, minimal_fixture_path)
     upload(client, with_wording(minimal_fixture_path, "Andra fliken."))
     assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 2
 
 
-def test_a_second_dry_run_reports_changes_not_creations(client, world, minimal_fixture_path):
+def test_a_second_dry_run_reports_changes_not_creations(
+    client, world, superuser, minimal_fixture_path
+):
     call_command("import_fixtures", str(minimal_fixture_path), verbosity=0)
     data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
     for item in data:
         if item["model"] == "recommendations.recommendation":
             item["fields"]["text"] = "Ny lydelse."
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, json.dumps(data).encode())
     rows = {
         label: (created, updated) for label, created, updated, _ in page.context["result"].rows()
@@ -159,7 +171,7 @@ def test_a_second_dry_run_reports_changes_not_creations(client, world, minimal_f
 
 
 def test_an_invalid_file_is_refused_with_the_same_errors_as_the_command(
-    client, world, minimal_fixture_path, tmp_path
+    client, world, superuser, minimal_fixture_path, tmp_path
 ):
     data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
     for item in data:
@@ -169,7 +181,7 @@ def test_an_invalid_file_is_refused_with_the_same_errors_as_the_command(
     bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CommandError) as command_error:
         call_command("import_fixtures", str(bad), verbosity=0)
-    client.force_login(world.admin)
+    client.force_login(superuser)
     page = upload(client, bad)
     assert page.status_code == 400
     problems = [str(problem) for problem in page.context["problems"]]

@@ -161,9 +161,10 @@ def test_the_attention_view_reads_responses_since_a_chosen_date(client, world):
 def test_the_attention_view_costs_the_same_queries_at_any_size(
     client, world, django_assert_num_queries
 ):
-    """Session, user, groups; the four of missing responses (rounds, addressed boards,
-    responses given, boards); arrived responses, overdue measures, disagreements: ten. (An
-    auditor is in no staff group, so the menu does not look up their boards.)"""
+    """Session, user, groups with the user's municipality; the four of missing responses
+    (rounds, addressed boards, responses given, boards); arrived responses, overdue
+    measures, disagreements: ten. (An auditor outside the staff group has no boards to
+    look up.)"""
     add_attention_material(world)
     client.force_login(world.auditor)
     url = reverse("auditors:attention")

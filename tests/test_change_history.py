@@ -150,10 +150,10 @@ def test_history_costs_the_same_queries_however_many_changes(
 def test_recommendation_history_costs_the_same_queries_however_many_changes(
     client, world, draft, django_assert_num_queries
 ):
-    """Session, user, groups, the recommendation; then its history, assessment history,
-    visible responses, entry history, measure history, measure-update history, the
-    responses' history (what was readable when) and due-date changes: twelve. (An auditor
-    is in no staff group, so visible_to does not look up their boards.)"""
+    """Session, user, groups with the user's municipality, the recommendation; then its
+    history, assessment history, visible responses, entry history, measure history,
+    measure-update history, the responses' history (what was readable when) and due-date
+    changes: twelve. (An auditor outside the staff group has no boards to look up.)"""
     client.force_login(world.auditor)
     url = reverse("auditors:recommendation_history", args=[world.rec1.pk])
     with django_assert_num_queries(12):

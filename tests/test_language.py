@@ -1,6 +1,7 @@
 """The interface is Swedish by default; English only when the visitor chooses it."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -26,3 +27,19 @@ def test_an_unknown_language_in_the_cookie_falls_back_to_swedish(client):
     client.cookies["django_language"] = "xx"
 
     assert client.get("/").headers["Content-Language"] == "sv"
+
+
+def test_the_language_switch_is_a_link_that_sets_the_cookie_and_returns_to_the_page(client):
+    switched = client.get(reverse("choose_language"), {"language": "en", "next": "/matris/"})
+    assert switched.status_code == 302 and switched.url == "/matris/"
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert '<html lang="en">' in client.get("/matris/").text
+
+
+def test_the_language_switch_never_sends_the_visitor_to_another_site(client):
+    switched = client.get(
+        reverse("choose_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert switched.url == "/"
+    ignored = client.get(reverse("choose_language"), {"language": "xx", "next": "/"})
+    assert settings.LANGUAGE_COOKIE_NAME not in ignored.cookies

@@ -50,6 +50,8 @@ PK_KINDS = {
     "responses:response_history": "response",
     "notifications:board_calendar": "board",
 }
+# Pages that take a kind of object and its pk.
+TARGET_URLS = {"notifications:follow": [("recommendation", "recommendation"), ("board", "board")]}
 SLUG_KINDS = {
     "recommendations:dcat_municipality_catalog": "municipality",
     "notifications:municipality_calendar": "municipality",
@@ -57,14 +59,13 @@ SLUG_KINDS = {
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"logout", "set_language", "fixture_import", "benchmark_trivial"}
 # Addresses whose secret token is the credential (the token's owner reads what they may,
-# whoever holds it; notifications' tests cover them), and a POST-only form action.
+# whoever holds it; notifications' tests cover them).
 CREDENTIAL_URLS = {
     "notifications:unsubscribe",
     "notifications:follow_confirm",
     "notifications:unfollow",
     "notifications:private_board_calendar",
     "notifications:private_municipality_calendar",
-    "notifications:follow",
     "password_reset_confirm",
 }
 
@@ -89,6 +90,13 @@ def every_url(objects):
         if name in SKIPPED_NAMES or pattern.name in SKIPPED_NAMES or name in CREDENTIAL_URLS:
             continue
         converters = set(pattern.pattern.converters)
+        if name in TARGET_URLS:
+            urls += [
+                reverse(name, args=[target, pk])
+                for target, kind in TARGET_URLS[name]
+                for pk in objects[kind]
+            ]
+            continue
         if converters == {"slug", "year"}:  # the council report of each municipality
             urls += [
                 reverse(name, args=[slug, year])

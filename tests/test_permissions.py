@@ -35,6 +35,11 @@ GET_MATRIX = [
     ),
     ("login", lambda w: reverse("login"), expect(200, 200, 200, 200, 200)),
     ("favicon", lambda w: reverse("favicon"), expect(301, 301, 301, 301, 301)),
+    (
+        "language switch",
+        lambda w: reverse("choose_language") + "?language=en&next=/",
+        expect(302, 302, 302, 302, 302),
+    ),
     ("password change", lambda w: reverse("password_change"), expect(302, 200, 200, 200, 200)),
     (
         "password change done",
@@ -222,9 +227,9 @@ GET_MATRIX = [
         expect(200, 200, 200, 200, 200),
     ),
     (
-        "follow (POST only)",
+        "follow form",
         lambda w: reverse("notifications:follow", args=["recommendation", w.rec1.pk]),
-        expect(405, 405, 405, 405, 405),
+        expect(200, 200, 200, 200, 200),
     ),
     (
         "follow confirmation",
@@ -513,6 +518,7 @@ COVERED = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "choose_language",
 }
 
 

@@ -44,6 +44,27 @@ def test_demo_users_get_their_roles_and_boards(settings):
     assert roles.staff_board_ids(users["sn-handlaggare"]) == {sn.pk}
     assert roles.is_auditor(users["revisor"]) and not roles.is_admin(users["revisor"])
     assert users["revisor"].check_password("uppfoljning-revisor")
+    assert roles.municipality_id(users["revisor"]) == malmo.pk
+
+
+@pytest.mark.django_db
+def test_demo_users_include_a_second_municipality_with_its_own_auditor(settings):
+    from responses.models import Response
+
+    malmo = Municipality.objects.create(name="Malmö stad", slug="malmo")
+    call_command("ensure_demo_users", stdout=io.StringIO())
+    call_command("ensure_demo_users", stdout=io.StringIO())  # running it again changes nothing
+    users = get_user_model().objects.in_bulk(field_name="username")
+    town = Municipality.objects.get(slug="exempelby")
+    auditor = users["exempelby-revisor"]
+    assert auditor.check_password("uppfoljning-exempelby")
+    assert roles.municipality_id(auditor) == town.pk
+    submitted = Response.objects.get(board__municipality=town)
+    assert submitted.state == Response.State.SUBMITTED
+    assert Response.objects.visible_to(auditor).filter(pk=submitted.pk).exists()
+    malmo_auditor = users["revisor"]
+    assert roles.municipality_id(malmo_auditor) == malmo.pk
+    assert not Response.objects.visible_to(malmo_auditor).filter(pk=submitted.pk).exists()
 
 
 @pytest.mark.django_db

@@ -82,11 +82,14 @@ def staff_client(sample, django_user_model):
 
 
 @pytest.fixture
-def auditor_client(django_user_model):
+def auditor_client(django_user_model, sample):
     from django.contrib.auth.models import Group
+
+    from recommendations.models import Membership
 
     user = django_user_model.objects.create_user("revisor")
     user.groups.add(Group.objects.get_or_create(name=AUDITOR_GROUP)[0])
+    Membership.objects.create(user=user, municipality=sample.municipality)
     client = Client()
     client.force_login(user)
     return client

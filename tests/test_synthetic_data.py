@@ -31,6 +31,8 @@ from responses.models import (
     Signatory,
 )
 
+from .factories import make_response
+
 pytestmark = pytest.mark.django_db
 
 ALL_MODELS = [
@@ -200,6 +202,26 @@ def test_generated_staff_can_write_for_their_board_with_the_given_password():
     assert user.check_password("bench-password")
     assert user.groups.filter(name=roles.STAFF_GROUP).exists()
     assert roles.staff_board_ids(user) == {Board.objects.get(short_code="ASN").pk}
+
+
+def test_each_municipality_gets_an_auditor_and_an_admin_of_its_own():
+    generate(scale="1", staff_password="bench-password")
+    municipality = Municipality.objects.get()
+    elsewhere = make_response(state=Response.State.SUBMITTED)  # in Malmö
+
+    auditor = get_user_model().objects.get(username=f"{municipality.slug}-revisor")
+    admin = get_user_model().objects.get(username=f"{municipality.slug}-admin")
+    assert auditor.check_password("bench-password") and admin.check_password("bench-password")
+    assert roles.is_auditor(auditor) and not roles.is_admin(auditor)
+    assert roles.is_admin(admin) and admin.is_staff and not admin.is_superuser
+    assert roles.municipality_id(auditor) == roles.municipality_id(admin) == municipality.pk
+    own_submitted = Response.objects.filter(
+        board__municipality=municipality, state=Response.State.SUBMITTED
+    )
+    assert own_submitted.exists()
+    readable = Response.objects.visible_to(auditor)
+    assert readable.filter(pk__in=own_submitted).count() == own_submitted.count()
+    assert not readable.filter(pk=elsewhere.pk).exists()
 
 
 def test_new_rows_after_generation_get_fresh_primary_keys():

@@ -37,6 +37,7 @@ from recommendations.models import (
     AuditorAssessment,
     Board,
     FollowUpRound,
+    Membership,
     Municipality,
     Recommendation,
 )
@@ -86,6 +87,7 @@ WRITE_ORDER = [
     Municipality,
     User,
     User.groups.through,
+    Membership,
     Board,
     Board.staff.through,
     Audit,
@@ -255,6 +257,8 @@ class Generator:
         """Generate everything; the caller wraps this in a transaction."""
         self.keys = _Keys(KEYED_MODELS, self.first_pk)
         self.staff_group, _ = Group.objects.get_or_create(name=roles.STAFF_GROUP)
+        self.auditor_group, _ = Group.objects.get_or_create(name=roles.AUDITOR_GROUP)
+        self.admin_group, _ = Group.objects.get_or_create(name=roles.ADMIN_GROUP)
         self.password_hash = make_password(self.staff_password) if self.staff_password else None
         names = text.place_names()
         self.rng.shuffle(names)
@@ -317,6 +321,28 @@ class Generator:
                 )
                 self._add(User.groups.through(user_id=user.pk, group_id=self.staff_group.pk))
                 self._add(Board.staff.through(board_id=board.pk, user_id=user.pk))
+        # One auditor and one admin per municipality, so that tenancy can be tried at scale.
+        for role, group, is_staff in (
+            ("revisor", self.auditor_group, False),
+            ("admin", self.admin_group, True),
+        ):
+            user = self._add(
+                User(
+                    pk=self.keys.take(User),
+                    username=f"{municipality.slug}-{role}",
+                    first_name=rng.choice(text.FIRST_NAMES),
+                    last_name=rng.choice(text.LAST_NAMES),
+                    email=f"{role}@{municipality.slug}.example.invalid",
+                    password=self.password_hash or make_password(None),
+                    is_staff=is_staff,
+                )
+            )
+            self._add(User.groups.through(user_id=user.pk, group_id=group.pk))
+            self._add(
+                Membership(
+                    pk=self.keys.take(Membership), user_id=user.pk, municipality_id=municipality.pk
+                )
+            )
         self.answering_boards = [b for b in self.boards.values() if b.kind == Board.Kind.BOARD]
         self.reference_counter = 0
         self.municipality_recommendations: list[int] = []

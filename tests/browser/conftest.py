@@ -163,8 +163,12 @@ def seeds():
 
 @pytest.fixture
 def make_user(django_user_model):
-    """Create a user with the test password, optionally in role groups and on board staff."""
+    """Create a user with the test password, optionally in role groups and on board staff;
+    auditors and admins belong to the first municipality (the seeds' Malmö)."""
     from django.contrib.auth.models import Group
+
+    from recommendations.models import Membership, Municipality
+    from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP
 
     def make(username, *, groups=(), boards=(), **fields):
         user = django_user_model.objects.create_user(username=username, password=PASSWORD, **fields)
@@ -172,6 +176,9 @@ def make_user(django_user_model):
             user.groups.add(Group.objects.get_or_create(name=name)[0])
         for board in boards:
             board.staff.add(user)
+        if {AUDITOR_GROUP, ADMIN_GROUP} & set(groups):
+            municipality = Municipality.objects.order_by("pk").first()
+            Membership.objects.create(user=user, municipality=municipality)
         return user
 
     return make

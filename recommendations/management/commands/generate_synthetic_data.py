@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from auditfollowup import page_cache
 from recommendations.models import Recommendation
 from recommendations.synthetic.fixture import write_fixture
 from recommendations.synthetic.generator import (
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same data.")
         parser.add_argument(
             "--staff-password",
-            help="Give every generated staff user this password (default: unusable passwords).",
+            help="Give every generated user (board staff, <slug>-revisor, <slug>-admin) this "
+            "password (default: unusable passwords).",
         )
         parser.add_argument(
             "--fixture",
@@ -76,6 +78,7 @@ class Command(BaseCommand):
                 Recommendation.objects.filter(
                     audit__municipality__slug__startswith=SLUG_PREFIX
                 ).refresh_search_vectors()
+                page_cache.invalidate()
         elapsed = time.perf_counter() - started
         for label, count in sorted(counts.items()):
             self.stdout.write(f"  {label}: {count}")

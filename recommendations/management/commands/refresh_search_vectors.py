@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from auditfollowup import page_cache
 from recommendations.models import Recommendation
 
 
@@ -10,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = Recommendation.objects.all().refresh_search_vectors()
+        page_cache.invalidate()
         self.stdout.write(f"Refreshed {count} search vectors.")

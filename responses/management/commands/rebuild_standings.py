@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from auditfollowup import page_cache
 from responses import standings
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         count = standings.rebuild()
+        page_cache.invalidate()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt the standings of {count} recommendations "

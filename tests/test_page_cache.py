@@ -1,0 +1,190 @@
+"""Anonymous visitors' pages come from the shared cache (Redis, as in production) and go
+stale the moment something they show changes: a publication, an assessment, a closing,
+an import, an admin change. Logged-in users and pages with a form are never cached.
+
+Runs against the real Redis on 127.0.0.1:6379, in database 8 only (flushed before and
+after). Without Redis the tests are skipped with a message, except in CI (CI=true),
+where they fail."""
+
+import datetime as dt
+import os
+
+import pytest
+import redis
+from django.core.management import call_command
+from django.urls import reverse
+
+from auditfollowup import page_cache
+from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
+from recommendations.status import Status
+
+from .factories import make_tracked_audit, make_user
+
+REDIS_TEST_URL = os.environ.get("UF_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+
+@pytest.fixture
+def shared_cache(settings):
+    connection = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        message = f"the page-cache tests need Redis at {REDIS_TEST_URL} (apt install redis-server)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    connection.flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+        },
+    }
+    settings.PAGE_CACHE_ALIAS = "pages"
+    settings.PAGE_CACHE_SECONDS = 300
+    yield connection
+    connection.flushdb()
+
+
+@pytest.fixture
+def tracked(db):
+    return make_tracked_audit(n_recommendations=1, with_draft=True)
+
+
+def page_url(tracked):
+    return reverse("recommendations:recommendation_detail", args=[tracked.recommendations[0].pk])
+
+
+def test_an_anonymous_page_is_served_from_the_cache_without_queries(
+    client, shared_cache, tracked, django_assert_num_queries
+):
+    url = page_url(tracked)
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    # The security headers are this request's, not stored ones.
+    assert "Content-Security-Policy" in second
+    assert shared_cache.dbsize() == 1  # the page, in Redis (no write has set a generation yet)
+
+
+def test_publishing_a_response_invalidates_the_cached_page_on_commit(
+    client, shared_cache, tracked, django_capture_on_commit_callbacks
+):
+    url = page_url(tracked)
+    assert "hemligt utkast" not in client.get(url).text
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    staff = make_user(groups=[STAFF_GROUP], boards=[tracked.board])
+    staff_client = client_class_for(client)
+    staff_client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        published = staff_client.post(
+            reverse("responses:response_publish", args=[tracked.draft.pk]),
+            {
+                "version": tracked.draft.version,
+                "decision_date": dt.date.today().isoformat(),
+                "diary_number": "ASN-2026-1",
+            },
+        )
+    assert published.status_code == 302
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "miss"
+    assert "hemligt utkast" in again.text
+
+
+def test_a_write_that_is_rolled_back_invalidates_nothing(client, shared_cache, tracked):
+    url = page_url(tracked)
+    client.get(url)
+    before = page_cache.generation()
+    recommendation = tracked.recommendations[0]
+    recommendation.text = "Ändrad men aldrig sparad"
+    recommendation.save()  # inside the test's transaction, which is rolled back
+    assert page_cache.generation() == before
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_an_assessment_and_a_closing_invalidate_the_cached_pages(
+    client, shared_cache, tracked, django_capture_on_commit_callbacks
+):
+    url = page_url(tracked)
+    recommendation = tracked.recommendations[0]
+    client.get(url)
+    auditor_client = client_class_for(client)
+    auditor_client.force_login(make_user(groups=[AUDITOR_GROUP]))
+    with django_capture_on_commit_callbacks(execute=True):
+        auditor_client.post(
+            reverse("auditors:assess", args=[recommendation.pk]),
+            {"round": tracked.rounds[1].pk, "status": Status.IMPLEMENTED},
+        )
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        auditor_client.post(
+            reverse("auditors:close", args=[recommendation.pk]),
+            {"closed_on": "2024-05-02", "closed_reason": "Genomförd enligt revisionen."},
+        )
+    closed = client.get(url)
+    assert closed["X-Page-Cache"] == "miss"
+    assert "Genomförd enligt revisionen." in closed.text
+
+
+def test_an_import_and_an_admin_change_invalidate_the_cached_pages(
+    client, shared_cache, tracked, minimal_fixture_path, django_capture_on_commit_callbacks
+):
+    url = reverse("recommendations:recommendation_list")
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_fixtures", str(minimal_fixture_path), verbosity=0)
+    listed = client.get(url)
+    assert listed["X-Page-Cache"] == "miss"
+    assert "Nämnden bör tydliggöra ansvarsfördelningen." in listed.text
+    admin_client = client_class_for(client)
+    admin_client.force_login(make_user(superuser=True))
+    board = tracked.board
+    board_url = reverse("recommendations:board_detail", args=[board.pk])
+    client.get(board_url)
+    assert client.get(board_url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:recommendations_board_change", args=[board.pk]),
+            {
+                "municipality": board.municipality_id,
+                "name": "Omdöpta nämnden",
+                "short_code": board.short_code,
+                "kind": board.kind,
+            },
+        )
+    board_page = client.get(board_url)
+    assert board_page["X-Page-Cache"] == "miss"
+    assert "Omdöpta nämnden" in board_page.text
+
+
+def test_logged_in_users_are_never_served_or_stored_in_the_cache(client, shared_cache, tracked):
+    url = reverse("recommendations:recommendation_list")
+    client.force_login(make_user(groups=[AUDITOR_GROUP]))
+    assert "X-Page-Cache" not in client.get(url)
+    assert "X-Page-Cache" not in client.get(url)
+    anonymous = client_class_for(client)
+    assert anonymous.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_page_with_a_csrf_form_is_never_cached(client, shared_cache, db):
+    client.get(reverse("login"))
+    assert "X-Page-Cache" not in client.get(reverse("login"))
+
+
+def test_each_language_has_its_own_cached_page(client, shared_cache, tracked):
+    url = page_url(tracked)
+    swedish = client.get(url)
+    client.get(reverse("choose_language"), {"language": "en", "next": url})
+    english = client.get(url)
+    assert english["X-Page-Cache"] == "miss"
+    assert english.content != swedish.content
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def client_class_for(client):
+    """Another browser: a fresh client of the same kind."""
+    return client.__class__()

@@ -1,0 +1,245 @@
+"""An Administratörer member manages their own municipality only, in every admin page,
+the user admin and the fixture import; only superusers manage superusers and
+permissions."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from recommendations.models import Board, Membership, Municipality
+from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
+
+from .factories import (
+    make_audit,
+    make_board,
+    make_municipality,
+    make_response,
+    make_round,
+    make_user,
+)
+
+User = get_user_model()
+
+
+@pytest.fixture
+def towns(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    malmo = make_municipality(name="Malmö stad", slug="malmo")
+    lund = make_municipality(name="Lunds kommun", slug="lund")
+    malmo_board = make_board(short_code="ASN", name="Malmönämnden", municipality=malmo)
+    lund_board = make_board(short_code="KFN", name="Lundanämnden", municipality=lund)
+    malmo_audit = make_audit(municipality=malmo, boards=[malmo_board], title="Malmögranskning")
+    lund_audit = make_audit(municipality=lund, boards=[lund_board], title="Lundagranskning")
+    return {
+        "malmo": malmo,
+        "lund": lund,
+        "malmo_board": malmo_board,
+        "lund_board": lund_board,
+        "malmo_audit": malmo_audit,
+        "lund_audit": lund_audit,
+        "malmo_response": make_response(board=malmo_board, round=make_round(malmo_audit)),
+        "lund_response": make_response(board=lund_board, round=make_round(lund_audit)),
+    }
+
+
+def _admin(username, municipality):
+    user = make_user(username, groups=[ADMIN_GROUP], municipality=municipality)
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def malmo_admin(towns, client):
+    admin = _admin("malmo-admin", towns["malmo"])
+    client.force_login(admin)
+    return admin
+
+
+def test_the_admin_lists_only_the_own_municipalitys_boards_audits_and_responses(
+    client, towns, malmo_admin
+):
+    boards = client.get(reverse("admin:recommendations_board_changelist"))
+    assert "Malmönämnden" in boards.text and "Lundanämnden" not in boards.text
+    audits = client.get(reverse("admin:recommendations_audit_changelist"))
+    assert "Malmögranskning" in audits.text and "Lundagranskning" not in audits.text
+    responses = client.get(reverse("admin:responses_response_changelist"))
+    assert towns["malmo_response"].title in responses.text
+    assert towns["lund_response"].title not in responses.text
+
+
+@pytest.mark.parametrize(
+    "view, key",
+    [
+        ("admin:recommendations_board_change", "lund_board"),
+        ("admin:recommendations_audit_change", "lund_audit"),
+        ("admin:responses_response_change", "lund_response"),
+        ("admin:responses_response_history", "lund_response"),
+        ("admin:recommendations_municipality_change", "lund"),
+    ],
+)
+def test_another_municipalitys_objects_are_404_in_the_admin(client, towns, malmo_admin, view, key):
+    page = client.get(reverse(view, args=[towns[key].pk]))
+    assert page.status_code in (302, 404)
+    if page.status_code == 302:
+        # The admin answers a missing object by going back to the index with a message.
+        assert page.url == reverse("admin:index")
+
+
+def test_choice_fields_offer_only_the_own_municipalitys_objects(client, towns, malmo_admin):
+    form = client.get(reverse("admin:recommendations_audit_add")).context["adminform"].form
+    assert set(form.fields["municipality"].queryset) == {towns["malmo"]}
+    assert towns["lund_board"] not in set(form.fields["audited_boards"].queryset)
+    assert towns["malmo_board"] in set(form.fields["audited_boards"].queryset)
+
+
+def test_a_board_cannot_be_moved_to_another_municipality(client, towns, malmo_admin):
+    url = reverse("admin:recommendations_board_change", args=[towns["malmo_board"].pk])
+    posted = client.post(
+        url,
+        {
+            "municipality": towns["lund"].pk,
+            "name": "Flyttad",
+            "short_code": "ASN",
+            "kind": Board.Kind.BOARD,
+        },
+    )
+    assert posted.status_code == 200  # the form comes back with an error
+    towns["malmo_board"].refresh_from_db()
+    assert towns["malmo_board"].municipality == towns["malmo"]
+
+
+def test_only_superusers_add_municipalities(client, towns, malmo_admin):
+    assert client.get(reverse("admin:recommendations_municipality_add")).status_code == 403
+
+
+def test_a_non_superuser_gets_no_superuser_or_permission_fields(client, towns, malmo_admin):
+    page = client.get(reverse("admin:auth_user_change", args=[malmo_admin.pk]))
+    fields = page.context["adminform"].form.fields
+    assert "is_superuser" not in fields and "user_permissions" not in fields
+    assert "groups" in fields
+
+
+def test_a_non_superuser_cannot_make_themselves_superuser(client, towns, malmo_admin):
+    client.post(
+        reverse("admin:auth_user_change", args=[malmo_admin.pk]),
+        {
+            "username": "malmo-admin",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": [malmo_admin.groups.get().pk],
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    malmo_admin.refresh_from_db()
+    assert not malmo_admin.is_superuser
+
+
+def test_a_non_superuser_cannot_open_or_set_the_password_of_a_superuser(client, towns, malmo_admin):
+    root = make_user("root", superuser=True, password="gammalt-lösenord-1")
+    for view in ("admin:auth_user_change", "admin:auth_user_password_change"):
+        page = client.get(reverse(view, args=[root.pk]))
+        assert page.status_code in (302, 404)
+    posted = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "nytt-lösenord-9876", "password2": "nytt-lösenord-9876"},
+    )
+    assert posted.status_code in (302, 404)
+    root.refresh_from_db()
+    assert root.check_password("gammalt-lösenord-1")
+
+
+def test_the_user_admin_lists_only_the_own_municipalitys_users(client, towns, malmo_admin):
+    make_user("lund-revisor", groups=[AUDITOR_GROUP], municipality=towns["lund"])
+    make_user("malmo-revisor", groups=[AUDITOR_GROUP], municipality=towns["malmo"])
+    make_user("malmo-staff", groups=[STAFF_GROUP], boards=[towns["malmo_board"]])
+    make_user("root", superuser=True)
+    page = client.get(reverse("admin:auth_user_changelist"))
+    shown = {user.username for user in page.context["cl"].result_list}
+    assert shown == {"malmo-admin", "malmo-revisor", "malmo-staff"}
+    lund_user = User.objects.get(username="lund-revisor")
+    assert client.get(reverse("admin:auth_user_change", args=[lund_user.pk])).status_code in (
+        302,
+        404,
+    )
+
+
+def test_a_user_created_by_a_municipal_admin_belongs_to_their_municipality(
+    client, towns, malmo_admin
+):
+    client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "ny-revisor",
+            "usable_password": "true",
+            "password1": "ett-långt-lösenord-42",
+            "password2": "ett-långt-lösenord-42",
+        },
+    )
+    created = User.objects.get(username="ny-revisor")
+    assert created.membership.municipality == towns["malmo"]
+    assert not created.is_superuser
+
+
+def _upload(client, records, name="import.json"):
+    content = json.dumps(records).encode()
+    return client.post(reverse("fixture_import"), {"fixture": SimpleUploadedFile(name, content)})
+
+
+def test_a_municipal_admin_cannot_import_another_municipalitys_objects(
+    client, towns, malmo_admin, minimal_fixture_path
+):
+    page = client.post(
+        reverse("fixture_import"),
+        {"fixture": SimpleUploadedFile("minimal.json", minimal_fixture_path.read_bytes())},
+    )
+    assert page.status_code == 400
+    assert "hör till en annan kommun än din" in page.text
+    assert not Municipality.objects.filter(slug="testkommun").exists()
+
+
+def test_a_municipal_admin_cannot_overwrite_another_municipalitys_object(
+    client, towns, malmo_admin
+):
+    hijack = {
+        "model": "recommendations.board",
+        "pk": towns["lund_board"].pk,
+        "fields": {"municipality": towns["malmo"].pk, "name": "Kapad", "short_code": "KAP"},
+    }
+    page = _upload(client, [hijack])
+    assert page.status_code == 400
+    assert "hör till en annan kommun" in page.text
+    towns["lund_board"].refresh_from_db()
+    assert towns["lund_board"].name == "Lundanämnden"
+
+
+def test_a_municipal_admin_imports_their_own_municipalitys_objects(client, towns, malmo_admin):
+    board = {
+        "model": "recommendations.board",
+        "pk": 777,
+        "fields": {"municipality": towns["malmo"].pk, "name": "Nya nämnden", "short_code": "NN"},
+    }
+    page = _upload(client, [board])
+    assert page.status_code == 200
+    client.post(
+        reverse("fixture_import"),
+        {"confirm": "1", "confirmation": page.context["confirmation"]},
+    )
+    assert Board.objects.get(pk=777).municipality == towns["malmo"]
+
+
+def test_memberships_are_never_imported(client, towns):
+    client.force_login(make_user("root", superuser=True))
+    membership = {
+        "model": "recommendations.membership",
+        "pk": 1,
+        "fields": {"user": 1, "municipality": towns["malmo"].pk},
+    }
+    page = _upload(client, [membership])
+    assert page.status_code == 400
+    assert not Membership.objects.filter(pk=1).exists()
