@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from responses.models import Response
+from responses.models import Response, readable_states
 
 from .openapi import LICENSE_URL
 
@@ -44,8 +45,9 @@ def publisher_iri(municipality, base: str) -> URIRef:
 
 def last_modified(municipality=None) -> dt.datetime | None:
     """When the open data last changed: the latest publication or correction of a response."""
-    published = Response.objects.filter(state=Response.State.PUBLISHED)
-    history = Response.history.filter(state=Response.State.PUBLISHED)
+    published = Response.objects.published()
+    # Versions of responses in their published state (corrections after publishing).
+    history = Response.history.filter(state__in=readable_states(AnonymousUser()))
     if municipality is not None:
         published = published.filter(round__audit__municipality=municipality)
         history = history.filter(round__audit__municipality=municipality)
