@@ -37,6 +37,20 @@ STATUS_FILLS = {
 }
 NEUTRAL_FILL = "#b8c7d9"
 
+# Hatching over each category's tint, in the order of the chart's categories, so that a
+# chart printed in black and white (or read without colour) still tells the segments
+# apart, also those too narrow for their text. Paths on an 8 x 8 tile.
+HATCHES = [
+    "",
+    "M0,8 L8,0",
+    "M0,4 L8,4",
+    "M0,0 L8,8",
+    "M4,0 L4,8",
+    "M0,4 L8,4 M4,0 L4,8",
+    "M3,3 h2 v2 h-2 z",
+    "M0,8 L8,0 M0,0 L8,8",
+]
+
 
 def svg_number(value: float) -> str:
     """A number for an SVG attribute: two decimals after a point, in every language."""
@@ -143,6 +157,14 @@ class Chart:
     @property
     def description(self) -> str:
         return " ".join(bar.description for bar in self.bars)
+
+    @property
+    def patterns(self) -> list[tuple[str, str, str]]:
+        """(category key, tint, hatch path) for each category: one SVG pattern each."""
+        return [
+            (category.key, category.fill, HATCHES[index % len(HATCHES)])
+            for index, category in enumerate(self.categories)
+        ]
 
 
 def stacked_bars(

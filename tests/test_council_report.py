@@ -261,3 +261,20 @@ def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_q
         client.get(url())
     with django_assert_num_queries(18):
         client.get(url(), {"per": "2020-12-31"})
+
+
+def test_every_segment_is_hatched_so_the_chart_reads_without_colour(client):
+    """Each category has its own SVG pattern (tint and hatching), and every bar segment
+    and legend swatch is filled with its category's pattern, so a black-and-white print
+    tells even the narrowest segments apart."""
+    make_tracked_audit(n_recommendations=3)
+    page = client.get(reverse("recommendations:home")).content.decode()
+    (chart,) = re.findall(r'<figure class="chart" id="status-per-year">.*?</figure>', page, re.S)
+    patterns = re.findall(r'<pattern id="(status-per-year-[a-z_]+)".*?</pattern>', chart, re.S)
+    hatches = re.findall(
+        r'<pattern id="status-per-year-[a-z_]+".*?(?:<path d="([^"]*)"|</pattern>)', chart, re.S
+    )
+    assert len(patterns) == len(set(patterns)) == 8
+    assert len(set(hatches)) == 8  # every category is hatched differently (one plain)
+    fills = re.findall(r'<rect [^>]*class="bar"', chart)
+    assert fills and all('fill="url(#status-per-year-' in rect for rect in fills)
