@@ -479,7 +479,7 @@ def build_world() -> World:
 
 def edit_page_data(response, **overrides) -> dict:
     """The POST of the edit page as a browser would send it with nothing changed."""
-    from responses.staff_views import EditPage
+    from responses.edit_page import EditPage
 
     page = EditPage(response)
     data = {}
