@@ -5,10 +5,12 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -51,16 +53,30 @@ class AdminInlineStylesMiddleware:
 class RejectNulCharactersMiddleware:
     """Answer 400 to a query string with a NUL character, which no filter or search of
     ours accepts and PostgreSQL refuses in any string (a 500 in the admin's list filters).
+
+    A view that answers JSON (``answers_json``, the API) gets its error in the API's own
+    documented form; every other view the site's 400 page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for key, values in request.GET.lists():
-            if "\x00" in key or any("\x00" in value for value in values):
-                raise SuspiciousOperation("NUL character in the query string")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        spoiled = [
+            key
+            for key, values in request.GET.lists()
+            if "\x00" in key or any("\x00" in value for value in values)
+        ]
+        if not spoiled:
+            return None
+        if getattr(view_func, "answers_json", False):
+            error = {"message": _("Tecknet NUL är inte tillåtet."), "code": "null_characters"}
+            errors = {key.replace("\x00", "") or "query": [error] for key in spoiled}
+            return JsonResponse({"errors": errors}, status=400)
+        raise SuspiciousOperation("NUL character in the query string")
 
 
 class PrivateCacheForLoggedInMiddleware:

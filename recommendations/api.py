@@ -38,11 +38,18 @@ def _errors(errors):
     return _json(ErrorsOut(errors=errors), status=400)
 
 
+def _answers_json(view):
+    """Mark a view whose errors are JSON too (see RejectNulCharactersMiddleware)."""
+    view.answers_json = True
+    return view
+
+
 # Read-only: every other method is answered 405 (the CSRF check would answer 403 first,
 # though nothing could be written; csrf_exempt is safe on a view that refuses POST).
 @access(Public)
 @csrf_exempt
 @require_safe
+@_answers_json
 def recommendations(request):
     filterset = RecommendationFilter(
         request.GET, queryset=recommendation_queryset(), request=request

@@ -87,3 +87,13 @@ def test_it_refuses_an_overdue_value_other_than_true_or_false(client):
 def test_it_answers_only_reading_methods(client):
     assert client.post(URL).status_code == 405
     assert client.head(URL).status_code == 200
+
+
+def test_a_nul_character_in_a_parameter_is_refused_in_the_apis_own_error_form(client):
+    """The site answers a NUL in the query string with its 400 page; the API with JSON, as
+    its description promises."""
+    page = client.get(reverse("recommendations:api_recommendations"), {"q": "a\x00b"})
+
+    assert page.status_code == 400
+    assert page["Content-Type"] == "application/json"
+    assert page.json()["errors"]["q"][0]["code"] == "null_characters"
