@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -214,6 +215,7 @@ class Sample:
     server_ms: float | None
     cache: str = ""
     ok: bool = True
+    error: str = ""  # what went wrong: "HTTP 502", "timeout", ...
 
 
 def save_draft(browser: Browser, draft: dict, user: int, number: int, record) -> str | None:
@@ -257,8 +259,9 @@ def load_test(host, port, pages, chosen: Plan, users=50, seconds=180.0, think=1.
             try:
                 status, body, cache, location, server = browser.request(method, path, data)
             except (OSError, http.client.HTTPException) as error:
+                why = "timeout" if isinstance(error, TimeoutError) else type(error).__name__
                 with lock:
-                    samples.append(Sample(kind, 0, 0.0, None, ok=False))
+                    samples.append(Sample(kind, 0, 0.0, None, ok=False, error=why))
                 return 0, str(error), "", "", None
             sample = Sample(
                 kind,
@@ -267,14 +270,15 @@ def load_test(host, port, pages, chosen: Plan, users=50, seconds=180.0, think=1.
                 server,
                 cache,
                 status == expect,
+                "" if status == expect else f"HTTP {status}",
             )
             with lock:
                 samples.append(sample)
             return status, body, cache, location, server
 
-        def fail(kind, _why):
+        def fail(kind, why):
             with lock:
-                samples.append(Sample(kind, 0, 0.0, None, ok=False))
+                samples.append(Sample(kind, 0, 0.0, None, ok=False, error=why))
 
         record.fail = fail
         return record
@@ -365,6 +369,14 @@ def load_report(outcome: dict, args, target_p95: float) -> str:
         f"{max(client, default=float('nan')):.0f} ms; server time p95 {_p(server, 95):.1f} ms",
         f"- saves: {outcome['saves_checked']} writers' last saves read back, "
         f"{outcome['lost']} lost",
+    ]
+    kinds_of_error = Counter(s.error for s in samples if not s.ok)
+    if kinds_of_error:
+        lines.append(
+            "- errors by kind: "
+            + ", ".join(f"{why or 'unexpected'} {n}" for why, n in kinds_of_error.most_common())
+        )
+    lines += [
         "",
         "| request | count | errors | median ms | p95 ms | cache hits |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -141,7 +141,7 @@ def test_the_load_test_report_counts_errors_and_lost_saves():
     from bench.extras import Sample, load_report
 
     samples = [Sample("Start page", 200, 10.0 + i, 5.0, "hit") for i in range(40)]
-    samples.append(Sample("staff save", 500, 30.0, 20.0, ok=False))
+    samples.append(Sample("staff save", 500, 30.0, 20.0, ok=False, error="HTTP 500"))
     outcome = {
         "samples": samples,
         "seconds": 10.0,
@@ -157,6 +157,7 @@ def test_the_load_test_report_counts_errors_and_lost_saves():
     assert "requests: 41 (4.1/s), errors: 1 (target 0: **no**)" in text
     assert "1 writers' last saves read back, 0 lost" in text
     assert "| staff save | 1 | 1 |" in text
+    assert "errors by kind: HTTP 500 1" in text
 
 
 def test_the_load_test_saves_a_draft_through_the_staff_form_as_a_browser_would(client):
