@@ -43,6 +43,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:  # run as a script: ``bench.extras`` and the apps importable
+    sys.path.insert(0, str(PROJECT))
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 HOST = "127.0.0.1"
@@ -53,10 +55,15 @@ SECRET_KEY = secrets.token_urlsafe(40)
 # A word the generator's vocabulary uses in about one recommendation in twelve.
 SEARCH_WORDS = "riskanalysen"
 
-TARGET_P95_MS = 100
-TARGET_SEARCH_MEDIAN_MS = 50
-TARGET_THROUGHPUT_SHARE = 0.30
-TARGET_IMPORT_SPEEDUP = 5
+# The targets of issue 12 (for the benchmark only; no test asserts a duration).
+TARGET_P95_MS = 50
+TARGET_STAFF_FORM_P95_MS = 60
+TARGET_SEARCH_MEDIAN_MS = 20
+TARGET_UNCACHED_SHARE = 0.15
+TARGET_CACHED_SHARE = 0.50
+TARGET_IMPORT_SPEEDUP = 8
+TARGET_LOAD_P95_MS = 300
+STAFF_FORM = "Staff response form"
 
 
 def log(message: str):
@@ -287,6 +294,11 @@ class Result:
     throughput: float | None = None
     errors: int = 0
     error: str = ""
+    # X-Page-Cache of each measured request: "hit", "miss" or "" (not cacheable).
+    cache: list[str] = field(default_factory=list)
+
+    def hit_share(self) -> float:
+        return self.cache.count("hit") / len(self.cache) if self.cache else 0.0
 
     def median(self) -> float:
         return statistics.median(self.server_ms) if self.server_ms else float("nan")
@@ -297,11 +309,14 @@ class Result:
         return statistics.quantiles(self.server_ms, n=20, method="inclusive")[18]
 
 
-def get(connection: http.client.HTTPConnection, page: Page):
+def get(connection: http.client.HTTPConnection, page: Page, cache_state: list | None = None):
+    """GET the page; ``cache_state`` (a list) receives the X-Page-Cache header if given."""
     headers = {"Cookie": page.cookie} if page.cookie else {}
     connection.request("GET", page.path, headers=headers)
     response = connection.getresponse()
     body = response.read()
+    if cache_state is not None:
+        cache_state.append(response.getheader("X-Page-Cache") or "")
     return response.status, response.getheader("Server-Timing") or "", body
 
 
@@ -317,7 +332,7 @@ def measure_latency(port: int, page: Page, requests: int, max_seconds: float) ->
     deadline = time.perf_counter() + max_seconds
     for _ in range(requests):
         started = time.perf_counter()
-        status, timing, _body = get(connection, page)
+        status, timing, _body = get(connection, page, result.cache)
         result.client_ms.append((time.perf_counter() - started) * 1000)
         match = _SERVER_TIMING.search(timing)
         if status != 200 or not match:
@@ -505,15 +520,26 @@ def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def _share_text(result: Result, ceiling: float) -> str:
+    return f"{(result.throughput or 0) / ceiling:.0%}"
+
+
 def report(
     args,
-    results: list[Result],
+    phases: dict,
     generation: float | None,
     rates: dict | None,
     machine_lines: list[str] | None = None,
+    sections: tuple[str, ...] = (),
 ) -> str:
-    """The markdown section for one run; ``results[0]`` is the trivial view."""
-    ceiling = results[0].throughput or float("nan")
+    """The markdown section for one run.
+
+    ``phases`` maps "uncached" (and, if measured, "cached") to the results of the same pages
+    in the same order, ``[0]`` being the trivial view. Every page's throughput is a share of
+    the uncached server's trivial view: one query, no cache machinery at all.
+    """
+    uncached, cached = phases["uncached"], phases.get("cached")
+    ceiling = uncached[0].throughput or float("nan")
     lines = [
         f"### Scale {args.scale} (database {args.database})",
         "",
@@ -521,31 +547,58 @@ def report(
         f"- gunicorn {args.workers} workers on {HOST}; one user × up to {args.requests} "
         f"requests per page; throughput {args.duration} s at {args.concurrency} connections "
         f"({'wrk' if args.wrk else 'Python client'})",
+        "- uncached: `UF_PAGE_CACHE_SECONDS=0`, no `REDIS_URL`"
+        + (f"; cached: `REDIS_URL={args.redis_url}`, cache flushed first" if cached else ""),
     ]
     if generation is not None:
         lines.append(f"- generate_synthetic_data --scale {args.scale}: {generation:.0f} s")
     lines += [
         "",
-        "| page | median ms | p95 ms | queries | req/s | % of trivial | p95 < 100 ms "
-        "| ≥ 30 % of trivial |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | :---: | :---: |",
+        "| page | queries | median ms | p95 ms | req/s | % of trivial "
+        "| cached: median ms | p95 ms | req/s | % of trivial | hits "
+        "| p95 target (uncached / cached) | share ≥ 15 % / cached ≥ 50 % |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| :---: | :---: |",
     ]
-    for result in results:
+    for index, result in enumerate(uncached):
         name = result.page.name + (f" ({result.page.note})" if result.page.note else "")
+        other = cached[index] if cached else None
         if result.error:
-            lines.append(f"| {name} | error: {result.error} | | | | | | |")
+            lines.append(f"| {name} | error: {result.error} |" + " |" * 11)
             continue
-        share = (result.throughput or 0) / ceiling
-        search = result.page.name.endswith("search")
+        limit = TARGET_STAFF_FORM_P95_MS if result.page.name == STAFF_FORM else TARGET_P95_MS
         median_text = f"{result.median():.1f}"
-        if search:
-            median_text += f" ({verdict(result.median() < TARGET_SEARCH_MEDIAN_MS)} < 50)"
-        lines.append(
-            f"| {name} | {median_text} | {result.p95():.1f} | {result.queries} | "
-            f"{rate_text(result.throughput)} | {share:.0%} | "
-            f"{verdict(result.p95() < TARGET_P95_MS)} | "
-            f"{verdict(share >= TARGET_THROUGHPUT_SHARE)} |"
-        )
+        if result.page.name.endswith("search"):
+            median_text += f" ({verdict(result.median() < TARGET_SEARCH_MEDIAN_MS)} < 20)"
+        share = (result.throughput or 0) / ceiling
+        cells = [
+            name,
+            str(result.queries),
+            median_text,
+            f"{result.p95():.1f}",
+            rate_text(result.throughput),
+            f"{share:.0%}",
+        ]
+        p95_verdict = verdict(result.p95() < limit)
+        share_verdict = verdict(share >= TARGET_UNCACHED_SHARE)
+        if other is None:
+            cells += ["", "", "", "", ""]
+        elif other.error:
+            cells += [f"error: {other.error}", "", "", "", ""]
+        else:
+            other_share = (other.throughput or 0) / ceiling
+            cells += [
+                f"{other.median():.1f}",
+                f"{other.p95():.1f}",
+                rate_text(other.throughput),
+                f"{other_share:.0%}",
+                f"{other.hit_share():.0%}",
+            ]
+            p95_verdict += f" / {verdict(other.p95() < limit)}"
+            share_verdict += f" / {verdict(other_share >= TARGET_CACHED_SHARE)}"
+        if index == 0:
+            p95_verdict = share_verdict = "(ceiling)"
+        lines.append("| " + " | ".join([*cells, p95_verdict, share_verdict]) + " |")
     if rates:
         lines += [
             "",
@@ -567,10 +620,70 @@ def report(
                 f"import_fixtures is {speedup:.2f}× as fast as loaddata "
                 f"(target ≥ {TARGET_IMPORT_SPEEDUP}×: {verdict(speedup >= TARGET_IMPORT_SPEEDUP)})."
             )
+    for section in sections:
+        lines += ["", section.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
+def measure_pages(args, env: dict, pages: list[Page]) -> list[Result]:
+    results = []
+    with Gunicorn(env, args.port, args.workers):
+        for page in pages:
+            log(f"{page.name}: {page.path}")
+            results.append(measure_page(args, page))
+    return results
+
+
+def measure_page(args, page: Page) -> Result:
+    result = measure_latency(args.port, page, args.requests, args.max_seconds)
+    if not result.error:
+        if args.wrk:
+            result.throughput, bad = throughput_wrk(
+                args.wrk, args.port, page, args.concurrency, args.duration
+            )
+        else:
+            result.throughput, bad = throughput_python(
+                args.port, page, args.concurrency, args.duration
+            )
+        result.errors += bad
+        if bad:
+            result.error = f"{bad} non-200 answers under load"
+    return result
+
+
+def uncached_env(env: dict) -> dict:
+    """No shared cache and the page cache switched off: every request renders."""
+    plain = {**env, "UF_PAGE_CACHE_SECONDS": "0"}
+    plain.pop("REDIS_URL", None)
+    return plain
+
+
+def cached_env(env: dict, redis_url: str) -> dict:
+    return {**env, "REDIS_URL": redis_url, "UF_PAGE_CACHE_SECONDS": "600"}
+
+
+def flush_redis(redis_url: str):
+    """Empty the benchmark's own Redis database (only the one in ``redis_url``)."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+def exports_of(pages: list[Page]) -> list[tuple[str, str]]:
+    """The national list's exports, and one board's (there is no per-municipality export)."""
+    from bench import extras
+
+    board_csv = next(page.path for page in pages if page.name.startswith("CSV export"))
+    return [
+        *extras.EXPORTS,
+        ("CSV, one board", board_csv),
+        ("xlsx, one board", board_csv.replace("export.csv", "export.xlsx")),
+    ]
+
+
 def main(argv=None):
+    from bench import extras
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="1", help="1, 50, national...: what to generate")
     parser.add_argument("--seed", type=int, default=1)
@@ -583,8 +696,20 @@ def main(argv=None):
     parser.add_argument("--max-seconds", type=float, default=30, help="per page, one user")
     parser.add_argument("--duration", type=int, default=10, help="throughput seconds per page")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/10",
+        help="the shared cache of the cached phase (its database is flushed); '' to skip it",
+    )
     parser.add_argument("--import-scale", default="25", help="fixture size for the import rate")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-exports", action="store_true", help="no peak-RSS measurement")
+    parser.add_argument("--export-timeout", type=float, default=300, help="seconds per export")
+    parser.add_argument("--load-users", type=int, default=50, help="0 skips the load test")
+    parser.add_argument("--load-seconds", type=float, default=180)
+    parser.add_argument("--load-staff", type=int, default=10, help="users saving drafts")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
+    parser.add_argument("--skip-two-servers", action="store_true")
     parser.add_argument("--output", help="also write the markdown report to this file")
     args = parser.parse_args(argv)
 
@@ -594,26 +719,46 @@ def main(argv=None):
     generation = prepare_database(args, env)
     manage(env, "collectstatic", "--no-input", "-v0")
     pages = choose_pages(env)
-    results = []
-    with Gunicorn(env, args.port, args.workers):
-        for page in pages:
-            log(f"{page.name}: {page.path}")
-            result = measure_latency(args.port, page, args.requests, args.max_seconds)
-            if not result.error:
-                if args.wrk:
-                    result.throughput, bad = throughput_wrk(
-                        args.wrk, args.port, page, args.concurrency, args.duration
+    plan = extras.plan(args.load_staff + 1)
+    phases = {"uncached": measure_pages(args, uncached_env(env), pages)}
+    sections = []
+    if args.redis_url:
+        flush_redis(args.redis_url)
+        shared = cached_env(env, args.redis_url)
+        with Gunicorn(shared, args.port, args.workers):
+            phases["cached"] = []
+            for page in pages:
+                log(f"cached: {page.name}: {page.path}")
+                phases["cached"].append(measure_page(args, page))
+            if args.load_users:
+                log(f"load test: {args.load_users} users for {args.load_seconds:.0f} s")
+                outcome = extras.load_test(
+                    HOST,
+                    args.port,
+                    pages,
+                    plan,
+                    users=args.load_users,
+                    seconds=args.load_seconds,
+                    think=args.think,
+                )
+                sections.append(extras.load_report(outcome, args, TARGET_LOAD_P95_MS))
+            if not args.skip_two_servers:
+                other_port = free_port()
+                with Gunicorn(shared, other_port, args.workers):
+                    log("two servers: publish on one, read the other")
+                    sections.append(
+                        extras.two_servers_report(
+                            extras.two_servers(HOST, args.port, other_port, plan)
+                        )
                     )
-                else:
-                    result.throughput, bad = throughput_python(
-                        args.port, page, args.concurrency, args.duration
-                    )
-                result.errors += bad
-                if bad:
-                    result.error = f"{bad} non-200 answers under load"
-            results.append(result)
+    if not args.skip_exports:
+        sections.append(
+            extras.exports_report(
+                extras.export_memory(uncached_env(env), args.export_timeout, exports_of(pages))
+            )
+        )
     rates = None if args.skip_import else import_rates(args, env)
-    text = report(args, results, generation, rates)
+    text = report(args, phases, generation, rates, sections=tuple(sections))
     print(text)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

@@ -27,6 +27,8 @@ def test_the_trivial_view_answers_with_exactly_one_query(django_assert_num_queri
 
     assert response.status_code == 200
     assert response.content.startswith(b"ok ")
+    # Never cached, so it is the same one-query ceiling with and without the page cache.
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_server_timing_reports_the_time_and_the_queries_of_the_request():
@@ -88,18 +90,10 @@ def test_the_benchmark_reads_the_server_timing_header_the_middleware_writes():
     assert int(match.group(3)) == 1
 
 
-def test_the_report_compares_every_page_with_the_trivial_view_and_flags_missed_targets():
+def _args(**more):
     from argparse import Namespace
 
-    from bench.run_benchmark import Page, Result, report
-
-    trivial = Result(Page("Trivial view (1 query)", "/t/"), server_ms=[1.0] * 20, queries=1)
-    trivial.throughput = 1000.0
-    fast = Result(Page("List, search", "/s/"), server_ms=[10.0] * 19 + [40.0], queries=5)
-    fast.throughput = 400.0
-    slow = Result(Page("Start page", "/"), server_ms=[150.0] * 20, queries=11)
-    slow.throughput = 100.0
-    args = Namespace(
+    return Namespace(
         scale="1",
         database="uf_bench",
         server="unused",
@@ -108,14 +102,83 @@ def test_the_report_compares_every_page_with_the_trivial_view_and_flags_missed_t
         duration=10,
         concurrency=4,
         wrk=None,
+        redis_url="redis://127.0.0.1:6379/10",
+        **more,
     )
 
-    rows = report(args, [trivial, fast, slow], None, None, machine_lines=[]).splitlines()
 
+def test_the_report_compares_cached_and_uncached_pages_with_the_trivial_view():
+    from bench.run_benchmark import Page, Result, report
+
+    def result(name, ms, rate, cache=""):
+        measured = Result(Page(name, "/"), server_ms=ms, queries=5, cache=[cache] * len(ms))
+        measured.throughput = rate
+        return measured
+
+    uncached = [
+        result("Trivial view (1 query)", [1.0] * 20, 1000.0),
+        result("List, search", [10.0] * 19 + [40.0], 200.0),
+        result("Start page", [150.0] * 20, 100.0),
+    ]
+    cached = [
+        result("Trivial view (1 query)", [1.5] * 20, 800.0),
+        result("List, search", [2.0] * 20, 600.0, "hit"),
+        result("Start page", [3.0] * 20, 400.0, "hit"),
+    ]
+
+    text = report(_args(), {"uncached": uncached, "cached": cached}, None, None, machine_lines=[])
+
+    rows = text.splitlines()
     search_row = next(row for row in rows if row.startswith("| List, search"))
     start_row = next(row for row in rows if row.startswith("| Start page"))
-    assert "| 40% |" in search_row and "(yes < 50)" in search_row
-    assert start_row.endswith("| **no** | **no** |")
+    # Both columns are shares of the uncached trivial view (1000 requests/s).
+    assert "| 20% |" in search_row and "| 60% | 100% |" in search_row
+    assert "(yes < 20)" in search_row
+    assert start_row.endswith("| **no** / yes | **no** / **no** |")
+
+
+def test_the_load_test_report_counts_errors_and_lost_saves():
+    from bench.extras import Sample, load_report
+
+    samples = [Sample("Start page", 200, 10.0 + i, 5.0, "hit") for i in range(40)]
+    samples.append(Sample("staff save", 500, 30.0, 20.0, ok=False, error="HTTP 500"))
+    outcome = {
+        "samples": samples,
+        "seconds": 10.0,
+        "users": 5,
+        "writers": 1,
+        "saves_checked": 1,
+        "lost": 0,
+        "think": 1.0,
+    }
+
+    text = load_report(outcome, _args(), 300)
+
+    assert "requests: 41 (4.1/s), errors: 1 (target 0: **no**)" in text
+    assert "1 writers' last saves read back, 0 lost" in text
+    assert "| staff save | 1 | 1 |" in text
+    assert "errors by kind: HTTP 500 1" in text
+
+
+def test_the_load_test_saves_a_draft_through_the_staff_form_as_a_browser_would(client):
+    from bench.extras import MARKER, plan, post_form
+
+    call_command("generate_synthetic_data", scale="1", seed=1, stdout=io.StringIO())
+    draft = plan(1).staff[0]
+    name, value = draft["cookie"].split("=", 1)
+    client.cookies[name] = value
+    form = post_form(client.get(draft["edit"]).content.decode(), draft["edit"])
+    assert form is not None and form["textareas"]
+    textarea = form["textareas"][0]
+    textarea[1] = MARKER.sub("", textarea[1]).rstrip() + " [bench-1-1]"
+
+    data = {}
+    for field_name, field_value in form["fields"]:
+        data.setdefault(field_name, []).append(field_value)
+    saved = client.post(draft["edit"], data)
+
+    assert saved.status_code == 302
+    assert "[bench-1-1]" in client.get(draft["edit"]).content.decode()
 
 
 def test_every_page_the_benchmark_picks_opens_for_its_user(client):
