@@ -20,6 +20,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -53,15 +54,27 @@ def invalidate() -> None:
     transaction.on_commit(_bump)
 
 
-def _on_write(sender, **kwargs) -> None:
+def _on_write(sender, instance=None, **kwargs) -> None:
+    # A model may say that a write cannot change a public page (a draft's content):
+    # staff saving drafts then leave every cached page in place.
+    changes_public_pages = getattr(instance, "changes_public_pages", None)
+    if changes_public_pages is not None:
+        try:
+            if not changes_public_pages():
+                return
+        except ObjectDoesNotExist:
+            pass  # its response is being deleted with it: a public change, to be safe
     invalidate()
 
 
 def watch_models(app_configs) -> None:
-    """Invalidate on every save, delete and many-to-many change of these apps' models
-    (their history tables included, which change only along with them)."""
+    """Invalidate on every save, delete and many-to-many change of these apps' models. Their
+    history tables are left out: they change only along with the model they record (the
+    importer, which writes them in bulk, invalidates itself)."""
     for app_config in app_configs:
         for model in app_config.get_models():
+            if hasattr(model, "instance_type"):  # a django-simple-history table
+                continue
             uid = f"page_cache:{model._meta.label_lower}"
             post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}:save")
             post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}:delete")

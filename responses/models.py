@@ -177,6 +177,11 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.board} – {self.title}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # After the post_save receivers, which compare the new state with the stored one.
+        self._loaded_state = self.state
+
     def get_absolute_url(self):
         return reverse("responses:response_detail", args=[self.pk])
 
@@ -184,9 +189,16 @@ class Response(models.Model):
     def from_db(cls, db, field_names, values):
         response = super().from_db(db, field_names, values)
         # The state as stored: a save that takes a published response back to a draft
-        # must still refresh the standings its entries counted in (standing_signals.py).
+        # still changes what the public saw (standings, cached pages).
         response._loaded_state = response.__dict__.get("state")
         return response
+
+    def changes_public_pages(self) -> bool:
+        """Whether writing this response (or its content) can change what the public sees:
+        only while it is published, or was when it was loaded. A draft's or a submitted
+        response's saves change nothing public (the standings and the page cache ask)."""
+        published = Response.State.PUBLISHED
+        return self.state == published or getattr(self, "_loaded_state", None) == published
 
     @property
     def is_editable(self) -> bool:
@@ -352,6 +364,9 @@ class ResponseEntry(models.Model):
 
     def __str__(self):
         return f"{self.response} – {self.recommendation.display_name}"
+
+    def changes_public_pages(self) -> bool:
+        return self.response.changes_public_pages()
 
     def clean(self):
         if (
@@ -522,6 +537,10 @@ class Measure(models.Model):
             r.pk == recommendation_id for r in self.also_serves.all()
         )
 
+    def changes_public_pages(self) -> bool:
+        """A measure is public where the response that announced it is (or imported)."""
+        return self.announced_in_id is None or self.announced_in.changes_public_pages()
+
     def is_overdue(self, today) -> bool:
         return (
             not Status(self.status).is_settled and self.due is not None and self.due.is_past(today)
@@ -574,6 +593,9 @@ class MeasureUpdate(models.Model):
 
     def __str__(self):
         return f"{self.measure} – {self.get_status_display()}"
+
+    def changes_public_pages(self) -> bool:
+        return self.entry.changes_public_pages()
 
     @property
     def reported_due(self):
@@ -657,6 +679,9 @@ class DueDateChange(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.previous} → {self.new}"
+
+    def changes_public_pages(self) -> bool:
+        return self.entry_id is None or self.entry.changes_public_pages()
 
     def clean(self):
         validate_fuzzy_date(self, "previous")

@@ -17,22 +17,15 @@ from . import standings
 from .models import Measure, Response, ResponseEntry
 
 
-def _counts(response) -> bool:
-    """Whether a response's entries count for the standings now or did when loaded."""
-    published = Response.State.PUBLISHED
-    return response.state == published or getattr(response, "_loaded_state", None) == published
-
-
 @receiver(post_save, sender=Response, dispatch_uid="standings_response_saved")
 def response_saved(sender, instance, raw=False, **kwargs):
-    if not raw and _counts(instance):
+    if not raw and instance.changes_public_pages():
         standings.changed(instance.entries.values_list("recommendation_id", flat=True))
-    instance._loaded_state = instance.state
 
 
 @receiver(post_save, sender=ResponseEntry, dispatch_uid="standings_entry_saved")
 def entry_saved(sender, instance, raw=False, **kwargs):
-    if not raw and _counts(instance.response):
+    if not raw and instance.changes_public_pages():
         standings.changed([instance.recommendation_id])
 
 
@@ -49,7 +42,7 @@ def _served_by(measure) -> list[int]:
 def measure_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    if instance.announced_in_id is None or _counts(instance.announced_in.response):
+    if instance.changes_public_pages():
         standings.changed(_served_by(instance))
 
 

@@ -18,7 +18,7 @@ from auditfollowup import page_cache
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
 
-from .factories import make_tracked_audit, make_user
+from .factories import edit_page_data, make_tracked_audit, make_user
 
 REDIS_TEST_URL = os.environ.get("UF_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 
@@ -188,3 +188,23 @@ def test_each_language_has_its_own_cached_page(client, shared_cache, tracked):
 def client_class_for(client):
     """Another browser: a fresh client of the same kind."""
     return client.__class__()
+
+
+def test_staff_saving_a_draft_leaves_the_cached_pages_in_place(
+    client, shared_cache, tracked, django_capture_on_commit_callbacks
+):
+    """A draft changes nothing the public sees, so saving one does not empty the cache
+    (in the load test every draft save made every page render again)."""
+    url = page_url(tracked)
+    client.get(url)
+    staff = make_user(groups=[STAFF_GROUP], boards=[tracked.board])
+    staff_client = client_class_for(client)
+    staff_client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        saved = staff_client.post(
+            reverse("responses:response_edit", args=[tracked.draft.pk]),
+            edit_page_data(tracked.draft),
+        )
+    assert saved.status_code == 302
+    assert callbacks == []  # nothing was asked to run on commit: no invalidation
+    assert client.get(url)["X-Page-Cache"] == "hit"
