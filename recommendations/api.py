@@ -45,7 +45,7 @@ def _errors(errors):
 @require_safe
 def recommendations(request):
     filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(), request=request
+        request.GET, queryset=recommendation_queryset(request), request=request
     )
     page_form = PageForm(request.GET)
     if not filterset.is_valid() or not page_form.is_valid():

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from responses.models import BoardStanding, ResponseEntry
 
 from .models import Audit, Board, Recommendation
+from .municipal import current_municipality
 from .status import Status
 from .timeline import MATRIX_YEARS
 
@@ -46,12 +47,19 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-def _boards():
-    return Board.objects.exclude(kind=Board.Kind.AUDITORS).order_by("name")
+def _boards(request):
+    """The board choices: the municipality's boards on its pages, every board nationally."""
+    return (
+        Board.objects.in_municipality(current_municipality(request))
+        .exclude(kind=Board.Kind.AUDITORS)
+        .order_by("name")
+    )
 
 
-def _audits():
-    return Audit.objects.order_by("reference", "title")
+def _audits(request):
+    return Audit.objects.in_municipality(current_municipality(request)).order_by(
+        "reference", "title"
+    )
 
 
 def board_filter():
@@ -59,7 +67,7 @@ def board_filter():
     return django_filters.ModelChoiceFilter(
         field_name="addressed_to",
         lookup_expr="exact",
-        queryset=_boards(),
+        queryset=_boards,
         label=_("Nämnd"),
         empty_label=_("Alla nämnder"),
         distinct=True,
@@ -70,7 +78,7 @@ def audit_filter():
     return django_filters.ModelChoiceFilter(
         field_name="audit",
         lookup_expr="exact",
-        queryset=_audits(),
+        queryset=_audits,
         label=_("Granskning"),
         empty_label=_("Alla granskningar"),
     )
@@ -215,9 +223,10 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
 
-def recommendation_queryset():
-    """The base queryset of the list, its exports and the API."""
-    return Recommendation.objects.all()
+def recommendation_queryset(request):
+    """The base queryset of the list, the matrix, their exports and the API: the
+    municipality's recommendations on its pages, every one on the national pages."""
+    return Recommendation.objects.in_municipality(current_municipality(request))
 
 
 class MatrixFilter(django_filters.FilterSet):

@@ -91,6 +91,24 @@ class Membership(models.Model):
         return f"{self.user} – {self.municipality}"
 
 
+def _in_municipality(queryset, path: str, municipality):
+    """The one scoping rule of the pages per municipality: rows reached through ``path``
+    (a lookup ending at a Municipality) of that municipality; every row when it is None
+    (the national pages)."""
+    if municipality is None:
+        return queryset
+    return queryset.filter(**{path: municipality})
+
+
+class InMunicipalityQuerySet(models.QuerySet):
+    """A QuerySet whose rows belong to a municipality through ``municipality_path``."""
+
+    municipality_path = "municipality"
+
+    def in_municipality(self, municipality):
+        return _in_municipality(self, self.municipality_path, municipality)
+
+
 class Board(models.Model):
     """A board (nämnd), the executive board, the auditors' body, or an office (stadskontoret)."""
 
@@ -108,6 +126,7 @@ class Board(models.Model):
         _("förkortning"), max_length=20, help_text=_("Till exempel ASN, KS, GVN, SN.")
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
+    objects = InMunicipalityQuerySet.as_manager()
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -142,7 +161,7 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("recommendations:board_detail", args=[self.pk])
+        return reverse("municipal:board_detail", args=[self.municipality.slug, self.pk])
 
 
 class SourceDocument(models.Model):
@@ -226,6 +245,7 @@ class Audit(models.Model):
     source_documents = models.ManyToManyField(
         SourceDocument, blank=True, related_name="audits", verbose_name=_("källdokument")
     )
+    objects = InMunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("granskning")
@@ -247,7 +267,7 @@ class Audit(models.Model):
         return f"{self.reference} {self.title}".strip()
 
     def get_absolute_url(self):
-        return reverse("recommendations:audit_detail", args=[self.pk])
+        return reverse("municipal:audit_detail", args=[self.municipality.slug, self.pk])
 
     def clean(self):
         validate_fuzzy_date(self, "conducted_from")
@@ -312,7 +332,9 @@ class FollowUpRound(models.Model):
         validate_fuzzy_date(self, "deadline")
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(InMunicipalityQuerySet):
+    municipality_path = "audit__municipality"
+
     def in_status_order(self, descending: bool = False):
         """Sorted by the stored current status in the vocabulary's order (``Status.rank``)."""
         rank = "-current_status_rank" if descending else "current_status_rank"
@@ -506,7 +528,9 @@ class Recommendation(models.Model):
         return f"{self.display_name}: {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("recommendations:recommendation_detail", args=[self.pk])
+        return reverse(
+            "municipal:recommendation_detail", args=[self.audit.municipality.slug, self.pk]
+        )
 
     @property
     def display_name(self) -> str:

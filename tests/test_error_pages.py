@@ -67,7 +67,7 @@ def test_a_failing_page_is_a_500_in_the_site_layout(monkeypatch):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(overview, "status_by_audit_and_board", fail)
-    page = Client(raise_request_exception=False).get(reverse("recommendations:home"))
+    page = Client(raise_request_exception=False).get(reverse("recommendations:home"), follow=True)
     assert page.status_code == 500
     assert_site_layout(page)
     assert "Något gick fel hos oss" in page.text
