@@ -126,7 +126,6 @@ class Board(models.Model):
         _("förkortning"), max_length=20, help_text=_("Till exempel ASN, KS, GVN, SN.")
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
-    objects = InMunicipalityQuerySet.as_manager()
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -146,6 +145,8 @@ class Board(models.Model):
             "är kraftigt försenade."
         ),
     )
+
+    objects = InMunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nämnd")

@@ -4,11 +4,10 @@ Every view reads answers through ``Response.objects.visible_to(request.user)`` (
 via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
 """
 
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe

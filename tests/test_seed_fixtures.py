@@ -9,7 +9,6 @@ import re
 
 from django.apps import apps
 from django.db import models
-from django.urls import reverse
 
 from recommendations.dates import Precision
 from recommendations.models import (

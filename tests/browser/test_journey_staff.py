@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
 from responses.models import DueDateChange, Measure, Response
