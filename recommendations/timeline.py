@@ -36,7 +36,7 @@ from django.db.models import Prefetch
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
 
 from .dates import FuzzyDate
-from .models import AuditorAssessment, FollowUpRound, Recommendation
+from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
 
 REPEAT_THRESHOLD = 0.9
@@ -76,9 +76,11 @@ def with_timeline(queryset, user):
     measures = measures.prefetch_related(
         Prefetch("also_serves", queryset=Recommendation.objects.order_by("position"))
     )
+    # Boards with their municipality: their links live beneath it.
+    boards = Board.objects.select_related("municipality")
     return queryset.select_related("audit__municipality").prefetch_related(
-        "addressed_to",
-        "answered_by",
+        Prefetch("addressed_to", queryset=boards),
+        Prefetch("answered_by", queryset=boards),
         Prefetch("audit__rounds", queryset=FollowUpRound.objects.order_by("sequence")),
         Prefetch(
             "assessments",
@@ -396,7 +398,9 @@ def with_matrix_entries(queryset, user):
             ),
             Prefetch(
                 "standings",
-                queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
+                queryset=BoardStanding.objects.select_related("board__municipality").order_by(
+                    "board__name"
+                ),
                 to_attr="matrix_standings",
             ),
         )

@@ -165,7 +165,7 @@ def audit_detail(request, pk):
         Audit.objects.in_municipality(current_municipality(request))
         .select_related("auditor", "municipality")
         .prefetch_related(
-            "audited_boards",
+            Prefetch("audited_boards", queryset=Board.objects.select_related("municipality")),
             "source_documents",
             Prefetch(
                 "rounds__responses", queryset=visible.order_by("board__name"), to_attr="visible"
