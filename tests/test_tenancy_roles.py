@@ -9,36 +9,7 @@ from recommendations.models import AuditorAssessment
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
 
-from .factories import (
-    make_audit,
-    make_board,
-    make_entry,
-    make_municipality,
-    make_recommendation,
-    make_response,
-    make_round,
-    make_user,
-)
-
-
-def _town(name, slug, code, marker):
-    municipality = make_municipality(name=name, slug=slug)
-    board = make_board(short_code=code, municipality=municipality)
-    audit = make_audit(municipality=municipality, boards=[board], title=f"Granskning i {name}")
-    round_ = make_round(audit, sequence=1, is_open=True)
-    recommendation = make_recommendation(audit, addressed_to=[board])
-    submitted = make_response(
-        board=board, round=round_, state=Response.State.SUBMITTED, title=f"Inlämnat {marker}"
-    )
-    make_entry(submitted, recommendation, narrative=f"Inlämnad text {marker}")
-    return municipality, board, audit, round_, recommendation, submitted
-
-
-@pytest.fixture
-def towns(db):
-    malmo = _town("Malmö stad", "malmo", "ASN", "MALMOMARK")
-    lund = _town("Lunds kommun", "lund", "KFN", "LUNDMARK")
-    return malmo, lund
+from .factories import make_response, make_round, make_user
 
 
 @pytest.fixture
