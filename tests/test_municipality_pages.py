@@ -28,7 +28,7 @@ def municipal(name, town, *args):
 
 
 def test_a_municipalitys_list_shows_only_its_own_recommendations(client, towns):
-    malmo, lund = towns
+    malmo, _lund = towns
     page = client.get(municipal("recommendation_list", malmo))
     assert page.status_code == 200
     assert list(page.context["page"].object_list) == [malmo[4]]
@@ -133,7 +133,7 @@ def test_with_one_municipality_the_national_page_goes_straight_to_it(client):
 
 
 def test_the_national_page_lists_every_municipality_with_its_counts(client, towns):
-    malmo, lund = towns
+    malmo, _lund = towns
     second = make_recommendation(malmo[2])
     answer = make_response(
         board=malmo[1], round=make_round(malmo[2], sequence=2), decision_date=dt.date(2019, 6, 1)
@@ -152,7 +152,7 @@ def test_the_national_page_lists_every_municipality_with_its_counts(client, town
 def test_the_national_comparison_gives_each_municipalitys_share_acted_on_within_years(
     client, towns
 ):
-    malmo, lund = towns
+    malmo, _lund = towns
     # The audits ran in 2018 (counted from its end); Malmö's board implemented one of its
     # two recommendations in June 2019, within a year; Lund's has done nothing.
     second = make_recommendation(malmo[2])
