@@ -229,7 +229,7 @@ def test_every_chart_number_is_written_with_a_decimal_point_in_every_language(cl
     make_tracked_audit(n_recommendations=3)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     for page_url in (url(), reverse("recommendations:home")):
-        numbers = svg_numbers(client.get(page_url).content.decode())
+        numbers = svg_numbers(client.get(page_url, follow=True).content.decode())
         assert numbers and all(re.fullmatch(r"\d+\.\d\d", n) for n in numbers), numbers
 
 
