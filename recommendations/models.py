@@ -62,6 +62,15 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from .municipal import reserved_slugs
+
+        # The municipality's pages live at /<slug>/, after every fixed address.
+        if self.slug in reserved_slugs():
+            raise ValidationError(
+                {"slug": _("Kortnamnet används redan av en sida på webbplatsen; välj ett annat.")}
+            )
+
 
 class Membership(models.Model):
     """The municipality an auditor or an admin works for (``recommendations.roles``).

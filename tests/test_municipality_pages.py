@@ -5,8 +5,10 @@ unprefixed addresses of single objects redirect to their municipality's."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from recommendations.models import Municipality
 from recommendations.status import Status
 from responses.models import Response
 
@@ -188,3 +190,11 @@ def test_the_national_pages_query_count_does_not_grow_with_the_data(
         make_recommendation(towns[0][2])
     with django_assert_num_queries(10):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("slug", ["rapport", "api", "konto", "rekommendationer", "admin"])
+def test_a_municipality_may_not_take_the_slug_of_a_fixed_address(slug):
+    with pytest.raises(ValidationError) as refused:
+        Municipality(name="Ny kommun", slug=slug).full_clean()
+    assert "används redan av en sida" in str(refused.value)
+    Municipality(name="Ny kommun", slug="ny-kommun").full_clean()
