@@ -73,6 +73,9 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("recommendations.auditor_urls")),
     path("", include("recommendations.urls")),
+    # Last: a municipality's pages, /<slug>/ and beneath it. The addresses above come
+    # first, so a slug such as "rapport" or "api" could never be reached (README).
+    path("<slug:municipality>/", include("recommendations.municipal_urls")),
 ]
 
 if settings.BENCHMARK:

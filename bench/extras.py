@@ -166,7 +166,7 @@ def plan(staff_count: int, sample: int = 300) -> Plan:
     chosen, boards = Plan(), set()
     drafts = (
         Response.objects.filter(state=Response.State.DRAFT, round__is_open=True)
-        .select_related("board")
+        .select_related("board__municipality", "round__audit__municipality")
         .order_by("pk")
     )
     for draft in drafts.iterator():
@@ -180,15 +180,16 @@ def plan(staff_count: int, sample: int = 300) -> Plan:
             {
                 "edit": reverse("responses:response_edit", args=[draft.pk]),
                 "publish": reverse("responses:response_publish", args=[draft.pk]),
-                "response": reverse("responses:response_detail", args=[draft.pk]),
-                "board": reverse("recommendations:board_detail", args=[draft.board_id]),
+                "response": draft.get_absolute_url(),
+                "board": draft.board.get_absolute_url(),
                 "cookie": staff_session_cookie(writer),
             }
         )
     pks = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
     rng = random.Random(1)  # noqa: S311 - a reproducible sample, not a secret
-    for pk in rng.sample(pks, min(sample, len(pks))):
-        chosen.recommendations.append(reverse("recommendations:recommendation_detail", args=[pk]))
+    picked = rng.sample(pks, min(sample, len(pks)))
+    pages = Recommendation.objects.filter(pk__in=picked).select_related("audit__municipality")
+    chosen.recommendations.extend(rec.get_absolute_url() for rec in pages)
     return chosen
 
 

@@ -216,7 +216,7 @@ def pick_pages() -> list[Page]:
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
-    from recommendations.models import Board, Recommendation
+    from recommendations.models import Board, Municipality, Recommendation
     from responses.models import Response
 
     # A busy board of one municipality: what a board's staff or an auditor filters on.
@@ -240,10 +240,16 @@ def pick_pages() -> list[Page]:
         .first()
     )
     by_board = urlencode({"board": board.pk})
-    listing = reverse("recommendations:recommendation_list")
+    # The board's municipality's pages (/<slug>/...), where its board and audits are chosen.
+    slug = board.municipality.slug
+
+    def municipal(name, *args):
+        return reverse(f"municipal:{name}", args=[slug, *args])
+
+    listing = municipal("recommendation_list")
     pages = [
         Page("Trivial view (1 query)", TRIVIAL_PATH),
-        Page("Start page", reverse("recommendations:home")),
+        Page("Municipality start page", municipal("home")),
         Page(
             "List, filtered (board + status)",
             f"{listing}?{urlencode({'board': board.pk, 'status': 'in_progress'})}",
@@ -251,18 +257,16 @@ def pick_pages() -> list[Page]:
         Page("List, search", f"{listing}?{urlencode({'q': SEARCH_WORDS})}"),
         Page(
             "Recommendation page",
-            reverse("recommendations:recommendation_detail", args=[busiest.pk]),
+            municipal("recommendation_detail", busiest.pk),
             note=f"{busiest.n} entries",
         ),
-        Page("Matrix (one board)", f"{reverse('recommendations:matrix')}?{by_board}"),
-        Page(
-            "JSON API (one board)", f"{reverse('recommendations:api_recommendations')}?{by_board}"
-        ),
-        Page(
-            "CSV export (one board)",
-            f"{reverse('recommendations:recommendation_list_csv')}?{by_board}",
-        ),
+        Page("Matrix (one board)", f"{municipal('matrix')}?{by_board}"),
+        Page("JSON API (one board)", f"{municipal('api_recommendations')}?{by_board}"),
+        Page("CSV export (one board)", f"{municipal('recommendation_list_csv')}?{by_board}"),
     ]
+    if Municipality.objects.count() > 1:
+        # With one municipality "/" only redirects to its start page.
+        pages.insert(1, Page("National start page", reverse("recommendations:home")))
     try:
         form = reverse("responses:response_edit", args=[draft.pk]) if draft else None
     except NoReverseMatch:  # a checkout without the staff workflow

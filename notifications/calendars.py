@@ -54,7 +54,7 @@ def build(*, name: str, user, rounds, measures) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
-    for round_ in rounds.filter(deadline_date__isnull=False).select_related("audit"):
+    for round_ in rounds.filter(deadline_date__isnull=False).select_related("audit__municipality"):
         calendar.add_component(
             _event(
                 uid=f"round-{round_.pk}-deadline",
@@ -70,7 +70,7 @@ def build(*, name: str, user, rounds, measures) -> bytes:
         measures.filter(
             pk__in=Measure.objects.visible_to(user).values("pk"), due_date__isnull=False
         )
-        .select_related("board", "recommendation__audit")
+        .select_related("board", "recommendation__audit__municipality")
         .order_by("due_date", "pk")
     )
     for measure in shown:

@@ -168,10 +168,11 @@ def _locked_rows(today, email, kind, group):
         .select_related(
             "recipient__notification_profile",
             "follower",
-            "board",
-            "round__audit",
-            "measure__recommendation__audit",
-            "response__board",
+            # With the municipality: the mails link to pages beneath it.
+            "board__municipality",
+            "round__audit__municipality",
+            "measure__recommendation__audit__municipality",
+            "response__board__municipality",
             "response__round__audit",
         )
         .order_by("pk")

@@ -52,7 +52,7 @@ def _answers_json(view):
 @_answers_json
 def recommendations(request):
     filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(), request=request
+        request.GET, queryset=recommendation_queryset(request), request=request
     )
     page_form = PageForm(request.GET)
     if not filterset.is_valid() or not page_form.is_valid():

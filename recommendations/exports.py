@@ -214,9 +214,11 @@ def matrix_columns():
 def list_rows(request):
     """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
     filterset = _valid(
-        RecommendationFilter(request.GET, queryset=recommendation_queryset(), request=request)
+        RecommendationFilter(
+            request.GET, queryset=recommendation_queryset(request), request=request
+        )
     )
-    recommendations = filterset.qs.select_related("audit").prefetch_related(
+    recommendations = filterset.qs.select_related("audit__municipality").prefetch_related(
         "addressed_to",
         Prefetch(
             "standings",
@@ -232,7 +234,7 @@ def _timelines(request):
     """The timelines of the filtered list's recommendations, as their pages show them to
     this user. Queries: those of ``with_timeline`` (a constant number)."""
     filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(), request=request
+        request.GET, queryset=recommendation_queryset(request), request=request
     )
     today = timezone.localdate()
     return [build_timeline(rec, today) for rec in with_timeline(filterset.qs, request.user)]

@@ -8,13 +8,14 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import F, OuterRef, Subquery
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from responses.models import Response
 
+from .municipal import current_municipality
 from .roles import Public, access
 
 
@@ -36,9 +37,17 @@ class PublishedResponsesFeed(Feed):
     feed_type = TextSummaryAtom1Feed
     title = _("Uppföljning: nya yttranden")
     subtitle = _("Nämndernas senast publicerade yttranden om revisionens rekommendationer.")
-    link = reverse_lazy("recommendations:home")
 
-    def items(self):
+    def get_object(self, request, *args, **kwargs):
+        # The municipality of a prefixed feed (/<slug>/flode/yttranden/); None: national.
+        return current_municipality(request)
+
+    def link(self, municipality):
+        if municipality is None:
+            return reverse("recommendations:home")
+        return reverse("municipal:home", args=[municipality.slug])
+
+    def items(self, municipality):
         last_change = (
             Response.history.model.objects.filter(id=OuterRef("pk"))
             .order_by("-history_date")
@@ -46,7 +55,8 @@ class PublishedResponsesFeed(Feed):
         )
         return (
             Response.objects.visible_to(AnonymousUser())
-            .select_related("board", "round__audit")
+            .in_municipality(municipality)
+            .select_related("board__municipality", "round__audit")
             .annotate(last_changed=Subquery(last_change))
             .order_by(F("published_at").desc(nulls_last=True), "-pk")[:30]
         )

@@ -12,7 +12,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from responses.models import BoardStanding, ResponseEntry
 
 from .models import Audit, Board, Recommendation
+from .municipal import current_municipality
 from .status import Status
 from .timeline import MATRIX_YEARS
 
@@ -46,12 +47,83 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-def _boards():
-    return Board.objects.exclude(kind=Board.Kind.AUDITORS).order_by("name")
+def _boards(request):
+    """The board choices: the municipality's boards on its pages, every board nationally."""
+    return (
+        Board.objects.in_municipality(current_municipality(request))
+        .exclude(kind=Board.Kind.AUDITORS)
+        .order_by("name")
+    )
 
 
-def _audits():
-    return Audit.objects.order_by("reference", "title")
+def _audits(request):
+    return Audit.objects.in_municipality(current_municipality(request)).order_by(
+        "reference", "title"
+    )
+
+
+# From this many audits on, the audit is chosen by typing (a text input with a <datalist>
+# of the audits' references) rather than in a long select.
+TYPED_CHOICE_FROM = 30
+
+
+class SelectOrDatalist(forms.Select):
+    """A select for a few choices; for many, a text input whose <datalist> offers each
+    choice by the text it is typed as (``typed_as``). Plain HTML: no script."""
+
+    # In the app's templates: the form renderer searches the apps', not templates/.
+    datalist_template_name = "recommendations/widgets/select_or_datalist.html"
+
+    def __init__(self, *args, typed_as, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.typed_as = typed_as
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [
+            option
+            for _group, group_options, _index in context["widget"]["optgroups"]
+            for option in group_options
+            if option["value"] != ""
+        ]
+        if len(options) >= TYPED_CHOICE_FROM:
+            # Widgets are copied for every form, so this changes only this one's template.
+            self.template_name = self.datalist_template_name
+            typed = {
+                str(option["value"]): self.typed_as(option["value"].instance) for option in options
+            }
+            chosen = next((str(v) for v in context["widget"]["value"] if v), "")
+            context["widget"]["typed_value"] = typed.get(chosen, chosen)
+            context["widget"]["typed_options"] = [
+                (typed[str(option["value"])], option["label"]) for option in options
+            ]
+        return context
+
+
+def audit_typed_as(audit) -> str:
+    return audit.reference or audit.title
+
+
+class AuditField(forms.ModelChoiceField):
+    """An audit given by its id (the API, links) or typed as its reference, or its title
+    when it has none (the datalist of ``SelectOrDatalist``)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isdigit():
+            return super().to_python(text)
+        matches = list(self.queryset.filter(Q(reference=text) | Q(reference="", title=text))[:2])
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return matches[0]
+
+
+class AuditFilter(django_filters.ModelChoiceFilter):
+    field_class = AuditField
 
 
 def board_filter():
@@ -59,7 +131,7 @@ def board_filter():
     return django_filters.ModelChoiceFilter(
         field_name="addressed_to",
         lookup_expr="exact",
-        queryset=_boards(),
+        queryset=_boards,
         label=_("Nämnd"),
         empty_label=_("Alla nämnder"),
         distinct=True,
@@ -67,12 +139,13 @@ def board_filter():
 
 
 def audit_filter():
-    return django_filters.ModelChoiceFilter(
+    return AuditFilter(
         field_name="audit",
         lookup_expr="exact",
-        queryset=_audits(),
+        queryset=_audits,
         label=_("Granskning"),
         empty_label=_("Alla granskningar"),
+        widget=SelectOrDatalist(typed_as=audit_typed_as),
     )
 
 
@@ -215,9 +288,10 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
 
-def recommendation_queryset():
-    """The base queryset of the list, its exports and the API."""
-    return Recommendation.objects.all()
+def recommendation_queryset(request):
+    """The base queryset of the list, the matrix, their exports and the API: the
+    municipality's recommendations on its pages, every one on the national pages."""
+    return Recommendation.objects.in_municipality(current_municipality(request))
 
 
 class MatrixFilter(django_filters.FilterSet):

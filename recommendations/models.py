@@ -62,6 +62,15 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from .municipal import reserved_slugs
+
+        # The municipality's pages live at /<slug>/, after every fixed address.
+        if self.slug in reserved_slugs():
+            raise ValidationError(
+                {"slug": _("Kortnamnet används redan av en sida på webbplatsen; välj ett annat.")}
+            )
+
 
 class Membership(models.Model):
     """The municipality an auditor or an admin works for (``recommendations.roles``).
@@ -89,6 +98,24 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.municipality}"
+
+
+def _in_municipality(queryset, path: str, municipality):
+    """The one scoping rule of the pages per municipality: rows reached through ``path``
+    (a lookup ending at a Municipality) of that municipality; every row when it is None
+    (the national pages)."""
+    if municipality is None:
+        return queryset
+    return queryset.filter(**{path: municipality})
+
+
+class InMunicipalityQuerySet(models.QuerySet):
+    """A QuerySet whose rows belong to a municipality through ``municipality_path``."""
+
+    municipality_path = "municipality"
+
+    def in_municipality(self, municipality):
+        return _in_municipality(self, self.municipality_path, municipality)
 
 
 class Board(models.Model):
@@ -128,6 +155,8 @@ class Board(models.Model):
         ),
     )
 
+    objects = InMunicipalityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("nämnd")
         verbose_name_plural = _("nämnder")
@@ -142,7 +171,7 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("recommendations:board_detail", args=[self.pk])
+        return reverse("municipal:board_detail", args=[self.municipality.slug, self.pk])
 
 
 class SourceDocument(models.Model):
@@ -226,6 +255,7 @@ class Audit(models.Model):
     source_documents = models.ManyToManyField(
         SourceDocument, blank=True, related_name="audits", verbose_name=_("källdokument")
     )
+    objects = InMunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("granskning")
@@ -247,7 +277,7 @@ class Audit(models.Model):
         return f"{self.reference} {self.title}".strip()
 
     def get_absolute_url(self):
-        return reverse("recommendations:audit_detail", args=[self.pk])
+        return reverse("municipal:audit_detail", args=[self.municipality.slug, self.pk])
 
     def clean(self):
         validate_fuzzy_date(self, "conducted_from")
@@ -312,7 +342,9 @@ class FollowUpRound(models.Model):
         validate_fuzzy_date(self, "deadline")
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(InMunicipalityQuerySet):
+    municipality_path = "audit__municipality"
+
     def in_status_order(self, descending: bool = False):
         """Sorted by the stored current status in the vocabulary's order (``Status.rank``)."""
         rank = "-current_status_rank" if descending else "current_status_rank"
@@ -506,7 +538,9 @@ class Recommendation(models.Model):
         return f"{self.display_name}: {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("recommendations:recommendation_detail", args=[self.pk])
+        return reverse(
+            "municipal:recommendation_detail", args=[self.audit.municipality.slug, self.pk]
+        )
 
     @property
     def display_name(self) -> str:

@@ -51,7 +51,7 @@ def status_table(rows_by_subject, subjects):
     return rows
 
 
-def status_by_audit_and_board():
+def status_by_audit_and_board(municipality=None):
     """(rows per audit, rows per board) of current status counts. Queries: 4.
 
     Per audit: the recommendations' own status. Per board: each board's own status on
@@ -60,7 +60,8 @@ def status_by_audit_and_board():
     """
     by_audit = defaultdict(Counter)
     per_audit = (
-        Recommendation.objects.order_by()
+        Recommendation.objects.in_municipality(municipality)
+        .order_by()
         .values_list("audit_id", "current_status")
         .annotate(n=Count("pk"))
     )
@@ -68,22 +69,32 @@ def status_by_audit_and_board():
         by_audit[audit_id][status or None] += n
     by_board = defaultdict(Counter)
     per_board = (
-        BoardStanding.objects.order_by().values_list("board_id", "status").annotate(n=Count("pk"))
+        BoardStanding.objects.in_municipality(municipality)
+        .order_by()
+        .values_list("board_id", "status")
+        .annotate(n=Count("pk"))
     )
     for board_id, status, n in per_board:
         by_board[board_id][status or None] += n
-    audits = Audit.objects.filter(pk__in=list(by_audit)).order_by("reference", "title")
-    boards = Board.objects.filter(pk__in=list(by_board)).order_by("name")
+    audits = (
+        Audit.objects.filter(pk__in=list(by_audit))
+        .select_related("municipality")
+        .order_by("reference", "title")
+    )
+    boards = Board.objects.filter(pk__in=list(by_board)).select_related("municipality")
+    boards = boards.order_by("name")
     return status_table(by_audit, audits), status_table(by_board, boards)
 
 
-def status_per_year(user) -> Chart:
+def status_per_year(user, municipality=None) -> Chart:
     """Stacked bars: per year, the boards' answers by status (visible answers). Queries: 1.
 
     A response counts in the year of its decision date, else of its document's date.
     """
-    rows = ResponseEntry.objects.visible_to(user).values_list(
-        "status", "response__decision_date", "response__document_date"
+    rows = (
+        ResponseEntry.objects.visible_to(user)
+        .in_municipality(municipality)
+        .values_list("status", "response__decision_date", "response__document_date")
     )
     counts = defaultdict(Counter)
     for status, decided, documented in rows:

@@ -36,7 +36,7 @@ from django.db.models import Prefetch
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
 
 from .dates import FuzzyDate
-from .models import AuditorAssessment, FollowUpRound, Recommendation
+from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
 
 REPEAT_THRESHOLD = 0.9
@@ -54,7 +54,7 @@ def with_timeline(queryset, user):
     """
     entries = (
         ResponseEntry.objects.visible_to(user)
-        .select_related("response__board", "response__round")
+        .select_related("response__board__municipality", "response__round")
         .prefetch_related(
             Prefetch(
                 "measure_updates",
@@ -76,9 +76,11 @@ def with_timeline(queryset, user):
     measures = measures.prefetch_related(
         Prefetch("also_serves", queryset=Recommendation.objects.order_by("position"))
     )
-    return queryset.select_related("audit").prefetch_related(
-        "addressed_to",
-        "answered_by",
+    # Boards with their municipality: their links live beneath it.
+    boards = Board.objects.select_related("municipality")
+    return queryset.select_related("audit__municipality").prefetch_related(
+        Prefetch("addressed_to", queryset=boards),
+        Prefetch("answered_by", queryset=boards),
         Prefetch("audit__rounds", queryset=FollowUpRound.objects.order_by("sequence")),
         Prefetch(
             "assessments",
@@ -88,7 +90,9 @@ def with_timeline(queryset, user):
         Prefetch("entries", queryset=entries, to_attr="visible_entries"),
         Prefetch(
             "standings",
-            queryset=BoardStanding.objects.select_related("board", "round").order_by("board__name"),
+            queryset=BoardStanding.objects.select_related("board__municipality", "round").order_by(
+                "board__name"
+            ),
             to_attr="board_standings",
         ),
         Prefetch("measures", queryset=measures, to_attr="visible_measures"),
@@ -380,11 +384,11 @@ def with_matrix_entries(queryset, user):
     the boards that must answer. Queries: 4."""
     entries = (
         ResponseEntry.objects.visible_to(user)
-        .select_related("response__board", "response__round")
+        .select_related("response__board__municipality", "response__round")
         .order_by("response__round__sequence", "response__decision_date", "pk")
     )
     return (
-        queryset.select_related("audit")
+        queryset.select_related("audit__municipality")
         .prefetch_related(
             Prefetch("entries", queryset=entries, to_attr="visible_entries"),
             Prefetch(
@@ -394,7 +398,9 @@ def with_matrix_entries(queryset, user):
             ),
             Prefetch(
                 "standings",
-                queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
+                queryset=BoardStanding.objects.select_related("board__municipality").order_by(
+                    "board__name"
+                ),
                 to_attr="matrix_standings",
             ),
         )

@@ -1,13 +1,13 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import api, exports, open_data, views
+from . import api, exports, municipal, open_data, views
 from .feeds import published_responses_feed
 
 app_name = "recommendations"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.national_home, name="home"),
     path("rekommendationer/", views.recommendation_list, name="recommendation_list"),
     path(
         "rekommendationer/export.csv",
@@ -24,13 +24,16 @@ urlpatterns = [
         open_data.recommendation_list_schema,
         name="recommendation_list_schema",
     ),
+    # The old addresses of the pages that now live beneath their municipality
+    # (municipal_urls.py): a permanent redirect there.
     path(
         "rekommendationer/<int:pk>/",
-        views.recommendation_detail,
-        name="recommendation_detail",
+        municipal.moved_recommendation,
+        name="moved_recommendation",
     ),
-    path("granskningar/<int:pk>/", views.audit_detail, name="audit_detail"),
-    path("namnder/<int:pk>/", views.board_detail, name="board_detail"),
+    path("granskningar/<int:pk>/", municipal.moved_audit, name="moved_audit"),
+    path("namnder/<int:pk>/", municipal.moved_board, name="moved_board"),
+    path("yttranden/<int:pk>/", municipal.moved_response, name="moved_response"),
     path("matris/", views.matrix, name="matrix"),
     path("matris/export.csv", exports.matrix_csv, name="matrix_csv"),
     path("matris/export.xlsx", exports.matrix_xlsx, name="matrix_xlsx"),

@@ -4,18 +4,22 @@ Every view reads answers through ``Response.objects.visible_to(request.user)`` (
 via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
 """
 
+from collections import defaultdict
+
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
 from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
+from .municipal import current_municipality
 from .roles import Public, access
 from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
@@ -25,21 +29,71 @@ PAGE_SIZE = 25
 
 @access(Public)
 @require_safe
-def home(request):
+def national_home(request):
+    """``/``: every municipality with its counts, and per municipality and audit year the
+    share acted on within one, two and three years (the council report's figures). With
+    one municipality, its start page. Queries: 3 + ``acted_by_municipality``'s."""
+    municipalities = list(Municipality.objects.order_by("name"))
+    if len(municipalities) == 1:
+        return redirect("municipal:home", municipalities[0].slug)
+    audits = dict(
+        Audit.objects.order_by()
+        .values_list("municipality_id")
+        .annotate(n=Count("pk"))
+        .values_list("municipality_id", "n")
+    )
+    recommendations = {
+        row["audit__municipality_id"]: row
+        for row in Recommendation.objects.order_by()
+        .values("audit__municipality_id")
+        .annotate(
+            n=Count("pk"), implemented=Count("pk", filter=Q(current_status=Status.IMPLEMENTED))
+        )
+    }
     today = timezone.localdate()
-    by_audit, by_board = overview.status_by_audit_and_board()
-    chart = overview.status_per_year(request.user)
-    visible = Response.objects.visible_to(request.user)
+    acted = defaultdict(list)
+    for cohort in acted_by_municipality(today.year):
+        acted[cohort.municipality_id].append(cohort)
+    rows = []
+    for municipality in municipalities:
+        counted = recommendations.get(municipality.pk, {"n": 0, "implemented": 0})
+        rows.append(
+            {
+                "municipality": municipality,
+                "audits": audits.get(municipality.pk, 0),
+                "recommendations": counted["n"],
+                "implemented": percent(share(counted["implemented"], counted["n"])),
+                "cohorts": acted[municipality.pk],
+            }
+        )
+    return render(
+        request,
+        "recommendations/national.html",
+        {"rows": rows, "years_acted": YEARS_ACTED, "today": today},
+    )
+
+
+@access(Public)
+@require_safe
+def home(request):
+    """A municipality's start page (``/<slug>/``)."""
+    municipality = current_municipality(request)
+    today = timezone.localdate()
+    by_audit, by_board = overview.status_by_audit_and_board(municipality)
+    chart = overview.status_per_year(request.user, municipality)
+    visible = Response.objects.visible_to(request.user).in_municipality(municipality)
     overdue = (
         Measure.objects.visible_to(request.user)
+        .in_municipality(municipality)
         .overdue(today)
-        .select_related("recommendation__audit", "board")
+        .select_related("recommendation__audit__municipality", "board")
         .order_by("due_date", "pk")
     )
     context = {
+        "municipality": municipality,
         "counts": {
-            "audits": Audit.objects.count(),
-            "recommendations": Recommendation.objects.count(),
+            "audits": Audit.objects.in_municipality(municipality).count(),
+            "recommendations": Recommendation.objects.in_municipality(municipality).count(),
             "responses": visible.count(),
         },
         "status_order": overview.STATUS_ORDER,
@@ -47,10 +101,8 @@ def home(request):
         "by_board": by_board,
         "chart": chart,
         # The council report of each municipality that has audits (reports/).
-        "report_municipalities": Municipality.objects.filter(
-            pk__in=Audit.objects.values("municipality_id")
-        ),
-        "recent": visible.select_related("board", "round__audit").order_by(
+        "report_municipalities": [municipality],
+        "recent": visible.select_related("board__municipality", "round__audit").order_by(
             "-published_at", "-decision_date", "-pk"
         )[:6],
         "overdue": overdue[:10],
@@ -64,9 +116,9 @@ def home(request):
 @require_safe
 def recommendation_list(request):
     filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(), request=request
+        request.GET, queryset=recommendation_queryset(request), request=request
     )
-    results = filterset.qs.select_related("audit").prefetch_related("addressed_to")
+    results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -88,7 +140,10 @@ def recommendation_list(request):
 def recommendation_detail(request, pk):
     """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
     history's (``change_history_for_recommendation``), both constant."""
-    queryset = with_timeline(Recommendation.objects.filter(pk=pk), request.user)
+    queryset = with_timeline(
+        Recommendation.objects.in_municipality(current_municipality(request)).filter(pk=pk),
+        request.user,
+    )
     recommendation = get_object_or_404(queryset)
     timeline = build_timeline(recommendation, timezone.localdate())
     context = {
@@ -105,10 +160,12 @@ def recommendation_detail(request, pk):
 @access(Public)
 @require_safe
 def audit_detail(request, pk):
-    visible = Response.objects.visible_to(request.user).select_related("board")
+    visible = Response.objects.visible_to(request.user).select_related("board__municipality")
     audit = get_object_or_404(
-        Audit.objects.select_related("auditor").prefetch_related(
-            "audited_boards",
+        Audit.objects.in_municipality(current_municipality(request))
+        .select_related("auditor", "municipality")
+        .prefetch_related(
+            Prefetch("audited_boards", queryset=Board.objects.select_related("municipality")),
             "source_documents",
             Prefetch(
                 "rounds__responses", queryset=visible.order_by("board__name"), to_attr="visible"
@@ -118,6 +175,7 @@ def audit_detail(request, pk):
     )
     recommendations = (
         Recommendation.objects.filter(audit=audit)
+        .select_related("audit__municipality")
         .prefetch_related("addressed_to")
         .order_by("position")
     )
@@ -131,13 +189,16 @@ def audit_detail(request, pk):
 @access(Public)
 @require_safe
 def board_detail(request, pk):
-    board = get_object_or_404(Board.objects.select_related("municipality"), pk=pk)
+    board = get_object_or_404(
+        Board.objects.in_municipality(current_municipality(request)).select_related("municipality"),
+        pk=pk,
+    )
     today = timezone.localdate()
     # The board's own standing on each recommendation it must answer: its status, never
     # another board's.
     standings = (
         BoardStanding.objects.filter(board=board)
-        .select_related("recommendation__audit", "round")
+        .select_related("recommendation__audit__municipality", "round")
         .order_by(
             "recommendation__audit__reference",
             "recommendation__audit_id",
@@ -147,14 +208,14 @@ def board_detail(request, pk):
     responses = (
         Response.objects.visible_to(request.user)
         .filter(board=board)
-        .select_related("round__audit")
+        .select_related("board__municipality", "round__audit")
         .order_by("-decision_date", "-document_date", "-pk")
     )
     overdue = (
         Measure.objects.visible_to(request.user)
         .overdue(today)
         .filter(board=board)
-        .select_related("recommendation__audit")
+        .select_related("recommendation__audit__municipality")
         .order_by("due_date", "pk")
     )
     return render(
@@ -162,7 +223,7 @@ def board_detail(request, pk):
         "recommendations/board_detail.html",
         {
             "board": board,
-            "audits": board.audits.order_by("reference"),
+            "audits": board.audits.select_related("municipality").order_by("reference"),
             "standings": standings,
             "responses": responses,
             "overdue": overdue,
@@ -198,7 +259,9 @@ def _status(filterset) -> int:
 
 def matrix_groups(request):
     """The matrix filter and its rows grouped by audit (shared with the exports)."""
-    filterset = MatrixFilter(request.GET, queryset=Recommendation.objects.all(), request=request)
+    filterset = MatrixFilter(
+        request.GET, queryset=recommendation_queryset(request), request=request
+    )
     recommendations = with_matrix_entries(filterset.qs, request.user)
     return filterset, build_matrix(
         recommendations, as_of=filterset.as_of, board=filterset.chosen_board

@@ -356,7 +356,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def build_report(municipality, year: int, as_of: dt.date | None = None) -> CouncilReport:
     """The report for ``municipality``'s cohorts up to ``year``, as of ``as_of`` (None:
-    today, from the stored standings).
+    today, from the stored standings); ``municipality`` None: every municipality's (the
+    national comparison, ``acted_by_municipality``).
 
     Queries: 6 as of today (recommendations, standings, settled entries, settled
     assessments, measures and their shared recommendations, boards); as of a past day
@@ -368,8 +369,8 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     recommendations = {}
     undated = set()
     rows = (
-        Recommendation.objects.filter(
-            audit__municipality=municipality,
+        Recommendation.objects.in_municipality(municipality)
+        .filter(
             audit__kind__in=AUDIT_KINDS,
             kind=Recommendation.Kind.RECOMMENDATION,
         )
@@ -534,3 +535,30 @@ def _entry_day(dates) -> dt.date | None:
     if document_date:
         return FuzzyDate(document_date, document_precision).end
     return None
+
+
+@dataclass
+class MunicipalityCohort:
+    """One municipality's audit year in the national comparison."""
+
+    municipality_id: int
+    year: int
+    acted: list
+
+
+def acted_by_municipality(year: int) -> list[MunicipalityCohort]:
+    """Per municipality and audit year up to ``year``, the share acted on within one, two
+    and three years: the council report's figures (``build_report``) of every
+    municipality at once, today's, summed over each municipality's boards.
+    Queries: ``build_report``'s."""
+    report = build_report(None, year)
+    totals = {}
+    for cohort in report.cohorts:
+        for row in cohort.rows:
+            key = (row.board.municipality_id, cohort.year)
+            total = totals.setdefault(key, Row(cohort.year, None))
+            total.add(row)
+    return [
+        MunicipalityCohort(municipality_id, cohort_year, totals[municipality_id, cohort_year].acted)
+        for municipality_id, cohort_year in sorted(totals)
+    ]

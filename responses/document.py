@@ -9,7 +9,7 @@ from recommendations.roles import may_see_history
 from .models import DueDateChange, MeasureUpdate, Response, ResponseEntry
 
 
-def document_context(user, pk: int) -> dict:
+def document_context(user, pk: int, municipality=None) -> dict:
     """The response ``pk`` as the document ``user`` may read (404 otherwise), and what they
     may do with it.
 
@@ -18,7 +18,7 @@ def document_context(user, pk: int) -> dict:
     entries (+recommendation), measure updates (+measure), and the due dates this response
     moved: nine at most, whatever the size.
     """
-    visible = Response.objects.visible_to(user)
+    visible = Response.objects.visible_to(user).in_municipality(municipality)
     # The due dates this response moved; every entry of a readable response is readable.
     moved_here = (
         DueDateChange.objects.visible_to(user)
@@ -31,16 +31,19 @@ def document_context(user, pk: int) -> dict:
         .prefetch_related(Prefetch("measure__due_date_changes", moved_here))
         .order_by("measure__due_date", "measure__pk")
     )
-    entries = ResponseEntry.objects.select_related("recommendation").prefetch_related(
-        Prefetch("measure_updates", queryset=updates)
-    )
+    entries = ResponseEntry.objects.select_related(
+        "recommendation__audit__municipality"
+    ).prefetch_related(Prefetch("measure_updates", queryset=updates))
+    linked = visible.select_related("board__municipality")
     response = get_object_or_404(
-        visible.select_related("board", "round__audit", "source_document").prefetch_related(
+        visible.select_related(
+            "board__municipality", "round__audit__municipality", "source_document"
+        ).prefetch_related(
             "referenced_in",
-            Prefetch("referenced_in__responses", queryset=visible, to_attr="visible_responses"),
+            Prefetch("referenced_in__responses", queryset=linked, to_attr="visible_responses"),
             Prefetch(
                 "source_document__referenced_responses",
-                queryset=visible,
+                queryset=linked,
                 to_attr="visible_referenced",
             ),
             "decision_steps",

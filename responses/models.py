@@ -10,7 +10,13 @@ from simple_history.models import HistoricalRecords
 
 from recommendations.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
 from recommendations.inference import inference_field
-from recommendations.models import Board, FollowUpRound, Recommendation, SourceDocument
+from recommendations.models import (
+    Board,
+    FollowUpRound,
+    InMunicipalityQuerySet,
+    Recommendation,
+    SourceDocument,
+)
 from recommendations.status import Status
 
 
@@ -51,7 +57,9 @@ def response_visibility(user, prefix: str = "") -> models.Q:
     return visible
 
 
-class ResponseQuerySet(models.QuerySet):
+class ResponseQuerySet(InMunicipalityQuerySet):
+    municipality_path = "board__municipality"
+
     def published(self):
         return self.filter(state=Response.State.PUBLISHED)
 
@@ -183,7 +191,7 @@ class Response(models.Model):
         self._loaded_state = self.state
 
     def get_absolute_url(self):
-        return reverse("responses:response_detail", args=[self.pk])
+        return reverse("municipal:response_detail", args=[self.board.municipality.slug, self.pk])
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -316,7 +324,9 @@ class Signatory(models.Model):
         return f"{self.name} ({self.title or self.get_role_display()})"
 
 
-class ResponseEntryQuerySet(models.QuerySet):
+class ResponseEntryQuerySet(InMunicipalityQuerySet):
+    municipality_path = "response__board__municipality"
+
     def published(self):
         return self.filter(response__state=Response.State.PUBLISHED)
 
@@ -379,7 +389,9 @@ class ResponseEntry(models.Model):
             )
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(InMunicipalityQuerySet):
+    municipality_path = "board__municipality"
+
     def visible_to(self, user):
         """Measures the user may see: those announced in a response the user may read
         (or imported without an announcing entry). A measure announced in a draft stays
@@ -690,7 +702,9 @@ class DueDateChange(models.Model):
             raise ValidationError({"reason": _("Ange varför slutdatumet flyttas.")})
 
 
-class BoardStandingQuerySet(models.QuerySet):
+class BoardStandingQuerySet(InMunicipalityQuerySet):
+    municipality_path = "board__municipality"
+
     def answered(self):
         return self.exclude(status="")
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from responses.models import Response
 
-from .factories import build_world
+from .factories import build_world, make_town
 
 DATA = Path(__file__).parent / "data"
 SEED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -131,3 +131,11 @@ def smtp_server(_smtp_controller, settings) -> ReceivedMail:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.SITE_URL = "https://uppfoljning.example"
     return handler
+
+
+@pytest.fixture
+def towns(db):
+    """Two municipalities (``make_town``): Malmö and Lund."""
+    malmo = make_town("Malmö stad", "malmo", "ASN", "MALMOMARK")
+    lund = make_town("Lunds kommun", "lund", "KFN", "LUNDMARK")
+    return malmo, lund

@@ -646,3 +646,18 @@ def build_sample(*, text: str = "") -> Sample:
         second_response=second_response,
         measure=measure,
     )
+
+
+def make_town(name, slug, code, marker):
+    """A municipality with one board, an audit with an open round, one recommendation and a
+    submitted response whose title and text carry ``marker``."""
+    municipality = make_municipality(name=name, slug=slug)
+    board = make_board(short_code=code, municipality=municipality)
+    audit = make_audit(municipality=municipality, boards=[board], title=f"Granskning i {name}")
+    round_ = make_round(audit, sequence=1, is_open=True)
+    recommendation = make_recommendation(audit, addressed_to=[board])
+    submitted = make_response(
+        board=board, round=round_, state=Response.State.SUBMITTED, title=f"Inlämnat {marker}"
+    )
+    make_entry(submitted, recommendation, narrative=f"Inlämnad text {marker}")
+    return municipality, board, audit, round_, recommendation, submitted

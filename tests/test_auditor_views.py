@@ -212,10 +212,10 @@ def test_the_assessment_form_can_be_opened_for_a_given_round(client, world):
 
 def test_the_menu_shows_each_role_its_own_work(client, world):
     client.force_login(world.auditor)
-    page = client.get(reverse("recommendations:home"))
+    page = client.get(reverse("recommendations:home"), follow=True)
     assert reverse("auditors:attention") in page.text
     assert reverse("responses:response_start") not in page.text
     client.force_login(world.staff_a)
-    page = client.get(reverse("recommendations:home"))
+    page = client.get(reverse("recommendations:home"), follow=True)
     assert reverse("responses:response_start") in page.text
     assert reverse("auditors:attention") not in page.text

@@ -191,7 +191,7 @@ def test_every_page_the_benchmark_picks_opens_for_its_user(client):
     assert pages[0].path == TRIVIAL_PATH
     names = [page.name for page in pages]
     assert {
-        "Start page",
+        "Municipality start page",
         "List, filtered (board + status)",
         "List, search",
         "Recommendation page",

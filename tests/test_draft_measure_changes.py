@@ -71,8 +71,8 @@ def overdue_csv_ids(client):
 
 
 def what_others_see(client, world):
-    detail = client.get(reverse("recommendations:recommendation_detail", args=[world.rec1.pk]))
-    home = client.get(reverse("recommendations:home"))
+    detail = client.get(world.rec1.get_absolute_url())
+    home = client.get(reverse("recommendations:home"), follow=True)
     return {
         "detail_overdue": [
             state.measure.pk for state in detail.context["timeline"].overdue_measures

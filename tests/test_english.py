@@ -56,13 +56,11 @@ def english_pages(client):
     world = make_tracked_audit(n_recommendations=2)
     recommendation = world.recommendations[0]
     return {
-        "start": client.get(reverse("recommendations:home")),
+        "start": client.get(reverse("recommendations:home"), follow=True),
         "list": client.get(reverse("recommendations:recommendation_list")),
-        "recommendation": client.get(
-            reverse("recommendations:recommendation_detail", args=[recommendation.pk])
-        ),
+        "recommendation": client.get(recommendation.get_absolute_url()),
         "matrix": client.get(reverse("recommendations:matrix")),
-        "audit": client.get(reverse("recommendations:audit_detail", args=[world.audit.pk])),
+        "audit": client.get(world.audit.get_absolute_url()),
         "login": client.get(reverse("login")),
     }
 

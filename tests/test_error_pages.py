@@ -9,7 +9,7 @@ from django.views import defaults
 
 from recommendations import overview
 from recommendations.roles import AUDITOR_GROUP
-from tests.factories import make_user
+from tests.factories import make_municipality, make_user
 
 ENGLISH = {"django_language": "en"}
 
@@ -67,7 +67,10 @@ def test_a_failing_page_is_a_500_in_the_site_layout(monkeypatch):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(overview, "status_by_audit_and_board", fail)
-    page = Client(raise_request_exception=False).get(reverse("recommendations:home"))
+    municipality = make_municipality()
+    page = Client(raise_request_exception=False).get(
+        reverse("municipal:home", args=[municipality.slug])
+    )
     assert page.status_code == 500
     assert_site_layout(page)
     assert "Något gick fel hos oss" in page.text

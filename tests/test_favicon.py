@@ -6,7 +6,7 @@ from django.urls import reverse
 
 
 def test_every_page_links_an_icon_that_exists(client, db):
-    page = client.get(reverse("recommendations:home"))
+    page = client.get(reverse("recommendations:home"), follow=True)
     icon = static("img/favicon.svg")
     assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in page.text
     assert finders.find("img/favicon.svg")

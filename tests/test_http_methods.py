@@ -51,7 +51,11 @@ PRODUCT_URLS = sorted(url_patterns(get_resolver().url_patterns), key=lambda item
 
 def url_for(name, pattern, world) -> str:
     converters = pattern.pattern.converters
-    return reverse(name, kwargs=dict.fromkeys(converters, world.rec1.pk))
+    kwargs = dict.fromkeys(converters, world.rec1.pk)
+    if name.startswith("municipal:"):
+        # The prefix of a municipality's pages (auditfollowup/urls.py).
+        kwargs["municipality"] = world.rec1.audit.municipality.slug
+    return reverse(name, kwargs=kwargs)
 
 
 @pytest.fixture

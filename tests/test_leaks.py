@@ -34,13 +34,18 @@ SUBMITTED = "läckasubmitted"
 # Every GET page of the product, and which object fills its <pk>. Admin pages are left out:
 # only admins reach them, and admins may read everything.
 PK_KINDS = {
-    "recommendations:recommendation_detail": "recommendation",
-    "recommendations:audit_detail": "audit",
-    "recommendations:board_detail": "board",
+    "municipal:recommendation_detail": "recommendation",
+    "municipal:audit_detail": "audit",
+    "municipal:board_detail": "board",
+    "municipal:response_detail": "response",
+    # The old addresses, redirecting to the pages above.
+    "recommendations:moved_recommendation": "recommendation",
+    "recommendations:moved_audit": "audit",
+    "recommendations:moved_board": "board",
+    "recommendations:moved_response": "response",
     "auditors:assess": "recommendation",
     "auditors:close": "recommendation",
     "auditors:recommendation_history": "recommendation",
-    "responses:response_detail": "response",
     "responses:response_edit": "response",
     "responses:response_preview": "response",
     "responses:response_submit": "response",
@@ -57,6 +62,12 @@ SLUG_KINDS = {
     "notifications:municipality_calendar": "municipality",
 }
 SKIPPED_NAMESPACES = {"admin"}
+# Pages (unprefixed and a municipality's) that search: requested with each marker too.
+SEARCHABLE = {
+    "municipal:recommendation_list",
+    "municipal:recommendation_list_csv",
+    "municipal:api_recommendations",
+}
 SKIPPED_NAMES = {"logout", "set_language", "fixture_import", "benchmark_trivial"}
 # Addresses whose secret token is the credential (the token's owner reads what they may,
 # whoever holds it; notifications' tests cover them).
@@ -90,6 +101,19 @@ def every_url(objects):
         if name in SKIPPED_NAMES or pattern.name in SKIPPED_NAMES or name in CREDENTIAL_URLS:
             continue
         converters = set(pattern.pattern.converters)
+        if name.startswith("municipal:"):
+            # A municipality's page (/<slug>/..., the slug is its include's): beneath each
+            # municipality.
+            assert converters <= {"pk"}, f"{name}: say how this test fills {converters}"
+            for slug in objects["municipality"]:
+                if "pk" in converters:
+                    assert name in PK_KINDS, f"{name} takes a pk: say which object in PK_KINDS"
+                    urls += [reverse(name, args=[slug, pk]) for pk in objects[PK_KINDS[name]]]
+                else:
+                    urls.append(reverse(name, args=[slug]))
+                    if name in SEARCHABLE:
+                        urls += [f"{urls[-1]}?q={marker}" for marker in (DRAFT, SUBMITTED)]
+            continue
         if name in TARGET_URLS:
             urls += [
                 reverse(name, args=[target, pk])
@@ -300,7 +324,7 @@ def test_each_marker_appears_exactly_where_the_role_may_read_it(product, role, m
     assert leaked == {}, f"{role} reads what it may not"
     own_pages = {DRAFT: draft, SUBMITTED: submitted}
     for kind in may_read:
-        page = reverse("responses:response_detail", args=[own_pages[kind].pk])
+        page = own_pages[kind].get_absolute_url()
         shown = {marker for marker, urls in seen.items() if page in urls}
         assert mark(kind, "title") in shown and mark(kind, "summary") in shown, role
 

@@ -76,6 +76,6 @@ def test_the_documentation_page_shows_parameters_fields_and_the_error_answer(cli
 
 
 def test_every_page_links_to_the_open_data_and_the_api_in_its_footer(client):
-    page = client.get(reverse("recommendations:home")).content.decode()
+    page = client.get(reverse("recommendations:home"), follow=True).content.decode()
     footer = page[page.index('<footer class="site-footer">') :]
     assert 'href="/oppna-data/"' in footer and 'href="/api/"' in footer

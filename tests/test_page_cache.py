@@ -53,7 +53,7 @@ def tracked(db):
 
 
 def page_url(tracked):
-    return reverse("recommendations:recommendation_detail", args=[tracked.recommendations[0].pk])
+    return tracked.recommendations[0].get_absolute_url()
 
 
 def test_an_anonymous_page_is_served_from_the_cache_without_queries(
@@ -143,7 +143,7 @@ def test_an_import_and_an_admin_change_invalidate_the_cached_pages(
     admin_client = client_class_for(client)
     admin_client.force_login(make_user(superuser=True))
     board = tracked.board
-    board_url = reverse("recommendations:board_detail", args=[board.pk])
+    board_url = board.get_absolute_url()
     client.get(board_url)
     assert client.get(board_url)["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
-from tests.factories import make_tracked_audit
+from tests.factories import make_municipality, make_tracked_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,8 @@ class Outline(HTMLParser):
 
 @pytest.fixture
 def tracked():
+    # A second municipality, so that "/" is the national page rather than a redirect.
+    make_municipality(name="Lunds kommun", slug="lund")
     return make_tracked_audit(n_recommendations=2)
 
 
@@ -61,6 +64,7 @@ def pages(tracked):
     rec = tracked.recommendations[0]
     return [
         "/",
+        reverse("municipal:home", args=[tracked.audit.municipality.slug]),
         "/rekommendationer/?status=in_progress",
         rec.get_absolute_url(),
         tracked.audit.get_absolute_url(),
@@ -79,7 +83,8 @@ def test_every_page_has_landmarks_one_h1_labelled_controls_and_worded_statuses(c
             assert landmark in outline.tags, (url, landmark)
         for control in outline.controls:
             assert control in outline.label_fors, (url, control)
-        assert outline.badges, url
+        # The national page shows counts and shares, no status: every other page has badges.
+        assert bool(outline.badges) == (url != "/"), url
         for symbol, words in outline.badges:
             # A symbol and a visible word: never colour alone (a hidden prefix does not count).
             assert symbol and words.strip(), (url, symbol, words)

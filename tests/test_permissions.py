@@ -27,7 +27,8 @@ def expect(public, staff_a, staff_b, auditor, admin):
 
 # (name, URL builder, expected GET status per role)
 GET_MATRIX = [
-    ("home", lambda w: reverse("recommendations:home"), expect(200, 200, 200, 200, 200)),
+    # One municipality: "/" goes straight to its start page.
+    ("home", lambda w: reverse("recommendations:home"), expect(302, 302, 302, 302, 302)),
     (
         "accessibility statement",
         lambda w: reverse("accessibility"),
@@ -63,17 +64,17 @@ GET_MATRIX = [
     ),
     (
         "recommendation",
-        lambda w: reverse("recommendations:recommendation_detail", args=[w.rec1.pk]),
+        lambda w: w.rec1.get_absolute_url(),
         expect(200, 200, 200, 200, 200),
     ),
     (
         "audit",
-        lambda w: reverse("recommendations:audit_detail", args=[w.audit.pk]),
+        lambda w: w.audit.get_absolute_url(),
         expect(200, 200, 200, 200, 200),
     ),
     (
         "board",
-        lambda w: reverse("recommendations:board_detail", args=[w.board_a.pk]),
+        lambda w: w.board_a.get_absolute_url(),
         expect(200, 200, 200, 200, 200),
     ),
     (
@@ -127,14 +128,67 @@ GET_MATRIX = [
             ),
         ]
     ),
+    # A municipality's pages (/<slug>/...), public as their national counterparts.
+    *(
+        (
+            name,
+            lambda w, name=name: reverse(name, args=[w.audit.municipality.slug]),
+            expect(*[200] * 5),
+        )
+        for name in [
+            "municipal:home",
+            "municipal:recommendation_list",
+            "municipal:recommendation_list_csv",
+            "municipal:recommendation_list_xlsx",
+            "municipal:matrix",
+            "municipal:matrix_csv",
+            "municipal:matrix_xlsx",
+            "municipal:api_recommendations",
+            "municipal:response_feed",
+        ]
+    ),
+    (
+        "municipal:audit_detail",
+        lambda w: w.audit.get_absolute_url(),
+        expect(*[200] * 5),
+    ),
+    (
+        "municipal:board_detail",
+        lambda w: w.board_a.get_absolute_url(),
+        expect(*[200] * 5),
+    ),
+    (
+        "municipal:recommendation_detail",
+        lambda w: w.rec1.get_absolute_url(),
+        expect(*[200] * 5),
+    ),
+    # The old unprefixed addresses redirect there; a draft's stays hidden (404).
+    *(
+        (
+            name,
+            lambda w, name=name, kind=kind: reverse(name, args=[getattr(w, kind).pk]),
+            expect(*[301] * 5),
+        )
+        for name, kind in [
+            ("recommendations:moved_recommendation", "rec1"),
+            ("recommendations:moved_audit", "audit"),
+            ("recommendations:moved_board", "board_a"),
+            ("recommendations:moved_response", "published_a"),
+        ]
+    ),
+    (
+        "old address of a draft",
+        lambda w: reverse("recommendations:moved_response", args=[w.draft.pk]),
+        expect(404, 301, 404, 404, 301),
+    ),
     (
         "published response",
-        lambda w: reverse("responses:response_detail", args=[w.published_a.pk]),
+        lambda w: w.published_a.get_absolute_url(),
         expect(200, 200, 200, 200, 200),
     ),
     (
         "draft response",
-        lambda w: reverse("responses:response_detail", args=[w.draft.pk]),
+        lambda w: w.draft.get_absolute_url(),
         expect(404, 200, 404, 404, 200),
     ),
     ("start", lambda w: reverse("responses:response_start"), expect(302, 200, 200, 403, 200)),
@@ -465,9 +519,23 @@ COVERED = {
     "recommendations:recommendation_list",
     "recommendations:recommendation_list_csv",
     "recommendations:recommendation_list_xlsx",
-    "recommendations:recommendation_detail",
-    "recommendations:audit_detail",
-    "recommendations:board_detail",
+    "recommendations:moved_recommendation",
+    "recommendations:moved_audit",
+    "recommendations:moved_board",
+    "recommendations:moved_response",
+    "municipal:home",
+    "municipal:recommendation_list",
+    "municipal:recommendation_list_csv",
+    "municipal:recommendation_list_xlsx",
+    "municipal:recommendation_detail",
+    "municipal:audit_detail",
+    "municipal:board_detail",
+    "municipal:response_detail",
+    "municipal:matrix",
+    "municipal:matrix_csv",
+    "municipal:matrix_xlsx",
+    "municipal:api_recommendations",
+    "municipal:response_feed",
     "recommendations:matrix",
     "recommendations:matrix_csv",
     "recommendations:matrix_xlsx",
@@ -485,7 +553,6 @@ COVERED = {
     "reports:pdf",
     "reports:xlsx",
     "reports:csv",
-    "responses:response_detail",
     "login",
     "logout",
     "password_change",

@@ -37,7 +37,9 @@ def data():
 def list_queryset(params):
     request = RequestFactory().get("/rekommendationer/", params)
     request.user = AnonymousUser()
-    return RecommendationFilter(params, queryset=recommendation_queryset(), request=request).qs
+    return RecommendationFilter(
+        params, queryset=recommendation_queryset(request), request=request
+    ).qs
 
 
 def test_search_reads_the_gin_index_on_the_stored_search_vector(data):

@@ -63,7 +63,7 @@ def test_a_draft_is_404_for_the_public_and_visible_to_its_boards_staff(client):
 
 
 def test_an_unknown_response_is_404(client):
-    assert client.get(reverse("responses:response_detail", args=[999])).status_code == 404
+    assert client.get(reverse("recommendations:moved_response", args=[999])).status_code == 404
 
 
 def with_provenance(world):
@@ -88,5 +88,6 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     # the responses of the documents that refer to it (2019, known by reference).
     for world in (small, big):
         for response in world.responses:
-            with django_assert_num_queries(8):
-                client.get(response.get_absolute_url())
+            url = response.get_absolute_url()
+            with django_assert_num_queries(9):
+                client.get(url)

@@ -182,7 +182,7 @@ def test_logged_in_pages_and_exports_are_kept_out_of_every_cache(https_client, a
 
 
 def test_public_pages_stay_cacheable_for_anonymous_visitors(https_client):
-    response = https_client.get(reverse("recommendations:home"))
+    response = https_client.get(reverse("recommendations:home"), follow=True)
 
     assert "no-store" not in response.headers.get("Cache-Control", "")
 

@@ -9,7 +9,6 @@ import re
 
 from django.apps import apps
 from django.db import models
-from django.urls import reverse
 
 from recommendations.dates import Precision
 from recommendations.models import (
@@ -464,9 +463,7 @@ def test_recommendation_7_of_sr_2018_71_shows_the_workshops_with_their_history_2
     assert "organisation" in updates[1].note
     assert "samverkansstruktur" in updates[2].note
 
-    page = client.get(
-        reverse("recommendations:recommendation_detail", args=[purpose.pk])
-    ).content.decode()
+    page = client.get(purpose.get_absolute_url()).content.decode()
     assert page.count(workshops.title) >= 4  # three rounds' measure tables and the measures table
     assert "Gemensam åtgärd, redovisas främst under" in page
 

@@ -119,9 +119,7 @@ def test_the_admin_form_refuses_the_main_recommendation_as_a_shared_one(
 
 
 def _page(client, recommendation):
-    return client.get(
-        reverse("recommendations:recommendation_detail", args=[recommendation.pk])
-    ).content.decode()
+    return client.get(recommendation.get_absolute_url()).content.decode()
 
 
 def test_the_page_of_a_recommendation_lists_a_shared_measure_with_a_link_to_its_main_one(
@@ -132,7 +130,7 @@ def test_the_page_of_a_recommendation_lists_a_shared_measure_with_a_link_to_its_
 
     assert "Gemensamma workshoppar" in page
     assert "Gemensam åtgärd, redovisas främst under" in page
-    assert reverse("recommendations:recommendation_detail", args=[first.pk]) in page
+    assert first.get_absolute_url() in page
 
 
 def test_the_page_of_the_main_recommendation_names_the_others_the_measure_serves(
@@ -142,7 +140,7 @@ def test_the_page_of_the_main_recommendation_names_the_others_the_measure_serves
     page = _page(client, first)
 
     assert "Gemensam åtgärd, även för" in page
-    assert reverse("recommendations:recommendation_detail", args=[second.pk]) in page
+    assert second.get_absolute_url() in page
 
 
 def test_the_api_marks_a_shared_measure_and_names_its_recommendations(
@@ -165,7 +163,7 @@ def test_an_overdue_shared_measure_is_counted_once_on_the_start_page(
     measure.due = FuzzyDate.parse("2020")
     measure.save()
 
-    response = client.get(reverse("recommendations:home"))
+    response = client.get(reverse("recommendations:home"), follow=True)
 
     assert response.context["overdue_count"] == 1
 

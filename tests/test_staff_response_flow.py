@@ -265,9 +265,7 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     client.force_login(world.staff_a)
     client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
     draft.refresh_from_db()
-    public_before = client.__class__().get(
-        reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
-    )
+    public_before = client.__class__().get(world.rec1.get_absolute_url())
     assert "Rutinen införs under våren." not in public_before.text
     before = BoardStanding.objects.get(recommendation=world.rec1, board=world.board_a)
     assert (before.status, before.round.sequence) == (Status.PLANNED, 1)
@@ -284,9 +282,7 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     assert (after.status, after.round.sequence) == (Status.IN_PROGRESS, 2)
     assert Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
     assert response.url == draft.get_absolute_url()
-    public = client.__class__().get(
-        reverse("recommendations:recommendation_detail", args=[world.rec1.pk])
-    )
+    public = client.__class__().get(world.rec1.get_absolute_url())
     assert "Rutinen införs under våren." in public.text
     assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
     data = filled(draft, world, title="Ändrat i efterhand")

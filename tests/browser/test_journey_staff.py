@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
 from responses.models import DueDateChange, Measure, Response
@@ -82,4 +81,4 @@ def test_staff_write_save_reload_and_publish_a_response(page, sample, make_user)
     assert "Delvis genomförd" in steps.nth(2).inner_text()
     answers = page.locator(".entries").inner_text()
     assert "Stratsys används i två av tre enheter" in answers
-    assert page.url.endswith(reverse("recommendations:recommendation_detail", args=[rec_1.pk]))
+    assert page.url.endswith(rec_1.get_absolute_url())

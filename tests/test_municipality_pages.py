@@ -1,0 +1,200 @@
+"""Every municipality has its pages under its slug (/<slug>/...), showing only its own
+audits, boards and recommendations; / is the national page comparing them; the old
+unprefixed addresses of single objects redirect to their municipality's."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from recommendations.models import Municipality
+from recommendations.status import Status
+from responses.models import Response
+
+from .factories import (
+    make_audit,
+    make_entry,
+    make_recommendation,
+    make_response,
+    make_round,
+    make_town,
+    make_tracked_audit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def municipal(name, town, *args):
+    return reverse(f"municipal:{name}", args=[town[0].slug, *args])
+
+
+def test_a_municipalitys_list_shows_only_its_own_recommendations(client, towns):
+    malmo, _lund = towns
+    page = client.get(municipal("recommendation_list", malmo))
+    assert page.status_code == 200
+    assert list(page.context["page"].object_list) == [malmo[4]]
+    assert "Granskning i Malmö stad" in page.text
+    assert "Granskning i Lunds kommun" not in page.text
+
+
+def test_its_filters_offer_only_its_own_boards_and_audits(client, towns):
+    malmo, _lund = towns
+    for name in ("recommendation_list", "matrix"):
+        form = client.get(municipal(name, malmo)).context["filter"].form
+        assert list(form.fields["board"].queryset) == [malmo[1]], name
+        assert list(form.fields["audit"].queryset) == [malmo[2]], name
+
+
+def test_choosing_another_municipalitys_board_is_refused(client, towns):
+    malmo, lund = towns
+    page = client.get(municipal("recommendation_list", malmo), {"board": lund[1].pk})
+    assert page.status_code == 400
+    assert "Välj ett giltigt alternativ" in page.text
+
+
+def test_another_municipalitys_objects_are_not_found_beneath_this_one(client, towns):
+    malmo, lund = towns
+    published = make_response(board=lund[1], round=make_round(lund[2], sequence=2))
+    for name, obj in [
+        ("recommendation_detail", lund[4]),
+        ("audit_detail", lund[2]),
+        ("board_detail", lund[1]),
+        ("response_detail", published),
+    ]:
+        assert client.get(municipal(name, malmo, obj.pk)).status_code == 404, name
+        assert client.get(obj.get_absolute_url()).status_code == 200, name
+
+
+def test_an_unknown_municipality_is_not_found(client, towns):
+    assert client.get("/okand-kommun/").status_code == 404
+    assert client.get("/okand-kommun/rekommendationer/").status_code == 404
+
+
+def test_the_start_page_counts_only_its_municipality(client, towns):
+    malmo, _lund = towns
+    make_recommendation(malmo[2])
+    page = client.get(municipal("home", malmo))
+    assert page.context["counts"]["audits"] == 1
+    assert page.context["counts"]["recommendations"] == 2
+    assert [row.subject for row in page.context["by_audit"]] == [malmo[2]]
+    assert [row.subject for row in page.context["by_board"]] == [malmo[1]]
+
+
+def test_the_api_exports_matrix_and_feed_hold_only_its_municipality(client, towns):
+    malmo, lund = towns
+    make_response(board=lund[1], round=make_round(lund[2], sequence=2), title="Lunds svar")
+    make_response(board=malmo[1], round=make_round(malmo[2], sequence=2), title="Malmös svar")
+    api = client.get(municipal("api_recommendations", malmo)).json()
+    assert [item["id"] for item in api["results"]] == [malmo[4].pk]
+    assert api["results"][0]["url"].endswith(malmo[4].get_absolute_url())
+    csv = client.get(municipal("recommendation_list_csv", malmo)).content.decode("utf-8-sig")
+    assert "Granskning i Malmö stad" in csv
+    assert "Granskning i Lunds kommun" not in csv
+    matrix = client.get(municipal("matrix", malmo))
+    assert [group.audit for group in matrix.context["groups"]] == [malmo[2]]
+    feed = client.get(municipal("response_feed", malmo)).text
+    assert "Malmös svar" in feed and "Lunds svar" not in feed
+    # The national addresses keep every municipality.
+    national = client.get(reverse("recommendations:api_recommendations")).json()
+    assert national["count"] == 2
+
+
+def test_links_on_a_municipalitys_pages_stay_beneath_it(client, towns):
+    malmo, _lund = towns
+    page = client.get(malmo[4].get_absolute_url()).text
+    assert f'href="{municipal("recommendation_list", malmo)}"' in page
+    assert f'href="{malmo[2].get_absolute_url()}"' in page
+    assert malmo[2].get_absolute_url().startswith("/malmo/granskningar/")
+
+
+def test_the_old_addresses_redirect_permanently_to_the_municipalitys(client, towns):
+    malmo, lund = towns
+    published = make_response(board=lund[1], round=make_round(lund[2], sequence=2))
+    for old, new in [
+        (f"/rekommendationer/{malmo[4].pk}/", f"/malmo/rekommendationer/{malmo[4].pk}/"),
+        (f"/granskningar/{lund[2].pk}/", f"/lund/granskningar/{lund[2].pk}/"),
+        (f"/namnder/{lund[1].pk}/", f"/lund/namnder/{lund[1].pk}/"),
+        (f"/yttranden/{published.pk}/", f"/lund/yttranden/{published.pk}/"),
+    ]:
+        page = client.get(old)
+        assert (page.status_code, page["Location"]) == (301, new)
+
+
+def test_the_old_address_of_a_response_the_visitor_may_not_read_is_not_found(client, towns):
+    _malmo, lund = towns
+    assert lund[5].state == Response.State.SUBMITTED
+    assert client.get(f"/yttranden/{lund[5].pk}/").status_code == 404
+
+
+def test_with_one_municipality_the_national_page_goes_straight_to_it(client):
+    town = make_town("Malmö stad", "malmo", "ASN", "X")
+    page = client.get("/")
+    assert page.status_code == 302
+    assert page["Location"] == reverse("municipal:home", args=[town[0].slug])
+
+
+def test_the_national_page_lists_every_municipality_with_its_counts(client, towns):
+    malmo, _lund = towns
+    second = make_recommendation(malmo[2])
+    answer = make_response(
+        board=malmo[1], round=make_round(malmo[2], sequence=2), decision_date=dt.date(2019, 6, 1)
+    )
+    make_entry(answer, second, status=Status.IMPLEMENTED)
+    page = client.get("/")
+    assert page.status_code == 200
+    rows = {row["municipality"].slug: row for row in page.context["rows"]}
+    assert (rows["malmo"]["audits"], rows["malmo"]["recommendations"]) == (1, 2)
+    assert rows["malmo"]["implemented"] == "50 %"
+    assert (rows["lund"]["audits"], rows["lund"]["recommendations"]) == (1, 1)
+    assert rows["lund"]["implemented"] == "0 %"
+    assert f'href="{reverse("municipal:home", args=["lund"])}"' in page.text
+
+
+def test_the_national_comparison_gives_each_municipalitys_share_acted_on_within_years(
+    client, towns
+):
+    malmo, _lund = towns
+    # The audits ran in 2018 (counted from its end); Malmö's board implemented one of its
+    # two recommendations in June 2019, within a year; Lund's has done nothing.
+    second = make_recommendation(malmo[2])
+    answer = make_response(
+        board=malmo[1], round=make_round(malmo[2], sequence=2), decision_date=dt.date(2019, 6, 1)
+    )
+    make_entry(answer, second, status=Status.IMPLEMENTED)
+    rows = {row["municipality"].slug: row for row in client.get("/").context["rows"]}
+    (malmo_2018,) = rows["malmo"]["cohorts"]
+    assert malmo_2018.year == 2018
+    assert [(item.years, item.acted, item.measurable) for item in malmo_2018.acted] == [
+        (1, 1, 2),
+        (2, 1, 2),
+        (3, 1, 2),
+    ]
+    (lund_2018,) = rows["lund"]["cohorts"]
+    assert [item.share for item in lund_2018.acted] == [0, 0, 0]
+
+
+def test_the_national_pages_query_count_does_not_grow_with_the_data(
+    client, towns, django_assert_num_queries
+):
+    # Municipalities, audits and recommendations counted, then the council report's
+    # figures: recommendations, standings, settled entries, settled assessments, measures
+    # and the other recommendations they serve, boards.
+    make_tracked_audit(n_recommendations=1)
+    with django_assert_num_queries(10):
+        assert client.get("/").status_code == 200
+    make_town("Göteborgs stad", "goteborg", "GSN", "Y")
+    make_audit(municipality=towns[1][0], boards=[towns[1][1]], conducted_from="2020")
+    make_tracked_audit(n_recommendations=4, board="SN")
+    for _ in range(3):
+        make_recommendation(towns[0][2])
+    with django_assert_num_queries(10):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("slug", ["rapport", "api", "konto", "rekommendationer", "admin"])
+def test_a_municipality_may_not_take_the_slug_of_a_fixed_address(slug):
+    with pytest.raises(ValidationError) as refused:
+        Municipality(name="Ny kommun", slug=slug).full_clean()
+    assert "används redan av en sida" in str(refused.value)
+    Municipality(name="Ny kommun", slug="ny-kommun").full_clean()
