@@ -1,0 +1,59 @@
+"""Site-wide pages that belong to no single app."""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
+
+from recommendations.roles import Public, access
+
+
+@access(Public)
+@require_safe
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse), after DIGG's model."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+        },
+    )
+
+
+@access(Public)
+@require_safe
+def favicon(request):
+    """Some browsers ask for /favicon.ico whatever the page links to: send them the icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@access(Public)
+@require_safe
+def choose_language(request):
+    """The language switch, a plain link-like GET: it only sets the language cookie and
+    returns to the page. Because it needs no CSRF token, the pages that carry it hold
+    nothing personal and anonymous visitors' pages can be cached (``page_cache``).
+    Django's own POST view (``set_language``) stays available."""
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -1,0 +1,80 @@
+"""Follow a recommendation or a board by e-mail: confirm, store, tell of new answers."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.models import Board, Recommendation
+from responses.models import Response
+
+from . import mail, tokens
+from .models import Follower, Kind, Notification
+
+TARGETS = {"recommendation": Recommendation, "board": Board}
+
+
+def send_confirmation(*, email: str, target, language: str) -> None:
+    """Mail the signed confirmation link; nothing is stored until it is used."""
+    kind = "board" if isinstance(target, Board) else "recommendation"
+    token = tokens.follow_token(email=email, target=kind, target_id=target.pk, language=language)
+    message = mail.compose(
+        template="follow_confirm",
+        to=email,
+        language=language,
+        context={
+            "target": target,
+            "target_url": mail.absolute_url(target.get_absolute_url()),
+            "confirm_url": mail.absolute_url(reverse("notifications:follow_confirm", args=[token])),
+        },
+        stop_url=None,
+    )
+    message.send()
+
+
+def confirm(data: dict) -> Follower:
+    """Store the follow named by a confirmation token's data; using the link twice is fine."""
+    model = TARGETS[data["t"]]
+    target = model.objects.get(pk=data["i"])
+    follower, _created = Follower.objects.get_or_create(
+        email=data["e"],
+        **{data["t"]: target},
+        defaults={"language": data["l"], "confirmed_at": timezone.now()},
+    )
+    return follower
+
+
+def queue_new_answer(response: Response) -> int:
+    """Queue one mail per follower address for a newly published response: followers of
+    its board or of any recommendation it answers. Sent by the next send_notifications."""
+    if response.state != Response.State.PUBLISHED:
+        return 0
+    followers = Follower.objects.filter(
+        Q(board_id=response.board_id)
+        | Q(recommendation__in=response.entries.values("recommendation"))
+    ).order_by("email", "pk")
+    rows = {}
+    today = timezone.localdate()
+    for follower in followers:
+        key = f"{Kind.NEW_ANSWER}:{follower.email}:response:{response.pk}"
+        rows.setdefault(
+            key,
+            Notification(
+                follower=follower,
+                email=follower.email,
+                kind=Kind.NEW_ANSWER,
+                stage="published",
+                group=f"response:{response.pk}",
+                key=key,
+                response=response,
+                send_after=today,
+            ),
+        )
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    return len(rows)
+
+
+def on_response_published(sender, response, **kwargs):
+    """Receiver of responses.signals.response_published (sent after the commit)."""
+    queue_new_answer(response)

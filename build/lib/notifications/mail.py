@@ -1,0 +1,47 @@
+"""Compose a mail in the recipient's language: subject, plain text and HTML, with the
+unsubscribe link in the text and in the List-Unsubscribe header (RFC 2369 and 8058)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from . import tokens
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(user_id: int, kind: str) -> str:
+    return absolute_url(
+        reverse("notifications:unsubscribe", args=[tokens.unsubscribe_token(user_id, kind)])
+    )
+
+
+def unfollow_url(email: str) -> str:
+    return absolute_url(reverse("notifications:unfollow", args=[tokens.unfollow_token(email)]))
+
+
+def compose(
+    *, template: str, to: str, language: str, context: dict, stop_url: str | None
+) -> EmailMultiAlternatives:
+    """``template`` names templates/notifications/email/<template>{_subject.txt,.txt,.html}.
+
+    ``stop_url`` is the one-click link that stops this kind of mail (None only for the
+    follow confirmation, which nothing follows unless it is used)."""
+    context = {**context, "site_url": settings.SITE_URL, "stop_url": stop_url}
+    with translation.override(language):
+        context["language"] = language
+        base = f"notifications/email/{template}"
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    headers = {}
+    if stop_url:
+        headers["List-Unsubscribe"] = f"<{stop_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message

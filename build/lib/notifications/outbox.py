@@ -1,0 +1,229 @@
+"""Send what the outbox holds: one mail per recipient, kind and group, each in its own
+transaction.
+
+For each mail the waiting rows are locked (``select_for_update(skip_locked=True)``: a
+second sender running at the same time skips them), checked once more against the data
+(a settled measure, a moved date, an answered round, a choice turned off or an
+unpublished answer cancels them), sent, and marked sent before the transaction commits.
+A crash between two mails leaves the first marked and the rest waiting: the next run
+sends only the rest. (The one window no outbox can close is a crash after the SMTP
+server accepted a mail and before the commit; that mail would go again.)
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass, field
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from recommendations import attention
+from recommendations.dates import FuzzyDate
+from recommendations.status import Status
+from responses.models import Response
+
+from . import mail
+from .models import Frequency, Kind, Language, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+DIGEST_LIMIT = 20
+
+
+@dataclass
+class SendResult:
+    mails: list = field(default_factory=list)
+    cancelled: int = 0
+    failed: int = 0
+
+
+def _language(row: Notification) -> str:
+    if row.follower_id:
+        return row.follower.language
+    profile = getattr(row.recipient, "notification_profile", None)
+    return profile.language if profile else Language.SWEDISH
+
+
+def _still_wanted(rows: list[Notification]) -> tuple[list, list]:
+    """Split the rows into those still true of the data and those to cancel."""
+    first = rows[0]
+    if (
+        first.recipient_id
+        and first.kind != Kind.NEW_ANSWER
+        and Preference.frequency_for(first.recipient, first.kind) == Frequency.OFF
+    ):
+        return [], rows
+    answered = set()
+    round_rows = [row for row in rows if row.round_id]
+    if round_rows:
+        answered = set(
+            Response.objects.handed_in()
+            .filter(
+                round_id__in={row.round_id for row in round_rows},
+                board_id__in={row.board_id for row in round_rows},
+            )
+            .values_list("round_id", "board_id")
+        )
+    keep, drop = [], []
+    for row in rows:
+        if row.measure_id:
+            measure = row.measure
+            wanted = (
+                not Status(measure.status).is_settled
+                and measure.due is not None
+                and measure.due.as_text() == row.due_text
+                and not measure.recommendation.is_closed
+            )
+        elif row.round_id:
+            wanted = (row.round_id, row.board_id) not in answered and (
+                row.round.deadline is not None and row.round.deadline.as_text() == row.due_text
+            )
+        elif row.response_id:
+            wanted = row.response.state == Response.State.PUBLISHED
+        else:
+            wanted = True
+        (keep if wanted else drop).append(row)
+    return keep, drop
+
+
+def _dated(row: Notification):
+    return {"row": row, "due": FuzzyDate.parse(row.due_text) if row.due_text else None}
+
+
+def _board_context(rows, today):
+    by_stage = {}
+    for row in sorted(rows, key=lambda r: (r.due_date or today, r.pk or 0)):
+        item = _dated(row)
+        if row.measure_id and row.measure.is_overdue(today):
+            item["days_overdue"] = item["due"].days_overdue(today)
+        if row.round_id:
+            item["days_late"] = (today - row.due_date).days
+        by_stage.setdefault(row.stage, []).append(item)
+    return {"board": rows[0].board, "stages": by_stage}
+
+
+def _attention_context(row, today):
+    weekly = row.stage == Frequency.WEEKLY
+    since = today - dt.timedelta(days=7 if weekly else 1)
+    sections = {
+        "arrived": list(attention.arrived_responses(since, row.recipient)[: DIGEST_LIMIT + 1]),
+        "overdue": list(attention.overdue_measures(today, row.recipient)[: DIGEST_LIMIT + 1]),
+        "disagreements": list(attention.disagreements(row.recipient)[: DIGEST_LIMIT + 1]),
+        "missing": attention.missing_responses(today, row.recipient)[: DIGEST_LIMIT + 1],
+    }
+    if not any(sections.values()):
+        return None
+    return {
+        "since": since,
+        "weekly": weekly,
+        "limit": DIGEST_LIMIT,
+        "sections": {name: items[:DIGEST_LIMIT] for name, items in sections.items()},
+        "more": {name: len(items) > DIGEST_LIMIT for name, items in sections.items()},
+        "attention_url": mail.absolute_url("/att-granska/"),
+    }
+
+
+def _compose(rows, today):
+    first = rows[0]
+    language = _language(first)
+    if first.kind == Kind.NEW_ANSWER:
+        response = first.response
+        context = {
+            "response": response,
+            "response_url": mail.absolute_url(response.get_absolute_url()),
+            "follower": first.follower,
+            "recommendations": [
+                entry.recommendation for entry in response.entries.select_related("recommendation")
+            ],
+        }
+        stop_url = mail.unfollow_url(first.email)
+    else:
+        if first.kind == Kind.AUDITOR_DIGEST:
+            context = _attention_context(first, today)
+            if context is None:
+                return None
+        else:
+            context = _board_context(rows, today)
+            context["board_url"] = mail.absolute_url(first.board.get_absolute_url())
+        context["user"] = first.recipient
+        context["account_url"] = mail.absolute_url("/konto/")
+        stop_url = mail.unsubscribe_url(first.recipient_id, first.kind)
+    context["today"] = today
+    return mail.compose(
+        template=first.kind,
+        to=first.email,
+        language=language,
+        context=context,
+        stop_url=stop_url,
+    )
+
+
+def _locked_rows(today, email, kind, group):
+    return list(
+        Notification.objects.due(today)
+        .filter(email=email, kind=kind, group=group)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related(
+            "recipient__notification_profile",
+            "follower",
+            # With the municipality: the mails link to pages beneath it.
+            "board__municipality",
+            "round__audit__municipality",
+            "measure__recommendation__audit__municipality",
+            "response__board__municipality",
+            "response__round__audit",
+        )
+        .order_by("pk")
+    )
+
+
+def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
+    """Send every mail due by ``today``; with ``dry_run``, compose them and send none."""
+    result = SendResult()
+    groups = list(
+        Notification.objects.due(today)
+        .order_by("email", "kind", "group")
+        .values_list("email", "kind", "group")
+        .distinct()
+    )
+    connection = get_connection()
+    try:
+        for email, kind, group in groups:
+            with transaction.atomic():
+                rows = _locked_rows(today, email, kind, group)
+                if not rows:
+                    continue  # another sender has them
+                keep, drop = _still_wanted(rows)
+                message = _compose(keep, today) if keep else None
+                if message is None:
+                    drop, keep = drop + keep, []
+                if dry_run:
+                    if message:
+                        result.mails.append(message)
+                    result.cancelled += len(drop)
+                    continue
+                now = timezone.now()
+                if drop:
+                    Notification.objects.filter(pk__in=[row.pk for row in drop]).update(
+                        cancelled_at=now
+                    )
+                    result.cancelled += len(drop)
+                if not keep:
+                    continue
+                message.connection = connection
+                try:
+                    message.send()
+                except (smtplib.SMTPException, OSError):
+                    # The mail server refused or could not be reached: the rows stay
+                    # waiting for the next run; the other mails still go.
+                    logger.exception("Could not send %s to %s", kind, email)
+                    result.failed += 1
+                    transaction.set_rollback(True)
+                    continue
+                Notification.objects.filter(pk__in=[row.pk for row in keep]).update(sent_at=now)
+                result.mails.append(message)
+    finally:
+        connection.close()
+    return result

@@ -1,0 +1,270 @@
+"""Plan the outbox from the data: which reminders are due today, for whom.
+
+The rules about the data are not repeated here: which boards still owe a reply and which
+measures are overdue come from recommendations/attention.py (the *Att granska* page),
+which rests on ``Measure.objects.overdue`` and the fuzzy-date rules (a date of uncertain
+precision is due at the end of its period). This module only decides the stage of each
+reminder and who hears of it, in a fixed number of queries whatever the data's size.
+
+Stages, counted from the last day of the date's period (``FuzzyDate.end``):
+
+* a round's reply deadline: 14 days ahead, 3 days ahead, the day after it passed
+  (board staff), and 14 days late (escalation to the auditors and the board's contact);
+* a measure: due within 14 days, overdue (board staff), 30 days overdue (escalation).
+
+A reminder is keyed on its object AND the date as it stands, so a moved date makes a
+new reminder and the old one is cancelled before it goes.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from recommendations import attention
+from recommendations.models import Board
+from recommendations.roles import AUDITOR_GROUP
+
+from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
+
+SOON_DAYS = 14
+DEADLINE_STAGES = (("deadline_14", -14), ("deadline_3", -3))
+DEADLINE_PASSED_AFTER = 1
+REPLY_ESCALATION_AFTER = 14
+MEASURE_ESCALATION_AFTER = 30
+# Kinds whose reminders planning both creates and withdraws; the others (the auditors'
+# digest, new answers for followers) are created once and only checked at send time.
+PLANNED_KINDS = (Kind.BOARD_REMINDER, Kind.ESCALATION)
+
+
+@dataclass
+class Plan:
+    today: dt.date
+    rows: list[Notification] = field(default_factory=list)
+    created: int = 0
+    cancelled: int = 0
+
+
+def _catch_up() -> int:
+    return settings.NOTIFICATIONS_CATCH_UP_DAYS
+
+
+def _within(days_since_trigger: int) -> bool:
+    """Whether a reminder triggered that many days ago is still worth sending."""
+    return 0 <= days_since_trigger <= _catch_up()
+
+
+def deadline_stage(days_late: int) -> str | None:
+    """The board staff's reminder stage for a reply ``days_late`` (negative: ahead)."""
+    if days_late >= DEADLINE_PASSED_AFTER:
+        return "deadline_passed" if _within(days_late - DEADLINE_PASSED_AFTER) else None
+    for stage, offset in reversed(DEADLINE_STAGES):
+        if days_late >= offset:
+            return stage
+    return None
+
+
+class _Planner:
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.rows: dict[str, Notification] = {}
+        self.catch_up = _catch_up()
+
+    def add(self, user, frequencies, *, kind, stage, group, key, **objects):
+        if not user.is_active or not user.email:
+            return
+        frequency = frequencies.get((user.pk, kind), DEFAULT_FREQUENCY[kind])
+        if frequency == Frequency.OFF:
+            return
+        key = f"{kind}:{user.pk}:{key}"
+        self.rows.setdefault(
+            key,
+            Notification(
+                recipient=user,
+                email=user.email,
+                kind=kind,
+                stage=stage,
+                group=group,
+                key=key,
+                send_after=frequency.send_after(self.today),
+                **objects,
+            ),
+        )
+
+    def build(self) -> list[Notification]:
+        today = self.today
+        late_replies = [
+            item
+            for item in attention.missing_responses(today + dt.timedelta(days=SOON_DAYS + 1), None)
+            if item.round.deadline is not None
+        ]
+        # Every measure whose period ends between the escalation window and 14 days
+        # ahead, not settled, on an open recommendation: one query.
+        oldest = today - dt.timedelta(days=MEASURE_ESCALATION_AFTER - 1 + self.catch_up)
+        # Every municipality, and measures everybody may see: those a published response
+        # announced (a draft's or a submitted response's measures are not decided yet).
+        measures = list(
+            attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
+            .exclude(pk__in=attention.overdue_measures(oldest, None).values("pk"))
+            .filter(recommendation__closed_on__isnull=True)
+            .select_related("board")
+        )
+        boards = {item.board.pk: item.board for item in late_replies}
+        boards.update({measure.board_id: measure.board for measure in measures})
+
+        User = get_user_model()
+        staff = defaultdict(list)
+        for link in Board.staff.through.objects.filter(board_id__in=boards).select_related("user"):
+            staff[link.board_id].append(link.user)
+        # The municipality's auditors: Revisorer members of that municipality (Membership,
+        # the same rule that scopes what they read).
+        auditors = list(
+            User.objects.filter(groups__name=AUDITOR_GROUP, membership__isnull=False)
+            .select_related("membership")
+            .distinct()
+        )
+        auditors_by_municipality = defaultdict(list)
+        for auditor in auditors:
+            auditors_by_municipality[auditor.membership.municipality_id].append(auditor.pk)
+        contact_ids = {board.contact_id for board in boards.values() if board.contact_id}
+        people = {user.pk: user for user in auditors}
+        people.update(User.objects.in_bulk(contact_ids - people.keys()))
+        everyone = {user.pk for users in staff.values() for user in users} | people.keys()
+        frequencies = Preference.objects.frequencies(everyone)
+
+        def escalation_recipients(board):
+            """The municipality's auditors and the board's contact person."""
+            chosen = [people[pk] for pk in auditors_by_municipality.get(board.municipality_id, [])]
+            if board.contact_id and board.contact_id in people:
+                chosen.append(people[board.contact_id])
+            return chosen
+
+        for item in late_replies:
+            board, round_ = item.board, item.round
+            deadline = round_.deadline
+            days_late = (today - deadline.end).days
+            objects = {
+                "board": board,
+                "round": round_,
+                "due_date": deadline.end,
+                "due_text": deadline.as_text(),
+            }
+            event = f"round:{round_.pk}:board:{board.pk}:{deadline.as_text()}"
+            group = f"board:{board.pk}"
+            stage = deadline_stage(days_late)
+            if stage:
+                for user in staff[board.pk]:
+                    self.add(
+                        user,
+                        frequencies,
+                        kind=Kind.BOARD_REMINDER,
+                        stage=stage,
+                        group=group,
+                        key=f"{event}:{stage}",
+                        **objects,
+                    )
+            if _within(days_late - REPLY_ESCALATION_AFTER):
+                for user in escalation_recipients(board):
+                    self.add(
+                        user,
+                        frequencies,
+                        kind=Kind.ESCALATION,
+                        stage="reply_late",
+                        group=group,
+                        key=event,
+                        **objects,
+                    )
+
+        for measure in measures:
+            due = measure.due
+            objects = {
+                "board": measure.board,
+                "measure": measure,
+                "due_date": due.end,
+                "due_text": due.as_text(),
+            }
+            event = f"measure:{measure.pk}:{due.as_text()}"
+            group = f"board:{measure.board_id}"
+            if measure.is_overdue(today):
+                days = due.days_overdue(today)
+                stage = "overdue" if _within(days - 1) else None
+                if _within(days - MEASURE_ESCALATION_AFTER):
+                    for user in escalation_recipients(measure.board):
+                        self.add(
+                            user,
+                            frequencies,
+                            kind=Kind.ESCALATION,
+                            stage="measure_late",
+                            group=group,
+                            key=event,
+                            **objects,
+                        )
+            else:
+                stage = "due_soon"
+            if stage:
+                for user in staff[measure.board_id]:
+                    self.add(
+                        user,
+                        frequencies,
+                        kind=Kind.BOARD_REMINDER,
+                        stage=stage,
+                        group=group,
+                        key=f"{event}:{stage}",
+                        **objects,
+                    )
+
+        self._plan_auditor_digests(auditors, frequencies)
+        return list(self.rows.values())
+
+    def _plan_auditor_digests(self, auditors, frequencies):
+        for user in auditors:
+            frequency = frequencies.get((user.pk, Kind.AUDITOR_DIGEST), Frequency.WEEKLY)
+            if frequency == Frequency.WEEKLY:
+                year, week, _weekday = self.today.isocalendar()
+                period = f"{year}-W{week:02d}"
+                send_after = self.today - dt.timedelta(days=self.today.weekday())
+            else:
+                period = self.today.isoformat()
+                send_after = self.today
+            self.add(
+                user,
+                frequencies,
+                kind=Kind.AUDITOR_DIGEST,
+                stage=frequency,
+                group="attention",
+                key=period,
+            )
+            row = self.rows.get(f"{Kind.AUDITOR_DIGEST}:{user.pk}:{period}")
+            if row is not None:
+                row.send_after = send_after
+
+
+def plan(today: dt.date) -> Plan:
+    """What is due ``today``, as unsaved outbox rows (nothing is written)."""
+    return Plan(today=today, rows=_Planner(today).build())
+
+
+@transaction.atomic
+def write_plan(today: dt.date, *, dry_run: bool = False) -> Plan:
+    """Add the planned rows that are new and cancel waiting reminders the data no longer
+    asks for (a settled measure, a moved date, an answered round, a choice turned off).
+
+    Idempotent on ``Notification.key``: rows already in the outbox, sent or not, are
+    left alone, and a concurrent run's rows are skipped by the unique constraint
+    (bulk_create with ignore_conflicts keeps the query count independent of the data).
+    """
+    result = plan(today)
+    wanted = {row.key for row in result.rows}
+    existing = set(Notification.objects.filter(key__in=wanted).values_list("key", flat=True))
+    new_rows = [row for row in result.rows if row.key not in existing]
+    waiting = Notification.objects.pending().filter(kind__in=PLANNED_KINDS)
+    stale = [pk for pk, key in waiting.values_list("pk", "key") if key not in wanted]
+    result.created, result.cancelled = len(new_rows), len(stale)
+    if not dry_run:
+        Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
+        Notification.objects.filter(pk__in=stale).update(cancelled_at=timezone.now())
+    return result

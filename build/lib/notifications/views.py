@@ -1,0 +1,222 @@
+"""Mitt konto, unsubscribe and follow links from mails, calendars, and the password reset
+that also lifts a login lock."""
+
+from axes.utils import reset as reset_login_lock
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from recommendations import roles
+from recommendations.models import Board, Municipality
+from recommendations.roles import LoggedIn, Public, access
+
+from . import calendars, following, tokens
+from .forms import AccountForm, FollowForm, LocalizedPasswordResetForm
+from .mail import absolute_url
+from .models import Follower, Frequency, Kind, Language, Preference, Profile
+
+
+def _calendar_links(user, profile):
+    """The user's private calendar addresses: their boards and their municipalities."""
+    token = profile.calendar_token
+    boards = list(Board.objects.filter(pk__in=roles.staff_board_ids(user)))
+    if roles.is_auditor(user):
+        municipalities = list(Municipality.objects.all())
+    else:
+        municipalities = list(Municipality.objects.filter(boards__in=boards).distinct())
+    return [
+        (
+            board,
+            absolute_url(reverse("notifications:private_board_calendar", args=[token, board.pk])),
+        )
+        for board in boards
+    ] + [
+        (
+            municipality,
+            absolute_url(
+                reverse(
+                    "notifications:private_municipality_calendar", args=[token, municipality.slug]
+                )
+            ),
+        )
+        for municipality in municipalities
+    ]
+
+
+@access(LoggedIn)
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """Mitt konto: how often each kind of mail comes, its language, private calendars."""
+    form = AccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Dina val är sparade."))
+        return redirect("notifications:account")
+    profile = Profile.for_user(request.user)
+    context = {"form": form, "calendars": _calendar_links(request.user, profile)}
+    return render(request, "notifications/account.html", context)
+
+
+@access(LoggedIn)
+@require_POST
+def renew_calendar_token(request):
+    Profile.for_user(request.user).renew_calendar_token()
+    messages.success(
+        request, _("Kalenderadresserna är nya. De gamla adresserna fungerar inte längre.")
+    )
+    return redirect("notifications:account")
+
+
+# A mail client's one-click unsubscribe (RFC 8058) POSTs without a CSRF token; the signed
+# token in the address is what authorises the change.
+@access(Public)
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Turn one kind of mail off for the user the link was made for; no login needed.
+    GET asks (link checkers must not unsubscribe anyone), POST does it."""
+    try:
+        user_id, kind = tokens.read_unsubscribe_token(token)
+        kind = Kind(kind)
+    except (signing.BadSignature, ValueError, KeyError):
+        raise Http404 from None
+    if request.method == "POST":
+        Preference.objects.update_or_create(
+            user_id=user_id, kind=kind, defaults={"frequency": Frequency.OFF}
+        )
+        return render(request, "notifications/unsubscribed.html", {"kind": kind})
+    return render(request, "notifications/unsubscribe.html", {"kind": kind})
+
+
+@access(Public)
+@require_http_methods(["GET", "POST"])
+def follow(request, target, pk):
+    """Ask to follow a recommendation or a board: the form (GET), then a confirmation mail
+    (POST). The form lives on a page of its own so that the public pages, which link here,
+    hold no CSRF token and can be served from the shared cache."""
+    model = following.TARGETS.get(target)
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model, pk=pk)
+    form = FollowForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return render(
+            request,
+            "notifications/follow_form_page.html",
+            {"form": form, "target": obj, "kind": target},
+            status=400 if form.is_bound else 200,
+        )
+    language = get_language() if get_language() in Language.values else Language.SWEDISH
+    following.send_confirmation(email=form.cleaned_data["email"], target=obj, language=language)
+    return render(
+        request,
+        "notifications/follow_requested.html",
+        {"email": form.cleaned_data["email"], "target": obj},
+    )
+
+
+@access(Public)
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request, token):
+    try:
+        data = tokens.read_follow_token(token)
+    except signing.SignatureExpired:
+        return render(request, "notifications/follow_expired.html", status=410)
+    except signing.BadSignature:
+        raise Http404 from None
+    model = following.TARGETS.get(data.get("t"))
+    if model is None:
+        raise Http404
+    target = get_object_or_404(model, pk=data.get("i"))
+    if request.method == "POST":
+        following.confirm(data)
+        return render(request, "notifications/follow_confirmed.html", {"target": target})
+    return render(
+        request, "notifications/follow_confirm.html", {"target": target, "email": data["e"]}
+    )
+
+
+@access(Public)
+@csrf_exempt  # one-click from a mail client (RFC 8058); the signed token authorises it
+@require_http_methods(["GET", "POST"])
+def unfollow(request, token):
+    try:
+        email = tokens.read_unfollow_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    if request.method == "POST":
+        Follower.objects.filter(email=email).delete()
+        return render(request, "notifications/unfollowed.html", {"email": email})
+    count = Follower.objects.filter(email=email).count()
+    return render(request, "notifications/unfollow.html", {"email": email, "count": count})
+
+
+def _ics(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    return response
+
+
+@access(Public)
+@require_safe
+def board_calendar(request, pk):
+    board = get_object_or_404(Board, pk=pk)
+    return _ics(calendars.for_board(board, AnonymousUser()), f"namnd-{board.pk}")
+
+
+@access(Public)
+@require_safe
+def municipality_calendar(request, slug):
+    municipality = get_object_or_404(Municipality, slug=slug)
+    return _ics(calendars.for_municipality(municipality, AnonymousUser()), municipality.slug)
+
+
+def _token_user(token):
+    profile = Profile.objects.select_related("user").filter(calendar_token=token).first()
+    if profile is None or not profile.user.is_active:
+        raise Http404
+    return profile.user
+
+
+@access(Public)
+@require_safe
+def private_board_calendar(request, token, pk):
+    """What the token's owner may see of a board; the token is the only credential."""
+    user = _token_user(token)
+    board = get_object_or_404(Board, pk=pk)
+    return _ics(calendars.for_board(board, user), f"namnd-{board.pk}")
+
+
+@access(Public)
+@require_safe
+def private_municipality_calendar(request, token, slug):
+    user = _token_user(token)
+    municipality = get_object_or_404(Municipality, slug=slug)
+    return _ics(calendars.for_municipality(municipality, user), municipality.slug)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = LocalizedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password also lifts the user's login lock (django-axes), so a
+    locked-out user gets back in without waiting or asking an admin."""
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_login_lock(username=self.user.get_username())
+        return response

@@ -1,0 +1,209 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from responses.admin import MeasureDatesForm
+from responses.models import Measure
+
+from . import admin_users  # noqa: F401  (registers the scoped user admin)
+from .admin_scope import (
+    MunicipalityOnlyForSuperusers,
+    ScopedAdminMixin,
+    ScopedFieldsMixin,
+    related_only,
+)
+from .fuzzy_date_forms import fuzzy_date_form
+from .models import (
+    Audit,
+    AuditorAssessment,
+    Board,
+    FollowUpRound,
+    Municipality,
+    Recommendation,
+    SourceDocument,
+)
+from .timeline import build_timeline, with_timeline
+
+admin.site.site_header = _("Uppföljning – administration")
+admin.site.site_title = _("Uppföljning")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(MunicipalityOnlyForSuperusers, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "organisation_number"]
+    search_fields = ["name", "organisation_number"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Board)
+class BoardAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "short_code", "kind", "municipality"]
+    list_filter = ["kind", *related_only("municipality")]
+    search_fields = ["name", "short_code"]
+    raw_id_fields = ["contact"]
+    # The board's staff by name in a labelled list (not a box of user ids). Django's
+    # filter_horizontal and autocomplete widgets fail axe (an unlabelled search box).
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            kwargs["queryset"] = get_user_model().objects.order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = fuzzy_date_form(SourceDocument, "document")
+    list_display = ["file_name", "title", "kind", "diary_number", "document_date"]
+    list_filter = ["kind"]
+    search_fields = ["file_name", "title", "diary_number", "notes"]
+
+
+FollowUpRoundDatesForm = fuzzy_date_form(FollowUpRound, "deadline")
+
+
+class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
+    model = FollowUpRound
+    form = FollowUpRoundDatesForm
+    extra = 0
+    fields = ["sequence", "kind", "title", "deadline", "is_open"]
+
+
+class RecommendationInline(ScopedFieldsMixin, admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = [("position", "label", "kind"), "text", ("addressed_to", "answered_by")]
+    show_change_link = True
+
+
+@admin.register(Audit)
+class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = fuzzy_date_form(Audit, "conducted_from", "conducted_to")
+    list_display = [
+        "reference",
+        "title",
+        "kind",
+        "auditor",
+        "firm",
+        "conducted_from_date",
+        "n_recs",
+    ]
+    list_filter = ["kind", *related_only("auditor", "audited_boards", "municipality")]
+    search_fields = ["reference", "title", "summary"]
+    inlines = [FollowUpRoundInline, RecommendationInline]
+    fieldsets = [
+        (None, {"fields": ["municipality", "reference", "title", "title_inference", "kind"]}),
+        (
+            _("Vem och när"),
+            {
+                "fields": [
+                    "auditor",
+                    "firm",
+                    ("conducted_from", "conducted_to"),
+                    "conducted_inference",
+                    "audited_boards",
+                ]
+            },
+        ),
+        (_("Innehåll"), {"fields": ["summary", "conclusion", "source_documents"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_recs=Count("recommendations"))
+
+    @admin.display(description=_("rekommendationer"), ordering="n_recs")
+    def n_recs(self, obj):
+        return obj.n_recs
+
+
+@admin.register(FollowUpRound)
+class FollowUpRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = FollowUpRoundDatesForm
+    list_display = ["__str__", "kind", "deadline_date", "deadline_precision", "is_open"]
+    list_filter = ["kind", "is_open", *related_only("audit")]
+    list_select_related = ["audit"]
+    search_fields = ["title", "request", "audit__reference", "audit__title"]
+    raw_id_fields = ["audit"]
+
+
+class MeasureInline(ScopedFieldsMixin, admin.StackedInline):
+    model = Measure
+    form = MeasureDatesForm
+    extra = 0
+    fields = [
+        ("title", "board"),
+        "also_serves",
+        ("responsible", "status"),
+        ("due", "completed"),
+        ("due_inference", "completed_inference"),
+        "effect",
+        "announced_in",
+    ]
+    raw_id_fields = ["also_serves", "announced_in"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        # The board, the announcing entry and the shared recommendations are read with the
+        # measures, not once per inline row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "board", "announced_in__response__board", "announced_in__recommendation"
+            )
+            .prefetch_related("also_serves")
+        )
+
+
+class AuditorAssessmentInline(ScopedFieldsMixin, admin.StackedInline):
+    model = AuditorAssessment
+    extra = 0
+    fields = ["round", "status", "comment", "assessed_on", "assessed_by"]
+    raw_id_fields = ["round", "assessed_by"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = fuzzy_date_form(Recommendation, "report_back")
+    list_display = ["__str__", "audit", "kind", "position", "closed_on"]
+    list_filter = ["kind", *related_only("audit", "addressed_to"), "closed_on"]
+    list_select_related = ["audit"]
+    search_fields = ["text", "label", "audit__reference", "audit__title"]
+    raw_id_fields = ["audit", "closed_by"]
+    inlines = [MeasureInline, AuditorAssessmentInline]
+    fieldsets = [
+        (None, {"fields": ["audit", ("position", "label", "kind"), "text"]}),
+        (_("Nämnder"), {"fields": ["addressed_to", "addressed_to_inference", "answered_by"]}),
+        (
+            _("Återrapportering"),
+            {"fields": ["report_back", "report_back_text", "report_back_inference"]},
+        ),
+        (_("Avslut"), {"fields": ["closed_on", "closed_reason", "closed_by"]}),
+    ]
+    # The public status timeline, read-only, below the form.
+    change_form_template = "recommendations/admin_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        # What the public sees: published answers only, whoever the admin is.
+        found = None
+        if str(object_id).isdigit():
+            public = with_timeline(Recommendation.objects.filter(pk=object_id), AnonymousUser())
+            found = public.first()
+        if found is not None:
+            today = timezone.localdate()
+            extra_context.update(timeline=build_timeline(found, today), today=today)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AuditorAssessment)
+class AuditorAssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["recommendation", "round", "status", "assessed_on", "assessed_by"]
+    list_filter = ["status", *related_only("round__audit")]
+    list_select_related = ["recommendation", "round__audit", "assessed_by"]
+    search_fields = ["comment", "recommendation__text"]
+    raw_id_fields = ["recommendation", "round", "assessed_by"]

@@ -1,0 +1,56 @@
+"""Forms for the auditors: an assessment per round, closing a recommendation, the attention view."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import FollowUpRound, Recommendation
+from .status import Status
+
+
+class AssessmentForm(forms.Form):
+    round = forms.ModelChoiceField(queryset=FollowUpRound.objects.none(), label=_("Omgång"))
+    status = forms.ChoiceField(
+        label=_("Revisionens bedömning"), choices=[("", "---------"), *Status.choices]
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = recommendation.audit.rounds.order_by("sequence")
+        self.fields["round"].label_from_instance = lambda r: f"{r.sequence}. {r.title}"
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("Avslutad den"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closed_reason = forms.CharField(
+        label=_("Skäl för avslut"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Ange varför rekommendationen avslutas.")},
+    )
+
+    def clean_closed_on(self):
+        value = self.cleaned_data["closed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Datumet kan inte ligga i framtiden."))
+        return value
+
+
+class AttentionForm(forms.Form):
+    since = forms.DateField(
+        label=_("Inlämnade eller publicerade sedan"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def since_date(self) -> dt.date:
+        default = timezone.localdate() - dt.timedelta(days=90)
+        if self.is_valid() and self.cleaned_data["since"]:
+            return self.cleaned_data["since"]
+        return default

@@ -1,0 +1,112 @@
+"""The auditors' views: record an assessment, close a recommendation, see what needs
+attention, read a recommendation's change history. Auditors and admins only (403)."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import attention as attention_queries
+from . import roles
+from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
+from .history import change_history_for_recommendation
+from .models import AuditorAssessment, Recommendation
+from .roles import Auditor, Reader, access
+
+
+def _recommendation(user, pk: int) -> Recommendation:
+    """The recommendation, if it belongs to the auditor's own municipality; 404 otherwise."""
+    in_scope = Recommendation.objects.filter(roles.scope(user, "audit__municipality"))
+    return get_object_or_404(in_scope.select_related("audit"), pk=pk)
+
+
+@access(Auditor)
+@require_http_methods(["GET", "POST"])
+def assess(request, pk: int):
+    """Create or update the auditors' assessment of a recommendation for one round."""
+    recommendation = _recommendation(request.user, pk)
+    initial = {"round": request.GET.get("omgang")}
+    form = AssessmentForm(request.POST or None, recommendation=recommendation, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            assessment = AuditorAssessment.objects.filter(
+                recommendation=recommendation, round=data["round"]
+            ).first() or AuditorAssessment(recommendation=recommendation, round=data["round"])
+            assessment.status, assessment.comment = data["status"], data["comment"]
+            assessment.assessed_on = timezone.localdate()
+            assessment.assessed_by = request.user
+            assessment.full_clean()
+            assessment.save()
+            messages.success(request, _("Revisionens bedömning är sparad."))
+            return redirect("auditors:assess", recommendation.pk)
+        status = 400
+    assessments = recommendation.assessments.select_related("round", "assessed_by").order_by(
+        "round__sequence"
+    )
+    context = {"recommendation": recommendation, "form": form, "assessments": assessments}
+    return render(request, "recommendations/auditor/assess.html", context, status=status)
+
+
+@access(Auditor)
+@require_http_methods(["GET", "POST"])
+def close(request, pk: int):
+    """Mark a recommendation closed, with the reason."""
+    recommendation = _recommendation(request.user, pk)
+    form = CloseForm(
+        request.POST or None,
+        initial={
+            "closed_on": recommendation.closed_on or timezone.localdate(),
+            "closed_reason": recommendation.closed_reason,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            recommendation.closed_on = form.cleaned_data["closed_on"]
+            recommendation.closed_reason = form.cleaned_data["closed_reason"]
+            recommendation.closed_by = request.user
+            recommendation.full_clean()
+            recommendation.save()
+            messages.success(request, _("Rekommendationen är avslutad."))
+            return redirect("auditors:close", recommendation.pk)
+        status = 400
+    context = {"recommendation": recommendation, "form": form}
+    return render(request, "recommendations/auditor/close.html", context, status=status)
+
+
+@access(Auditor)
+@require_safe
+def attention(request):
+    """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
+    and which boards have not answered by the deadline. A fixed number of queries whatever
+    the size: one each for arrived, overdue and disagreements, four for missing_responses
+    (asserted in tests/test_auditor_views.py)."""
+    form = AttentionForm(request.GET or None)
+    since = form.since_date()
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "since": since,
+        "today": today,
+        "arrived": attention_queries.arrived_responses(since, request.user),
+        "overdue": attention_queries.overdue_measures(today, request.user),
+        "disagreements": attention_queries.disagreements(request.user),
+        "missing": attention_queries.missing_responses(today, request.user),
+    }
+    return render(request, "recommendations/auditor/attention.html", context)
+
+
+@access(Reader)
+@require_safe
+def recommendation_history(request, pk: int):
+    if roles.is_auditor(request.user):
+        recommendation = _recommendation(request.user, pk)
+    else:
+        # Board staff read other boards' published versions only, as the public pages do.
+        recommendation = get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
+    changes = change_history_for_recommendation(recommendation, request.user)
+    context = {"recommendation": recommendation, "changes": changes}
+    return render(request, "recommendations/auditor/history.html", context)

@@ -1,0 +1,111 @@
+"""What needs the auditors' attention ("Att granska"), each part a fixed number of queries.
+
+Each part is limited to the auditor's own municipality (``roles.scope``). With ``user``
+None the parts cover every municipality and what everybody may see: the scheduled
+reminders (``notifications/planning.py``) act for the whole installation, not for a
+person."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from . import roles
+from .dates import ended_before_q
+from .models import Board, FollowUpRound, Recommendation
+
+
+def _scope(user, path: str):
+    return roles.EVERYTHING if user is None else roles.scope(user, path)
+
+
+def arrived_responses(since: dt.date, user):
+    """Responses submitted or published since ``since`` (the first time they left draft).
+
+    One query: the moment a response was first submitted is read from its history;
+    a response published directly counts from its publication; an imported one, which
+    has neither, from its decision date.
+    """
+    from responses.models import Response
+
+    first_submitted = (
+        Response.history.filter(id=OuterRef("pk"), state=Response.State.SUBMITTED)
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    return (
+        Response.objects.visible_to(user)
+        .handed_in()
+        .filter(_scope(user, "board__municipality"))
+        .annotate(arrived_at=Coalesce(Subquery(first_submitted), F("published_at")))
+        # Imported responses have no publication time; their decision date stands in.
+        .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, decision_date__gte=since))
+        .select_related("board", "round__audit")
+        .order_by(F("arrived_at").desc(nulls_last=True), "-decision_date")
+    )
+
+
+def overdue_measures(today: dt.date, user):
+    """Measures past their due period and not settled that the user may see (the same
+    rule as every other page: ``Measure.objects.visible_to``)."""
+    from responses.models import Measure
+
+    visible = Measure.objects.public() if user is None else Measure.objects.visible_to(user)
+    return (
+        visible.filter(_scope(user, "board__municipality"))
+        .overdue(today)
+        .select_related("board", "recommendation__audit")
+        .order_by("due_date", "pk")
+    )
+
+
+def disagreements(user):
+    """Open recommendations where a board's own status differs from the auditors' latest
+    assessment: one line per board, read from the stored standings."""
+    from responses.models import BoardStanding
+
+    return (
+        BoardStanding.objects.filter(disagrees=True, is_open=True)
+        .filter(_scope(user, "board__municipality"))
+        .select_related("recommendation__audit", "board")
+        .order_by("recommendation__audit_id", "recommendation__position", "board__name")
+    )
+
+
+@dataclass(frozen=True)
+class MissingResponse:
+    round: FollowUpRound
+    board: Board
+
+
+def missing_responses(today: dt.date, user) -> list[MissingResponse]:
+    """Rounds whose deadline has passed without a response from a board their open
+    recommendations are addressed to. Four queries: rounds, addressed boards per audit,
+    responses given, and the boards."""
+    from responses.models import Response
+
+    rounds = list(
+        FollowUpRound.objects.filter(ended_before_q("deadline", today))
+        .filter(_scope(user, "audit__municipality"))
+        .select_related("audit")
+        .order_by("deadline_date", "pk")
+    )
+    audit_ids = {round_.audit_id for round_ in rounds}
+    addressed = set(
+        Recommendation.addressed_to.through.objects.filter(
+            recommendation__audit_id__in=audit_ids, recommendation__closed_on__isnull=True
+        ).values_list("recommendation__audit_id", "board_id")
+    )
+    answered = set(
+        Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
+    )
+    boards = Board.objects.in_bulk({board_id for _audit_id, board_id in addressed})
+    missing = []
+    for round_ in rounds:
+        for audit_id, board_id in sorted(addressed, key=lambda pair: boards[pair[1]].name):
+            if audit_id == round_.audit_id and (round_.pk, board_id) not in answered:
+                missing.append(MissingResponse(round=round_, board=boards[board_id]))
+    return missing

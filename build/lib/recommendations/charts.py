@@ -1,0 +1,207 @@
+"""Server-drawn SVG bar charts (no JavaScript): the geometry is worked out here, the
+template ``includes/bar_chart.html`` only writes it out.
+
+Every number that goes into an SVG attribute is a string made here with a decimal
+point, whatever the page's language: Django's localization would write 56.0 as "56,0"
+in Swedish, which SVG rejects (no bar is drawn). Text the reader sees (counts, shares)
+is localized as usual.
+
+A chart is never read by colour alone: each segment wide enough carries its symbol or
+share as text, the bar's total stands at its end, the legend pairs each colour with a
+symbol and a word, and every chart has a table with the same numbers next to it.
+"""
+
+from dataclasses import dataclass, field
+
+from .status import Status
+
+BAR_HEIGHT = 30
+BAR_GAP = 12
+BAR_WIDTH = 480
+# Room right of the longest bar for its total ("123 svar", "ännu inte 3 år").
+TOTAL_WIDTH = 190
+# A segment narrower than this has no room for its text; its numbers are in the table.
+MIN_LABEL_WIDTH = 46
+
+# Fills as SVG attributes rather than CSS classes, so the PDF renderer draws the same
+# colours as the browser. Light tints: the dark text on them keeps a 4.5:1 contrast.
+STATUS_FILLS = {
+    Status.NOT_STARTED: "#cfcfcf",
+    Status.PLANNED: "#a9c4ea",
+    Status.IN_PROGRESS: "#f3d27a",
+    Status.PARTLY_IMPLEMENTED: "#9fd6cb",
+    Status.IMPLEMENTED: "#9ed3aa",
+    Status.NO_LONGER_RELEVANT: "#c6c6dc",
+    Status.NOT_ACCEPTED: "#efaaae",
+    Status.NOT_REPORTED: "#f3c39d",
+}
+NEUTRAL_FILL = "#b8c7d9"
+
+# Hatching over each category's tint, in the order of the chart's categories, so that a
+# chart printed in black and white (or read without colour) still tells the segments
+# apart, also those too narrow for their text. Paths on an 8 x 8 tile.
+HATCHES = [
+    "",
+    "M0,8 L8,0",
+    "M0,4 L8,4",
+    "M0,0 L8,8",
+    "M4,0 L4,8",
+    "M0,4 L8,4 M4,0 L4,8",
+    "M3,3 h2 v2 h-2 z",
+    "M0,8 L8,0 M0,0 L8,8",
+]
+
+
+def svg_number(value: float) -> str:
+    """A number for an SVG attribute: two decimals after a point, in every language."""
+    return f"{value:.2f}"
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of segment: a status, or a group of statuses in the council report."""
+
+    key: str
+    label: str
+    symbol: str
+    fill: str
+    css_class: str = ""
+
+
+def status_category(status: Status) -> Category:
+    return Category(
+        status.value, status.label, status.symbol, STATUS_FILLS[status], status.css_class
+    )
+
+
+@dataclass
+class Segment:
+    category: Category
+    count: int
+    value: str  # the count or share as the reader reads it
+    left: float
+    size: float
+
+    @property
+    def text(self) -> str:
+        """Written inside the segment when it fits: the symbol, then the value."""
+        return f"{self.category.symbol} {self.value}"
+
+    @property
+    def x(self) -> str:
+        return svg_number(self.left)
+
+    @property
+    def width(self) -> str:
+        return svg_number(self.size)
+
+    @property
+    def text_x(self) -> str:
+        return svg_number(self.left + self.size / 2)
+
+    @property
+    def fits_label(self) -> bool:
+        return self.size >= MIN_LABEL_WIDTH
+
+
+@dataclass
+class Bar:
+    label: str
+    counts: list  # one number per category, for the table
+    total: int
+    total_text: str
+    top: float
+    label_width: float
+    segments: list = field(default_factory=list)
+
+    @property
+    def y(self) -> str:
+        return svg_number(self.top)
+
+    @property
+    def text_y(self) -> str:
+        return svg_number(self.top + BAR_HEIGHT / 2 + 5)
+
+    @property
+    def end_x(self) -> str:
+        end = self.segments[-1].left + self.segments[-1].size if self.segments else self.label_width
+        return svg_number(end + 8)
+
+    @property
+    def description(self) -> str:
+        parts = [f"{s.category.label} {s.value}" for s in self.segments]
+        return f"{self.label}: {', '.join(parts) or self.total_text}."
+
+
+@dataclass
+class Chart:
+    """Horizontal bars, one per row; stacked segments per category."""
+
+    title: str
+    categories: list
+    bars: list
+    label_width: float
+
+    @property
+    def width(self) -> str:
+        return svg_number(self.label_width + BAR_WIDTH + TOTAL_WIDTH)
+
+    @property
+    def height(self) -> str:
+        return svg_number(len(self.bars) * (BAR_HEIGHT + BAR_GAP))
+
+    @property
+    def bar_height(self) -> str:
+        return svg_number(BAR_HEIGHT)
+
+    @property
+    def description(self) -> str:
+        return " ".join(bar.description for bar in self.bars)
+
+    @property
+    def patterns(self) -> list[tuple[str, str, str]]:
+        """(category key, tint, hatch path) for each category: one SVG pattern each."""
+        return [
+            (category.key, category.fill, HATCHES[index % len(HATCHES)])
+            for index, category in enumerate(self.categories)
+        ]
+
+
+def stacked_bars(
+    title: str,
+    categories: list[Category],
+    rows: list[tuple[str, dict, str]],
+    *,
+    label_width: float = 56,
+    shares: bool = False,
+    segment_value=None,
+) -> Chart:
+    """A chart of ``rows``: (label, {category key: count}, text at the bar's end).
+
+    The longest row is BAR_WIDTH wide; with ``shares`` every row is (each segment is its
+    share of the row). ``segment_value(category, count, row total)`` is the value a
+    segment shows after its symbol; by default the count.
+    """
+    segment_value = segment_value or (lambda category, count, total: str(count))
+    longest = max((sum(counts.values()) for _l, counts, _t in rows), default=0) or 1
+    bars = []
+    for index, (label, counts, total_text) in enumerate(rows):
+        bar = Bar(
+            label=label,
+            counts=[counts.get(category.key, 0) for category in categories],
+            total=sum(counts.values()),
+            total_text=total_text,
+            top=index * (BAR_HEIGHT + BAR_GAP),
+            label_width=label_width,
+        )
+        x = float(label_width)
+        full = (bar.total or 1) if shares else longest
+        for category in categories:
+            count = counts.get(category.key, 0)
+            if count:
+                size = BAR_WIDTH * count / full
+                value = segment_value(category, count, bar.total)
+                bar.segments.append(Segment(category, count, value, x, size))
+                x += size
+        bars.append(bar)
+    return Chart(title=title, categories=categories, bars=bars, label_width=label_width)

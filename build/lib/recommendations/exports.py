@@ -1,0 +1,424 @@
+"""CSV and Excel (xlsx) exports of the filtered recommendation list and of the matrix.
+
+The exports take the same GET parameters as their pages and contain every matching row
+(no pagination); an invalid filter is a 400, as on the pages, never an unfiltered export.
+Cells hold text only (status as its Swedish label), written by ``spreadsheets``, which
+neutralises anything a spreadsheet would run as a formula.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from responses.models import BoardStanding
+
+from .filters import RecommendationFilter, recommendation_queryset
+from .models import Recommendation
+from .roles import Public, access
+from .spreadsheets import csv_response, xlsx_response
+from .status import Status
+from .timeline import MATRIX_YEARS, build_timeline, with_timeline
+from .views import matrix_groups
+
+
+class InvalidFilter(Exception):
+    def __init__(self, filterset):
+        self.filterset = filterset
+
+
+def _status_label(value):
+    return str(Status(value).label) if value else _("Inget publicerat svar")
+
+
+def _valid(filterset):
+    if not filterset.is_valid():
+        raise InvalidFilter(filterset)
+    return filterset
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, type and meaning, declared once.
+
+    The exports write their header and cells from these, and the field dictionary
+    (``/oppna-data/``) and the Table Schemas beside the CSV files are generated from them.
+    """
+
+    header: str
+    type: str  # a Frictionless Table Schema type: integer, string, date
+    description: str
+    # The cell's value from (recommendation, request); the matrix builds its rows itself.
+    value: Callable | None = field(default=None, compare=False)
+    # The allowed values (as written in the file), when there is a fixed vocabulary.
+    vocabulary: Callable[[], list[str]] | None = field(default=None, compare=False)
+
+
+def _status_vocabulary():
+    return [str(status.label) for status in Status] + [_("Inget publicerat svar")]
+
+
+def _kind_vocabulary():
+    return [str(label) for label in Recommendation.Kind.labels]
+
+
+def _each_boards_status(recommendation) -> str:
+    return "; ".join(
+        f"{standing.board.short_code}: "
+        + (_status_label(standing.status) if standing.status else _("har inte svarat"))
+        for standing in recommendation.standings.all()
+    )
+
+
+LIST_COLUMNS = [
+    Column(
+        gettext_lazy("Id"),
+        "integer",
+        gettext_lazy("Rekommendationens id, samma som i API:t."),
+        lambda r, q: r.pk,
+    ),
+    Column(
+        gettext_lazy("Granskning"),
+        "string",
+        gettext_lazy("Granskningens diarienummer."),
+        lambda r, q: r.audit.reference,
+    ),
+    Column(
+        gettext_lazy("Granskningens titel"),
+        "string",
+        gettext_lazy("Granskningens titel."),
+        lambda r, q: r.audit.title,
+    ),
+    Column(
+        gettext_lazy("Beteckning"),
+        "string",
+        gettext_lazy("Rekommendationens beteckning i granskningen."),
+        lambda r, q: r.display_name,
+    ),
+    Column(
+        gettext_lazy("Typ"),
+        "string",
+        gettext_lazy("Vad slags punkt det är."),
+        lambda r, q: r.get_kind_display(),
+        _kind_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Lydelse"),
+        "string",
+        gettext_lazy("Rekommendationens lydelse."),
+        lambda r, q: r.text,
+    ),
+    Column(
+        gettext_lazy("Riktad till"),
+        "string",
+        gettext_lazy(
+            "Förkortningarna för nämnderna som rekommendationen riktas till, åtskilda med komma."
+        ),
+        lambda r, q: ", ".join(board.short_code for board in r.addressed_to.all()),
+    ),
+    Column(
+        gettext_lazy("Aktuell status"),
+        "string",
+        gettext_lazy(
+            "Rekommendationens egen status: den minst framskridna bland nämnderna som har svarat."
+        ),
+        lambda r, q: _status_label(r.current_status),
+        _status_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Nämnder som har svarat"),
+        "string",
+        gettext_lazy("Antal nämnder som har svarat av dem som ska svara, till exempel 2/3."),
+        lambda r, q: f"{r.boards_answered}/{r.boards_required}",
+    ),
+    Column(
+        gettext_lazy("Varje nämnds status"),
+        "string",
+        gettext_lazy(
+            "Varje nämnd som ska svara med sin egen status i sitt senaste publicerade svar, "
+            "till exempel «ASN: Pågående; KS: har inte svarat»."
+        ),
+        lambda r, q: _each_boards_status(r),
+    ),
+    Column(
+        gettext_lazy("Avslutad"),
+        "date",
+        gettext_lazy("Dagen revisionen avslutade rekommendationen; tom om den är öppen."),
+        lambda r, q: r.closed_on.isoformat() if r.closed_on else "",
+    ),
+    Column(
+        gettext_lazy("Adress"),
+        "string",
+        gettext_lazy("Rekommendationens sida med tidslinjen."),
+        lambda r, q: q.build_absolute_uri(r.get_absolute_url()),
+    ),
+    Column(
+        gettext_lazy("Tolkning: riktad till"),
+        "string",
+        gettext_lazy(
+            "Varför nämnderna i Riktad till är en tolkning; tomt när dokumentet säger det."
+        ),
+        lambda r, q: r.addressed_to_inference,
+    ),
+    Column(
+        gettext_lazy("Tolkning: granskningens titel"),
+        "string",
+        gettext_lazy("Varför granskningens titel är en tolkning; tomt när dokumentet säger det."),
+        lambda r, q: r.audit.title_inference,
+    ),
+]
+
+
+def matrix_columns():
+    """The matrix export's columns: the recommendation and the board, then one per year."""
+    return [
+        Column(
+            gettext_lazy("Granskning"),
+            "string",
+            gettext_lazy("Granskningens diarienummer, annars dess titel."),
+        ),
+        Column(
+            gettext_lazy("Beteckning"),
+            "string",
+            gettext_lazy("Rekommendationens beteckning i granskningen."),
+        ),
+        Column(gettext_lazy("Lydelse"), "string", gettext_lazy("Rekommendationens lydelse.")),
+        Column(
+            gettext_lazy("Nämnd"),
+            "string",
+            gettext_lazy(
+                "Förkortningen för nämnden som raden gäller: en rad per nämnd som ska svara."
+            ),
+        ),
+        *(
+            Column(
+                str(year),
+                "string",
+                gettext_lazy(
+                    "Nämndens status i dess senaste svar det året, och revisionens bedömning av "
+                    "samma omgång, till exempel «Pågående / revisionen: Delvis genomförd (annan "
+                    "bedömning)»; tom om inget svar finns."
+                ),
+            )
+            for year in MATRIX_YEARS
+        ),
+    ]
+
+
+def list_rows(request):
+    """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
+    filterset = _valid(
+        RecommendationFilter(
+            request.GET, queryset=recommendation_queryset(request), request=request
+        )
+    )
+    recommendations = filterset.qs.select_related("audit__municipality").prefetch_related(
+        "addressed_to",
+        Prefetch(
+            "standings",
+            queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
+        ),
+    )
+    header = [str(column.header) for column in LIST_COLUMNS]
+    rows = [[column.value(rec, request) for column in LIST_COLUMNS] for rec in recommendations]
+    return header, rows
+
+
+def _timelines(request):
+    """The timelines of the filtered list's recommendations, as their pages show them to
+    this user. Queries: those of ``with_timeline`` (a constant number)."""
+    filterset = RecommendationFilter(
+        request.GET, queryset=recommendation_queryset(request), request=request
+    )
+    today = timezone.localdate()
+    return [build_timeline(rec, today) for rec in with_timeline(filterset.qs, request.user)]
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def measure_rows(timelines):
+    """Header and rows of the measures of the listed recommendations: one row per measure
+    and recommendation it serves, with its standing today."""
+    header = [
+        _("Rekommendationens id"),
+        _("Granskning"),
+        _("Beteckning"),
+        _("Åtgärd"),
+        _("Nämnd"),
+        _("Ansvarig"),
+        _("Klart senast"),
+        _("Status"),
+        _("Försenad"),
+        _("Dagar försenad"),
+        _("Genomförd"),
+        _("Gemensam åtgärd"),
+    ]
+    rows = []
+    for timeline in timelines:
+        rec = timeline.recommendation
+        for state in timeline.measures:
+            measure = state.measure
+            rows.append(
+                [
+                    rec.pk,
+                    rec.audit.reference or rec.audit.title,
+                    rec.display_name,
+                    measure.title,
+                    measure.board.short_code,
+                    measure.responsible,
+                    _text(state.due),
+                    str(state.status.label),
+                    _("Ja") if state.is_overdue else _("Nej"),
+                    state.days_overdue if state.is_overdue else 0,
+                    _text(measure.completed),
+                    _("Ja") if state.is_shared else _("Nej"),
+                ]
+            )
+    return header, rows
+
+
+def timeline_rows(timelines):
+    """Header and rows of the timeline: one row per readable answer, round by round."""
+    header = [
+        _("Rekommendationens id"),
+        _("Granskning"),
+        _("Beteckning"),
+        _("Omgång"),
+        _("Omgångens titel"),
+        _("Nämnd"),
+        _("Yttrande"),
+        _("Diarienummer"),
+        _("Datum"),
+        _("Nämndens status"),
+        _("Revisionens bedömning"),
+        _("Redovisning"),
+    ]
+    rows = []
+    for timeline in timelines:
+        rec = timeline.recommendation
+        for step in timeline.entries:
+            response = step.response
+            rows.append(
+                [
+                    rec.pk,
+                    rec.audit.reference or rec.audit.title,
+                    rec.display_name,
+                    response.round.sequence,
+                    response.round.title,
+                    response.board.short_code,
+                    response.title,
+                    response.diary_number,
+                    _text(step.date),
+                    str(step.status.label),
+                    str(step.assessment_status.label) if step.assessment else "",
+                    step.entry.narrative,
+                ]
+            )
+    return header, rows
+
+
+def matrix_rows(request):
+    """Header and rows of the matrix, one column per year."""
+    filterset, groups = matrix_groups(request)
+    _valid(filterset)
+    header = [str(column.header) for column in matrix_columns()]
+    rows = []
+    for group in groups:
+        for row in group.rows:
+            rec = row.recommendation
+            cells = [_matrix_cell(cell) for cell in row.cells]
+            rows.append(
+                [
+                    group.audit.reference or group.audit.title,
+                    rec.display_name,
+                    rec.text,
+                    row.board.short_code if row.board else "",
+                    *cells,
+                ]
+            )
+    return header, rows
+
+
+def _matrix_cell(cell) -> str:
+    """The board's status, and the auditors' assessment of the same round beside it."""
+    if cell is None:
+        return ""
+    text = _status_label(cell.status)
+    if cell.assessment:
+        text += " / " + _("revisionen: %(status)s") % {
+            "status": _status_label(cell.assessment_status)
+        }
+        if cell.disagrees:
+            text += " (" + _("annan bedömning") + ")"
+    return text
+
+
+def _bad_request(filterset) -> HttpResponseBadRequest:
+    """The filter errors as plain text, in the user's language."""
+    lines = [_("Ogiltigt filter; exporten är inte gjord.")]
+    for name, errors in filterset.errors.items():
+        lines += [f"{name}: {error}" for error in errors]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _refusing_invalid_filters(view):
+    """An export view that answers 400 for an invalid filter, as its page does."""
+
+    @wraps(view)
+    def wrapper(request):
+        try:
+            return view(request)
+        except InvalidFilter as invalid:
+            return _bad_request(invalid.filterset)
+
+    return wrapper
+
+
+def _name(prefix):
+    return f"{prefix}-{timezone.localdate().isoformat()}"
+
+
+@access(Public)
+@require_safe
+@_refusing_invalid_filters
+def recommendations_csv(request):
+    return csv_response(*list_rows(request), _name("rekommendationer"))
+
+
+@access(Public)
+@require_safe
+@_refusing_invalid_filters
+def recommendations_xlsx(request):
+    """The list, then its recommendations' measures and timeline entries."""
+    timelines = _timelines(request)
+    return xlsx_response(
+        *list_rows(request),
+        _name("rekommendationer"),
+        _("Rekommendationer"),
+        more_sheets=[
+            (_("Åtgärder"), *measure_rows(timelines)),
+            (_("Tidslinje"), *timeline_rows(timelines)),
+        ],
+    )
+
+
+@access(Public)
+@require_safe
+@_refusing_invalid_filters
+def matrix_csv(request):
+    return csv_response(*matrix_rows(request), _name("matris"))
+
+
+@access(Public)
+@require_safe
+@_refusing_invalid_filters
+def matrix_xlsx(request):
+    return xlsx_response(*matrix_rows(request), _name("matris"), _("Matris"))

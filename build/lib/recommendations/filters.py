@@ -1,0 +1,349 @@
+"""Filters for the recommendation list, its exports, the JSON API and the matrix.
+
+Every filter runs on a queryset already scoped to what the user may read; the ones
+that look at answers (round, year) only count responses visible to the requesting user.
+Status and overdue measures are read from the stored standings (``BoardStanding``,
+kept on write from the published answers, the same for everybody): with a board chosen,
+that board's own status and measures; without, the recommendation's own status.
+"""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responses.models import BoardStanding, ResponseEntry
+
+from .models import Audit, Board, Recommendation
+from .municipal import current_municipality
+from .status import Status
+from .timeline import MATRIX_YEARS
+
+# Typed choice filters have no empty choice of their own: "" means "all".
+YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEARS]
+ROUND_CHOICES = [("", _("Alla omgångar"))] + [(n, str(n)) for n in range(1, 9)]
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """Yes, no or empty; anything else is refused instead of silently meaning "all"."""
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Välj true eller false."), code="invalid_choice")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+def _boards(request):
+    """The board choices: the municipality's boards on its pages, every board nationally."""
+    return (
+        Board.objects.in_municipality(current_municipality(request))
+        .exclude(kind=Board.Kind.AUDITORS)
+        .order_by("name")
+    )
+
+
+def _audits(request):
+    return Audit.objects.in_municipality(current_municipality(request)).order_by(
+        "reference", "title"
+    )
+
+
+# From this many audits on, the audit is chosen by typing (a text input with a <datalist>
+# of the audits' references) rather than in a long select.
+TYPED_CHOICE_FROM = 30
+
+
+class SelectOrDatalist(forms.Select):
+    """A select for a few choices; for many, a text input whose <datalist> offers each
+    choice by the text it is typed as (``typed_as``). Plain HTML: no script."""
+
+    # In the app's templates: the form renderer searches the apps', not templates/.
+    datalist_template_name = "recommendations/widgets/select_or_datalist.html"
+
+    def __init__(self, *args, typed_as, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.typed_as = typed_as
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [
+            option
+            for _group, group_options, _index in context["widget"]["optgroups"]
+            for option in group_options
+            if option["value"] != ""
+        ]
+        if len(options) >= TYPED_CHOICE_FROM:
+            # Widgets are copied for every form, so this changes only this one's template.
+            self.template_name = self.datalist_template_name
+            typed = {
+                str(option["value"]): self.typed_as(option["value"].instance) for option in options
+            }
+            chosen = next((str(v) for v in context["widget"]["value"] if v), "")
+            context["widget"]["typed_value"] = typed.get(chosen, chosen)
+            context["widget"]["typed_options"] = [
+                (typed[str(option["value"])], option["label"]) for option in options
+            ]
+        return context
+
+
+def audit_typed_as(audit) -> str:
+    return audit.reference or audit.title
+
+
+class AuditField(forms.ModelChoiceField):
+    """An audit given by its id (the API, links) or typed as its reference, or its title
+    when it has none (the datalist of ``SelectOrDatalist``)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isdigit():
+            return super().to_python(text)
+        matches = list(self.queryset.filter(Q(reference=text) | Q(reference="", title=text))[:2])
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return matches[0]
+
+
+class AuditFilter(django_filters.ModelChoiceFilter):
+    field_class = AuditField
+
+
+def board_filter():
+    """The board a recommendation is addressed to; shared by the list and the matrix."""
+    return django_filters.ModelChoiceFilter(
+        field_name="addressed_to",
+        lookup_expr="exact",
+        queryset=_boards,
+        label=_("Nämnd"),
+        empty_label=_("Alla nämnder"),
+        distinct=True,
+    )
+
+
+def audit_filter():
+    return AuditFilter(
+        field_name="audit",
+        lookup_expr="exact",
+        queryset=_audits,
+        label=_("Granskning"),
+        empty_label=_("Alla granskningar"),
+        widget=SelectOrDatalist(typed_as=audit_typed_as),
+    )
+
+
+class StatusOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by status follows the vocabulary's order (``Status.rank``, stored and
+    indexed), not the stored code; with a board chosen, that board's own status."""
+
+    def get_ordering_value(self, param):
+        if param.lstrip("-") == "status" and self.parent.chosen_board is not None:
+            return param.replace("status", "board_status_rank")
+        return super().get_ordering_value(param)
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
+            return qs
+        if self.parent.chosen_board is not None:
+            qs = qs.alias(
+                board_status_rank=Subquery(self.parent.board_standings().values("status_rank"))
+            )
+        # A stable order within equal values, so pages never repeat or skip a row.
+        return qs.order_by(*ordering, "audit_id", "position")
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="search_vector",
+        lookup_expr="search",
+        method="filter_search",
+        label=_("Sök i lydelse och svar"),
+    )
+    board = board_filter()
+    audit = audit_filter()
+    kind = django_filters.ChoiceFilter(
+        field_name="kind",
+        lookup_expr="exact",
+        choices=Recommendation.Kind.choices,
+        label=_("Typ"),
+        empty_label=_("Alla typer"),
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="current_status",
+        lookup_expr="exact",
+        method="filter_status",
+        choices=Status.choices,
+        label=_("Aktuell status"),
+        empty_label=_("Alla statusar"),
+    )
+    round = django_filters.TypedChoiceFilter(
+        field_name="entries__response__round__sequence",
+        lookup_expr="exact",
+        method="filter_round",
+        choices=ROUND_CHOICES,
+        coerce=int,
+        label=_("Besvarad i omgång"),
+    )
+    year = django_filters.TypedChoiceFilter(
+        field_name="entries__response__decision_date",
+        lookup_expr="year",
+        method="filter_year",
+        choices=YEAR_CHOICES,
+        coerce=int,
+        label=_("Besvarad år"),
+    )
+    overdue = StrictBooleanFilter(
+        field_name="measures__due_date",
+        lookup_expr="lt",
+        method="filter_overdue",
+        label=_("Har försenade åtgärder"),
+        widget=forms.Select(
+            choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
+        ),
+    )
+    sort = StatusOrderingFilter(
+        fields=(
+            ("audit__reference", "audit"),
+            ("position", "position"),
+            ("current_status_rank", "status"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "audit__reference": _("Granskning"),
+            "position": _("Ordning"),
+            "current_status_rank": _("Status"),
+            "kind": _("Typ"),
+            # Given here so they stay lazy: django-filter would build them once, in Swedish.
+            "-audit": _("Granskning (fallande)"),
+            "-position": _("Ordning (fallande)"),
+            "-status": _("Status (fallande)"),
+            "-kind": _("Typ (fallande)"),
+        },
+        label=_("Sortera"),
+        empty_label=_("Granskning och ordning"),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def _visible_entries(self):
+        return ResponseEntry.objects.visible_to(self._user()).filter(recommendation=OuterRef("pk"))
+
+    def _user(self):
+        return getattr(self.request, "user", None) or AnonymousUser()
+
+    @property
+    def chosen_board(self):
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("board")
+
+    def board_standings(self):
+        """Each row's standing for the chosen board (a correlated subquery)."""
+        return BoardStanding.objects.filter(recommendation=OuterRef("pk"), board=self.chosen_board)
+
+    def filter_status(self, queryset, name, value):
+        if self.chosen_board is not None:
+            return queryset.filter(Exists(self.board_standings().filter(status=value)))
+        return queryset.filter(current_status=value)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_round(self, queryset, name, value):
+        return queryset.filter(
+            Exists(self._visible_entries().filter(response__round__sequence=value))
+        )
+
+    def filter_year(self, queryset, name, value):
+        entries = self._visible_entries().annotate(
+            year=ExtractYear(Coalesce("response__decision_date", "response__document_date"))
+        )
+        return queryset.filter(Exists(entries.filter(year=value)))
+
+    def filter_overdue(self, queryset, name, value):
+        standings = BoardStanding.objects.filter(recommendation=OuterRef("pk"))
+        if self.chosen_board is not None:
+            standings = self.board_standings()
+        overdue = standings.with_overdue_measures(timezone.localdate())
+        return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
+
+
+def recommendation_queryset(request):
+    """The base queryset of the list, the matrix, their exports and the API: the
+    municipality's recommendations on its pages, every one on the national pages."""
+    return Recommendation.objects.in_municipality(current_municipality(request))
+
+
+class MatrixFilter(django_filters.FilterSet):
+    board = board_filter()
+    audit = audit_filter()
+    per = django_filters.DateFilter(
+        field_name="entries__response__decision_date",
+        lookup_expr="lte",
+        method="filter_as_of",
+        label=_("Som det var känt den"),
+        help_text=_("Visar bara yttranden daterade senast den dagen."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def filter_as_of(self, queryset, name, value):
+        # Rows stay; which answers count as known is decided per cell (build_matrix).
+        return queryset
+
+    @property
+    def as_of(self) -> dt.date | None:
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("per")
+
+    @property
+    def chosen_board(self):
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("board")
+
+
+def active_filters(filterset, query):
+    """(label, value text, URL query without this filter) for every filter in use."""
+    if not filterset.form.is_valid():
+        return []
+    active = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sort" or value in (None, "", []):
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, bool):
+            text = _("Ja") if value else _("Nej")
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            text = {str(k): v for k, v in field.choices}.get(str(value), value)
+        else:
+            text = value
+        remaining = query.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        active.append((field.label, text, remaining.urlencode()))
+    return active

@@ -1,0 +1,92 @@
+"""The one form field for dates of uncertain precision, used by the staff forms and the admin.
+
+People type a date as precisely as it is known ("2026-05-31", "maj 2026", "hösten 2026",
+"2027"); the field reads it into a ``FuzzyDate`` and shows it back the same way, in the
+active language.
+"""
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .dates import FuzzyDate
+
+
+def fuzzy_date_as_input(value: FuzzyDate) -> str:
+    """How a fuzzy date is written back into a text box: as people type it, in the active
+    language ("maj 2026", "autumn 2026"), which ``FuzzyDate.parse`` reads back."""
+    return str(value)
+
+
+class FuzzyDateField(forms.CharField):
+    """A date of real precision: "2026-05-31", "maj 2026", "hösten 2026" or "2027"."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Skriv ett datum som 2026-05-31, maj 2026, våren 2026, hösten 2026 eller 2027."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 30, "size": 16}))
+        kwargs.setdefault(
+            "help_text",
+            _("Så exakt som det är känt: 2026-05-31, maj 2026, hösten 2026 eller 2027."),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, FuzzyDate):
+            return fuzzy_date_as_input(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return FuzzyDate.parse(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class FuzzyDatesMixin:
+    """A model form that edits each ``<name>_date``/``<name>_precision`` pair of
+    ``fuzzy_dates`` as one ``FuzzyDateField`` called ``<name>``."""
+
+    fuzzy_dates: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in self.fuzzy_dates:
+                self.initial.setdefault(name, getattr(self.instance, name))
+
+    def clean(self):
+        cleaned = super().clean()
+        # Set before the model's own clean() runs, which validates the pair.
+        for name in self.fuzzy_dates:
+            if name in cleaned:
+                setattr(self.instance, name, cleaned[name])
+        return cleaned
+
+
+def fuzzy_date_form(model, *names: str, base=forms.ModelForm):
+    """A ``base`` form for ``model`` with one typed date field for each named pair."""
+    fields = {}
+    for name in names:
+        date_field = model._meta.get_field(f"{name}_date")
+        fields[name] = FuzzyDateField(
+            label=capfirst(date_field.verbose_name), required=not date_field.blank
+        )
+    # The stored pairs leave the form: the typed field replaces them.
+    pairs = {f"{name}_{part}" for name in names for part in ("date", "precision")}
+    base_meta = getattr(base, "Meta", None)
+    if base_meta is not None and getattr(base_meta, "fields", None):
+        meta = type(
+            "Meta", (base_meta,), {"fields": [f for f in base_meta.fields if f not in pairs]}
+        )
+    else:
+        meta = type("Meta", (), {"model": model, "exclude": sorted(pairs)})
+    attrs = {"fuzzy_dates": names, "Meta": meta, **fields}
+    return type(f"{model.__name__}DatesForm", (FuzzyDatesMixin, base), attrs)

@@ -1,0 +1,619 @@
+"""Audits and what they ask for: boards, audits, recommendations, follow-up rounds,
+the auditors' own assessments, and the source documents everything comes from.
+
+The boards' answers (responses, entries, measures) live in the ``responses`` app.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from .inference import inference_field
+from .status import Status
+
+
+def validate_organisation_number(value: str) -> None:
+    """A Swedish organisation number: NNNNNN-NNNN whose last digit is the Luhn check digit."""
+    if not re.fullmatch(r"\d{6}-\d{4}", value):
+        raise ValidationError(
+            _("Ange organisationsnumret som NNNNNN-NNNN, till exempel 212000-1124."),
+            code="format",
+        )
+    digits = value.replace("-", "")
+    total = 0
+    for position, digit in enumerate(int(d) for d in digits):
+        product = digit * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    if total % 10:
+        raise ValidationError(
+            _("Organisationsnumrets kontrollsiffra stämmer inte."), code="check_digit"
+        )
+
+
+class Municipality(models.Model):
+    """A municipality; one database can serve many (see the national benchmark)."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnamn"), max_length=100, unique=True)
+    organisation_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_(
+            "Till exempel 212000-1124. Anger kommunen som utgivare i katalogen över öppna data."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .municipal import reserved_slugs
+
+        # The municipality's pages live at /<slug>/, after every fixed address.
+        if self.slug in reserved_slugs():
+            raise ValidationError(
+                {"slug": _("Kortnamnet används redan av en sida på webbplatsen; välj ett annat.")}
+            )
+
+
+class Membership(models.Model):
+    """The municipality an auditor or an admin works for (``recommendations.roles``).
+
+    Superusers need none: they act for every municipality. Board staff are scoped by
+    the boards they are staff of.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("användare"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("kommun"),
+    )
+
+    class Meta:
+        verbose_name = _("kommuntillhörighet")
+        verbose_name_plural = _("kommuntillhörigheter")
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality}"
+
+
+def _in_municipality(queryset, path: str, municipality):
+    """The one scoping rule of the pages per municipality: rows reached through ``path``
+    (a lookup ending at a Municipality) of that municipality; every row when it is None
+    (the national pages)."""
+    if municipality is None:
+        return queryset
+    return queryset.filter(**{path: municipality})
+
+
+class InMunicipalityQuerySet(models.QuerySet):
+    """A QuerySet whose rows belong to a municipality through ``municipality_path``."""
+
+    municipality_path = "municipality"
+
+    def in_municipality(self, municipality):
+        return _in_municipality(self, self.municipality_path, municipality)
+
+
+class Board(models.Model):
+    """A board (nämnd), the executive board, the auditors' body, or an office (stadskontoret)."""
+
+    class Kind(models.TextChoices):
+        BOARD = "board", _("nämnd")
+        EXECUTIVE_BOARD = "executive_board", _("kommunstyrelse")
+        AUDITORS = "auditors", _("revision")
+        OFFICE = "office", _("förvaltning/kontor")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="boards", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    short_code = models.CharField(
+        _("förkortning"), max_length=20, help_text=_("Till exempel ASN, KS, GVN, SN.")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="boards",
+        verbose_name=_("handläggare"),
+        help_text=_("Användare som får skriva nämndens yttranden."),
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for_boards",
+        verbose_name=_("kontaktperson"),
+        help_text=_(
+            "Förvaltningschefen eller den som ska få veta när svar eller åtgärder "
+            "är kraftigt försenade."
+        ),
+    )
+
+    objects = InMunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nämnd")
+        verbose_name_plural = _("nämnder")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "short_code"], name="board_unique_code_per_municipality"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("municipal:board_detail", args=[self.municipality.slug, self.pk])
+
+
+class SourceDocument(models.Model):
+    """One of the real documents the data was read from (provenance)."""
+
+    class Kind(models.TextChoices):
+        RESPONSE = "response", _("yttrande")
+        MEMO = "memo", _("tjänsteskrivelse")
+        AUDIT_REPORT = "audit_report", _("revisionsrapport")
+        DECISION = "decision", _("beslut/protokoll")
+        OTHER = "other", _("annat")
+
+    file_name = models.CharField(_("filnamn"), max_length=200, unique=True)
+    title = models.CharField(_("titel"), max_length=400)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    document_date, document_precision = fuzzy_date_fields(_("datum"))
+    document = FuzzyDateDescriptor("document")
+    notes = models.TextField(
+        _("anmärkningar"),
+        blank=True,
+        help_text=_("Till exempel om texten är OCR-skadad och hur den har tolkats."),
+    )
+
+    class Meta:
+        verbose_name = _("källdokument")
+        verbose_name_plural = _("källdokument")
+        ordering = ["document_date", "file_name"]
+
+    def __str__(self):
+        return f"{self.title} ({self.file_name})"
+
+    def clean(self):
+        validate_fuzzy_date(self, "document")
+
+
+class Audit(models.Model):
+    """An audit (granskning), an in-depth audit, or an investigation with assignments."""
+
+    class Kind(models.TextChoices):
+        AUDIT = "audit", _("granskning")
+        IN_DEPTH_AUDIT = "in_depth_audit", _("fördjupad granskning")
+        INVESTIGATION = "investigation", _("utredning med uppdrag")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="audits", verbose_name=_("kommun")
+    )
+    reference = models.CharField(
+        _("diarienummer"),
+        max_length=50,
+        blank=True,
+        help_text=_("Till exempel SR-2018-71. Lämna tomt om det inte är känt."),
+    )
+    title = models.CharField(_("titel"), max_length=400)
+    title_inference = inference_field(_("tolkning av titeln"))
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.AUDIT)
+    auditor = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="audits_performed",
+        verbose_name=_("granskande organ"),
+        help_text=_("Revisionen, eller kommunstyrelsen/stadskontoret för en utredning."),
+    )
+    firm = models.CharField(
+        _("utförd av"), max_length=200, blank=True, help_text=_("Till exempel PwC.")
+    )
+    conducted_from_date, conducted_from_precision = fuzzy_date_fields(_("genomförd från"))
+    conducted_from = FuzzyDateDescriptor("conducted_from")
+    conducted_to_date, conducted_to_precision = fuzzy_date_fields(_("genomförd till"))
+    conducted_to = FuzzyDateDescriptor("conducted_to")
+    conducted_inference = inference_field(_("tolkning av tiden för granskningen"))
+    audited_boards = models.ManyToManyField(
+        Board, related_name="audits", verbose_name=_("granskade nämnder")
+    )
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    conclusion = models.TextField(
+        _("revisionens samlade bedömning"),
+        blank=True,
+        help_text=_("Granskningens övergripande bedömning, med dess egna ord."),
+    )
+    source_documents = models.ManyToManyField(
+        SourceDocument, blank=True, related_name="audits", verbose_name=_("källdokument")
+    )
+    objects = InMunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("granskning")
+        verbose_name_plural = _("granskningar")
+        ordering = ["-conducted_from_date", "title"]
+        indexes = [
+            # The audit filter's choices and the list's sort "by audit" order by reference.
+            models.Index(fields=["reference", "title"], name="audit_reference_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"],
+                condition=~models.Q(reference=""),
+                name="audit_unique_reference_per_municipality",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("municipal:audit_detail", args=[self.municipality.slug, self.pk])
+
+    def clean(self):
+        validate_fuzzy_date(self, "conducted_from")
+        validate_fuzzy_date(self, "conducted_to")
+        if (
+            self.conducted_from
+            and self.conducted_to
+            and self.conducted_to.end < self.conducted_from.start
+        ):
+            raise ValidationError({"conducted_to_date": _("Slutet kan inte ligga före början.")})
+
+
+class FollowUpRound(models.Model):
+    """One round of an audit's follow-up: what the auditors asked for, and by when."""
+
+    class Kind(models.TextChoices):
+        FIRST_RESPONSE = "first_response", _("första yttrande")
+        MEASURES_TAKEN = "measures_taken", _("uppföljning av vidtagna åtgärder")
+        STATUS_DESCRIPTION = "status_description", _("lägesbeskrivning")
+        CONSULTATION = "consultation", _("remissvar")
+        DECISION = "decision", _("beslut")
+        REPORT_BACK = "report_back", _("återrapportering")
+
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("granskning")
+    )
+    sequence = models.PositiveSmallIntegerField(
+        _("ordning"), help_text=_("1 för första omgången, 2 för nästa och så vidare.")
+    )
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("rubrik"), max_length=300)
+    requested_by = models.CharField(
+        _("begärd av"), max_length=200, blank=True, help_text=_("Till exempel Revisorskollegiet.")
+    )
+    request = models.TextField(
+        _("vad som begärdes"), blank=True, help_text=_("Revisionens begäran, med dess egna ord.")
+    )
+    deadline_date, deadline_precision = fuzzy_date_fields(_("senast"))
+    deadline = FuzzyDateDescriptor("deadline")
+    is_open = models.BooleanField(
+        _("öppen för yttranden"),
+        default=False,
+        help_text=_("Nämndernas handläggare kan lämna yttranden i en öppen omgång."),
+    )
+
+    class Meta:
+        verbose_name = _("uppföljningsomgång")
+        verbose_name_plural = _("uppföljningsomgångar")
+        ordering = ["audit", "sequence"]
+        indexes = [
+            # Staff choose among the open rounds: a small slice of all rounds.
+            models.Index(fields=["audit"], condition=models.Q(is_open=True), name="round_open_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "sequence"], name="round_unique_sequence")
+        ]
+
+    def __str__(self):
+        return f"{self.audit.reference or self.audit.title}: {self.sequence}. {self.title}"
+
+    def clean(self):
+        validate_fuzzy_date(self, "deadline")
+
+
+class RecommendationQuerySet(InMunicipalityQuerySet):
+    municipality_path = "audit__municipality"
+
+    def in_status_order(self, descending: bool = False):
+        """Sorted by the stored current status in the vocabulary's order (``Status.rank``)."""
+        rank = "-current_status_rank" if descending else "current_status_rank"
+        return self.order_by(rank, "audit__reference", "audit_id", "position")
+
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def refresh_search_vectors(self) -> int:
+        """Rebuild ``search_vector`` from the wording, the audit's reference and title, every
+        published narrative and those responses' diary numbers.
+
+        One UPDATE in SQL (PostgreSQL, "swedish" configuration); the wording weighs most,
+        then the audit, then the answers. Call it after an import, after a response is
+        saved or published and after an audit is saved. Drafts never enter the vector, so
+        search never reveals them. On other databases there is no vector and ``search()``
+        reads the text directly.
+        """
+        if connection.vendor != "postgresql":
+            return 0
+        from django.contrib.postgres.aggregates import StringAgg
+        from django.contrib.postgres.search import SearchVector
+
+        from responses.models import ResponseEntry
+
+        def text(subquery):
+            return Coalesce(Subquery(subquery), Value(""), output_field=models.TextField())
+
+        published = (
+            ResponseEntry.objects.published().filter(recommendation=OuterRef("pk")).order_by()
+        )
+        narratives = (
+            published.values("recommendation")
+            .annotate(all_text=StringAgg("narrative", delimiter="\n"))
+            .values("all_text")
+        )
+        diary_numbers = (
+            published.values("recommendation")
+            .annotate(all_numbers=StringAgg("response__diary_number", delimiter=" "))
+            .values("all_numbers")
+        )
+        audit = Audit.objects.filter(pk=OuterRef("audit_id"))
+        return self.update(
+            search_vector=SearchVector("label", "text", weight="A", config="swedish")
+            + SearchVector(
+                text(audit.values("reference")),
+                text(audit.values("title")),
+                weight="B",
+                config="swedish",
+            )
+            + SearchVector(text(narratives), text(diary_numbers), weight="C", config="swedish")
+        )
+
+    def search(self, words: str):
+        """Recommendations whose wording, audit (reference or title), or a published answer
+        (narrative or diary number) matches ``words``.
+
+        PostgreSQL: full-text search on the stored vector (web-search syntax, Swedish
+        stemming, so "arbetsgruppen" finds "arbetsgrupp"). Elsewhere: every word must
+        occur (case-insensitive) in the wording, the audit's reference or title, or one
+        published response's narrative or diary number.
+        """
+        from responses.models import ResponseEntry
+
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery
+
+            return self.filter(
+                search_vector=SearchQuery(words, config="swedish", search_type="websearch")
+            )
+        result = self
+        for word in words.split():
+            published = ResponseEntry.objects.published().filter(
+                Q(narrative__icontains=word) | Q(response__diary_number__icontains=word),
+                recommendation=OuterRef("pk"),
+            )
+            result = result.filter(
+                Q(text__icontains=word)
+                | Q(label__icontains=word)
+                | Q(audit__reference__icontains=word)
+                | Q(audit__title__icontains=word)
+                | Exists(published)
+            )
+        return result
+
+
+class Recommendation(models.Model):
+    """A recommendation, one of the auditors' other remarks, or a decision point (assignment)."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", _("rekommendation")
+        OTHER_REMARK = "other_remark", _("revisionens övriga synpunkter")
+        DECISION_POINT = "decision_point", _("beslutspunkt/uppdrag")
+
+    audit = models.ForeignKey(
+        Audit,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("granskning"),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    label = models.CharField(
+        _("beteckning"),
+        max_length=100,
+        blank=True,
+        help_text=_("Som i dokumentet, till exempel Rekommendation 1 eller Beslutspunkt 3."),
+    )
+    text = models.TextField(_("lydelse"), help_text=_("Exakt som i granskningen."))
+    kind = models.CharField(
+        _("typ"), max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION
+    )
+    addressed_to = models.ManyToManyField(
+        Board, related_name="addressed_recommendations", verbose_name=_("riktad till")
+    )
+    addressed_to_inference = inference_field(_("tolkning av mottagarna"))
+    answered_by = models.ManyToManyField(
+        Board,
+        related_name="answered_recommendations",
+        blank=True,
+        verbose_name=_("besvaras av"),
+        help_text=_("Nämnder som yttrar sig, även om rekommendationen riktas till andra."),
+    )
+    report_back_date, report_back_precision = fuzzy_date_fields(_("återrapportering senast"))
+    report_back = FuzzyDateDescriptor("report_back")
+    report_back_text = models.CharField(
+        _("återrapportering enligt beslutet"),
+        max_length=300,
+        blank=True,
+        help_text=_("Beslutets ord, till exempel i samband med Delårsrapporten 2021."),
+    )
+    report_back_inference = inference_field(_("tolkning av återrapporteringsdatumet"))
+    closed_on = models.DateField(_("avslutad"), null=True, blank=True)
+    closed_reason = models.TextField(_("skäl för avslut"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avslutad av"),
+    )
+    # Full-text search (PostgreSQL, "swedish" configuration) over the wording and
+    # every published answer; kept up to date by refresh_search_vectors().
+    search_vector = SearchVectorField(null=True, editable=False)
+    # The recommendation's own status, derived on write from its boards' standings
+    # (responses/standings.py): the least advanced status among the boards that have
+    # answered; empty while none has. Never edited by hand, so not in the history.
+    current_status = models.CharField(
+        _("aktuell status"), max_length=30, choices=Status.choices, blank=True, editable=False
+    )
+    current_status_rank = models.PositiveSmallIntegerField(default=len(Status), editable=False)
+    boards_answered = models.PositiveSmallIntegerField(
+        _("nämnder som har svarat"), default=0, editable=False
+    )
+    boards_required = models.PositiveSmallIntegerField(
+        _("nämnder som ska svara"), default=0, editable=False
+    )
+
+    # Kept by the application, never written by people or fixtures: not in the history,
+    # refused by the importer.
+    derived_fields = (
+        "search_vector",
+        "current_status",
+        "current_status_rank",
+        "boards_answered",
+        "boards_required",
+    )
+
+    history = HistoricalRecords(excluded_fields=list(derived_fields))
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rekommendation")
+        verbose_name_plural = _("rekommendationer")
+        ordering = ["audit", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "position"], name="recommendation_unique_position"
+            )
+        ]
+        indexes = [
+            # The list's status filter and its sort by status (the vocabulary's order).
+            models.Index(fields=["current_status"], name="recommendation_status_idx"),
+            models.Index(
+                fields=["current_status_rank", "audit", "position"],
+                name="recommendation_status_rank_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name}: {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "municipal:recommendation_detail", args=[self.audit.municipality.slug, self.pk]
+        )
+
+    @property
+    def display_name(self) -> str:
+        """The recommendation's name wherever it is shown or exported: its label as in the
+        document ("Beslutspunkt 3"), else its kind and position ("Rekommendation 2")."""
+        if self.label:
+            return self.label
+        return f"{self.get_kind_display().capitalize()} {self.position}"
+
+    def clean(self):
+        validate_fuzzy_date(self, "report_back")
+        if self.closed_on and not self.closed_reason.strip():
+            raise ValidationError({"closed_reason": _("Ange varför rekommendationen avslutas.")})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def status_value(self) -> Status | None:
+        return Status(self.current_status) if self.current_status else None
+
+    @property
+    def boards_unanswered(self) -> int:
+        return self.boards_required - self.boards_answered
+
+
+class AuditorAssessment(models.Model):
+    """The auditors' own view of a recommendation in a round; may differ from the board's."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("rekommendation"),
+    )
+    round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("omgång"),
+    )
+    status = models.CharField(_("revisionens bedömning"), max_length=30, choices=Status.choices)
+    comment = models.TextField(_("kommentar"), blank=True)
+    assessed_on = models.DateField(_("bedömd"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bedömd av"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("revisionens bedömning")
+        verbose_name_plural = _("revisionens bedömningar")
+        ordering = ["recommendation", "round__sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "round"], name="assessment_unique_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation} – {self.round.sequence}: {self.get_status_display()}"
+
+    def clean(self):
+        if (
+            self.recommendation_id
+            and self.round_id
+            and self.round.audit_id != self.recommendation.audit_id
+        ):
+            raise ValidationError({"round": _("Omgången hör till en annan granskning.")})

@@ -1,0 +1,90 @@
+"""Pages per municipality: ``/<slug>/`` and everything beneath it (``municipal_urls.py``).
+
+``for_municipality`` resolves the slug (404 if unknown) and leaves the municipality on the
+request; the views read it with ``current_municipality`` and scope every queryset with
+the models' ``in_municipality(municipality)`` (``recommendations.models``), the one home
+of that rule. The unprefixed pages run the same views with no municipality: national.
+"""
+
+from functools import cache, wraps
+
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLResolver, get_resolver, reverse
+from django.views.decorators.http import require_safe
+
+from .models import Audit, Board, Municipality, Recommendation
+from .roles import Public, access
+
+
+def for_municipality(view):
+    """Resolve the ``municipality`` slug of a prefixed URL for ``view``. Queries: 1."""
+
+    @wraps(view)
+    def scoped(request, *args, municipality, **kwargs):
+        request.municipality = get_object_or_404(Municipality, slug=municipality)
+        return view(request, *args, **kwargs)
+
+    return scoped
+
+
+@cache
+def reserved_slugs() -> frozenset[str]:
+    """The first path segments of the site's fixed addresses (``rapport``, ``api``,
+    ``konto``, ...): a municipality with such a slug could never be reached."""
+    segments = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if "<" in route.split("/")[0]:
+                continue  # the municipality's own prefix
+            if isinstance(pattern, URLResolver) and not route:
+                walk(pattern.url_patterns, route)
+            elif route.split("/")[0]:
+                segments.add(route.split("/")[0].removeprefix("^"))
+
+    walk(get_resolver().url_patterns)
+    return frozenset(segments)
+
+
+def current_municipality(request):
+    """The municipality of a prefixed page; None on the national (unprefixed) pages."""
+    return getattr(request, "municipality", None)
+
+
+def page_url(request, name: str, *args) -> str:
+    """The URL of page ``name`` in the same place as this request: beneath its
+    municipality on a municipality's pages, else the national page of that name."""
+    municipality = current_municipality(request)
+    if municipality is None:
+        return reverse(f"recommendations:{name}", args=args)
+    return reverse(f"municipal:{name}", args=[municipality.slug, *args])
+
+
+def _moved(queryset):
+    """A view answering an old unprefixed address with a permanent redirect to the
+    object's page beneath its municipality (404 where the object is not there)."""
+
+    @access(Public)
+    @require_safe
+    def moved(request, pk):
+        return redirect(get_object_or_404(queryset(request), pk=pk), permanent=True)
+
+    return moved
+
+
+moved_recommendation = _moved(
+    lambda request: Recommendation.objects.select_related("audit__municipality")
+)
+moved_audit = _moved(lambda request: Audit.objects.select_related("municipality"))
+moved_board = _moved(lambda request: Board.objects.select_related("municipality"))
+
+
+def _visible_responses(request):
+    from responses.models import Response
+
+    # Only a response the visitor may read is redirected: the others stay 404, as before.
+    return Response.objects.visible_to(request.user).select_related("board__municipality")
+
+
+moved_response = _moved(_visible_responses)

@@ -1,0 +1,82 @@
+"""Open data pages: the field dictionary, the Table Schemas beside the CSV files and the
+DCAT-AP-SE catalogue. All public: they describe only what is published."""
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .api_schema import API_VERSION
+from .dcat import catalog_xml
+from .dictionary import api_fields, table_schema
+from .exports import LIST_COLUMNS, matrix_columns
+from .models import Municipality
+from .roles import Public, access
+from .status import Status
+
+
+def list_schema():
+    return table_schema(
+        LIST_COLUMNS, title=_("Rekommendationer"), primary_key=LIST_COLUMNS[0].header
+    )
+
+
+def matrix_schema():
+    return table_schema(matrix_columns(), title=_("Matris"))
+
+
+@access(Public)
+@require_safe
+def open_data(request):
+    return render(
+        request,
+        "recommendations/open_data/open_data.html",
+        {
+            "statuses": list(Status),
+            "list_schema": list_schema(),
+            "matrix_schema": matrix_schema(),
+            "api_fields": api_fields(),
+            "version": API_VERSION,
+        },
+    )
+
+
+def _schema_json(schema):
+    return JsonResponse(
+        schema,
+        content_type="application/schema+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+@access(Public)
+@require_safe
+def recommendation_list_schema(request):
+    return _schema_json(list_schema())
+
+
+@access(Public)
+@require_safe
+def matrix_table_schema(request):
+    return _schema_json(matrix_schema())
+
+
+def _catalog(request, municipality):
+    xml = catalog_xml(request, municipality, request.build_absolute_uri(request.path))
+    return HttpResponse(xml, content_type="application/rdf+xml; charset=utf-8")
+
+
+@access(Public)
+@require_safe
+def dcat_catalog(request):
+    """The site's catalogue, published by its (first) municipality; dataportal.se harvests it."""
+    municipality = Municipality.objects.order_by("pk").first()
+    if municipality is None:
+        raise Http404(_("Det finns ingen kommun ännu."))
+    return _catalog(request, municipality)
+
+
+@access(Public)
+@require_safe
+def dcat_municipality_catalog(request, slug):
+    return _catalog(request, get_object_or_404(Municipality, slug=slug))

@@ -1,0 +1,96 @@
+"""The three role groups and their model permissions, kept in step after every migrate.
+
+Views decide access with ``recommendations.roles`` (group membership and Board.staff);
+these permissions make the Django admin match the same roles.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
+
+_ALL = ("add", "change", "delete", "view")
+
+# (app label, model) -> actions, per group.
+ROLE_PERMISSIONS = {
+    STAFF_GROUP: {
+        ("responses", "response"): ("add", "change", "view"),
+        ("responses", "responseentry"): ("add", "change", "view"),
+        ("responses", "measure"): ("add", "change", "view"),
+        ("responses", "measureupdate"): ("add", "change", "view"),
+        ("responses", "duedatechange"): ("add", "view"),
+        ("responses", "decisionstep"): ("add", "change", "delete", "view"),
+        ("responses", "signatory"): ("add", "change", "delete", "view"),
+        ("recommendations", "recommendation"): ("view",),
+        ("recommendations", "audit"): ("view",),
+        ("recommendations", "followupround"): ("view",),
+    },
+    AUDITOR_GROUP: {
+        ("recommendations", "auditorassessment"): ("add", "change", "view"),
+        ("recommendations", "recommendation"): ("change", "view"),
+        ("recommendations", "audit"): ("view",),
+        ("recommendations", "followupround"): ("view",),
+        ("responses", "response"): ("view",),
+        ("responses", "responseentry"): ("view",),
+        ("responses", "measure"): ("view",),
+        ("responses", "measureupdate"): ("view",),
+    },
+    ADMIN_GROUP: {
+        **{
+            ("recommendations", model): _ALL
+            for model in (
+                "municipality",
+                "board",
+                "sourcedocument",
+                "audit",
+                "followupround",
+                "recommendation",
+                "auditorassessment",
+            )
+        },
+        **{
+            ("responses", model): _ALL
+            for model in (
+                "response",
+                "responseentry",
+                "measure",
+                "measureupdate",
+                "duedatechange",
+                "decisionstep",
+                "signatory",
+            )
+        },
+        **{
+            ("notifications", model): _ALL
+            for model in ("notification", "follower", "profile", "preference")
+        },
+        ("auth", "user"): _ALL,
+        ("auth", "group"): ("view",),
+        # Lifting a login lock is deleting the lock's access attempt (django-axes).
+        ("axes", "accessattempt"): ("view", "delete"),
+        ("axes", "accesslog"): ("view",),
+    },
+}
+
+
+def ensure_role_groups(**kwargs) -> None:
+    """Create the groups if missing and set exactly their permissions (a post_migrate hook)."""
+    wanted = {
+        (app_label, f"{action}_{model}")
+        for perms in ROLE_PERMISSIONS.values()
+        for (app_label, model), actions in perms.items()
+        for action in actions
+    }
+    by_key = {
+        (perm.content_type.app_label, perm.codename): perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={app for app, _codename in wanted}
+        )
+    }
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        keys = [
+            (app_label, f"{action}_{model}")
+            for (app_label, model), actions in perms.items()
+            for action in actions
+        ]
+        group.permissions.set([by_key[key] for key in keys if key in by_key])

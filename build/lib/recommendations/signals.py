@@ -1,0 +1,49 @@
+"""Keep the full-text search vectors up to date when answers change.
+
+A recommendation's vector holds its audit's reference and title and its published answers.
+A response's narratives enter a recommendation's search vector only while the response
+is published, so a save of a response (published, unpublished) or of one of its entries
+rebuilds the vectors of the recommendations it answers: one SQL UPDATE, run once the
+transaction commits (so a rolled-back save changes nothing, and the request's own
+queries stay what they are). Fixture loading (``raw``) is skipped: the importer
+refreshes every vector once at the end. Nothing happens on databases without vectors.
+"""
+
+from functools import partial
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from responses.models import Response, ResponseEntry
+
+from .models import Audit, Recommendation
+
+
+def _refresh_later(queryset):
+    if connection.vendor == "postgresql":
+        transaction.on_commit(partial(_refresh, queryset))
+
+
+def _refresh(queryset):
+    queryset.refresh_search_vectors()
+
+
+@receiver(post_save, sender=Response, dispatch_uid="search_vector_response_saved")
+def refresh_after_response_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _refresh_later(Recommendation.objects.filter(entries__response_id=instance.pk))
+
+
+@receiver(post_save, sender=ResponseEntry, dispatch_uid="search_vector_entry_saved")
+@receiver(post_delete, sender=ResponseEntry, dispatch_uid="search_vector_entry_deleted")
+def refresh_after_entry_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _refresh_later(Recommendation.objects.filter(pk=instance.recommendation_id))
+
+
+@receiver(post_save, sender=Audit, dispatch_uid="search_vector_audit_saved")
+def refresh_after_audit_saved(sender, instance, raw=False, **kwargs):
+    """The audit's reference and title are searchable with its recommendations."""
+    if not raw:
+        _refresh_later(Recommendation.objects.filter(audit_id=instance.pk))

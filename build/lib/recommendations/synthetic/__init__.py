@@ -1,0 +1,1 @@
+"""Synthetic data at any scale, for the benchmark (see BENCHMARKS.md)."""

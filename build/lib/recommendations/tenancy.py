@@ -1,0 +1,96 @@
+"""Which municipality each kind of object belongs to, declared once.
+
+The admin (``admin_scope.py``) and the fixture importer use it to keep an
+Administratörer member to their own municipality's objects; ``roles.scope`` turns a
+path into the condition for one user.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+
+from . import roles
+
+# Model label -> lookup from the model to its Municipality.
+MUNICIPALITY_PATHS = {
+    "recommendations.municipality": "pk",
+    "recommendations.membership": "municipality",
+    "recommendations.board": "municipality",
+    "recommendations.audit": "municipality",
+    "recommendations.followupround": "audit__municipality",
+    "recommendations.recommendation": "audit__municipality",
+    "recommendations.auditorassessment": "recommendation__audit__municipality",
+    "responses.response": "board__municipality",
+    "responses.decisionstep": "response__board__municipality",
+    "responses.signatory": "response__board__municipality",
+    "responses.responseentry": "response__board__municipality",
+    "responses.measure": "board__municipality",
+    "responses.measureupdate": "measure__board__municipality",
+    "responses.duedatechange": "measure__board__municipality",
+    "responses.boardstanding": "board__municipality",
+}
+
+
+def condition(model, user) -> Q | None:
+    """The condition limiting ``model``'s rows to what the user's municipality owns, or
+    None when the model belongs to no municipality."""
+    label = model._meta.label_lower
+    if label in MUNICIPALITY_PATHS:
+        return roles.scope(user, MUNICIPALITY_PATHS[label])
+    if model is get_user_model():
+        return _user_condition(user)
+    if label == "recommendations.sourcedocument":
+        return _source_document_condition(user)
+    return None
+
+
+def _user_condition(user) -> Q:
+    """Users of a municipality: its members, and the staff of its boards who belong to no
+    municipality; never superusers (only superusers manage them)."""
+    from .models import Board, Membership
+
+    if roles.is_superuser(user):
+        return roles.EVERYTHING
+    own = roles.municipality_id(user)
+    if own is None:
+        return roles.NOTHING
+    on_staff = Board.staff.through.objects.filter(user_id=OuterRef("pk"), board__municipality=own)
+    member_elsewhere = Membership.objects.filter(user_id=OuterRef("pk")).exclude(municipality=own)
+    return Q(is_superuser=False) & (
+        Q(membership__municipality=own) | (Exists(on_staff) & ~Exists(member_elsewhere))
+    )
+
+
+def _source_document_condition(user) -> Q:
+    """Source documents of the municipality's audits and responses, and those of none yet."""
+    from responses.models import Response
+
+    from .models import Audit
+
+    if roles.is_superuser(user):
+        return roles.EVERYTHING
+    own = roles.municipality_id(user)
+    if own is None:
+        return roles.NOTHING
+    audits = Audit.source_documents.through.objects.filter(sourcedocument_id=OuterRef("pk"))
+    responses = Response.objects.filter(source_document_id=OuterRef("pk"))
+    references = Response.referenced_in.through.objects.filter(sourcedocument_id=OuterRef("pk"))
+    return (
+        Exists(audits.filter(audit__municipality=own))
+        | Exists(responses.filter(board__municipality=own))
+        | Exists(references.filter(response__board__municipality=own))
+        | ~(Exists(audits) | Exists(responses) | Exists(references))
+    )
+
+
+def municipality_of(instance) -> int | None:
+    """The municipality an unsaved object names through its (cached) relations, or None
+    when its model belongs to no municipality."""
+    path = MUNICIPALITY_PATHS.get(instance._meta.label_lower)
+    if path is None:
+        return None
+    if path == "pk":
+        return instance.pk
+    *steps, last = path.split("__")
+    for step in steps:
+        instance = getattr(instance, step)
+    return getattr(instance, f"{last}_id")

@@ -1,0 +1,408 @@
+"""A recommendation's status timeline across the follow-up rounds, and the auditors' matrix.
+
+The rules live here, not in views or templates:
+
+* Only responses the user may read count (``Response.objects.visible_to``); measures
+  announced in a response the user may not read are hidden with it, and so are due
+  dates moved in it. What a draft reports about an existing measure lives on its
+  MeasureUpdate until publishing copies it onto the measure, so the measure itself
+  always shows its published state.
+* Entries are compared with the same board's previous entry: the status change
+  (forward/backward by ``Status.progress``) and a word diff of the narrative.
+* An answer *repeats* the previous one when the two narratives are at least
+  ``REPEAT_THRESHOLD`` similar (difflib's ratio over words: 2·matches / total words).
+  0.9 means that at most about one word in ten was changed, added or removed: a board
+  that copies last year's text and edits a date or two is flagged, a rewritten
+  paragraph is not.
+* A recommendation's measures are its own and the shared ones it is also served by
+  (``Measure.also_serves``), each marked with the other recommendations it serves;
+  a shared measure is one row, so counts of measures never count it twice.
+* A measure is overdue when it is not settled and its whole due period has ended
+  (``Measure.is_overdue``): "maj 2026" is not overdue until June.
+* The board and the auditors disagree when the auditors' assessment in a round has a
+  different status from the board's own status in that round.
+
+``with_timeline()`` prefetches everything ``build_timeline()`` reads, so a page or an
+export of any number of recommendations costs the same number of queries.
+"""
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
+
+from .dates import FuzzyDate
+from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
+from .status import Status
+
+REPEAT_THRESHOLD = 0.9
+MATRIX_YEARS = range(2019, 2027)
+
+
+def with_timeline(queryset, user):
+    """Prefetch a recommendation queryset with everything its timeline shows.
+
+    Queries: recommendations (+audit), addressed_to, answered_by, the audit's rounds,
+    assessments (+round), visible entries (+response, board, round), their measure
+    updates (+measure), visible measures (+board), their due date changes, the other
+    recommendations they also serve, visible shared measures (+board, main
+    recommendation), their due date changes, the boards' standings (+board, round): 13.
+    """
+    entries = (
+        ResponseEntry.objects.visible_to(user)
+        .select_related("response__board__municipality", "response__round")
+        .prefetch_related(
+            Prefetch(
+                "measure_updates",
+                queryset=MeasureUpdate.objects.visible_to(user)
+                .select_related("measure")
+                .order_by("measure__due_date", "measure__pk"),
+            )
+        )
+        .order_by("response__round__sequence", "response__decision_date", "pk")
+    )
+    moved = DueDateChange.objects.visible_to(user).order_by("changed_at", "pk")
+    measures = (
+        Measure.objects.visible_to(user)
+        .select_related("board")
+        .prefetch_related(Prefetch("due_date_changes", queryset=moved))
+        .order_by("due_date", "pk")
+    )
+    shared = measures.select_related("recommendation")
+    measures = measures.prefetch_related(
+        Prefetch("also_serves", queryset=Recommendation.objects.order_by("position"))
+    )
+    # Boards with their municipality: their links live beneath it.
+    boards = Board.objects.select_related("municipality")
+    return queryset.select_related("audit__municipality").prefetch_related(
+        Prefetch("addressed_to", queryset=boards),
+        Prefetch("answered_by", queryset=boards),
+        Prefetch("audit__rounds", queryset=FollowUpRound.objects.order_by("sequence")),
+        Prefetch(
+            "assessments",
+            queryset=AuditorAssessment.objects.select_related("round").order_by("round__sequence"),
+            to_attr="timeline_assessments",
+        ),
+        Prefetch("entries", queryset=entries, to_attr="visible_entries"),
+        Prefetch(
+            "standings",
+            queryset=BoardStanding.objects.select_related("board__municipality", "round").order_by(
+                "board__name"
+            ),
+            to_attr="board_standings",
+        ),
+        Prefetch("measures", queryset=measures, to_attr="visible_measures"),
+        Prefetch("shared_measures", queryset=shared, to_attr="visible_shared_measures"),
+    )
+
+
+def word_diff(old: str, new: str) -> tuple[list[tuple[str, str]], float]:
+    """The change from ``old`` to ``new`` as (kind, text) segments, and their similarity.
+
+    Kinds are "equal", "delete" and "insert"; the texts are plain (templates escape them).
+    """
+    a, b = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    segments = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("delete", " ".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(("insert", " ".join(b[j1:j2])))
+    return segments, matcher.ratio()
+
+
+@dataclass
+class MeasureState:
+    """A measure as it stands today."""
+
+    measure: Measure
+    status: Status
+    due: FuzzyDate | None
+    is_overdue: bool
+    days_overdue: int
+    due_date_changes: list
+    # A shared measure: the other recommendations it serves (for a measure reported
+    # under another recommendation, that main one), empty for a measure of its own.
+    shared_with: list = field(default_factory=list)
+    is_main: bool = True
+
+    @classmethod
+    def of(cls, measure, today, *, shared_with=(), is_main=True):
+        overdue = measure.is_overdue(today)
+        return cls(
+            measure=measure,
+            status=Status(measure.status),
+            due=measure.due,
+            is_overdue=overdue,
+            days_overdue=measure.due.days_overdue(today) if overdue else 0,
+            due_date_changes=list(measure.due_date_changes.all()),
+            shared_with=list(shared_with),
+            is_main=is_main,
+        )
+
+    @property
+    def is_shared(self) -> bool:
+        return bool(self.shared_with)
+
+
+@dataclass
+class EntryStep:
+    """One response entry in the timeline, compared with the same board's previous one."""
+
+    entry: ResponseEntry
+    status: Status
+    previous: "EntryStep | None"
+    assessment: AuditorAssessment | None
+    measure_updates: list = field(default_factory=list)
+    due_date_changes: list = field(default_factory=list)
+    diff: list = field(default_factory=list)
+    similarity: float | None = None
+
+    @property
+    def response(self):
+        return self.entry.response
+
+    @property
+    def date(self):
+        return self.entry.response.date
+
+    @property
+    def status_change(self) -> str:
+        """ "first", "same", "forward", "backward" or "changed" (same progress, other status)."""
+        if self.previous is None:
+            return "first"
+        before = self.previous.status
+        if before == self.status:
+            return "same"
+        if self.status.progress > before.progress:
+            return "forward"
+        if self.status.progress < before.progress:
+            return "backward"
+        return "changed"
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.similarity is not None and self.similarity >= REPEAT_THRESHOLD
+
+    @property
+    def similarity_percent(self) -> int:
+        return round((self.similarity or 0) * 100)
+
+    @property
+    def disagrees(self) -> bool:
+        return self.assessment is not None and self.assessment.status != self.status
+
+    @property
+    def assessment_status(self):
+        return Status(self.assessment.status) if self.assessment else None
+
+
+@dataclass
+class RoundStep:
+    """A follow-up round on the time axis: its entries and the auditors' assessment."""
+
+    round: FollowUpRound
+    entries: list
+    assessment: AuditorAssessment | None
+
+    @property
+    def date(self):
+        dates = [step.date for step in self.entries if step.date]
+        return min(dates) if dates else self.round.deadline
+
+    @property
+    def assessment_status(self):
+        return Status(self.assessment.status) if self.assessment else None
+
+
+@dataclass
+class Timeline:
+    recommendation: object
+    rounds: list
+    entries: list
+    measures: list
+    today: dt.date | None = None  # the day "overdue" is judged by
+
+    @property
+    def current_status(self):
+        """The recommendation's own status, derived on write from its boards' standings."""
+        return self.recommendation.status_value
+
+    @property
+    def standings(self):
+        """Every board that must answer, with its own status (answered or not)."""
+        return self.recommendation.board_standings
+
+    @property
+    def unanswered_boards(self):
+        return [standing.board for standing in self.standings if not standing.status]
+
+    @property
+    def overdue_measures(self):
+        return [m for m in self.measures if m.is_overdue]
+
+
+def build_timeline(recommendation, today: dt.date) -> Timeline:
+    """The timeline of a recommendation fetched through ``with_timeline()`` (no queries)."""
+    measures = [
+        MeasureState.of(m, today, shared_with=m.also_serves.all())
+        for m in recommendation.visible_measures
+    ] + [
+        MeasureState.of(m, today, shared_with=[m.recommendation], is_main=False)
+        for m in recommendation.visible_shared_measures
+    ]
+    changes_by_entry = defaultdict(list)
+    for state in measures:
+        for change in state.due_date_changes:
+            if change.entry_id:
+                changes_by_entry[change.entry_id].append((state.measure, change))
+    assessments = {a.round_id: a for a in recommendation.timeline_assessments}
+    entries_by_round = defaultdict(list)
+    previous_by_board = {}
+    steps = []
+    for entry in recommendation.visible_entries:
+        board_id = entry.response.board_id
+        step = EntryStep(
+            entry=entry,
+            status=Status(entry.status),
+            previous=previous_by_board.get(board_id),
+            assessment=assessments.get(entry.response.round_id),
+            measure_updates=list(entry.measure_updates.all()),
+            due_date_changes=changes_by_entry[entry.pk],
+        )
+        if step.previous is not None:
+            step.diff, step.similarity = word_diff(step.previous.entry.narrative, entry.narrative)
+            if not (entry.narrative.strip() and step.previous.entry.narrative.strip()):
+                step.similarity = None
+        previous_by_board[board_id] = step
+        entries_by_round[entry.response.round_id].append(step)
+        steps.append(step)
+    rounds = [
+        RoundStep(round=r, entries=entries_by_round[r.pk], assessment=assessments.get(r.pk))
+        for r in recommendation.audit.rounds.all()
+    ]
+    return Timeline(
+        recommendation=recommendation, rounds=rounds, entries=steps, measures=measures, today=today
+    )
+
+
+@dataclass
+class MatrixCell:
+    """A board's latest answer in a year, beside the auditors' assessment of its round."""
+
+    entry: ResponseEntry
+    assessment: AuditorAssessment | None
+
+    @property
+    def status(self):
+        return Status(self.entry.status)
+
+    @property
+    def assessment_status(self):
+        return Status(self.assessment.status) if self.assessment else None
+
+    @property
+    def disagrees(self) -> bool:
+        return self.assessment is not None and self.assessment.status != self.entry.status
+
+    @property
+    def response(self):
+        return self.entry.response
+
+
+@dataclass
+class MatrixRow:
+    """One line of the matrix: a recommendation and one board that must answer it (a line
+    per board, so no board is shown with another's answer), one cell per year."""
+
+    recommendation: object
+    board: object  # None for a recommendation no board is asked to answer
+    cells: list  # one per year: a MatrixCell or None
+    is_first: bool = True  # the recommendation's first line (its name is shown once)
+    span: int = 1  # how many lines the recommendation has
+
+
+@dataclass
+class MatrixGroup:
+    audit: object
+    rows: list
+
+
+def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None):
+    """Rows grouped by audit: per recommendation a line per board (only ``board``'s when
+    one is chosen); per year that board's latest visible entry known ``as_of`` that date.
+
+    ``recommendations`` come from ``with_matrix_entries()``. An entry counts for a year by
+    its response's date (decision date, else document date); with ``as_of`` only responses
+    whose whole date lies on or before that day count, so "hösten 2020" is not yet known
+    on 2020-09-01. Each cell carries the auditors' assessment of the entry's round.
+    """
+    groups = []
+    for recommendation in recommendations:
+        assessments = {a.round_id: a for a in recommendation.matrix_assessments}
+        boards = [standing.board for standing in recommendation.matrix_standings]
+        by_board = defaultdict(dict)
+        for entry in recommendation.visible_entries:
+            date = entry.response.date
+            if date is None or date.start.year not in years:
+                continue
+            if as_of is not None and date.end > as_of:
+                continue
+            by_board[entry.response.board_id][date.start.year] = entry
+            if entry.response.board not in boards:
+                boards.append(entry.response.board)
+        if board is not None:
+            boards = [b for b in boards if b.pk == board.pk]
+        rows = []
+        for line_board in boards or [None]:
+            by_year = by_board[line_board.pk] if line_board else {}
+            cells = [
+                MatrixCell(entry, assessments.get(entry.response.round_id))
+                if (entry := by_year.get(year))
+                else None
+                for year in years
+            ]
+            rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))
+        for row in rows:
+            row.span = len(rows)
+        if not groups or groups[-1].audit.pk != recommendation.audit_id:
+            groups.append(MatrixGroup(recommendation.audit, []))
+        groups[-1].rows.extend(rows)
+    return groups
+
+
+def with_matrix_entries(queryset, user):
+    """Recommendations with their visible entries in order, the auditors' assessments and
+    the boards that must answer. Queries: 4."""
+    entries = (
+        ResponseEntry.objects.visible_to(user)
+        .select_related("response__board__municipality", "response__round")
+        .order_by("response__round__sequence", "response__decision_date", "pk")
+    )
+    return (
+        queryset.select_related("audit__municipality")
+        .prefetch_related(
+            Prefetch("entries", queryset=entries, to_attr="visible_entries"),
+            Prefetch(
+                "assessments",
+                queryset=AuditorAssessment.objects.all(),
+                to_attr="matrix_assessments",
+            ),
+            Prefetch(
+                "standings",
+                queryset=BoardStanding.objects.select_related("board__municipality").order_by(
+                    "board__name"
+                ),
+                to_attr="matrix_standings",
+            ),
+        )
+        .order_by("audit__reference", "audit_id", "position")
+    )

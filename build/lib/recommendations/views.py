@@ -1,0 +1,268 @@
+"""Public pages: start, recommendation list and page, audit, board, the auditors' matrix.
+
+Every view reads answers through ``Response.objects.visible_to(request.user)`` (directly or
+via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
+"""
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
+from responses.models import BoardStanding, Measure, Response
+
+from . import overview, roles
+from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
+from .history import change_history_for_recommendation
+from .models import Audit, Board, Municipality, Recommendation
+from .municipal import current_municipality
+from .roles import Public, access
+from .status import Status
+from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
+
+PAGE_SIZE = 25
+
+
+@access(Public)
+@require_safe
+def national_home(request):
+    """``/``: every municipality with its counts, and per municipality and audit year the
+    share acted on within one, two and three years (the council report's figures). With
+    one municipality, its start page. Queries: 3 + ``acted_by_municipality``'s."""
+    municipalities = list(Municipality.objects.order_by("name"))
+    if len(municipalities) == 1:
+        return redirect("municipal:home", municipalities[0].slug)
+    audits = dict(
+        Audit.objects.order_by()
+        .values_list("municipality_id")
+        .annotate(n=Count("pk"))
+        .values_list("municipality_id", "n")
+    )
+    recommendations = {
+        row["audit__municipality_id"]: row
+        for row in Recommendation.objects.order_by()
+        .values("audit__municipality_id")
+        .annotate(
+            n=Count("pk"), implemented=Count("pk", filter=Q(current_status=Status.IMPLEMENTED))
+        )
+    }
+    today = timezone.localdate()
+    acted = defaultdict(list)
+    for cohort in acted_by_municipality(today.year):
+        acted[cohort.municipality_id].append(cohort)
+    rows = []
+    for municipality in municipalities:
+        counted = recommendations.get(municipality.pk, {"n": 0, "implemented": 0})
+        rows.append(
+            {
+                "municipality": municipality,
+                "audits": audits.get(municipality.pk, 0),
+                "recommendations": counted["n"],
+                "implemented": percent(share(counted["implemented"], counted["n"])),
+                "cohorts": acted[municipality.pk],
+            }
+        )
+    return render(
+        request,
+        "recommendations/national.html",
+        {"rows": rows, "years_acted": YEARS_ACTED, "today": today},
+    )
+
+
+@access(Public)
+@require_safe
+def home(request):
+    """A municipality's start page (``/<slug>/``)."""
+    municipality = current_municipality(request)
+    today = timezone.localdate()
+    by_audit, by_board = overview.status_by_audit_and_board(municipality)
+    chart = overview.status_per_year(request.user, municipality)
+    visible = Response.objects.visible_to(request.user).in_municipality(municipality)
+    overdue = (
+        Measure.objects.visible_to(request.user)
+        .in_municipality(municipality)
+        .overdue(today)
+        .select_related("recommendation__audit__municipality", "board")
+        .order_by("due_date", "pk")
+    )
+    context = {
+        "municipality": municipality,
+        "counts": {
+            "audits": Audit.objects.in_municipality(municipality).count(),
+            "recommendations": Recommendation.objects.in_municipality(municipality).count(),
+            "responses": visible.count(),
+        },
+        "status_order": overview.STATUS_ORDER,
+        "by_audit": by_audit,
+        "by_board": by_board,
+        "chart": chart,
+        # The council report of each municipality that has audits (reports/).
+        "report_municipalities": [municipality],
+        "recent": visible.select_related("board__municipality", "round__audit").order_by(
+            "-published_at", "-decision_date", "-pk"
+        )[:6],
+        "overdue": overdue[:10],
+        "overdue_count": overdue.count(),
+        "today": today,
+    }
+    return render(request, "recommendations/home.html", context)
+
+
+@access(Public)
+@require_safe
+def recommendation_list(request):
+    filterset = RecommendationFilter(
+        request.GET, queryset=recommendation_queryset(request), request=request
+    )
+    results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "recommendations/recommendation_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "active_filters": active_filters(filterset, request.GET),
+            "query": query.urlencode(),
+        },
+        status=_status(filterset),
+    )
+
+
+@access(Public)
+@require_safe
+def recommendation_detail(request, pk):
+    """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
+    history's (``change_history_for_recommendation``), both constant."""
+    queryset = with_timeline(
+        Recommendation.objects.in_municipality(current_municipality(request)).filter(pk=pk),
+        request.user,
+    )
+    recommendation = get_object_or_404(queryset)
+    timeline = build_timeline(recommendation, timezone.localdate())
+    context = {
+        "recommendation": recommendation,
+        "timeline": timeline,
+        "today": timezone.localdate(),
+        "may_assess": roles.may_assess(request.user, recommendation.audit.municipality_id),
+    }
+    if roles.may_see_history(request.user):
+        context["changes"] = change_history_for_recommendation(recommendation, request.user)
+    return render(request, "recommendations/recommendation_detail.html", context)
+
+
+@access(Public)
+@require_safe
+def audit_detail(request, pk):
+    visible = Response.objects.visible_to(request.user).select_related("board__municipality")
+    audit = get_object_or_404(
+        Audit.objects.in_municipality(current_municipality(request))
+        .select_related("auditor", "municipality")
+        .prefetch_related(
+            Prefetch("audited_boards", queryset=Board.objects.select_related("municipality")),
+            "source_documents",
+            Prefetch(
+                "rounds__responses", queryset=visible.order_by("board__name"), to_attr="visible"
+            ),
+        ),
+        pk=pk,
+    )
+    recommendations = (
+        Recommendation.objects.filter(audit=audit)
+        .select_related("audit__municipality")
+        .prefetch_related("addressed_to")
+        .order_by("position")
+    )
+    return render(
+        request,
+        "recommendations/audit_detail.html",
+        {"audit": audit, "recommendations": recommendations},
+    )
+
+
+@access(Public)
+@require_safe
+def board_detail(request, pk):
+    board = get_object_or_404(
+        Board.objects.in_municipality(current_municipality(request)).select_related("municipality"),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    # The board's own standing on each recommendation it must answer: its status, never
+    # another board's.
+    standings = (
+        BoardStanding.objects.filter(board=board)
+        .select_related("recommendation__audit__municipality", "round")
+        .order_by(
+            "recommendation__audit__reference",
+            "recommendation__audit_id",
+            "recommendation__position",
+        )
+    )
+    responses = (
+        Response.objects.visible_to(request.user)
+        .filter(board=board)
+        .select_related("board__municipality", "round__audit")
+        .order_by("-decision_date", "-document_date", "-pk")
+    )
+    overdue = (
+        Measure.objects.visible_to(request.user)
+        .overdue(today)
+        .filter(board=board)
+        .select_related("recommendation__audit__municipality")
+        .order_by("due_date", "pk")
+    )
+    return render(
+        request,
+        "recommendations/board_detail.html",
+        {
+            "board": board,
+            "audits": board.audits.select_related("municipality").order_by("reference"),
+            "standings": standings,
+            "responses": responses,
+            "overdue": overdue,
+            "today": today,
+        },
+    )
+
+
+@access(Public)
+@require_safe
+def matrix(request):
+    filterset, groups = matrix_groups(request)
+    return render(
+        request,
+        "recommendations/matrix.html",
+        {
+            "filter": filterset,
+            "groups": groups,
+            "years": list(MATRIX_YEARS),
+            "as_of": filterset.as_of,
+            "statuses": list(Status),
+            "query": request.GET.urlencode(),
+            "may_assess": roles.is_auditor(request.user),
+        },
+        status=_status(filterset),
+    )
+
+
+def _status(filterset) -> int:
+    """400 for an invalid filter (the page shows the errors), as the exports and API do."""
+    return 200 if filterset.is_valid() else 400
+
+
+def matrix_groups(request):
+    """The matrix filter and its rows grouped by audit (shared with the exports)."""
+    filterset = MatrixFilter(
+        request.GET, queryset=recommendation_queryset(request), request=request
+    )
+    recommendations = with_matrix_entries(filterset.qs, request.user)
+    return filterset, build_matrix(
+        recommendations, as_of=filterset.as_of, board=filterset.chosen_board
+    )

@@ -1,0 +1,564 @@
+"""The figures of the annual follow-up report for the council (*fullmäktige*).
+
+What is counted, and how (the report prints the same rules):
+
+* **Scope**: the recommendations (not other remarks or assignments) of the
+  municipality's audits and in-depth audits. A recommendation addressed to several
+  boards counts once per board: each board answers for itself.
+* **Cohort** (audit year): the year of the audit's ``conducted_from`` date. Audits
+  without that date are left out and counted in a note. The report for a year covers
+  the cohorts up to that year.
+* **Outcome**: the auditors' latest assessment where there is one, else the board's
+  own status (its latest published answer). Each row says how many of each. Groups:
+  implemented; partly implemented; not implemented (not started, planned, in
+  progress); no longer relevant; not accepted; not answered (no answer, or "not
+  reported").
+* **Acted on within one, two, three years**: implemented or no longer relevant by that
+  time after the audit (counted from the end of ``conducted_to``, else of
+  ``conducted_from``), by the same source as the outcome; measured only once that
+  much time has passed on the report's day.
+* **Open**: not closed by the auditors and not implemented or no longer relevant. Age:
+  from the audit's end to the report's day.
+* **Measures**: the public measures of the board serving the cohort's
+  recommendations (counted once, under their main recommendation) that are not
+  settled: past due and in progress (or partly done), past due and not started, not
+  yet due, without a due date.
+
+Only published material counts: the report is public. As of today the outcome comes
+from the stored standings (``BoardStanding``); as of a past day from
+``responses.standings.standings_as_of``, what was published by then.
+"""
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from recommendations.charts import STATUS_FILLS, Category, stacked_bars
+from recommendations.dates import FuzzyDate
+from recommendations.models import Audit, AuditorAssessment, Board, Recommendation
+from recommendations.status import Status
+from responses.models import BoardStanding, ResponseEntry
+from responses.standings import known_measures, response_known, standings_as_of
+
+YEARS_ACTED = (1, 2, 3)
+LONGEST_OPEN = 10
+AUDIT_KINDS = [Audit.Kind.AUDIT, Audit.Kind.IN_DEPTH_AUDIT]
+
+IMPLEMENTED = "implemented"
+PARTLY = "partly_implemented"
+NOT_IMPLEMENTED = "not_implemented"
+NO_LONGER_RELEVANT = "no_longer_relevant"
+NOT_ACCEPTED = "not_accepted"
+UNANSWERED = "unanswered"
+
+
+def outcome_categories() -> list[Category]:
+    """The outcome groups in the report's column order (labels in the active language)."""
+    return [
+        Category(
+            IMPLEMENTED,
+            _("Genomförd"),
+            Status.IMPLEMENTED.symbol,
+            STATUS_FILLS[Status.IMPLEMENTED],
+            Status.IMPLEMENTED.css_class,
+        ),
+        Category(
+            PARTLY,
+            _("Delvis genomförd"),
+            Status.PARTLY_IMPLEMENTED.symbol,
+            STATUS_FILLS[Status.PARTLY_IMPLEMENTED],
+            Status.PARTLY_IMPLEMENTED.css_class,
+        ),
+        Category(
+            NOT_IMPLEMENTED,
+            _("Ej genomförd"),
+            Status.IN_PROGRESS.symbol,
+            STATUS_FILLS[Status.IN_PROGRESS],
+            Status.IN_PROGRESS.css_class,
+        ),
+        Category(
+            NO_LONGER_RELEVANT,
+            _("Ej aktuell"),
+            Status.NO_LONGER_RELEVANT.symbol,
+            STATUS_FILLS[Status.NO_LONGER_RELEVANT],
+            Status.NO_LONGER_RELEVANT.css_class,
+        ),
+        Category(
+            NOT_ACCEPTED,
+            _("Ej accepterad"),
+            Status.NOT_ACCEPTED.symbol,
+            STATUS_FILLS[Status.NOT_ACCEPTED],
+            Status.NOT_ACCEPTED.css_class,
+        ),
+        Category(
+            UNANSWERED,
+            _("Ej besvarad"),
+            Status.NOT_REPORTED.symbol,
+            STATUS_FILLS[Status.NOT_REPORTED],
+            Status.NOT_REPORTED.css_class,
+        ),
+    ]
+
+
+OUTCOME_KEYS = [IMPLEMENTED, PARTLY, NOT_IMPLEMENTED, NO_LONGER_RELEVANT, NOT_ACCEPTED, UNANSWERED]
+
+_GROUP = {
+    Status.IMPLEMENTED: IMPLEMENTED,
+    Status.PARTLY_IMPLEMENTED: PARTLY,
+    Status.NOT_STARTED: NOT_IMPLEMENTED,
+    Status.PLANNED: NOT_IMPLEMENTED,
+    Status.IN_PROGRESS: NOT_IMPLEMENTED,
+    Status.NO_LONGER_RELEVANT: NO_LONGER_RELEVANT,
+    Status.NOT_ACCEPTED: NOT_ACCEPTED,
+    Status.NOT_REPORTED: UNANSWERED,
+}
+
+MEASURE_KEYS = ["past_due_in_progress", "past_due_not_started", "not_yet_due", "no_due_date"]
+MEASURE_LABELS = {
+    "past_due_in_progress": gettext_lazy("Försenade, pågående"),
+    "past_due_not_started": gettext_lazy("Försenade, ej påbörjade"),
+    "not_yet_due": gettext_lazy("Ej förfallna"),
+    "no_due_date": gettext_lazy("Utan slutdatum"),
+}
+
+
+def outcome_group(status: Status | None) -> str:
+    return _GROUP[status] if status else UNANSWERED
+
+
+def measure_group(measure, day: dt.date) -> str:
+    """Which of the report's measure columns an open measure falls in on ``day``."""
+    if measure.due is None:
+        return "no_due_date"
+    if not measure.due.is_past(day):
+        return "not_yet_due"
+    if measure.status in (Status.IN_PROGRESS, Status.PARTLY_IMPLEMENTED):
+        return "past_due_in_progress"
+    return "past_due_not_started"
+
+
+def share(part: int, whole: int) -> int | None:
+    """A whole percentage, or None when there is nothing to divide."""
+    return round(100 * part / whole) if whole else None
+
+
+@dataclass
+class Acted:
+    """Acted on within some years: how many, among how many that can be measured yet."""
+
+    years: int
+    acted: int = 0
+    measurable: int = 0
+
+    @property
+    def share(self) -> int | None:
+        return share(self.acted, self.measurable)
+
+    @property
+    def share_text(self) -> str:
+        return percent(self.share)
+
+
+@dataclass
+class Row:
+    """One audit year and board (``board`` None: the year's, or the report's, total)."""
+
+    cohort: int | None
+    board: Board | None
+    outcomes: Counter = field(default_factory=Counter)
+    by_assessment: int = 0
+    by_board_status: int = 0
+    acted: list = field(default_factory=lambda: [Acted(years) for years in YEARS_ACTED])
+    open_ages: list = field(default_factory=list)  # days
+    measures: Counter = field(default_factory=Counter)
+
+    @property
+    def count(self) -> int:
+        return self.by_assessment + self.by_board_status
+
+    @property
+    def outcome_counts(self) -> list[int]:
+        return [self.outcomes[key] for key in OUTCOME_KEYS]
+
+    @property
+    def outcome_shares(self) -> list[int | None]:
+        return [share(self.outcomes[key], self.count) for key in OUTCOME_KEYS]
+
+    @property
+    def outcome_cells(self) -> list[tuple[int, str]]:
+        """(count, share as text) per outcome, in the columns' order."""
+        return [
+            (n, percent(p)) for n, p in zip(self.outcome_counts, self.outcome_shares, strict=True)
+        ]
+
+    @property
+    def open_count(self) -> int:
+        return len(self.open_ages)
+
+    @property
+    def median_open_years(self) -> float | None:
+        if not self.open_ages:
+            return None
+        return round(statistics.median(self.open_ages) / 365.25, 1)
+
+    @property
+    def measure_counts(self) -> list[int]:
+        return [self.measures[key] for key in MEASURE_KEYS]
+
+    def add(self, other: "Row") -> None:
+        self.outcomes.update(other.outcomes)
+        self.by_assessment += other.by_assessment
+        self.by_board_status += other.by_board_status
+        for mine, theirs in zip(self.acted, other.acted, strict=True):
+            mine.acted += theirs.acted
+            mine.measurable += theirs.measurable
+        self.open_ages.extend(other.open_ages)
+        self.measures.update(other.measures)
+
+
+@dataclass
+class Cohort:
+    year: int
+    rows: list  # per board
+    total: Row
+
+
+@dataclass
+class OpenItem:
+    """A recommendation a board has left open, for the "open the longest" list."""
+
+    recommendation_id: int
+    label: str
+    text: str
+    audit_reference: str
+    audit_title: str
+    board: Board
+    status: Status | None
+    from_assessment: bool
+    age_days: int
+
+    @property
+    def age_years(self) -> float:
+        return round(self.age_days / 365.25, 1)
+
+    @property
+    def outcome_label(self) -> str:
+        return self.status.label if self.status else _("Ej besvarad")
+
+
+@dataclass
+class CouncilReport:
+    municipality: object
+    year: int
+    as_of: dt.date
+    is_today: bool
+    cohorts: list
+    total: Row
+    longest_open: list
+    undated_audits: int
+
+    @property
+    def outcome_categories(self) -> list[Category]:
+        return outcome_categories()
+
+    @property
+    def measure_labels(self) -> list[str]:
+        return [MEASURE_LABELS[key] for key in MEASURE_KEYS]
+
+    @property
+    def years_acted(self):
+        return YEARS_ACTED
+
+    def outcome_chart(self):
+        """Per audit year (and in total), the share of each outcome."""
+        rows = [
+            (str(c.year), dict(c.total.outcomes), _n_recommendations(c.total.count))
+            for c in self.cohorts
+        ]
+        if len(self.cohorts) > 1:
+            rows.append(
+                (_("Alla"), dict(self.total.outcomes), _n_recommendations(self.total.count))
+            )
+        return stacked_bars(
+            _("Utfall per granskningsår"),
+            outcome_categories(),
+            rows,
+            label_width=64,
+            shares=True,
+            segment_value=lambda category, count, total: percent(share(count, total)),
+        )
+
+    def acted_chart(self):
+        """Per audit year, the share acted on within one, two and three years."""
+        acted = Category(
+            "acted", _("Åtgärdad"), Status.IMPLEMENTED.symbol, STATUS_FILLS[Status.IMPLEMENTED]
+        )
+        not_acted = Category(
+            "not_acted",
+            _("Inte åtgärdad"),
+            Status.NOT_STARTED.symbol,
+            STATUS_FILLS[Status.NOT_STARTED],
+        )
+        rows = []
+        for cohort in self.cohorts:
+            for item in cohort.total.acted:
+                label = _("%(year)s, %(n)s år") % {"year": cohort.year, "n": item.years}
+                if item.measurable:
+                    counts = {"acted": item.acted, "not_acted": item.measurable - item.acted}
+                    end = _("%(acted)s av %(measurable)s") % {
+                        "acted": item.acted,
+                        "measurable": item.measurable,
+                    }
+                else:
+                    counts = {}
+                    end = _("ännu inte %(n)s år") % {"n": item.years}
+                rows.append((label, counts, end))
+        return stacked_bars(
+            _("Åtgärdade inom ett, två och tre år"),
+            [acted, not_acted],
+            rows,
+            label_width=100,
+            shares=True,
+            segment_value=lambda category, count, total: percent(share(count, total)),
+        )
+
+
+def percent(value: int | None) -> str:
+    return "–" if value is None else _("%(share)s %%") % {"share": value}
+
+
+def _n_recommendations(n: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(n)s rekommendation", "%(n)s rekommendationer", n) % {"n": n}
+
+
+def audit_end(from_date, from_precision, to_date, to_precision) -> dt.date | None:
+    """The day an audit is counted from: the end of ``conducted_to``, else of ``conducted_from``."""
+    if to_date:
+        return FuzzyDate(to_date, to_precision).end
+    if from_date:
+        return FuzzyDate(from_date, from_precision).end
+    return None
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def build_report(municipality, year: int, as_of: dt.date | None = None) -> CouncilReport:
+    """The report for ``municipality``'s cohorts up to ``year``, as of ``as_of`` (None:
+    today, from the stored standings); ``municipality`` None: every municipality's (the
+    national comparison, ``acted_by_municipality``).
+
+    Queries: 6 as of today (recommendations, standings, settled entries, settled
+    assessments, measures and their shared recommendations, boards); as of a past day
+    the derivation's (``standings_as_of``: 7, ``known_measures``: 4) instead of the
+    standings, whatever the number of recommendations up to 2,000 per chunk.
+    """
+    today = timezone.localdate()
+    day = as_of or today
+    recommendations = {}
+    undated = set()
+    rows = (
+        Recommendation.objects.in_municipality(municipality)
+        .filter(
+            audit__kind__in=AUDIT_KINDS,
+            kind=Recommendation.Kind.RECOMMENDATION,
+        )
+        .order_by("audit__conducted_from_date", "audit__reference", "position")
+        .values_list(
+            "pk",
+            "label",
+            "position",
+            "text",
+            "audit_id",
+            "audit__reference",
+            "audit__title",
+            "audit__conducted_from_date",
+            "audit__conducted_from_precision",
+            "audit__conducted_to_date",
+            "audit__conducted_to_precision",
+        )
+    )
+    for pk, label, position, text, audit_id, reference, title, *dates in rows:
+        if dates[0] is None:
+            undated.add(audit_id)
+            continue
+        if dates[0].year > year:
+            continue
+        recommendations[pk] = {
+            "label": label or _("Rekommendation %(n)s") % {"n": position},
+            "text": text,
+            "reference": reference,
+            "title": title,
+            "cohort": dates[0].year,
+            "end": audit_end(*dates),
+        }
+    ids = list(recommendations)
+
+    if as_of is None:
+        standings = {
+            (rec_id, board_id): {
+                "status": status,
+                "assessment_status": assessed,
+                "is_open": is_open,
+            }
+            for rec_id, board_id, status, assessed, is_open in BoardStanding.objects.filter(
+                recommendation_id__in=ids
+            ).values_list("recommendation_id", "board_id", "status", "assessment_status", "is_open")
+        }
+    else:
+        standings = standings_as_of(ids, as_of)
+
+    # When each board (or the auditors) first reported the recommendation settled.
+    settled = Status.settled_values()
+    first_settled_entry = {}
+    for rec_id, board_id, *dates in (
+        ResponseEntry.objects.published()
+        .filter(recommendation_id__in=ids, status__in=settled)
+        .values_list(
+            "recommendation_id",
+            "response__board_id",
+            "response__decision_date",
+            "response__document_date",
+            "response__document_precision",
+            "response__published_at",
+        )
+    ):
+        if not response_known(dates, as_of):
+            continue
+        known = _entry_day(dates)
+        pair = (rec_id, board_id)
+        if known and (pair not in first_settled_entry or known < first_settled_entry[pair]):
+            first_settled_entry[pair] = known
+    first_settled_assessment = {}
+    for rec_id, assessed_on in AuditorAssessment.objects.filter(
+        recommendation_id__in=ids, status__in=settled
+    ).values_list("recommendation_id", "assessed_on"):
+        if as_of is not None and assessed_on > as_of:
+            continue
+        if rec_id not in first_settled_assessment or assessed_on < first_settled_assessment[rec_id]:
+            first_settled_assessment[rec_id] = assessed_on
+
+    cells = defaultdict(dict)  # cohort -> board id -> Row
+    open_items = []
+    for (rec_id, board_id), values in standings.items():
+        rec = recommendations[rec_id]
+        row = cells[rec["cohort"]].setdefault(board_id, Row(rec["cohort"], None))
+        assessed = Status(values["assessment_status"]) if values["assessment_status"] else None
+        own = Status(values["status"]) if values["status"] else None
+        status = assessed or own
+        group = outcome_group(status)
+        row.outcomes[group] += 1
+        if assessed:
+            row.by_assessment += 1
+            settled_on = first_settled_assessment.get(rec_id)
+        else:
+            row.by_board_status += 1
+            settled_on = first_settled_entry.get((rec_id, board_id))
+        for item in row.acted:
+            deadline = add_years(rec["end"], item.years)
+            if deadline <= day:
+                item.measurable += 1
+                if settled_on is not None and settled_on <= deadline:
+                    item.acted += 1
+        if values["is_open"] and group not in (IMPLEMENTED, NO_LONGER_RELEVANT):
+            age = max((day - rec["end"]).days, 0)
+            row.open_ages.append(age)
+            open_items.append((rec_id, board_id, status, bool(assessed), age))
+
+    for measure in known_measures(ids, as_of):
+        rec = recommendations.get(measure.recommendation_id)
+        if rec is None or not measure.is_open:
+            continue
+        row = cells[rec["cohort"]].setdefault(measure.board_id, Row(rec["cohort"], None))
+        row.measures[measure_group(measure, day)] += 1
+
+    boards = Board.objects.in_bulk(
+        {board_id for by_board in cells.values() for board_id in by_board}
+    )
+    cohorts = []
+    total = Row(None, None)
+    for cohort_year in sorted(cells):
+        board_rows = []
+        cohort_total = Row(cohort_year, None)
+        for board_id, row in cells[cohort_year].items():
+            row.board = boards[board_id]
+            board_rows.append(row)
+            cohort_total.add(row)
+        board_rows.sort(key=lambda r: (r.board.name, r.board.pk))
+        cohorts.append(Cohort(cohort_year, board_rows, cohort_total))
+        total.add(cohort_total)
+
+    open_items.sort(key=lambda item: (-item[4], recommendations[item[0]]["reference"], item[0]))
+    longest = [
+        OpenItem(
+            recommendation_id=rec_id,
+            label=recommendations[rec_id]["label"],
+            text=recommendations[rec_id]["text"],
+            audit_reference=recommendations[rec_id]["reference"],
+            audit_title=recommendations[rec_id]["title"],
+            board=boards[board_id],
+            status=status,
+            from_assessment=from_assessment,
+            age_days=age,
+        )
+        for rec_id, board_id, status, from_assessment, age in open_items[:LONGEST_OPEN]
+    ]
+    return CouncilReport(
+        municipality=municipality,
+        year=year,
+        as_of=day,
+        is_today=as_of is None,
+        cohorts=cohorts,
+        total=total,
+        longest_open=longest,
+        undated_audits=len(undated),
+    )
+
+
+def _entry_day(dates) -> dt.date | None:
+    """The day a settled answer counts from: its decision date, else the end of its
+    document's period (a "hösten 2020" answer counts as given by the end of 2020)."""
+    decision_date, document_date, document_precision, _published_at = dates
+    if decision_date:
+        return decision_date
+    if document_date:
+        return FuzzyDate(document_date, document_precision).end
+    return None
+
+
+@dataclass
+class MunicipalityCohort:
+    """One municipality's audit year in the national comparison."""
+
+    municipality_id: int
+    year: int
+    acted: list
+
+
+def acted_by_municipality(year: int) -> list[MunicipalityCohort]:
+    """Per municipality and audit year up to ``year``, the share acted on within one, two
+    and three years: the council report's figures (``build_report``) of every
+    municipality at once, today's, summed over each municipality's boards.
+    Queries: ``build_report``'s."""
+    report = build_report(None, year)
+    totals = {}
+    for cohort in report.cohorts:
+        for row in cohort.rows:
+            key = (row.board.municipality_id, cohort.year)
+            total = totals.setdefault(key, Row(cohort.year, None))
+            total.add(row)
+    return [
+        MunicipalityCohort(municipality_id, cohort_year, totals[municipality_id, cohort_year].acted)
+        for municipality_id, cohort_year in sorted(totals)
+    ]

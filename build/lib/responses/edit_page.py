@@ -1,0 +1,207 @@
+"""The staff edit page's forms: every form of one draft response, bound to one POST, and
+the one save that turns them into ``services.save_response`` (kept out of the view module,
+which only routes requests)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from recommendations.models import Recommendation
+from recommendations.status import Status
+
+from . import services
+from .forms import (
+    EntryForm,
+    MeasureUpdateForm,
+    NewMeasureFormSet,
+    ResponseHeaderForm,
+    SharedMeasureUpdateForm,
+)
+from .models import DueDateChange, Measure, MeasureUpdate, Response
+
+
+class EditPage:
+    """Every form of the edit page, bound to the same POST, for one draft response.
+
+    Queries: recommendations the board answers on, the response's entries, this
+    response's measure updates and due-date changes, the board's measures serving those
+    recommendations (open ones, and those reported on in this response), the other
+    recommendations they serve: six, whatever the size.
+
+    A shared measure (``Measure.also_serves``) appears under every recommendation it
+    serves: in full under its leading one (its main recommendation when the board
+    answers it, else the first it serves), with status and note under the others, so an
+    update is recorded once per entry it is reported in.
+    """
+
+    def __init__(self, response: Response, data=None):
+        self.response = response
+        self.header = ResponseHeaderForm(
+            data, instance=response, initial={"version": response.version}
+        )
+        recommendations = list(
+            Recommendation.objects.filter(
+                audit_id=response.round.audit_id, answered_by=response.board
+            ).order_by("position")
+        )
+        entries = {entry.recommendation_id: entry for entry in response.entries.all()}
+        updates = {
+            (update.measure_id, update.entry.recommendation_id): update
+            for update in MeasureUpdate.objects.filter(entry__response=response).select_related(
+                "entry"
+            )
+        }
+        moved = {
+            change.measure_id: change
+            for change in DueDateChange.objects.filter(entry__response=response)
+        }
+        measures = (
+            Measure.objects.serving([r.pk for r in recommendations])
+            .reportable_in(response)
+            .filter(~Q(status__in=Status.settled_values()) | Q(updates__entry__response=response))
+            .distinct()
+            .prefetch_related("also_serves")
+            .order_by("recommendation_id", "due_date", "pk")
+        )
+        by_position = {r.pk: index for index, r in enumerate(recommendations)}
+        measures_by_recommendation = {}
+        for measure in measures:
+            served = [measure.recommendation_id, *(r.pk for r in measure.also_serves.all())]
+            answered = sorted(
+                (pk for pk in dict.fromkeys(served) if pk in by_position),
+                key=lambda pk: (pk != measure.recommendation_id, by_position[pk]),
+            )
+            leading = next((r for r in recommendations if r.pk == answered[0]), None)
+            for pk in answered:
+                measures_by_recommendation.setdefault(pk, []).append((measure, leading))
+        self.sections = [
+            self._section(recommendation, entries, updates, moved, measures_by_recommendation, data)
+            for recommendation in recommendations
+        ]
+
+    @staticmethod
+    def _section(recommendation, entries, updates, moved, measures_by_recommendation, data):
+        entry = entries.get(recommendation.pk)
+        entry_form = EntryForm(
+            data,
+            prefix=f"rec-{recommendation.pk}",
+            initial={"status": entry.status, "narrative": entry.narrative} if entry else {},
+        )
+        measure_forms = []
+        for measure, leading in measures_by_recommendation.get(recommendation.pk, []):
+            update = updates.get((measure.pk, recommendation.pk))
+            if leading.pk != recommendation.pk:
+                form = SharedMeasureUpdateForm(
+                    data,
+                    prefix=f"measure-{measure.pk}-rec-{recommendation.pk}",
+                    measure=measure,
+                    leading=leading,
+                    initial={
+                        "status": update.status if update else measure.status,
+                        "note": update.note if update else "",
+                    },
+                )
+                measure_forms.append((measure, form))
+                continue
+            change = moved.get(measure.pk)
+            # The draft's own report when there is one, else the measure as published;
+            # the due date moves only through this draft's DueDateChange.
+            initial = {
+                "status": update.status if update else measure.status,
+                "note": update.note if update else "",
+                "due": change.new if change else measure.due,
+                "due_reason": change.reason if change else "",
+                "completed": update.completed if update else measure.completed,
+                "effect": update.effect if update else measure.effect,
+            }
+            form = MeasureUpdateForm(
+                data, prefix=f"measure-{measure.pk}", measure=measure, initial=initial
+            )
+            measure_forms.append((measure, form))
+        return {
+            "recommendation": recommendation,
+            "entry_form": entry_form,
+            "measure_forms": measure_forms,
+            "new_measures": NewMeasureFormSet(data, prefix=f"new-{recommendation.pk}"),
+        }
+
+    def forms(self):
+        yield self.header
+        for section in self.sections:
+            yield section["entry_form"]
+            yield from (form for _measure, form in section["measure_forms"])
+            yield section["new_measures"]
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Every error on the page as (id of the field, text), for the summary at the top.
+
+        Each text names where the field is (the recommendation, the measure), since
+        several parts of the page have fields with the same label.
+        """
+        found = []
+
+        def collect(form, where):
+            for message in form.non_field_errors():
+                found.append((form[next(iter(form.fields))].auto_id, f"{where}: {message}"))
+            for field in form:
+                for message in field.errors:
+                    found.append((field.auto_id, f"{where}, {field.label}: {message}"))
+
+        if self.header.is_bound:
+            collect(self.header, _("Yttrandet"))
+            for section in self.sections:
+                recommendation = section["recommendation"]
+                where = recommendation.display_name
+                collect(section["entry_form"], where)
+                for measure, form in section["measure_forms"]:
+                    collect(form, f"{where}, {measure.title}")
+                for number, form in enumerate(section["new_measures"], start=1):
+                    collect(form, f"{where}, " + _("ny åtgärd %(n)s") % {"n": number})
+        return found
+
+    def is_valid(self) -> bool:
+        # Validate every form (no short-circuit) so each error shows next to its field.
+        results = [form.is_valid() for form in self.forms()]
+        return all(results)
+
+    def save(self, user) -> Response:
+        entries, measure_updates, new_measures = [], [], []
+        for section in self.sections:
+            recommendation = section["recommendation"]
+            data = section["entry_form"].cleaned_data
+            entries.append(
+                services.EntryInput(
+                    recommendation=recommendation,
+                    status=data["status"],
+                    narrative=data["narrative"],
+                )
+            )
+            for measure, form in section["measure_forms"]:
+                if isinstance(form, SharedMeasureUpdateForm):
+                    measure_updates.append(
+                        services.MeasureInput.shared(
+                            measure=measure, recommendation=recommendation, **form.cleaned_data
+                        )
+                    )
+                    continue
+                measure_updates.append(
+                    services.MeasureInput(
+                        measure=measure, recommendation=recommendation, **form.cleaned_data
+                    )
+                )
+            for form in section["new_measures"]:
+                if form.has_changed() and form.cleaned_data:
+                    new_measures.append(
+                        services.NewMeasureInput(recommendation=recommendation, **form.cleaned_data)
+                    )
+        header = self.header.cleaned_data
+        return services.save_response(
+            response=self.response,
+            expected_version=header["version"],
+            user=user,
+            title=header["title"],
+            addressed_to=header["addressed_to"],
+            summary=header["summary"],
+            entries=entries,
+            measure_updates=measure_updates,
+            new_measures=new_measures,
+        )

@@ -1,0 +1,215 @@
+"""Forms for board staff writing a response: they validate and normalise, nothing more.
+
+The edit page is one form per part (the response, one entry per recommendation, one
+update per carried-over measure, a small formset of new measures per recommendation),
+all posted and saved together by ``services.save_response``.
+"""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
+from recommendations.models import Board, FollowUpRound
+from recommendations.status import Status
+
+from .models import Response
+
+
+class StatusSelect(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("", "---------"), *Status.choices])
+        super().__init__(**kwargs)
+
+
+class StartResponseForm(forms.Form):
+    """Pick one of the user's boards and an open round."""
+
+    board = forms.ModelChoiceField(queryset=Board.objects.none(), label=_("Nämnd"))
+    round = forms.ModelChoiceField(
+        queryset=FollowUpRound.objects.none(), label=_("Uppföljningsomgång")
+    )
+
+    def __init__(self, *args, boards, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+        self.fields["round"].queryset = rounds
+        self.fields["round"].label_from_instance = lambda r: f"{r.audit} – {r.sequence}. {r.title}"
+
+    def clean(self):
+        cleaned = super().clean()
+        board, round_ = cleaned.get("board"), cleaned.get("round")
+        if board and round_:
+            answers = round_.audit.recommendations.filter(answered_by=board).exists()
+            if not answers:
+                self.add_error(
+                    "round",
+                    _("%(board)s besvarar inga rekommendationer i den här granskningen.")
+                    % {"board": board},
+                )
+        return cleaned
+
+
+class ResponseHeaderForm(forms.ModelForm):
+    """The response itself, with the version the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Response
+        fields = ["title", "addressed_to", "summary"]
+        # Wide enough to read a whole title (the CSS lets it fill the form's width).
+        widgets = {"title": forms.TextInput(attrs={"class": "input-wide", "size": 80})}
+
+
+class EntryForm(forms.Form):
+    """The board's answer on one recommendation."""
+
+    status = StatusSelect(label=_("Nämndens status"))
+    narrative = forms.CharField(
+        label=_("Redovisning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Vad har gjorts, vad planeras, och med vilken effekt."),
+    )
+
+
+class MeasureUpdateForm(forms.Form):
+    """This round's report on an existing measure; moving its due date needs a reason."""
+
+    status = StatusSelect(label=_("Status"))
+    note = forms.CharField(
+        label=_("Lägesrapport"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due = FuzzyDateField(label=_("Klart senast"), required=False)
+    due_reason = forms.CharField(
+        label=_("Skäl till nytt slutdatum"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Krävs om slutdatumet ändras."),
+    )
+    completed = FuzzyDateField(label=_("Genomförd"), required=False)
+    effect = forms.CharField(
+        label=_("Effekt"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, measure, **kwargs):
+        self.measure = measure
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = "due" in cleaned and cleaned["due"] != self.measure.due
+        if moved and not cleaned.get("due_reason", "").strip():
+            self.add_error(
+                "due_reason",
+                _("Ange varför slutdatumet ändras (tidigare %(previous)s).")
+                % {
+                    "previous": fuzzy_date_as_input(self.measure.due)
+                    if self.measure.due
+                    else _("inget datum")
+                },
+            )
+        _require_completed_date(self, cleaned)
+        return cleaned
+
+
+class SharedMeasureUpdateForm(forms.Form):
+    """A shared measure's report under another recommendation it serves: status and note.
+
+    Its due date, completion and effect are reported once, in the leading section (the
+    measure's main recommendation when the board answers it)."""
+
+    status = StatusSelect(label=_("Status"))
+    note = forms.CharField(
+        label=_("Lägesrapport"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, measure, leading, **kwargs):
+        self.measure = measure
+        self.leading = leading
+        super().__init__(*args, **kwargs)
+
+
+class NewMeasureForm(forms.Form):
+    """A measure announced in this round."""
+
+    title = forms.CharField(label=_("Ny åtgärd"), max_length=300)
+    responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
+    due = FuzzyDateField(label=_("Klart senast"), required=False)
+    status = StatusSelect(label=_("Status"), initial=Status.PLANNED)
+    completed = FuzzyDateField(label=_("Genomförd"), required=False)
+    effect = forms.CharField(
+        label=_("Effekt"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def has_changed(self):
+        # The status select is pre-filled; a form is only "used" once something is typed.
+        return any(self[name].value() for name in ["title", "responsible", "due", "effect"])
+
+    def clean(self):
+        cleaned = super().clean()
+        _require_completed_date(self, cleaned)
+        return cleaned
+
+
+NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=2, max_num=20)
+
+
+def _require_completed_date(form, cleaned):
+    if cleaned.get("status") == Status.IMPLEMENTED and not cleaned.get("completed"):
+        form.add_error("completed", _("Ange när åtgärden genomfördes."))
+
+
+class SubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision_date = forms.DateField(
+        label=_("Beslutsdatum"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Dagen då nämnden beslutade yttrandet."),
+    )
+    diary_number = forms.CharField(
+        label=_("Diarienummer"), max_length=50, help_text=_("Till exempel ASN-2026-1234.")
+    )
+
+    def clean_decision_date(self):
+        value = self.cleaned_data["decision_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Beslutsdatumet kan inte ligga i framtiden."))
+        return value
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+class DecisionDocumentForm(forms.Form):
+    """The signed decision as a PDF: checked by extension, content and size."""
+
+    decision_document = forms.FileField(label=_("Beslutat yttrande (PDF)"))
+
+    def clean_decision_document(self):
+        upload = self.cleaned_data["decision_document"]
+        if Path(upload.name).suffix.lower() != ".pdf":
+            raise forms.ValidationError(_("Filen måste vara en PDF (filändelsen .pdf)."))
+        if upload.size > settings.MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(
+                _("Filen är för stor (%(size)s); högst %(limit)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.MAX_ATTACHMENT_BYTES),
+                }
+            )
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise forms.ValidationError(_("Filen är inte en PDF, även om namnet slutar på .pdf."))
+        return upload

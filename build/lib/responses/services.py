@@ -1,0 +1,310 @@
+"""Actions that write several models at once: each is one transaction, all or nothing."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from recommendations.dates import FuzzyDate
+from recommendations.models import Board, FollowUpRound, Recommendation
+
+from . import signals, standings
+from .models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
+
+
+class StaleVersion(Exception):
+    """Someone else saved the response after this editor loaded it."""
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    recommendation: Recommendation
+    status: str
+    narrative: str
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    measure: Measure
+    recommendation: Recommendation
+    status: str
+    note: str
+    due: FuzzyDate | None
+    due_reason: str
+    completed: FuzzyDate | None
+    effect: str
+    # False for a shared measure's report under a recommendation other than its leading
+    # one: it records status and note; the due date, completion and effect come from
+    # the leading report.
+    leading: bool = True
+
+    @classmethod
+    def shared(cls, *, measure, recommendation, status, note):
+        return cls(
+            measure=measure,
+            recommendation=recommendation,
+            status=status,
+            note=note,
+            due=measure.due,
+            due_reason="",
+            completed=None,
+            effect="",
+            leading=False,
+        )
+
+
+@dataclass(frozen=True)
+class NewMeasureInput:
+    recommendation: Recommendation
+    title: str
+    responsible: str
+    due: FuzzyDate | None
+    status: str
+    completed: FuzzyDate | None
+    effect: str
+
+
+def _claim_version(response: Response, expected_version: int) -> None:
+    """Bump the version only if nobody else has: UPDATE … WHERE version = n.
+
+    On PostgreSQL the UPDATE also locks the row, so a concurrent save waits and
+    then finds the version moved on; it is refused, never silently merged.
+    """
+    claimed = Response.objects.filter(pk=response.pk, version=expected_version).update(
+        version=expected_version + 1
+    )
+    if not claimed:
+        raise StaleVersion
+    response.version = expected_version + 1
+
+
+def default_title(round: FollowUpRound) -> str:
+    """A new draft's title: always Swedish, the document's language, whatever language the
+    author reads the site in; without the board's name, which every page and the feed show
+    beside the title."""
+    with translation.override("sv"):
+        return _("Yttrande – %(round)s") % {"round": round.title}
+
+
+@transaction.atomic
+def start_response(*, board: Board, round: FollowUpRound, user) -> Response:
+    response = Response(
+        board=board,
+        round=round,
+        title=default_title(round),
+        addressed_to=round.requested_by,
+        decided_by=board.name,
+        state=Response.State.DRAFT,
+        provenance=Response.Provenance.ENTERED,
+        created_by=user,
+    )
+    response.full_clean()
+    response.save()
+    return response
+
+
+@transaction.atomic
+def save_response(
+    *,
+    response: Response,
+    expected_version: int,
+    user,
+    title: str,
+    addressed_to: str,
+    summary: str,
+    entries: list[EntryInput],
+    measure_updates: list[MeasureInput],
+    new_measures: list[NewMeasureInput],
+) -> Response:
+    """Save the whole edit page of a draft: the response, every entry and every measure."""
+    if response.state != Response.State.DRAFT:
+        raise ValidationError(_("Bara utkast kan ändras."))
+    _claim_version(response, expected_version)
+    response.title, response.addressed_to, response.summary = title, addressed_to, summary
+    response.full_clean()
+    # Only what this page edits: an attachment uploaded meanwhile is not overwritten.
+    response.save(update_fields=["title", "addressed_to", "summary", "version"])
+
+    existing = {entry.recommendation_id: entry for entry in response.entries.all()}
+    entry_for = {}
+    for item in entries:
+        entry = existing.get(item.recommendation.pk) or ResponseEntry(
+            response=response, recommendation=item.recommendation
+        )
+        entry.status, entry.narrative = item.status, item.narrative
+        entry.full_clean()
+        entry.save()
+        entry_for[item.recommendation.pk] = entry
+
+    now = timezone.now()
+    for item in measure_updates:
+        _update_measure(item, entry_for[item.recommendation.pk], user=user, now=now)
+    for item in new_measures:
+        measure = Measure(
+            recommendation=item.recommendation,
+            board=response.board,
+            title=item.title,
+            responsible=item.responsible,
+            status=item.status,
+            effect=item.effect,
+            announced_in=entry_for[item.recommendation.pk],
+        )
+        measure.due, measure.completed = item.due, item.completed
+        measure.full_clean()
+        measure.save()
+        update = MeasureUpdate(
+            measure=measure,
+            entry=entry_for[item.recommendation.pk],
+            status=item.status,
+            effect=item.effect,
+        )
+        update.due, update.completed = item.due, item.completed
+        update.full_clean()
+        update.save()
+    return response
+
+
+def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> None:
+    """Record the draft's report on a measure on its MeasureUpdate, never on the Measure:
+    the measure keeps its published state until the response is published.
+
+    A moved due date is one DueDateChange of this entry (from the published date), kept
+    in step with the draft as it is saved again; it shows only where the entry does.
+    """
+    measure = item.measure
+    change = DueDateChange.objects.filter(measure=measure, entry=entry).first()
+    if item.leading and item.due != measure.due:
+        if not item.due_reason.strip():
+            raise ValidationError({"due_reason": _("Ange varför slutdatumet ändras.")})
+        change = change or DueDateChange(measure=measure, entry=entry)
+        change.reason, change.changed_at, change.changed_by = item.due_reason.strip(), now, user
+        change.previous, change.new = measure.due, item.due
+        change.full_clean()
+        change.save()
+    elif change is not None:
+        change.delete()
+    update = MeasureUpdate.objects.filter(measure=measure, entry=entry).first() or MeasureUpdate(
+        measure=measure, entry=entry
+    )
+    update.status, update.note, update.effect = item.status, item.note, item.effect
+    update.due, update.completed = item.due, item.completed
+    update.full_clean()
+    update.save()
+
+
+def _apply_measure_updates(response: Response) -> None:
+    """Copy what the response reports about each measure onto the Measure rows.
+
+    A shared measure reported in several entries is copied from its leading report.
+
+    Only rows that change are saved, so each measure's history gets one record per
+    published change. The due date moves only where this response records a
+    DueDateChange, the one record of a moved date and its reason.
+    """
+    moved = {
+        change.measure_id: change
+        for change in DueDateChange.objects.filter(entry__response=response).order_by(
+            "changed_at", "pk"
+        )
+    }
+    updates = MeasureUpdate.objects.filter(entry__response=response).select_related(
+        "measure", "entry__recommendation"
+    )
+    # A shared measure reported under several recommendations takes its state from one
+    # report: the one under its main recommendation, else the first recommendation's.
+    leading = {}
+    for update in sorted(
+        updates,
+        key=lambda u: (
+            u.entry.recommendation_id != u.measure.recommendation_id,
+            u.entry.recommendation.position,
+        ),
+    ):
+        leading.setdefault(update.measure_id, update)
+    for update in leading.values():
+        measure = update.measure
+        before = (measure.status, measure.due, measure.completed, measure.effect)
+        measure.status = update.status
+        if update.measure_id in moved:
+            measure.due = moved[update.measure_id].new
+        measure.completed, measure.effect = update.completed, update.effect
+        if (measure.status, measure.due, measure.completed, measure.effect) == before:
+            continue
+        measure.full_clean()
+        measure.save()
+
+
+def _require_complete(response: Response, message: str) -> None:
+    """Every recommendation the board answers on must have a saved answer."""
+    answered = set(
+        Recommendation.objects.filter(
+            audit_id=response.round.audit_id, answered_by=response.board
+        ).values_list("pk", flat=True)
+    )
+    if answered - set(response.entries.values_list("recommendation_id", flat=True)):
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def submit_response(*, response: Response, expected_version: int, user) -> Response:
+    """Hand a draft to the auditors before it is published: they can read it, staff can
+    no longer edit it, and it can still be published once the board has decided."""
+    if response.state != Response.State.DRAFT:
+        raise ValidationError(_("Bara utkast kan lämnas in."))
+    _claim_version(response, expected_version)
+    _require_complete(
+        response, _("Spara ett svar på varje rekommendation innan yttrandet lämnas in.")
+    )
+    response.state = Response.State.SUBMITTED
+    response.full_clean()
+    response.save(update_fields=["state", "version"])
+    return response
+
+
+@transaction.atomic
+def publish_response(
+    *,
+    response: Response,
+    expected_version: int,
+    user,
+    decision_date: dt.date,
+    diary_number: str,
+) -> Response:
+    """Publish a draft or submitted response: from now on the public sees it and staff
+    can no longer change it."""
+    if response.state == Response.State.PUBLISHED:
+        raise ValidationError(_("Yttrandet är redan publicerat."))
+    _claim_version(response, expected_version)
+    _require_complete(
+        response, _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
+    )
+    response.state = Response.State.PUBLISHED
+    response.published_at = timezone.now()
+    response.decision_date = decision_date
+    response.diary_number = diary_number
+    response.full_clean()
+    # The boards' standings follow in this transaction, refreshed once for the response
+    # and every measure it reports on.
+    with standings.batched():
+        response.save(
+            update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
+        )
+        _apply_measure_updates(response)
+    transaction.on_commit(
+        lambda: signals.response_published.send(sender=Response, response=response)
+    )
+    return response
+
+
+@transaction.atomic
+def attach_decision_document(*, response: Response, upload) -> Response:
+    """Store the signed PDF under MEDIA_ROOT, replacing an earlier one."""
+    previous = response.decision_document.name if response.decision_document else ""
+    response.decision_document.save(upload.name, upload, save=False)
+    response.save(update_fields=["decision_document"])
+    if previous and previous != response.decision_document.name:
+        transaction.on_commit(lambda: response.decision_document.storage.delete(previous))
+    return response

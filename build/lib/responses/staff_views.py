@@ -1,0 +1,247 @@
+"""Board staff write their boards' responses: start, edit (one page, one save), preview,
+attach the signed PDF, publish. Every view declares who may open it (``@access``); views
+of one response then ask the response (``is_editable_by``/``is_publishable_by``): other
+boards' drafts are 404 (they are not visible), the wrong role or state is 403."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from auditfollowup.uploads import upload_limit
+from recommendations import roles
+from recommendations.history import change_history_for_response
+from recommendations.models import FollowUpRound
+from recommendations.roles import LoggedIn, Public, Reader, Writer, access
+
+from . import services
+from .document import document_context
+from .edit_page import EditPage
+from .forms import (
+    DecisionDocumentForm,
+    PublishForm,
+    StartResponseForm,
+    SubmitForm,
+)
+from .models import Response
+
+
+def _visible_response(user, pk: int) -> Response:
+    """The response if this user may see it at all; 404 otherwise (drafts of other boards)."""
+    return get_object_or_404(
+        Response.objects.visible_to(user).select_related("board", "round__audit"), pk=pk
+    )
+
+
+def _editable(user, pk: int) -> Response:
+    """A draft this user may edit: 404 if they may not see it, 403 if it is not their
+    board's or no longer a draft."""
+    response = _visible_response(user, pk)
+    if not response.is_editable_by(user):
+        raise PermissionDenied
+    return response
+
+
+def _publishable(user, pk: int) -> Response:
+    """A response this user may publish: 404 if they may not see it, 403 if it is not
+    their board's or already published (corrections go through the admins)."""
+    response = _visible_response(user, pk)
+    if not response.is_publishable_by(user):
+        raise PermissionDenied
+    return response
+
+
+@access(Writer)
+@require_http_methods(["GET", "POST"])
+def response_start(request):
+    """The staff's own responses, and a form to start one for an open round."""
+    boards = roles.writable_boards(request.user)
+    rounds = FollowUpRound.objects.filter(is_open=True).select_related("audit")
+    form = StartResponseForm(request.POST or None, boards=boards, rounds=rounds)
+    if request.method == "POST" and form.is_valid():
+        board, round_ = form.cleaned_data["board"], form.cleaned_data["round"]
+        existing = Response.objects.filter(board=board, round=round_).first()
+        if existing:
+            messages.info(request, _("Nämnden har redan ett yttrande i den här omgången."))
+            return redirect(_next_page_for(existing))
+        response = services.start_response(board=board, round=round_, user=request.user)
+        messages.success(request, _("Utkastet är skapat."))
+        return redirect("responses:response_edit", response.pk)
+    own = (
+        Response.objects.visible_to(request.user)
+        .filter(board__in=boards)
+        .select_related("board", "round__audit")
+        .order_by("state", "-pk")
+    )
+    return render(request, "responses/staff/start.html", {"form": form, "responses": own})
+
+
+def _next_page_for(response: Response) -> str:
+    from django.urls import reverse
+
+    if response.state == Response.State.DRAFT:
+        return reverse("responses:response_edit", args=[response.pk])
+    return reverse("responses:response_preview", args=[response.pk])
+
+
+@access(LoggedIn)
+@require_http_methods(["GET", "POST"])
+def response_edit(request, pk: int):
+    response = _editable(request.user, pk)
+    page = EditPage(response, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if page.is_valid():
+            try:
+                page.save(request.user)
+            except services.StaleVersion:
+                status = 409
+                messages.error(
+                    request,
+                    _(
+                        "Någon annan har sparat yttrandet medan du arbetade. Dina ändringar är "
+                        "inte sparade; de står kvar nedan så att du kan kopiera dem. Öppna "
+                        "sidan på nytt för att se den senaste versionen."
+                    ),
+                )
+            except ValidationError as error:
+                status = 400
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Utkastet är sparat."))
+                return redirect("responses:response_edit", response.pk)
+        else:
+            status = 400
+            messages.error(request, _("Yttrandet är inte sparat: rätta felen som visas nedan."))
+    context = {
+        "response": response,
+        "page": page,
+        "document_form": DecisionDocumentForm(),
+    }
+    return render(request, "responses/staff/edit.html", context, status=status)
+
+
+@access(Reader)
+@require_safe
+def response_preview(request, pk: int):
+    """The response exactly as the public page shows it (one template), before publishing."""
+    return render(request, "responses/staff/preview.html", document_context(request.user, pk))
+
+
+@access(LoggedIn)
+@require_http_methods(["GET", "POST"])
+def response_publish(request, pk: int):
+    response = _publishable(request.user, pk)
+    form = PublishForm(
+        request.POST or None,
+        initial={"version": response.version, "diary_number": response.diary_number},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.publish_response(
+                    response=response,
+                    expected_version=data["version"],
+                    user=request.user,
+                    decision_date=data["decision_date"],
+                    diary_number=data["diary_number"],
+                )
+            except services.StaleVersion:
+                status = 409
+                messages.error(
+                    request,
+                    _(
+                        "Någon annan har sparat yttrandet efter att du öppnade sidan. Granska "
+                        "den senaste versionen innan du publicerar."
+                    ),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Yttrandet är publicerat."))
+                return redirect(response.get_absolute_url())
+    context = {"response": response, "form": form}
+    return render(request, "responses/staff/publish.html", context, status=status)
+
+
+@access(LoggedIn)
+@require_POST
+def response_submit(request, pk: int):
+    """Hand the draft to the auditors (state submitted) without publishing it."""
+    response = _editable(request.user, pk)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yttrandet är inte inlämnat: formuläret var ofullständigt."))
+        return redirect("responses:response_edit", response.pk)
+    try:
+        services.submit_response(
+            response=response, expected_version=form.cleaned_data["version"], user=request.user
+        )
+    except services.StaleVersion:
+        messages.error(
+            request,
+            _(
+                "Någon annan har sparat yttrandet efter att du öppnade sidan. Granska den "
+                "senaste versionen innan du lämnar in."
+            ),
+        )
+        return redirect("responses:response_edit", response.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("responses:response_edit", response.pk)
+    messages.success(request, _("Yttrandet är inlämnat till revisionen."))
+    return redirect("responses:response_preview", response.pk)
+
+
+@access(LoggedIn)
+@upload_limit("MAX_ATTACHMENT_BYTES")
+@require_POST
+def response_document_upload(request, pk: int):
+    response = _editable(request.user, pk)
+    form = DecisionDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        page = EditPage(response)
+        context = {"response": response, "page": page, "document_form": form}
+        messages.error(request, _("Dokumentet är inte sparat: rätta felet som visas nedan."))
+        return render(request, "responses/staff/edit.html", context, status=400)
+    services.attach_decision_document(
+        response=response, upload=form.cleaned_data["decision_document"]
+    )
+    messages.success(request, _("Det beslutade dokumentet är bifogat."))
+    return redirect("responses:response_edit", response.pk)
+
+
+@access(Public)
+@require_safe
+def response_document(request, pk: int):
+    """The signed PDF, only for those who may see the response (404 for everybody else)."""
+    response = _visible_response(request.user, pk)
+    if not response.decision_document:
+        raise Http404
+    try:
+        handle = response.decision_document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    served = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"yttrande-{response.pk}.pdf",
+        content_type="application/pdf",
+    )
+    served["X-Content-Type-Options"] = "nosniff"
+    return served
+
+
+@access(Reader)
+@require_safe
+def response_history(request, pk: int):
+    response = _visible_response(request.user, pk)
+    changes = change_history_for_response(response, request.user)
+    return render(
+        request, "responses/staff/history.html", {"response": response, "changes": changes}
+    )

@@ -1,0 +1,96 @@
+"""Keep the standings in step on every save that changes them (see ``standings.py``).
+
+Each receiver names the recommendations a write may change and hands them to
+``standings.changed()``, which refreshes them at once (inside the write's transaction)
+or at the end of an enclosing ``standings.batched()`` block. Writes that cannot change
+a standing are skipped: saving a draft, or a measure that only a draft announces.
+Fixture loading (``raw``) and bulk writes send no signals; the importer and the
+generator refresh what they wrote themselves.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from recommendations.models import AuditorAssessment, Recommendation
+
+from . import standings
+from .models import Measure, Response, ResponseEntry
+
+
+@receiver(post_save, sender=Response, dispatch_uid="standings_response_saved")
+def response_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.changes_public_pages():
+        standings.changed(instance.entries.values_list("recommendation_id", flat=True))
+
+
+@receiver(post_save, sender=ResponseEntry, dispatch_uid="standings_entry_saved")
+def entry_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.changes_public_pages():
+        standings.changed([instance.recommendation_id])
+
+
+@receiver(post_delete, sender=ResponseEntry, dispatch_uid="standings_entry_deleted")
+def entry_deleted(sender, instance, **kwargs):
+    standings.changed([instance.recommendation_id])
+
+
+def _served_by(measure) -> list[int]:
+    return [measure.recommendation_id, *measure.also_serves.values_list("pk", flat=True)]
+
+
+@receiver(post_save, sender=Measure, dispatch_uid="standings_measure_saved")
+def measure_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if instance.changes_public_pages():
+        standings.changed(_served_by(instance))
+
+
+@receiver(post_delete, sender=Measure, dispatch_uid="standings_measure_deleted")
+def measure_deleted(sender, instance, **kwargs):
+    # Its also_serves rows are gone with it; the recommendations it served are not known
+    # any more, so the main one is refreshed and a shared one at its next write.
+    standings.changed([instance.recommendation_id])
+
+
+@receiver(post_save, sender=AuditorAssessment, dispatch_uid="standings_assessment_saved")
+@receiver(post_delete, sender=AuditorAssessment, dispatch_uid="standings_assessment_deleted")
+def assessment_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        standings.changed([instance.recommendation_id])
+
+
+@receiver(post_save, sender=Recommendation, dispatch_uid="standings_recommendation_saved")
+def recommendation_saved(sender, instance, raw=False, **kwargs):
+    # Closing or reopening it, or a new recommendation (its boards follow via m2m_changed).
+    if not raw:
+        standings.changed([instance.pk])
+
+
+_AFTER = {"post_add", "post_remove", "post_clear"}
+
+
+@receiver(m2m_changed, sender=Recommendation.addressed_to.through, dispatch_uid="standings_to")
+@receiver(m2m_changed, sender=Recommendation.answered_by.through, dispatch_uid="standings_by")
+def boards_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # board.addressed_recommendations.clear()
+        instance._cleared_recommendations = list(
+            sender.objects.filter(board_id=instance.pk).values_list("recommendation_id", flat=True)
+        )
+    elif action in _AFTER:
+        if reverse:
+            standings.changed(pk_set or getattr(instance, "_cleared_recommendations", []))
+        else:
+            standings.changed([instance.pk])
+
+
+@receiver(m2m_changed, sender=Measure.also_serves.through, dispatch_uid="standings_shared")
+def shared_measure_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse and action == "pre_clear":
+        instance._cleared_recommendations = list(instance.also_serves.values_list("pk", flat=True))
+    elif action in _AFTER:
+        if reverse:  # recommendation.shared_measures.add(*measures)
+            standings.changed([instance.pk])
+        else:
+            cleared = getattr(instance, "_cleared_recommendations", [])
+            standings.changed([instance.recommendation_id, *(pk_set or []), *cleared])

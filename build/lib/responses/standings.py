@@ -1,0 +1,468 @@
+"""Each board's standing on each recommendation, and the recommendation's own status.
+
+Derived truth kept on write, in one place. A page never recomputes a status from the
+entries: it reads ``BoardStanding`` rows and ``Recommendation.current_status``, which
+``refresh()`` keeps in step inside the transaction of every write that changes them.
+
+What a standing holds, for a recommendation and a board that must answer it (addressed
+to it, answering it, or having published an answer to it):
+
+* the board's own current status: its status in its latest *published* entry (latest
+  round, then latest decision date, then the latest entry), or none while it has not
+  answered;
+* the round and date that status comes from;
+* the auditors' latest assessment of the recommendation and whether it differs from
+  the board's status;
+* the board's open measures serving the recommendation (its own and shared ones) that
+  everybody may see, and the earliest end of their due periods, so "has overdue
+  measures" is a plain indexed comparison with today.
+
+The recommendation's own status is the **least advanced** status among its boards that
+have answered (``Status.progress``; among equally advanced ones the first in the
+vocabulary's order), shown with "n of m boards answered". A recommendation is only as
+far along as its slowest board, and the count keeps the boards that have not answered
+in view instead of hiding them behind another board's answer.
+
+Who calls ``refresh()``: the signal receivers in ``responses/signals.py`` (publishing,
+an admin correction, an assessment, closing, changed addressees or shared measures),
+the importer and the synthetic-data generator (which write in bulk, without signals).
+``manage.py rebuild_standings`` rebuilds everything from scratch.
+"""
+
+import contextlib
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from recommendations.dates import FuzzyDate, Precision
+from recommendations.models import AuditorAssessment, Recommendation
+from recommendations.status import Status
+
+from .models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
+
+# Recommendations handled per round trip when everything is rebuilt: bounded memory
+# and short IN lists at national scale.
+CHUNK_SIZE = 2000
+
+_STANDING_FIELDS = [
+    "status",
+    "status_rank",
+    "entry_id",
+    "round_id",
+    "answered_date",
+    "answered_precision",
+    "is_addressed",
+    "assessment_status",
+    "disagrees",
+    "next_due_date",
+    "next_due_precision",
+    "next_due_end",
+    "open_measures",
+    "is_open",
+]
+_RECOMMENDATION_FIELDS = [
+    "current_status",
+    "current_status_rank",
+    "boards_answered",
+    "boards_required",
+]
+
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def batched():
+    """Collect the refreshes asked for inside the block and run them once at its end.
+
+    For actions that save many rows (publishing a response copies every measure
+    update): one refresh instead of one per save. Still inside the caller's
+    transaction, so the standings commit or roll back with the write.
+    """
+    if getattr(_batch, "pending", None) is not None:
+        yield  # Already batching: the outermost block refreshes.
+        return
+    _batch.pending = set()
+    try:
+        yield
+        pending = _batch.pending
+    finally:
+        _batch.pending = None
+    if pending:
+        refresh(pending)
+
+
+def changed(recommendation_ids: Iterable[int]) -> None:
+    """The standings of these recommendations may have changed: refresh them now, or at
+    the end of the enclosing ``batched()`` block."""
+    ids = {pk for pk in recommendation_ids if pk is not None}
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending.update(ids)
+    else:
+        refresh(ids)
+
+
+def rebuild() -> int:
+    """Recompute every standing and every recommendation's status. Returns the number of
+    recommendations. (Standings of deleted recommendations went with them: CASCADE.)"""
+    ids = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
+    refresh(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def refresh(recommendation_ids: Iterable[int]) -> None:
+    """Bring the standings and the status of these recommendations in step with the data.
+
+    Per chunk of recommendations, queries: recommendations, addressees, answering boards,
+    published entries, latest assessments, open measures, their shared recommendations,
+    existing standings, then the writes (only rows that differ are written).
+    """
+    ids = sorted({pk for pk in recommendation_ids if pk is not None})
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        wanted = _compute(chunk)
+        _write_standings(chunk, wanted)
+        _write_recommendations(chunk, wanted)
+
+
+def standings_as_of(recommendation_ids: Iterable[int], as_of: dt.date) -> dict[tuple, dict]:
+    """Each board's standing on these recommendations as it was known on ``as_of``.
+
+    The same derivation as the stored standings, restricted to what was published by
+    then: entries of responses whose whole date (decision date, else document date)
+    lies on or before the day, assessments made on or before it, measures announced by
+    then with their status and due date as reported then. As of today it equals the
+    stored ``BoardStanding`` rows (``tests/test_council_report.py`` checks it).
+    Returns {(recommendation id, board id): field values}, the fields of a standing.
+    """
+    ids = sorted({pk for pk in recommendation_ids if pk is not None})
+    wanted = {}
+    for start in range(0, len(ids), CHUNK_SIZE):
+        wanted.update(_compute(ids[start : start + CHUNK_SIZE], as_of=as_of))
+    return wanted
+
+
+def known_on(date: FuzzyDate | None, as_of: dt.date | None, published_at=None) -> bool:
+    """Whether a response dated ``date`` (published in Uppföljning at ``published_at``,
+    None when imported) was known on ``as_of`` (None: now).
+
+    Once it was published here, or once its whole date lies on or before the day, as in
+    the matrix: "hösten 2020" is not yet known on 2020-09-01. Today is the exception:
+    whatever is published now is known now, even if its period ("2026") runs on.
+    """
+    if as_of is None:
+        return True
+    if published_at is not None and published_at.date() <= as_of:
+        return True
+    if date is None:
+        return False
+    if date.end <= as_of:
+        return True
+    return date.start <= as_of and as_of >= timezone.localdate()
+
+
+def _response_date(decision_date, document_date, document_precision) -> FuzzyDate | None:
+    """A response's date: its decision date, else its document's date (Response.date)."""
+    if decision_date:
+        return FuzzyDate(decision_date, Precision.DAY)
+    if document_date:
+        return FuzzyDate(document_date, document_precision)
+    return None
+
+
+_RESPONSE_DATES = ("decision_date", "document_date", "document_precision", "published_at")
+
+
+def response_known(row, as_of) -> bool:
+    """``known_on`` for a row ending with a response's ``_RESPONSE_DATES``."""
+    *date, published_at = row[-4:]
+    return known_on(_response_date(*date), as_of, published_at)
+
+
+def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, int], dict]:
+    """{(recommendation id, board id): field values} for every standing these need:
+    as of now (``as_of`` None: every published answer, the stored standings), or as
+    known on ``as_of`` (see ``standings_as_of``)."""
+    closed = dict(Recommendation.objects.filter(pk__in=ids).values_list("pk", "closed_on"))
+    addressed = set(
+        Recommendation.addressed_to.through.objects.filter(recommendation_id__in=ids).values_list(
+            "recommendation_id", "board_id"
+        )
+    )
+    answering = set(
+        Recommendation.answered_by.through.objects.filter(recommendation_id__in=ids).values_list(
+            "recommendation_id", "board_id"
+        )
+    )
+    latest_entry = {}
+    entries = (
+        ResponseEntry.objects.published()
+        .filter(recommendation_id__in=ids)
+        .order_by(
+            "response__round__sequence",
+            F("response__decision_date").asc(nulls_first=True),
+            "pk",
+        )
+        .values_list(
+            "pk",
+            "recommendation_id",
+            "response__board_id",
+            "status",
+            "response__round_id",
+            "response__decision_date",
+            "response__document_date",
+            "response__document_precision",
+            "response__published_at",
+        )
+    )
+    for row in entries:  # in order: the last one per board wins
+        if response_known(row, as_of):
+            latest_entry[(row[1], row[2])] = row
+    latest_assessment = {
+        recommendation_id: status
+        for recommendation_id, status, assessed_on in AuditorAssessment.objects.filter(
+            recommendation_id__in=ids
+        )
+        .order_by("round__sequence", "pk")
+        .values_list("recommendation_id", "status", "assessed_on")
+        if as_of is None or assessed_on <= as_of
+    }
+    due_by_pair = _open_measures(ids, as_of)
+
+    wanted = {}
+    for pair in addressed | answering | set(latest_entry) | set(due_by_pair):
+        recommendation_id = pair[0]
+        if recommendation_id not in closed:
+            continue
+        entry = latest_entry.get(pair)
+        status = Status(entry[3]) if entry else None
+        answered = None
+        if entry:
+            answered = (entry[5], "day") if entry[5] else (entry[6], entry[7])
+        assessed = latest_assessment.get(recommendation_id, "")
+        open_count, next_due = due_by_pair.get(pair, (0, None))
+        closed_on = closed[recommendation_id]
+        wanted[pair] = {
+            "status": status.value if status else "",
+            "status_rank": status.rank if status else len(Status),
+            "entry_id": entry[0] if entry else None,
+            "round_id": entry[4] if entry else None,
+            "answered_date": answered[0] if answered else None,
+            "answered_precision": answered[1] if answered and answered[0] else Precision.DAY,
+            "is_addressed": pair in addressed,
+            "assessment_status": assessed,
+            "disagrees": bool(status and assessed and assessed != status.value),
+            "next_due_date": next_due.start if next_due else None,
+            "next_due_precision": next_due.precision.value if next_due else Precision.DAY,
+            "next_due_end": next_due.end if next_due else None,
+            "open_measures": open_count,
+            "is_open": closed_on is None or (as_of is not None and closed_on > as_of),
+        }
+    return wanted
+
+
+@dataclass(frozen=True)
+class KnownMeasure:
+    """A public measure as it stood on a day: its board, the recommendations it serves,
+    its status and due date as reported then."""
+
+    pk: int
+    board_id: int
+    recommendation_id: int  # its main recommendation
+    serves: frozenset  # every recommendation it answers, the main one included
+    status: Status
+    due: FuzzyDate | None
+
+    @property
+    def is_open(self) -> bool:
+        return not self.status.is_settled
+
+    def is_overdue(self, day: dt.date) -> bool:
+        return self.is_open and self.due is not None and self.due.is_past(day)
+
+
+def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[KnownMeasure]:
+    """The public measures serving these recommendations, as they stand now (``as_of``
+    None: the measures' own rows), or as known on ``as_of``.
+
+    On a past day a measure counts once the response announcing it was known (an
+    imported measure without one: once a report on it was known); its status is the
+    one in its latest report known then, and its due date is rolled back over the moves
+    made after the day. Queries: 2 now, 4 on a past day.
+    """
+    ids = list(ids)
+    rows = list(
+        Measure.objects.public()
+        .filter(pk__in=Measure.objects.serving(ids).values("pk"))
+        .values_list(
+            "pk",
+            "recommendation_id",
+            "board_id",
+            "status",
+            "due_date",
+            "due_precision",
+            "announced_in_id",
+            *(f"announced_in__response__{name}" for name in _RESPONSE_DATES),
+        )
+    )
+    serves = defaultdict(set)
+    for row in rows:
+        serves[row[0]].add(row[1])
+    shared = Measure.also_serves.through.objects.filter(
+        measure_id__in=list(serves), recommendation_id__in=ids
+    ).values_list("measure_id", "recommendation_id")
+    for measure_id, recommendation_id in shared:
+        serves[measure_id].add(recommendation_id)
+    reports, moves = _reports_and_moves(list(serves), as_of) if as_of is not None else ({}, {})
+    result = []
+    for row in rows:
+        pk, main, board_id, status, due_date, due_precision, announced_in = row[:7]
+        due = FuzzyDate(due_date, due_precision) if due_date else None
+        status = Status(status)
+        if as_of is not None:
+            measure_reports = reports.get(pk, [])
+            known_reports = [r for r in measure_reports if r[0]]
+            if announced_in is not None:
+                if not response_known(row, as_of):
+                    continue
+            elif not known_reports:
+                continue
+            if len(known_reports) < len(measure_reports):
+                # Later reports exist: the status is the latest one known then (a
+                # measure announced without a report of its own counts as planned).
+                status = Status(known_reports[-1][1]) if known_reports else Status.PLANNED
+            for moved_known, previous in moves.get(pk, []):
+                if not moved_known:
+                    due = previous  # the earliest move after the day: its date before
+                    break
+        result.append(KnownMeasure(pk, board_id, main, frozenset(serves[pk]), status, due))
+    return result
+
+
+def _reports_and_moves(measure_ids: list[int], as_of: dt.date):
+    """Per measure: its public reports [(known on ``as_of``, status)] in round order, and
+    its public due-date moves [(known on ``as_of``, previous due date)] in the order they
+    were made."""
+    public = AnonymousUser()
+    reports = defaultdict(list)
+    updates = (
+        MeasureUpdate.objects.visible_to(public)
+        .filter(measure_id__in=measure_ids)
+        .order_by(
+            "entry__response__round__sequence",
+            F("entry__response__decision_date").asc(nulls_first=True),
+            "pk",
+        )
+        .values_list(
+            "measure_id", "status", *(f"entry__response__{name}" for name in _RESPONSE_DATES)
+        )
+    )
+    for row in updates:
+        reports[row[0]].append((response_known(row, as_of), row[1]))
+    moves = defaultdict(list)
+    changes = (
+        DueDateChange.objects.visible_to(public)
+        .filter(measure_id__in=measure_ids)
+        .order_by("changed_at", "pk")
+        .values_list(
+            "measure_id",
+            "changed_at",
+            "previous_date",
+            "previous_precision",
+            "entry_id",
+            *(f"entry__response__{name}" for name in _RESPONSE_DATES),
+        )
+    )
+    for row in changes:
+        measure_id, changed_at, previous_date, previous_precision, entry_id = row[:5]
+        # A move reported in a response is known with that response; one made in the
+        # application from the moment it was made.
+        known = response_known(row, as_of) if entry_id else changed_at.date() <= as_of
+        previous = FuzzyDate(previous_date, previous_precision) if previous_date else None
+        moves[measure_id].append((known, previous))
+    return reports, moves
+
+
+def _open_measures(
+    ids: list[int], as_of: dt.date | None = None
+) -> dict[tuple[int, int], tuple[int, FuzzyDate | None]]:
+    """{(recommendation id, board id): (open public measures, earliest-ending due date)}.
+
+    A shared measure counts under every recommendation it serves."""
+    result = {}
+    wanted = set(ids)
+    for measure in known_measures(ids, as_of):
+        if not measure.is_open:
+            continue
+        due = measure.due
+        for recommendation_id in measure.serves & wanted:
+            pair = (recommendation_id, measure.board_id)
+            count, earliest = result.get(pair, (0, None))
+            if due and (earliest is None or due.end < earliest.end):
+                earliest = due
+            result[pair] = (count + 1, earliest)
+    return result
+
+
+def _write_standings(ids: list[int], wanted: dict) -> None:
+    existing = {
+        (standing.recommendation_id, standing.board_id): standing
+        for standing in BoardStanding.objects.filter(recommendation_id__in=ids)
+    }
+    to_update, to_create = [], []
+    for pair, values in wanted.items():
+        standing = existing.pop(pair, None)
+        if standing is None:
+            to_create.append(BoardStanding(recommendation_id=pair[0], board_id=pair[1], **values))
+        elif any(getattr(standing, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(standing, name, value)
+            to_update.append(standing)
+    if existing:
+        BoardStanding.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+    if to_update:
+        BoardStanding.objects.bulk_update(to_update, _STANDING_FIELDS, batch_size=CHUNK_SIZE)
+    if to_create:
+        BoardStanding.objects.bulk_create(to_create, batch_size=CHUNK_SIZE)
+
+
+def derived_status(statuses: Iterable[Status]) -> Status | None:
+    """The recommendation's own status from its answered boards' statuses: the least
+    advanced one (see the module's docstring)."""
+    return min(statuses, key=lambda status: (status.progress, status.rank), default=None)
+
+
+def _write_recommendations(ids: list[int], wanted: dict) -> None:
+    statuses = defaultdict(list)
+    required = defaultdict(int)
+    for (recommendation_id, _board), values in wanted.items():
+        required[recommendation_id] += 1
+        if values["status"]:
+            statuses[recommendation_id].append(Status(values["status"]))
+    changed_rows = []
+    for recommendation in Recommendation.objects.filter(pk__in=ids).only(
+        "pk", *_RECOMMENDATION_FIELDS
+    ):
+        status = derived_status(statuses[recommendation.pk])
+        values = {
+            "current_status": status.value if status else "",
+            "current_status_rank": status.rank if status else len(Status),
+            "boards_answered": len(statuses[recommendation.pk]),
+            "boards_required": required[recommendation.pk],
+        }
+        if any(getattr(recommendation, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(recommendation, name, value)
+            changed_rows.append(recommendation)
+    if changed_rows:
+        Recommendation.objects.bulk_update(
+            changed_rows, _RECOMMENDATION_FIELDS, batch_size=CHUNK_SIZE
+        )

@@ -1,0 +1,16 @@
+"""The role rules of recommendations/roles.py as template filters, for the navigation."""
+
+from django import template
+
+from recommendations import roles
+
+register = template.Library()
+
+register.filter("is_board_staff", roles.is_board_staff)
+register.filter("is_auditor", roles.is_auditor)
+
+
+@register.filter
+def may_assess_in(user, municipality_id) -> bool:
+    """Whether the user may assess recommendations of this municipality's audits."""
+    return roles.may_assess(user, municipality_id)

@@ -1,0 +1,7 @@
+from .staff_urls import urlpatterns as staff_urlpatterns
+
+app_name = "responses"
+
+urlpatterns = [
+    *staff_urlpatterns,
+]
