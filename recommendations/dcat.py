@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -167,9 +167,11 @@ DATASETS = (
 
 
 class CatalogBuilder:
-    def __init__(self, request, municipality):
+    def __init__(self, request, municipality, own_addresses=False):
         self.request = request
         self.municipality = municipality
+        # A municipality's own catalogue points at its own pages, exports and API.
+        self.own_addresses = own_addresses
         self.base = request.build_absolute_uri("/")
         self.graph = Graph()
         for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF)):
@@ -177,6 +179,15 @@ class CatalogBuilder:
         self.graph.bind("vcard", VCARD)
 
     def url(self, name, *args) -> URIRef:
+        """The address of the page ``name``: the municipality's own where it has one."""
+        if self.own_addresses:
+            try:
+                own = reverse(
+                    f"municipal:{name.split(':')[-1]}", args=[self.municipality.slug, *args]
+                )
+                return URIRef(self.request.build_absolute_uri(own))
+            except NoReverseMatch:
+                pass  # a national page (the OpenAPI document, the field dictionary)
         return URIRef(self.request.build_absolute_uri(reverse(name, args=args)))
 
     def add(self, subject, predicate, obj):
@@ -302,6 +313,6 @@ class CatalogBuilder:
             add(service, DCAT.servesDataset, dataset)
 
 
-def catalog_xml(request, municipality, catalog_iri: str) -> str:
-    graph = CatalogBuilder(request, municipality).build(URIRef(catalog_iri))
+def catalog_xml(request, municipality, catalog_iri: str, own_addresses=False) -> str:
+    graph = CatalogBuilder(request, municipality, own_addresses).build(URIRef(catalog_iri))
     return graph.serialize(format="pretty-xml")

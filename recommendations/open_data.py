@@ -61,8 +61,9 @@ def matrix_table_schema(request):
     return _schema_json(matrix_schema())
 
 
-def _catalog(request, municipality):
-    xml = catalog_xml(request, municipality, request.build_absolute_uri(request.path))
+def _catalog(request, municipality, own_addresses=False):
+    catalog_iri = request.build_absolute_uri(request.path)
+    xml = catalog_xml(request, municipality, catalog_iri, own_addresses)
     return HttpResponse(xml, content_type="application/rdf+xml; charset=utf-8")
 
 
@@ -79,4 +80,4 @@ def dcat_catalog(request):
 @access(Public)
 @require_safe
 def dcat_municipality_catalog(request, slug):
-    return _catalog(request, get_object_or_404(Municipality, slug=slug))
+    return _catalog(request, get_object_or_404(Municipality, slug=slug), own_addresses=True)

@@ -130,3 +130,17 @@ def test_malmo_stad_has_its_organisation_number_in_the_seed_fixture(client):
 
     call_command("import_fixtures", "fixtures/", verbosity=0)
     assert Municipality.objects.get(slug="malmo-stad").organisation_number == "212000-1124"
+
+
+def test_a_municipalitys_catalogue_points_at_its_own_exports_and_api(client):
+    make_tracked_audit(n_recommendations=1)
+    other = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1173")
+    graph = _catalog(client, reverse("recommendations:dcat_municipality_catalog", args=["lund"]))
+
+    downloads = {str(url) for url in graph.objects(None, ns.DCAT.downloadURL)}
+    endpoints = {str(url) for url in graph.objects(None, ns.DCAT.endpointURL)}
+    assert f"http://testserver/{other.slug}/rekommendationer/export.csv" in downloads
+    assert endpoints == {f"http://testserver/{other.slug}/api/rekommendationer/"}
+    # The OpenAPI document stays the one national description of the API.
+    descriptions = {str(url) for url in graph.objects(None, ns.DCAT.endpointDescription)}
+    assert descriptions == {"http://testserver/api/openapi.json"}
