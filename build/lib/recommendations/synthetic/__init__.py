@@ -1,1 +1,0 @@
-"""Synthetic data at any scale, for the benchmark (see BENCHMARKS.md)."""
