@@ -165,7 +165,8 @@ def plan(staff_count: int, sample: int = 300) -> Plan:
 
     chosen, boards = Plan(), set()
     drafts = (
-        Response.objects.filter(state=Response.State.DRAFT, round__is_open=True)
+        Response.objects.drafts()
+        .filter(round__is_open=True)
         .select_related("board__municipality", "round__audit__municipality")
         .order_by("pk")
     )

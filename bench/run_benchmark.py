@@ -233,7 +233,8 @@ def pick_pages() -> list[Page]:
         .first()
     )
     draft = (
-        Response.objects.filter(state=Response.State.DRAFT, round__is_open=True)
+        Response.objects.drafts()
+        .filter(round__is_open=True)
         .annotate(n=Count("entries"))
         .order_by("-n", "pk")
         .select_related("board")

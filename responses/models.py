@@ -63,6 +63,10 @@ class ResponseQuerySet(InMunicipalityQuerySet):
     def published(self):
         return self.filter(state=Response.State.PUBLISHED)
 
+    def drafts(self):
+        """Still being written by the board's staff."""
+        return self.filter(state=Response.State.DRAFT)
+
     def handed_in(self):
         """Submitted to the auditors or published: the board has answered the round."""
         return self.exclude(state=Response.State.DRAFT)
