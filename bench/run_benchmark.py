@@ -675,12 +675,15 @@ def flush_redis(redis_url: str):
 
 
 def exports_of(pages: list[Page]) -> list[tuple[str, str]]:
-    """The national list's exports, and one board's (there is no per-municipality export)."""
+    """The national list's exports, a whole municipality's (the busy board's) and one board's."""
     from bench import extras
 
     board_csv = next(page.path for page in pages if page.name.startswith("CSV export"))
+    municipality_csv = board_csv.split("?", 1)[0]
     return [
         *extras.EXPORTS,
+        ("CSV, whole municipality", municipality_csv),
+        ("xlsx, whole municipality", municipality_csv.replace("export.csv", "export.xlsx")),
         ("CSV, one board", board_csv),
         ("xlsx, one board", board_csv.replace("export.csv", "export.xlsx")),
     ]
