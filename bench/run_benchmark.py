@@ -387,7 +387,8 @@ def throughput_python(port: int, page: Page, concurrency: int, seconds: int):
 
 
 class Gunicorn:
-    """gunicorn with 2 workers on the loopback interface, stopped on exit."""
+    """gunicorn as in production (deploy/gunicorn.conf.py) with ``workers`` processes on the
+    loopback interface, stopped on exit."""
 
     def __init__(self, env: dict, port: int, workers: int):
         self.env, self.port, self.workers = env, port, workers
@@ -396,7 +397,9 @@ class Gunicorn:
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn and arguments
             [
                 str(BIN / "gunicorn"),
-                "auditfollowup.wsgi:application",
+                # Production's settings (gthread workers), with the run's workers and port.
+                "--config",
+                str(PROJECT / "deploy" / "gunicorn.conf.py"),
                 "--workers",
                 str(self.workers),
                 "--bind",
