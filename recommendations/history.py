@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 
 _SKIPPED_FIELDS = {"id", "version", "search_vector"}
 
