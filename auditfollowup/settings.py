@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "notifications",
     "responses",
     "reports",
+    "dataimport",
 ]
 
 MIDDLEWARE = [
