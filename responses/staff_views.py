@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from auditfollowup.lib.history import change_history_for_response
 from auditfollowup.uploads import upload_limit
 from recommendations import roles
-from recommendations.history import change_history_for_response
 from recommendations.models import FollowUpRound
 from recommendations.roles import LoggedIn, Public, Reader, Writer, access
 

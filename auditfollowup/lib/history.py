@@ -118,9 +118,8 @@ class ReadableVersions:
     """
 
     def __init__(self, user, response_rows, municipality_id):
+        from recommendations import roles
         from responses.models import Response, readable_states
-
-        from . import roles
 
         in_scope = roles.covers(user, municipality_id)
         everything = roles.is_admin(user) and in_scope
@@ -315,9 +314,8 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
     Queries (constant): recommendation history, assessment history, visible responses,
     entry history, measure history, measure-update history, due-date changes.
     """
+    from recommendations.models import AuditorAssessment, Recommendation
     from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
-
-    from .models import AuditorAssessment, Recommendation
 
     visible = {
         response.pk: response
