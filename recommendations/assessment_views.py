@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from auditfollowup.lib.history import change_history_for_recommendation
-
 from . import attention as attention_queries
 from . import roles
 from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
+from .history import change_history_for_recommendation
 from .models import AuditorAssessment, Recommendation
 from .roles import Auditor, Reader, access
 

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from auditfollowup.lib.history import change_history_for_recommendation
 from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
 from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
+from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .roles import Public, access

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auditfollowup.lib.history import change_history_for_response
 from auditfollowup.uploads import upload_limit
 from recommendations import roles
 from recommendations.models import FollowUpRound
@@ -25,6 +24,7 @@ from .forms import (
     StartResponseForm,
     SubmitForm,
 )
+from .history import change_history_for_response
 from .models import Response
 
 

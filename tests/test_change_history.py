@@ -4,7 +4,7 @@ and what before and after."""
 from django.test import Client
 from django.urls import reverse
 
-from auditfollowup.lib.history import change_history_for_recommendation
+from recommendations.history import change_history_for_recommendation
 from recommendations.status import Status
 
 from .factories import edit_page_data

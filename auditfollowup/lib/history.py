@@ -1,26 +1,24 @@
-"""The change history (who, when, what before and after) of a response or a recommendation.
+"""The version differ behind every change history: who, when, what before and after.
 
 django-simple-history stores one historical row per save, with the user who made it
-(HistoryRequestMiddleware). Here we read those rows for a set of objects, one query per
-model, and compare each row with the previous row of the same object, field by field.
-Relations are not compared (they do not change in practice and would cost queries);
-a fuzzy date's two columns are shown as one value ("maj 2026").
+(HistoryRequestMiddleware). ``changes_from_history`` compares each row with the previous
+row of the same object, field by field, and turns the rows of one model into ``Change``s.
+Relations are not compared (they do not change in practice and would cost queries); a
+fuzzy date's two columns are shown as one value ("maj 2026").
 
-A reader sees only the versions they could read at the time (``ReadableVersions``): the
-history of a response that is published now does not reveal its drafts to other boards,
-nor to the auditors, who see its submitted and published states; its own board's staff
-and admins see every version. The rule is the one ``Response.objects.visible_to`` applies
-today, applied to each moment of the response's own history.
+It knows no model: which rows a reader may see, and how each object is named, is the
+business of the app whose history it is (``responses/history.py``,
+``recommendations/history.py``).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from auditfollowup.lib.dates import FuzzyDate
+from .dates import FuzzyDate
 
+# Bookkeeping columns (the optimistic lock, the stored search vector): no reader's business.
 _SKIPPED_FIELDS = {"id", "version", "search_vector"}
 
 
@@ -92,7 +90,8 @@ def _plain_display(attname):
     return display
 
 
-def _user_name(user) -> str:
+def user_name(user) -> str:
+    """Who made a change, as the history shows it."""
     if user is None:
         return _("okänd (import eller system)")
     return user.get_full_name() or user.get_username()
@@ -106,78 +105,23 @@ _ACTIONS = {
 }
 
 
-class ReadableVersions:
-    """Which stored versions a user could read when they were current.
-
-    Built from the historical rows of the responses concerned: a response was readable
-    by the user from each version in a readable state (``readable_states``, or any state
-    for its own board's staff and for admins) until its next version. A version of an
-    entry, a measure update or a measure is readable when the time it was current overlaps
-    a time its response was readable. The responses all belong to one municipality's
-    boards (``municipality_id``); outside the user's own, only published versions count.
-    """
-
-    def __init__(self, user, response_rows, municipality_id):
-        from recommendations import roles
-        from responses.models import Response, readable_states
-
-        in_scope = roles.covers(user, municipality_id)
-        everything = roles.is_admin(user) and in_scope
-        states = readable_states(user) if in_scope else {Response.State.PUBLISHED}
-        own_boards = roles.staff_board_ids(user)
-        self._periods = {}
-        self._rows = _by_object(response_rows)
-        for response_id, rows in self._rows.items():
-            self._periods[response_id] = [
-                (row.history_date, until)
-                for row, until in _with_end(rows)
-                if row.history_type != "-"
-                and (everything or row.state in states or row.board_id in own_boards)
-            ]
-
-    def rows_of(self, response_id):
-        return self._rows.get(response_id, [])
-
-    def readable_responses(self, rows):
-        """The response's own versions the user could read."""
-        return [
-            row
-            for row, until in _flatten(_with_end(group) for group in _by_object(rows).values())
-            if self._overlaps(row.id, row.history_date, until)
-        ]
-
-    def filter(self, rows, response_of):
-        """Versions of other objects; ``response_of(row)`` is the response they belong to
-        (None: not in any response, so always readable)."""
-        kept = []
-        for row, until in _flatten(_with_end(group) for group in _by_object(rows).values()):
-            response_id = response_of(row)
-            if response_id is None or self._overlaps(response_id, row.history_date, until):
-                kept.append(row)
-        return kept
-
-    def _overlaps(self, response_id, start, end) -> bool:
-        return any(
-            (end is None or period_start < end) and (period_end is None or start < period_end)
-            for period_start, period_end in self._periods.get(response_id, [])
-        )
-
-
-def _by_object(rows) -> dict:
+def by_object(rows) -> dict:
+    """Historical rows grouped by the object they are versions of, each group in order."""
     grouped = {}
     for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
         grouped.setdefault(row.id, []).append(row)
     return grouped
 
 
-def _with_end(rows):
+def with_end(rows):
     """(version, the moment the next version replaced it or None) in order."""
     return zip(rows, [row.history_date for row in rows[1:]] + [None], strict=True)
 
 
-def _flatten(groups):
-    for group in groups:
-        yield from group
+def versions_with_end(rows):
+    """(version, its end) for the versions of every object among ``rows``."""
+    for group in by_object(rows).values():
+        yield from with_end(group)
 
 
 def changes_from_history(records, describe) -> list[Change]:
@@ -201,7 +145,7 @@ def changes_from_history(records, describe) -> list[Change]:
             changes.append(
                 Change(
                     when=record.history_date,
-                    who=_user_name(record.history_user),
+                    who=user_name(record.history_user),
                     action=_("första läsbara version"),
                     subject=describe(record),
                     fields=[
@@ -228,7 +172,7 @@ def changes_from_history(records, describe) -> list[Change]:
         changes.append(
             Change(
                 when=record.history_date,
-                who=_user_name(record.history_user),
+                who=user_name(record.history_user),
                 action=_(_ACTIONS[record.history_type]),
                 subject=describe(record),
                 fields=fields,
@@ -237,174 +181,5 @@ def changes_from_history(records, describe) -> list[Change]:
     return changes
 
 
-def _due_date_changes(queryset) -> list[Change]:
-    label = _("klart senast")
-    return [
-        Change(
-            when=change.changed_at,
-            who=_user_name(change.changed_by),
-            action=_("slutdatum flyttat"),
-            subject=_("Åtgärd: %(title)s") % {"title": change.measure.title},
-            fields=[FieldChange(label, str(change.previous or ""), str(change.new or ""))],
-            reason=change.reason,
-        )
-        for change in queryset.select_related("changed_by", "measure")
-    ]
-
-
-def _newest_first(changes: list[Change]) -> list[Change]:
+def newest_first(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda change: change.when, reverse=True)
-
-
-def change_history_for_response(response, user) -> list[Change]:
-    """Every recorded change to a response, its entries, their measures and measure updates.
-
-    Queries (constant): response history, entry history, measure-update history, measure
-    history, due-date changes; each with its user joined in.
-    """
-    from responses.models import DueDateChange, MeasureUpdate, Response, ResponseEntry
-
-    entry_rows = list(
-        ResponseEntry.history.filter(response_id=response.pk)
-        .select_related("history_user", "recommendation")
-        .order_by()
-    )
-    entry_ids = {row.id for row in entry_rows}
-    update_rows = list(
-        MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related("history_user")
-    )
-    measure_rows = list(
-        _measure_history(user).filter(id__in={row.measure_id for row in update_rows})
-    )
-    readable = ReadableVersions(
-        user,
-        Response.history.filter(
-            id__in={response.pk, *(row.announced_response_id for row in measure_rows)}
-        ).select_related("history_user"),
-        response.board.municipality_id,
-    )
-    entry_rows = readable.filter(entry_rows, lambda row: row.response_id)
-    measure_rows = readable.filter(measure_rows, lambda row: row.announced_response_id)
-    titles = {row.id: row.title for row in measure_rows}
-    update_rows = readable.filter(
-        [row for row in update_rows if row.measure_id in titles], lambda row: response.pk
-    )
-    changes = changes_from_history(
-        readable.readable_responses(readable.rows_of(response.pk)), lambda row: _("Yttrandet")
-    )
-    changes += changes_from_history(entry_rows, _describe_entry)
-    changes += changes_from_history(measure_rows, _describe_measure)
-    changes += changes_from_history(
-        update_rows,
-        lambda row: (
-            _("Lägesrapport för åtgärd: %(title)s")
-            % {"title": titles.get(row.measure_id, row.measure_id)}
-        ),
-    )
-    changes += _due_date_changes(
-        DueDateChange.objects.visible_to(user).filter(entry_id__in=entry_ids)
-    )
-    return _newest_first(changes)
-
-
-def change_history_for_recommendation(recommendation, user) -> list[Change]:
-    """Every recorded change to a recommendation, its assessments, and the answers and
-    measures this user may see (other boards' drafts stay hidden).
-
-    Queries (constant): recommendation history, assessment history, visible responses,
-    entry history, measure history, measure-update history, due-date changes.
-    """
-    from recommendations.models import AuditorAssessment, Recommendation
-    from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
-
-    visible = {
-        response.pk: response
-        for response in Response.objects.visible_to(user)
-        .filter(entries__recommendation=recommendation)
-        .select_related("board", "round")
-        .distinct()
-    }
-    entry_rows = list(
-        ResponseEntry.history.filter(
-            recommendation_id=recommendation.pk, response_id__in=visible
-        ).select_related("history_user")
-    )
-    entry_ids = {row.id for row in entry_rows}
-    # Its own measures and the shared ones that also serve it (a subquery, no extra query).
-    shared_ids = Measure.also_serves.through.objects.filter(
-        recommendation_id=recommendation.pk
-    ).values("measure_id")
-    measure_rows = list(
-        _measure_history(user).filter(Q(recommendation_id=recommendation.pk) | Q(id__in=shared_ids))
-    )
-    update_rows = list(
-        MeasureUpdate.history.filter(entry_id__in=entry_ids).select_related("history_user")
-    )
-    readable = ReadableVersions(
-        user,
-        Response.history.filter(
-            id__in={*visible, *(row.announced_response_id for row in measure_rows)}
-        ),
-        recommendation.audit.municipality_id,
-    )
-    entry_rows = readable.filter(entry_rows, lambda row: row.response_id)
-    measure_rows = readable.filter(measure_rows, lambda row: row.announced_response_id)
-    titles = {row.id: row.title for row in measure_rows}
-    response_of_entry = {row.id: row.response_id for row in entry_rows}
-    update_rows = readable.filter(
-        [row for row in update_rows if row.measure_id in titles],
-        lambda row: response_of_entry.get(row.entry_id),
-    )
-
-    def describe_entry(row):
-        response = visible[row.response_id]
-        return _("Svar från %(board)s, omgång %(round)s") % {
-            "board": response.board.name,
-            "round": response.round.sequence,
-        }
-
-    changes = changes_from_history(
-        Recommendation.history.filter(id=recommendation.pk).select_related("history_user"),
-        lambda row: _("Rekommendationen"),
-    )
-    changes += changes_from_history(
-        AuditorAssessment.history.filter(recommendation_id=recommendation.pk).select_related(
-            "history_user", "round"
-        ),
-        lambda row: _("Revisionens bedömning, omgång %(round)s") % {"round": row.round.sequence},
-    )
-    changes += changes_from_history(entry_rows, describe_entry)
-    changes += changes_from_history(measure_rows, _describe_measure)
-    changes += changes_from_history(
-        update_rows,
-        lambda row: (
-            _("Lägesrapport för åtgärd: %(title)s")
-            % {"title": titles.get(row.measure_id, row.measure_id)}
-        ),
-    )
-    changes += _due_date_changes(
-        DueDateChange.objects.visible_to(user).filter(measure_id__in=titles)
-    )
-    return _newest_first(changes)
-
-
-def _measure_history(user):
-    """Historical rows of the measures the user may see now, each with the response that
-    announced it (``announced_response_id``, None for an imported one)."""
-    from responses.models import Measure
-
-    return (
-        Measure.history.filter(id__in=Measure.objects.visible_to(user).values("pk"))
-        .annotate(announced_response_id=F("announced_in__response_id"))
-        .select_related("history_user")
-    )
-
-
-def _describe_entry(row) -> str:
-    recommendation = row.recommendation
-    name = recommendation.display_name if recommendation else row.id
-    return _("Svar på %(name)s") % {"name": name}
-
-
-def _describe_measure(row) -> str:
-    return _("Åtgärd: %(title)s") % {"title": row.title}
