@@ -21,11 +21,11 @@ from responses.models import BoardStanding
 
 from .filters import RecommendationFilter, recommendation_queryset
 from .models import Recommendation
+from .overview import matrix_groups
 from .roles import Public, access
 from .spreadsheets import csv_response, xlsx_response
 from .status import Status
 from .timeline import MATRIX_YEARS, build_timeline, with_timeline
-from .views import matrix_groups
 
 
 class InvalidFilter(Exception):
