@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from responses.models import BoardStanding, ResponseEntry
 
 from .charts import Chart, stacked_bars, status_category
-from .filters import MatrixFilter, recommendation_queryset
+from .filters import MatrixFilter
 from .models import Audit, Board, Recommendation
 from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, with_matrix_entries
@@ -121,9 +121,7 @@ def status_per_year(user, municipality=None) -> Chart:
 
 def matrix_groups(request):
     """The matrix filter and its rows grouped by audit (shared with the exports)."""
-    filterset = MatrixFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
+    filterset = MatrixFilter(request.GET, request=request)
     recommendations = with_matrix_entries(filterset.qs, request.user)
     return filterset, build_matrix(
         recommendations, as_of=filterset.as_of, board=filterset.chosen_board

@@ -16,7 +16,7 @@ from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
-from .filters import RecommendationFilter, active_filters, recommendation_queryset
+from .filters import RecommendationFilter, active_filters
 from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
@@ -115,9 +115,7 @@ def home(request):
 @access(Public)
 @require_safe
 def recommendation_list(request):
-    filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
+    filterset = RecommendationFilter(request.GET, request=request)
     results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
