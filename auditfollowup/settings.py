@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "notifications",
     "responses",
     "reports",
+    "dataimport",
 ]
 
 MIDDLEWARE = [

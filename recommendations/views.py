@@ -16,13 +16,13 @@ from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
-from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
+from .filters import RecommendationFilter, active_filters
 from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .roles import Public, access
 from .status import Status
-from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
+from .timeline import MATRIX_YEARS, build_timeline, with_timeline
 
 PAGE_SIZE = 25
 
@@ -115,9 +115,7 @@ def home(request):
 @access(Public)
 @require_safe
 def recommendation_list(request):
-    filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
+    filterset = RecommendationFilter(request.GET, request=request)
     results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -235,7 +233,7 @@ def board_detail(request, pk):
 @access(Public)
 @require_safe
 def matrix(request):
-    filterset, groups = matrix_groups(request)
+    filterset, groups = overview.matrix_groups(request)
     return render(
         request,
         "recommendations/matrix.html",
@@ -255,14 +253,3 @@ def matrix(request):
 def _status(filterset) -> int:
     """400 for an invalid filter (the page shows the errors), as the exports and API do."""
     return 200 if filterset.is_valid() else 400
-
-
-def matrix_groups(request):
-    """The matrix filter and its rows grouped by audit (shared with the exports)."""
-    filterset = MatrixFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
-    recommendations = with_matrix_entries(filterset.qs, request.user)
-    return filterset, build_matrix(
-        recommendations, as_of=filterset.as_of, board=filterset.chosen_board
-    )
