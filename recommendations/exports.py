@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from auditfollowup.lib.spreadsheets import csv_response, xlsx_response
 from responses.models import BoardStanding
 
 from .filters import RecommendationFilter
 from .models import Recommendation
 from .overview import matrix_groups
 from .roles import Public, access
-from .spreadsheets import csv_response, xlsx_response
 from .status import Status
 from .timeline import MATRIX_YEARS, build_timeline, with_timeline
 

@@ -2,14 +2,14 @@
 
 The rows carry the same numbers as the page and the PDF: per audit year and board,
 then the year's total, then the report's total. Cells go through the one
-guard against spreadsheet formulas (``recommendations.spreadsheets``).
+guard against spreadsheet formulas (``auditfollowup.lib.spreadsheets``).
 """
 
 from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from recommendations.spreadsheets import xlsx_response
+from auditfollowup.lib.spreadsheets import xlsx_response
 
 from .figures import MEASURE_KEYS, MEASURE_LABELS, YEARS_ACTED, outcome_categories
 

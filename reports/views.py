@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
+from auditfollowup.lib.spreadsheets import csv_response
 from recommendations.models import Audit, Municipality
 from recommendations.roles import Public, access
-from recommendations.spreadsheets import csv_response
 
 from . import exports
 from .figures import build_report

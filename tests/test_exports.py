@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from recommendations.spreadsheets import safe_cell
+from auditfollowup.lib.spreadsheets import safe_cell
 from tests.factories import make_tracked_audit
 
 pytestmark = pytest.mark.django_db
