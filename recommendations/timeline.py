@@ -337,46 +337,55 @@ class MatrixGroup:
 
 
 def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None):
-    """Rows grouped by audit: per recommendation a line per board (only ``board``'s when
-    one is chosen); per year that board's latest visible entry known ``as_of`` that date.
-
-    ``recommendations`` come from ``with_matrix_entries()``. An entry counts for a year by
-    its response's date (decision date, else document date); with ``as_of`` only responses
-    whose whole date lies on or before that day count, so "hösten 2020" is not yet known
-    on 2020-09-01. Each cell carries the auditors' assessment of the entry's round.
-    """
+    """Rows grouped by audit: the ``matrix_lines`` of each recommendation, which come from
+    ``with_matrix_entries()`` in the audits' order."""
     groups = []
     for recommendation in recommendations:
-        assessments = {a.round_id: a for a in recommendation.matrix_assessments}
-        boards = [standing.board for standing in recommendation.matrix_standings]
-        by_board = defaultdict(dict)
-        for entry in recommendation.visible_entries:
-            date = entry.response.date
-            if date is None or date.start.year not in years:
-                continue
-            if as_of is not None and date.end > as_of:
-                continue
-            by_board[entry.response.board_id][date.start.year] = entry
-            if entry.response.board not in boards:
-                boards.append(entry.response.board)
-        if board is not None:
-            boards = [b for b in boards if b.pk == board.pk]
-        rows = []
-        for line_board in boards or [None]:
-            by_year = by_board[line_board.pk] if line_board else {}
-            cells = [
-                MatrixCell(entry, assessments.get(entry.response.round_id))
-                if (entry := by_year.get(year))
-                else None
-                for year in years
-            ]
-            rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))
-        for row in rows:
-            row.span = len(rows)
+        rows = matrix_lines(recommendation, as_of=as_of, years=years, board=board)
         if not groups or groups[-1].audit.pk != recommendation.audit_id:
             groups.append(MatrixGroup(recommendation.audit, []))
         groups[-1].rows.extend(rows)
     return groups
+
+
+def matrix_lines(
+    recommendation, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None
+) -> list[MatrixRow]:
+    """A recommendation's lines of the matrix: one per board (only ``board``'s when one is
+    chosen); per year that board's latest visible entry known ``as_of`` that date.
+
+    ``recommendation`` comes from ``with_matrix_entries()``. An entry counts for a year by
+    its response's date (decision date, else document date); with ``as_of`` only responses
+    whose whole date lies on or before that day count, so "hösten 2020" is not yet known
+    on 2020-09-01. Each cell carries the auditors' assessment of the entry's round.
+    """
+    assessments = {a.round_id: a for a in recommendation.matrix_assessments}
+    boards = [standing.board for standing in recommendation.matrix_standings]
+    by_board = defaultdict(dict)
+    for entry in recommendation.visible_entries:
+        date = entry.response.date
+        if date is None or date.start.year not in years:
+            continue
+        if as_of is not None and date.end > as_of:
+            continue
+        by_board[entry.response.board_id][date.start.year] = entry
+        if entry.response.board not in boards:
+            boards.append(entry.response.board)
+    if board is not None:
+        boards = [b for b in boards if b.pk == board.pk]
+    rows = []
+    for line_board in boards or [None]:
+        by_year = by_board[line_board.pk] if line_board else {}
+        cells = [
+            MatrixCell(entry, assessments.get(entry.response.round_id))
+            if (entry := by_year.get(year))
+            else None
+            for year in years
+        ]
+        rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))
+    for row in rows:
+        row.span = len(rows)
+    return rows
 
 
 def with_matrix_entries(queryset, user):
