@@ -2,8 +2,14 @@
 
 The exports take the same GET parameters as their pages and contain every matching row
 (no pagination); an invalid filter is a 400, as on the pages, never an unfiltered export.
-Cells hold text only (status as its Swedish label), written by ``spreadsheets``, which
-neutralises anything a spreadsheet would run as a formula.
+Cells hold text only (status as its Swedish label), written by
+``auditfollowup.lib.spreadsheets``, which neutralises anything a spreadsheet would run as
+a formula.
+
+The files stream: the rows are generators reading the recommendations in chunks of
+``CHUNK_SIZE`` with their prefetches, so an export of a whole municipality or of the
+national list takes the memory of a chunk. The filter is checked before the response is
+built, because a streamed CSV has sent its 200 before its last row is read.
 """
 
 from collections.abc import Callable
@@ -17,15 +23,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from auditfollowup.lib.spreadsheets import csv_response, xlsx_response
+from auditfollowup.lib.spreadsheets import XlsxWorkbook, csv_response, xlsx_response
 from responses.models import BoardStanding
 
-from .filters import RecommendationFilter
+from .filters import MatrixFilter, RecommendationFilter
 from .models import Recommendation
-from .overview import matrix_groups
 from .roles import Public, access
 from .status import Status
-from .timeline import MATRIX_YEARS, build_timeline, with_timeline
+from .timeline import (
+    MATRIX_YEARS,
+    build_timeline,
+    matrix_lines,
+    with_matrix_entries,
+    with_timeline,
+)
+
+# Rows are read this many recommendations at a time, each chunk with its own prefetch
+# queries: memory is bounded by a chunk, and the queries grow by a constant per chunk.
+CHUNK_SIZE = 500
 
 
 class InvalidFilter(Exception):
@@ -211,9 +226,14 @@ def matrix_columns():
     ]
 
 
-def list_rows(request):
-    """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
-    filterset = _valid(RecommendationFilter(request.GET, request=request))
+def _list_filter(request):
+    """The list's filter, checked before anything is written (else InvalidFilter)."""
+    return _valid(RecommendationFilter(request.GET, request=request))
+
+
+def list_rows(request, filterset):
+    """Header and rows of the filtered recommendation list, the rows read as they are
+    written. Queries: 1, and 2 per chunk of CHUNK_SIZE recommendations (+ filter forms)."""
     recommendations = filterset.qs.select_related("audit__municipality").prefetch_related(
         "addressed_to",
         Prefetch(
@@ -222,26 +242,30 @@ def list_rows(request):
         ),
     )
     header = [str(column.header) for column in LIST_COLUMNS]
-    rows = [[column.value(rec, request) for column in LIST_COLUMNS] for rec in recommendations]
+    rows = (
+        [column.value(rec, request) for column in LIST_COLUMNS]
+        for rec in recommendations.iterator(chunk_size=CHUNK_SIZE)
+    )
     return header, rows
 
 
-def _timelines(request):
+def _timelines(request, filterset):
     """The timelines of the filtered list's recommendations, as their pages show them to
-    this user. Queries: those of ``with_timeline`` (a constant number)."""
-    filterset = RecommendationFilter(request.GET, request=request)
+    this user, built as they are read. Queries: those of ``with_timeline`` (a constant
+    number) per chunk of CHUNK_SIZE recommendations."""
     today = timezone.localdate()
-    return [build_timeline(rec, today) for rec in with_timeline(filterset.qs, request.user)]
+    recommendations = with_timeline(filterset.qs, request.user)
+    return (build_timeline(rec, today) for rec in recommendations.iterator(chunk_size=CHUNK_SIZE))
 
 
 def _text(value):
     return "" if value is None else str(value)
 
 
-def measure_rows(timelines):
-    """Header and rows of the measures of the listed recommendations: one row per measure
-    and recommendation it serves, with its standing today."""
-    header = [
+def measure_header():
+    """The header of the measures sheet: one row per measure and recommendation it
+    serves, with its standing today."""
+    return [
         _("Rekommendationens id"),
         _("Granskning"),
         _("Beteckning"),
@@ -255,33 +279,32 @@ def measure_rows(timelines):
         _("Genomförd"),
         _("Gemensam åtgärd"),
     ]
-    rows = []
-    for timeline in timelines:
-        rec = timeline.recommendation
-        for state in timeline.measures:
-            measure = state.measure
-            rows.append(
-                [
-                    rec.pk,
-                    rec.audit.reference or rec.audit.title,
-                    rec.display_name,
-                    measure.title,
-                    measure.board.short_code,
-                    measure.responsible,
-                    _text(state.due),
-                    str(state.status.label),
-                    _("Ja") if state.is_overdue else _("Nej"),
-                    state.days_overdue if state.is_overdue else 0,
-                    _text(measure.completed),
-                    _("Ja") if state.is_shared else _("Nej"),
-                ]
-            )
-    return header, rows
 
 
-def timeline_rows(timelines):
-    """Header and rows of the timeline: one row per readable answer, round by round."""
-    header = [
+def measure_rows(timeline):
+    """The rows of the measures sheet for one recommendation's timeline."""
+    rec = timeline.recommendation
+    for state in timeline.measures:
+        measure = state.measure
+        yield [
+            rec.pk,
+            rec.audit.reference or rec.audit.title,
+            rec.display_name,
+            measure.title,
+            measure.board.short_code,
+            measure.responsible,
+            _text(state.due),
+            str(state.status.label),
+            _("Ja") if state.is_overdue else _("Nej"),
+            state.days_overdue if state.is_overdue else 0,
+            _text(measure.completed),
+            _("Ja") if state.is_shared else _("Nej"),
+        ]
+
+
+def timeline_header():
+    """The header of the timeline sheet: one row per readable answer, round by round."""
+    return [
         _("Rekommendationens id"),
         _("Granskning"),
         _("Beteckning"),
@@ -295,50 +318,49 @@ def timeline_rows(timelines):
         _("Revisionens bedömning"),
         _("Redovisning"),
     ]
-    rows = []
-    for timeline in timelines:
-        rec = timeline.recommendation
-        for step in timeline.entries:
-            response = step.response
-            rows.append(
-                [
-                    rec.pk,
-                    rec.audit.reference or rec.audit.title,
-                    rec.display_name,
-                    response.round.sequence,
-                    response.round.title,
-                    response.board.short_code,
-                    response.title,
-                    response.diary_number,
-                    _text(step.date),
-                    str(step.status.label),
-                    str(step.assessment_status.label) if step.assessment else "",
-                    step.entry.narrative,
-                ]
-            )
-    return header, rows
+
+
+def timeline_rows(timeline):
+    """The rows of the timeline sheet for one recommendation's timeline."""
+    rec = timeline.recommendation
+    for step in timeline.entries:
+        response = step.response
+        yield [
+            rec.pk,
+            rec.audit.reference or rec.audit.title,
+            rec.display_name,
+            response.round.sequence,
+            response.round.title,
+            response.board.short_code,
+            response.title,
+            response.diary_number,
+            _text(step.date),
+            str(step.status.label),
+            str(step.assessment_status.label) if step.assessment else "",
+            step.entry.narrative,
+        ]
 
 
 def matrix_rows(request):
-    """Header and rows of the matrix, one column per year."""
-    filterset, groups = matrix_groups(request)
-    _valid(filterset)
+    """Header and rows of the matrix, one column per year, the rows read as they are
+    written. Queries: 1, and 3 per chunk of CHUNK_SIZE recommendations (+ filter forms)."""
+    filterset = _valid(MatrixFilter(request.GET, request=request))
+    recommendations = with_matrix_entries(filterset.qs, request.user)
+    as_of, board = filterset.as_of, filterset.chosen_board
     header = [str(column.header) for column in matrix_columns()]
-    rows = []
-    for group in groups:
-        for row in group.rows:
-            rec = row.recommendation
-            cells = [_matrix_cell(cell) for cell in row.cells]
-            rows.append(
-                [
-                    group.audit.reference or group.audit.title,
+
+    def rows():
+        for rec in recommendations.iterator(chunk_size=CHUNK_SIZE):
+            for line in matrix_lines(rec, as_of=as_of, board=board):
+                yield [
+                    rec.audit.reference or rec.audit.title,
                     rec.display_name,
                     rec.text,
-                    row.board.short_code if row.board else "",
-                    *cells,
+                    line.board.short_code if line.board else "",
+                    *(_matrix_cell(cell) for cell in line.cells),
                 ]
-            )
-    return header, rows
+
+    return header, rows()
 
 
 def _matrix_cell(cell) -> str:
@@ -384,7 +406,7 @@ def _name(prefix):
 @require_safe
 @_refusing_invalid_filters
 def recommendations_csv(request):
-    return csv_response(*list_rows(request), _name("rekommendationer"))
+    return csv_response(*list_rows(request, _list_filter(request)), _name("rekommendationer"))
 
 
 @access(Public)
@@ -392,16 +414,16 @@ def recommendations_csv(request):
 @_refusing_invalid_filters
 def recommendations_xlsx(request):
     """The list, then its recommendations' measures and timeline entries."""
-    timelines = _timelines(request)
-    return xlsx_response(
-        *list_rows(request),
-        _name("rekommendationer"),
-        _("Rekommendationer"),
-        more_sheets=[
-            (_("Åtgärder"), *measure_rows(timelines)),
-            (_("Tidslinje"), *timeline_rows(timelines)),
-        ],
-    )
+    filterset = _list_filter(request)
+    workbook = XlsxWorkbook()
+    workbook.add_sheet(_("Rekommendationer"), *list_rows(request, filterset))
+    measures = workbook.add_sheet(_("Åtgärder"), measure_header())
+    entries = workbook.add_sheet(_("Tidslinje"), timeline_header())
+    # One pass fills both sheets: each timeline is built once.
+    for timeline in _timelines(request, filterset):
+        measures.extend(measure_rows(timeline))
+        entries.extend(timeline_rows(timeline))
+    return workbook.response(_name("rekommendationer"))
 
 
 @access(Public)

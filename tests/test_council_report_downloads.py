@@ -61,7 +61,7 @@ def test_the_csv_and_the_workbook_hold_the_pages_figures(client, tracked):
         "report"
     ]
     response = download(client, "csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     header, first = rows[0], rows[1]
     assert header[:5] == ["Kommun", "Per", "Granskningsår", "Nämnd", "Rekommendationer"]
     assert first[:5] == ["Malmö stad", report.as_of.isoformat(), "2018", "ASN-nämnden", "3"]
@@ -69,7 +69,7 @@ def test_the_csv_and_the_workbook_hold_the_pages_figures(client, tracked):
     assert first[header.index("Enligt revisionens bedömning")] == "3"
     assert rows[-1][2:5] == ["Alla år", "Alla nämnder", "3"]
 
-    workbook = load_workbook(io.BytesIO(download(client, "xlsx").content))
+    workbook = load_workbook(io.BytesIO(download(client, "xlsx").getvalue()))
     figures, longest = workbook.worksheets
     values = [[cell.value for cell in row] for row in figures.iter_rows()]
     assert values[0] == header

@@ -66,7 +66,7 @@ def api_measure(client, world):
 
 def overdue_csv_ids(client):
     export = client.get(reverse("recommendations:recommendation_list_csv"), {"overdue": "true"})
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode("utf-8-sig")), delimiter=";"))
     return {int(row[0]) for row in rows[1:]}
 
 

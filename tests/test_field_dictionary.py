@@ -19,7 +19,7 @@ EXPORTS = [
 
 
 def _csv_header(client, name):
-    text = client.get(reverse(name)).content.decode("utf-8-sig")
+    text = client.get(reverse(name)).getvalue().decode("utf-8-sig")
     return next(csv.reader(io.StringIO(text), delimiter=";"))
 
 

@@ -119,10 +119,10 @@ def export_rows(client, name):
     response = client.get(reverse(f"recommendations:{name}"))
     assert response.status_code == 200
     if name.endswith("csv"):
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     else:
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     header = rows[0]
     return {int(row[0]): dict(zip(header, row, strict=True)) for row in rows[1:]}

@@ -262,7 +262,7 @@ def publish_a_later_response(world):
 def text_of(page) -> str:
     content_type = page.headers.get("Content-Type", "")
     if "spreadsheetml" in content_type:
-        workbook = load_workbook(io.BytesIO(page.content))
+        workbook = load_workbook(io.BytesIO(page.getvalue()))
         return " ".join(
             str(cell)
             for sheet in workbook

@@ -107,7 +107,7 @@ def test_the_api_exports_matrix_and_feed_hold_only_its_municipality(client, town
     api = client.get(municipal("api_recommendations", malmo)).json()
     assert [item["id"] for item in api["results"]] == [malmo[4].pk]
     assert api["results"][0]["url"].endswith(malmo[4].get_absolute_url())
-    csv = client.get(municipal("recommendation_list_csv", malmo)).content.decode("utf-8-sig")
+    csv = client.get(municipal("recommendation_list_csv", malmo)).getvalue().decode("utf-8-sig")
     assert "Granskning i Malmö stad" in csv
     assert "Granskning i Lunds kommun" not in csv
     matrix = client.get(municipal("matrix", malmo))

@@ -37,7 +37,7 @@ def test_an_unlabelled_recommendation_has_the_same_name_on_every_page(client, wo
         reverse("admin:recommendations_recommendation_changelist"),
     ]
     for url in pages:
-        assert "Rekommendation 2" in client.get(url).content.decode("utf-8-sig"), url
+        assert "Rekommendation 2" in client.get(url).getvalue().decode("utf-8-sig"), url
 
 
 def test_the_staff_edit_page_names_the_recommendation_as_the_public_pages_do(client, world):
