@@ -95,9 +95,12 @@ def _cacheable_request(request) -> bool:
 
 
 def _cacheable_response(request, response) -> bool:
+    if response.streaming:
+        # The exports (a CSV written as it is sent, an xlsx sent from a file): storing one
+        # would read the whole body into memory here, and its body can be read only once.
+        return False
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         # The page holds a CSRF token (a form): it belongs to this visitor only.
         and "CSRF_COOKIE_NEEDS_UPDATE" not in request.META

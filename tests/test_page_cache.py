@@ -175,6 +175,23 @@ def test_a_page_with_a_csrf_form_is_never_cached(client, shared_cache, db):
     assert "X-Page-Cache" not in client.get(reverse("login"))
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "recommendations:recommendation_list_csv",
+        "recommendations:recommendation_list_xlsx",
+        "recommendations:matrix_csv",
+    ],
+)
+def test_the_streamed_exports_are_never_stored_in_the_cache(client, shared_cache, tracked, name):
+    first = client.get(reverse(name))
+    second = client.get(reverse(name))
+    assert second.streaming  # answered by the view again, not from the cache
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    assert first.getvalue() == second.getvalue()
+    assert shared_cache.dbsize() == 0
+
+
 def test_each_language_has_its_own_cached_page(client, shared_cache, tracked):
     url = page_url(tracked)
     swedish = client.get(url)
