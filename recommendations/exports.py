@@ -40,7 +40,7 @@ from .timeline import (
 
 # Rows are read this many recommendations at a time, each chunk with its own prefetch
 # queries: memory is bounded by a chunk, and the queries grow by a constant per chunk.
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200
 
 
 class InvalidFilter(Exception):

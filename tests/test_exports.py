@@ -4,10 +4,12 @@ import csv
 import io
 
 import pytest
+from django.http import FileResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from auditfollowup.lib.spreadsheets import safe_cell
+from auditfollowup.lib.spreadsheets import XLSX_TYPE, safe_cell
+from recommendations import exports
 from tests.factories import make_tracked_audit
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,81 @@ def test_the_list_csv_has_every_column_the_list_page_shows(client, two_boards):
     assert row["Aktuell status"] == "Pågående"
     assert row["Typ"] == rec.get_kind_display()
     assert row["Riktad till"] == "ASN"
+
+
+def test_the_csv_exports_stream_as_they_are_written(client, two_boards):
+    for name in ("recommendations:recommendation_list_csv", "recommendations:matrix_csv"):
+        response = client.get(reverse(name))
+        assert response.streaming
+        assert not isinstance(response, FileResponse)  # written while sent, not from a file
+        assert response["Content-Disposition"].startswith('attachment; filename="')
+        assert response["Content-Disposition"].endswith('.csv"')
+
+
+def test_the_xlsx_exports_are_sent_from_a_file_on_disk(client, two_boards):
+    for name in ("recommendations:recommendation_list_xlsx", "recommendations:matrix_xlsx"):
+        response = client.get(reverse(name))
+        assert isinstance(response, FileResponse)
+        assert response["Content-Type"] == XLSX_TYPE
+        assert response["Content-Disposition"].endswith('.xlsx"')
+        body = response.getvalue()
+        assert int(response["Content-Length"]) == len(body)
+        load_workbook(io.BytesIO(body))  # a whole workbook
+
+
+@pytest.mark.parametrize(
+    ("name", "per_chunk"),
+    [
+        # The recommendations are one query; each chunk prefetches its addressed_to
+        # boards and standings.
+        ("recommendations:recommendation_list_csv", 2),
+        # Each chunk prefetches its visible entries, assessments and standings.
+        ("recommendations:matrix_csv", 3),
+    ],
+)
+def test_the_csv_exports_read_their_rows_in_chunks_while_they_are_sent(
+    client, django_assert_num_queries, monkeypatch, name, per_chunk
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    make_tracked_audit(n_recommendations=5)
+    with django_assert_num_queries(0):  # nothing is read before the body is sent
+        response = client.get(reverse(name))
+    with django_assert_num_queries(1 + 3 * per_chunk):  # 5 recommendations: 3 chunks
+        rows = csv_rows(response)
+    assert len(rows) == 1 + 5
+
+
+def test_the_list_xlsx_reads_its_recommendations_in_chunks(
+    client, django_assert_num_queries, monkeypatch
+):
+    make_tracked_audit(n_recommendations=5)
+    url = reverse("recommendations:recommendation_list_xlsx")
+    with django_assert_num_queries(15):  # as in test_export_query_counts_do_not_grow
+        client.get(url)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    # The list's 1 + 2 and the timelines' 1 + 11 queries, the per-chunk part thrice.
+    with django_assert_num_queries(1 + 3 * 2 + 1 + 3 * 11):
+        response = client.get(url)
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
+    assert [sheet.max_row for sheet in workbook.worksheets] == [1 + 5, 1 + 5, 1 + 2 * 5]
+
+
+def test_the_matrix_xlsx_has_a_bold_frozen_header_and_an_autofilter(client, two_boards):
+    response = client.get(reverse("recommendations:matrix_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    assert sheet.title == "Matris"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions == f"A1:L{1 + 5}"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not any(cell.font.bold for cell in sheet[2])
+
+
+def test_a_formula_in_the_matrix_is_exported_as_text(client):
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    rec.text = "=1+1"
+    rec.save()
+    rows = csv_rows(client.get(reverse("recommendations:matrix_csv")))
+    assert rows[1][rows[0].index("Lydelse")] == "'=1+1"
+    sheet = xlsx_rows(client.get(reverse("recommendations:matrix_xlsx")))
+    assert sheet[1][sheet[0].index("Lydelse")] == "'=1+1"
