@@ -188,7 +188,8 @@ def test_the_streamed_exports_are_never_stored_in_the_cache(client, shared_cache
     second = client.get(reverse(name))
     assert second.streaming  # answered by the view again, not from the cache
     assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
-    assert first.getvalue() == second.getvalue()
+    # A body both times (not compared: an xlsx holds the time it was written).
+    assert first.getvalue() and second.getvalue()
     assert shared_cache.dbsize() == 0
 
 
