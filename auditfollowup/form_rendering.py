@@ -12,10 +12,11 @@ template (radio buttons, multi-widgets, the project's own widgets, whole forms) 
 through the template engine, as does a select whose options use another template.
 """
 
+from html import escape
+
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
 from django.template.context import Context
-from django.utils.html import escape
 from django.utils.safestring import SafeData
 
 _WIDGETS = "django/forms/widgets/"
@@ -48,7 +49,10 @@ _INPUT_TEMPLATES = {
 
 
 def _value(value, context: Context) -> str:
-    """``{{ value }}``: localized and escaped as the template engine does."""
+    """``{{ value }}``: localized and escaped as the template engine does. A plain string
+    (most names, ids and values) is only escaped, as Django's ``escape`` does."""
+    if type(value) is str:
+        return escape(value)
     return render_value_in_context(value, context)
 
 

@@ -5,6 +5,8 @@ per field: the staff response form has some 200 fields, and the include cost abo
 60 µs each (variable look-ups, context pushes) against a few here.
 """
 
+from html import escape
+
 from django import template
 from django.template.base import render_value_in_context
 from django.utils.safestring import mark_safe
@@ -23,6 +25,8 @@ def field(context, bound_field, optional_group=False):
     """
 
     def text(value) -> str:
+        if type(value) is str:  # an id, a plain label: only escaped, as {{ }} would
+            return escape(value)
         return render_value_in_context(value, context)
 
     errors = bound_field.errors
