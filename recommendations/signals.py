@@ -2,8 +2,9 @@
 
 A recommendation's vector holds its audit's reference and title and its published answers.
 A response's narratives enter a recommendation's search vector only while the response
-is published, so a save of a response (published, unpublished) or of one of its entries
-rebuilds the vectors of the recommendations it answers: one SQL UPDATE, run once the
+is published, so a save of a response that is or was published (publishing it,
+unpublishing it) or of one of its entries rebuilds the vectors of the recommendations it
+answers; a draft's saves change none (``changes_public_pages``). One SQL UPDATE, run once the
 transaction commits (so a rolled-back save changes nothing, and the request's own
 queries stay what they are). Fixture loading (``raw``) is skipped: the importer
 refreshes every vector once at the end. Nothing happens on databases without vectors.
@@ -31,15 +32,21 @@ def _refresh(queryset):
 
 @receiver(post_save, sender=Response, dispatch_uid="search_vector_response_saved")
 def refresh_after_response_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    # A draft's save (one never published) cannot change a vector: it reads published
+    # answers only.
+    if not raw and instance.changes_public_pages():
         _refresh_later(Recommendation.objects.filter(entries__response_id=instance.pk))
 
 
 @receiver(post_save, sender=ResponseEntry, dispatch_uid="search_vector_entry_saved")
-@receiver(post_delete, sender=ResponseEntry, dispatch_uid="search_vector_entry_deleted")
-def refresh_after_entry_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def refresh_after_entry_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.changes_public_pages():
         _refresh_later(Recommendation.objects.filter(pk=instance.recommendation_id))
+
+
+@receiver(post_delete, sender=ResponseEntry, dispatch_uid="search_vector_entry_deleted")
+def refresh_after_entry_deleted(sender, instance, **kwargs):
+    _refresh_later(Recommendation.objects.filter(pk=instance.recommendation_id))
 
 
 @receiver(post_save, sender=Audit, dispatch_uid="search_vector_audit_saved")

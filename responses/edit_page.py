@@ -43,16 +43,20 @@ class EditPage:
                 audit_id=response.round.audit_id, answered_by=response.board
             ).order_by("position")
         )
-        entries = {entry.recommendation_id: entry for entry in response.entries.all()}
+        # Read into dicts, so without the models' default ordering (whose joins cost more
+        # than the rows).
+        entries = {entry.recommendation_id: entry for entry in response.entries.order_by()}
         updates = {
             (update.measure_id, update.entry.recommendation_id): update
-            for update in MeasureUpdate.objects.filter(entry__response=response).select_related(
-                "entry"
-            )
+            for update in MeasureUpdate.objects.filter(entry__response=response)
+            .select_related("entry")
+            .order_by()
         }
         moved = {
             change.measure_id: change
-            for change in DueDateChange.objects.filter(entry__response=response)
+            for change in DueDateChange.objects.filter(entry__response=response).order_by(
+                "changed_at", "pk"
+            )
         }
         measures = (
             Measure.objects.serving([r.pk for r in recommendations])

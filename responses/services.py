@@ -128,20 +128,32 @@ def save_response(
     # Only what this page edits: an attachment uploaded meanwhile is not overwritten.
     response.save(update_fields=["title", "addressed_to", "summary", "version"])
 
-    existing = {entry.recommendation_id: entry for entry in response.entries.all()}
+    # A row whose values the page sends back unchanged is not written again: the same
+    # data, without a history row that changes nothing (the history page skips those
+    # anyway) and without its signals. The page's rows are read in three queries, so a
+    # save costs queries for what changed only.
+    existing = {entry.recommendation_id: entry for entry in response.entries.order_by()}
     entry_for = {}
     for item in entries:
-        entry = existing.get(item.recommendation.pk) or ResponseEntry(
-            response=response, recommendation=item.recommendation
-        )
+        entry = existing.get(item.recommendation.pk)
+        if entry is None:
+            entry = ResponseEntry(response=response, recommendation=item.recommendation)
+        else:
+            entry.recommendation = item.recommendation  # loaded already: clean() asks
+        entry_for[item.recommendation.pk] = entry
+        if entry.pk is not None and (entry.status, entry.narrative) == (
+            item.status,
+            item.narrative,
+        ):
+            continue
         entry.status, entry.narrative = item.status, item.narrative
         entry.full_clean()
         entry.save()
-        entry_for[item.recommendation.pk] = entry
 
     now = timezone.now()
+    reports = _Reports(response)
     for item in measure_updates:
-        _update_measure(item, entry_for[item.recommendation.pk], user=user, now=now)
+        _update_measure(item, entry_for[item.recommendation.pk], reports, user=user, now=now)
     for item in new_measures:
         measure = Measure(
             recommendation=item.recommendation,
@@ -167,7 +179,25 @@ def save_response(
     return response
 
 
-def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> None:
+class _Reports:
+    """This response's measure updates and due-date changes, read once for the whole save
+    (not two queries per measure)."""
+
+    def __init__(self, response: Response):
+        self.updates = {
+            (update.measure_id, update.entry_id): update
+            for update in MeasureUpdate.objects.filter(entry__response=response).order_by()
+        }
+        self.changes = {}
+        for change in DueDateChange.objects.filter(entry__response=response).order_by(
+            "measure", "changed_at", "pk"
+        ):
+            self.changes.setdefault((change.measure_id, change.entry_id), change)
+
+
+def _update_measure(
+    item: MeasureInput, entry: ResponseEntry, reports: _Reports, *, user, now
+) -> None:
     """Record the draft's report on a measure on its MeasureUpdate, never on the Measure:
     the measure keeps its published state until the response is published.
 
@@ -175,20 +205,25 @@ def _update_measure(item: MeasureInput, entry: ResponseEntry, *, user, now) -> N
     in step with the draft as it is saved again; it shows only where the entry does.
     """
     measure = item.measure
-    change = DueDateChange.objects.filter(measure=measure, entry=entry).first()
+    change = reports.changes.get((measure.pk, entry.pk))
     if item.leading and item.due != measure.due:
         if not item.due_reason.strip():
             raise ValidationError({"due_reason": _("Ange varför slutdatumet ändras.")})
         change = change or DueDateChange(measure=measure, entry=entry)
+        change.measure, change.entry = measure, entry
         change.reason, change.changed_at, change.changed_by = item.due_reason.strip(), now, user
         change.previous, change.new = measure.due, item.due
         change.full_clean()
         change.save()
     elif change is not None:
         change.delete()
-    update = MeasureUpdate.objects.filter(measure=measure, entry=entry).first() or MeasureUpdate(
-        measure=measure, entry=entry
-    )
+    update = reports.updates.get((measure.pk, entry.pk))
+    reported = (item.status, item.note, item.effect, item.due, item.completed)
+    if update is None:
+        update = MeasureUpdate(measure=measure, entry=entry)
+    elif (update.status, update.note, update.effect, update.due, update.completed) == reported:
+        return
+    update.measure, update.entry = measure, entry  # loaded already: clean() and signals ask
     update.status, update.note, update.effect = item.status, item.note, item.effect
     update.due, update.completed = item.due, item.completed
     update.full_clean()

@@ -8,11 +8,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
+from recommendations.models import Recommendation
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
 
-from .factories import edit_page_data, make_user
+from .factories import edit_page_data, make_recommendation, make_user
 
 
 def filled(draft, world, **overrides):
@@ -330,6 +331,81 @@ def test_edit_page_query_count_does_not_grow_with_measures(
         measure.also_serves.add(world.rec1)
     with django_assert_num_queries(11):
         assert "Extra 4" in client.get(url).text
+
+
+def _answer_every_recommendation(client, world, draft, recommendations):
+    """Save the draft once with an answer on each recommendation, a report on each measure
+    it carries over and a moved due date, so every part of the page has rows."""
+    draft.refresh_from_db()
+    overrides = {f"rec-{r.pk}-status": Status.IN_PROGRESS for r in recommendations}
+    overrides.update({f"rec-{r.pk}-narrative": f"Svar {r.pk}." for r in recommendations})
+    prefix = f"measure-{world.open_measure.pk}"
+    overrides.update({f"{prefix}-due": "hösten 2026", f"{prefix}-due_reason": "Försenat."})
+    for measure in Measure.objects.filter(board=world.board_a):
+        overrides[f"measure-{measure.pk}-note"] = f"Läget för {measure.pk}."
+    url = reverse("responses:response_edit", args=[draft.pk])
+    assert client.post(url, edit_page_data(draft, **overrides)).status_code == 302
+
+
+def _six_more_recommendations_with_measures(world):
+    """Eight recommendations for board A in all, each new one with two open measures, one
+    of them shared with the first recommendation."""
+    for position in range(4, 10):
+        recommendation = make_recommendation(
+            world.audit,
+            position=position,
+            addressed_to=[world.board_a],
+            answered_by=[world.board_a],
+        )
+        for number in range(2):
+            measure = Measure.objects.create(
+                recommendation=recommendation, board=world.board_a, title=f"Åtgärd {number}"
+            )
+        measure.also_serves.add(world.rec1)
+    return list(Recommendation.objects.filter(answered_by=world.board_a))
+
+
+def test_the_edit_page_costs_the_same_queries_for_two_or_eight_recommendations_with_measures(
+    client, world, draft, django_assert_num_queries
+):
+    """The same eleven queries as the page with two recommendations, however many
+    recommendations, entries, measures, shared measures and reports it shows."""
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+    _answer_every_recommendation(client, world, draft, [world.rec1, world.rec2])
+    with django_assert_num_queries(11):
+        small = client.get(url)
+    recommendations = _six_more_recommendations_with_measures(world)
+    _answer_every_recommendation(client, world, draft, recommendations)
+    with django_assert_num_queries(11):
+        large = client.get(url)
+    assert len(large.context["page"].sections) == 8 > len(small.context["page"].sections)
+    assert large.text.count('class="measure"') == 1 + 12 + 6  # the shared ones twice
+
+
+def test_saving_the_page_unchanged_costs_the_same_queries_for_two_or_eight_recommendations(
+    client, world, draft, django_assert_num_queries
+):
+    """A save writes only what changed: sent back unchanged, the page costs the same
+    queries (the page's own, the version claim, the response and its history row, the
+    rows to compare with, the moved due date kept in step) for two recommendations or
+    eight with their measures, and records no history rows that change nothing."""
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+    _answer_every_recommendation(client, world, draft, [world.rec1, world.rec2])
+    draft.refresh_from_db()
+    unchanged = edit_page_data(draft)
+    with django_assert_num_queries(26):
+        assert client.post(url, unchanged).status_code == 302
+    recommendations = _six_more_recommendations_with_measures(world)
+    _answer_every_recommendation(client, world, draft, recommendations)
+    draft.refresh_from_db()
+    history_rows = MeasureUpdate.history.count()
+    unchanged = edit_page_data(draft)
+    with django_assert_num_queries(26):
+        assert client.post(url, unchanged).status_code == 302
+    assert MeasureUpdate.history.count() == history_rows
+    assert MeasureUpdate.objects.filter(entry__response=draft).count() == 1 + 12 + 6
 
 
 def test_preview_query_count_does_not_grow_with_entries_and_measures(
