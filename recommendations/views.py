@@ -4,15 +4,21 @@ Every view reads answers through ``Response.objects.visible_to(request.user)`` (
 via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
 """
 
-from collections import defaultdict
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
+from reports.figures import (
+    YEARS_ACTED,
+    acted_in_cohort,
+    cohort_years,
+    default_cohort,
+    percent,
+    share,
+)
+from reports.forms import CohortForm
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
@@ -30,9 +36,17 @@ PAGE_SIZE = 25
 @access(Public)
 @require_safe
 def national_home(request):
-    """``/``: every municipality with its counts, and per municipality and audit year the
-    share acted on within one, two and three years (the council report's figures). With
-    one municipality, its start page. Queries: 3 + ``acted_by_municipality``'s."""
+    """``/``: every municipality with its counts and, for one audit year (``?ar=``), the
+    share of its recommendations acted on within one, two and three years (the council
+    report's figures). With one municipality, its start page. Queries: 5 +
+    ``acted_in_cohort``'s (3).
+
+    One row per municipality, one audit year at a time: the comparison a reader makes
+    across the country is between municipalities, for audits equally old. Every year of
+    every municipality at once was thousands of rows (megabytes, seconds to compute) that
+    no phone shows; each municipality's council report, linked from its row, holds all
+    its years, and the year can be changed here.
+    """
     municipalities = list(Municipality.objects.order_by("name"))
     if len(municipalities) == 1:
         return redirect("municipal:home", municipalities[0].slug)
@@ -42,18 +56,22 @@ def national_home(request):
         .annotate(n=Count("pk"))
         .values_list("municipality_id", "n")
     )
+    # "Implemented" by its stored rank, so that the index on (rank, audit) answers the
+    # count without reading the recommendations themselves.
     recommendations = {
         row["audit__municipality_id"]: row
         for row in Recommendation.objects.order_by()
         .values("audit__municipality_id")
         .annotate(
-            n=Count("pk"), implemented=Count("pk", filter=Q(current_status=Status.IMPLEMENTED))
+            n=Count("pk"),
+            implemented=Count("pk", filter=Q(current_status_rank=Status.IMPLEMENTED.rank)),
         )
     }
     today = timezone.localdate()
-    acted = defaultdict(list)
-    for cohort in acted_by_municipality(today.year):
-        acted[cohort.municipality_id].append(cohort)
+    years = cohort_years()
+    form = CohortForm(request.GET, years=years)
+    cohort = form.cohort(default_cohort(years, today))
+    acted = acted_in_cohort(cohort) if cohort is not None else {}
     rows = []
     for municipality in municipalities:
         counted = recommendations.get(municipality.pk, {"n": 0, "implemented": 0})
@@ -63,13 +81,21 @@ def national_home(request):
                 "audits": audits.get(municipality.pk, 0),
                 "recommendations": counted["n"],
                 "implemented": percent(share(counted["implemented"], counted["n"])),
-                "cohorts": acted[municipality.pk],
+                "acted": acted.get(municipality.pk),
             }
         )
     return render(
         request,
         "recommendations/national.html",
-        {"rows": rows, "years_acted": YEARS_ACTED, "today": today},
+        {
+            "rows": rows,
+            "years_acted": YEARS_ACTED,
+            "today": today,
+            "form": form,
+            "years": years,
+            "cohort": cohort,
+        },
+        status=200 if form.is_valid() else 400,
     )
 
 
