@@ -261,7 +261,10 @@ def board_detail(request, pk):
 @access(Public)
 @require_safe
 def matrix(request):
-    filterset, groups = matrix_groups(request)
+    """Nationally the matrix waits for a municipality, board or audit to be chosen: every
+    recommendation of the country is some hundred megabytes of table, minutes to build,
+    that nobody reads (the exports still give it all)."""
+    filterset, groups = matrix_groups(request, whole_country=False)
     return render(
         request,
         "recommendations/matrix.html",
@@ -273,6 +276,7 @@ def matrix(request):
             "statuses": list(Status),
             "query": request.GET.urlencode(),
             "may_assess": roles.is_auditor(request.user),
+            "choose_first": groups is None,
         },
         status=_status(filterset),
     )
@@ -283,11 +287,17 @@ def _status(filterset) -> int:
     return 200 if filterset.is_valid() else 400
 
 
-def matrix_groups(request):
-    """The matrix filter and its rows grouped by audit (shared with the exports)."""
+def matrix_groups(request, *, whole_country=True):
+    """The matrix filter and its rows grouped by audit (shared with the exports). Rows
+    None: ``whole_country`` is False and on a national page neither a municipality, a
+    board nor an audit is chosen."""
     filterset = MatrixFilter(
         request.GET, queryset=recommendation_queryset(request), request=request
     )
+    if not whole_country and current_municipality(request) is None:
+        chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
+        if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
+            return filterset, None
     recommendations = with_matrix_entries(filterset.qs, request.user)
     return filterset, build_matrix(
         recommendations, as_of=filterset.as_of, board=filterset.chosen_board
