@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from reports.figures import (
@@ -31,6 +32,23 @@ from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
 
 PAGE_SIZE = 25
+
+
+class CappedPaginator(Paginator):
+    """Counts the rows only up to ``cap``: a broad search of the whole country matches
+    tens of thousands of recommendations, and counting them all was most of the page's
+    time (the first pages need no more than the first rows). Beyond the cap the page
+    says "more than" and pages through the first ``cap``; the exports and the API still
+    hold and count them all."""
+
+    cap = 1000
+    is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.is_capped = found > self.cap
+        return min(found, self.cap)
 
 
 @access(Public)
@@ -145,7 +163,7 @@ def recommendation_list(request):
         request.GET, queryset=recommendation_queryset(request), request=request
     )
     results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

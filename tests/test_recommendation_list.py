@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from recommendations.status import Status
+from recommendations.views import CappedPaginator
 from tests.factories import (
     make_audit,
     make_board,
@@ -139,3 +140,17 @@ def test_an_invalid_filter_is_a_400_with_the_error_shown(client):
     page = client.get(reverse("recommendations:recommendation_list"), {"status": "nonsense"})
     assert page.status_code == 400
     assert "nonsense" in page.text
+
+
+def test_beyond_the_cap_it_says_more_than_and_pages_through_the_first(client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    make_tracked_audit(n_recommendations=3)
+    response = listed(client)
+    assert "Fler än 2 träffar" in response.text
+    assert "Sidorna visar de första 2." in response.text
+    assert len(labels(response)) == 2
+    # The exports and the API hold them all.
+    assert client.get(reverse("recommendations:api_recommendations")).json()["count"] == 3
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    exactly = listed(client)
+    assert "3 träffar" in exactly.text and "Fler än" not in exactly.text
