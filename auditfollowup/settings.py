@@ -60,7 +60,11 @@ PRODUCTION = ENVIRONMENT == "production"
 if PRODUCTION:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL"), conn_max_age=60, conn_health_checks=True
+        )
+    }
     DEBUG = env_bool("DJANGO_DEBUG", False)
 else:
     # A development-only key: production mode refuses to start without its own.
@@ -99,6 +103,7 @@ INSTALLED_APPS = [
     "notifications",
     "responses",
     "reports",
+    "dataimport",
 ]
 
 MIDDLEWARE = [

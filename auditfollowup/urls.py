@@ -7,8 +7,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from dataimport.admin_import import fixture_import
 from notifications import views as notification_views
-from recommendations.admin_import import fixture_import
 from recommendations.roles import Public, access
 
 from . import views

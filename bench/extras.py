@@ -199,7 +199,8 @@ def plan(staff_count: int, sample: int = 300) -> Plan:
 # The anonymous mix: (weight, page name in the benchmark's list, or "recommendation" for a
 # random one of the sample). Public pages, the API and the CSV export.
 ANONYMOUS_MIX = [
-    (1, "Start page"),
+    (1, "National start page"),
+    (1, "Municipality start page"),
     (2, "List, filtered (board + status)"),
     (2, "List, search"),
     (4, "recommendation"),

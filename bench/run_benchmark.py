@@ -387,7 +387,8 @@ def throughput_python(port: int, page: Page, concurrency: int, seconds: int):
 
 
 class Gunicorn:
-    """gunicorn with 2 workers on the loopback interface, stopped on exit."""
+    """gunicorn as in production (deploy/gunicorn.conf.py) with ``workers`` processes on the
+    loopback interface, stopped on exit."""
 
     def __init__(self, env: dict, port: int, workers: int):
         self.env, self.port, self.workers = env, port, workers
@@ -396,7 +397,9 @@ class Gunicorn:
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn and arguments
             [
                 str(BIN / "gunicorn"),
-                "auditfollowup.wsgi:application",
+                # Production's settings (gthread workers), with the run's workers and port.
+                "--config",
+                str(PROJECT / "deploy" / "gunicorn.conf.py"),
                 "--workers",
                 str(self.workers),
                 "--bind",
@@ -675,12 +678,15 @@ def flush_redis(redis_url: str):
 
 
 def exports_of(pages: list[Page]) -> list[tuple[str, str]]:
-    """The national list's exports, and one board's (there is no per-municipality export)."""
+    """The national list's exports, a whole municipality's (the busy board's) and one board's."""
     from bench import extras
 
     board_csv = next(page.path for page in pages if page.name.startswith("CSV export"))
+    municipality_csv = board_csv.split("?", 1)[0]
     return [
         *extras.EXPORTS,
+        ("CSV, whole municipality", municipality_csv),
+        ("xlsx, whole municipality", municipality_csv.replace("export.csv", "export.xlsx")),
         ("CSV, one board", board_csv),
         ("xlsx, one board", board_csv.replace("export.csv", "export.xlsx")),
     ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from recommendations.dates import Precision
+from auditfollowup.lib.dates import Precision
 from recommendations.models import FollowUpRound
 from responses.models import Measure
 

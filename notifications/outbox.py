@@ -19,8 +19,8 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations import attention
-from recommendations.dates import FuzzyDate
 from recommendations.status import Status
 from responses.models import Response
 

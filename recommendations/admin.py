@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 from responses.admin import MeasureDatesForm
 from responses.models import Measure
 
@@ -16,7 +17,6 @@ from .admin_scope import (
     ScopedFieldsMixin,
     related_only,
 )
-from .fuzzy_date_forms import fuzzy_date_form
 from .models import (
     Audit,
     AuditorAssessment,

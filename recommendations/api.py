@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from .api_schema import ErrorsOut, RecommendationOut, RecommendationPage
 from .dictionary import api_fields
-from .filters import RecommendationFilter, recommendation_queryset
+from .filters import RecommendationFilter
 from .openapi import openapi_document, parameters
 from .roles import Public, access
 from .timeline import build_timeline, with_timeline
@@ -51,9 +51,7 @@ def _answers_json(view):
 @require_safe
 @_answers_json
 def recommendations(request):
-    filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
+    filterset = RecommendationFilter(request.GET, request=request)
     page_form = PageForm(request.GET)
     if not filterset.is_valid() or not page_form.is_valid():
         return _errors(filterset.errors.get_json_data() | page_form.errors.get_json_data())

@@ -12,8 +12,9 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from auditfollowup.lib.dates import ended_before_q
+
 from . import roles
-from .dates import ended_before_q
 from .models import Board, FollowUpRound, Recommendation
 
 

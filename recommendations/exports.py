@@ -19,13 +19,13 @@ from django.views.decorators.http import require_safe
 
 from responses.models import BoardStanding
 
-from .filters import RecommendationFilter, recommendation_queryset
+from .filters import RecommendationFilter
 from .models import Recommendation
+from .overview import matrix_groups
 from .roles import Public, access
 from .spreadsheets import csv_response, xlsx_response
 from .status import Status
 from .timeline import MATRIX_YEARS, build_timeline, with_timeline
-from .views import matrix_groups
 
 
 class InvalidFilter(Exception):
@@ -213,11 +213,7 @@ def matrix_columns():
 
 def list_rows(request):
     """Header and rows of the filtered recommendation list. Queries: 3 (+ filter forms)."""
-    filterset = _valid(
-        RecommendationFilter(
-            request.GET, queryset=recommendation_queryset(request), request=request
-        )
-    )
+    filterset = _valid(RecommendationFilter(request.GET, request=request))
     recommendations = filterset.qs.select_related("audit__municipality").prefetch_related(
         "addressed_to",
         Prefetch(
@@ -233,9 +229,7 @@ def list_rows(request):
 def _timelines(request):
     """The timelines of the filtered list's recommendations, as their pages show them to
     this user. Queries: those of ``with_timeline`` (a constant number)."""
-    filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
+    filterset = RecommendationFilter(request.GET, request=request)
     today = timezone.localdate()
     return [build_timeline(rec, today) for rec in with_timeline(filterset.qs, request.user)]
 

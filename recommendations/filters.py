@@ -127,7 +127,7 @@ class LongSelect(forms.Select):
         chosen = set(context["widget"]["value"])
         context["widget"]["options"] = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
                 (key, " selected" if key in chosen else "", label)
                 for key, label in ((str(key), label) for key, label in self.choices)
@@ -269,7 +269,30 @@ class StatusOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "audit_id", "position")
 
 
-class RecommendationFilter(NationalChoiceMixin, django_filters.FilterSet):
+def recommendation_queryset(request):
+    """The base queryset of the list, the matrix, their exports and the API: the
+    municipality's recommendations on its pages, every one on the national pages."""
+    return Recommendation.objects.in_municipality(current_municipality(request))
+
+
+class RecommendationFilterSet(django_filters.FilterSet):
+    """A filter over the recommendations of the request's place. Without a queryset it
+    filters ``recommendation_queryset(request)``, so no view can forget the municipality:
+    ``RecommendationFilter(request.GET, request=request)``."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        if queryset is None:
+            queryset = recommendation_queryset(request)
+        super().__init__(data, queryset, request=request, **kwargs)
+
+    @property
+    def chosen_board(self):
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("board")
+
+
+class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
     q = django_filters.CharFilter(
         field_name="search_vector",
         lookup_expr="search",
@@ -351,12 +374,6 @@ class RecommendationFilter(NationalChoiceMixin, django_filters.FilterSet):
     def _user(self):
         return getattr(self.request, "user", None) or AnonymousUser()
 
-    @property
-    def chosen_board(self):
-        if not self.is_bound or not self.form.is_valid():
-            return None
-        return self.form.cleaned_data.get("board")
-
     def board_standings(self):
         """Each row's standing for the chosen board (a correlated subquery)."""
         return BoardStanding.objects.filter(recommendation=OuterRef("pk"), board=self.chosen_board)
@@ -388,13 +405,7 @@ class RecommendationFilter(NationalChoiceMixin, django_filters.FilterSet):
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
 
-def recommendation_queryset(request):
-    """The base queryset of the list, the matrix, their exports and the API: the
-    municipality's recommendations on its pages, every one on the national pages."""
-    return Recommendation.objects.in_municipality(current_municipality(request))
-
-
-class MatrixFilter(NationalChoiceMixin, django_filters.FilterSet):
+class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
     municipality = municipality_filter()
     board = board_filter()
     audit = audit_filter()
@@ -420,12 +431,6 @@ class MatrixFilter(NationalChoiceMixin, django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return None
         return self.form.cleaned_data.get("per")
-
-    @property
-    def chosen_board(self):
-        if not self.is_bound or not self.form.is_valid():
-            return None
-        return self.form.cleaned_data.get("board")
 
 
 def active_filters(filterset, query):

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
-from .inference import inference_field
+from auditfollowup.lib.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from auditfollowup.lib.inference import inference_field
+
 from .status import Status
 
 

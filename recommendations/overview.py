@@ -1,7 +1,9 @@
-"""Figures for the start page: counts by status per audit and board, and status per year.
+"""Overviews: the start page's figures (counts by status per audit and board, status per
+year) and the auditors' matrix with its filter, for the matrix page and its exports.
 
 Each function reads a fixed number of small value lists and counts in Python, so the
-start page costs the same number of queries however much is tracked.
+start page costs the same number of queries however much is tracked; the matrix's
+queries are ``with_matrix_entries``' (``timeline.py``, which builds its rows).
 """
 
 from collections import Counter, defaultdict
@@ -15,9 +17,11 @@ from django.utils.translation import ngettext
 from responses.models import BoardStanding, ResponseEntry
 
 from .charts import Chart, stacked_bars, status_category
+from .filters import MatrixFilter
 from .models import Audit, Board, Recommendation
+from .municipal import current_municipality
 from .status import Status
-from .timeline import MATRIX_YEARS
+from .timeline import MATRIX_YEARS, build_matrix, with_matrix_entries
 
 # Column order of the status tables and the chart: the vocabulary's display order.
 STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
@@ -113,4 +117,19 @@ def status_per_year(user, municipality=None) -> Chart:
             for year in MATRIX_YEARS
             for total in [sum(counts.get(year, Counter()).values())]
         ],
+    )
+
+
+def matrix_groups(request, *, whole_country=True):
+    """The matrix filter and its rows grouped by audit (shared with the exports). Rows
+    None: ``whole_country`` is False and on a national page neither a municipality, a
+    board nor an audit is chosen."""
+    filterset = MatrixFilter(request.GET, request=request)
+    if not whole_country and current_municipality(request) is None:
+        chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
+        if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
+            return filterset, None
+    recommendations = with_matrix_entries(filterset.qs, request.user)
+    return filterset, build_matrix(
+        recommendations, as_of=filterset.as_of, board=filterset.chosen_board
     )

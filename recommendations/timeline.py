@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from auditfollowup.lib.dates import FuzzyDate
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
 
-from .dates import FuzzyDate
 from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
 

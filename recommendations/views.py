@@ -23,13 +23,13 @@ from reports.forms import CohortForm
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
-from .filters import MatrixFilter, RecommendationFilter, active_filters, recommendation_queryset
+from .filters import RecommendationFilter, active_filters
 from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .roles import Public, access
 from .status import Status
-from .timeline import MATRIX_YEARS, build_matrix, build_timeline, with_matrix_entries, with_timeline
+from .timeline import MATRIX_YEARS, build_timeline, with_timeline
 
 PAGE_SIZE = 25
 
@@ -159,9 +159,7 @@ def home(request):
 @access(Public)
 @require_safe
 def recommendation_list(request):
-    filterset = RecommendationFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
+    filterset = RecommendationFilter(request.GET, request=request)
     results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -282,7 +280,7 @@ def matrix(request):
     """Nationally the matrix waits for a municipality, board or audit to be chosen: every
     recommendation of the country is some hundred megabytes of table, minutes to build,
     that nobody reads (the exports still give it all)."""
-    filterset, groups = matrix_groups(request, whole_country=False)
+    filterset, groups = overview.matrix_groups(request, whole_country=False)
     return render(
         request,
         "recommendations/matrix.html",
@@ -303,20 +301,3 @@ def matrix(request):
 def _status(filterset) -> int:
     """400 for an invalid filter (the page shows the errors), as the exports and API do."""
     return 200 if filterset.is_valid() else 400
-
-
-def matrix_groups(request, *, whole_country=True):
-    """The matrix filter and its rows grouped by audit (shared with the exports). Rows
-    None: ``whole_country`` is False and on a national page neither a municipality, a
-    board nor an audit is chosen."""
-    filterset = MatrixFilter(
-        request.GET, queryset=recommendation_queryset(request), request=request
-    )
-    if not whole_country and current_municipality(request) is None:
-        chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
-        if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
-            return filterset, None
-    recommendations = with_matrix_entries(filterset.qs, request.user)
-    return filterset, build_matrix(
-        recommendations, as_of=filterset.as_of, board=filterset.chosen_board
-    )

@@ -38,8 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.charts import STATUS_FILLS, Category, stacked_bars
-from recommendations.dates import FuzzyDate
 from recommendations.models import Audit, AuditorAssessment, Board, Recommendation
 from recommendations.status import Status
 from responses.models import BoardStanding, ResponseEntry

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 from recommendations.admin_scope import ScopedAdminMixin, ScopedFieldsMixin, related_only
-from recommendations.fuzzy_date_forms import fuzzy_date_form
 
 from .models import (
     DecisionStep,

@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
+from auditfollowup.lib.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
-from recommendations.inference import inference_field
+from auditfollowup.lib.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from auditfollowup.lib.inference import inference_field
 from recommendations.models import (
     Board,
     FollowUpRound,
@@ -236,7 +236,7 @@ class Response(models.Model):
     @property
     def date(self):
         """The date the response is known by: the decision date, else the document's date."""
-        from recommendations.dates import FuzzyDate, Precision
+        from auditfollowup.lib.dates import FuzzyDate, Precision
 
         if self.decision_date:
             return FuzzyDate(self.decision_date, Precision.DAY)
@@ -428,7 +428,7 @@ class MeasureQuerySet(InMunicipalityQuerySet):
 
     def overdue(self, today):
         """Measures not settled whose due period ended before ``today``."""
-        from recommendations.dates import ended_before_q
+        from auditfollowup.lib.dates import ended_before_q
 
         return self.exclude(status__in=Status.settled_values()).filter(ended_before_q("due", today))
 

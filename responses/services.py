@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Board, FollowUpRound, Recommendation
 
 from . import signals, standings

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auditfollowup.uploads import upload_limit
 from recommendations import roles
-from recommendations.history import change_history_for_response
 from recommendations.models import FollowUpRound
 from recommendations.roles import LoggedIn, Public, Reader, Writer, access
 
@@ -25,6 +24,7 @@ from .forms import (
     StartResponseForm,
     SubmitForm,
 )
+from .history import change_history_for_response
 from .models import Response
 
 

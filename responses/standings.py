@@ -41,7 +41,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from recommendations.dates import FuzzyDate, Precision
+from auditfollowup.lib.dates import FuzzyDate, Precision
 from recommendations.models import AuditorAssessment, Recommendation
 from recommendations.status import Status
 

@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from recommendations.dates import FuzzyDate, Precision
+from auditfollowup.lib.dates import FuzzyDate, Precision
 from recommendations.models import (
     Audit,
     AuditorAssessment,

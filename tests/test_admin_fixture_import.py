@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from recommendations.admin_import import PENDING_MAX_AGE
+from dataimport.admin_import import PENDING_MAX_AGE
 from recommendations.models import Audit, Recommendation
 from responses.models import Response
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from recommendations.dates import FuzzyDate, Precision
+from auditfollowup.lib.dates import FuzzyDate, Precision
 from recommendations.models import FollowUpRound
 from responses.models import Measure
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import AuditorAssessment, FollowUpRound
 from recommendations.status import Status
 from responses.models import Measure, Response, ResponseEntry

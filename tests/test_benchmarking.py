@@ -206,3 +206,16 @@ def test_every_page_the_benchmark_picks_opens_for_its_user(client):
             name, value = page.cookie.split("=", 1)
             client.cookies[name] = value
         assert client.get(page.path).status_code == 200, page.name
+
+
+def test_the_load_test_mix_names_only_pages_the_benchmark_picks(client):
+    from bench.extras import ANONYMOUS_MIX
+    from bench.run_benchmark import pick_pages
+
+    call_command("generate_synthetic_data", scale="1", seed=1, stdout=io.StringIO())
+    # Nationally there are many municipalities, so "/" is the national page, not a redirect.
+    Municipality.objects.create(name="Andra kommunen", slug="andra-kommunen")
+
+    names = {page.name for page in pick_pages()}
+
+    assert {name for _weight, name in ANONYMOUS_MIX} - {"recommendation"} <= names

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Audit, Recommendation
 from recommendations.status import Status
 from reports.figures import build_report

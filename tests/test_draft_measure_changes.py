@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommendations.dates import FuzzyDate, Precision
+from auditfollowup.lib.dates import FuzzyDate, Precision
 from responses.forms import FuzzyDateField, fuzzy_date_as_input
 
 fuzzy_dates = st.builds(

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from recommendations.dates import FuzzyDate, Precision, ended_before_q
+from auditfollowup.lib.dates import FuzzyDate, Precision, ended_before_q
 from responses.models import Measure
 
 

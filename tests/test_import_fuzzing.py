@@ -15,7 +15,7 @@ from django.apps import apps
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from recommendations.importer import IMPORTABLE_APPS, ImportFailed, import_texts
+from dataimport.importer import IMPORTABLE_APPS, ImportFailed, import_texts
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import FollowUpRound
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry

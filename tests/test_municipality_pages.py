@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from recommendations.filters import MatrixFilter, RecommendationFilter
 from recommendations.models import Municipality
+from recommendations.municipal import for_municipality
 from recommendations.status import Status
 from responses.models import Response
 
@@ -37,6 +39,23 @@ def test_a_municipalitys_list_shows_only_its_own_recommendations(client, towns):
     assert list(page.context["page"].object_list) == [malmo[4]]
     assert "Granskning i Malmö stad" in page.text
     assert "Granskning i Lunds kommun" not in page.text
+
+
+def test_a_filterset_given_no_queryset_filters_only_the_pages_municipality(rf, towns):
+    """``RecommendationFilter(request.GET, request=request)``: a view passes no queryset,
+    and a municipality's page still gets only its recommendations; a national page all."""
+    malmo, lund = towns
+    listed = {}
+
+    @for_municipality
+    def page(request):
+        for filterset in (RecommendationFilter, MatrixFilter):
+            listed[filterset.__name__] = list(filterset(request.GET, request=request).qs)
+
+    page(rf.get("/malmo/rekommendationer/"), municipality=malmo[0].slug)
+    assert listed == {"RecommendationFilter": [malmo[4]], "MatrixFilter": [malmo[4]]}
+    national = rf.get("/rekommendationer/")
+    assert set(RecommendationFilter(national.GET, request=national).qs) == {malmo[4], lund[4]}
 
 
 def test_its_filters_offer_only_its_own_boards_and_audits(client, towns):

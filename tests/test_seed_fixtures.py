@@ -10,7 +10,7 @@ import re
 from django.apps import apps
 from django.db import models
 
-from recommendations.dates import Precision
+from auditfollowup.lib.dates import Precision
 from recommendations.models import (
     Audit,
     Board,

@@ -8,7 +8,7 @@ corrected") quotes the words behind each one.
 import re
 from pathlib import Path
 
-from recommendations.dates import Precision
+from auditfollowup.lib.dates import Precision
 from recommendations.models import Audit, Recommendation
 from responses.models import DecisionStep, Measure, MeasureUpdate, Response, ResponseEntry
 from tests.test_seed_fixtures import IN_DEPTH_2025, SR_2018_71, STK_2020_438, audit, entry, measure

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.status import Status
 from responses.admin import MeasureAdminForm
 from responses.models import Measure, MeasureUpdate

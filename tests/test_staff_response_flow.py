@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from recommendations.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response

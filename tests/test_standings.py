@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from dataimport.synthetic.generator import Generator
+from dataimport.synthetic.scale import Scale
 from recommendations.models import Recommendation
 from recommendations.status import Status
-from recommendations.synthetic.generator import Generator
-from recommendations.synthetic.scale import Scale
 from responses import services, standings
 from responses.models import BoardStanding, Response
 from tests.factories import (

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 
+from dataimport.synthetic.scale import Scale
 from recommendations import roles
 from recommendations.models import (
     Audit,
@@ -20,7 +21,6 @@ from recommendations.models import (
     Recommendation,
 )
 from recommendations.status import Status
-from recommendations.synthetic.scale import Scale
 from responses.models import (
     DecisionStep,
     DueDateChange,

@@ -156,7 +156,7 @@ def page(browser, live_server, request):
 @pytest.fixture
 def seeds():
     """The seed fixtures (the real Malmö documents), imported as an admin would."""
-    from recommendations.importer import import_files
+    from dataimport.importer import import_files
 
     import_files([FIXTURES_DIR])
 

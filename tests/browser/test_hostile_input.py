@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.importer import import_texts
+from dataimport.importer import import_texts
 from recommendations.models import Audit, AuditorAssessment, Recommendation
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from responses.models import DueDateChange, Response, ResponseEntry

@@ -497,7 +497,7 @@ def _with_dependants(records: list[_Record], broken: set[int]) -> set[int]:
 def _check_municipality(records: list[_Record], user, problems: list[Problem]) -> None:
     """Objects outside the user's municipality, in the file or in the database (one
     query per model), are problems: an Administratörer member imports only their own."""
-    from . import roles, tenancy
+    from recommendations import roles, tenancy
 
     if roles.is_superuser(user):
         return

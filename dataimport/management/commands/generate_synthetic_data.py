@@ -6,15 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from auditfollowup import page_cache
-from recommendations.models import Recommendation
-from recommendations.synthetic.fixture import write_fixture
-from recommendations.synthetic.generator import (
+from dataimport.synthetic.fixture import write_fixture
+from dataimport.synthetic.generator import (
     SLUG_PREFIX,
     Generator,
     analyze_tables,
     synthetic_data_exists,
 )
-from recommendations.synthetic.scale import Scale
+from dataimport.synthetic.scale import Scale
+from recommendations.models import Recommendation
 
 FIXTURE_FIRST_PK = 1_000_001
 

@@ -30,8 +30,8 @@ from django.db import connection
 from django.db.models import Max
 from django.utils.text import slugify
 
+from auditfollowup.lib.dates import Precision, period_start
 from recommendations import roles
-from recommendations.dates import Precision, period_start
 from recommendations.models import (
     Audit,
     AuditorAssessment,

@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from auditfollowup.uploads import upload_limit
+from recommendations.roles import Admin, access
 
 from .importer import ImportFailed, import_texts
-from .roles import Admin, access
 
 # How long a dry run may wait for its confirmation; older files are deleted.
 PENDING_MAX_AGE = 60 * 60
@@ -100,14 +100,14 @@ def fixture_import(request):
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return render(
-            request, "admin/fixture_import.html", _context(request, form=form), status=status
+            request, "dataimport/fixture_import.html", _context(request, form=form), status=status
         )
     name, text = form.cleaned_data["fixture"]
     try:
         result = import_texts([(name, text)], dry_run=True, user=request.user)
     except ImportFailed as failure:
         context = _context(request, form=form, problems=failure.problems, name=name)
-        return render(request, "admin/fixture_import.html", context, status=400)
+        return render(request, "dataimport/fixture_import.html", context, status=400)
     token = secrets.token_urlsafe(24)
     _pending_dir().mkdir(parents=True, exist_ok=True)
     _pending_path(token).write_text(text, encoding="utf-8")
@@ -117,7 +117,7 @@ def fixture_import(request):
     context = _context(
         request, form=FixtureUploadForm(), result=result, name=name, confirmation=confirmation
     )
-    return render(request, "admin/fixture_import.html", context)
+    return render(request, "dataimport/fixture_import.html", context)
 
 
 def _reviewed_file(request) -> tuple[str, str] | None:
@@ -156,7 +156,7 @@ def _confirm(request):
     except ImportFailed as failure:
         # The database changed since the dry run; nothing has been written.
         context = _context(request, form=FixtureUploadForm(), problems=failure.problems, name=name)
-        return render(request, "admin/fixture_import.html", context, status=400)
+        return render(request, "dataimport/fixture_import.html", context, status=400)
     messages.success(
         request,
         _("Filen %(name)s är importerad: %(count)s objekt.")

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.importer import ImportFailed, import_files
+from dataimport.importer import ImportFailed, import_files
 from recommendations.models import Audit
 
 

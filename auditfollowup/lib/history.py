@@ -1,0 +1,185 @@
+"""The version differ behind every change history: who, when, what before and after.
+
+django-simple-history stores one historical row per save, with the user who made it
+(HistoryRequestMiddleware). ``changes_from_history`` compares each row with the previous
+row of the same object, field by field, and turns the rows of one model into ``Change``s.
+Relations are not compared (they do not change in practice and would cost queries); a
+fuzzy date's two columns are shown as one value ("maj 2026").
+
+It knows no model: which rows a reader may see, and how each object is named, is the
+business of the app whose history it is (``responses/history.py``,
+``recommendations/history.py``).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .dates import FuzzyDate
+
+# Bookkeeping columns (the optimistic lock, the stored search vector): no reader's business.
+_SKIPPED_FIELDS = {"id", "version", "search_vector"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Change:
+    when: object
+    who: str
+    action: str
+    subject: str
+    fields: list[FieldChange] = field(default_factory=list)
+    reason: str = ""
+
+
+def _tracked_fields(model):
+    """(name, label, display) for each compared field of a historical model."""
+    names = {f.name for f in model._meta.concrete_fields}
+    tracked = []
+    for f in model._meta.concrete_fields:
+        if f.name in _SKIPPED_FIELDS or f.name.startswith("history_") or f.is_relation:
+            continue
+        if f.name.endswith("_precision") and f.name[: -len("precision")] + "date" in names:
+            continue
+        if f.name.endswith("_date") and f.name[: -len("date")] + "precision" in names:
+            prefix = f.name[: -len("_date")]
+            tracked.append((f.name, str(f.verbose_name), _fuzzy_display(prefix)))
+        elif f.choices:
+            tracked.append((f.name, str(f.verbose_name), _choice_display(f)))
+        else:
+            tracked.append((f.name, str(f.verbose_name), _plain_display(f.attname)))
+    return tracked
+
+
+def _fuzzy_display(prefix):
+    def display(record):
+        start = getattr(record, f"{prefix}_date")
+        if start is None:
+            return ""
+        return str(FuzzyDate(start, getattr(record, f"{prefix}_precision")))
+
+    return display
+
+
+def _choice_display(model_field):
+    labels = dict(model_field.flatchoices)
+
+    def display(record):
+        value = getattr(record, model_field.attname)
+        return str(labels.get(value, value or ""))
+
+    return display
+
+
+def _plain_display(attname):
+    def display(record):
+        value = getattr(record, attname)
+        if value is None:
+            return ""
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+    return display
+
+
+def user_name(user) -> str:
+    """Who made a change, as the history shows it."""
+    if user is None:
+        return _("okänd (import eller system)")
+    return user.get_full_name() or user.get_username()
+
+
+# Marked for extraction here, translated when shown.
+_ACTIONS = {
+    "+": gettext_noop("skapad"),
+    "~": gettext_noop("ändrad"),
+    "-": gettext_noop("borttagen"),
+}
+
+
+def by_object(rows) -> dict:
+    """Historical rows grouped by the object they are versions of, each group in order."""
+    grouped = {}
+    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
+        grouped.setdefault(row.id, []).append(row)
+    return grouped
+
+
+def with_end(rows):
+    """(version, the moment the next version replaced it or None) in order."""
+    return zip(rows, [row.history_date for row in rows[1:]] + [None], strict=True)
+
+
+def versions_with_end(rows):
+    """(version, its end) for the versions of every object among ``rows``."""
+    for group in by_object(rows).values():
+        yield from with_end(group)
+
+
+def changes_from_history(records, describe) -> list[Change]:
+    """Turn historical rows (any order, one model) into changes, each against its predecessor.
+
+    The first row of an object shown is its creation, or, where earlier versions are
+    hidden from the reader, the first version they may read, shown in full;
+    ``describe(record)`` names the object for the reader.
+    """
+    records = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
+    if not records:
+        return []
+    tracked = _tracked_fields(type(records[0]))
+    changes, previous = [], {}
+    for record in records:
+        before = previous.get(record.id)
+        values = {name: (label, display(record)) for name, label, display in tracked}
+        if before is None and record.history_type == "~":
+            # Earlier versions are hidden from this reader: the first one they may read.
+            previous[record.id] = values
+            changes.append(
+                Change(
+                    when=record.history_date,
+                    who=user_name(record.history_user),
+                    action=_("första läsbara version"),
+                    subject=describe(record),
+                    fields=[
+                        FieldChange(label, "", value) for label, value in values.values() if value
+                    ],
+                )
+            )
+            continue
+        if before is None or record.history_type != "~":
+            fields = [
+                FieldChange(label, "", value)
+                for label, value in values.values()
+                if value and record.history_type == "+"
+            ]
+        else:
+            fields = [
+                FieldChange(label, before[name][1], value)
+                for name, (label, value) in values.items()
+                if before[name][1] != value
+            ]
+        previous[record.id] = values
+        if record.history_type == "~" and not fields:
+            continue
+        changes.append(
+            Change(
+                when=record.history_date,
+                who=user_name(record.history_user),
+                action=_(_ACTIONS[record.history_type]),
+                subject=describe(record),
+                fields=fields,
+            )
+        )
+    return changes
+
+
+def newest_first(changes: list[Change]) -> list[Change]:
+    return sorted(changes, key=lambda change: change.when, reverse=True)

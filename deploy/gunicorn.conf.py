@@ -1,0 +1,28 @@
+"""gunicorn's settings for Uppföljning in production, also used by the benchmark.
+
+Start with ``gunicorn -c deploy/gunicorn.conf.py`` from the project's folder; ``--workers`` and
+``--bind`` on the command line override what is set here.
+
+Why threads: most requests are cache hits of a millisecond, a few render a page for tens of
+milliseconds and the staff form for more. With one request per worker process (gunicorn's sync
+workers) a hit waits behind any render in progress, so a visitor's time is decided by the slowest
+page being drawn at that moment. With a few threads per process a hit is answered between the
+render's slices (and while it waits for PostgreSQL or Redis), so the quick pages stay quick under
+load. Each thread has its own database connection, kept for ``CONN_MAX_AGE`` (settings.py).
+"""
+
+import os
+
+wsgi_app = "auditfollowup.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# About one process per core; each with a few threads (see above).
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request that takes longer than this is stuck: the worker is replaced.
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+# Renew a process now and then, so a slow leak in a library cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
