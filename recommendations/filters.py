@@ -14,12 +14,14 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from responses.models import BoardStanding, ResponseEntry
 
-from .models import Audit, Board, Recommendation
+from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .status import Status
 from .timeline import MATRIX_YEARS
@@ -47,19 +49,116 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-def _boards(request):
-    """The board choices: the municipality's boards on its pages, every board nationally."""
+def _boards(municipality):
+    """The board choices: the boards of the municipality in scope, every board without."""
     return (
-        Board.objects.in_municipality(current_municipality(request))
+        Board.objects.in_municipality(municipality)
         .exclude(kind=Board.Kind.AUDITORS)
         .order_by("name")
     )
 
 
-def _audits(request):
-    return Audit.objects.in_municipality(current_municipality(request)).order_by(
-        "reference", "title"
+def _audits(municipality):
+    return Audit.objects.in_municipality(municipality).order_by("reference", "title")
+
+
+def municipality_in_scope(request, data):
+    """The municipality whose boards and audits a filter form offers: the page's (its URL),
+    else the one chosen in the form's ``municipality`` (a subquery by its slug, so no query
+    of its own); None on a national page with none chosen."""
+    municipality = current_municipality(request)
+    if municipality is None and data.get("municipality"):
+        municipality = Municipality.objects.filter(slug=data["municipality"])[:1]
+    return municipality
+
+
+class OfferedChoiceIterator(ModelChoiceIterator):
+    """The choices a form lists: the field's ``offered`` queryset where it has one, else
+    every choice it accepts (``queryset``)."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        if getattr(field, "offered", None) is not None:
+            self.queryset = field.offered
+
+
+class OfferedChoiceField(forms.ModelChoiceField):
+    iterator = OfferedChoiceIterator
+
+
+class InMunicipalityChoiceFilter(django_filters.ModelChoiceFilter):
+    """A board or audit of the municipality in scope (``municipality_in_scope``).
+
+    ``queryset`` is a function of that municipality (None: the whole country). On a
+    national page with no municipality chosen the field still accepts any board or audit
+    by its id (a shared link; validating it is one query), but lists only the chosen one:
+    the country's 3,000 boards and 20,000 audits would make every page megabytes."""
+
+    field_class = OfferedChoiceField
+
+    def get_queryset(self, request):
+        self.scope = municipality_in_scope(request, self._data())
+        return self.queryset(self.scope)
+
+    def _data(self):
+        parent = getattr(self, "parent", None)
+        return parent.data if parent is not None and parent.is_bound else {}
+
+    @property
+    def field(self):
+        field = super().field
+        if self.scope is None:
+            name = next(name for name, f in self.parent.filters.items() if f is self)
+            chosen = str(self._data().get(name, "")).strip()
+            queryset = field.queryset
+            field.offered = queryset.filter(pk=chosen) if chosen.isdigit() else queryset.none()
+        return field
+
+
+class LongSelect(forms.Select):
+    """A select of many plain options (the 290 municipalities), its options joined in
+    Python: Django's builds and renders a template per option, which cost a national
+    list page more time than its queries."""
+
+    template_name = "recommendations/widgets/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        context["widget"]["options"] = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if key in chosen else "", label)
+                for key, label in ((str(key), label) for key, label in self.choices)
+            ),
+        )
+        return context
+
+
+def municipality_filter():
+    """The municipality, by its slug as in its pages' addresses; offered only on the
+    national pages (``NationalChoiceMixin``)."""
+    return django_filters.ModelChoiceFilter(
+        field_name="audit__municipality",
+        lookup_expr="exact",
+        to_field_name="slug",
+        queryset=Municipality.objects.order_by("name"),
+        label=_("Kommun"),
+        empty_label=_("Alla kommuner"),
+        help_text=_("Välj en kommun för att välja bland dess nämnder och granskningar."),
+        widget=LongSelect,
     )
+
+
+class NationalChoiceMixin:
+    """A FilterSet whose ``municipality`` filter exists only on the national pages: beneath
+    a municipality its address already says which."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current_municipality(self.request) is not None:
+            del self.filters["municipality"]
 
 
 # From this many audits on, the audit is chosen by typing (a text input with a <datalist>
@@ -104,7 +203,7 @@ def audit_typed_as(audit) -> str:
     return audit.reference or audit.title
 
 
-class AuditField(forms.ModelChoiceField):
+class AuditField(OfferedChoiceField):
     """An audit given by its id (the API, links) or typed as its reference, or its title
     when it has none (the datalist of ``SelectOrDatalist``)."""
 
@@ -122,13 +221,13 @@ class AuditField(forms.ModelChoiceField):
         return matches[0]
 
 
-class AuditFilter(django_filters.ModelChoiceFilter):
+class AuditFilter(InMunicipalityChoiceFilter):
     field_class = AuditField
 
 
 def board_filter():
     """The board a recommendation is addressed to; shared by the list and the matrix."""
-    return django_filters.ModelChoiceFilter(
+    return InMunicipalityChoiceFilter(
         field_name="addressed_to",
         lookup_expr="exact",
         queryset=_boards,
@@ -193,13 +292,14 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data.get("board")
 
 
-class RecommendationFilter(RecommendationFilterSet):
+class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
     q = django_filters.CharFilter(
         field_name="search_vector",
         lookup_expr="search",
         method="filter_search",
         label=_("Sök i lydelse och svar"),
     )
+    municipality = municipality_filter()
     board = board_filter()
     audit = audit_filter()
     kind = django_filters.ChoiceFilter(
@@ -305,7 +405,8 @@ class RecommendationFilter(RecommendationFilterSet):
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
 
-class MatrixFilter(RecommendationFilterSet):
+class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
+    municipality = municipality_filter()
     board = board_filter()
     audit = audit_filter()
     per = django_filters.DateFilter(

@@ -105,6 +105,8 @@ def _filter_schema(name, filter_):
         values = [value for value, _label in filter_.field.choices if value]
         return {"type": "array", "items": {"type": "string", "enum": values}}, False
     if isinstance(filter_, django_filters.ModelChoiceFilter):
+        if filter_.extra.get("to_field_name") == "slug":
+            return {"type": "string"}, True
         return {"type": "integer", "minimum": 1}, True
     if isinstance(filter_, django_filters.TypedChoiceFilter):
         coerce = filter_.extra.get("coerce", str)
@@ -159,7 +161,10 @@ def parameters() -> list[Parameter]:
                 str(_("Flera värden skiljs med kommatecken; - före ett värde vänder ordningen."))
             )
         if isinstance(filter_, django_filters.ModelChoiceFilter):
-            description.append(str(_("Anges med id.")))
+            if filter_.extra.get("to_field_name") == "slug":
+                description.append(str(_("Anges med kortnamnet i kommunens adress.")))
+            else:
+                description.append(str(_("Anges med id.")))
         if isinstance(filter_, django_filters.CharFilter):
             description.append(
                 str(_("På PostgreSQL fritextsökning (webbsöksyntax), annars delsträngar."))

@@ -19,6 +19,7 @@ from responses.models import BoardStanding, ResponseEntry
 from .charts import Chart, stacked_bars, status_category
 from .filters import MatrixFilter
 from .models import Audit, Board, Recommendation
+from .municipal import current_municipality
 from .status import Status
 from .timeline import MATRIX_YEARS, build_matrix, with_matrix_entries
 
@@ -119,9 +120,15 @@ def status_per_year(user, municipality=None) -> Chart:
     )
 
 
-def matrix_groups(request):
-    """The matrix filter and its rows grouped by audit (shared with the exports)."""
+def matrix_groups(request, *, whole_country=True):
+    """The matrix filter and its rows grouped by audit (shared with the exports). Rows
+    None: ``whole_country`` is False and on a national page neither a municipality, a
+    board nor an audit is chosen."""
     filterset = MatrixFilter(request.GET, request=request)
+    if not whole_country and current_municipality(request) is None:
+        chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
+        if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
+            return filterset, None
     recommendations = with_matrix_entries(filterset.qs, request.user)
     return filterset, build_matrix(
         recommendations, as_of=filterset.as_of, board=filterset.chosen_board

@@ -4,15 +4,22 @@ Every view reads answers through ``Response.objects.visible_to(request.user)`` (
 via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
 """
 
-from collections import defaultdict
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from reports.figures import YEARS_ACTED, acted_by_municipality, percent, share
+from reports.figures import (
+    YEARS_ACTED,
+    acted_in_cohort,
+    cohort_years,
+    default_cohort,
+    percent,
+    share,
+)
+from reports.forms import CohortForm
 from responses.models import BoardStanding, Measure, Response
 
 from . import overview, roles
@@ -27,12 +34,37 @@ from .timeline import MATRIX_YEARS, build_timeline, with_timeline
 PAGE_SIZE = 25
 
 
+class CappedPaginator(Paginator):
+    """Counts the rows only up to ``cap``: a broad search of the whole country matches
+    tens of thousands of recommendations, and counting them all was most of the page's
+    time (the first pages need no more than the first rows). Beyond the cap the page
+    says "more than" and pages through the first ``cap``; the exports and the API still
+    hold and count them all."""
+
+    cap = 1000
+    is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.is_capped = found > self.cap
+        return min(found, self.cap)
+
+
 @access(Public)
 @require_safe
 def national_home(request):
-    """``/``: every municipality with its counts, and per municipality and audit year the
-    share acted on within one, two and three years (the council report's figures). With
-    one municipality, its start page. Queries: 3 + ``acted_by_municipality``'s."""
+    """``/``: every municipality with its counts and, for one audit year (``?ar=``), the
+    share of its recommendations acted on within one, two and three years (the council
+    report's figures). With one municipality, its start page. Queries: 5 +
+    ``acted_in_cohort``'s (3).
+
+    One row per municipality, one audit year at a time: the comparison a reader makes
+    across the country is between municipalities, for audits equally old. Every year of
+    every municipality at once was thousands of rows (megabytes, seconds to compute) that
+    no phone shows; each municipality's council report, linked from its row, holds all
+    its years, and the year can be changed here.
+    """
     municipalities = list(Municipality.objects.order_by("name"))
     if len(municipalities) == 1:
         return redirect("municipal:home", municipalities[0].slug)
@@ -42,18 +74,22 @@ def national_home(request):
         .annotate(n=Count("pk"))
         .values_list("municipality_id", "n")
     )
+    # "Implemented" by its stored rank, so that the index on (rank, audit) answers the
+    # count without reading the recommendations themselves.
     recommendations = {
         row["audit__municipality_id"]: row
         for row in Recommendation.objects.order_by()
         .values("audit__municipality_id")
         .annotate(
-            n=Count("pk"), implemented=Count("pk", filter=Q(current_status=Status.IMPLEMENTED))
+            n=Count("pk"),
+            implemented=Count("pk", filter=Q(current_status_rank=Status.IMPLEMENTED.rank)),
         )
     }
     today = timezone.localdate()
-    acted = defaultdict(list)
-    for cohort in acted_by_municipality(today.year):
-        acted[cohort.municipality_id].append(cohort)
+    years = cohort_years()
+    form = CohortForm(request.GET, years=years)
+    cohort = form.cohort(default_cohort(years, today))
+    acted = acted_in_cohort(cohort) if cohort is not None else {}
     rows = []
     for municipality in municipalities:
         counted = recommendations.get(municipality.pk, {"n": 0, "implemented": 0})
@@ -63,13 +99,21 @@ def national_home(request):
                 "audits": audits.get(municipality.pk, 0),
                 "recommendations": counted["n"],
                 "implemented": percent(share(counted["implemented"], counted["n"])),
-                "cohorts": acted[municipality.pk],
+                "acted": acted.get(municipality.pk),
             }
         )
     return render(
         request,
         "recommendations/national.html",
-        {"rows": rows, "years_acted": YEARS_ACTED, "today": today},
+        {
+            "rows": rows,
+            "years_acted": YEARS_ACTED,
+            "today": today,
+            "form": form,
+            "years": years,
+            "cohort": cohort,
+        },
+        status=200 if form.is_valid() else 400,
     )
 
 
@@ -117,7 +161,7 @@ def home(request):
 def recommendation_list(request):
     filterset = RecommendationFilter(request.GET, request=request)
     results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -233,7 +277,10 @@ def board_detail(request, pk):
 @access(Public)
 @require_safe
 def matrix(request):
-    filterset, groups = overview.matrix_groups(request)
+    """Nationally the matrix waits for a municipality, board or audit to be chosen: every
+    recommendation of the country is some hundred megabytes of table, minutes to build,
+    that nobody reads (the exports still give it all)."""
+    filterset, groups = overview.matrix_groups(request, whole_country=False)
     return render(
         request,
         "recommendations/matrix.html",
@@ -245,6 +292,7 @@ def matrix(request):
             "statuses": list(Status),
             "query": request.GET.urlencode(),
             "may_assess": roles.is_auditor(request.user),
+            "choose_first": groups is None,
         },
         status=_status(filterset),
     )

@@ -356,8 +356,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def build_report(municipality, year: int, as_of: dt.date | None = None) -> CouncilReport:
     """The report for ``municipality``'s cohorts up to ``year``, as of ``as_of`` (None:
-    today, from the stored standings); ``municipality`` None: every municipality's (the
-    national comparison, ``acted_by_municipality``).
+    today, from the stored standings); ``municipality`` None: every municipality's.
 
     Queries: 6 as of today (recommendations, standings, settled entries, settled
     assessments, measures and their shared recommendations, boards); as of a past day
@@ -419,35 +418,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     else:
         standings = standings_as_of(ids, as_of)
 
-    # When each board (or the auditors) first reported the recommendation settled.
-    settled = Status.settled_values()
-    first_settled_entry = {}
-    for rec_id, board_id, *dates in (
-        ResponseEntry.objects.published()
-        .filter(recommendation_id__in=ids, status__in=settled)
-        .values_list(
-            "recommendation_id",
-            "response__board_id",
-            "response__decision_date",
-            "response__document_date",
-            "response__document_precision",
-            "response__published_at",
-        )
-    ):
-        if not response_known(dates, as_of):
-            continue
-        known = _entry_day(dates)
-        pair = (rec_id, board_id)
-        if known and (pair not in first_settled_entry or known < first_settled_entry[pair]):
-            first_settled_entry[pair] = known
-    first_settled_assessment = {}
-    for rec_id, assessed_on in AuditorAssessment.objects.filter(
-        recommendation_id__in=ids, status__in=settled
-    ).values_list("recommendation_id", "assessed_on"):
-        if as_of is not None and assessed_on > as_of:
-            continue
-        if rec_id not in first_settled_assessment or assessed_on < first_settled_assessment[rec_id]:
-            first_settled_assessment[rec_id] = assessed_on
+    first_settled = FirstSettled(ids, as_of)
 
     cells = defaultdict(dict)  # cohort -> board id -> Row
     open_items = []
@@ -461,16 +432,9 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
         row.outcomes[group] += 1
         if assessed:
             row.by_assessment += 1
-            settled_on = first_settled_assessment.get(rec_id)
         else:
             row.by_board_status += 1
-            settled_on = first_settled_entry.get((rec_id, board_id))
-        for item in row.acted:
-            deadline = add_years(rec["end"], item.years)
-            if deadline <= day:
-                item.measurable += 1
-                if settled_on is not None and settled_on <= deadline:
-                    item.acted += 1
+        count_acted(row.acted, rec["end"], first_settled.day(rec_id, board_id, assessed), day)
         if values["is_open"] and group not in (IMPLEMENTED, NO_LONGER_RELEVANT):
             age = max((day - rec["end"]).days, 0)
             row.open_ages.append(age)
@@ -526,6 +490,66 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     )
 
 
+class FirstSettled:
+    """When each board (or the auditors) first reported each of ``recommendations`` (ids,
+    or a queryset of them) settled, by what was published as of ``as_of`` (None: today).
+    Queries: 2."""
+
+    def __init__(self, recommendations, as_of: dt.date | None):
+        settled = Status.settled_values()
+        self.entries = {}
+        for rec_id, board_id, *dates in (
+            ResponseEntry.objects.published()
+            .filter(recommendation_id__in=recommendations, status__in=settled)
+            .order_by()  # the earliest is picked here: no sort, no joins for one
+            .values_list(
+                "recommendation_id",
+                "response__board_id",
+                "response__decision_date",
+                "response__document_date",
+                "response__document_precision",
+                "response__published_at",
+            )
+        ):
+            if not response_known(dates, as_of):
+                continue
+            known = _entry_day(dates)
+            pair = (rec_id, board_id)
+            if known and (pair not in self.entries or known < self.entries[pair]):
+                self.entries[pair] = known
+        self.assessments = {}
+        for rec_id, assessed_on in (
+            AuditorAssessment.objects.filter(
+                recommendation_id__in=recommendations, status__in=settled
+            )
+            .order_by()
+            .values_list("recommendation_id", "assessed_on")
+        ):
+            if as_of is not None and assessed_on > as_of:
+                continue
+            if rec_id not in self.assessments or assessed_on < self.assessments[rec_id]:
+                self.assessments[rec_id] = assessed_on
+
+    def day(self, rec_id, board_id, assessed: bool) -> dt.date | None:
+        """The day the outcome's source (the auditors' assessment where there is one, else
+        the board's own status) first said settled; None if it never did."""
+        if assessed:
+            return self.assessments.get(rec_id)
+        return self.entries.get((rec_id, board_id))
+
+
+def count_acted(acted: list, end: dt.date, settled_on: dt.date | None, day: dt.date) -> None:
+    """Count one recommendation and board, its audit ended ``end``, in ``acted``
+    (``Acted`` per number of years): measurable once that many years have passed on
+    ``day``, acted on if settled by then."""
+    for item in acted:
+        deadline = add_years(end, item.years)
+        if deadline <= day:
+            item.measurable += 1
+            if settled_on is not None and settled_on <= deadline:
+                item.acted += 1
+
+
 def _entry_day(dates) -> dt.date | None:
     """The day a settled answer counts from: its decision date, else the end of its
     document's period (a "hösten 2020" answer counts as given by the end of 2020)."""
@@ -537,28 +561,56 @@ def _entry_day(dates) -> dt.date | None:
     return None
 
 
-@dataclass
-class MunicipalityCohort:
-    """One municipality's audit year in the national comparison."""
-
-    municipality_id: int
-    year: int
-    acted: list
-
-
-def acted_by_municipality(year: int) -> list[MunicipalityCohort]:
-    """Per municipality and audit year up to ``year``, the share acted on within one, two
-    and three years: the council report's figures (``build_report``) of every
-    municipality at once, today's, summed over each municipality's boards.
-    Queries: ``build_report``'s."""
-    report = build_report(None, year)
-    totals = {}
-    for cohort in report.cohorts:
-        for row in cohort.rows:
-            key = (row.board.municipality_id, cohort.year)
-            total = totals.setdefault(key, Row(cohort.year, None))
-            total.add(row)
+def cohort_years() -> list[int]:
+    """The audit years (cohorts) the report counts, oldest first. Queries: 1."""
     return [
-        MunicipalityCohort(municipality_id, cohort_year, totals[municipality_id, cohort_year].acted)
-        for municipality_id, cohort_year in sorted(totals)
+        day.year
+        for day in Audit.objects.filter(kind__in=AUDIT_KINDS).dates("conducted_from_date", "year")
     ]
+
+
+def default_cohort(years: list[int], today: dt.date) -> int | None:
+    """The latest audit year whose every share (within one, two and three years) can be
+    measured by now, as far as the audits end in their year; else the latest there is."""
+    complete = [year for year in years if year + max(YEARS_ACTED) < today.year]
+    return (complete or years or [None])[-1]
+
+
+def acted_in_cohort(cohort: int) -> dict[int, list[Acted]]:
+    """Per municipality (id), the share of its recommendations of audit year ``cohort``
+    acted on within one, two and three years, as of today: the council report's figures
+    (``build_report``, the same rules) of one audit year of every municipality at once.
+
+    Only what those shares need is read, in the database's order: whatever the number of
+    municipalities, audits and answers, queries: 3 (standings with their audits' dates,
+    settled entries, settled assessments)."""
+    day = timezone.localdate()
+    recommendations = Recommendation.objects.filter(
+        audit__kind__in=AUDIT_KINDS,
+        kind=Recommendation.Kind.RECOMMENDATION,
+        audit__conducted_from_date__year=cohort,
+    ).values("pk")
+    standings = (
+        BoardStanding.objects.filter(recommendation__in=recommendations)
+        .order_by()
+        .values_list(
+            "recommendation_id",
+            "board_id",
+            "board__municipality_id",
+            "assessment_status",
+            "recommendation__audit__conducted_from_date",
+            "recommendation__audit__conducted_from_precision",
+            "recommendation__audit__conducted_to_date",
+            "recommendation__audit__conducted_to_precision",
+        )
+    )
+    first_settled = FirstSettled(recommendations, None)
+    acted = defaultdict(lambda: [Acted(years) for years in YEARS_ACTED])
+    ends = {}  # per audit's dates: a cohort has ten times fewer audits than standings
+    for rec_id, board_id, municipality_id, assessed, *dates in standings:
+        dates = tuple(dates)
+        if dates not in ends:
+            ends[dates] = audit_end(*dates)
+        settled_on = first_settled.day(rec_id, board_id, bool(assessed))
+        count_acted(acted[municipality_id], ends[dates], settled_on, day)
+    return dict(acted)

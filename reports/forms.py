@@ -20,3 +20,19 @@ class AsOfForm(forms.Form):
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("Datumet kan inte ligga i framtiden."))
         return day
+
+
+class CohortForm(forms.Form):
+    """``ar``: the audit year the national comparison shows, one of ``years``; empty
+    means the default year (``reports.figures.default_cohort``)."""
+
+    ar = forms.TypedChoiceField(label=_("Granskningsår"), coerce=int, required=False)
+
+    def __init__(self, data, *, years):
+        super().__init__(data)
+        self.fields["ar"].choices = [("", "")] + [(year, str(year)) for year in years]
+
+    def cohort(self, default: int | None) -> int | None:
+        if self.is_valid() and self.cleaned_data["ar"] not in (None, ""):
+            return self.cleaned_data["ar"]
+        return default

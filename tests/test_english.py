@@ -59,7 +59,7 @@ def english_pages(client):
         "start": client.get(reverse("recommendations:home"), follow=True),
         "list": client.get(reverse("recommendations:recommendation_list")),
         "recommendation": client.get(recommendation.get_absolute_url()),
-        "matrix": client.get(reverse("recommendations:matrix")),
+        "matrix": client.get(reverse("municipal:matrix", args=[world.audit.municipality.slug])),
         "audit": client.get(world.audit.get_absolute_url()),
         "login": client.get(reverse("login")),
     }

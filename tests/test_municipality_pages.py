@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.filters import MatrixFilter, RecommendationFilter
 from recommendations.models import Municipality
@@ -181,33 +182,52 @@ def test_the_national_comparison_gives_each_municipalitys_share_acted_on_within_
         board=malmo[1], round=make_round(malmo[2], sequence=2), decision_date=dt.date(2019, 6, 1)
     )
     make_entry(answer, second, status=Status.IMPLEMENTED)
-    rows = {row["municipality"].slug: row for row in client.get("/").context["rows"]}
-    (malmo_2018,) = rows["malmo"]["cohorts"]
-    assert malmo_2018.year == 2018
-    assert [(item.years, item.acted, item.measurable) for item in malmo_2018.acted] == [
+    page = client.get("/")
+    assert page.context["cohort"] == 2018  # the latest audit year whose three years are over
+    rows = {row["municipality"].slug: row for row in page.context["rows"]}
+    assert [(item.years, item.acted, item.measurable) for item in rows["malmo"]["acted"]] == [
         (1, 1, 2),
         (2, 1, 2),
         (3, 1, 2),
     ]
-    (lund_2018,) = rows["lund"]["cohorts"]
-    assert [item.share for item in lund_2018.acted] == [0, 0, 0]
+    assert [item.share for item in rows["lund"]["acted"]] == [0, 0, 0]
+    malmo_row = page.text[page.text.index('href="/malmo/"') :].split("</tr>")[0]
+    assert malmo_row.count("50 %") == 4  # implemented today, and within one, two, three years
+    assert "(1 av 2)" in malmo_row
+    assert (
+        f'href="{reverse("reports:council_report", args=["malmo", timezone.localdate().year])}"'
+        in malmo_row
+    )
+
+
+def test_the_national_comparison_shows_the_audit_year_the_reader_chooses(client, towns):
+    _malmo, lund = towns
+    later = make_audit(municipality=lund[0], boards=[lund[1]], conducted_from="2021")
+    make_recommendation(later)
+    page = client.get("/", {"ar": 2021})
+    assert page.context["cohort"] == 2021
+    rows = {row["municipality"].slug: row for row in page.context["rows"]}
+    assert [item.measurable for item in rows["lund"]["acted"]] == [1, 1, 1]
+    assert rows["malmo"]["acted"] is None  # no audits that year: a dash in each column
+    assert '<option value="2021" selected>2021</option>' in page.text
+    assert '<option value="2018">2018</option>' in page.text
+    assert client.get("/", {"ar": 1999}).status_code == 400
 
 
 def test_the_national_pages_query_count_does_not_grow_with_the_data(
     client, towns, django_assert_num_queries
 ):
-    # Municipalities, audits and recommendations counted, then the council report's
-    # figures: recommendations, standings, settled entries, settled assessments, measures
-    # and the other recommendations they serve, boards.
+    # Municipalities, audits and recommendations counted, the audit years, then the
+    # shares of one audit year: standings, settled entries, settled assessments.
     make_tracked_audit(n_recommendations=1)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200
     make_town("Göteborgs stad", "goteborg", "GSN", "Y")
     make_audit(municipality=towns[1][0], boards=[towns[1][1]], conducted_from="2020")
     make_tracked_audit(n_recommendations=4, board="SN")
     for _ in range(3):
         make_recommendation(towns[0][2])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200
 
 

@@ -76,3 +76,10 @@ def test_recently_published_responses_read_their_index_newest_first(data):
 def test_audits_in_reference_order_and_open_rounds_have_their_indexes(data):
     assert "audit_reference_idx" in Audit.objects.order_by("reference", "title").explain()
     assert "round_open_idx" in FollowUpRound.objects.filter(is_open=True).explain()
+
+
+def test_the_unfiltered_list_walks_the_audits_newest_first_on_their_index(data):
+    # The default order (newest audits first): the first page must not sort every audit.
+    plan = list_queryset({}).select_related("audit__municipality")[:25].explain()
+
+    assert "audit_recent_idx" in plan

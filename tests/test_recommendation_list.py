@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from recommendations.status import Status
+from recommendations.views import CappedPaginator
 from tests.factories import (
     make_audit,
     make_board,
@@ -123,13 +124,13 @@ def test_its_query_count_does_not_grow_with_the_data(
     with django_capture_on_commit_callbacks(execute=True):
         make_tracked_audit(n_recommendations=2)
     params = {"q": "arbetsgrupp", "status": Status.IN_PROGRESS, "overdue": "true"}
-    # Queries: count, page of recommendations, their addressed_to boards, the board and
-    # audit choices of the filter form.
-    with django_assert_num_queries(5):
+    # Queries: count, page of recommendations, their addressed_to boards, the municipality
+    # choices of the filter form (nationally, with none chosen, no board or audit choices).
+    with django_assert_num_queries(4):
         listed(client, **params)
     with django_capture_on_commit_callbacks(execute=True):
         make_tracked_audit(n_recommendations=8)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = listed(client, **params)
     assert len(labels(response)) == 10
 
@@ -139,3 +140,17 @@ def test_an_invalid_filter_is_a_400_with_the_error_shown(client):
     page = client.get(reverse("recommendations:recommendation_list"), {"status": "nonsense"})
     assert page.status_code == 400
     assert "nonsense" in page.text
+
+
+def test_beyond_the_cap_it_says_more_than_and_pages_through_the_first(client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    make_tracked_audit(n_recommendations=3)
+    response = listed(client)
+    assert "Fler än 2 träffar" in response.text
+    assert "Sidorna visar de första 2." in response.text
+    assert len(labels(response)) == 2
+    # The exports and the API hold them all.
+    assert client.get(reverse("recommendations:api_recommendations")).json()["count"] == 3
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    exactly = listed(client)
+    assert "3 träffar" in exactly.text and "Fler än" not in exactly.text

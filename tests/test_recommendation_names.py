@@ -32,7 +32,7 @@ def test_an_unlabelled_recommendation_has_the_same_name_on_every_page(client, wo
         reverse("auditors:recommendation_history", args=[world.rec2.pk]),
         world.published_a.get_absolute_url(),
         reverse("responses:response_preview", args=[world.published_a.pk]),
-        reverse("recommendations:matrix"),
+        reverse("municipal:matrix", args=[world.rec2.audit.municipality.slug]),
         reverse("recommendations:recommendation_list_csv"),
         reverse("admin:recommendations_recommendation_changelist"),
     ]

@@ -60,7 +60,8 @@ def test_a_closed_recommendation_shows_as_closed_to_everyone(world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix_cells_link_auditors_to_the_assessment_of_that_round(world, role):
-    page = client_for(world, role).get(reverse("recommendations:matrix"))
+    matrix = reverse("municipal:matrix", args=[world.rec1.audit.municipality.slug])
+    page = client_for(world, role).get(matrix)
     assert page.status_code == 200
     is_auditor = role in ("auditor", "admin")
     # The 2019 cell links to the first round's assessment; the row to the recommendation's.

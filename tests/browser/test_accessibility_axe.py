@@ -38,7 +38,8 @@ def check_pages(page, urls) -> dict[str, list[str]]:
 def public_urls() -> list[str]:
     """One page of every public type, with filters applied where a page has them."""
     recommendation = Recommendation.objects.get(audit__reference="SR-2018-71", position=10)
-    matrix = reverse("recommendations:matrix")
+    # The municipality's matrix: the national one waits for a municipality to be chosen.
+    matrix = reverse("municipal:matrix", args=["malmo-stad"])
     listing = reverse("recommendations:recommendation_list")
     return [
         reverse("recommendations:home"),

@@ -98,7 +98,8 @@ def test_public_pages_show_hostile_text_as_text(page, hostile):
         hostile.second_response.get_absolute_url(),
     ):
         assert_shown_as_text(page, url)
-    page.goto(reverse("recommendations:matrix"))  # shows the wording cut short
+    # Shows the wording cut short (beneath the municipality: the national matrix waits).
+    page.goto(reverse("municipal:matrix", args=[hostile.audit.municipality.slug]))
     assert_nothing_ran(page)
 
     assert dialogs == []

@@ -19,12 +19,40 @@ def test_the_national_page_leads_to_a_municipalitys_start_page(page, seeds):
     page.goto("/")
     table = page.get_by_role("table", name="Varje kommun med antal granskningar")
     assert table.get_by_role("row").count() == 3  # the header and two municipalities
-    assert page.get_by_role("table", name="Andel åtgärdade rekommendationer").is_visible()
-    page.get_by_role("link", name="Lunds kommun").click()
+    # The comparison of one audit year is in the same table, whose year can be changed.
+    assert table.get_by_role("columnheader", name="inom 3 år").is_visible()
+    year = page.get_by_label("Granskningsår")
+    chosen = year.input_value()
+    other = next(y for y in year.locator("option").all_inner_texts() if y != chosen)
+    year.select_option(other)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    assert f"ar={other}" in page.url
+    assert page.get_by_text(f"rekommendationerna från granskningarna {other}").is_visible()
+    problems = reflow_problems(page, {"national": "/", "national-year": page.url})
+    assert not problems, pformat(problems)
+    page.goto("/")
+    page.get_by_role("link", name="Lunds kommun", exact=True).click()
     page.wait_for_load_state()
     assert page.url.endswith("/lund/")
     assert page.get_by_role("heading", level=1).is_visible()
-    problems = reflow_problems(page, {"national": "/", "municipality-start": "/lund/"})
+    problems = reflow_problems(page, {"municipality-start": "/lund/"})
+    assert not problems, pformat(problems)
+
+
+def test_the_national_list_offers_a_municipalitys_boards_once_it_is_chosen(page, seeds):
+    _lund, kfn, *_rest = make_town("Lunds kommun", "lund", "KFN", "LUNDMARK")
+    page.goto("/rekommendationer/")
+    board = page.get_by_label("Nämnd", exact=True)
+    assert board.locator("option").count() == 1  # only "Alla nämnder"
+    assert page.get_by_text("Välj en kommun för att välja bland dess nämnder").is_visible()
+    page.get_by_label("Kommun", exact=True).select_option(label="Lunds kommun")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    assert "municipality=lund" in page.url
+    options = page.get_by_label("Nämnd", exact=True).locator("option").all_inner_texts()
+    assert options == ["Alla nämnder", kfn.name]
+    problems = reflow_problems(page, {"national-list-municipality": page.url})
     assert not problems, pformat(problems)
 
 
