@@ -171,13 +171,15 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Template tags no app owns: the form field markup every app's templates use.
+            "libraries": {"form_tags": "auditfollowup.lib.form_tags"},
         },
     },
 ]
 
 # Django's widget templates for inputs, text areas and selects, rendered in Python (the
-# same HTML, a fraction of the time: see auditfollowup/form_rendering.py).
-FORM_RENDERER = "auditfollowup.form_rendering.FormRenderer"
+# same HTML, a fraction of the time: see auditfollowup/lib/form_rendering.py).
+FORM_RENDERER = "auditfollowup.lib.form_rendering.FormRenderer"
 
 WSGI_APPLICATION = "auditfollowup.wsgi.application"
 

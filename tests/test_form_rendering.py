@@ -1,9 +1,9 @@
 """Forms render in Python exactly as Django's templates and the old field template did.
 
-``auditfollowup.form_rendering.FormRenderer`` writes Django's widget templates for inputs,
-text areas and selects in Python, and ``{% field %}`` (recommendations/templatetags/
-form_tags.py) replaced the included template ``includes/field.html``: both for speed, so
-the HTML must stay byte for byte what it was.
+``auditfollowup.lib.form_rendering.FormRenderer`` writes Django's widget templates for inputs,
+text areas and selects in Python, and ``{% field %}`` (auditfollowup/lib/form_tags.py,
+registered in settings' TEMPLATES) replaced the included template ``includes/field.html``:
+both for speed, so the HTML must stay byte for byte what it was.
 """
 
 import re
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy, override
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditfollowup.form_rendering import FormRenderer
 from auditfollowup.lib.dates import FuzzyDate
+from auditfollowup.lib.form_rendering import FormRenderer
 from recommendations.status import Status
 from responses.forms import EntryForm, MeasureUpdateForm, NewMeasureFormSet
 
@@ -164,7 +164,7 @@ def test_the_staff_form_is_the_same_page_with_the_python_renderer(client, world,
     data = edit_page_data(draft, **{f"rec-{world.rec1.pk}-status": "", "title": HOSTILE})
     pages = []
     for renderer in (
-        "auditfollowup.form_rendering.FormRenderer",
+        "auditfollowup.lib.form_rendering.FormRenderer",
         "django.forms.renderers.DjangoTemplates",
     ):
         settings.FORM_RENDERER = renderer

@@ -90,10 +90,10 @@ def test_the_exports_and_the_api_take_the_municipality_too(client, towns):
     api = client.get(reverse("recommendations:api_recommendations"), {"municipality": "lund"})
     assert [item["id"] for item in api.json()["results"]] == [lund[4].pk]
     csv = client.get(reverse("recommendations:recommendation_list_csv"), {"municipality": "lund"})
-    text = csv.content.decode("utf-8-sig")
+    text = csv.getvalue().decode("utf-8-sig")
     assert "Granskning i Lunds kommun" in text and "Granskning i Malmö stad" not in text
     matrix_csv = client.get(reverse("recommendations:matrix_csv"), {"municipality": "malmo"})
-    rows = matrix_csv.content.decode("utf-8-sig")
+    rows = matrix_csv.getvalue().decode("utf-8-sig")
     assert malmo[2].reference in rows and lund[2].reference not in rows
     bad = client.get(reverse("recommendations:api_recommendations"), {"municipality": "okand"})
     assert bad.status_code == 400
@@ -112,7 +112,7 @@ def test_the_national_matrix_waits_for_a_choice(client, towns):
     assert page.context["groups"] is None
     assert "Välj en kommun, nämnd eller granskning för att se matrisen." in page.text
     # The export still holds the whole country.
-    csv = client.get(reverse("recommendations:matrix_csv")).content.decode("utf-8-sig")
+    csv = client.get(reverse("recommendations:matrix_csv")).getvalue().decode("utf-8-sig")
     assert all(town[2].reference in csv for town in towns)
 
 
