@@ -7,9 +7,11 @@ and query) and the language. Never: requests carrying a session or a messages co
 exports), bodies above ``PAGE_CACHE_MAX_BYTES``.
 
 How it is invalidated: every page key contains a *generation* number kept in the cache
-itself. Any write to a model of the two apps (publishing, an assessment, closing, an
-admin change, ...) bumps the generation when its transaction commits
-(``transaction.on_commit``); bulk writers that send no signals (the importer, the
+itself. Any write to a model of the two apps that can change a public page (publishing, an
+assessment, closing, an admin change, ...) bumps the generation when its transaction commits
+(``transaction.on_commit``); a model says which of its writes cannot
+(``changes_public_pages``: a draft's or a submitted response's content), so staff saving
+drafts leave the cache warm. Bulk writers that send no signals (the importer, the
 synthetic-data generator, ``rebuild_standings``) call ``invalidate()`` themselves. One
 increment makes every cached page unreachable at once on every app server, because the
 generation lives in the shared cache (Redis when ``REDIS_URL`` is set); old entries
