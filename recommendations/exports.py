@@ -288,7 +288,7 @@ def measure_rows(timeline):
         measure = state.measure
         yield [
             rec.pk,
-            rec.audit.reference or rec.audit.title,
+            rec.audit.short_name,
             rec.display_name,
             measure.title,
             measure.board.short_code,
@@ -327,7 +327,7 @@ def timeline_rows(timeline):
         response = step.response
         yield [
             rec.pk,
-            rec.audit.reference or rec.audit.title,
+            rec.audit.short_name,
             rec.display_name,
             response.round.sequence,
             response.round.title,
@@ -353,7 +353,7 @@ def matrix_rows(request):
         for rec in recommendations.iterator(chunk_size=CHUNK_SIZE):
             for line in matrix_lines(rec, as_of=as_of, board=board):
                 yield [
-                    rec.audit.reference or rec.audit.title,
+                    rec.audit.short_name,
                     rec.display_name,
                     rec.text,
                     line.board.short_code if line.board else "",

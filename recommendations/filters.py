@@ -8,6 +8,7 @@ that board's own status and measures; without, the recommendation's own status.
 """
 
 import datetime as dt
+from operator import attrgetter
 
 import django_filters
 from django import forms
@@ -199,10 +200,6 @@ class SelectOrDatalist(forms.Select):
         return context
 
 
-def audit_typed_as(audit) -> str:
-    return audit.reference or audit.title
-
-
 class AuditField(OfferedChoiceField):
     """An audit given by its id (the API, links) or typed as its reference, or its title
     when it has none (the datalist of ``SelectOrDatalist``)."""
@@ -244,7 +241,7 @@ def audit_filter():
         queryset=_audits,
         label=_("Granskning"),
         empty_label=_("Alla granskningar"),
-        widget=SelectOrDatalist(typed_as=audit_typed_as),
+        widget=SelectOrDatalist(typed_as=attrgetter("short_name")),
     )
 
 

@@ -283,6 +283,12 @@ class Audit(models.Model):
     def get_absolute_url(self):
         return reverse("municipal:audit_detail", args=[self.municipality.slug, self.pk])
 
+    @property
+    def short_name(self) -> str:
+        """How the audit is named where space is short (a spreadsheet cell, a typed
+        choice): its reference, or its title when it has none."""
+        return self.reference or self.title
+
     def clean(self):
         validate_fuzzy_date(self, "conducted_from")
         validate_fuzzy_date(self, "conducted_to")
@@ -340,7 +346,7 @@ class FollowUpRound(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.audit.reference or self.audit.title}: {self.sequence}. {self.title}"
+        return f"{self.audit.short_name}: {self.sequence}. {self.title}"
 
     def clean(self):
         validate_fuzzy_date(self, "deadline")
