@@ -4,6 +4,7 @@ the auditors' own assessments, and the source documents everything comes from.
 The boards' answers (responses, entries, measures) live in the ``responses`` app.
 """
 
+import datetime as dt
 import re
 
 from django.conf import settings
@@ -16,7 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from auditfollowup.lib.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from auditfollowup.lib.dates import (
+    FuzzyDate,
+    FuzzyDateDescriptor,
+    fuzzy_date_fields,
+    validate_fuzzy_date,
+)
 from auditfollowup.lib.inference import inference_field
 
 from .status import Status
@@ -53,6 +59,17 @@ class Municipality(models.Model):
         help_text=_(
             "Till exempel 212000-1124. Anger kommunen som utgivare i katalogen över öppna data."
         ),
+    )
+
+    # What the national page lists per municipality, counted on write
+    # (``responses.standings.refresh_municipality_counts``) instead of over every
+    # audit and recommendation of the country on each visit.
+    audit_count = models.PositiveIntegerField(_("antal granskningar"), default=0, editable=False)
+    recommendation_count = models.PositiveIntegerField(
+        _("antal rekommendationer"), default=0, editable=False
+    )
+    implemented_count = models.PositiveIntegerField(
+        _("antal genomförda rekommendationer"), default=0, editable=False
     )
 
     class Meta:
@@ -209,6 +226,29 @@ class SourceDocument(models.Model):
         validate_fuzzy_date(self, "document")
 
 
+def audit_counted_from(from_date, from_precision, to_date, to_precision) -> dt.date | None:
+    """``Audit.counted_from`` from its four date columns (for rows read as values)."""
+    if to_date:
+        return FuzzyDate(to_date, to_precision).end
+    if from_date:
+        return FuzzyDate(from_date, from_precision).end
+    return None
+
+
+def report_cohort(recommendation_kind, audit_kind, conducted_from_date) -> int | None:
+    """The audit year (cohort) under which the council report and the national page
+    count a recommendation: the year its audit began, for the recommendations (not other
+    remarks or assignments) of audits and in-depth audits; None for anything they leave
+    out, an undated audit included."""
+    if (
+        recommendation_kind == Recommendation.Kind.RECOMMENDATION
+        and audit_kind in Audit.REPORTED_KINDS
+        and conducted_from_date is not None
+    ):
+        return conducted_from_date.year
+    return None
+
+
 class Audit(models.Model):
     """An audit (granskning), an in-depth audit, or an investigation with assignments."""
 
@@ -216,6 +256,9 @@ class Audit(models.Model):
         AUDIT = "audit", _("granskning")
         IN_DEPTH_AUDIT = "in_depth_audit", _("fördjupad granskning")
         INVESTIGATION = "investigation", _("utredning med uppdrag")
+
+    # The kinds whose recommendations the council report counts (not assignments).
+    REPORTED_KINDS = (Kind.AUDIT, Kind.IN_DEPTH_AUDIT)
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="audits", verbose_name=_("kommun")
@@ -288,6 +331,17 @@ class Audit(models.Model):
         """How the audit is named where space is short (a spreadsheet cell, a typed
         choice): its reference, or its title when it has none."""
         return self.reference or self.title
+
+    @property
+    def counted_from(self) -> dt.date | None:
+        """The day the years to act on its recommendations are counted from: the end of
+        ``conducted_to``, else of ``conducted_from``; None when it has neither."""
+        return audit_counted_from(
+            self.conducted_from_date,
+            self.conducted_from_precision,
+            self.conducted_to_date,
+            self.conducted_to_precision,
+        )
 
     def clean(self):
         validate_fuzzy_date(self, "conducted_from")

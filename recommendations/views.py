@@ -5,7 +5,7 @@ via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with the
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -56,8 +56,9 @@ class CappedPaginator(Paginator):
 def national_home(request):
     """``/``: every municipality with its counts and, for one audit year (``?ar=``), the
     share of its recommendations acted on within one, two and three years (the council
-    report's figures). With one municipality, its start page. Queries: 5 +
-    ``acted_in_cohort``'s (3).
+    report's figures). With one municipality, its start page. Queries: 3, each reading
+    what was counted on write: the municipalities with their counts, the audit years,
+    the shares of one year.
 
     One row per municipality, one audit year at a time: the comparison a reader makes
     across the country is between municipalities, for audits equally old. Every year of
@@ -68,40 +69,22 @@ def national_home(request):
     municipalities = list(Municipality.objects.order_by("name"))
     if len(municipalities) == 1:
         return redirect("municipal:home", municipalities[0].slug)
-    audits = dict(
-        Audit.objects.order_by()
-        .values_list("municipality_id")
-        .annotate(n=Count("pk"))
-        .values_list("municipality_id", "n")
-    )
-    # "Implemented" by its stored rank, so that the index on (rank, audit) answers the
-    # count without reading the recommendations themselves.
-    recommendations = {
-        row["audit__municipality_id"]: row
-        for row in Recommendation.objects.order_by()
-        .values("audit__municipality_id")
-        .annotate(
-            n=Count("pk"),
-            implemented=Count("pk", filter=Q(current_status_rank=Status.IMPLEMENTED.rank)),
-        )
-    }
     today = timezone.localdate()
     years = cohort_years()
     form = CohortForm(request.GET, years=years)
     cohort = form.cohort(default_cohort(years, today))
     acted = acted_in_cohort(cohort) if cohort is not None else {}
-    rows = []
-    for municipality in municipalities:
-        counted = recommendations.get(municipality.pk, {"n": 0, "implemented": 0})
-        rows.append(
-            {
-                "municipality": municipality,
-                "audits": audits.get(municipality.pk, 0),
-                "recommendations": counted["n"],
-                "implemented": percent(share(counted["implemented"], counted["n"])),
-                "acted": acted.get(municipality.pk),
-            }
-        )
+    rows = [
+        {
+            "municipality": municipality,
+            # Counted on write (``Municipality.audit_count`` and the others).
+            "implemented": percent(
+                share(municipality.implemented_count, municipality.recommendation_count)
+            ),
+            "acted": acted.get(municipality.pk),
+        }
+        for municipality in municipalities
+    ]
     return render(
         request,
         "recommendations/national.html",

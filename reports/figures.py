@@ -34,20 +34,20 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from auditfollowup.lib.dates import FuzzyDate
+from auditfollowup.lib.dates import add_years, last_start_reaching
 from recommendations.charts import STATUS_FILLS, Category, stacked_bars
-from recommendations.models import Audit, AuditorAssessment, Board, Recommendation
+from recommendations.models import Audit, Board, Recommendation, audit_counted_from
 from recommendations.status import Status
-from responses.models import BoardStanding, ResponseEntry
-from responses.standings import known_measures, response_known, standings_as_of
+from responses.models import BoardStanding
+from responses.standings import known_measures, standings_as_of
 
 YEARS_ACTED = (1, 2, 3)
 LONGEST_OPEN = 10
-AUDIT_KINDS = [Audit.Kind.AUDIT, Audit.Kind.IN_DEPTH_AUDIT]
 
 IMPLEMENTED = "implemented"
 PARTLY = "partly_implemented"
@@ -338,30 +338,14 @@ def _n_recommendations(n: int) -> str:
     return ngettext("%(n)s rekommendation", "%(n)s rekommendationer", n) % {"n": n}
 
 
-def audit_end(from_date, from_precision, to_date, to_precision) -> dt.date | None:
-    """The day an audit is counted from: the end of ``conducted_to``, else of ``conducted_from``."""
-    if to_date:
-        return FuzzyDate(to_date, to_precision).end
-    if from_date:
-        return FuzzyDate(from_date, from_precision).end
-    return None
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def build_report(municipality, year: int, as_of: dt.date | None = None) -> CouncilReport:
     """The report for ``municipality``'s cohorts up to ``year``, as of ``as_of`` (None:
     today, from the stored standings); ``municipality`` None: every municipality's.
 
-    Queries: 6 as of today (recommendations, standings, settled entries, settled
-    assessments, measures and their shared recommendations, boards); as of a past day
-    the derivation's (``standings_as_of``: 7, ``known_measures``: 4) instead of the
-    standings, whatever the number of recommendations up to 2,000 per chunk.
+    Queries: 4 as of today (recommendations, standings, measures and their shared
+    recommendations, boards); as of a past day the derivation's (``standings_as_of``:
+    7, ``known_measures``: 4) instead of the standings, whatever the number of
+    recommendations up to 2,000 per chunk.
     """
     today = timezone.localdate()
     day = as_of or today
@@ -370,7 +354,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     rows = (
         Recommendation.objects.in_municipality(municipality)
         .filter(
-            audit__kind__in=AUDIT_KINDS,
+            audit__kind__in=Audit.REPORTED_KINDS,
             kind=Recommendation.Kind.RECOMMENDATION,
         )
         .order_by("audit__conducted_from_date", "audit__reference", "position")
@@ -400,7 +384,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
             "reference": reference,
             "title": title,
             "cohort": dates[0].year,
-            "end": audit_end(*dates),
+            "end": audit_counted_from(*dates),
         }
     ids = list(recommendations)
 
@@ -410,15 +394,21 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
                 "status": status,
                 "assessment_status": assessed,
                 "is_open": is_open,
+                "settled_within_years": settled_within,
             }
-            for rec_id, board_id, status, assessed, is_open in BoardStanding.objects.filter(
-                recommendation_id__in=ids
-            ).values_list("recommendation_id", "board_id", "status", "assessment_status", "is_open")
+            for rec_id, board_id, status, assessed, is_open, settled_within in (
+                BoardStanding.objects.filter(recommendation_id__in=ids).values_list(
+                    "recommendation_id",
+                    "board_id",
+                    "status",
+                    "assessment_status",
+                    "is_open",
+                    "settled_within_years",
+                )
+            )
         }
     else:
         standings = standings_as_of(ids, as_of)
-
-    first_settled = FirstSettled(ids, as_of)
 
     cells = defaultdict(dict)  # cohort -> board id -> Row
     open_items = []
@@ -434,7 +424,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
             row.by_assessment += 1
         else:
             row.by_board_status += 1
-        count_acted(row.acted, rec["end"], first_settled.day(rec_id, board_id, assessed), day)
+        count_acted(row.acted, rec["end"], values["settled_within_years"], day)
         if values["is_open"] and group not in (IMPLEMENTED, NO_LONGER_RELEVANT):
             age = max((day - rec["end"]).days, 0)
             row.open_ages.append(age)
@@ -490,83 +480,26 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     )
 
 
-class FirstSettled:
-    """When each board (or the auditors) first reported each of ``recommendations`` (ids,
-    or a queryset of them) settled, by what was published as of ``as_of`` (None: today).
-    Queries: 2."""
-
-    def __init__(self, recommendations, as_of: dt.date | None):
-        settled = Status.settled_values()
-        self.entries = {}
-        for rec_id, board_id, *dates in (
-            ResponseEntry.objects.published()
-            .filter(recommendation_id__in=recommendations, status__in=settled)
-            .order_by()  # the earliest is picked here: no sort, no joins for one
-            .values_list(
-                "recommendation_id",
-                "response__board_id",
-                "response__decision_date",
-                "response__document_date",
-                "response__document_precision",
-                "response__published_at",
-            )
-        ):
-            if not response_known(dates, as_of):
-                continue
-            known = _entry_day(dates)
-            pair = (rec_id, board_id)
-            if known and (pair not in self.entries or known < self.entries[pair]):
-                self.entries[pair] = known
-        self.assessments = {}
-        for rec_id, assessed_on in (
-            AuditorAssessment.objects.filter(
-                recommendation_id__in=recommendations, status__in=settled
-            )
-            .order_by()
-            .values_list("recommendation_id", "assessed_on")
-        ):
-            if as_of is not None and assessed_on > as_of:
-                continue
-            if rec_id not in self.assessments or assessed_on < self.assessments[rec_id]:
-                self.assessments[rec_id] = assessed_on
-
-    def day(self, rec_id, board_id, assessed: bool) -> dt.date | None:
-        """The day the outcome's source (the auditors' assessment where there is one, else
-        the board's own status) first said settled; None if it never did."""
-        if assessed:
-            return self.assessments.get(rec_id)
-        return self.entries.get((rec_id, board_id))
-
-
-def count_acted(acted: list, end: dt.date, settled_on: dt.date | None, day: dt.date) -> None:
-    """Count one recommendation and board, its audit ended ``end``, in ``acted``
+def count_acted(acted: list, end: dt.date, settled_within_years: int | None, day: dt.date):
+    """Count one recommendation and board, its audit counted from ``end``, in ``acted``
     (``Acted`` per number of years): measurable once that many years have passed on
-    ``day``, acted on if settled by then."""
+    ``day``, acted on if it was settled within them (the standing's
+    ``settled_within_years``)."""
     for item in acted:
-        deadline = add_years(end, item.years)
-        if deadline <= day:
+        if add_years(end, item.years) <= day:
             item.measurable += 1
-            if settled_on is not None and settled_on <= deadline:
+            if settled_within_years is not None and settled_within_years <= item.years:
                 item.acted += 1
 
 
-def _entry_day(dates) -> dt.date | None:
-    """The day a settled answer counts from: its decision date, else the end of its
-    document's period (a "hösten 2020" answer counts as given by the end of 2020)."""
-    decision_date, document_date, document_precision, _published_at = dates
-    if decision_date:
-        return decision_date
-    if document_date:
-        return FuzzyDate(document_date, document_precision).end
-    return None
-
-
 def cohort_years() -> list[int]:
-    """The audit years (cohorts) the report counts, oldest first. Queries: 1."""
-    return [
-        day.year
-        for day in Audit.objects.filter(kind__in=AUDIT_KINDS).dates("conducted_from_date", "year")
-    ]
+    """The audit years (cohorts) the report counts, oldest first: from the first to the
+    last year under which a standing is counted (``BoardStanding.cohort``). Queries: 1,
+    two ends of an index."""
+    ends = BoardStanding.objects.aggregate(first=Min("cohort"), last=Max("cohort"))
+    if ends["first"] is None:
+        return []
+    return list(range(ends["first"], ends["last"] + 1))
 
 
 def default_cohort(years: list[int], today: dt.date) -> int | None:
@@ -581,36 +514,28 @@ def acted_in_cohort(cohort: int) -> dict[int, list[Acted]]:
     acted on within one, two and three years, as of today: the council report's figures
     (``build_report``, the same rules) of one audit year of every municipality at once.
 
-    Only what those shares need is read, in the database's order: whatever the number of
-    municipalities, audits and answers, queries: 3 (standings with their audits' dates,
-    settled entries, settled assessments)."""
+    Counted by the database from the stored standings (``cohort``, ``counted_from``
+    and ``settled_within_years``, kept on write by ``responses.standings``), from an
+    index alone: one query with one row per municipality, however many answers there
+    are."""
     day = timezone.localdate()
-    recommendations = Recommendation.objects.filter(
-        audit__kind__in=AUDIT_KINDS,
-        kind=Recommendation.Kind.RECOMMENDATION,
-        audit__conducted_from_date__year=cohort,
-    ).values("pk")
-    standings = (
-        BoardStanding.objects.filter(recommendation__in=recommendations)
-        .order_by()
-        .values_list(
-            "recommendation_id",
-            "board_id",
-            "board__municipality_id",
-            "assessment_status",
-            "recommendation__audit__conducted_from_date",
-            "recommendation__audit__conducted_from_precision",
-            "recommendation__audit__conducted_to_date",
-            "recommendation__audit__conducted_to_precision",
+    counts = {}
+    for years in YEARS_ACTED:
+        # Measurable: counted from a day at least ``years`` whole years ago.
+        measurable = Q(counted_from__lte=last_start_reaching(day, years))
+        counts[f"measurable_{years}"] = Count("pk", filter=measurable)
+        counts[f"acted_{years}"] = Count(
+            "pk", filter=measurable & Q(settled_within_years__lte=years)
         )
+    rows = (
+        BoardStanding.objects.filter(cohort=cohort)
+        .order_by()
+        .values("board__municipality_id")
+        .annotate(**counts)
     )
-    first_settled = FirstSettled(recommendations, None)
-    acted = defaultdict(lambda: [Acted(years) for years in YEARS_ACTED])
-    ends = {}  # per audit's dates: a cohort has ten times fewer audits than standings
-    for rec_id, board_id, municipality_id, assessed, *dates in standings:
-        dates = tuple(dates)
-        if dates not in ends:
-            ends[dates] = audit_end(*dates)
-        settled_on = first_settled.day(rec_id, board_id, bool(assessed))
-        count_acted(acted[municipality_id], ends[dates], settled_on, day)
-    return dict(acted)
+    return {
+        row["board__municipality_id"]: [
+            Acted(years, row[f"acted_{years}"], row[f"measurable_{years}"]) for years in YEARS_ACTED
+        ]
+        for row in rows
+    }

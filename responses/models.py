@@ -778,6 +778,18 @@ class BoardStanding(models.Model):
     next_due_end = models.DateField(_("nästa åtgärd, periodens slut"), null=True, blank=True)
     open_measures = models.PositiveIntegerField(_("öppna åtgärder"), default=0)
     is_open = models.BooleanField(_("rekommendationen är öppen"), default=True)
+    # For "acted on within one, two, three years" (the council report, the national
+    # page): the audit year it is counted under (``report_cohort``; None if the report
+    # leaves it out), the day the audit is counted from (``Audit.counted_from``), the day the
+    # outcome's source (the auditors' latest assessment if any, else the board) first
+    # reported it settled, and how many whole years after the first that was. Stored so
+    # that a country's shares are one GROUP BY, not every answer read again.
+    cohort = models.PositiveSmallIntegerField(_("granskningsår"), null=True, blank=True)
+    counted_from = models.DateField(_("granskningen räknas från"), null=True, blank=True)
+    settled_on = models.DateField(_("först rapporterad klar"), null=True, blank=True)
+    settled_within_years = models.PositiveSmallIntegerField(
+        _("klar inom antal år"), null=True, blank=True
+    )
 
     objects = BoardStandingQuerySet.as_manager()
     # Derived as a whole (responses/standings.py): the importer refuses it.
@@ -800,6 +812,12 @@ class BoardStanding(models.Model):
                 fields=["next_due_end"],
                 condition=models.Q(next_due_end__isnull=False),
                 name="standing_next_due_idx",
+            ),
+            # The national page's shares of one audit year: read from the index alone.
+            models.Index(
+                fields=["cohort", "board", "counted_from", "settled_within_years"],
+                condition=models.Q(cohort__isnull=False),
+                name="standing_cohort_idx",
             ),
         ]
 

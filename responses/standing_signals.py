@@ -11,7 +11,7 @@ generator refresh what they wrote themselves.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from recommendations.models import AuditorAssessment, Recommendation
+from recommendations.models import Audit, AuditorAssessment, Recommendation
 
 from . import standings
 from .models import Measure, Response, ResponseEntry
@@ -65,6 +65,31 @@ def recommendation_saved(sender, instance, raw=False, **kwargs):
     # Closing or reopening it, or a new recommendation (its boards follow via m2m_changed).
     if not raw:
         standings.changed([instance.pk])
+
+
+@receiver(post_delete, sender=Recommendation, dispatch_uid="standings_recommendation_deleted")
+def recommendation_deleted(sender, instance, **kwargs):
+    # Its standings went with it (CASCADE); its municipality counts one fewer. When its
+    # audit is being deleted too, the audit's own receiver counts again afterwards.
+    standings.refresh_municipality_counts(
+        Audit.objects.filter(pk=instance.audit_id).values("municipality_id")
+    )
+
+
+@receiver(post_save, sender=Audit, dispatch_uid="standings_audit_saved")
+def audit_saved(sender, instance, created=False, raw=False, **kwargs):
+    # Its dates and kind decide under which audit year, and from which day, its
+    # recommendations are counted; a new audit is one more for its municipality.
+    if raw:
+        return
+    if not created:
+        standings.changed(instance.recommendations.values_list("pk", flat=True))
+    standings.refresh_municipality_counts([instance.municipality_id])
+
+
+@receiver(post_delete, sender=Audit, dispatch_uid="standings_audit_deleted")
+def audit_deleted(sender, instance, **kwargs):
+    standings.refresh_municipality_counts([instance.municipality_id])
 
 
 _AFTER = {"post_add", "post_remove", "post_clear"}

@@ -38,11 +38,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from auditfollowup.lib.dates import FuzzyDate, Precision
-from recommendations.models import AuditorAssessment, Recommendation
+from auditfollowup.lib.dates import FuzzyDate, Precision, whole_years_until
+from recommendations.models import (
+    Audit,
+    AuditorAssessment,
+    Municipality,
+    Recommendation,
+    audit_counted_from,
+    report_cohort,
+)
 from recommendations.status import Status
 
 from .models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
@@ -50,6 +58,10 @@ from .models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Respon
 # Recommendations handled per round trip when everything is rebuilt: bounded memory
 # and short IN lists at national scale.
 CHUNK_SIZE = 2000
+# Rows per UPDATE when many change: bulk_update writes one CASE WHEN per field over the
+# batch's ids, which PostgreSQL evaluates row by row, so its cost grows with the square
+# of the batch (2,000 standings took 11 s a statement at national scale; 200, 0.1 s).
+UPDATE_BATCH_SIZE = 200
 
 _STANDING_FIELDS = [
     "status",
@@ -66,6 +78,10 @@ _STANDING_FIELDS = [
     "next_due_end",
     "open_measures",
     "is_open",
+    "cohort",
+    "counted_from",
+    "settled_on",
+    "settled_within_years",
 ]
 _RECOMMENDATION_FIELDS = [
     "current_status",
@@ -114,6 +130,7 @@ def rebuild() -> int:
     recommendations. (Standings of deleted recommendations went with them: CASCADE.)"""
     ids = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
     refresh(ids)
+    refresh_municipality_counts(Municipality.objects.values("pk"))
     return len(ids)
 
 
@@ -126,11 +143,49 @@ def refresh(recommendation_ids: Iterable[int]) -> None:
     existing standings, then the writes (only rows that differ are written).
     """
     ids = sorted({pk for pk in recommendation_ids if pk is not None})
+    municipalities = set()
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start : start + CHUNK_SIZE]
         wanted = _compute(chunk)
         _write_standings(chunk, wanted)
         _write_recommendations(chunk, wanted)
+        municipalities.update(
+            Audit.objects.filter(recommendations__pk__in=chunk).values_list(
+                "municipality_id", flat=True
+            )
+        )
+    if municipalities:
+        refresh_municipality_counts(municipalities)
+
+
+def refresh_municipality_counts(municipality_ids) -> None:
+    """Count again the audits, recommendations and implemented recommendations of these
+    municipalities (ids, or a query of them): ``Municipality.audit_count`` and the
+    others, which the national page lists. One UPDATE; ``refresh()`` calls it for the
+    municipalities of what it refreshed, the receivers when audits or recommendations
+    are deleted or move, ``rebuild()`` for every municipality."""
+
+    def counted(queryset, path, **only):
+        return Coalesce(
+            Subquery(
+                queryset.filter(**{path: OuterRef("pk")}, **only)
+                .order_by()
+                .values(path)
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
+    Municipality.objects.filter(pk__in=municipality_ids).update(
+        audit_count=counted(Audit.objects, "municipality"),
+        recommendation_count=counted(Recommendation.objects, "audit__municipality"),
+        implemented_count=counted(
+            Recommendation.objects,
+            "audit__municipality",
+            current_status_rank=Status.IMPLEMENTED.rank,
+        ),
+    )
 
 
 def standings_as_of(recommendation_ids: Iterable[int], as_of: dt.date) -> dict[tuple, dict]:
@@ -187,11 +242,36 @@ def response_known(row, as_of) -> bool:
     return known_on(_response_date(*date), as_of, published_at)
 
 
+def _settled_day(decision_date, document_date, document_precision) -> dt.date | None:
+    """The day a settled answer counts from: its decision date, else the end of its
+    document's period (a "hösten 2020" answer counts as given by the end of 2020)."""
+    if decision_date:
+        return decision_date
+    if document_date:
+        return FuzzyDate(document_date, document_precision).end
+    return None
+
+
 def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, int], dict]:
     """{(recommendation id, board id): field values} for every standing these need:
     as of now (``as_of`` None: every published answer, the stored standings), or as
     known on ``as_of`` (see ``standings_as_of``)."""
-    closed = dict(Recommendation.objects.filter(pk__in=ids).values_list("pk", "closed_on"))
+    closed, counted_from, cohort = {}, {}, {}
+    for pk, closed_on, kind, audit_kind, *audit_dates in Recommendation.objects.filter(
+        pk__in=ids
+    ).values_list(
+        "pk",
+        "closed_on",
+        "kind",
+        "audit__kind",
+        "audit__conducted_from_date",
+        "audit__conducted_from_precision",
+        "audit__conducted_to_date",
+        "audit__conducted_to_precision",
+    ):
+        closed[pk] = closed_on
+        counted_from[pk] = audit_counted_from(*audit_dates)
+        cohort[pk] = report_cohort(kind, audit_kind, audit_dates[0])
     addressed = set(
         Recommendation.addressed_to.through.objects.filter(recommendation_id__in=ids).values_list(
             "recommendation_id", "board_id"
@@ -203,6 +283,8 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
         )
     )
     latest_entry = {}
+    first_settled_entry = {}  # (recommendation, board): the day it first answered settled
+    settled = set(Status.settled_values())
     entries = (
         ResponseEntry.objects.published()
         .filter(recommendation_id__in=ids)
@@ -225,16 +307,28 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
     )
     for row in entries:  # in order: the last one per board wins
         if response_known(row, as_of):
-            latest_entry[(row[1], row[2])] = row
-    latest_assessment = {
-        recommendation_id: status
-        for recommendation_id, status, assessed_on in AuditorAssessment.objects.filter(
-            recommendation_id__in=ids
-        )
+            pair = (row[1], row[2])
+            latest_entry[pair] = row
+            answered_on = _settled_day(*row[5:8]) if row[3] in settled else None
+            if answered_on and (
+                pair not in first_settled_entry or answered_on < first_settled_entry[pair]
+            ):
+                first_settled_entry[pair] = answered_on
+    latest_assessment = {}
+    first_settled_assessment = {}  # recommendation: the day the auditors first said settled
+    for recommendation_id, status, assessed_on in (
+        AuditorAssessment.objects.filter(recommendation_id__in=ids)
         .order_by("round__sequence", "pk")
         .values_list("recommendation_id", "status", "assessed_on")
-        if as_of is None or assessed_on <= as_of
-    }
+    ):
+        if as_of is not None and assessed_on > as_of:
+            continue
+        latest_assessment[recommendation_id] = status
+        if status in settled and (
+            recommendation_id not in first_settled_assessment
+            or assessed_on < first_settled_assessment[recommendation_id]
+        ):
+            first_settled_assessment[recommendation_id] = assessed_on
     due_by_pair = _open_measures(ids, as_of)
 
     wanted = {}
@@ -250,6 +344,13 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
         assessed = latest_assessment.get(recommendation_id, "")
         open_count, next_due = due_by_pair.get(pair, (0, None))
         closed_on = closed[recommendation_id]
+        # The outcome's source decides when it was settled: the auditors where they have
+        # assessed it, else the board's own answers.
+        if assessed:
+            settled_on = first_settled_assessment.get(recommendation_id)
+        else:
+            settled_on = first_settled_entry.get(pair)
+        start = counted_from[recommendation_id]
         wanted[pair] = {
             "status": status.value if status else "",
             "status_rank": status.rank if status else len(Status),
@@ -265,6 +366,12 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             "next_due_end": next_due.end if next_due else None,
             "open_measures": open_count,
             "is_open": closed_on is None or (as_of is not None and closed_on > as_of),
+            "cohort": cohort[recommendation_id],
+            "counted_from": start,
+            "settled_on": settled_on,
+            "settled_within_years": (
+                whole_years_until(start, settled_on) if start and settled_on else None
+            ),
         }
     return wanted
 
@@ -418,18 +525,26 @@ def _write_standings(ids: list[int], wanted: dict) -> None:
         for standing in BoardStanding.objects.filter(recommendation_id__in=ids)
     }
     to_update, to_create = [], []
+    changed_fields = set()  # only these are written: each costs a CASE over the batch
     for pair, values in wanted.items():
         standing = existing.pop(pair, None)
         if standing is None:
             to_create.append(BoardStanding(recommendation_id=pair[0], board_id=pair[1], **values))
-        elif any(getattr(standing, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(standing, name, value)
+            continue
+        differing = [name for name, value in values.items() if getattr(standing, name) != value]
+        if differing:
+            for name in differing:
+                setattr(standing, name, values[name])
+            changed_fields.update(differing)
             to_update.append(standing)
     if existing:
         BoardStanding.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
     if to_update:
-        BoardStanding.objects.bulk_update(to_update, _STANDING_FIELDS, batch_size=CHUNK_SIZE)
+        BoardStanding.objects.bulk_update(
+            to_update,
+            [name for name in _STANDING_FIELDS if name in changed_fields],
+            batch_size=UPDATE_BATCH_SIZE,
+        )
     if to_create:
         BoardStanding.objects.bulk_create(to_create, batch_size=CHUNK_SIZE)
 
@@ -464,5 +579,5 @@ def _write_recommendations(ids: list[int], wanted: dict) -> None:
             changed_rows.append(recommendation)
     if changed_rows:
         Recommendation.objects.bulk_update(
-            changed_rows, _RECOMMENDATION_FIELDS, batch_size=CHUNK_SIZE
+            changed_rows, _RECOMMENDATION_FIELDS, batch_size=UPDATE_BATCH_SIZE
         )

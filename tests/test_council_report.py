@@ -246,20 +246,20 @@ def test_each_chart_has_a_table_with_the_same_numbers(client):
 
 def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_queries):
     make_tracked_audit(n_recommendations=2)
-    # Today: municipality, recommendations, standings, settled entries, settled
-    # assessments, measures, their shared recommendations, boards.
-    with django_assert_num_queries(8):
+    # Today: municipality, recommendations, standings (with when each was settled),
+    # measures, their shared recommendations, boards.
+    with django_assert_num_queries(6):
         client.get(url())
     # A past day: the standings derived instead (recommendations, addressees, answering
     # boards, entries, assessments, measures, shared, their reports and moves: 9), and the
     # measures as known then (measures, shared, reports, moves: 4).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         client.get(url(), {"per": "2020-12-31"})
     make_tracked_audit(n_recommendations=8, board="SN")
     make_tracked_audit(n_recommendations=3, board="KS")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(url())
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         client.get(url(), {"per": "2020-12-31"})
 
 

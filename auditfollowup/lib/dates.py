@@ -196,6 +196,36 @@ def period_start(day: dt.date, precision: Precision) -> dt.date:
     return dt.date(day.year, 1, 1)
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def whole_years_until(start: dt.date, day: dt.date) -> int:
+    """The fewest whole years after ``start`` by which ``day`` has come: 0 if ``day`` is
+    on or before ``start``, 1 if within a year of it, and so on."""
+    years = max(day.year - start.year, 0)
+    while years > 0 and day <= add_years(start, years - 1):
+        years -= 1
+    while day > add_years(start, years):
+        years += 1
+    return years
+
+
+def last_start_reaching(day: dt.date, years: int) -> dt.date:
+    """The latest start whose ``years``-th anniversary (``add_years``) is on or before
+    ``day``: a start on or before it has had ``years`` whole years by ``day``."""
+    start = add_years(day, -years)
+    while add_years(start + dt.timedelta(days=1), years) <= day:
+        start += dt.timedelta(days=1)
+    while add_years(start, years) > day:
+        start -= dt.timedelta(days=1)
+    return start
+
+
 def ended_before_q(prefix: str, today: dt.date) -> Q:
     """A filter for rows whose ``<prefix>_date``/``<prefix>_precision`` period ended before today.
 

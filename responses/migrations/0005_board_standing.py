@@ -5,14 +5,9 @@ from django.db import migrations, models
 
 
 def derive_standings(apps, schema_editor):
-    """Existing data gets its standings now; later writes keep them in step.
-
-    Only when there is data: the derivation runs the application's own code, which a
-    fresh database (every test run) need not wait for."""
-    if apps.get_model("recommendations", "Recommendation").objects.exists():
-        from responses import standings
-
-        standings.rebuild()
+    """Nothing to do here any more: the derivation runs the application's own code,
+    which writes every field a standing has today, so it runs once, in the latest
+    migration that changes the standings (``0007_standing_acted_within_years``)."""
 
 
 class Migration(migrations.Migration):
