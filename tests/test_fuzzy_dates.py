@@ -6,7 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from auditfollowup.lib.dates import FuzzyDate, Precision, ended_before_q
+from auditfollowup.lib.dates import (
+    FuzzyDate,
+    Precision,
+    add_years,
+    ended_before_q,
+    last_start_reaching,
+    whole_years_until,
+)
 from responses.models import Measure
 
 
@@ -133,3 +140,33 @@ def test_english_dates_are_read_and_shown_back_in_english():
         assert str(FuzzyDate.parse("autumn 2022")) == "autumn 2022"
         assert str(FuzzyDate.parse("maj 2026")) == "May 2026"
     assert str(FuzzyDate.parse("autumn 2022")) == "hösten 2022"
+
+
+@pytest.mark.parametrize(
+    ("start", "day", "years"),
+    [
+        (dt.date(2020, 6, 30), dt.date(2020, 6, 1), 0),  # before the start
+        (dt.date(2020, 6, 30), dt.date(2020, 6, 30), 0),
+        (dt.date(2020, 6, 30), dt.date(2021, 6, 30), 1),  # on the anniversary: within one
+        (dt.date(2020, 6, 30), dt.date(2021, 7, 1), 2),
+        (dt.date(2020, 2, 29), dt.date(2021, 2, 28), 1),  # a leap day's anniversary
+        (dt.date(2020, 2, 29), dt.date(2021, 3, 1), 2),
+    ],
+)
+def test_whole_years_until_counts_the_anniversaries_a_day_has_reached(start, day, years):
+    assert whole_years_until(start, day) == years
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "latest"),
+    [
+        (dt.date(2026, 12, 2), 1, dt.date(2025, 12, 2)),
+        (dt.date(2026, 12, 2), 3, dt.date(2023, 12, 2)),
+        (dt.date(2025, 2, 28), 1, dt.date(2024, 2, 29)),  # its anniversary is 28 Feb
+        (dt.date(2024, 2, 29), 4, dt.date(2020, 2, 29)),
+    ],
+)
+def test_the_latest_start_with_whole_years_behind_it(day, years, latest):
+    assert last_start_reaching(day, years) == latest
+    assert add_years(latest, years) <= day
+    assert add_years(latest + dt.timedelta(days=1), years) > day
