@@ -61,6 +61,22 @@ def page_url(request, name: str, *args) -> str:
     return reverse(f"municipal:{name}", args=[municipality.slug, *args])
 
 
+_SLUG_PLACEHOLDER = "kommun-slug-placeholder"
+
+
+def url_for_each_municipality(name: str, *args):
+    """A function giving the URL of page ``name`` (with ``args`` after the slug) of any
+    municipality by its slug, reversing the URL only once: for a list of every
+    municipality. A slug holds only letters, digits, hyphens and underscores, which a
+    URL never escapes, so putting it in place of a placeholder is what reverse() does."""
+    pattern = reverse(name, args=[_SLUG_PLACEHOLDER, *args])
+
+    def url(slug: str) -> str:
+        return pattern.replace(_SLUG_PLACEHOLDER, slug, 1)
+
+    return url
+
+
 def _moved(queryset):
     """A view answering an old unprefixed address with a permanent redirect to the
     object's page beneath its municipality (404 where the object is not there)."""

@@ -16,8 +16,6 @@ from reports.figures import (
     acted_in_cohort,
     cohort_years,
     default_cohort,
-    percent,
-    share,
 )
 from reports.forms import CohortForm
 from responses.models import BoardStanding, Measure, Response
@@ -74,24 +72,15 @@ def national_home(request):
     form = CohortForm(request.GET, years=years)
     cohort = form.cohort(default_cohort(years, today))
     acted = acted_in_cohort(cohort) if cohort is not None else {}
-    rows = [
-        {
-            "municipality": municipality,
-            # Counted on write (``Municipality.audit_count`` and the others).
-            "implemented": percent(
-                share(municipality.implemented_count, municipality.recommendation_count)
-            ),
-            "acted": acted.get(municipality.pk),
-        }
-        for municipality in municipalities
-    ]
+    rows = overview.national_rows(
+        municipalities, acted, with_years=cohort is not None, report_year=today.year
+    )
     return render(
         request,
         "recommendations/national.html",
         {
             "rows": rows,
             "years_acted": YEARS_ACTED,
-            "today": today,
             "form": form,
             "years": years,
             "cohort": cohort,

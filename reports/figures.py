@@ -329,7 +329,18 @@ class CouncilReport:
 
 
 def percent(value: int | None) -> str:
-    return "–" if value is None else _("%(share)s %%") % {"share": value}
+    """A share as shown: "42 %", or a dash when there is nothing to divide."""
+    return percents()(value)
+
+
+def percents():
+    """``percent`` for many values at once: the pattern is translated only once."""
+    pattern = _("%(share)s %%")
+
+    def shown(value: int | None) -> str:
+        return "–" if value is None else pattern % {"share": value}
+
+    return shown
 
 
 def _n_recommendations(n: int) -> str:
@@ -523,9 +534,11 @@ def acted_in_cohort(cohort: int) -> dict[int, list[Acted]]:
     for years in YEARS_ACTED:
         # Measurable: counted from a day at least ``years`` whole years ago.
         measurable = Q(counted_from__lte=last_start_reaching(day, years))
-        counts[f"measurable_{years}"] = Count("pk", filter=measurable)
+        # Counting ``cohort`` (never null here) rather than ``pk``, a column the index
+        # lacks, lets the index alone answer.
+        counts[f"measurable_{years}"] = Count("cohort", filter=measurable)
         counts[f"acted_{years}"] = Count(
-            "pk", filter=measurable & Q(settled_within_years__lte=years)
+            "cohort", filter=measurable & Q(settled_within_years__lte=years)
         )
     rows = (
         BoardStanding.objects.filter(cohort=cohort)
