@@ -53,3 +53,19 @@ def test_gunicorn_started_with_the_deploy_settings_serves_the_app_with_threaded_
 
     assert status == 200
     assert "Using worker: gthread" in log.read_text()
+
+
+def test_each_worker_freezes_what_it_loaded_and_collects_garbage_less_often():
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(PROJECT / "deploy" / "gunicorn.conf.py"))
+    thresholds = gc.get_threshold()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == config["GC_THRESHOLDS"]
+        assert gc.get_threshold()[0] > thresholds[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
