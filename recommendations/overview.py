@@ -12,6 +12,7 @@ from html import escape
 from operator import attrgetter
 
 from django.db.models import Count
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -93,20 +94,25 @@ def status_by_audit_and_board(municipality=None):
 
 
 def status_per_year(user, municipality=None) -> Chart:
-    """Stacked bars: per year, the boards' answers by status (visible answers). Queries: 1.
+    """Stacked bars: per year, the boards' answers by status (visible answers). Queries: 1,
+    counted by the database (GROUP BY year and status), however many answers there are.
 
     A response counts in the year of its decision date, else of its document's date.
     """
     rows = (
         ResponseEntry.objects.visible_to(user)
         .in_municipality(municipality)
-        .values_list("status", "response__decision_date", "response__document_date")
+        .annotate(
+            year=ExtractYear(Coalesce("response__decision_date", "response__document_date"))
+        )
+        .filter(year__in=MATRIX_YEARS)
+        .order_by()
+        .values_list("year", "status")
+        .annotate(n=Count("pk"))
     )
     counts = defaultdict(Counter)
-    for status, decided, documented in rows:
-        date = decided or documented
-        if date and date.year in MATRIX_YEARS:
-            counts[date.year][status] += 1
+    for year, status, n in rows:
+        counts[year][status] += n
     return stacked_bars(
         _("Status per år"),
         [status_category(status) for status in STATUS_ORDER],
