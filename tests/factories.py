@@ -254,13 +254,20 @@ def make_due_date_change(measure, *, previous, new, reason="Försenad upphandlin
     return change
 
 
-def make_assessment(recommendation, round, *, status=Status.IN_PROGRESS, comment=""):
+def make_assessment(
+    recommendation,
+    round,
+    *,
+    status=Status.IN_PROGRESS,
+    comment="",
+    assessed_on=dt.date(2020, 12, 1),
+):
     return AuditorAssessment.objects.create(
         recommendation=recommendation,
         round=round,
         status=status,
         comment=comment,
-        assessed_on=dt.date(2020, 12, 1),
+        assessed_on=assessed_on,
     )
 
 

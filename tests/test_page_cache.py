@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from auditfollowup import page_cache
+from recommendations import exports
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
 
-from .factories import edit_page_data, make_tracked_audit, make_user
+from .factories import edit_page_data, make_recommendation, make_tracked_audit, make_user
 
 REDIS_TEST_URL = os.environ.get("UF_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 
@@ -183,7 +184,12 @@ def test_a_page_with_a_csrf_form_is_never_cached(client, shared_cache, db):
         "recommendations:matrix_csv",
     ],
 )
-def test_the_streamed_exports_are_never_stored_in_the_cache(client, shared_cache, tracked, name):
+def test_the_streamed_exports_are_never_stored_in_the_cache(
+    client, shared_cache, tracked, name, monkeypatch
+):
+    # The list's CSV streams when it is longer than a chunk.
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 1)
+    make_recommendation(tracked.audit)
     first = client.get(reverse(name))
     second = client.get(reverse(name))
     assert second.streaming  # answered by the view again, not from the cache
@@ -191,6 +197,17 @@ def test_the_streamed_exports_are_never_stored_in_the_cache(client, shared_cache
     # A body both times (not compared: an xlsx holds the time it was written).
     assert first.getvalue() and second.getvalue()
     assert shared_cache.dbsize() == 0
+
+
+def test_a_list_csv_that_fits_in_one_chunk_is_cached_like_a_page(client, shared_cache, tracked):
+    url = reverse("recommendations:recommendation_list_csv")
+    first = client.get(url)
+    assert not first.streaming
+    assert first["X-Page-Cache"] == "miss"
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Disposition"] == first["Content-Disposition"]
 
 
 def test_each_language_has_its_own_cached_page(client, shared_cache, tracked):

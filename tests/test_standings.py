@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dataimport.synthetic.generator import Generator
 from dataimport.synthetic.scale import Scale
-from recommendations.models import Recommendation
+from recommendations.models import Municipality, Recommendation
 from recommendations.status import Status
 from responses import services, standings
 from responses.models import BoardStanding, Response
@@ -35,10 +35,14 @@ pytestmark = pytest.mark.django_db
 STANDING_FIELDS = ["recommendation_id", "board_id", *standings._STANDING_FIELDS]
 
 
+MUNICIPALITY_COUNTS = ["pk", "audit_count", "recommendation_count", "implemented_count"]
+
+
 def snapshot():
     return (
         set(BoardStanding.objects.values_list(*STANDING_FIELDS)),
         set(Recommendation.objects.values_list("pk", *standings._RECOMMENDATION_FIELDS)),
+        set(Municipality.objects.values_list(*MUNICIPALITY_COUNTS)),
     )
 
 
@@ -48,6 +52,7 @@ def assert_maintained_rows_equal_a_rebuild():
     Recommendation.objects.update(
         current_status="", current_status_rank=len(Status), boards_answered=0, boards_required=0
     )
+    Municipality.objects.update(audit_count=0, recommendation_count=0, implemented_count=0)
     standings.rebuild()
     assert snapshot() == maintained
 
@@ -157,6 +162,36 @@ def test_an_assessment_marks_a_disagreement_with_each_board(three_boards):
     assert not standing(recommendation, gvn).disagrees
     assert not standing(recommendation, ks).disagrees  # nothing to disagree with
     assert standing(recommendation, ks).assessment_status == Status.PARTLY_IMPLEMENTED
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_a_standing_knows_its_audit_year_and_within_how_many_years_it_was_settled(three_boards):
+    audit, first, recommendation, (asn, gvn, _ks) = three_boards  # audit conducted in 2018
+    second = make_round(audit, sequence=2, deadline="2020-01-31")
+    publish_answer(asn, first, recommendation, Status.IN_PROGRESS, dt.date(2019, 3, 1))
+    publish_answer(asn, second, recommendation, Status.IMPLEMENTED, dt.date(2020, 2, 1))
+    publish_answer(gvn, first, recommendation, Status.PARTLY_IMPLEMENTED, dt.date(2019, 9, 24))
+    asn_standing = standing(recommendation, asn)
+    assert asn_standing.cohort == 2018
+    assert asn_standing.counted_from == dt.date(2018, 12, 31)  # the end of "2018"
+    assert asn_standing.settled_on == dt.date(2020, 2, 1)
+    assert asn_standing.settled_within_years == 2
+    assert standing(recommendation, gvn).settled_on is None  # partly implemented: not settled
+
+    # The auditors' assessment, where there is one, is the outcome's source.
+    make_assessment(
+        recommendation, first, status=Status.IMPLEMENTED, assessed_on=dt.date(2019, 6, 1)
+    )
+    assert standing(recommendation, gvn).settled_within_years == 1
+    assert standing(recommendation, asn).settled_on == dt.date(2019, 6, 1)
+
+    # An audit's dates decide its year and the day the years are counted from.
+    audit.conducted_from_date = dt.date(2017, 11, 1)
+    audit.conducted_from_precision = "month"
+    audit.save()
+    assert standing(recommendation, asn).cohort == 2017
+    assert standing(recommendation, asn).counted_from == dt.date(2017, 11, 30)
+    assert standing(recommendation, asn).settled_within_years == 2
     assert_maintained_rows_equal_a_rebuild()
 
 

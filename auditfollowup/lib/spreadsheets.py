@@ -18,7 +18,7 @@ import csv
 import tempfile
 from collections.abc import Iterable
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -64,11 +64,17 @@ def _csv_pieces(header: list, rows: Iterable):
     yield "".join(piece)
 
 
-def csv_response(header: list, rows: Iterable, name: str) -> StreamingHttpResponse:
-    """A CSV file (``;``-separated, UTF-8 with a byte-order mark) written as it is sent."""
-    response = StreamingHttpResponse(
-        _csv_pieces(header, rows), content_type="text/csv; charset=utf-8"
-    )
+def csv_response(
+    header: list, rows: Iterable, name: str, *, stream: bool = True
+) -> StreamingHttpResponse | HttpResponse:
+    """A CSV file (``;``-separated, UTF-8 with a byte-order mark) written as it is sent;
+    with ``stream`` False, written whole first (for a file known to be small: a whole
+    response can be cached, a streamed one is not)."""
+    pieces = _csv_pieces(header, rows)
+    if stream:
+        response = StreamingHttpResponse(pieces, content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse("".join(pieces), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
