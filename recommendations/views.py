@@ -54,9 +54,9 @@ class CappedPaginator(Paginator):
 def national_home(request):
     """``/``: every municipality with its counts and, for one audit year (``?ar=``), the
     share of its recommendations acted on within one, two and three years (the council
-    report's figures). With one municipality, its start page. Queries: 3, each reading
-    what was counted on write: the municipalities with their counts, the audit years,
-    the shares of one year.
+    report's figures). With one municipality, its start page. Queries: 4, each reading
+    what was counted on write: the municipalities with their counts, the audit years
+    (2), the shares of one year.
 
     One row per municipality, one audit year at a time: the comparison a reader makes
     across the country is between municipalities, for audits equally old. Every year of

@@ -273,22 +273,25 @@ def test_the_national_comparison_shows_the_audit_year_the_reader_chooses(client,
     assert [table["Malmö stad"][column] for column in within] == ["–"] * 3
     assert '<option value="2021" selected>2021</option>' in page.text
     assert '<option value="2018">2018</option>' in page.text
+    # Only the years with audits are offered, not the years between them.
+    assert '<option value="2019">' not in page.text
     assert client.get("/", {"ar": 1999}).status_code == 400
 
 
 def test_the_national_pages_query_count_does_not_grow_with_the_data(
     client, towns, django_assert_num_queries
 ):
-    # The municipalities with their counts, the audit years, the shares of one year.
+    # The municipalities with their counts, the audit years (first and last, then which
+    # years between have any), the shares of one year.
     make_tracked_audit(n_recommendations=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
     make_town("Göteborgs stad", "goteborg", "GSN", "Y")
     make_audit(municipality=towns[1][0], boards=[towns[1][1]], conducted_from="2020")
     make_tracked_audit(n_recommendations=4, board="SN")
     for _ in range(3):
         make_recommendation(towns[0][2])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 
 
