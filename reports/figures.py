@@ -41,7 +41,13 @@ from django.utils.translation import gettext_lazy
 
 from auditfollowup.lib.dates import add_years, last_start_reaching
 from recommendations.charts import STATUS_FILLS, Category, stacked_bars
-from recommendations.models import Audit, Board, Recommendation, audit_counted_from
+from recommendations.models import (
+    Audit,
+    Board,
+    Recommendation,
+    audit_counted_from,
+    report_cohort,
+)
 from recommendations.status import Status
 from responses.models import BoardStanding
 from responses.standings import known_measures, standings_as_of
@@ -362,6 +368,8 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     day = as_of or today
     recommendations = {}
     undated = set()
+    # What ``report_cohort`` counts, read from the database (undated audits included,
+    # for the note); each row's year then comes from the rule itself.
     rows = (
         Recommendation.objects.in_municipality(municipality)
         .filter(
@@ -374,6 +382,8 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
             "label",
             "position",
             "text",
+            "kind",
+            "audit__kind",
             "audit_id",
             "audit__reference",
             "audit__title",
@@ -383,18 +393,19 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
             "audit__conducted_to_precision",
         )
     )
-    for pk, label, position, text, audit_id, reference, title, *dates in rows:
-        if dates[0] is None:
+    for pk, label, position, text, kind, audit_kind, audit_id, reference, title, *dates in rows:
+        cohort = report_cohort(kind, audit_kind, dates[0])
+        if cohort is None:
             undated.add(audit_id)
             continue
-        if dates[0].year > year:
+        if cohort > year:
             continue
         recommendations[pk] = {
             "label": label or _("Rekommendation %(n)s") % {"n": position},
             "text": text,
             "reference": reference,
             "title": title,
-            "cohort": dates[0].year,
+            "cohort": cohort,
             "end": audit_counted_from(*dates),
         }
     ids = list(recommendations)

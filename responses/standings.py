@@ -15,7 +15,15 @@ to it, answering it, or having published an answer to it):
   the board's status;
 * the board's open measures serving the recommendation (its own and shared ones) that
   everybody may see, and the earliest end of their due periods, so "has overdue
-  measures" is a plain indexed comparison with today.
+  measures" is a plain indexed comparison with today;
+* for the council report's "acted on within one, two, three years": the audit year it
+  counts under (``report_cohort``), the day its audit is counted from, the day the
+  outcome's source (the auditors where they assessed it, else the board) first reported
+  it settled, and within how many whole years of the audit that was.
+
+Each municipality's numbers of audits, recommendations and implemented recommendations
+(``Municipality.audit_count`` and the others) are counted again here too
+(``refresh_municipality_counts``), for the municipalities a refresh touched.
 
 The recommendation's own status is the **least advanced** status among its boards that
 have answered (``Status.progress``; among equally advanced ones the first in the
@@ -140,7 +148,8 @@ def refresh(recommendation_ids: Iterable[int]) -> None:
 
     Per chunk of recommendations, queries: recommendations, addressees, answering boards,
     published entries, latest assessments, open measures, their shared recommendations,
-    existing standings, then the writes (only rows that differ are written).
+    existing standings, then the writes (only rows that differ are written), then their
+    municipalities; at the end one UPDATE of those municipalities' counts.
     """
     ids = sorted({pk for pk in recommendation_ids if pk is not None})
     municipalities = set()
