@@ -57,3 +57,19 @@ def test_no_other_stylesheet_styles_a_status_colour():
 def test_every_status_has_its_own_place_in_the_display_order():
     assert sorted(status.rank for status in Status) == list(range(len(Status)))
     assert sorted(Status, key=lambda status: status.rank) == overview.STATUS_ORDER
+
+
+def test_a_badge_drawn_once_per_language_reads_in_each_language():
+    from django.utils import translation
+
+    from recommendations.templatetags.status_tags import status_badge
+
+    with translation.override("sv"):
+        swedish = status_badge(Status.IMPLEMENTED, "Nämndens status")
+    with translation.override("en"):
+        english = status_badge("implemented", "Board's status")
+    with translation.override("sv"):
+        assert status_badge("implemented", "Nämndens status") == swedish
+        assert status_badge("") != swedish  # no answer has its own badge
+    assert "Genomförd" in swedish and "Nämndens status: " in swedish
+    assert "Implemented" in english and "Genomförd" not in english

@@ -1,13 +1,35 @@
 """Render a status as symbol + text + colour, never colour alone."""
 
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from recommendations.status import Status
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/status.html")
+@register.simple_tag
 def status_badge(value, prefix=""):
-    """A status badge for a Status or its stored value; an empty value reads "no answer"."""
-    return {"status": Status(value) if value else None, "prefix": prefix}
+    """A status badge for a Status or its stored value; an empty value reads "no answer".
+
+    ``includes/status.html`` draws it. A badge depends only on the status, the prefix and
+    the language, and the matrix shows hundreds of the same few, so each is drawn once
+    per process and language (not while developing, where the template may change)."""
+    value = Status(value).value if value else ""
+    if settings.DEBUG:
+        return _drawn(value, str(prefix))
+    return _drawn_once(value, str(prefix), get_language())
+
+
+def _drawn(value: str, prefix: str) -> str:
+    status = Status(value) if value else None
+    return render_to_string("includes/status.html", {"status": status, "prefix": prefix})
+
+
+@lru_cache(maxsize=512)
+def _drawn_once(value: str, prefix: str, language: str) -> str:
+    return _drawn(value, prefix)
