@@ -198,6 +198,15 @@ def import_texts(
                 "recommendations", "Recommendation"
             ).objects.all().refresh_search_vectors()
             standings.refresh(_touched_recommendations(records))
+            # An audit may come without recommendations (no standings to refresh), yet it
+            # counts for its municipality: count the audits' municipalities again too.
+            standings.refresh_municipality_counts(
+                {
+                    record.instance.municipality_id
+                    for record in records
+                    if record.model._meta.label_lower == "recommendations.audit"
+                }
+            )
             # Nor does it reach the page cache's receivers: invalidate on commit here.
             page_cache.invalidate()
             if dry_run:

@@ -477,3 +477,16 @@ def test_an_invalid_choice_lists_the_allowed_values(tmp_path, minimal_objects):
         "Tillåtna värden: first_response, measures_taken, status_description, consultation, "
         "decision, report_back",
     )
+
+
+def test_an_imported_audit_without_recommendations_counts_for_its_municipality(
+    tmp_path, minimal_objects
+):
+    from recommendations.models import Municipality
+
+    audit = next(o for o in minimal_objects if o["model"] == "recommendations.audit")
+    lone = {**audit, "pk": 9002, "fields": {**audit["fields"], "reference": "SR-2026-1"}}
+    run_import(write_fixture(tmp_path, minimal_objects))
+    run_import(write_fixture(tmp_path, [lone], "lone.json"))
+    municipality = Municipality.objects.get(pk=9001)
+    assert (municipality.audit_count, municipality.recommendation_count) == (2, 1)
