@@ -198,7 +198,7 @@ class NationalRow:
                     f'<a href="{escape(self.report_url)}">{escape(self.report_label)}'
                     f'<span class="visually-hidden"> {escape(self.name)}</span></a>'
                 )
-            cells.append(f"<td>{link}</td>")
+            cells.append(f'<td class="report-link">{link}</td>')
         return mark_safe(f"<tr>{''.join(cells)}</tr>")  # noqa: S308 (each value escaped above)
 
 
