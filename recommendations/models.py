@@ -227,7 +227,9 @@ class SourceDocument(models.Model):
 
 
 def audit_counted_from(from_date, from_precision, to_date, to_precision) -> dt.date | None:
-    """``Audit.counted_from`` from its four date columns (for rows read as values)."""
+    """The day the years to act on an audit's recommendations are counted from, by its
+    four date columns (read as values): the end of ``conducted_to``, else of
+    ``conducted_from``; None when it has neither."""
     if to_date:
         return FuzzyDate(to_date, to_precision).end
     if from_date:
@@ -331,17 +333,6 @@ class Audit(models.Model):
         """How the audit is named where space is short (a spreadsheet cell, a typed
         choice): its reference, or its title when it has none."""
         return self.reference or self.title
-
-    @property
-    def counted_from(self) -> dt.date | None:
-        """The day the years to act on its recommendations are counted from: the end of
-        ``conducted_to``, else of ``conducted_from``; None when it has neither."""
-        return audit_counted_from(
-            self.conducted_from_date,
-            self.conducted_from_precision,
-            self.conducted_to_date,
-            self.conducted_to_precision,
-        )
 
     def clean(self):
         validate_fuzzy_date(self, "conducted_from")

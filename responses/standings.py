@@ -251,16 +251,6 @@ def response_known(row, as_of) -> bool:
     return known_on(_response_date(*date), as_of, published_at)
 
 
-def _settled_day(decision_date, document_date, document_precision) -> dt.date | None:
-    """The day a settled answer counts from: its decision date, else the end of its
-    document's period (a "hösten 2020" answer counts as given by the end of 2020)."""
-    if decision_date:
-        return decision_date
-    if document_date:
-        return FuzzyDate(document_date, document_precision).end
-    return None
-
-
 def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, int], dict]:
     """{(recommendation id, board id): field values} for every standing these need:
     as of now (``as_of`` None: every published answer, the stored standings), or as
@@ -318,7 +308,10 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
         if response_known(row, as_of):
             pair = (row[1], row[2])
             latest_entry[pair] = row
-            answered_on = _settled_day(*row[5:8]) if row[3] in settled else None
+            # A settled answer counts from the end of its date: "hösten 2020" from the
+            # end of 2020.
+            answered = _response_date(*row[5:8]) if row[3] in settled else None
+            answered_on = answered.end if answered else None
             if answered_on and (
                 pair not in first_settled_entry or answered_on < first_settled_entry[pair]
             ):
