@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +23,7 @@ from auditfollowup.lib.dates import (
     validate_fuzzy_date,
 )
 from auditfollowup.lib.inference import inference_field
+from auditfollowup.lib.urls import reverse_fast
 
 from .status import Status
 
@@ -189,7 +189,7 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("municipal:board_detail", args=[self.municipality.slug, self.pk])
+        return reverse_fast("municipal:board_detail", self.municipality.slug, self.pk)
 
 
 class SourceDocument(models.Model):
@@ -326,7 +326,7 @@ class Audit(models.Model):
         return f"{self.reference} {self.title}".strip()
 
     def get_absolute_url(self):
-        return reverse("municipal:audit_detail", args=[self.municipality.slug, self.pk])
+        return reverse_fast("municipal:audit_detail", self.municipality.slug, self.pk)
 
     @property
     def short_name(self) -> str:
@@ -593,8 +593,8 @@ class Recommendation(models.Model):
         return f"{self.display_name}: {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse(
-            "municipal:recommendation_detail", args=[self.audit.municipality.slug, self.pk]
+        return reverse_fast(
+            "municipal:recommendation_detail", self.audit.municipality.slug, self.pk
         )
 
     @property

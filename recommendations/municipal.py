@@ -9,8 +9,10 @@ of that rule. The unprefixed pages run the same views with no municipality: nati
 from functools import cache, wraps
 
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver
 from django.views.decorators.http import require_safe
+
+from auditfollowup.lib.urls import reverse_fast
 
 from .models import Audit, Board, Municipality, Recommendation
 from .roles import Public, access
@@ -57,22 +59,17 @@ def page_url(request, name: str, *args) -> str:
     municipality on a municipality's pages, else the national page of that name."""
     municipality = current_municipality(request)
     if municipality is None:
-        return reverse(f"recommendations:{name}", args=args)
-    return reverse(f"municipal:{name}", args=[municipality.slug, *args])
-
-
-_SLUG_PLACEHOLDER = "kommun-slug-placeholder"
+        return reverse_fast(f"recommendations:{name}", *args)
+    return reverse_fast(f"municipal:{name}", municipality.slug, *args)
 
 
 def url_for_each_municipality(name: str, *args):
     """A function giving the URL of page ``name`` (with ``args`` after the slug) of any
-    municipality by its slug, reversing the URL only once: for a list of every
-    municipality. A slug holds only letters, digits, hyphens and underscores, which a
-    URL never escapes, so putting it in place of a placeholder is what reverse() does."""
-    pattern = reverse(name, args=[_SLUG_PLACEHOLDER, *args])
+    municipality by its slug, the pattern reversed once (``reverse_fast``): for a list of
+    every municipality."""
 
     def url(slug: str) -> str:
-        return pattern.replace(_SLUG_PLACEHOLDER, slug, 1)
+        return reverse_fast(name, slug, *args)
 
     return url
 

@@ -4,12 +4,12 @@ and the measures (åtgärder) with their history across rounds."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from auditfollowup.lib.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
 from auditfollowup.lib.inference import inference_field
+from auditfollowup.lib.urls import reverse_fast
 from recommendations.models import (
     Board,
     FollowUpRound,
@@ -195,7 +195,7 @@ class Response(models.Model):
         self._loaded_state = self.state
 
     def get_absolute_url(self):
-        return reverse("municipal:response_detail", args=[self.board.municipality.slug, self.pk])
+        return reverse_fast("municipal:response_detail", self.board.municipality.slug, self.pk)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -1,0 +1,66 @@
+"""Object pages named by the hundred (``auditfollowup.lib.urls.reverse_fast``) get exactly
+the URL Django's ``reverse()`` gives, whatever the prefix or the arguments."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, set_script_prefix
+
+from auditfollowup.lib.urls import reverse_fast
+
+SLUG = "malmo-stad"
+
+
+def named_patterns_with_a_municipality_and_a_key():
+    """Every page beneath a municipality that takes one key after the slug."""
+    found = []
+
+    def walk(patterns, namespace, route):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner, route + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                whole = route + str(pattern.pattern)
+                by_key = whole.count("<") == 2 and "<int:" in whole
+                if whole.startswith("<slug:municipality>/") and by_key:
+                    found.append(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_object_page_beneath_a_municipality_gets_the_url_reverse_gives():
+    names = named_patterns_with_a_municipality_and_a_key()
+    assert "municipal:recommendation_detail" in names
+    for name in names:
+        for key in (1, 42, 1234567):
+            assert reverse_fast(name, SLUG, key) == reverse(name, args=[SLUG, key])
+
+
+def test_a_page_without_arguments_and_a_page_with_a_slug_only_get_their_urls():
+    assert reverse_fast("recommendations:home") == reverse("recommendations:home")
+    assert reverse_fast("municipal:home", SLUG) == reverse("municipal:home", args=[SLUG])
+
+
+def test_a_second_call_with_other_arguments_does_not_reuse_the_first_url():
+    first = reverse_fast("municipal:board_detail", "a-stad", 7)
+    second = reverse_fast("municipal:board_detail", "b-kommun", 8)
+    assert first == reverse("municipal:board_detail", args=["a-stad", 7])
+    assert second == reverse("municipal:board_detail", args=["b-kommun", 8])
+
+
+def test_an_argument_a_url_would_escape_goes_through_reverse():
+    # Not a slug the municipal pages accept: reverse() itself refuses it, and so does
+    # reverse_fast, rather than writing it into the URL unescaped.
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse_fast("municipal:home", "malmö stad")
+
+
+def test_the_script_prefix_of_a_site_served_beneath_a_path_is_kept():
+    try:
+        set_script_prefix("/uppfoljning/")
+        assert reverse_fast("municipal:home", SLUG) == f"/uppfoljning/{SLUG}/"
+    finally:
+        set_script_prefix("/")
+    assert reverse_fast("municipal:home", SLUG) == f"/{SLUG}/"
