@@ -345,8 +345,8 @@ def matrix_rows(request):
     """Header and rows of the matrix, one column per year, the rows read as they are
     written. Queries: 1, and 3 per chunk of CHUNK_SIZE recommendations (+ filter forms)."""
     filterset = _valid(MatrixFilter(request.GET, request=request))
-    recommendations = with_matrix_entries(filterset.qs, request.user)
     as_of, board = filterset.as_of, filterset.chosen_board
+    recommendations = with_matrix_entries(filterset.qs, request.user, board)
     header = [str(column.header) for column in matrix_columns()]
 
     def rows():

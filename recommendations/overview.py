@@ -18,13 +18,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from auditfollowup.lib.urls import reverse_fast
 from responses.models import BoardStanding, ResponseEntry
 
+from . import roles
 from .charts import Chart, stacked_bars, status_category
 from .filters import MatrixFilter
 from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
+from .templatetags.status_tags import status_badge
 from .timeline import MATRIX_YEARS, build_matrix, with_matrix_entries
 
 # Column order of the status tables and the chart: the vocabulary's display order.
@@ -158,10 +161,95 @@ def matrix_groups(request, *, whole_country=True):
         chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
         if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
             return filterset, None
-    recommendations = with_matrix_entries(filterset.qs, request.user)
+    recommendations = with_matrix_entries(filterset.qs, request.user, filterset.chosen_board)
     return filterset, build_matrix(
         recommendations, as_of=filterset.as_of, board=filterset.chosen_board
     )
+
+
+class MatrixRowWriter:
+    """The matrix's rows as HTML, for one user: what the template wrote per cell, built
+    here for the reason ``NationalRow`` gives (a board's matrix is a hundred rows of eight
+    cells, each a dozen variables and two badges, most of the page's time).
+
+    Each text is translated once and each badge drawn once (``status_badge``); whether
+    the user may assess is asked once per municipality (``roles.may_assess``, the one
+    home of that rule)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._may_assess = {}
+        self.board_status = _("Nämndens status")
+        self.assessment = _("Revisionens bedömning")
+        self.disagrees = f' <span class="tag tag-disagree">{escape(_("Annan bedömning"))}</span>'
+        self.no_answer = (
+            '<span class="muted" aria-hidden="true">·</span>'
+            f'<span class="visually-hidden">{escape(_("inget svar"))}</span>'
+        )
+        self.record = escape(_("Registrera bedömning"))
+        self.assess = escape(_("Bedöm"))
+        self.in_round = _("omgång %(sequence)s")
+
+    def may_assess(self, recommendation) -> bool:
+        municipality_id = recommendation.audit.municipality_id
+        if municipality_id not in self._may_assess:
+            self._may_assess[municipality_id] = roles.may_assess(self.user, municipality_id)
+        return self._may_assess[municipality_id]
+
+    def row(self, row) -> str:
+        recommendation = row.recommendation
+        name = escape(recommendation.display_name)
+        may_assess = self.may_assess(recommendation)
+        assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
+        if row.is_first:
+            text = Truncator(recommendation.text).words(8, truncate=" …")
+            head = (
+                f'<a href="{escape(recommendation.get_absolute_url())}">{name}</a>'
+                f' <span class="muted small">{escape(text)}</span>'
+            )
+            if may_assess:
+                head += (
+                    f' <a class="cell-assess" href="{escape(assess_url)}">{self.record}'
+                    f'<span class="visually-hidden"> {name}</span></a>'
+                )
+        else:
+            head = f'<span class="visually-hidden">{name}, </span>'
+        if row.board and (row.span > 1 or row.is_first):
+            arrow = "" if row.is_first else '<span aria-hidden="true">↳ </span>'
+            board_url = escape(row.board.get_absolute_url())
+            head += (
+                f'<span class="board-name"> {arrow}<a href="{board_url}">'
+                f"{escape(row.board.short_code)}</a></span>"
+            )
+        cells = [f'<th scope="row">{head}</th>']
+        for cell in row.cells:
+            if cell is None:
+                cells.append(f'<td class="cell">{self.no_answer}</td>')
+                continue
+            html = status_badge(cell.status, self.board_status)
+            if cell.assessment:
+                html += '<span class="cell-assessment">'
+                html += status_badge(cell.assessment_status, self.assessment)
+                html += (self.disagrees if cell.disagrees else "") + "</span>"
+            if may_assess:
+                response = cell.response
+                where = self.in_round % {"sequence": response.round.sequence}
+                html += (
+                    f'<a class="cell-assess" href="{escape(assess_url)}?omgang='
+                    f'{response.round_id}">{self.assess}<span class="visually-hidden"> '
+                    f"{name}, {escape(where)}</span></a>"
+                )
+            cells.append(f'<td class="cell">{html}</td>')
+        line = ' class="board-line"' if row.board else ""
+        return mark_safe(f"<tr{line}>{''.join(cells)}</tr>")  # noqa: S308 (each value escaped above)
+
+
+def write_matrix_rows(groups, user) -> None:
+    """Give every row of the matrix its ``html`` (``MatrixRowWriter``) for ``user``."""
+    writer = MatrixRowWriter(user)
+    for group in groups or ():
+        for row in group.rows:
+            row.html = writer.row(row)
 
 
 @dataclass

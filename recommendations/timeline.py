@@ -328,6 +328,7 @@ class MatrixRow:
     cells: list  # one per year: a MatrixCell or None
     is_first: bool = True  # the recommendation's first line (its name is shown once)
     span: int = 1  # how many lines the recommendation has
+    html: str = ""  # the row as the matrix page shows it (overview.write_matrix_rows)
 
 
 @dataclass
@@ -388,14 +389,35 @@ def matrix_lines(
     return rows
 
 
-def with_matrix_entries(queryset, user):
+def with_matrix_entries(queryset, user, board=None):
     """Recommendations with their visible entries in order, the auditors' assessments and
-    the boards that must answer. Queries: 4."""
+    the boards that must answer (only ``board``'s entries and standing when the matrix
+    shows one board). Queries: 4.
+
+    An entry is read without its narrative and its response with only its board, round
+    and dates: the matrix shows statuses, and a board's hundred recommendations have
+    some three hundred answers whose texts it would read only to drop."""
     entries = (
         ResponseEntry.objects.visible_to(user)
         .select_related("response__board__municipality", "response__round")
+        .only(
+            "status",
+            "recommendation_id",
+            "response__board__name",
+            "response__board__short_code",
+            "response__board__municipality__slug",
+            "response__round__sequence",
+            "response__decision_date",
+            "response__document_date",
+            "response__document_precision",
+            "response__state",
+        )
         .order_by("response__round__sequence", "response__decision_date", "pk")
     )
+    standings = BoardStanding.objects.select_related("board__municipality").order_by("board__name")
+    if board is not None:
+        entries = entries.filter(response__board=board)
+        standings = standings.filter(board=board)
     return (
         queryset.select_related("audit__municipality")
         .prefetch_related(
@@ -405,13 +427,7 @@ def with_matrix_entries(queryset, user):
                 queryset=AuditorAssessment.objects.all(),
                 to_attr="matrix_assessments",
             ),
-            Prefetch(
-                "standings",
-                queryset=BoardStanding.objects.select_related("board__municipality").order_by(
-                    "board__name"
-                ),
-                to_attr="matrix_standings",
-            ),
+            Prefetch("standings", queryset=standings, to_attr="matrix_standings"),
         )
         .order_by("audit__reference", "audit_id", "position")
     )

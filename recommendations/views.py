@@ -253,6 +253,7 @@ def matrix(request):
     recommendation of the country is some hundred megabytes of table, minutes to build,
     that nobody reads (the exports still give it all)."""
     filterset, groups = overview.matrix_groups(request, whole_country=False)
+    overview.write_matrix_rows(groups, request.user)
     return render(
         request,
         "recommendations/matrix.html",
@@ -263,7 +264,6 @@ def matrix(request):
             "as_of": filterset.as_of,
             "statuses": list(Status),
             "query": request.GET.urlencode(),
-            "may_assess": roles.is_auditor(request.user),
             "choose_first": groups is None,
         },
         status=_status(filterset),
