@@ -7,14 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import FollowUpRound, Recommendation
-from .status import Status
+from .status import status_choices
 
 
 class AssessmentForm(forms.Form):
     round = forms.ModelChoiceField(queryset=FollowUpRound.objects.none(), label=_("Omgång"))
-    status = forms.ChoiceField(
-        label=_("Revisionens bedömning"), choices=[("", "---------"), *Status.choices]
-    )
+    status = forms.ChoiceField(label=_("Revisionens bedömning"), choices=status_choices)
     comment = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -5,7 +5,10 @@ auditors' assessment and for measures. It drives filters, colours, symbols,
 counts and the timeline; the README documents each value's meaning.
 """
 
+from functools import lru_cache
+
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +55,21 @@ class Status(models.TextChoices):
     @classmethod
     def settled_values(cls) -> list[str]:
         return [status.value for status in cls if status.is_settled]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """The statuses as a form's choices, an empty choice first, in the active language.
+
+    For forms that offer a status many times on one page (the staff form has some forty
+    selects): their labels are translated once per language, not once per option of
+    every select. Pass the function itself as ``choices``, so each form asks at the time
+    it is rendered, in that request's language."""
+    return _choices_in(get_language())
+
+
+@lru_cache(maxsize=16)
+def _choices_in(language: str | None) -> list[tuple[str, str]]:
+    return [("", "---------"), *((value, str(label)) for value, label in Status.choices)]
 
 
 _RANKS = {status: position for position, status in enumerate(Status)}

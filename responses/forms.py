@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
 from recommendations.models import Board, FollowUpRound
-from recommendations.status import Status
+from recommendations.status import Status, status_choices
 
 from .models import Response
 
 
 class StatusSelect(forms.ChoiceField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [("", "---------"), *Status.choices])
+        kwargs.setdefault("choices", status_choices)
         super().__init__(**kwargs)
 
     def __deepcopy__(self, memo):

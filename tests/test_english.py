@@ -95,6 +95,25 @@ def test_status_labels_and_page_headings_are_translated(english_client):
 
 
 @pytest.mark.django_db
+def test_the_staff_forms_status_choices_follow_the_language_of_each_request(draft):
+    # The labels are translated once per language and reused (status_choices): a
+    # Swedish request after an English one still gets Swedish labels, and back.
+    from django.test import Client
+
+    url = reverse("responses:response_edit", args=[draft.pk])
+    writer = draft.board.staff.first()
+    english, swedish = Client(), Client()
+    for each in (english, swedish):
+        each.force_login(writer)
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    for _ in range(2):
+        in_english, in_swedish = english.get(url), swedish.get(url)
+        assert '<option value="implemented">Implemented</option>' in in_english.text
+        assert '<option value="implemented">Genomförd</option>' in in_swedish.text
+
+
+@pytest.mark.django_db
 def test_the_change_history_names_its_actions_in_english(english_client):
     world = make_tracked_audit(n_recommendations=1)
     english_client.force_login(make_user(groups=[AUDITOR_GROUP]))
