@@ -108,8 +108,9 @@ def home(request):
     context = {
         "municipality": municipality,
         "counts": {
-            "audits": Audit.objects.in_municipality(municipality).count(),
-            "recommendations": Recommendation.objects.in_municipality(municipality).count(),
+            # Counted on write (refresh_municipality_counts), as the national page reads them.
+            "audits": municipality.audit_count,
+            "recommendations": municipality.recommendation_count,
             "responses": visible.count(),
         },
         "status_order": overview.STATUS_ORDER,
