@@ -1,5 +1,5 @@
 """Server-drawn SVG bar charts (no JavaScript): the geometry is worked out here, the
-template ``includes/bar_chart.html`` only writes it out.
+template ``includes/bar_chart.html`` writes the frame around the bars (``Bar.svg``).
 
 Every number that goes into an SVG attribute is a string made here with a decimal
 point, whatever the page's language: Django's localization would write 56.0 as "56,0"
@@ -12,6 +12,9 @@ symbol and a word, and every chart has a table with the same numbers next to it.
 """
 
 from dataclasses import dataclass, field
+from html import escape
+
+from django.utils.safestring import mark_safe
 
 from .status import Status
 
@@ -126,6 +129,36 @@ class Bar:
     def end_x(self) -> str:
         end = self.segments[-1].left + self.segments[-1].size if self.segments else self.label_width
         return svg_number(end + 8)
+
+    def svg(self, chart_id: str) -> str:
+        """The bar as SVG: its label, a rectangle per segment (with its text where it
+        fits) and its total, every text escaped. Written here rather than by the
+        template, whose dozen look-ups per segment were a sixth of the start page's time
+        (eight bars of up to eight segments)."""
+        y, text_y, label = self.y, self.text_y, escape(str(self.label))
+        parts = [
+            f'<g class="bar-row"><text x="0.00" y="{text_y}" class="bar-year" '
+            f'fill="#1a1a1a">{label}</text>'
+        ]
+        for segment in self.segments:
+            key = escape(f"{chart_id}-{segment.category.key}")
+            parts.append(
+                f'<rect x="{segment.x}" y="{y}" width="{segment.width}" '
+                f'height="{svg_number(BAR_HEIGHT)}" fill="url(#{key})" stroke="#ffffff" '
+                f'stroke-width="1.50" class="bar"><title>{label}: '
+                f"{escape(str(segment.category.label))} {escape(str(segment.value))}"
+                "</title></rect>"
+            )
+            if segment.fits_label:
+                parts.append(
+                    f'<text x="{segment.text_x}" y="{text_y}" text-anchor="middle" '
+                    f'class="bar-label" fill="#111111">{escape(str(segment.text))}</text>'
+                )
+        parts.append(
+            f'<text x="{self.end_x}" y="{text_y}" class="bar-total" fill="#1a1a1a">'
+            f"{escape(str(self.total_text))}</text></g>"
+        )
+        return mark_safe("".join(parts))  # noqa: S308 (each text escaped above)
 
     @property
     def description(self) -> str:
