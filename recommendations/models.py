@@ -486,6 +486,15 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
         return result
 
 
+class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
+    """Recommendations without their stored search vector unless asked for: only the
+    database reads it (``search()`` filters on it), and it is some five times the size of
+    the wording, so every list, page and export read it for nothing."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
+
+
 class Recommendation(models.Model):
     """A recommendation, one of the auditors' other remarks, or a decision point (assignment)."""
 
@@ -569,7 +578,7 @@ class Recommendation(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=list(derived_fields))
-    objects = RecommendationQuerySet.as_manager()
+    objects = RecommendationManager()
 
     class Meta:
         verbose_name = _("rekommendation")
