@@ -29,7 +29,7 @@ from responses.models import BoardStanding
 from .filters import MatrixFilter, RecommendationFilter
 from .models import Recommendation
 from .roles import Public, access
-from .status import Status
+from .status import Status, status_labels
 from .timeline import (
     MATRIX_YEARS,
     build_timeline,
@@ -49,7 +49,7 @@ class InvalidFilter(Exception):
 
 
 def _status_label(value):
-    return str(Status(value).label) if value else _("Inget publicerat svar")
+    return status_labels()[value] if value else _("Inget publicerat svar")
 
 
 def _valid(filterset):
@@ -120,7 +120,7 @@ LIST_COLUMNS = [
         gettext_lazy("Typ"),
         "string",
         gettext_lazy("Vad slags punkt det är."),
-        lambda r, q: r.get_kind_display(),
+        lambda r, q: str(Recommendation.Kind(r.kind).label),
         _kind_vocabulary,
     ),
     Column(

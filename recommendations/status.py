@@ -67,9 +67,20 @@ def status_choices() -> list[tuple[str, str]]:
     return _choices_in(get_language())
 
 
+def status_labels() -> dict[str, str]:
+    """{stored value: label} in the active language, translated once per language: for
+    exports that write a status per row."""
+    return _labels_in(get_language())
+
+
 @lru_cache(maxsize=16)
 def _choices_in(language: str | None) -> list[tuple[str, str]]:
     return [("", "---------"), *((value, str(label)) for value, label in Status.choices)]
+
+
+@lru_cache(maxsize=16)
+def _labels_in(language: str | None) -> dict[str, str]:
+    return dict(_choices_in(language)[1:])
 
 
 _RANKS = {status: position for position, status in enumerate(Status)}
