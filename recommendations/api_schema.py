@@ -9,15 +9,16 @@ generated (``openapi.TranslatedJsonSchema``), because the classes are built at i
 """
 
 import datetime as dt
+from functools import lru_cache
 from typing import Literal
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 from pydantic import BaseModel, ConfigDict, Field
 
 from responses.models import Response
 
 from .models import FollowUpRound, Recommendation
-from .status import Status
+from .status import Status, status_labels
 
 # The version of the API's contract (README, "JSON API": what a version keeps stable).
 API_VERSION = "1.1.0"
@@ -54,6 +55,10 @@ class FuzzyDateOut(Schema):
 class LabelledStatusOut(Schema):
     __doc__ = gettext_noop("En status ur den gemensamma vokabulären, med sin svenska benämning.")
 
+    # One instance per status and language is shared by every answer (an API page has
+    # some two hundred statuses), so none may be changed.
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, frozen=True)
+
     value: Status = _field(gettext_noop("Statusens kod."))
     label: str = _field(gettext_noop("Statusens benämning på svenska."))
 
@@ -61,8 +66,12 @@ class LabelledStatusOut(Schema):
     def of(cls, value):
         if not value:
             return None
-        status = Status(value)
-        return cls(value=status, label=str(status.label))
+        return _labelled_status(Status(value).value, get_language())
+
+
+@lru_cache(maxsize=64)
+def _labelled_status(value: str, language: str | None) -> LabelledStatusOut:
+    return LabelledStatusOut(value=Status(value), label=status_labels()[value])
 
 
 class BoardOut(Schema):

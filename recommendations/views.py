@@ -133,7 +133,10 @@ def home(request):
 @require_safe
 def recommendation_list(request):
     filterset = RecommendationFilter(request.GET, request=request)
-    results = filterset.qs.select_related("audit__municipality").prefetch_related("addressed_to")
+    # The boards in a list of their own (to_attr): see with_timeline() for why.
+    results = filterset.qs.select_related("audit__municipality").prefetch_related(
+        Prefetch("addressed_to", to_attr="listed_addressed_to")
+    )
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,6 +1,7 @@
 """The read-only JSON API of recommendations with their full timeline."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
@@ -27,6 +28,18 @@ def test_it_returns_recommendations_with_audit_boards_status_and_timeline(client
     assert measure["due"] == {"text": "2020-06", "start": "2020-06-01", "end": "2020-06-30"}
     assert measure["overdue"] is True
     assert measure["due_date_changes"][0]["previous"]["text"] == "2020-03"
+
+
+def test_status_labels_follow_the_language_of_each_request(client):
+    # Each labelled status is made once per status and language, then shared.
+    make_tracked_audit(n_recommendations=1)
+    english_client = Client()
+    english_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    for _ in range(2):
+        swedish = client.get(URL).json()["results"][0]["current_status"]
+        english = english_client.get(URL).json()["results"][0]["current_status"]
+        assert swedish == {"value": "in_progress", "label": "Pågående"}
+        assert english == {"value": "in_progress", "label": "In progress"}
 
 
 def test_it_filters_like_the_list_and_paginates(client):

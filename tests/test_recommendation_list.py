@@ -39,6 +39,14 @@ def test_it_lists_every_recommendation_with_a_count(client):
     assert "3 träffar" in response.content.decode()
 
 
+def test_each_result_names_the_boards_it_is_addressed_to(client):
+    make_tracked_audit(n_recommendations=1, board="ASN")
+    make_tracked_audit(n_recommendations=1, board="SN")
+    results = listed(client).content.decode()
+    assert results.count("<span>ASN</span>") == 1
+    assert results.count("<span>SN</span>") == 1
+
+
 def test_filters_narrow_the_results(client):
     asn = make_tracked_audit(n_recommendations=2, board="ASN")
     sn = make_tracked_audit(n_recommendations=1, board="SN")
