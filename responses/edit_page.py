@@ -2,7 +2,7 @@
 the one save that turns them into ``services.save_response`` (kept out of the view module,
 which only routes requests)."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from recommendations.models import Recommendation
@@ -63,13 +63,15 @@ class EditPage:
             .reportable_in(response)
             .filter(~Q(status__in=Status.settled_values()) | Q(updates__entry__response=response))
             .distinct()
-            .prefetch_related("also_serves")
+            # A list of its own (to_attr): Django would otherwise build a queryset per
+            # measure to hold what it prefetched.
+            .prefetch_related(Prefetch("also_serves", to_attr="served_too"))
             .order_by("recommendation_id", "due_date", "pk")
         )
         by_position = {r.pk: index for index, r in enumerate(recommendations)}
         measures_by_recommendation = {}
         for measure in measures:
-            served = [measure.recommendation_id, *(r.pk for r in measure.also_serves.all())]
+            served = [measure.recommendation_id, *(r.pk for r in measure.served_too)]
             answered = sorted(
                 (pk for pk in dict.fromkeys(served) if pk in by_position),
                 key=lambda pk: (pk != measure.recommendation_id, by_position[pk]),

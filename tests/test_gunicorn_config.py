@@ -69,3 +69,26 @@ def test_each_worker_freezes_what_it_loaded_and_collects_garbage_less_often():
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_a_requests_cyclic_garbage_is_collected_once_its_response_is_sent():
+    import gc
+    import runpy
+    import weakref
+
+    class Node:
+        pass
+
+    config = runpy.run_path(str(PROJECT / "deploy" / "gunicorn.conf.py"))
+    thresholds = gc.get_threshold()
+    try:
+        gc.set_threshold(*config["GC_THRESHOLDS"])
+        first, second = Node(), Node()
+        first.other, second.other = second, first  # a cycle: reference counting never frees it
+        gone = weakref.ref(first)
+        del first, second
+        for _ in range(config["FULL_COLLECTION_EVERY"]):
+            config["post_request"](worker=None, req=None, environ={}, resp=None)
+        assert gone() is None
+    finally:
+        gc.set_threshold(*thresholds)
