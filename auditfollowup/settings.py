@@ -172,7 +172,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # Template tags no app owns: the form field markup every app's templates use.
-            "libraries": {"form_tags": "auditfollowup.lib.form_tags"},
+            "libraries": {
+                "form_tags": "auditfollowup.lib.form_tags",
+                "inference_tags": "auditfollowup.lib.inference_tags",
+            },
         },
     },
 ]

@@ -5,7 +5,7 @@ value is the document's own, otherwise the reason it was read that way ("the sen
 passive and names no board; …"). One field rather than a flag plus a reason: there is no
 state in which a value is marked inferred without a reason, the import format gains one
 optional key per value, and the reason travels with its row, so showing it costs no
-query. Pages show a non-empty reason with ``templates/includes/inference.html``.
+query. Pages show a non-empty reason with ``{% inference reason %}`` (``inference_tags.py``).
 """
 
 from django.db import models
