@@ -8,6 +8,7 @@ that board's own status and measures; without, the recommendation's own status.
 """
 
 import datetime as dt
+from html import escape
 from operator import attrgetter
 
 import django_filters
@@ -18,8 +19,10 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from auditfollowup.lib.form_rendering import html_attrs
 from responses.models import BoardStanding, ResponseEntry
 
 from .models import Audit, Board, Municipality, Recommendation
@@ -171,9 +174,6 @@ class SelectOrDatalist(forms.Select):
     """A select for a few choices; for many, a text input whose <datalist> offers each
     choice by the text it is typed as (``typed_as``). Plain HTML: no script."""
 
-    # In the app's templates: the form renderer searches the apps', not templates/.
-    datalist_template_name = "recommendations/widgets/select_or_datalist.html"
-
     def __init__(self, *args, typed_as, **kwargs):
         super().__init__(*args, **kwargs)
         self.typed_as = typed_as
@@ -187,8 +187,6 @@ class SelectOrDatalist(forms.Select):
             if option["value"] != ""
         ]
         if len(options) >= TYPED_CHOICE_FROM:
-            # Widgets are copied for every form, so this changes only this one's template.
-            self.template_name = self.datalist_template_name
             typed = {
                 str(option["value"]): self.typed_as(option["value"].instance) for option in options
             }
@@ -198,6 +196,30 @@ class SelectOrDatalist(forms.Select):
                 (typed[str(option["value"])], option["label"]) for option in options
             ]
         return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        """The select, or the text input with its datalist and a hint, written here
+        rather than by a template: a municipality has some seventy audits, and every
+        list, search and matrix page offers them."""
+        context = self.get_context(name, value, attrs)
+        widget = context["widget"]
+        if "typed_options" not in widget:
+            return self._render(self.template_name, context, renderer)
+        id_ = escape(str(widget["attrs"].get("id", "")))
+        options = "".join(
+            f'<option value="{escape(str(typed))}">{escape(str(label))}</option>'
+            for typed, label in widget["typed_options"]
+        )
+        hint = _(
+            "Skriv diarienumret (eller titeln) och välj bland förslagen. Tomt: alla granskningar."
+        )
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<input type="text" name="{escape(widget["name"])}" '
+            f'value="{escape(str(widget["typed_value"]))}" list="{id_}-choices" '
+            f'autocomplete="off" spellcheck="false" aria-describedby="{id_}-hint"'
+            f'{html_attrs(widget["attrs"])}><datalist id="{id_}-choices">{options}</datalist>'
+            f'<p class="help muted small" id="{id_}-hint">{escape(str(hint))}</p>'
+        )
 
 
 class AuditField(OfferedChoiceField):

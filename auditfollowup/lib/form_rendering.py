@@ -80,6 +80,12 @@ def _attrs(attrs: dict, context: Context) -> str:
     return "".join(parts)
 
 
+def html_attrs(attrs: dict) -> str:
+    """A widget's attributes as Django's ``attrs.html`` writes them, for widgets that
+    write their own HTML."""
+    return _attrs(attrs, _CONTEXT)
+
+
 def _input(widget: dict, context: Context) -> str:
     html = f'<input type="{_value(widget["type"], context)}"'
     html += f' name="{_value(widget["name"], context)}"'
