@@ -434,7 +434,6 @@ def with_matrix_entries(queryset, user, board=None):
             "response__decision_date",
             "response__document_date",
             "response__document_precision",
-            "response__state",
         )
         .order_by("response__round__sequence", "response__decision_date", "pk")
     )
