@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -120,16 +120,14 @@ class InMunicipalityChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class LongSelect(forms.Select):
-    """A select of many plain options (the 290 municipalities), its options joined in
-    Python: Django's builds and renders a template per option, which cost a national
-    list page more time than its queries."""
+    """A select of many plain options (the 290 municipalities), written in Python:
+    Django's builds and renders a template per option, which cost a national list page
+    more time than its queries."""
 
-    template_name = "recommendations/widgets/long_select.html"
-
-    def get_context(self, name, value, attrs):
-        context = forms.Widget.get_context(self, name, value, attrs)
-        chosen = set(context["widget"]["value"])
-        context["widget"]["options"] = format_html_join(
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen = set(widget["value"])
+        options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
@@ -137,7 +135,12 @@ class LongSelect(forms.Select):
                 for key, label in ((str(key), label) for key, label in self.choices)
             ),
         )
-        return context
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            mark_safe(html_attrs(widget["attrs"])),  # noqa: S308 - html_attrs escapes every value
+            options,
+        )
 
 
 def municipality_filter():
