@@ -98,13 +98,7 @@ def home(request):
     by_audit, by_board = overview.status_by_audit_and_board(municipality)
     chart = overview.status_per_year(request.user, municipality)
     visible = Response.objects.visible_to(request.user).in_municipality(municipality)
-    overdue = (
-        Measure.objects.visible_to(request.user)
-        .in_municipality(municipality)
-        .overdue(today)
-        .select_related("recommendation__audit__municipality", "board")
-        .order_by("due_date", "pk")
-    )
+    overdue = Measure.objects.visible_to(request.user).in_municipality(municipality).overdue(today)
     context = {
         "municipality": municipality,
         "counts": {
@@ -122,7 +116,9 @@ def home(request):
         "recent": visible.select_related("board__municipality", "round__audit").order_by(
             "-published_at", "-decision_date", "-pk"
         )[:6],
-        "overdue": overdue[:10],
+        "overdue": overdue.due_first(10).select_related(
+            "recommendation__audit__municipality", "board"
+        ),
         "overdue_count": overdue.count(),
         "today": today,
     }

@@ -4,6 +4,7 @@ and the measures (åtgärder) with their history across rounds."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -431,6 +432,20 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         from auditfollowup.lib.dates import ended_before_q
 
         return self.exclude(status__in=Status.settled_values()).filter(ended_before_q("due", today))
+
+    def due_first(self, limit: int):
+        """The ``limit`` measures of this queryset due first (earliest due date, then pk),
+        as a queryset of their own to select related rows on.
+
+        They are picked in a subquery ordered by an expression no index provides
+        (``COALESCE(due_date, due_date)``): PostgreSQL then finds the rows through the
+        query's own filter (a municipality's boards) and sorts those few. Ordered by the
+        plain column it walks the whole country's open measures in due-date order until
+        ``limit`` of them match, 6 to 24 ms at national scale depending on the municipality.
+        Only the chosen rows are then joined to what the caller selects.
+        """
+        chosen = self.order_by(Coalesce("due_date", "due_date"), "pk").values("pk")[:limit]
+        return self.model.objects.filter(pk__in=chosen).order_by("due_date", "pk")
 
     def serving(self, recommendation):
         """The measures of a recommendation, whether it is their main one or they also serve it.

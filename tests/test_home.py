@@ -3,7 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_board, make_tracked_audit
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_measure,
+    make_municipality,
+    make_recommendation,
+    make_tracked_audit,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("recommendations:home")
@@ -33,6 +40,34 @@ def test_it_lists_recent_answers_and_overdue_measures(client):
     page = client.get(URL, follow=True).content.decode()
     assert world.responses[1].get_absolute_url() in page
     assert f"Arbetsgrupp {world.recommendations[0].pk}" in page
+
+
+def test_it_lists_the_ten_measures_overdue_longest_of_its_own_municipality(client):
+    def recommendation_in(municipality):
+        board = make_board(short_code=f"B{municipality.slug}", municipality=municipality)
+        return make_recommendation(make_audit(municipality=municipality, boards=[board]))
+
+    here = make_municipality(name="Lunds kommun", slug="lund")
+    elsewhere = make_municipality(name="Eslövs kommun", slug="eslov")
+    recommendation = recommendation_in(here)
+    # Twelve overdue here, due in 2021-2022 (two on the same day: the older pk comes first)...
+    due_dates = [f"2022-{month:02d}-01" for month in range(1, 12)] + ["2021-06-15"]
+    measures = [make_measure(recommendation, title=f"Åtgärd {d}", due=d) for d in due_dates]
+    twin = make_measure(recommendation, title="Samma dag", due="2022-01-01")
+    # ...and older ones in another municipality, which must not take their places.
+    other = recommendation_in(elsewhere)
+    for year in (2019, 2020):
+        make_measure(other, title=f"Annan kommun {year}", due=f"{year}-01-01")
+
+    response = client.get(reverse("municipal:home", args=["lund"]))
+
+    listed = list(response.context["overdue"])
+    expected = sorted([*measures, twin], key=lambda m: (m.due_date, m.pk))[:10]
+    assert listed == expected
+    assert listed[0].title == "Åtgärd 2021-06-15"
+    assert listed[1:3] == [measures[0], twin]
+    assert response.context["overdue_count"] == 13
+    assert "Annan kommun" not in response.content.decode()
 
 
 def test_it_never_shows_drafts(client):
