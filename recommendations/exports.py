@@ -34,7 +34,7 @@ from .timeline import (
     MATRIX_YEARS,
     build_timeline,
     matrix_lines,
-    with_matrix_entries,
+    matrix_recommendations,
     with_timeline,
 )
 
@@ -351,11 +351,13 @@ def matrix_rows(request):
     written. Queries: 1, and 3 per chunk of CHUNK_SIZE recommendations (+ filter forms)."""
     filterset = _valid(MatrixFilter(request.GET, request=request))
     as_of, board = filterset.as_of, filterset.chosen_board
-    recommendations = with_matrix_entries(filterset.qs, request.user, board)
+    recommendations = matrix_recommendations(
+        filterset.qs, request.user, board, chunk_size=CHUNK_SIZE
+    )
     header = [str(column.header) for column in matrix_columns()]
 
     def rows():
-        for rec in recommendations.iterator(chunk_size=CHUNK_SIZE):
+        for rec in recommendations:
             for line in matrix_lines(rec, as_of=as_of, board=board):
                 yield [
                     rec.audit.short_name,

@@ -3,7 +3,7 @@ year) and the auditors' matrix with its filter, for the matrix page and its expo
 
 Each function reads a fixed number of small value lists and counts in Python, so the
 start page costs the same number of queries however much is tracked; the matrix's
-queries are ``with_matrix_entries``' (``timeline.py``, which builds its rows).
+queries are ``matrix_recommendations``' (``timeline.py``, which builds its rows).
 """
 
 from collections import Counter, defaultdict
@@ -28,7 +28,7 @@ from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.status_tags import status_badge
-from .timeline import MATRIX_YEARS, build_matrix, with_matrix_entries
+from .timeline import MATRIX_YEARS, build_matrix, matrix_recommendations
 
 # Column order of the status tables and the chart: the vocabulary's display order.
 STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
@@ -161,7 +161,7 @@ def matrix_groups(request, *, whole_country=True):
         chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
         if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
             return filterset, None
-    recommendations = with_matrix_entries(filterset.qs, request.user, filterset.chosen_board)
+    recommendations = matrix_recommendations(filterset.qs, request.user, filterset.chosen_board)
     return filterset, build_matrix(
         recommendations, as_of=filterset.as_of, board=filterset.chosen_board
     )
@@ -232,11 +232,11 @@ class MatrixRowWriter:
                 html += status_badge(cell.assessment_status, self.assessment)
                 html += (self.disagrees if cell.disagrees else "") + "</span>"
             if may_assess:
-                response = cell.response
-                where = self.in_round % {"sequence": response.round.sequence}
+                answer = cell.answer
+                where = self.in_round % {"sequence": answer.round_sequence}
                 html += (
                     f'<a class="cell-assess" href="{escape(assess_url)}?omgang='
-                    f'{response.round_id}">{self.assess}<span class="visually-hidden"> '
+                    f'{answer.round_id}">{self.assess}<span class="visually-hidden"> '
                     f"{name}, {escape(where)}</span></a>"
                 )
             cells.append(f'<td class="cell">{html}</td>')

@@ -30,11 +30,19 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.db.models import Prefetch
 
-from auditfollowup.lib.dates import FuzzyDate
-from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
+from auditfollowup.lib.dates import FuzzyDate, FuzzyDateDescriptor
+from responses.models import (
+    BoardStanding,
+    DueDateChange,
+    Measure,
+    MeasureUpdate,
+    Response,
+    ResponseEntry,
+)
 
 from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
@@ -318,16 +326,63 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
     )
 
 
+class MatrixAnswer:
+    """A board's answer as the matrix reads it: status, board, round and the response's
+    dates, read as plain values (``attach_matrix_answers``). A board's hundred
+    recommendations have some three hundred answers; read as entries with their
+    response, board, municipality and round they were some 1,200 model instances and a
+    third of the page's time, for four values each."""
+
+    __slots__ = (
+        "board",
+        "board_id",
+        "decision_date",
+        "document_date",
+        "document_precision",
+        "recommendation_id",
+        "round_id",
+        "round_sequence",
+        "status",
+    )
+    FIELDS = (
+        "recommendation_id",
+        "status",
+        "response__board_id",
+        "response__round_id",
+        "response__round__sequence",
+        "response__decision_date",
+        "response__document_date",
+        "response__document_precision",
+    )
+
+    document = FuzzyDateDescriptor("document")
+    # The date a response is known by; the rule's one home is the response's.
+    date = Response.date
+
+    def __init__(self, values):
+        (
+            self.recommendation_id,
+            self.status,
+            self.board_id,
+            self.round_id,
+            self.round_sequence,
+            self.decision_date,
+            self.document_date,
+            self.document_precision,
+        ) = values
+        self.board = None  # the Board, set by attach_matrix_answers
+
+
 @dataclass
 class MatrixCell:
     """A board's latest answer in a year, beside the auditors' assessment of its round."""
 
-    entry: ResponseEntry
+    answer: MatrixAnswer
     assessment: AuditorAssessment | None
 
     @property
     def status(self):
-        return Status(self.entry.status)
+        return Status(self.answer.status)
 
     @property
     def assessment_status(self):
@@ -335,11 +390,7 @@ class MatrixCell:
 
     @property
     def disagrees(self) -> bool:
-        return self.assessment is not None and self.assessment.status != self.entry.status
-
-    @property
-    def response(self):
-        return self.entry.response
+        return self.assessment is not None and self.assessment.status != self.answer.status
 
 
 @dataclass
@@ -363,7 +414,7 @@ class MatrixGroup:
 
 def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None):
     """Rows grouped by audit: the ``matrix_lines`` of each recommendation, which come from
-    ``with_matrix_entries()`` in the audits' order."""
+    ``matrix_recommendations()`` in the audits' order."""
     groups = []
     for recommendation in recommendations:
         rows = matrix_lines(recommendation, as_of=as_of, years=years, board=board)
@@ -377,33 +428,34 @@ def matrix_lines(
     recommendation, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None
 ) -> list[MatrixRow]:
     """A recommendation's lines of the matrix: one per board (only ``board``'s when one is
-    chosen); per year that board's latest visible entry known ``as_of`` that date.
+    chosen); per year that board's latest visible answer known ``as_of`` that date.
 
-    ``recommendation`` comes from ``with_matrix_entries()``. An entry counts for a year by
-    its response's date (decision date, else document date); with ``as_of`` only responses
-    whose whole date lies on or before that day count, so "hösten 2020" is not yet known
-    on 2020-09-01. Each cell carries the auditors' assessment of the entry's round.
+    ``recommendation`` comes from ``matrix_recommendations()``. An answer counts for a
+    year by its response's date (decision date, else document date); with ``as_of`` only
+    responses whose whole date lies on or before that day count, so "hösten 2020" is not
+    yet known on 2020-09-01. Each cell carries the auditors' assessment of the answer's
+    round.
     """
     assessments = {a.round_id: a for a in recommendation.matrix_assessments}
     boards = [standing.board for standing in recommendation.matrix_standings]
     by_board = defaultdict(dict)
-    for entry in recommendation.visible_entries:
-        date = entry.response.date
+    for answer in recommendation.matrix_answers:
+        date = answer.date
         if date is None or date.start.year not in years:
             continue
         if as_of is not None and date.end > as_of:
             continue
-        by_board[entry.response.board_id][date.start.year] = entry
-        if entry.response.board not in boards:
-            boards.append(entry.response.board)
+        by_board[answer.board_id][date.start.year] = answer
+        if answer.board not in boards:
+            boards.append(answer.board)
     if board is not None:
         boards = [b for b in boards if b.pk == board.pk]
     rows = []
     for line_board in boards or [None]:
         by_year = by_board[line_board.pk] if line_board else {}
         cells = [
-            MatrixCell(entry, assessments.get(entry.response.round_id))
-            if (entry := by_year.get(year))
+            MatrixCell(answer, assessments.get(answer.round_id))
+            if (answer := by_year.get(year))
             else None
             for year in years
         ]
@@ -413,44 +465,68 @@ def matrix_lines(
     return rows
 
 
-def with_matrix_entries(queryset, user, board=None):
-    """Recommendations with their visible entries in order, the auditors' assessments and
-    the boards that must answer (only ``board``'s entries and standing when the matrix
-    shows one board). Queries: 4.
+def matrix_recommendations(queryset, user, board=None, *, chunk_size: int | None = None):
+    """The recommendations of ``queryset`` in the matrix's order, each with what
+    ``matrix_lines`` reads (``attach_matrix_answers``). Queries: 4, per chunk of
+    ``chunk_size`` recommendations when it is given (the exports: their memory stays
+    bounded), else for all at once (a page).
 
-    An entry is read without its narrative and its response with only its board, round
-    and dates: the matrix shows statuses, and a board's hundred recommendations have
-    some three hundred answers whose texts it would read only to drop."""
-    entries = (
-        ResponseEntry.objects.visible_to(user)
-        .select_related("response__board__municipality", "response__round")
-        .only(
-            "status",
-            "recommendation_id",
-            "response__board__name",
-            "response__board__short_code",
-            "response__board__municipality__slug",
-            "response__round__sequence",
-            "response__decision_date",
-            "response__document_date",
-            "response__document_precision",
-        )
-        .order_by("response__round__sequence", "response__decision_date", "pk")
-    )
-    standings = BoardStanding.objects.select_related("board__municipality").order_by("board__name")
-    if board is not None:
-        entries = entries.filter(response__board=board)
-        standings = standings.filter(board=board)
-    return (
+    The audits are read without their summary and conclusion, which no matrix shows."""
+    recommendations = (
         queryset.select_related("audit__municipality")
-        .prefetch_related(
-            Prefetch("entries", queryset=entries, to_attr="visible_entries"),
-            Prefetch(
-                "assessments",
-                queryset=AuditorAssessment.objects.all(),
-                to_attr="matrix_assessments",
-            ),
-            Prefetch("standings", queryset=standings, to_attr="matrix_standings"),
-        )
+        .defer("audit__summary", "audit__conclusion")
         .order_by("audit__reference", "audit_id", "position")
     )
+    if chunk_size is None:
+        chunks = [list(recommendations)]
+    else:
+        rows = recommendations.iterator(chunk_size=chunk_size)
+        chunks = iter(lambda: list(islice(rows, chunk_size)), [])
+    for chunk in chunks:
+        attach_matrix_answers(chunk, user, board)
+        yield from chunk
+
+
+def attach_matrix_answers(recommendations, user, board=None) -> None:
+    """Give each recommendation what its matrix lines show, each in a list of its own:
+    ``matrix_assessments``, the auditors' assessments; ``matrix_standings``, the boards
+    that must answer, by name; ``matrix_answers``, the answers ``user`` may see, in round
+    and date order, as ``MatrixAnswer`` values (with ``board``, only that board's
+    standings and answers). Queries: 3 (4 if an answer comes from a board with no
+    standing on its recommendation, which only an unpublished answer can).
+
+    Grouped here rather than by ``prefetch_related``, whose bookkeeping per object took
+    as long as the three queries."""
+    if not recommendations:
+        return
+    ids = [rec.pk for rec in recommendations]
+    standings = BoardStanding.objects.filter(recommendation__in=ids)
+    answers = ResponseEntry.objects.visible_to(user).filter(recommendation__in=ids)
+    if board is not None:
+        standings = standings.filter(board=board)
+        answers = answers.filter(response__board=board)
+    assessments_of = defaultdict(list)
+    for assessment in AuditorAssessment.objects.filter(recommendation__in=ids):
+        assessments_of[assessment.recommendation_id].append(assessment)
+    standings_of = defaultdict(list)
+    for standing in standings.select_related("board__municipality").order_by("board__name"):
+        standings_of[standing.recommendation_id].append(standing)
+    answers_of = defaultdict(list)
+    for values in answers.order_by(
+        "response__round__sequence", "response__decision_date", "pk"
+    ).values_list(*MatrixAnswer.FIELDS):
+        answer = MatrixAnswer(values)
+        answers_of[answer.recommendation_id].append(answer)
+    boards = {
+        standing.board_id: standing.board for listed in standings_of.values() for standing in listed
+    }
+    every_answer = [answer for listed in answers_of.values() for answer in listed]
+    unknown = {answer.board_id for answer in every_answer} - boards.keys()
+    if unknown:
+        boards |= Board.objects.select_related("municipality").in_bulk(unknown)
+    for answer in every_answer:
+        answer.board = boards[answer.board_id]
+    for rec in recommendations:
+        rec.matrix_assessments = assessments_of.get(rec.pk, [])
+        rec.matrix_standings = standings_of.get(rec.pk, [])
+        rec.matrix_answers = answers_of.get(rec.pk, [])

@@ -1,7 +1,7 @@
 """Public pages: start, recommendation list and page, audit, board, the auditors' matrix.
 
 Every view reads answers through ``Response.objects.visible_to(request.user)`` (directly or
-via ``timeline.with_timeline``/``with_matrix_entries``), so drafts stay with their authors.
+via ``timeline.with_timeline``/``matrix_recommendations``), so drafts stay with their authors.
 """
 
 from django.core.paginator import Paginator

@@ -5,7 +5,16 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_tracked_audit
+from recommendations.roles import AUDITOR_GROUP
+from responses.models import Response
+from tests.factories import (
+    make_board,
+    make_entry,
+    make_response,
+    make_round,
+    make_tracked_audit,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 # A municipality's matrix: the national one waits for a choice (test_national_filters.py).
@@ -69,10 +78,45 @@ def test_it_never_shows_drafts(client):
     assert 2021 not in cells(client.get(URL), world.recommendations[0])
 
 
+def test_an_auditor_sees_a_submitted_answer_of_a_board_not_asked_on_its_own_line(client):
+    world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    volunteer = make_board(short_code="KS", name="Kommunstyrelsen")
+    submitted = make_response(
+        board=volunteer,
+        round=make_round(world.audit, sequence=3),
+        state=Response.State.SUBMITTED,
+        decision_date=dt.date(2021, 4, 20),
+    )
+    make_entry(submitted, recommendation, status="implemented")
+    client.force_login(make_user(groups=[AUDITOR_GROUP]))
+
+    response = client.get(URL)
+
+    lines = {
+        row.board.short_code: row
+        for group in response.context["groups"]
+        for row in group.rows
+        if row.recommendation.pk == recommendation.pk
+    }
+    assert set(lines) == {world.board.short_code, "KS"}
+    years = response.context["years"]
+    ks_cells = {
+        year: cell.status for year, cell in zip(years, lines["KS"].cells, strict=True) if cell
+    }
+    assert ks_cells == {2021: "implemented"}
+    assert 2021 not in cells(response, recommendation)  # the addressed board's line
+    # The public never sees the submitted answer, nor a line for the board.
+    client.logout()
+    public = client.get(URL)
+    assert all(row.board != volunteer for g in public.context["groups"] for row in g.rows)
+
+
 def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     make_tracked_audit(n_recommendations=2)
-    # Queries: the municipality, recommendations+audit, their visible entries+response+
-    # board+round, and the board and audit choices of the filter form.
+    # Queries: the municipality, recommendations+audit, their assessments, the standings
+    # +board, their visible answers (as values), and the board and audit choices of the
+    # filter form.
     with django_assert_num_queries(7):
         client.get(URL, {"per": "2021-01-01"})
     make_tracked_audit(n_recommendations=8)
