@@ -54,11 +54,13 @@ MATRIX_YEARS = range(2019, 2027)
 def with_timeline(queryset, user):
     """Prefetch a recommendation queryset with everything its timeline shows.
 
-    Queries: recommendations (+audit), addressed_to, answered_by, the audit's rounds,
-    assessments (+round), visible entries (+response, board, round), their measure
-    updates (+measure), visible measures (+board), their due date changes, the other
-    recommendations they also serve, visible shared measures (+board, main
-    recommendation), their due date changes, the boards' standings (+board, round): 13.
+    Queries: recommendations (+audit), the audit's rounds, assessments (+round), visible
+    entries (+response, board, round), their measure updates (+measure), visible
+    measures (+board), their due date changes, the other recommendations they also
+    serve, visible shared measures (+board, main recommendation), their due date
+    changes, the boards' standings (+board, round): 11. The boards it is addressed to
+    and those that answer it are read from the standings (``is_addressed``,
+    ``is_answering``), which hold a row for each of them.
 
     Every prefetch fills a list of its own (``to_attr``) that only ``build_timeline``
     reads. Prefetched into a related manager's cache instead, Django builds a filtered
@@ -96,11 +98,7 @@ def with_timeline(queryset, user):
             to_attr="timeline_also_serves",
         )
     )
-    # Boards with their municipality: their links live beneath it.
-    boards = Board.objects.select_related("municipality")
     return queryset.select_related("audit__municipality").prefetch_related(
-        Prefetch("addressed_to", queryset=boards, to_attr="timeline_addressed_to"),
-        Prefetch("answered_by", queryset=boards, to_attr="timeline_answered_by"),
         Prefetch(
             "audit__rounds",
             queryset=FollowUpRound.objects.order_by("sequence"),
@@ -253,8 +251,8 @@ class Timeline:
     rounds: list
     entries: list
     measures: list
-    addressed_to: list = field(default_factory=list)  # the boards it is addressed to
-    answered_by: list = field(default_factory=list)  # the boards that answer it
+    addressed_to: list = field(default_factory=list)  # the boards it is addressed to, by name
+    answered_by: list = field(default_factory=list)  # the boards that answer it, by name
     today: dt.date | None = None  # the day "overdue" is judged by
 
     @property
@@ -320,8 +318,8 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
         rounds=rounds,
         entries=steps,
         measures=measures,
-        addressed_to=recommendation.timeline_addressed_to,
-        answered_by=recommendation.timeline_answered_by,
+        addressed_to=[s.board for s in recommendation.board_standings if s.is_addressed],
+        answered_by=[s.board for s in recommendation.board_standings if s.is_answering],
         today=today,
     )
 

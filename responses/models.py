@@ -783,6 +783,9 @@ class BoardStanding(models.Model):
     answered_date, answered_precision = fuzzy_date_fields(_("besvarad"))
     answered = FuzzyDateDescriptor("answered")
     is_addressed = models.BooleanField(_("riktad till nämnden"), default=False)
+    # Named among the boards that answer it (``Recommendation.answered_by``). With
+    # ``is_addressed`` the recommendation's page and the API read its boards from here.
+    is_answering = models.BooleanField(_("besvarar rekommendationen"), default=False)
     assessment_status = models.CharField(
         _("revisionens senaste bedömning"), max_length=30, choices=Status.choices, blank=True
     )

@@ -70,16 +70,16 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
         world.recommendations[1]
     )
     # Queries: count, page of recommendations+audit, then the timeline prefetches:
-    # addressed_to, answered_by, rounds, assessments, entries, measure updates,
-    # measures, their due date changes, the recommendations they also serve, shared
-    # measures, their due date changes.
-    with django_assert_num_queries(14):
+    # rounds, assessments, entries, measure updates, measures, their due date changes,
+    # the recommendations they also serve, shared measures, their due date changes, the
+    # standings (which also say the boards it is addressed to and answered by).
+    with django_assert_num_queries(12):
         client.get(URL)
     bigger = make_tracked_audit(n_recommendations=8)
     Measure.objects.get(recommendation=bigger.recommendations[0]).also_serves.add(
         *bigger.recommendations[1:]
     )
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         client.get(URL)
 
 

@@ -144,10 +144,10 @@ def test_an_invalid_filter_is_a_400_not_an_unfiltered_export(client, name, query
         # needed to validate a status).
         ("recommendations:recommendation_list_csv", 4),
         # The same three, then the timelines for the measures and timeline sheets: those of
-        # with_timeline (recommendations+audit, boards, rounds, assessments, entries,
-        # measure updates, standings, measures, due date changes, shared measures...).
-        ("recommendations:recommendation_list_xlsx", 15),
-        # recommendations+audit, their visible entries+response+board+round.
+        # with_timeline (recommendations+audit, rounds, assessments, entries, measure
+        # updates, standings, measures, due date changes, shared measures...).
+        ("recommendations:recommendation_list_xlsx", 13),
+        # recommendations+audit, their assessments, standings+board and visible answers.
         ("recommendations:matrix_csv", 4),
         ("recommendations:matrix_xlsx", 4),
     ],
@@ -267,11 +267,11 @@ def test_the_list_xlsx_reads_its_recommendations_in_chunks(
 ):
     make_tracked_audit(n_recommendations=5)
     url = reverse("recommendations:recommendation_list_xlsx")
-    with django_assert_num_queries(15):  # as in test_export_query_counts_do_not_grow
+    with django_assert_num_queries(13):  # as in test_export_query_counts_do_not_grow
         client.get(url)
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
-    # The list's 1 + 2 and the timelines' 1 + 11 queries, the per-chunk part thrice.
-    with django_assert_num_queries(1 + 3 * 2 + 1 + 3 * 11):
+    # The list's 1 + 2 and the timelines' 1 + 9 queries, the per-chunk part thrice.
+    with django_assert_num_queries(1 + 3 * 2 + 1 + 3 * 9):
         response = client.get(url)
     workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert [sheet.max_row for sheet in workbook.worksheets] == [1 + 5, 1 + 5, 1 + 2 * 5]

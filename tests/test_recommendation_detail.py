@@ -10,6 +10,7 @@ from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import Measure
 from tests.factories import (
+    make_board,
     make_entry,
     make_measure,
     make_measure_update,
@@ -66,6 +67,25 @@ def test_it_hides_drafts_from_the_public_and_shows_them_to_the_boards_staff(clie
     assert "hemligt utkast" in client.get(url(world.recommendations[0])).content.decode()
 
 
+def test_it_names_the_boards_it_is_addressed_to_and_answered_by_as_they_change(client):
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    rec.answered_by.add(ks)
+
+    details = client.get(url(rec)).context["timeline"]
+    assert (details.addressed_to, details.answered_by) == ([world.board], [ks])
+    page = client.get(url(rec)).content.decode()
+    assert "Besvaras av" in page and ks.get_absolute_url() in page
+
+    rec.addressed_to.add(ks)
+    rec.answered_by.remove(ks)
+    details = client.get(url(rec)).context["timeline"]
+    assert [board.name for board in details.addressed_to] == sorted([world.board.name, ks.name])
+    assert details.answered_by == []
+    assert "Besvaras av" not in client.get(url(rec)).content.decode()
+
+
 def test_it_answers_404_for_an_unknown_recommendation(client):
     assert (
         client.get(reverse("recommendations:moved_recommendation", args=[999])).status_code == 404
@@ -87,12 +107,13 @@ def test_its_query_count_does_not_grow_with_rounds_entries_and_measures(
     rec, other = world.recommendations
     make_measure(other, board=world.board, title="Gemensam").also_serves.add(rec)
     Measure.objects.get(recommendation=rec).also_serves.add(other)
-    # Queries: recommendation+audit, addressed_to, answered_by, rounds, assessments+round,
-    # entries+response+board+round, measure updates+measure, measures+board,
-    # their due date changes, the recommendations they also serve, shared measures
-    # +board+main recommendation, their due date changes.
+    # Queries: recommendation+audit, rounds, assessments+round, entries+response+board
+    # +round, measure updates+measure, measures+board, their due date changes, the
+    # recommendations they also serve, shared measures+board+main recommendation, their
+    # due date changes, the standings+board+round (which also say the boards it is
+    # addressed to and answered by).
     page = url(rec)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         assert client.get(page).status_code == 200
     for sequence in (3, 4, 5, 6):
         response = make_response(
@@ -106,7 +127,7 @@ def test_its_query_count_does_not_grow_with_rounds_entries_and_measures(
         shared = make_measure(other, board=world.board, due="2030", title=f"Gemensam {sequence}")
         shared.also_serves.add(rec)
     page = url(rec)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         assert client.get(page).status_code == 200
 
 

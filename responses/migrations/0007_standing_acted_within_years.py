@@ -4,18 +4,9 @@ from django.db import migrations, models
 
 
 def derive(apps, schema_editor):
-    """Derive every standing again, with its new fields, and count each municipality's
-    audits and recommendations (``manage.py rebuild_standings`` does the same).
-
-    Only when there is data. This step runs the application's own derivation
-    (``responses.standings``), not a frozen copy of it, so that the rule keeps one home;
-    it is the only migration that runs it (0005's step does nothing now). Should a later
-    migration add fields to ``BoardStanding`` or ``Municipality``, move this step there."""
-    if not apps.get_model("recommendations", "Municipality").objects.exists():
-        return
-    from responses import standings
-
-    standings.rebuild()
+    """Nothing to do here any more: the derivation runs the application's own code, which
+    writes every field a standing has today, so it runs once, in the latest migration
+    that changes the standings (``0008_standing_is_answering``)."""
 
 
 class Migration(migrations.Migration):
