@@ -163,7 +163,11 @@ class NewMeasureForm(forms.Form):
         return cleaned
 
 
-NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=2, max_num=20)
+# One blank measure per recommendation: saving the draft makes it a measure of its own and
+# offers the next blank one. Two were offered before; with eight recommendations that was
+# sixteen empty sections on the page (and 96 of its 212 fields), though most recommendations
+# get no new measure in a round.
+NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=1, max_num=20)
 
 
 def _require_completed_date(form, cleaned):

@@ -1,6 +1,7 @@
 """Board staff log a response: start, edit on one page, save a draft, preview, publish."""
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -424,10 +425,30 @@ def test_preview_query_count_does_not_grow_with_entries_and_measures(
         draft,
         world,
         **{f"new-{world.rec2.pk}-{number}-title": f"Extra {number}" for number in range(2)},
+        **{f"new-{world.rec2.pk}-TOTAL_FORMS": "2", f"new-{world.rec2.pk}-1-status": "planned"},
     )
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
     with django_assert_num_queries(11):
         assert "Extra 1" in client.get(url).text
+
+
+def test_each_recommendation_offers_one_blank_new_measure_and_saving_it_offers_the_next(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+    page = client.get(url).text
+    for rec in (world.rec1, world.rec2):
+        assert f'id="id_new-{rec.pk}-0-title"' in page
+        assert f'id="id_new-{rec.pk}-1-title"' not in page
+    assert "Spara utkastet, så visas en tom åtgärd till." in page
+
+    data = filled(draft, world, **{f"new-{world.rec1.pk}-0-title": "Digital uppföljning"})
+    assert client.post(url, data).status_code == 302
+    page = client.get(url).text
+    assert "Digital uppföljning" in page
+    blank = re.search(rf'<input[^>]*name="new-{world.rec1.pk}-0-title"[^>]*>', page).group()
+    assert "value=" not in blank
 
 
 def test_starting_a_response_that_exists_opens_the_existing_draft(client, world, draft):
