@@ -613,7 +613,12 @@ def report(
                 f"{other.hit_share():.0%}",
             ]
             p95_verdict += f" / {verdict(other.p95() < limit)}"
-            share_verdict += f" / {verdict(other_share >= TARGET_CACHED_SHARE)}"
+            # The cached target is the anonymous pages': a logged-in page is never cached.
+            share_verdict += " / " + (
+                "(logged in: never cached)"
+                if result.page.cookie
+                else verdict(other_share >= TARGET_CACHED_SHARE)
+            )
         if index == 0:
             p95_verdict = share_verdict = "(ceiling)"
         lines.append("| " + " | ".join([*cells, p95_verdict, share_verdict]) + " |")

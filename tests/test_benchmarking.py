@@ -110,8 +110,9 @@ def _args(**more):
 def test_the_report_compares_cached_and_uncached_pages_with_the_trivial_view():
     from bench.run_benchmark import Page, Result, report
 
-    def result(name, ms, rate, cache=""):
-        measured = Result(Page(name, "/"), server_ms=ms, queries=5, cache=[cache] * len(ms))
+    def result(name, ms, rate, cache="", cookie=""):
+        page = Page(name, "/", cookie=cookie)
+        measured = Result(page, server_ms=ms, queries=5, cache=[cache] * len(ms))
         measured.throughput = rate
         return measured
 
@@ -119,11 +120,13 @@ def test_the_report_compares_cached_and_uncached_pages_with_the_trivial_view():
         result("Trivial view (1 query)", [1.0] * 20, 1000.0),
         result("List, search", [10.0] * 19 + [40.0], 200.0),
         result("Start page", [150.0] * 20, 100.0),
+        result("Staff response form", [40.0] * 20, 100.0, cookie="sessionid=x"),
     ]
     cached = [
         result("Trivial view (1 query)", [1.5] * 20, 800.0),
         result("List, search", [2.0] * 20, 600.0, "hit"),
         result("Start page", [3.0] * 20, 400.0, "hit"),
+        result("Staff response form", [40.0] * 20, 100.0, cookie="sessionid=x"),
     ]
 
     text = report(_args(), {"uncached": uncached, "cached": cached}, None, None, machine_lines=[])
@@ -135,6 +138,9 @@ def test_the_report_compares_cached_and_uncached_pages_with_the_trivial_view():
     assert "| 20% |" in search_row and "| 60% | 100% |" in search_row
     assert "(yes < 20)" in search_row
     assert start_row.endswith("| **no** / yes | **no** / **no** |")
+    # A logged-in page is never cached: no verdict against the anonymous pages' cached target.
+    staff_row = next(row for row in rows if row.startswith("| Staff response form"))
+    assert staff_row.endswith("| yes / yes | **no** / (logged in: never cached) |")
 
 
 def test_the_load_test_report_counts_errors_and_lost_saves():
