@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uppfoljning
 
-.PHONY: install lock browser pdf-libraries run test test-postgres lint format messages check-deploy ci
+.PHONY: install lock browser pdf-libraries gettext run test test-postgres lint format messages check-messages check-deploy ci
 
 install: $(VENV)/.installed
 
@@ -63,9 +63,29 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 # Refresh the English catalogue (no source locations, so parallel branches merge cleanly) and compile it.
-messages: install
+messages: install gettext
 	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv
 	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+# makemessages and compilemessages call GNU gettext's tools.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  echo "Installing GNU gettext for the message catalogue"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+# Fails when the code holds a Swedish string the English catalogue has no translation for (run
+# `make messages` and translate it). The test suite reads the catalogue as it is, so a string
+# that was never collected into it would pass unseen. The catalogue is put back as it was.
+CATALOGUE := locale/en/LC_MESSAGES/django.po
+check-messages: install gettext
+	@saved=$$(mktemp); cp $(CATALOGUE) $$saved; trap 'cp '"$$saved"' $(CATALOGUE); rm -f '"$$saved" EXIT; \
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv >/dev/null; \
+	missing=$$(msgattrib --untranslated $(CATALOGUE); msgattrib --only-fuzzy $(CATALOGUE)); \
+	if [ -n "$$missing" ]; then \
+	  echo "Strings without an English translation (make messages, then translate them):"; \
+	  echo "$$missing" | grep '^msgid'; exit 1; \
+	fi; echo "Every string has its English translation."
 
 format: install
 	$(VENV)/bin/ruff check --fix .
