@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLResolver, get_resolver
 from django.views.decorators.http import require_safe
 
-from auditfollowup.lib.urls import reverse_fast
+from auditfollowup.lib.urls import reverse_fast, reverser
 
 from .models import Audit, Board, Municipality, Recommendation
 from .roles import Public, access
@@ -65,13 +65,10 @@ def page_url(request, name: str, *args) -> str:
 
 def url_for_each_municipality(name: str, *args):
     """A function giving the URL of page ``name`` (with ``args`` after the slug) of any
-    municipality by its slug, the pattern reversed once (``reverse_fast``): for a list of
+    municipality by its slug, the pattern reversed once (``reverser``): for a list of
     every municipality."""
-
-    def url(slug: str) -> str:
-        return reverse_fast(name, slug, *args)
-
-    return url
+    url = reverser(name, 1 + len(args))
+    return lambda slug: url(slug, *args)
 
 
 def _moved(queryset):

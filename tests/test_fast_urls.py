@@ -2,9 +2,16 @@
 the URL Django's ``reverse()`` gives, whatever the prefix or the arguments."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse, set_script_prefix
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    reverse,
+    set_script_prefix,
+)
 
-from auditfollowup.lib.urls import reverse_fast
+from auditfollowup.lib.urls import reverse_fast, reverser
 
 SLUG = "malmo-stad"
 
@@ -51,8 +58,6 @@ def test_a_second_call_with_other_arguments_does_not_reuse_the_first_url():
 def test_an_argument_a_url_would_escape_goes_through_reverse():
     # Not a slug the municipal pages accept: reverse() itself refuses it, and so does
     # reverse_fast, rather than writing it into the URL unescaped.
-    from django.urls import NoReverseMatch
-
     with pytest.raises(NoReverseMatch):
         reverse_fast("municipal:home", "malmö stad")
 
@@ -64,3 +69,20 @@ def test_the_script_prefix_of_a_site_served_beneath_a_path_is_kept():
     finally:
         set_script_prefix("/")
     assert reverse_fast("municipal:home", SLUG) == f"/{SLUG}/"
+
+
+def test_a_reverser_for_a_loop_gives_each_object_the_url_reverse_gives():
+    board_url = reverser("municipal:board_detail", 2)
+    for slug, key in (("a-stad", 7), ("b-kommun", 8), (SLUG, 1234567)):
+        assert board_url(slug, key) == reverse("municipal:board_detail", args=[slug, key])
+    with pytest.raises(NoReverseMatch):
+        board_url("malmö stad", 7)
+
+
+def test_a_reverser_keeps_the_script_prefix_of_the_request_it_was_made_in():
+    try:
+        set_script_prefix("/uppfoljning/")
+        home_url = reverser("municipal:home", 1)
+    finally:
+        set_script_prefix("/")
+    assert home_url(SLUG) == f"/uppfoljning/{SLUG}/"

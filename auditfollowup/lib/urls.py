@@ -41,16 +41,38 @@ def _pieces(name: str, arity: int, prefix: str, urlconf) -> tuple[str, ...] | No
     return tuple(pieces)
 
 
-def reverse_fast(name: str, *args) -> str:
-    """``reverse(name, args=args)``, the pattern reversed once per process."""
-    if not all(
+def _written_unchanged(args) -> bool:
+    return all(
         type(arg) is int or (type(arg) is str and _WRITTEN_UNCHANGED.match(arg)) for arg in args
-    ):
-        return reverse(name, args=args)
-    pieces = _pieces(name, len(args), get_script_prefix(), get_urlconf())
-    if pieces is None:
-        return reverse(name, args=args)
+    )
+
+
+def _joined(pieces: tuple[str, ...], args) -> str:
     parts = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
         parts += [str(arg), piece]
     return "".join(parts)
+
+
+def reverse_fast(name: str, *args) -> str:
+    """``reverse(name, args=args)``, the pattern reversed once per process."""
+    if not _written_unchanged(args):
+        return reverse(name, args=args)
+    pieces = _pieces(name, len(args), get_script_prefix(), get_urlconf())
+    if pieces is None:
+        return reverse(name, args=args)
+    return _joined(pieces, args)
+
+
+def reverser(name: str, arity: int):
+    """``reverse_fast`` for a loop within one request: a function of ``arity`` arguments,
+    with the script prefix, the URLconf and the pattern's pieces looked up once. Those
+    look-ups are most of ``reverse_fast``'s 4 µs; the national page names 580 URLs."""
+    pieces = _pieces(name, arity, get_script_prefix(), get_urlconf())
+
+    def url(*args) -> str:
+        if pieces is None or not _written_unchanged(args):
+            return reverse(name, args=args)
+        return _joined(pieces, args)
+
+    return url
