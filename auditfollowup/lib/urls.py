@@ -56,12 +56,7 @@ def _joined(pieces: tuple[str, ...], args) -> str:
 
 def reverse_fast(name: str, *args) -> str:
     """``reverse(name, args=args)``, the pattern reversed once per process."""
-    if not _written_unchanged(args):
-        return reverse(name, args=args)
-    pieces = _pieces(name, len(args), get_script_prefix(), get_urlconf())
-    if pieces is None:
-        return reverse(name, args=args)
-    return _joined(pieces, args)
+    return reverser(name, len(args))(*args)
 
 
 def reverser(name: str, arity: int):
