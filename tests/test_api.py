@@ -30,6 +30,14 @@ def test_it_returns_recommendations_with_audit_boards_status_and_timeline(client
     assert measure["due_date_changes"][0]["previous"]["text"] == "2020-03"
 
 
+def test_it_sends_json_with_swedish_letters_as_written(client):
+    make_tracked_audit(n_recommendations=1)
+    response = client.get(URL)
+    assert response["Content-Type"] == "application/json"
+    assert "Pågående".encode() in response.content
+    assert b"\\u00e5" not in response.content
+
+
 def test_status_labels_follow_the_language_of_each_request(client):
     # Each labelled status is made once per status and language, then shared.
     make_tracked_audit(n_recommendations=1)
