@@ -28,10 +28,6 @@ from .models import (
 )
 from .timeline import build_timeline, with_timeline
 
-admin.site.site_header = _("Uppföljning – administration")
-admin.site.site_title = _("Uppföljning")
-admin.site.index_title = _("Administration")
-
 
 @admin.register(Municipality)
 class MunicipalityAdmin(MunicipalityOnlyForSuperusers, ScopedAdminMixin, admin.ModelAdmin):

@@ -20,6 +20,8 @@ What a user may *read* of responses is ``Response.objects.visible_to(user)``
 may change one response is ``Response.is_editable_by(user)`` / ``is_publishable_by(user)``,
 built on ``may_write_for_board``.
 
+Who may open the Django admin at all is ``may_use_admin`` (``auditfollowup.admin_site``).
+
 Every view of the product declares its rule with ``@access(...)`` (one of the ``Rule``
 objects below); ``tests/test_access_rules.py`` fails on a view that declares none.
 """
@@ -73,6 +75,14 @@ def is_superuser(user) -> bool:
 
 def is_admin(user) -> bool:
     return is_superuser(user) or _in_group(user, ADMIN_GROUP)
+
+
+def may_use_admin(user) -> bool:
+    """The Django admin is the admins' tool: superusers and Administratörer members with
+    staff status. Board staff and auditors work in the product's own pages, which apply
+    the read and write rules below; the admin would not (it lists a model's rows by
+    municipality and model permission), so staff status alone opens nothing there."""
+    return user.is_active and user.is_staff and is_admin(user)
 
 
 def is_auditor(user) -> bool:

@@ -8,6 +8,7 @@ register = template.Library()
 
 register.filter("is_board_staff", roles.is_board_staff)
 register.filter("is_auditor", roles.is_auditor)
+register.filter("may_use_admin", roles.may_use_admin)
 
 
 @register.filter
