@@ -83,9 +83,10 @@ class MissingResponse:
 
 
 def missing_responses(today: dt.date, user) -> list[MissingResponse]:
-    """Rounds whose deadline has passed without a response from a board their open
-    recommendations are addressed to. Four queries: rounds, addressed boards per audit,
-    responses given, and the boards."""
+    """Rounds whose deadline has passed without a response from a board that answers one
+    of their audit's open recommendations (``answered_by_board``: the boards whose
+    response the staff pages accept and require). Five queries: rounds, answering boards
+    (two), responses given, and the boards."""
     from responses.models import Response
 
     rounds = list(
@@ -95,18 +96,14 @@ def missing_responses(today: dt.date, user) -> list[MissingResponse]:
         .order_by("deadline_date", "pk")
     )
     audit_ids = {round_.audit_id for round_ in rounds}
-    addressed = set(
-        Recommendation.addressed_to.through.objects.filter(
-            recommendation__audit_id__in=audit_ids, recommendation__closed_on__isnull=True
-        ).values_list("recommendation__audit_id", "board_id")
-    )
+    answering = Recommendation.objects.filter(audit_id__in=audit_ids).open().answering_boards()
     answered = set(
         Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
     )
-    boards = Board.objects.in_bulk({board_id for _audit_id, board_id in addressed})
+    boards = Board.objects.in_bulk({board_id for _audit_id, board_id in answering})
     missing = []
     for round_ in rounds:
-        for audit_id, board_id in sorted(addressed, key=lambda pair: boards[pair[1]].name):
+        for audit_id, board_id in sorted(answering, key=lambda pair: boards[pair[1]].name):
             if audit_id == round_.audit_id and (round_.pk, board_id) not in answered:
                 missing.append(MissingResponse(round=round_, board=boards[board_id]))
     return missing

@@ -345,6 +345,14 @@ class Audit(models.Model):
             raise ValidationError({"conducted_to_date": _("Slutet kan inte ligga före början.")})
 
 
+class FollowUpRoundQuerySet(models.QuerySet):
+    def open_for(self, boards):
+        """The open rounds in which one of ``boards`` answers a recommendation
+        (``RecommendationQuerySet.answered_by_any_of``): where its staff may respond."""
+        answered = Recommendation.objects.filter(audit=OuterRef("audit")).answered_by_any_of(boards)
+        return self.filter(is_open=True).filter(Exists(answered))
+
+
 class FollowUpRound(models.Model):
     """One round of an audit's follow-up: what the auditors asked for, and by when."""
 
@@ -378,6 +386,8 @@ class FollowUpRound(models.Model):
         help_text=_("Nämndernas handläggare kan lämna yttranden i en öppen omgång."),
     )
 
+    objects = FollowUpRoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("uppföljningsomgång")
         verbose_name_plural = _("uppföljningsomgångar")
@@ -407,6 +417,37 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
 
     def open(self):
         return self.filter(closed_on__isnull=True)
+
+    # Who answers a recommendation: the boards named in ``answered_by`` (who may answer
+    # for a recommendation addressed to another board), or, where none is named, the
+    # boards it is addressed to. What a board's response in a round covers and requires,
+    # and whom the reminders chase when a round's deadline passes without one.
+
+    def answered_by_board(self, board):
+        """The recommendations ``board`` answers."""
+        return self.answered_by_any_of([board])
+
+    def answered_by_any_of(self, boards):
+        """The recommendations one of ``boards`` (a list or QuerySet) answers."""
+        named = Recommendation.answered_by.through.objects.filter(recommendation=OuterRef("pk"))
+        addressed = Recommendation.addressed_to.through.objects.filter(
+            recommendation=OuterRef("pk"), board__in=boards
+        )
+        return self.filter(
+            Exists(named.filter(board__in=boards)) | (~Exists(named) & Exists(addressed))
+        )
+
+    def answering_boards(self) -> set[tuple[int, int]]:
+        """(audit id, board id) for each board that answers one of these recommendations
+        (the rule of ``answered_by_board``, for many at once). Two queries."""
+        ids = self.order_by().values("pk")
+        named = Recommendation.answered_by.through.objects.filter(recommendation__in=ids)
+        addressed = Recommendation.addressed_to.through.objects.filter(recommendation__in=ids)
+        fields = ("recommendation_id", "recommendation__audit_id", "board_id")
+        answering = set(named.values_list(*fields))
+        with_named = {recommendation for recommendation, _audit, _board in answering}
+        answering |= {row for row in addressed.values_list(*fields) if row[0] not in with_named}
+        return {(audit, board) for _recommendation, audit, board in answering}
 
     def refresh_search_vectors(self) -> int:
         """Rebuild ``search_vector`` from the wording, the audit's reference and title, every

@@ -39,9 +39,9 @@ class EditPage:
             data, instance=response, initial={"version": response.version}
         )
         recommendations = list(
-            Recommendation.objects.filter(
-                audit_id=response.round.audit_id, answered_by=response.board
-            ).order_by("position")
+            Recommendation.objects.filter(audit_id=response.round.audit_id)
+            .answered_by_board(response.board)
+            .order_by("position")
         )
         # Read into dicts, so without the models' default ordering (whose joins cost more
         # than the rows).

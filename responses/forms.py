@@ -35,9 +35,13 @@ class StatusSelect(forms.ChoiceField):
 class StartResponseForm(forms.Form):
     """Pick one of the user's boards and an open round."""
 
-    board = forms.ModelChoiceField(queryset=Board.objects.none(), label=_("Nämnd"))
+    board = forms.ModelChoiceField(
+        queryset=Board.objects.none(), label=_("Nämnd"), empty_label=_("Välj nämnd")
+    )
     round = forms.ModelChoiceField(
-        queryset=FollowUpRound.objects.none(), label=_("Uppföljningsomgång")
+        queryset=FollowUpRound.objects.none(),
+        label=_("Uppföljningsomgång"),
+        empty_label=_("Välj omgång"),
     )
 
     def __init__(self, *args, boards, rounds, **kwargs):
@@ -50,7 +54,7 @@ class StartResponseForm(forms.Form):
         cleaned = super().clean()
         board, round_ = cleaned.get("board"), cleaned.get("round")
         if board and round_:
-            answers = round_.audit.recommendations.filter(answered_by=board).exists()
+            answers = round_.audit.recommendations.answered_by_board(board).exists()
             if not answers:
                 self.add_error(
                     "round",

@@ -275,9 +275,9 @@ def _apply_measure_updates(response: Response) -> None:
 def _require_complete(response: Response, message: str) -> None:
     """Every recommendation the board answers on must have a saved answer."""
     answered = set(
-        Recommendation.objects.filter(
-            audit_id=response.round.audit_id, answered_by=response.board
-        ).values_list("pk", flat=True)
+        Recommendation.objects.filter(audit_id=response.round.audit_id)
+        .answered_by_board(response.board)
+        .values_list("pk", flat=True)
     )
     if answered - set(response.entries.values_list("recommendation_id", flat=True)):
         raise ValidationError(message)

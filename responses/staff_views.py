@@ -58,7 +58,11 @@ def _publishable(user, pk: int) -> Response:
 def response_start(request):
     """The staff's own responses, and a form to start one for an open round."""
     boards = roles.writable_boards(request.user)
-    rounds = FollowUpRound.objects.filter(is_open=True).select_related("audit")
+    rounds = (
+        FollowUpRound.objects.open_for(boards)
+        .select_related("audit")
+        .order_by("audit__reference", "audit_id", "sequence")
+    )
     form = StartResponseForm(request.POST or None, boards=boards, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         board, round_ = form.cleaned_data["board"], form.cleaned_data["round"]
@@ -75,7 +79,11 @@ def response_start(request):
         .select_related("board", "round__audit")
         .order_by("state", "-pk")
     )
-    return render(request, "responses/staff/start.html", {"form": form, "responses": own})
+    return render(
+        request,
+        "responses/staff/start.html",
+        {"form": form, "responses": own, "any_round_open": rounds.exists()},
+    )
 
 
 def _next_page_for(response: Response) -> str:

@@ -14,7 +14,15 @@ from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
 
-from .factories import edit_page_data, make_recommendation, make_user
+from .factories import (
+    edit_page_data,
+    make_audit,
+    make_board,
+    make_municipality,
+    make_recommendation,
+    make_round,
+    make_user,
+)
 
 
 def filled(draft, world, **overrides):
@@ -62,6 +70,38 @@ def test_staff_cannot_start_a_response_for_another_board_or_a_closed_round(clien
     assert "Välj ett giltigt alternativ" in other_board.text
     assert "Välj ett giltigt alternativ" in closed_round.text
     assert Response.objects.filter(round=world.round1, board=world.board_a).count() == 1
+
+
+def test_staff_are_offered_only_open_rounds_where_their_board_answers(client, world):
+    elsewhere = make_municipality(name="Exempelby kommun", slug="exempelby")
+    their_audit = make_audit(
+        title="Granskning i Exempelby", boards=[make_board(municipality=elsewhere)]
+    )
+    make_recommendation(their_audit)
+    make_round(their_audit, title="Exempelbys omgång", is_open=True)
+    not_ours = make_audit(title="Granskning av en annan nämnd", boards=[world.board_b])
+    make_recommendation(not_ours, addressed_to=[world.board_b])
+    make_round(not_ours, title="Den andra nämndens omgång", is_open=True)
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    offered = [str(round_) for round_ in page.context["form"].fields["round"].queryset]
+    assert offered == [str(world.round2)]
+    assert "Exempelbys omgång" not in page.text
+    assert "Den andra nämndens omgång" not in page.text
+    assert "Välj omgång" in page.text
+
+
+def test_staff_are_told_when_no_round_is_open_for_their_boards(client, world):
+    world.round2.is_open = False
+    world.round2.save()
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    assert "Ingen uppföljningsomgång är öppen för dina nämnder just nu" in page.text
+    assert "Skapa utkast" not in page.text
 
 
 def test_the_edit_page_lists_every_recommendation_and_carries_over_open_measures(
