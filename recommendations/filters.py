@@ -248,14 +248,13 @@ class AuditFilter(InMunicipalityChoiceFilter):
 
 
 def board_filter():
-    """The board a recommendation is addressed to; shared by the list and the matrix."""
+    """A board; shared by the list and the matrix (``RecommendationFilterSet.filter_board``)."""
     return InMunicipalityChoiceFilter(
-        field_name="addressed_to",
-        lookup_expr="exact",
+        field_name="board",
+        method="filter_board",
         queryset=_boards,
         label=_("Nämnd"),
         empty_label=_("Alla nämnder"),
-        distinct=True,
     )
 
 
@@ -312,6 +311,17 @@ class RecommendationFilterSet(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return None
         return self.form.cleaned_data.get("board")
+
+    def board_standings(self):
+        """Each row's standing for the chosen board (a correlated subquery)."""
+        return BoardStanding.objects.filter(recommendation=OuterRef("pk"), board=self.chosen_board)
+
+    def filter_board(self, queryset, name, value):
+        # The recommendations the board has a standing on (addressed to it, answered by
+        # it, or answered in a response it published): the rows its own status, the
+        # status filter and sort and the board's page read, so a recommendation a board
+        # answers for another is found by that board too.
+        return queryset.filter(Exists(self.board_standings()))
 
 
 class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
@@ -395,10 +405,6 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
 
     def _user(self):
         return getattr(self.request, "user", None) or AnonymousUser()
-
-    def board_standings(self):
-        """Each row's standing for the chosen board (a correlated subquery)."""
-        return BoardStanding.objects.filter(recommendation=OuterRef("pk"), board=self.chosen_board)
 
     def filter_status(self, queryset, name, value):
         if self.chosen_board is not None:

@@ -71,6 +71,19 @@ def test_it_filters_by_board_and_audit(client):
     assert [g.audit for g in by_audit] == [asn.audit]
 
 
+def test_a_board_chosen_shows_its_line_for_a_recommendation_it_answers_for_another(client):
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    world = make_tracked_audit(n_recommendations=1, board="SN")
+    recommendation = world.recommendations[0]
+    recommendation.addressed_to.set([ks])
+    recommendation.answered_by.set([world.board])
+
+    groups = client.get(URL, {"board": world.board.pk}).context["groups"]
+
+    rows = [row for group in groups for row in group.rows]
+    assert [(row.recommendation, row.board) for row in rows] == [(recommendation, world.board)]
+
+
 def test_it_never_shows_drafts(client):
     world = make_tracked_audit(n_recommendations=1, with_draft=True)
     world.draft.decision_date = dt.date(2021, 3, 1)

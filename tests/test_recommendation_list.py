@@ -162,3 +162,23 @@ def test_beyond_the_cap_it_says_more_than_and_pages_through_the_first(client, mo
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     exactly = listed(client)
     assert "3 träffar" in exactly.text and "Fler än" not in exactly.text
+
+
+def test_a_board_finds_the_recommendations_it_answers_for_another_board(client):
+    # As in SR 2018:71: addressed to the municipal board, answered by the service board.
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    sn = make_board(short_code="SN", name="Servicenämnden")
+    audit = make_audit(boards=[ks, sn])
+    answered_for_ks = make_recommendation(audit, addressed_to=[ks], answered_by=[sn])
+    make_entry(
+        make_response(board=sn, round=make_round(audit), decision_date=dt.date(2020, 5, 1)),
+        answered_for_ks,
+        status=Status.IMPLEMENTED,
+    )
+    url = reverse("recommendations:recommendation_list")
+
+    by_sn = client.get(url, {"board": sn.pk, "status": Status.IMPLEMENTED})
+    by_ks = client.get(url, {"board": ks.pk})
+
+    assert list(by_sn.context["page"].object_list) == [answered_for_ks]
+    assert list(by_ks.context["page"].object_list) == [answered_for_ks]
