@@ -316,6 +316,14 @@ class RecommendationFilterSet(django_filters.FilterSet):
         """Each row's standing for the chosen board (a correlated subquery)."""
         return BoardStanding.objects.filter(recommendation=OuterRef("pk"), board=self.chosen_board)
 
+    def with_board_status(self, queryset):
+        """With a board chosen, each row with that board's own status (``board_status``),
+        which the status filter and sort use and the list shows beside the
+        recommendation's."""
+        if self.chosen_board is None:
+            return queryset
+        return queryset.annotate(board_status=Subquery(self.board_standings().values("status")[:1]))
+
     def filter_board(self, queryset, name, value):
         # The recommendations the board has a standing on (addressed to it, answered by
         # it, or answered in a response it published): the rows its own status, the

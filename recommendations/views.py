@@ -130,8 +130,10 @@ def home(request):
 def recommendation_list(request):
     filterset = RecommendationFilter(request.GET, request=request)
     # The boards in a list of their own (to_attr): see with_timeline() for why.
-    results = filterset.qs.select_related("audit__municipality").prefetch_related(
-        Prefetch("addressed_to", to_attr="listed_addressed_to")
+    results = (
+        filterset.with_board_status(filterset.qs)
+        .select_related("audit__municipality")
+        .prefetch_related(Prefetch("addressed_to", to_attr="listed_addressed_to"))
     )
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -141,6 +143,7 @@ def recommendation_list(request):
         "recommendations/recommendation_list.html",
         {
             "filter": filterset,
+            "chosen_board": filterset.chosen_board,
             "page": page,
             "active_filters": active_filters(filterset, request.GET),
             "query": query.urlencode(),

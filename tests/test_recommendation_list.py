@@ -1,6 +1,7 @@
 """The recommendation list: filters, search, sorting, pagination, shareable URLs."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -182,3 +183,26 @@ def test_a_board_finds_the_recommendations_it_answers_for_another_board(client):
 
     assert list(by_sn.context["page"].object_list) == [answered_for_ks]
     assert list(by_ks.context["page"].object_list) == [answered_for_ks]
+
+
+def test_with_a_board_chosen_each_row_shows_that_boards_status_beside_the_recommendations(
+    client,
+):
+    asn = make_board(short_code="ASN", name="Arbetsmarknadsnämnden")
+    sn = make_board(short_code="SN", name="Servicenämnden")
+    audit = make_audit(boards=[asn, sn])
+    shared = make_recommendation(audit, addressed_to=[asn, sn], answered_by=[asn, sn])
+    round_ = make_round(audit)
+    for board, status in [(asn, Status.IMPLEMENTED), (sn, Status.IN_PROGRESS)]:
+        response = make_response(board=board, round=round_, decision_date=dt.date(2020, 5, 1))
+        make_entry(response, shared, status=status)
+
+    page = client.get(
+        reverse("recommendations:recommendation_list"),
+        {"board": asn.pk, "status": Status.IMPLEMENTED},
+    )
+
+    (meta,) = re.findall(r'<p class="result-meta">(.*?)</p>', page.text, re.S)
+    words = " ".join(re.sub(r"<[^>]+>", " ", meta).split())
+    assert "ASN Nämndens status: ● Genomförd" in words
+    assert "Hela rekommendationen Aktuell status: ◑ Pågående" in words
