@@ -25,8 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from recommendations import attention
-from recommendations.models import Board
+from recommendations import attention, roles
 from recommendations.roles import AUDITOR_GROUP
 
 from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
@@ -118,8 +117,8 @@ class _Planner:
 
         User = get_user_model()
         staff = defaultdict(list)
-        for link in Board.staff.through.objects.filter(board_id__in=boards).select_related("user"):
-            staff[link.board_id].append(link.user)
+        for board_id, user in roles.staff_of_boards(boards):
+            staff[board_id].append(user)
         # The municipality's auditors: Revisorer members of that municipality (Membership,
         # the same rule that scopes what they read).
         auditors = list(
