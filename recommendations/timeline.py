@@ -43,6 +43,7 @@ from responses.models import (
     Response,
     ResponseEntry,
 )
+from responses.standings import known_on
 
 from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
@@ -337,6 +338,7 @@ class MatrixAnswer:
         "decision_date",
         "document_date",
         "document_precision",
+        "published_at",
         "recommendation_id",
         "round_id",
         "round_sequence",
@@ -351,11 +353,16 @@ class MatrixAnswer:
         "response__decision_date",
         "response__document_date",
         "response__document_precision",
+        "response__published_at",
     )
 
     document = FuzzyDateDescriptor("document")
     # The date a response is known by; the rule's one home is the response's.
     date = Response.date
+
+    def known_on(self, as_of: dt.date | None) -> bool:
+        """Whether the answer was known on ``as_of``: the council report's rule."""
+        return known_on(self.date, as_of, self.published_at)
 
     def __init__(self, values):
         (
@@ -367,6 +374,7 @@ class MatrixAnswer:
             self.decision_date,
             self.document_date,
             self.document_precision,
+            self.published_at,
         ) = values
         self.board = None  # the Board, set by attach_matrix_answers
 
@@ -431,8 +439,9 @@ def matrix_lines(
     ``recommendation`` comes from ``matrix_recommendations()``. An answer counts for a
     year by its response's date (decision date, else document date); with ``as_of`` only
     responses whose whole date lies on or before that day count, so "hösten 2020" is not
-    yet known on 2020-09-01. Each cell carries the auditors' assessment of the answer's
-    round.
+    yet known on 2020-09-01 (``responses.standings.known_on``, the council report's rule,
+    which also counts what was published here by that day). Each cell carries the
+    auditors' assessment of the answer's round.
     """
     assessments = {a.round_id: a for a in recommendation.matrix_assessments}
     boards = [standing.board for standing in recommendation.matrix_standings]
@@ -441,7 +450,7 @@ def matrix_lines(
         date = answer.date
         if date is None or date.start.year not in years:
             continue
-        if as_of is not None and date.end > as_of:
+        if not answer.known_on(as_of):
             continue
         by_board[answer.board_id][date.start.year] = answer
         if answer.board not in boards:

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.roles import AUDITOR_GROUP
+from recommendations.timeline import MATRIX_YEARS
 from responses.models import Response
 from tests.factories import (
     make_board,
@@ -60,6 +62,25 @@ def test_a_response_dated_only_to_a_term_is_known_when_the_term_has_ended(client
     rec = world.recommendations[0]
     assert 2020 not in cells(client.get(URL, {"per": "2020-09-01"}), rec)
     assert cells(client.get(URL, {"per": "2020-12-31"}), rec)[2020] == "in_progress"
+
+
+def test_as_of_today_a_response_dated_to_this_year_is_known_as_the_council_report_counts_it(
+    client,
+):
+    this_year = timezone.localdate().year
+    if this_year not in MATRIX_YEARS:
+        pytest.skip("the matrix's columns end before this year")
+    world = make_tracked_audit(n_recommendations=1)
+    latest = world.responses[1]
+    latest.decision_date = None
+    latest.document_date, latest.document_precision = dt.date(this_year, 1, 1), "year"
+    latest.save()
+
+    shown = cells(
+        client.get(URL, {"per": timezone.localdate().isoformat()}), world.recommendations[0]
+    )
+
+    assert shown.get(this_year) == "in_progress"
 
 
 def test_it_filters_by_board_and_audit(client):
