@@ -102,11 +102,11 @@ def attention(request):
 @access(Reader)
 @require_safe
 def recommendation_history(request, pk: int):
-    if roles.is_auditor(request.user):
-        recommendation = _recommendation(request.user, pk)
-    else:
-        # Board staff read other boards' published versions only, as the public pages do.
-        recommendation = get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
+    # Open to every reader, as the history on the recommendation's page is
+    # (``roles.may_see_history``); which versions each reader sees is the history's own
+    # rule (``ReadableVersions``): outside their municipality an auditor, and outside
+    # their boards board staff, see only what was published.
+    recommendation = get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
     changes = change_history_for_recommendation(recommendation, request.user)
     context = {"recommendation": recommendation, "changes": changes}
     return render(request, "recommendations/auditor/history.html", context)

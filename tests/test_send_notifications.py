@@ -96,9 +96,7 @@ def test_staff_get_one_reminder_two_weeks_before_the_reply_deadline(world, smtp_
     assert "Ta fram en rutin" not in text
 
 
-def test_someone_on_the_staff_list_without_the_staff_group_gets_no_reminder(
-    world, smtp_server
-):
+def test_someone_on_the_staff_list_without_the_staff_group_gets_no_reminder(world, smtp_server):
     # Being listed on a board without the group Handläggare grants nothing (README).
     person("tidigare", boards=[world["board"]])
 
