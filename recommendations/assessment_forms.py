@@ -44,11 +44,19 @@ class AttentionForm(forms.Form):
     since = forms.DateField(
         label=_("Inlämnade eller publicerade sedan"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The field shows the day the page's heading counts from, also before one is chosen.
+        self.fields["since"].initial = self.default_since()
+
+    @staticmethod
+    def default_since() -> dt.date:
+        return timezone.localdate() - dt.timedelta(days=90)
+
     def since_date(self) -> dt.date:
-        default = timezone.localdate() - dt.timedelta(days=90)
         if self.is_valid() and self.cleaned_data["since"]:
             return self.cleaned_data["since"]
-        return default
+        return self.default_since()

@@ -152,6 +152,22 @@ def test_the_attention_view_lists_what_needs_the_auditors(client, world):
     assert "Försenad åtgärd" in page.text and "Sen omgång" in page.text
 
 
+def test_the_attention_view_shows_the_day_it_counts_from_in_its_field(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"))
+    since = (timezone.localdate() - dt.timedelta(days=90)).isoformat()
+    assert f'name="since" value="{since}"' in page.text
+
+
+def test_the_attention_view_names_the_audit_of_each_recommendation(client, world):
+    add_attention_material(world)
+    world.audit.reference = ""
+    world.audit.save()
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"))
+    assert f"{world.audit.title}, {world.rec2.display_name}" in page.text
+
+
 def test_the_attention_view_reads_responses_since_a_chosen_date(client, world):
     client.force_login(world.auditor)
     page = client.get(reverse("auditors:attention"), {"since": "2010-01-01"})

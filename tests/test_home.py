@@ -1,5 +1,7 @@
 """The start page: what is tracked, status counts, recent answers, overdue, the chart."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,18 @@ def test_it_links_the_council_report_of_each_municipality(client):
     today = client.get(URL, follow=True).context["today"]
     report = reverse("reports:council_report", args=["malmo", today.year])
     assert f'href="{report}"' in client.get(URL, follow=True).content.decode()
+
+
+def test_an_audit_without_a_reference_leaves_no_dangling_separators(client):
+    world = make_tracked_audit(n_recommendations=1)
+    world.audit.reference = ""
+    world.audit.save()
+    make_measure(world.recommendations[0], board=world.board, due="2020-05")
+
+    page = client.get(URL, follow=True).content.decode()
+
+    lines = re.findall(r'<span class="muted">(.*?)</span>', page, re.S)
+    assert lines
+    for line in lines:
+        assert not line.strip().endswith("·"), line
+        assert "· ·" not in line, line
