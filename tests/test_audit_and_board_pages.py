@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import AUDITOR_GROUP
-from tests.factories import make_tracked_audit, make_user
+from tests.factories import make_audit, make_tracked_audit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,18 @@ def test_the_audit_page_lists_recommendations_rounds_and_responses(client):
     for response in world.responses:
         assert response.get_absolute_url() in page
     assert world.board.get_absolute_url() in page
+
+
+@pytest.mark.parametrize(
+    ("conducted_to", "shown"), [("2018", "<dd>2018"), ("2019-03", "<dd>2018 – mars 2019")]
+)
+def test_the_audit_page_gives_when_it_was_conducted_once_or_as_a_span(client, conducted_to, shown):
+    audit = make_audit()
+    audit.conducted_to = FuzzyDate.parse(conducted_to)
+    audit.save()
+    page = client.get(audit.get_absolute_url()).content.decode()
+    assert shown in page
+    assert "2018 – 2018" not in page
 
 
 def test_the_audit_page_hides_drafts_from_the_public_but_not_from_auditors(client):

@@ -83,6 +83,12 @@ def test_the_login_page_is_in_swedish_and_logs_in(db):
     assert user.pk == int(client.session["_auth_user_id"])
 
 
+def test_the_login_page_tells_a_logged_in_user_who_they_are(db):
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("anna", first_name="Anna"))
+    assert "Du är redan inloggad som Anna." in client.get(reverse("login")).text
+
+
 def test_too_many_failed_logins_show_the_swedish_lockout_page(db, settings):
     get_user_model().objects.create_user("anna", password="rätt-Lösen-42")
     client = Client()
