@@ -58,6 +58,13 @@ def response_visibility(user, prefix: str = "") -> models.Q:
     return visible
 
 
+def _public(prefix: str) -> models.Q:
+    """What everybody may read, by the one read rule."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return response_visibility(AnonymousUser(), prefix)
+
+
 class ResponseQuerySet(InMunicipalityQuerySet):
     municipality_path = "board__municipality"
 
@@ -411,10 +418,10 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         return self.filter(models.Q(announced_in__isnull=True) | models.Exists(announced_visibly))
 
     def public(self):
-        """What everybody may see: announced in a published response, or imported."""
+        """What everybody may see: announced in a response everybody may read (the one
+        read rule, for an anonymous visitor), or imported."""
         return self.filter(
-            models.Q(announced_in__isnull=True)
-            | models.Q(announced_in__response__state=Response.State.PUBLISHED)
+            models.Q(announced_in__isnull=True) | _public("announced_in__response__")
         )
 
     def reportable_in(self, response):
@@ -423,7 +430,7 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         publishing this one would make it public."""
         return self.filter(board_id=response.board_id).filter(
             models.Q(announced_in__isnull=True)
-            | models.Q(announced_in__response__state=Response.State.PUBLISHED)
+            | _public("announced_in__response__")
             | models.Q(announced_in__response=response)
         )
 

@@ -183,7 +183,7 @@ def test_the_preview_shows_exactly_what_the_public_page_shows(client, world, dra
     for shown in (
         "Ansvarig: Enhetschefen",
         f"flyttat från maj 2020 till hösten 2021: {REASON}",
-        "Genomförd: oktober 2021",
+        "Rapporterad klar: oktober 2021",
         "Effekt: Alla enheter följer rutinen.",
     ):
         assert shown in document_part(preview)

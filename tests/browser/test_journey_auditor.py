@@ -32,7 +32,7 @@ def test_an_auditor_records_a_disagreeing_assessment_and_uses_the_matrix(page, s
     # The overdue measure leads to its recommendation's assessment form.
     overdue = page.get_by_role("region", name="Försenade åtgärder")
     assert "Införa Stratsys för deltagaruppföljning" in overdue.inner_text()
-    overdue.get_by_role("link", name="SR-2018-71 Rekommendation 1").click()
+    overdue.get_by_role("link", name="SR-2018-71, Rekommendation 1").click()
 
     # The board said "in progress" in round 2; the auditors say it has not started.
     page.get_by_label("Omgång (obligatoriskt)").select_option(
