@@ -11,7 +11,9 @@ from .status import status_choices
 
 
 class AssessmentForm(forms.Form):
-    round = forms.ModelChoiceField(queryset=FollowUpRound.objects.none(), label=_("Omgång"))
+    round = forms.ModelChoiceField(
+        queryset=FollowUpRound.objects.none(), label=_("Omgång"), empty_label=_("Välj omgång")
+    )
     status = forms.ChoiceField(label=_("Revisionens bedömning"), choices=status_choices)
     comment = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -75,7 +75,7 @@ def status_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def _choices_in(language: str | None) -> list[tuple[str, str]]:
-    return [("", "---------"), *((value, str(label)) for value, label in Status.choices)]
+    return [("", str(_("Välj status"))), *((value, str(label)) for value, label in Status.choices)]
 
 
 @lru_cache(maxsize=16)
