@@ -85,10 +85,17 @@ def _kind_vocabulary():
 
 def _each_boards_status(recommendation) -> str:
     return "; ".join(
-        f"{standing.board.short_code}: "
-        + (_status_label(standing.status) if standing.status else _("har inte svarat"))
+        f"{standing.board.short_code}: {_standing_text(standing)}"
         for standing in recommendation.export_standings
     )
+
+
+def _standing_text(standing) -> str:
+    if standing.status:
+        return _status_label(standing.status)
+    if standing.must_answer:
+        return _("har inte svarat")
+    return _("besvaras av en annan nämnd")
 
 
 LIST_COLUMNS = [

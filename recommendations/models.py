@@ -407,6 +407,15 @@ class FollowUpRound(models.Model):
         validate_fuzzy_date(self, "deadline")
 
 
+def answering_pairs(named: set, addressed: set) -> set:
+    """(recommendation id, board id) of the boards that answer each recommendation, from
+    its ``answered_by`` pairs (``named``) and ``addressed_to`` pairs: the named boards, or
+    where none is named, the addressees. The rule of
+    ``RecommendationQuerySet.answered_by_board``, in Python, for the standings."""
+    with_named = {recommendation for recommendation, _board in named}
+    return named | {pair for pair in addressed if pair[0] not in with_named}
+
+
 class RecommendationQuerySet(InMunicipalityQuerySet):
     municipality_path = "audit__municipality"
 
@@ -439,15 +448,21 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
 
     def answering_boards(self) -> set[tuple[int, int]]:
         """(audit id, board id) for each board that answers one of these recommendations
-        (the rule of ``answered_by_board``, for many at once). Two queries."""
+        (``answering_pairs``, the rule of ``answered_by_board`` for many at once). Two
+        queries."""
         ids = self.order_by().values("pk")
-        named = Recommendation.answered_by.through.objects.filter(recommendation__in=ids)
-        addressed = Recommendation.addressed_to.through.objects.filter(recommendation__in=ids)
-        fields = ("recommendation_id", "recommendation__audit_id", "board_id")
-        answering = set(named.values_list(*fields))
-        with_named = {recommendation for recommendation, _audit, _board in answering}
-        answering |= {row for row in addressed.values_list(*fields) if row[0] not in with_named}
-        return {(audit, board) for _recommendation, audit, board in answering}
+        fields = ("recommendation_id", "board_id", "recommendation__audit_id")
+        audit_of = {}
+        pairs = []
+        for through in (Recommendation.answered_by.through, Recommendation.addressed_to.through):
+            rows = through.objects.filter(recommendation__in=ids).values_list(*fields)
+            audit_of |= {recommendation: audit for recommendation, _board, audit in rows}
+            pairs.append({(recommendation, board) for recommendation, board, _audit in rows})
+        named, addressed = pairs
+        return {
+            (audit_of[recommendation], board)
+            for recommendation, board in answering_pairs(named, addressed)
+        }
 
     def refresh_search_vectors(self) -> int:
         """Rebuild ``search_vector`` from the wording, the audit's reference and title, every

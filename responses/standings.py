@@ -4,9 +4,12 @@ Derived truth kept on write, in one place. A page never recomputes a status from
 entries: it reads ``BoardStanding`` rows and ``Recommendation.current_status``, which
 ``refresh()`` keeps in step inside the transaction of every write that changes them.
 
-What a standing holds, for a recommendation and a board that must answer it (addressed
-to it, answering it, or having published an answer to it):
+What a standing holds, for a recommendation and a board concerned by it (addressed to
+it, named to answer it, or having published an answer to it):
 
+* whether the board must answer it (``must_answer``): the boards named to answer it, or
+  where none is named its addressees (``recommendations.models.answering_pairs``). "n of
+  m boards answered" counts these, and any other board that has answered;
 * the board's own current status: its status in its latest *published* entry (latest
   round, then latest decision date, then the latest entry), or none while it has not
   answered;
@@ -56,6 +59,7 @@ from recommendations.models import (
     AuditorAssessment,
     Municipality,
     Recommendation,
+    answering_pairs,
     audit_counted_from,
     report_cohort,
 )
@@ -80,6 +84,7 @@ _STANDING_FIELDS = [
     "answered_precision",
     "is_addressed",
     "is_answering",
+    "must_answer",
     "assessment_status",
     "disagrees",
     "next_due_date",
@@ -334,6 +339,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             first_settled_assessment[recommendation_id] = assessed_on
     due_by_pair = _open_measures(ids, as_of)
 
+    must_answer = answering_pairs(answering, addressed)
     wanted = {}
     for pair in addressed | answering | set(latest_entry) | set(due_by_pair):
         recommendation_id = pair[0]
@@ -363,6 +369,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             "answered_precision": answered[1] if answered and answered[0] else Precision.DAY,
             "is_addressed": pair in addressed,
             "is_answering": pair in answering,
+            "must_answer": pair in must_answer,
             "assessment_status": assessed,
             "disagrees": bool(status and assessed and assessed != status.value),
             "next_due_date": next_due.start if next_due else None,
@@ -563,7 +570,10 @@ def _write_recommendations(ids: list[int], wanted: dict) -> None:
     statuses = defaultdict(list)
     required = defaultdict(int)
     for (recommendation_id, _board), values in wanted.items():
-        required[recommendation_id] += 1
+        # The boards that answer it (an addressee that leaves the answer to another board
+        # does not), and any other board that has answered all the same.
+        if values["must_answer"] or values["status"]:
+            required[recommendation_id] += 1
         if values["status"]:
             statuses[recommendation_id].append(Status(values["status"]))
     changed_rows = []

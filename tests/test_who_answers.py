@@ -1,7 +1,8 @@
 """Who answers a recommendation, one rule (``RecommendationQuerySet.answered_by_board``):
 the boards named to answer it, or where none is named, the boards it is addressed to. The
-staff pages accept and require a response from exactly those boards, and the auditors'
-list of missing responses (and so the reminders) chases exactly those boards."""
+staff pages accept and require a response from exactly those boards, the auditors' list of
+missing responses (and so the reminders) chases exactly those boards, and "n of m boards
+answered" waits for exactly those (``BoardStanding.must_answer``)."""
 
 import datetime as dt
 
@@ -9,8 +10,16 @@ import pytest
 
 from recommendations import attention
 from recommendations.models import Board, FollowUpRound
+from recommendations.status import Status
 from responses.forms import StartResponseForm
-from tests.factories import make_audit, make_recommendation, make_response, make_round
+from responses.models import BoardStanding
+from tests.factories import (
+    make_audit,
+    make_entry,
+    make_recommendation,
+    make_response,
+    make_round,
+)
 
 pytestmark = pytest.mark.django_db
 LONG_AFTER = dt.date(2025, 1, 1)
@@ -77,3 +86,36 @@ def test_closed_recommendations_chase_nobody(world):
     make_recommendation(audit, addressed_to=[world.board_a], closed_on=dt.date(2019, 6, 1))
 
     assert _chased(world) == set()
+
+
+def test_an_addressee_that_leaves_the_answer_to_another_board_owes_none(client, world):
+    audit, late = _late_round(world)
+    recommendation = make_recommendation(
+        audit, addressed_to=[world.board_b], answered_by=[world.board_a]
+    )
+    response = make_response(board=world.board_a, round=late, decision_date=dt.date(2020, 1, 15))
+    make_entry(response, recommendation, status=Status.IN_PROGRESS)
+
+    recommendation.refresh_from_db()
+    owes = {
+        s.board: s.must_answer for s in BoardStanding.objects.filter(recommendation=recommendation)
+    }
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert owes == {world.board_a: True, world.board_b: False}
+    assert (recommendation.boards_answered, recommendation.boards_required) == (1, 1)
+    assert "Besvaras av en annan nämnd" in page
+    assert "Har inte svarat än" not in page
+
+
+def test_a_named_board_that_has_not_answered_is_still_waited_for(client, world):
+    audit, _late = _late_round(world)
+    recommendation = make_recommendation(
+        audit, addressed_to=[world.board_b], answered_by=[world.board_a, world.board_b]
+    )
+
+    recommendation.refresh_from_db()
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert (recommendation.boards_answered, recommendation.boards_required) == (0, 2)
+    assert page.count("Har inte svarat än") == 2

@@ -4,19 +4,9 @@ from django.db import migrations, models
 
 
 def derive(apps, schema_editor):
-    """Derive every standing again, with its new field, and count each municipality's
-    audits and recommendations (``manage.py rebuild_standings`` does the same).
-
-    Only when there is data. This step runs the application's own derivation
-    (``responses.standings``), not a frozen copy of it, so that the rule keeps one home;
-    it is the only migration that runs it (0005's and 0007's steps do nothing now). Should
-    a later migration add fields to ``BoardStanding`` or ``Municipality``, move this step
-    there."""
-    if not apps.get_model("recommendations", "Municipality").objects.exists():
-        return
-    from responses import standings
-
-    standings.rebuild()
+    """Derived every standing again with its new field; moved to 0009, which adds
+    ``must_answer``: the derivation writes every field the model has now, which this
+    migration's state does not have yet."""
 
 
 class Migration(migrations.Migration):
