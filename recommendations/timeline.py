@@ -444,7 +444,14 @@ def matrix_lines(
     auditors' assessment of the answer's round.
     """
     assessments = {a.round_id: a for a in recommendation.matrix_assessments}
-    boards = [standing.board for standing in recommendation.matrix_standings]
+    # A line per board that must answer it or has answered (an addressee that leaves the
+    # answer to another board has none, unless it is the board chosen), and one per board
+    # with an answer the user may see.
+    boards = [
+        standing.board
+        for standing in recommendation.matrix_standings
+        if standing.must_answer or standing.status or board is not None
+    ]
     by_board = defaultdict(dict)
     for answer in recommendation.matrix_answers:
         date = answer.date

@@ -163,3 +163,18 @@ def test_an_invalid_as_of_date_is_a_400_with_the_error_shown(client):
     page = client.get(reverse("recommendations:matrix"), {"per": "2020-13-45"})
     assert page.status_code == 400
     assert "Fyll i ett giltigt datum" in page.text
+
+
+def test_an_addressee_that_leaves_the_answer_to_another_board_gets_no_line(client):
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    world = make_tracked_audit(n_recommendations=1, board="SN")
+    recommendation = world.recommendations[0]
+    recommendation.addressed_to.set([ks, world.board])
+    recommendation.answered_by.set([world.board])
+
+    groups = client.get(URL, {"audit": world.audit.pk}).context["groups"]
+    by_ks = client.get(URL, {"board": ks.pk}).context["groups"]
+
+    rows = [row for group in groups for row in group.rows]
+    assert [row.board for row in rows] == [world.board]
+    assert [row.board for group in by_ks for row in group.rows] == [ks]
