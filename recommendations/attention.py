@@ -15,7 +15,7 @@ from django.utils import timezone
 from auditfollowup.lib.dates import ended_before_q
 
 from . import roles
-from .models import Board, FollowUpRound, Recommendation
+from .models import Board, FollowUpRound
 
 
 def _scope(user, path: str):
@@ -84,10 +84,10 @@ class MissingResponse:
 
 def missing_responses(today: dt.date, user) -> list[MissingResponse]:
     """Rounds whose deadline has passed without a response from a board that answers one
-    of their audit's open recommendations (``answered_by_board``: the boards whose
-    response the staff pages accept and require). Five queries: rounds, answering boards
-    (two), responses given, and the boards."""
-    from responses.models import Response
+    of their audit's open recommendations (their standings' ``must_answer``: the boards
+    whose response the staff pages accept and require). Four queries: rounds, answering
+    boards, responses given, and the boards."""
+    from responses.models import BoardStanding, Response
 
     rounds = list(
         FollowUpRound.objects.filter(ended_before_q("deadline", today))
@@ -96,7 +96,11 @@ def missing_responses(today: dt.date, user) -> list[MissingResponse]:
         .order_by("deadline_date", "pk")
     )
     audit_ids = {round_.audit_id for round_ in rounds}
-    answering = Recommendation.objects.filter(audit_id__in=audit_ids).open().answering_boards()
+    answering = set(
+        BoardStanding.objects.filter(
+            recommendation__audit_id__in=audit_ids, is_open=True, must_answer=True
+        ).values_list("recommendation__audit_id", "board_id")
+    )
     answered = set(
         Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
     )

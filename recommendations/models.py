@@ -410,8 +410,8 @@ class FollowUpRound(models.Model):
 def answering_pairs(named: set, addressed: set) -> set:
     """(recommendation id, board id) of the boards that answer each recommendation, from
     its ``answered_by`` pairs (``named``) and ``addressed_to`` pairs: the named boards, or
-    where none is named, the addressees. The rule of
-    ``RecommendationQuerySet.answered_by_board``, in Python, for the standings."""
+    where none is named, the addressees. The one rule of who answers; the standings keep
+    its result (``BoardStanding.must_answer``) for everything else to read."""
     with_named = {recommendation for recommendation, _board in named}
     return named | {pair for pair in addressed if pair[0] not in with_named}
 
@@ -427,10 +427,10 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
     def open(self):
         return self.filter(closed_on__isnull=True)
 
-    # Who answers a recommendation: the boards named in ``answered_by`` (who may answer
-    # for a recommendation addressed to another board), or, where none is named, the
-    # boards it is addressed to. What a board's response in a round covers and requires,
-    # and whom the reminders chase when a round's deadline passes without one.
+    # Who answers a recommendation (``answering_pairs``) is derived on write into each
+    # board's standing (``BoardStanding.must_answer``) and read from there: what a board's
+    # response in a round covers and requires, and whom the reminders chase when a
+    # round's deadline passes without one.
 
     def answered_by_board(self, board):
         """The recommendations ``board`` answers."""
@@ -438,31 +438,12 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
 
     def answered_by_any_of(self, boards):
         """The recommendations one of ``boards`` (a list or QuerySet) answers."""
-        named = Recommendation.answered_by.through.objects.filter(recommendation=OuterRef("pk"))
-        addressed = Recommendation.addressed_to.through.objects.filter(
-            recommendation=OuterRef("pk"), board__in=boards
-        )
-        return self.filter(
-            Exists(named.filter(board__in=boards)) | (~Exists(named) & Exists(addressed))
-        )
+        from responses.models import BoardStanding
 
-    def answering_boards(self) -> set[tuple[int, int]]:
-        """(audit id, board id) for each board that answers one of these recommendations
-        (``answering_pairs``, the rule of ``answered_by_board`` for many at once). Two
-        queries."""
-        ids = self.order_by().values("pk")
-        fields = ("recommendation_id", "board_id", "recommendation__audit_id")
-        audit_of = {}
-        pairs = []
-        for through in (Recommendation.answered_by.through, Recommendation.addressed_to.through):
-            rows = through.objects.filter(recommendation__in=ids).values_list(*fields)
-            audit_of |= {recommendation: audit for recommendation, _board, audit in rows}
-            pairs.append({(recommendation, board) for recommendation, board, _audit in rows})
-        named, addressed = pairs
-        return {
-            (audit_of[recommendation], board)
-            for recommendation, board in answering_pairs(named, addressed)
-        }
+        answering = BoardStanding.objects.filter(
+            recommendation=OuterRef("pk"), board__in=boards, must_answer=True
+        )
+        return self.filter(Exists(answering))
 
     def refresh_search_vectors(self) -> int:
         """Rebuild ``search_vector`` from the wording, the audit's reference and title, every

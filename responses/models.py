@@ -794,9 +794,10 @@ class BoardStanding(models.Model):
     # ``is_addressed`` the recommendation's page and the API read its boards from here.
     is_answering = models.BooleanField(_("besvarar rekommendationen"), default=False)
     # Whether the board answers it by the one rule of who answers
-    # (``RecommendationQuerySet.answered_by_board``): named to answer it, or an addressee
-    # where no board is named. An addressee that leaves the answer to another board has a
-    # standing but owes no answer, and is not counted among the boards required.
+    # (``recommendations.models.answering_pairs``): named to answer it, or an addressee
+    # where no board is named; read by ``RecommendationQuerySet.answered_by_board``. An
+    # addressee that leaves the answer to another board has a standing but owes no
+    # answer, and is not counted among the boards required.
     must_answer = models.BooleanField(_("ska svara"), default=False)
     assessment_status = models.CharField(
         _("revisionens senaste bedömning"), max_length=30, choices=Status.choices, blank=True

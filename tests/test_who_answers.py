@@ -67,7 +67,7 @@ def test_without_a_board_named_the_addressees_answer(world):
 
 
 def test_a_recommendation_answered_by_its_addressee_and_another_is_listed_once(world):
-    audit, _late = _late_round(world)
+    audit, late = _late_round(world)
     both = make_recommendation(
         audit,
         addressed_to=[world.board_a, world.board_b],
@@ -75,10 +75,8 @@ def test_a_recommendation_answered_by_its_addressee_and_another_is_listed_once(w
     )
 
     assert list(audit.recommendations.answered_by_board(world.board_a)) == [both]
-    assert audit.recommendations.all().answering_boards() == {
-        (audit.pk, world.board_a.pk),
-        (audit.pk, world.board_b.pk),
-    }
+    assert _chased(world) == {(late, world.board_a), (late, world.board_b)}
+    assert len(attention.missing_responses(LONG_AFTER, world.auditor)) == 2
 
 
 def test_closed_recommendations_chase_nobody(world):
