@@ -238,9 +238,12 @@ def _list_filter(request):
     return _valid(RecommendationFilter(request.GET, request=request))
 
 
-def list_rows(request, filterset):
+def list_rows(request, filterset, *, in_chunks=True):
     """Header and rows of the filtered recommendation list, the rows read as they are
     written. Queries: 1, and 2 per chunk of CHUNK_SIZE recommendations (+ filter forms).
+    A list known to fit in one chunk is read ``in_chunks=False``: in one plain query,
+    without the server-side cursor (declare, fetch, close) that chunks need on
+    PostgreSQL.
 
     The boards and standings go into lists of their own (``to_attr``), which the columns
     read: in a related manager's cache Django would build a queryset per recommendation
@@ -254,10 +257,8 @@ def list_rows(request, filterset):
         ),
     )
     header = [str(column.header) for column in LIST_COLUMNS]
-    rows = (
-        [column.value(rec, request) for column in LIST_COLUMNS]
-        for rec in recommendations.iterator(chunk_size=CHUNK_SIZE)
-    )
+    read = recommendations.iterator(chunk_size=CHUNK_SIZE) if in_chunks else recommendations
+    rows = ([column.value(rec, request) for column in LIST_COLUMNS] for rec in read)
     return header, rows
 
 
@@ -423,10 +424,11 @@ def recommendations_csv(request):
     """The filtered list as CSV. A list that fits in one chunk (a board's, say) is written
     whole, so the page cache can keep it for the next visitor; a longer one streams."""
     filterset = _list_filter(request)
+    stream = not fits_in_one_chunk(filterset.qs)
     return csv_response(
-        *list_rows(request, filterset),
+        *list_rows(request, filterset, in_chunks=stream),
         _name("rekommendationer"),
-        stream=not fits_in_one_chunk(filterset.qs),
+        stream=stream,
     )
 
 

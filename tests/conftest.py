@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from responses.models import Response
 
@@ -139,3 +139,23 @@ def towns(db):
     malmo = make_town("Malmö stad", "malmo", "ASN", "MALMOMARK")
     lund = make_town("Lunds kommun", "lund", "KFN", "LUNDMARK")
     return malmo, lund
+
+
+@pytest.fixture
+def server_side_cursors(db):
+    """The SQL of every query read through a server-side cursor (PostgreSQL's
+    ``QuerySet.iterator()``: declare, fetch, close) while the test runs."""
+    named = []
+
+    def record(execute, sql, params, many, context):
+        if getattr(context["cursor"].cursor, "name", None):
+            named.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield named
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only PostgreSQL has server-side cursors"
+)

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from auditfollowup.lib.spreadsheets import XLSX_TYPE, safe_cell
 from recommendations import exports
+from tests.conftest import postgresql_only
 from tests.factories import make_tracked_audit
 
 pytestmark = pytest.mark.django_db
@@ -225,6 +226,26 @@ def test_the_csv_exports_stream_as_they_are_written(client, two_boards, monkeypa
         assert not isinstance(response, FileResponse)  # written while sent, not from a file
         assert response["Content-Disposition"].startswith('attachment; filename="')
         assert response["Content-Disposition"].endswith('.csv"')
+
+
+@postgresql_only
+def test_a_list_csv_of_one_chunk_is_read_without_a_server_side_cursor(
+    client, monkeypatch, server_side_cursors
+):
+    # Chunks need PostgreSQL's server-side cursor (declare, fetch, close); a list known to
+    # fit in one (a board's) is read in one plain query.
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    make_tracked_audit(n_recommendations=3)
+    response = client.get(reverse("recommendations:recommendation_list_csv"))
+    assert not response.streaming
+    assert len(csv_rows(response)) == 1 + 3
+    assert server_side_cursors == []
+
+    make_tracked_audit(n_recommendations=1)
+    response = client.get(reverse("recommendations:recommendation_list_csv"))
+    assert response.streaming
+    assert len(csv_rows(response)) == 1 + 4
+    assert len(server_side_cursors) == 1  # streamed lists are still read in chunks
 
 
 def test_the_xlsx_exports_are_sent_from_a_file_on_disk(client, two_boards):

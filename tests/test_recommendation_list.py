@@ -9,6 +9,7 @@ from django.urls import reverse
 from recommendations.models import Recommendation
 from recommendations.status import Status
 from recommendations.views import CappedPaginator
+from tests.conftest import postgresql_only
 from tests.factories import (
     make_audit,
     make_board,
@@ -142,6 +143,25 @@ def test_its_query_count_does_not_grow_with_the_data(
     with django_assert_num_queries(4):
         response = listed(client, **params)
     assert len(labels(response)) == 10
+
+
+@postgresql_only
+def test_its_filter_choices_are_read_in_plain_queries_not_server_side_cursors(
+    client, server_side_cursors
+):
+    # Django lists a model choice field's options through QuerySet.iterator(), on
+    # PostgreSQL a server-side cursor (declare, fetch, close): three round trips per
+    # select on every list, search and matrix page.
+    world = make_tracked_audit(n_recommendations=1)
+    make_audit(reference="KS 2020/1", boards=[world.board])
+
+    page = client.get(
+        reverse("municipal:recommendation_list", args=[world.board.municipality.slug])
+    )
+
+    assert page.status_code == 200
+    assert ">KS 2020/1 Granskning" in page.text  # the audits' choices were listed
+    assert server_side_cursors == []
 
 
 def test_an_invalid_filter_is_a_400_with_the_error_shown(client):
