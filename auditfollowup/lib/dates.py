@@ -244,6 +244,10 @@ def ended_before_q(prefix: str, today: dt.date) -> Q:
     return condition
 
 
+# Read for every date a page shows: Precision.values builds its list anew each time.
+PRECISIONS = frozenset(Precision.values)
+
+
 class FuzzyDateDescriptor(property):
     """A ``FuzzyDate`` read from and written to ``<name>_date`` and ``<name>_precision``.
 
@@ -257,7 +261,7 @@ class FuzzyDateDescriptor(property):
         def get(instance):
             start = getattr(instance, date_field)
             precision = getattr(instance, precision_field) or Precision.DAY
-            if start is None or precision not in Precision.values:
+            if start is None or precision not in PRECISIONS:
                 # Only unvalidated input holds an unknown precision; clean_fields() reports it.
                 return None
             return FuzzyDate(start, precision)
