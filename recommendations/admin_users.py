@@ -31,8 +31,10 @@ class MembershipInline(admin.StackedInline):
     verbose_name_plural = _("kommun (revisorer och administratörer)")
 
 
-class BoardsOfUserInline(admin.StackedInline):
-    """On a user's page: the boards they are staff (handläggare) of."""
+class BoardsOfUserInline(ScopedAdminMixin, admin.StackedInline):
+    """On a user's page: the boards they are staff (handläggare) of, within the admin's
+    municipality: only its boards are offered, and another municipality's places on a
+    staff list are neither shown nor changed (``ScopedAdminMixin``)."""
 
     model = Board.staff.through
     extra = 0

@@ -15,6 +15,7 @@ MUNICIPALITY_PATHS = {
     "recommendations.municipality": "pk",
     "recommendations.membership": "municipality",
     "recommendations.board": "municipality",
+    "recommendations.board_staff": "board__municipality",  # a board's staff list
     "recommendations.audit": "municipality",
     "recommendations.followupround": "audit__municipality",
     "recommendations.recommendation": "audit__municipality",
@@ -45,7 +46,10 @@ def condition(model, user) -> Q | None:
 
 def _user_condition(user) -> Q:
     """Users of a municipality: its members, and the staff of its boards who belong to no
-    municipality; never superusers (only superusers manage them)."""
+    municipality and are on no other municipality's board; never superusers (only
+    superusers manage them). A user on the boards of two municipalities is therefore
+    managed by a superuser only: otherwise either municipality's admin could set the
+    password of someone who writes the other's responses."""
     from .models import Board, Membership
 
     if roles.is_superuser(user):
@@ -53,10 +57,15 @@ def _user_condition(user) -> Q:
     own = roles.municipality_id(user)
     if own is None:
         return roles.NOTHING
-    on_staff = Board.staff.through.objects.filter(user_id=OuterRef("pk"), board__municipality=own)
+    on_staff = Board.staff.through.objects.filter(user_id=OuterRef("pk"))
     member_elsewhere = Membership.objects.filter(user_id=OuterRef("pk")).exclude(municipality=own)
     return Q(is_superuser=False) & (
-        Q(membership__municipality=own) | (Exists(on_staff) & ~Exists(member_elsewhere))
+        Q(membership__municipality=own)
+        | (
+            Exists(on_staff.filter(board__municipality=own))
+            & ~Exists(on_staff.exclude(board__municipality=own))
+            & ~Exists(member_elsewhere)
+        )
     )
 
 

@@ -505,6 +505,27 @@ def edit_page_data(response, **overrides) -> dict:
     return data
 
 
+def admin_page_data(page) -> dict:
+    """The POST of an admin change page (its form and inlines) as a browser would send it
+    with nothing changed."""
+
+    def data_of(form) -> dict:
+        data = {}
+        for field in form:
+            value = field.value()
+            if value is None or value is False or hasattr(value, "field"):
+                continue  # empty, unchecked, or a file field
+            data[field.html_name] = value
+        return data
+
+    data = data_of(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        data.update(data_of(inline.formset.management_form))
+        for form in inline.formset.forms:
+            data.update(data_of(form))
+    return data
+
+
 # ---- A realistic sample for page and browser tests ----
 # Modelled on the seed documents: the PwC audit of labour-market measures (SR-2018-71) of the
 # labour-market and social board (ASN), its first response of 2019-02-22, a follow-up on the

@@ -7,7 +7,7 @@ from django.urls import reverse
 from recommendations.history import change_history_for_recommendation
 from recommendations.status import Status
 
-from .factories import edit_page_data
+from .factories import admin_page_data, edit_page_data
 
 
 def save_twice(client, world, draft):
@@ -69,27 +69,13 @@ def test_the_response_history_shows_who_changed_what_from_what_to_what(client, w
     assert "Pågående" in page.text and "anna" in page.text
 
 
-def form_data(form) -> dict:
-    data = {}
-    for field in form:
-        value = field.value()
-        if value is None or value is False or hasattr(value, "field"):
-            continue  # empty, unchecked, or a file field
-        data[field.html_name] = value
-    return data
-
-
 def test_an_admin_correction_after_publishing_shows_in_the_history(client, world):
     client.force_login(world.admin)
     response = world.published_a
     url = reverse("admin:responses_response_change", args=[response.pk])
     page = client.get(url)
     assert page.status_code == 200
-    data = form_data(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        data.update(form_data(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(form_data(form))
+    data = admin_page_data(page)
     data["title"] = "Rättad rubrik"
     assert client.post(url, data).status_code == 302
     history = client.get(reverse("responses:response_history", args=[response.pk]))

@@ -13,6 +13,7 @@ from recommendations.models import Board, Membership, Municipality
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 
 from .factories import (
+    admin_page_data,
     make_audit,
     make_board,
     make_municipality,
@@ -184,6 +185,64 @@ def test_a_user_created_by_a_municipal_admin_belongs_to_their_municipality(
     created = User.objects.get(username="ny-revisor")
     assert created.membership.municipality == towns["malmo"]
     assert not created.is_superuser
+
+
+def test_a_municipal_admin_offers_only_their_boards_for_a_users_staff_list(
+    client, towns, malmo_admin
+):
+    staff = make_user("malmo-staff", groups=[STAFF_GROUP], boards=[towns["malmo_board"]])
+    url = reverse("admin:auth_user_change", args=[staff.pk])
+    page = client.get(url)
+    (inline,) = [
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is Board.staff.through
+    ]
+    offered = set(inline.formset.empty_form.fields["board"].queryset)
+    assert towns["malmo_board"] in offered
+    assert {board.municipality for board in offered} == {towns["malmo"]}
+
+    # Posted anyway, another municipality's board is refused and nothing is saved.
+    data = admin_page_data(page)
+    prefix = inline.formset.prefix
+    data[f"{prefix}-TOTAL_FORMS"] = "2"
+    data[f"{prefix}-1-board"] = towns["lund_board"].pk
+    data[f"{prefix}-1-user"] = staff.pk
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Välj ett giltigt alternativ" in refused.text
+    assert not towns["lund_board"].staff.filter(pk=staff.pk).exists()
+
+
+def test_a_users_place_on_another_municipalitys_staff_list_is_not_shown_to_an_admin(
+    client, towns, malmo_admin
+):
+    staff = make_user("malmo-staff", groups=[STAFF_GROUP], boards=[towns["malmo_board"]])
+    Membership.objects.create(user=staff, municipality=towns["malmo"])
+    towns["lund_board"].staff.add(staff)
+
+    page = client.get(reverse("admin:auth_user_change", args=[staff.pk]))
+
+    assert "Malmönämnden" in page.text
+    assert "Lundanämnden" not in page.text
+
+
+def test_a_user_on_two_municipalities_boards_is_managed_only_by_a_superuser(
+    client, towns, malmo_admin
+):
+    both = make_user(
+        "dubbel", groups=[STAFF_GROUP], boards=[towns["malmo_board"], towns["lund_board"]]
+    )
+    lund_admin = _admin("lund-admin", towns["lund"])
+    for admin in (malmo_admin, lund_admin):
+        client.force_login(admin)
+        for view in ("admin:auth_user_change", "admin:auth_user_password_change"):
+            assert client.get(reverse(view, args=[both.pk])).status_code in (302, 404)
+        listed = client.get(reverse("admin:auth_user_changelist")).context["cl"].result_list
+        assert both not in listed
+    client.force_login(make_user("root", superuser=True))
+    assert client.get(reverse("admin:auth_user_change", args=[both.pk])).status_code == 200
 
 
 def _upload(client, records, name="import.json"):
