@@ -521,19 +521,67 @@ def _check_municipality(records: list[_Record], user, problems: list[Problem]) -
         if record.model._meta.label_lower in tenancy.MUNICIPALITY_PATHS and named != own:
             problems.append(record.problem(_("hör till en annan kommun än din.")))
     for model, group in by_model.items():
-        pks = [record.instance.pk for record in group]
-        outside = set()
-        for start in range(0, len(pks), BATCH_SIZE):
-            outside.update(
-                model._base_manager.filter(pk__in=pks[start : start + BATCH_SIZE])
-                .exclude(tenancy.condition(model, user))
-                .values_list("pk", flat=True)
-            )
+        outside = _outside(model, [record.instance.pk for record in group], user)
         for record in group:
             if record.instance.pk in outside:
                 problems.append(
                     record.problem(_("finns redan i databasen och hör till en annan kommun."))
                 )
+    _check_references_in_municipality(records, user, problems)
+
+
+def _outside(model, pks, user) -> set:
+    """Those of ``pks`` that are rows of ``model`` outside the user's municipality (one
+    query per batch)."""
+    from recommendations import tenancy
+
+    outside = set()
+    for start in range(0, len(pks), BATCH_SIZE):
+        outside.update(
+            model._base_manager.filter(pk__in=pks[start : start + BATCH_SIZE])
+            .exclude(tenancy.condition(model, user))
+            .values_list("pk", flat=True)
+        )
+    return outside
+
+
+def _check_references_in_municipality(records, user, problems) -> None:
+    """Every object the input refers to, by a foreign key or a many-to-many value, and that
+    is in the database rather than in the input, must belong to the user's municipality
+    too: else a file of one's own objects could hang them on another municipality's (a
+    response of one's board in another municipality's audit, another municipality's
+    handläggare on one's board's staff list, whose password one could then set).
+    References into the input need no query: those objects are checked themselves."""
+    from recommendations import tenancy
+
+    in_input = {(r.model._meta.concrete_model, r.instance.pk) for r in records}
+    references = []  # (record, field name, target model, pk)
+    for record in records:
+        for model_field in record.model._meta.concrete_fields:
+            if model_field.is_relation:
+                pk = getattr(record.instance, model_field.attname)
+                if pk is not None:
+                    target = model_field.related_model._meta.concrete_model
+                    references.append((record, model_field.name, target, pk))
+        for name, pks in record.m2m.items():
+            target = record.model._meta.get_field(name).related_model._meta.concrete_model
+            references.extend((record, name, target, pk) for pk in pks)
+    wanted: dict[type, set] = defaultdict(set)
+    for _record, _name, target, pk in references:
+        if (target, pk) not in in_input and tenancy.condition(target, user) is not None:
+            wanted[target].add(pk)
+    outside = {
+        (target, pk) for target, pks in wanted.items() for pk in _outside(target, list(pks), user)
+    }
+    for record, name, target, pk in references:
+        if (target, pk) in outside:
+            problems.append(
+                record.problem(
+                    _("pekar på %(model)s med pk=%(pk)s, som hör till en annan kommun.")
+                    % {"model": target._meta.label_lower, "pk": pk},
+                    name,
+                )
+            )
 
 
 def _missing(target, pk) -> str:

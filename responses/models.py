@@ -266,6 +266,14 @@ class Response(models.Model):
             raise ValidationError(
                 {"reference_note": _("Beskriv vad hänvisningen säger om yttrandet.")}
             )
+        if (
+            self.board_id
+            and self.round_id
+            and self.board.municipality_id != self.round.audit.municipality_id
+        ):
+            raise ValidationError(
+                {"round": _("Uppföljningsomgången hör till en annan kommuns granskning.")}
+            )
 
 
 class DecisionStep(models.Model):
@@ -541,6 +549,14 @@ class Measure(models.Model):
         validate_fuzzy_date(self, "completed")
         if self.status == Status.IMPLEMENTED and not self.completed_date:
             raise ValidationError({"completed_date": _("Ange när åtgärden genomfördes.")})
+        if (
+            self.board_id
+            and self.recommendation_id
+            and self.board.municipality_id != self.recommendation.audit.municipality_id
+        ):
+            raise ValidationError(
+                {"board": _("Nämnden hör till en annan kommun än rekommendationen.")}
+            )
         # Many-to-many values are not on the row: they are checked here only when they are
         # already in hand (the importer wires them); the admin form and the m2m_changed
         # guard in signals.py check them on every other path.

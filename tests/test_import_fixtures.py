@@ -207,6 +207,28 @@ def test_the_models_own_rules_are_checked(tmp_path, minimal_objects):
     )
 
 
+def test_a_response_and_a_measure_stay_within_one_municipality(tmp_path, minimal_objects):
+    # Another municipality's board answers (and takes a measure on) this one's audit.
+    elsewhere = {"model": "recommendations.municipality", "pk": 9002}
+    elsewhere["fields"] = dict(minimal_objects[0]["fields"], name="Annanstad", slug="annanstad")
+    elsewhere["fields"]["organisation_number"] = "212000-0001"
+    stranger = {"model": "recommendations.board", "pk": 9003}
+    stranger["fields"] = dict(minimal_objects[1]["fields"], municipality=9002, short_code="AN")
+    minimal_objects[1:1] = [elsewhere, stranger]
+    for obj in minimal_objects:
+        if obj["model"] in ("responses.response", "responses.measure"):
+            obj["fields"]["board"] = 9003
+
+    message = assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "responses.response pk=9001",
+        "Uppföljningsomgången hör till en annan kommuns granskning",
+        "responses.measure pk=9001",
+        "Nämnden hör till en annan kommun än rekommendationen",
+    )
+    assert "fält ”round”" in message and "fält ”board”" in message
+
+
 def test_duplicate_unique_values_in_the_file_are_refused(tmp_path, minimal_objects):
     minimal_objects[2]["fields"]["short_code"] = "TN"
 

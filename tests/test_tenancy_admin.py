@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from recommendations.models import Board, Membership, Municipality
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
+from responses.models import Response
 
 from .factories import (
     admin_page_data,
@@ -290,6 +291,58 @@ def test_a_municipal_admin_imports_their_own_municipalitys_objects(client, towns
         {"confirm": "1", "confirmation": page.context["confirmation"]},
     )
     assert Board.objects.get(pk=777).municipality == towns["malmo"]
+
+
+def test_a_municipal_admin_cannot_import_another_municipalitys_user_onto_a_staff_list(
+    client, towns, malmo_admin
+):
+    lund_staff = make_user("lund-staff", groups=[STAFF_GROUP], boards=[towns["lund_board"]])
+    board = towns["malmo_board"]
+    own_board_with_stranger = {
+        "model": "recommendations.board",
+        "pk": board.pk,
+        "fields": {
+            "municipality": towns["malmo"].pk,
+            "name": board.name,
+            "short_code": board.short_code,
+            "staff": [lund_staff.pk],
+        },
+    }
+
+    page = _upload(client, [own_board_with_stranger])
+
+    assert page.status_code == 400
+    assert f"pekar på auth.user med pk={lund_staff.pk}, som hör till en annan kommun" in page.text
+    assert not board.staff.filter(pk=lund_staff.pk).exists()
+    # So the Lund handläggare stays out of the Malmö admin's reach.
+    password_page = reverse("admin:auth_user_password_change", args=[lund_staff.pk])
+    assert client.get(password_page).status_code in (302, 404)
+
+
+def test_a_municipal_admin_cannot_import_a_response_into_another_municipalitys_audit(
+    client, towns, malmo_admin
+):
+    lund_round = towns["lund_response"].round
+    response = {
+        "model": "responses.response",
+        "pk": 9001,
+        "fields": {
+            "board": towns["malmo_board"].pk,
+            "round": lund_round.pk,
+            "title": "Inskjutet yttrande",
+            "state": "published",
+            "provenance": "entered",
+        },
+    }
+
+    page = _upload(client, [response])
+
+    assert page.status_code == 400
+    assert (
+        f"pekar på recommendations.followupround med pk={lund_round.pk}, som hör till en annan"
+        in page.text
+    )
+    assert not Response.objects.filter(pk=9001).exists()
 
 
 def test_memberships_are_never_imported(client, towns):
