@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -186,8 +187,15 @@ def _token_user(token):
     return profile.user
 
 
+# A private calendar is its owner's view (drafts, submitted responses): never kept in a
+# shared cache, ours included (page_cache skips "private"), and a renewed token's old
+# address must stop at once.
+private_calendar = cache_control(private=True)
+
+
 @access(Public)
 @require_safe
+@private_calendar
 def private_board_calendar(request, token, pk):
     """What the token's owner may see of a board; the token is the only credential."""
     user = _token_user(token)
@@ -197,6 +205,7 @@ def private_board_calendar(request, token, pk):
 
 @access(Public)
 @require_safe
+@private_calendar
 def private_municipality_calendar(request, token, slug):
     user = _token_user(token)
     municipality = get_object_or_404(Municipality, slug=slug)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from auditfollowup import page_cache
+from notifications.models import Profile
 from recommendations import exports
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
@@ -197,6 +198,27 @@ def test_the_streamed_exports_are_never_stored_in_the_cache(
     # A body both times (not compared: an xlsx holds the time it was written).
     assert first.getvalue() and second.getvalue()
     assert shared_cache.dbsize() == 0
+
+
+def test_a_private_calendar_is_never_cached_so_a_renewed_address_stops_at_once(
+    client, shared_cache, tracked
+):
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[tracked.board])
+    old = Profile.for_user(staff).calendar_token
+    address = reverse("notifications:private_board_calendar", args=[old, tracked.board.pk])
+    for _ in range(2):
+        answer = client.get(address)
+        assert answer.status_code == 200
+        assert page_cache.HEADER not in answer
+    public = reverse("notifications:board_calendar", args=[tracked.board.pk])
+    client.get(public)
+    assert client.get(public)[page_cache.HEADER] == "hit"  # the public one is
+
+    client.force_login(staff)
+    client.post(reverse("notifications:renew_calendar_token"))
+    client.logout()
+
+    assert client.get(address).status_code == 404
 
 
 def test_a_list_csv_that_fits_in_one_chunk_is_cached_like_a_page(client, shared_cache, tracked):
