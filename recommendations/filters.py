@@ -329,6 +329,15 @@ class RecommendationFilterSet(django_filters.FilterSet):
             queryset = recommendation_queryset(request)
         super().__init__(data, queryset, request=request, **kwargs)
 
+    def filter_queryset(self, queryset):
+        """Nothing for an invalid filter: django-filter would leave the invalid fields out
+        and list the rest, so "status=nonsense" listed every recommendation under an
+        error, and with a board also chosen (whose status the filter then ignored) none.
+        The pages show the errors and no rows; the exports and the API refuse (400)."""
+        if self.is_bound and not self.form.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
     @property
     def chosen_board(self):
         if not self.is_bound or not self.form.is_valid():

@@ -162,6 +162,14 @@ def test_an_invalid_as_of_date_is_a_400_with_the_error_shown(client):
     assert "Fyll i ett giltigt datum" in page.text
 
 
+def test_an_invalid_filter_shows_no_rows_and_asks_to_correct_it(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = client.get(URL, {"audit": world.audit.pk, "board": "nämnden"})
+    assert page.status_code == 400
+    assert world.recommendations[0].display_name not in page.text
+    assert "Rätta det markerade fältet i filtret för att se matrisen." in page.text
+
+
 def test_an_addressee_that_leaves_the_answer_to_another_board_gets_no_line(client):
     ks = make_board(short_code="KS", name="Kommunstyrelsen")
     world = make_tracked_audit(n_recommendations=1, board="SN")

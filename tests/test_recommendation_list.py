@@ -171,6 +171,21 @@ def test_an_invalid_filter_is_a_400_with_the_error_shown(client):
     assert "nonsense" in page.text
 
 
+@pytest.mark.parametrize("with_board", [False, True])
+def test_an_invalid_filter_lists_nothing_and_asks_to_correct_it(client, with_board):
+    world = make_tracked_audit(n_recommendations=2)
+    params = {"status": "genomford", **({"board": world.board.pk} if with_board else {})}
+
+    page = client.get(URL, params)
+
+    assert page.status_code == 400
+    assert labels(page) == []
+    assert "Filtret innehåller fel" in page.text
+    assert "Rätta det markerade fältet i filtret för att se träffarna." in page.text
+    assert "0 träffar" not in page.text and "2 träffar" not in page.text
+    assert "Ladda ner urvalet" not in page.text
+
+
 def test_beyond_the_cap_it_says_more_than_and_pages_through_the_first(client, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "cap", 2)
     make_tracked_audit(n_recommendations=3)
