@@ -10,7 +10,10 @@ from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 from responses.admin import MeasureDatesForm
 from responses.models import Measure
 
-from . import admin_users  # noqa: F401  (registers the scoped user admin)
+from . import (
+    admin_axes,  # noqa: F401  (re-registers django-axes' login records, scoped)
+    admin_users,  # noqa: F401  (registers the scoped user admin)
+)
 from .admin_scope import (
     MunicipalityOnlyForSuperusers,
     ScopedAdminMixin,

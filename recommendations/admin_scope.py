@@ -1,12 +1,16 @@
 """An Administratörer member manages their own municipality only; superusers manage all.
 
-Every admin page of the two apps lists, opens and offers (in its choice fields and
-raw-id lookups) only objects of the user's municipality (``tenancy.condition``), so
-nothing of another municipality can be read, chosen or changed there.
+Every admin page of the apps lists, opens and offers (in its choice fields and raw-id
+lookups) only objects of the user's municipality (``tenancy.condition``), so nothing of
+another municipality can be read, chosen or changed there. A raw-id input names the object
+whose id it holds (Django looks it up unscoped) only when that object is in scope: an id
+typed into the address (``?response=<id>``) or posted shows no label otherwise.
 """
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from . import roles, tenancy
@@ -20,10 +24,38 @@ def _limit(formfield, model, request):
     return formfield
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id input whose label (the object's name next to the id) is looked up in its
+    form field's queryset, which ScopedFieldsMixin limits to the user's municipality: an id
+    outside it shows no label. (``ModelChoiceField`` keeps ``choices`` of its widget in
+    step with its queryset; Django's many-to-many raw-id input shows ids only, no labels.)
+    """
+
+    def label_and_url_for_value(self, value):
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        if queryset is None:
+            return "", ""
+        key = self.rel.get_related_field().name
+        try:
+            in_scope = queryset.using(self.db).filter(**{key: value}).exists()
+        except (ValueError, ValidationError):
+            in_scope = False
+        return super().label_and_url_for_value(value) if in_scope else ("", "")
+
+
 class ScopedFieldsMixin:
-    """Choice fields offer only the user's municipality's objects."""
+    """Choice fields and raw-id inputs offer and name only the user's municipality's
+    objects."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (
+            "widget" not in kwargs
+            and db_field.name in self.raw_id_fields
+            and db_field.name not in self.get_autocomplete_fields(request)
+        ):
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return _limit(formfield, db_field.related_model, request)
 
@@ -53,6 +85,25 @@ class ScopedAdminMixin(ScopedFieldsMixin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class OnlyForSuperusers:
+    """A page for superusers only, whatever permissions a group is given."""
+
+    def has_module_permission(self, request):
+        return roles.is_superuser(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_superuser(request.user)
+
+    def has_add_permission(self, request, *args):
+        return roles.is_superuser(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_superuser(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.is_superuser(request.user)
 
 
 class MunicipalityOnlyForSuperusers:

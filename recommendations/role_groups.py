@@ -44,13 +44,18 @@ ROLE_PERMISSIONS = {
                 "signatory",
             )
         },
-        **{
-            ("notifications", model): _ALL
-            for model in ("notification", "follower", "profile", "preference")
-        },
+        # The outbox (notifications.notification) is the superusers' only: a row names the
+        # address it mails a board's reminders or an auditors' digest to. Followers are
+        # seen and removed (someone asks to stop getting mail), never added or changed: a
+        # follower is an address that confirmed the signed link itself. The e-mail settings
+        # are those of the users the admin manages (notifications/admin.py).
+        ("notifications", "follower"): ("view", "delete"),
+        ("notifications", "profile"): _ALL,
+        ("notifications", "preference"): _ALL,
         ("auth", "user"): _ALL,
         ("auth", "group"): ("view",),
-        # Lifting a login lock is deleting the lock's access attempt (django-axes).
+        # Lifting a login lock is deleting the lock's access attempt (django-axes); only
+        # those of the users the admin manages (recommendations/admin_axes.py).
         ("axes", "accessattempt"): ("view", "delete"),
         ("axes", "accesslog"): ("view",),
     },

@@ -41,6 +41,8 @@ def condition(model, user) -> Q | None:
         return _user_condition(user)
     if label == "recommendations.sourcedocument":
         return _source_document_condition(user)
+    if label in NOTIFICATION_CONDITIONS:
+        return NOTIFICATION_CONDITIONS[label](user)
     return None
 
 
@@ -103,3 +105,36 @@ def municipality_of(instance) -> int | None:
     for step in steps:
         instance = getattr(instance, step)
     return getattr(instance, f"{last}_id")
+
+
+# The notifications app (what its admin shows an Administratörer member: notifications/admin.py).
+
+
+def _follower_condition(user) -> Q:
+    """Followers of the municipality's recommendations and boards (each follows one of the
+    two)."""
+    return roles.scope(user, "recommendation__audit__municipality") | roles.scope(
+        user, "board__municipality"
+    )
+
+
+def _of_users_condition(user) -> Q:
+    """A user's own rows (e-mail settings): those of the users the admin manages."""
+    if roles.is_superuser(user):
+        return roles.EVERYTHING
+    users = get_user_model().objects.filter(_user_condition(user)).values("pk")
+    return Q(user__in=users)
+
+
+def _superusers_only(user) -> Q:
+    """The outbox: its rows name their own address, and mail a board's reminders or an
+    auditors' digest there, so it belongs to no municipality's admin."""
+    return roles.EVERYTHING if roles.is_superuser(user) else roles.NOTHING
+
+
+NOTIFICATION_CONDITIONS = {
+    "notifications.follower": _follower_condition,
+    "notifications.profile": _of_users_condition,
+    "notifications.preference": _of_users_condition,
+    "notifications.notification": _superusers_only,
+}

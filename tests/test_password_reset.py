@@ -6,12 +6,12 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Profile
 from recommendations.roles import ADMIN_GROUP
+from tests.factories import make_board, make_municipality, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +105,11 @@ def test_behind_a_trusted_proxy_the_lock_holds_only_the_real_client(staff_user, 
 
 
 def test_an_administrator_may_lift_a_lock_in_the_admin(staff_user, django_user_model):
+    # A lock of a user they manage: here a handläggare of their municipality's board.
     lock(Client(REMOTE_ADDR=ATTACKER))
-    admin = django_user_model.objects.create_user("adm", password=OLD, is_staff=True)
-    admin.groups.add(Group.objects.get(name=ADMIN_GROUP))
+    malmo = make_municipality()
+    make_board(municipality=malmo).staff.add(staff_user)
+    admin = make_user("adm", groups=[ADMIN_GROUP], municipality=malmo, is_staff=True)
     client = Client()
     client.force_login(admin)
     attempt = AccessAttempt.objects.get()
