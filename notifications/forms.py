@@ -16,24 +16,25 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
+        self.kinds = Kind.user_choices(user)
         super().__init__(*args, **kwargs)
         known = Preference.objects.frequencies([user])
         self.initial.setdefault("language", Profile.for_user(user).language)
-        for kind, label in Kind.user_choices():
+        for kind, label in self.kinds:
             self.fields[kind] = forms.ChoiceField(
                 label=label, choices=Frequency.choices, widget=forms.RadioSelect
             )
             self.initial.setdefault(kind, Preference.frequency_for(user, kind, known))
 
     def kind_fields(self):
-        return [self[kind] for kind, _label in Kind.user_choices()]
+        return [self[kind] for kind, _label in self.kinds]
 
     @transaction.atomic
     def save(self) -> None:
         profile = Profile.for_user(self.user)
         profile.language = self.cleaned_data["language"]
         profile.save(update_fields=["language"])
-        for kind, _label in Kind.user_choices():
+        for kind, _label in self.kinds:
             Preference.objects.update_or_create(
                 user=self.user, kind=kind, defaults={"frequency": self.cleaned_data[kind]}
             )

@@ -27,9 +27,21 @@ class Kind(models.TextChoices):
     NEW_ANSWER = "new_answer", _("nytt publicerat svar (följare)")
 
     @classmethod
-    def user_choices(cls):
-        """The kinds a logged-in user chooses a frequency for (followers just unfollow)."""
-        return [(kind.value, kind.label) for kind in cls if kind != cls.NEW_ANSWER]
+    def user_choices(cls, user):
+        """The kinds this logged-in user can receive, and so chooses a frequency for
+        (followers just unfollow), as ``planning`` addresses them: reminders to a board's
+        staff; escalations to the municipality's auditors and a board's contact person;
+        the digest to auditors."""
+        from recommendations import roles
+        from recommendations.models import Board
+
+        auditor = roles.gets_auditor_mail(user)
+        received = {
+            cls.BOARD_REMINDER: bool(roles.staff_board_ids(user)),
+            cls.ESCALATION: auditor or Board.objects.filter(contact=user).exists(),
+            cls.AUDITOR_DIGEST: auditor,
+        }
+        return [(kind.value, kind.label) for kind, receives in received.items() if receives]
 
 
 class Frequency(models.TextChoices):

@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from recommendations import attention, roles
-from recommendations.roles import AUDITOR_GROUP
 
 from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
 
@@ -121,11 +120,7 @@ class _Planner:
             staff[board_id].append(user)
         # The municipality's auditors: Revisorer members of that municipality (Membership,
         # the same rule that scopes what they read).
-        auditors = list(
-            User.objects.filter(groups__name=AUDITOR_GROUP, membership__isnull=False)
-            .select_related("membership")
-            .distinct()
-        )
+        auditors = list(roles.auditor_mail_recipients())
         auditors_by_municipality = defaultdict(list)
         for auditor in auditors:
             auditors_by_municipality[auditor.membership.municipality_id].append(auditor.pk)

@@ -30,7 +30,7 @@ def _calendar_links(user, profile):
     token = profile.calendar_token
     boards = list(Board.objects.filter(pk__in=roles.staff_board_ids(user)))
     if roles.is_auditor(user):
-        municipalities = list(Municipality.objects.all())
+        municipalities = list(Municipality.objects.filter(roles.scope(user, "pk")))
     else:
         municipalities = list(Municipality.objects.filter(boards__in=boards).distinct())
     return [

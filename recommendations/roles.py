@@ -89,6 +89,25 @@ def is_auditor(user) -> bool:
     return is_admin(user) or _in_group(user, AUDITOR_GROUP)
 
 
+def gets_auditor_mail(user) -> bool:
+    """Whether the auditors' mails (the digest, escalations) go to this user: a member of
+    the Revisorer group who belongs to a municipality (admins read the same pages but get
+    no auditor mail). ``auditor_mail_recipients`` is the same rule for many users."""
+    return _in_group(user, AUDITOR_GROUP) and municipality_id(user) is not None
+
+
+def auditor_mail_recipients():
+    """Every user ``gets_auditor_mail`` is true of, with their membership: one query."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=AUDITOR_GROUP, membership__isnull=False, is_superuser=False)
+        .select_related("membership")
+        .distinct()
+    )
+
+
 def municipality_id(user) -> int | None:
     """The municipality an auditor or admin acts for; None for superusers (all of them)
     and for everyone else."""

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from notifications import tokens
 from notifications.models import Frequency, Kind, Preference, Profile
-from recommendations.roles import STAFF_GROUP
-from tests.factories import make_board, make_user
+from recommendations.models import Board
+from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
+from tests.factories import make_board, make_municipality, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,6 @@ def test_the_page_shows_the_defaults_as_chosen(client, staff):
     assert "<h1>Mitt konto</h1>" in html
     checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]* checked>', html)
     assert ("board_reminder", "immediate") in checked
-    assert ("auditor_digest", "weekly") in checked
     assert ("language", "sv") in checked
     assert "<legend>" in html, "each group of choices is named for screen readers"
 
@@ -43,18 +43,12 @@ def test_choices_and_language_are_saved(client, staff):
 
     response = client.post(
         reverse("notifications:account"),
-        {
-            "language": "en",
-            "board_reminder": "weekly",
-            "escalation": "off",
-            "auditor_digest": "immediate",
-        },
+        {"language": "en", "board_reminder": "weekly"},
     )
 
     assert response.status_code == 302
     assert Profile.objects.get(user=staff).language == "en"
     assert Preference.frequency_for(staff, Kind.BOARD_REMINDER) == Frequency.WEEKLY
-    assert Preference.frequency_for(staff, Kind.ESCALATION) == Frequency.OFF
 
 
 def test_an_unknown_choice_is_refused_and_nothing_saved(client, staff):
@@ -62,12 +56,7 @@ def test_an_unknown_choice_is_refused_and_nothing_saved(client, staff):
 
     response = client.post(
         reverse("notifications:account"),
-        {
-            "language": "sv",
-            "board_reminder": "hourly",
-            "escalation": "off",
-            "auditor_digest": "off",
-        },
+        {"language": "sv", "board_reminder": "hourly"},
     )
 
     assert response.status_code == 200
@@ -84,6 +73,38 @@ def test_the_page_lists_the_users_private_calendar_addresses(client, staff, sett
 
     board = staff.boards.get()
     assert f"https://uppfoljning.example/kalender/{token}/namnder/{board.pk}.ics" in html
+
+
+def offered_kinds(client, user):
+    client.force_login(user)
+    html = client.get(reverse("notifications:account")).text
+    return {kind for kind in Kind.values if f'name="{kind}"' in html}, html
+
+
+def test_each_role_is_offered_only_the_mails_it_can_receive(client, staff):
+    auditor = make_user("revisor", groups=[AUDITOR_GROUP], municipality=make_municipality())
+    contact = make_user("kontakt", groups=[STAFF_GROUP], boards=[make_board(short_code="SN")])
+    Board.objects.filter(short_code="SN").update(contact=contact)
+    admin = make_user("admin", groups=[ADMIN_GROUP], is_staff=True)
+
+    assert offered_kinds(client, staff)[0] == {"board_reminder"}
+    assert offered_kinds(client, auditor)[0] == {"escalation", "auditor_digest"}
+    assert offered_kinds(client, contact)[0] == {"board_reminder", "escalation"}
+    kinds, html = offered_kinds(client, admin)
+    assert kinds == set()
+    assert "Din roll får inga påminnelser eller sammanfattningar via e-post." in html
+
+
+def test_an_auditor_gets_calendars_of_their_own_municipality_only(client):
+    malmo = make_municipality()
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1132")
+    auditor = make_user("revisor", groups=[AUDITOR_GROUP], municipality=malmo)
+    client.force_login(auditor)
+
+    html = client.get(reverse("notifications:account")).text
+
+    assert f"/kommuner/{malmo.slug}.ics" in html
+    assert f"/kommuner/{lund.slug}.ics" not in html
 
 
 def test_the_unsubscribe_link_asks_first_then_turns_that_kind_off(client, staff):
