@@ -220,6 +220,21 @@ def import_texts(
     return result
 
 
+# Python's JSON parser says what it expected in English: the admin's report is Swedish.
+JSON_ERRORS = {
+    "Expecting value": gettext_lazy("ett värde saknas"),
+    "Expecting property name enclosed in double quotes": gettext_lazy(
+        "ett fältnamn inom dubbla citattecken saknas (ett kommatecken för mycket?)"
+    ),
+    "Expecting ',' delimiter": gettext_lazy("ett kommatecken saknas"),
+    "Expecting ':' delimiter": gettext_lazy("ett kolon saknas"),
+    "Extra data": gettext_lazy("text efter filens sista värde"),
+    "Unterminated string starting at": gettext_lazy("en text saknar sitt avslutande citattecken"),
+    "Invalid control character at": gettext_lazy("ett otillåtet styrtecken i en text"),
+    "Invalid \\escape": gettext_lazy("en ogiltig \\-sekvens i en text"),
+}
+
+
 def _parse(name: str, text: str, problems: list[Problem]) -> list[_Record]:
     try:
         data = json.loads(text)
@@ -228,7 +243,11 @@ def _parse(name: str, text: str, problems: list[Problem]) -> list[_Record]:
             Problem(
                 name,
                 _("ogiltig JSON på rad %(line)s, kolumn %(col)s: %(msg)s")
-                % {"line": error.lineno, "col": error.colno, "msg": error.msg},
+                % {
+                    "line": error.lineno,
+                    "col": error.colno,
+                    "msg": JSON_ERRORS.get(error.msg, error.msg),
+                },
             )
         )
         return []

@@ -6,6 +6,7 @@ The boards' answers (responses, entries, measures) live in the ``responses`` app
 
 import datetime as dt
 import re
+import textwrap
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -636,7 +637,9 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.display_name}: {self.text[:80]}"
+        # Cut at a word, with an ellipsis: this names the recommendation in headings
+        # ("Följ …"), links and the admin, where "roll in" for "roll inom" misleads.
+        return f"{self.display_name}: {textwrap.shorten(self.text, 80, placeholder=' …')}"
 
     def get_absolute_url(self):
         return reverse_fast(

@@ -72,8 +72,12 @@ class ResponseHeaderForm(forms.ModelForm):
     class Meta:
         model = Response
         fields = ["title", "addressed_to", "summary"]
-        # Wide enough to read a whole title (the CSS lets it fill the form's width).
-        widgets = {"title": forms.TextInput(attrs={"class": "input-wide", "size": 80})}
+        # Wide enough to read a whole title or addressee (the CSS lets them fill the
+        # form's width).
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "input-wide", "size": 80}),
+            "addressed_to": forms.TextInput(attrs={"class": "input-wide", "size": 80}),
+        }
 
 
 class EntryForm(forms.Form):
@@ -206,10 +210,18 @@ PDF_MAGIC = b"%PDF-"
 class DecisionDocumentForm(forms.Form):
     """The signed decision as a PDF: checked by extension, content and size."""
 
-    decision_document = forms.FileField(label=_("Beslutat yttrande (PDF)"))
+    # Not required to publish a response, so not marked "(obligatoriskt)"; an upload
+    # without a file is still refused (clean_decision_document).
+    decision_document = forms.FileField(
+        label=_("Beslutat yttrande (PDF)"),
+        required=False,
+        help_text=_("Frivilligt: det justerade yttrandet eller protokollsutdraget."),
+    )
 
     def clean_decision_document(self):
         upload = self.cleaned_data["decision_document"]
+        if not upload:
+            raise forms.ValidationError(_("Välj en PDF-fil att bifoga."), code="required")
         if Path(upload.name).suffix.lower() != ".pdf":
             raise forms.ValidationError(_("Filen måste vara en PDF (filändelsen .pdf)."))
         if upload.size > settings.MAX_ATTACHMENT_BYTES:

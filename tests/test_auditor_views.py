@@ -235,3 +235,14 @@ def test_the_menu_shows_each_role_its_own_work(client, world):
     page = client.get(reverse("recommendations:home"), follow=True)
     assert reverse("responses:response_start") in page.text
     assert reverse("auditors:attention") not in page.text
+
+
+def test_the_auditors_pages_lead_back_to_the_recommendation_and_mark_where_one_is(client, world):
+    client.force_login(world.auditor)
+    back = f'<a href="{world.rec1.get_absolute_url()}">Till rekommendationens sida</a>'
+    for name, current in [("assess", "Bedömning"), ("close", "Avsluta")]:
+        page = client.get(reverse(f"auditors:{name}", args=[world.rec1.pk]))
+        assert back in page.text
+        assert f'aria-current="page">{current}</a>' in page.text
+    history = client.get(reverse("auditors:recommendation_history", args=[world.rec1.pk]))
+    assert back in history.text

@@ -106,3 +106,19 @@ def test_saving_the_edit_page_keeps_a_pdf_attached_meanwhile(client, world, draf
     draft.refresh_from_db()
     assert draft.decision_document
     assert draft.version == 2
+
+
+def test_the_pdf_is_offered_as_optional_and_an_upload_without_a_file_is_refused(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    page = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert "Beslutat yttrande (PDF)" in page.text
+    assert "Beslutat yttrande (PDF) (obligatoriskt)" not in page.text
+    assert "Frivilligt: det justerade yttrandet eller protokollsutdraget." in page.text
+
+    url = reverse("responses:response_document_upload", args=[draft.pk])
+    refused = client.post(url, {})
+
+    assert refused.status_code == 400
+    assert "Välj en PDF-fil att bifoga." in refused.text

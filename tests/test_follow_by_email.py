@@ -92,6 +92,12 @@ def test_a_forged_confirmation_link_is_refused(client, recommendation):
     assert client.get("/folj/bekrafta/inte-signerad/").status_code == 404
 
 
+def test_the_address_is_marked_required_as_in_every_other_form(client, recommendation):
+    page = client.get(reverse("notifications:follow", args=["recommendation", recommendation.pk]))
+
+    assert 'Din e-postadress <span class="required">(obligatoriskt)</span></label>' in page.text
+
+
 def test_a_bad_address_is_refused_with_a_swedish_message(client, recommendation):
     response = client.post(
         reverse("notifications:follow", args=["recommendation", recommendation.pk]),

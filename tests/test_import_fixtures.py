@@ -119,6 +119,9 @@ def test_malformed_json_names_the_file_and_line(tmp_path):
 
     message = assert_import_refused(path, "broken.json", "ogiltig JSON på rad 3")
     assert "databasen är oförändrad" in message
+    # What the parser expected, in Swedish, not Python's English.
+    assert "ett fältnamn inom dubbla citattecken saknas" in message
+    assert "Expecting" not in message
 
 
 def test_an_unknown_field_names_file_object_and_field(tmp_path, minimal_objects):

@@ -23,6 +23,23 @@ def test_the_name_is_the_label_else_the_kind_and_position(world):
     assert world.rec2.display_name.split()[0] != "2"
 
 
+def test_a_long_text_is_cut_at_a_word_with_an_ellipsis_where_it_names_the_recommendation(
+    client, world
+):
+    world.rec1.text = (
+        "Kommunstyrelsen bör säkerställa att kommunstyrelsens strategiska roll inom området "
+        "tydliggörs och följs upp."
+    )
+    world.rec1.save()
+
+    assert str(world.rec1) == (
+        "Rekommendation 1: Kommunstyrelsen bör säkerställa att kommunstyrelsens strategiska "
+        "roll inom …"
+    )
+    page = client.get(reverse("notifications:follow", args=["recommendation", world.rec1.pk]))
+    assert "roll inom …</h1>" in page.text
+
+
 def test_an_unlabelled_recommendation_has_the_same_name_on_every_page(client, world):
     client.force_login(world.admin)
     pages = [
