@@ -27,6 +27,7 @@ from .filters import MatrixFilter
 from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
+from .templatetags.board_tags import board_abbr
 from .templatetags.status_tags import status_badge
 from .timeline import MATRIX_YEARS, build_matrix, matrix_recommendations
 
@@ -219,7 +220,7 @@ class MatrixRowWriter:
             board_url = escape(row.board.get_absolute_url())
             head += (
                 f'<span class="board-name"> {arrow}<a href="{board_url}">'
-                f"{escape(row.board.short_code)}</a></span>"
+                f"{board_abbr(row.board)}</a></span>"
             )
         cells = [f'<th scope="row">{head}</th>']
         for cell in row.cells:

@@ -183,3 +183,9 @@ def test_an_addressee_that_leaves_the_answer_to_another_board_gets_no_line(clien
     rows = [row for group in groups for row in group.rows]
     assert [row.board for row in rows] == [world.board]
     assert [row.board for group in by_ks for row in group.rows] == [ks]
+
+
+def test_a_boards_line_names_it_by_its_code_with_its_full_name(client):
+    world = make_tracked_audit(n_recommendations=1, board="ASN")
+    page = client.get(URL, {"board": world.board.pk})
+    assert '<abbr title="ASN-nämnden">ASN</abbr>' in page.text

@@ -45,8 +45,9 @@ def test_each_result_names_the_boards_it_is_addressed_to(client):
     make_tracked_audit(n_recommendations=1, board="ASN")
     make_tracked_audit(n_recommendations=1, board="SN")
     results = listed(client).content.decode()
-    assert results.count("<span>ASN</span>") == 1
-    assert results.count("<span>SN</span>") == 1
+    # By the short code, with the board's full name for those who do not know it.
+    assert results.count('<span><abbr title="ASN-nämnden">ASN</abbr></span>') == 1
+    assert results.count('<span><abbr title="SN-nämnden">SN</abbr></span>') == 1
 
 
 def test_filters_narrow_the_results(client):
