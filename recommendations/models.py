@@ -72,6 +72,10 @@ class Municipality(models.Model):
     implemented_count = models.PositiveIntegerField(
         _("antal genomförda rekommendationer"), default=0, editable=False
     )
+    # Kept by the application, never written by fixtures: the importer refuses them in a
+    # file and leaves them as they are when it updates a municipality (importing the
+    # municipality alone once set them to 0, and the national page showed none).
+    derived_fields = ("audit_count", "recommendation_count", "implemented_count")
 
     class Meta:
         verbose_name = _("kommun")

@@ -74,6 +74,17 @@ def test_importing_the_same_file_twice_creates_no_duplicates(minimal_fixture_pat
     assert Recommendation.objects.count() == 1
 
 
+def test_a_municipalitys_counts_cannot_be_set_by_a_file(tmp_path, minimal_objects):
+    minimal_objects[0]["fields"]["audit_count"] = 99
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "recommendations.municipality pk=9001",
+        "fält ”audit_count”",
+        "fältet kan inte sättas vid import",
+    )
+
+
 def test_a_folder_imports_all_its_json_files(tmp_path, minimal_objects):
     write_fixture(tmp_path, minimal_objects[:4], "a.json")
     write_fixture(tmp_path, minimal_objects[4:], "b.json")

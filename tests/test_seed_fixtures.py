@@ -5,9 +5,11 @@ Every expected number and fact below comes from reading the documents in ../shar
 """
 
 import datetime as dt
+import io
 import re
 
 from django.apps import apps
+from django.core.management import call_command
 from django.db import models
 
 from auditfollowup.lib.dates import Precision
@@ -27,6 +29,8 @@ from responses.models import (
     ResponseEntry,
     Signatory,
 )
+from tests.conftest import SEED_FIXTURES
+from tests.factories import make_user
 
 SR_2018_71 = "SR-2018-71"
 STK_2020_438 = "STK-2020-438"
@@ -563,3 +567,18 @@ def test_every_seed_object_passes_full_clean(seeded):
             obj.full_clean()
             checked += 1
     assert checked == 220
+
+
+def test_importing_the_seeds_again_changes_nothing_and_keeps_staff_and_counts(seeded):
+    malmo = Municipality.objects.get(slug="malmo-stad")
+    counts = (malmo.audit_count, malmo.recommendation_count, malmo.implemented_count)
+    assert counts[0] > 0
+    staff = make_user("anna", boards=[Board.objects.get(short_code="ASN", municipality=malmo)])
+    output = io.StringIO()
+
+    call_command("import_fixtures", str(SEED_FIXTURES), stdout=output)
+
+    assert not re.search(r"[1-9]\d* (nya|ändrade)", output.getvalue()), output.getvalue()
+    malmo.refresh_from_db()
+    assert (malmo.audit_count, malmo.recommendation_count, malmo.implemented_count) == counts
+    assert list(staff.boards.values_list("short_code", flat=True)) == ["ASN"]

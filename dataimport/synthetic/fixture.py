@@ -37,7 +37,7 @@ from .generator import SLUG_PREFIX
 
 CHUNK = 2000
 # Board staff are users (not in the fixture); derived fields are recomputed on import.
-EXCLUDED = {"staff", *Recommendation.derived_fields}
+EXCLUDED = {"staff", *Recommendation.derived_fields, *Municipality.derived_fields}
 
 # (model, path from the model to its municipality's slug), in loading order.
 PLAN = [
