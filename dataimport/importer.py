@@ -74,10 +74,31 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class Change:
+    """An object the import would change: which, and the names of the fields that differ."""
+
+    label: str
+    pk: object
+    name: str
+    fields: list[str]
+
+    def __str__(self) -> str:
+        return _("%(model)s pk=%(pk)s (%(name)s): %(fields)s") % {
+            "model": self.label,
+            "pk": self.pk,
+            "name": self.name,
+            "fields": ", ".join(self.fields),
+        }
+
+
+@dataclass
 class ImportResult:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    # What each changed object would change (the admin's dry run lists them, so that an
+    # import that would overwrite an admin's corrections is seen before it is confirmed).
+    changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -799,13 +820,21 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
             if before is None:
                 result.created[label] += 1
                 changed.append(record)
-            elif any(
-                getattr(before, f.attname) != getattr(record.instance, f.attname) for f in concrete
-            ) or any(
-                set(pks) != current_links[name].get(record.instance.pk, set())
+                continue
+            differing = [
+                f.verbose_name
+                for f in concrete
+                if getattr(before, f.attname) != getattr(record.instance, f.attname)
+            ] + [
+                model._meta.get_field(name).verbose_name
                 for name, pks in record.m2m.items()
-            ):
+                if set(pks) != current_links[name].get(record.instance.pk, set())
+            ]
+            if differing:
                 result.updated[label] += 1
+                result.changes.append(
+                    Change(label, record.instance.pk, str(before), [str(f) for f in differing])
+                )
                 changed.append(record)
             else:
                 result.unchanged[label] += 1

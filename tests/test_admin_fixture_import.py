@@ -168,6 +168,10 @@ def test_a_second_dry_run_reports_changes_not_creations(
     }
     assert rows["rekommendationer"] == (0, 1)
     assert Recommendation.objects.get(pk=9001).text != "Ny lydelse."
+    # Which object, and which of its fields, before anything is confirmed.
+    assert "Det här skulle ändras" in page.text
+    recommendation = Recommendation.objects.get(pk=9001)
+    assert f"recommendations.recommendation pk=9001 ({recommendation}): lydelse</li>" in page.text
 
 
 def test_an_invalid_file_is_refused_with_the_same_errors_as_the_command(

@@ -106,6 +106,11 @@ def test_a_changed_value_updates_the_existing_row(tmp_path, minimal_objects):
     assert recommendation.text == "Nämnden bör tydliggöra ansvaret."
     assert not recommendation.answered_by.exists()
     assert "rekommendationer: 0 nya, 1 ändrade" in output
+    # -v 2 names each changed object and its changed fields.
+    minimal_objects[7]["fields"]["text"] = "Nämnden bör tydliggöra ansvaret tydligt."
+    detailed = run_import(write_fixture(tmp_path, minimal_objects), verbosity=2)
+    assert "ändrat: recommendations.recommendation pk=9001 (" in detailed
+    assert detailed.rstrip().endswith("): lydelse")
 
 
 def test_the_import_records_history_for_what_it_changed(minimal_fixture_path):

@@ -54,3 +54,6 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {name}: {created} nya, {updated} ändrade, {unchanged} oförändrade"
                 )
+        if verbosity >= 2:
+            for change in result.changes:
+                self.stdout.write(f"  ändrat: {change}")
