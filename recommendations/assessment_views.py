@@ -18,7 +18,7 @@ from .roles import Auditor, Reader, access
 def _recommendation(user, pk: int) -> Recommendation:
     """The recommendation, if it belongs to the auditor's own municipality; 404 otherwise."""
     in_scope = Recommendation.objects.filter(roles.scope(user, "audit__municipality"))
-    return get_object_or_404(in_scope.select_related("audit"), pk=pk)
+    return get_object_or_404(in_scope.select_related("audit__municipality"), pk=pk)
 
 
 @access(Auditor)
@@ -106,7 +106,9 @@ def recommendation_history(request, pk: int):
     # (``roles.may_see_history``); which versions each reader sees is the history's own
     # rule (``ReadableVersions``): outside their municipality an auditor, and outside
     # their boards board staff, see only what was published.
-    recommendation = get_object_or_404(Recommendation.objects.select_related("audit"), pk=pk)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("audit__municipality"), pk=pk
+    )
     changes = change_history_for_recommendation(recommendation, request.user)
     context = {"recommendation": recommendation, "changes": changes}
     return render(request, "recommendations/auditor/history.html", context)

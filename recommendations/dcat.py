@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from responses.models import Response, readable_states
+from responses.models import Response, response_visibility
 
 from .openapi import LICENSE_URL
 
@@ -45,12 +45,13 @@ def publisher_iri(municipality, base: str) -> URIRef:
 
 def last_modified(municipality=None) -> dt.datetime | None:
     """When the open data last changed: the latest publication or correction of a response."""
-    published = Response.objects.published()
-    # Versions of responses in their published state (corrections after publishing).
-    history = Response.history.filter(state__in=readable_states(AnonymousUser()))
+    published = Response.objects.visible_to(AnonymousUser())
+    # Versions of responses the public could read (corrections after publishing): the
+    # same read rule, on the stored versions.
+    history = Response.history.filter(response_visibility(AnonymousUser()))
     if municipality is not None:
-        published = published.filter(round__audit__municipality=municipality)
-        history = history.filter(round__audit__municipality=municipality)
+        published = published.filter(board__municipality=municipality)
+        history = history.filter(board__municipality=municipality)
     dates = [
         published.aggregate(latest=Max("published_at"))["latest"],
         history.aggregate(latest=Max("history_date"))["latest"],

@@ -23,35 +23,37 @@ from auditfollowup.lib.history import (
     versions_with_end,
     with_end,
 )
-from recommendations import roles
 
-from .models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry, readable_states
+from .models import (
+    DueDateChange,
+    Measure,
+    MeasureUpdate,
+    Response,
+    ResponseEntry,
+    ResponseReadRule,
+)
 
 
 class ReadableVersions:
     """Which stored versions a user could read when they were current.
 
     Built from the historical rows of the responses concerned: a response was readable
-    by the user from each version in a readable state (``readable_states``, or any state
-    for its own board's staff and for admins) until its next version. A version of an
-    entry, a measure update or a measure is readable when the time it was current overlaps
-    a time its response was readable. The responses all belong to one municipality's
-    boards (``municipality_id``); outside the user's own, only published versions count.
+    by the user from each version the one read rule allows (``ResponseReadRule.allows``:
+    its state, board and municipality as they were then) until its next version. A
+    version of an entry, a measure update or a measure is readable when the time it was
+    current overlaps a time its response was readable. The responses all belong to one
+    municipality's boards (``municipality_id``).
     """
 
     def __init__(self, user, response_rows, municipality_id):
-        in_scope = roles.covers(user, municipality_id)
-        everything = roles.is_admin(user) and in_scope
-        states = readable_states(user) if in_scope else {Response.State.PUBLISHED}
-        own_boards = roles.staff_board_ids(user)
+        rule = ResponseReadRule(user)
         self._periods = {}
         self._rows = by_object(response_rows)
         for response_id, rows in self._rows.items():
             self._periods[response_id] = [
                 (row.history_date, until)
                 for row, until in with_end(rows)
-                if row.history_type != "-"
-                and (everything or row.state in states or row.board_id in own_boards)
+                if row.history_type != "-" and rule.allows(row.state, row.board_id, municipality_id)
             ]
 
     def rows_of(self, response_id):

@@ -33,29 +33,58 @@ def readable_states(user) -> set[str]:
     return {Response.State.PUBLISHED}
 
 
-def response_visibility(user, prefix: str = "") -> models.Q:
-    """The one read rule, as a condition on a response reached through ``prefix``
-    (``""`` for Response itself, ``"response__"`` for an entry, and so on): published
-    responses for everyone; in the user's own municipality (``roles.scope``) what their
-    role reads there (auditors: submitted ones too; admins: everything); their own
-    boards' responses in any state for board staff.
+class ResponseReadRule:
+    """The one read rule, for one user, in its two forms: a query condition (``q``, for
+    the tables) and a test of one response (``allows``, for the stored versions a change
+    history reads, ``history.ReadableVersions``). Published responses for everyone; in the
+    user's own municipality (``roles.scope`` / ``roles.covers``) what their role reads
+    there (auditors: submitted ones too; admins: everything); their own boards' responses
+    in any state for board staff; everything for superusers.
 
     Every ``visible_to(user)`` below is built on it, so no module filters on a
     response's state by hand.
     """
-    from recommendations import roles
 
-    if roles.is_superuser(user):
-        return roles.EVERYTHING
-    visible = models.Q(**{f"{prefix}state": Response.State.PUBLISHED})
-    own_states = readable_states(user) - {Response.State.PUBLISHED}
-    if own_states:
-        in_scope = roles.scope(user, f"{prefix}board__municipality")
-        visible |= in_scope & models.Q(**{f"{prefix}state__in": own_states})
-    board_ids = roles.staff_board_ids(user)
-    if board_ids:
-        visible |= models.Q(**{f"{prefix}board_id__in": board_ids})
-    return visible
+    def __init__(self, user):
+        from recommendations import roles
+
+        self.user = user
+        self.everything = roles.is_superuser(user)
+        self.own_states = readable_states(user) - {Response.State.PUBLISHED}
+        self.own_boards = roles.staff_board_ids(user)
+
+    def q(self, prefix: str = "") -> models.Q:
+        """The condition on a response reached through ``prefix`` (``""`` for Response
+        itself, ``"response__"`` for an entry, and so on)."""
+        from recommendations import roles
+
+        if self.everything:
+            return roles.EVERYTHING
+        visible = models.Q(**{f"{prefix}state": Response.State.PUBLISHED})
+        if self.own_states:
+            in_scope = roles.scope(self.user, f"{prefix}board__municipality")
+            visible |= in_scope & models.Q(**{f"{prefix}state__in": self.own_states})
+        if self.own_boards:
+            visible |= models.Q(**{f"{prefix}board_id__in": self.own_boards})
+        return visible
+
+    def allows(self, state: str, board_id: int, municipality_id: int) -> bool:
+        """Whether a response in this state, of this board of this municipality, is one
+        the user may read: the same rule as ``q``."""
+        from recommendations import roles
+
+        return (
+            self.everything
+            or state == Response.State.PUBLISHED
+            or board_id in self.own_boards
+            or (state in self.own_states and roles.covers(self.user, municipality_id))
+        )
+
+
+def response_visibility(user, prefix: str = "") -> models.Q:
+    """The one read rule as a condition on a response reached through ``prefix``
+    (``ResponseReadRule.q``)."""
+    return ResponseReadRule(user).q(prefix)
 
 
 def _public(prefix: str) -> models.Q:
