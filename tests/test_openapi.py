@@ -68,6 +68,7 @@ def test_the_description_is_in_english_for_a_visitor_who_chose_english(client):
 
 def test_the_documentation_page_shows_parameters_fields_and_the_error_answer(client):
     page = client.get(reverse("recommendations:api_documentation")).content.decode()
+    page = page.replace("<wbr>", "")  # break opportunities in the paths, not text
     assert "GET /api/rekommendationer/" in page
     assert "<code>overdue</code>" in page
     assert "results[].timeline[].entries[].status_change" in page
