@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from recommendations.roles import ADMIN_GROUP
 from responses.models import Response
 
-from .factories import build_world, make_town
+from .factories import build_world, make_town, make_user
 
 DATA = Path(__file__).parent / "data"
 SEED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -139,6 +140,16 @@ def towns(db):
     malmo = make_town("Malmö stad", "malmo", "ASN", "MALMOMARK")
     lund = make_town("Lunds kommun", "lund", "KFN", "LUNDMARK")
     return malmo, lund
+
+
+@pytest.fixture
+def malmo_admin(towns, client):
+    """An Administratörer member of Malmö (``towns``), with staff status, logged in."""
+    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=towns[0][0])
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    return admin
 
 
 @pytest.fixture

@@ -6,22 +6,13 @@ import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.urls import reverse
 
-from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP
+from recommendations.roles import AUDITOR_GROUP
 
 from .factories import make_user
 
 MALMO_IP = "198.51.100.11"
 LUND_IP = "203.0.113.22"
 STRANGER_IP = "192.0.2.33"
-
-
-@pytest.fixture
-def malmo_admin(towns, client):
-    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=towns[0][0])
-    admin.is_staff = True
-    admin.save()
-    client.force_login(admin)
-    return admin
 
 
 def _attempt(username, ip_address):

@@ -17,15 +17,6 @@ ATTACKER = "angripare@example.org"
 
 
 @pytest.fixture
-def malmo_admin(towns, client):
-    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=towns[0][0])
-    admin.is_staff = True
-    admin.save()
-    client.force_login(admin)
-    return admin
-
-
-@pytest.fixture
 def people(towns):
     (malmo, _board, _audit, _round, malmo_recommendation, _response) = towns[0]
     (lund, lund_board, *_rest) = towns[1]

@@ -6,19 +6,10 @@ posted, shows no label, so neither its draft titles nor its usernames leak
 import pytest
 from django.urls import reverse
 
-from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP
+from recommendations.roles import AUDITOR_GROUP
 from responses.models import Response
 
 from .factories import make_entry, make_measure, make_response, make_round, make_user
-
-
-@pytest.fixture
-def malmo_admin(towns, client):
-    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=towns[0][0])
-    admin.is_staff = True
-    admin.save()
-    client.force_login(admin)
-    return admin
 
 
 def _objects(town, marker):
