@@ -445,6 +445,18 @@ def _check_duplicates_in_input(records: list[_Record], problems: list[Problem]) 
         seen[key] = record
 
 
+def _on_way_to_municipality(model):
+    """Rows of ``model`` with the objects on their way to their municipality (the path
+    ``tenancy`` declares, e.g. a round's audit): the models' clean() compares the
+    municipalities of related objects (a response's board and round, a measure's board and
+    recommendation), which would otherwise cost a query per object read from the database."""
+    from recommendations import tenancy
+
+    *steps, _municipality = tenancy.MUNICIPALITY_PATHS.get(model._meta.label_lower, "").split("__")
+    manager = model._base_manager
+    return manager.select_related("__".join(steps)) if steps else manager.all()
+
+
 def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[int]:
     """Check every foreign key and many-to-many target exists, and wire related-object caches.
 
@@ -475,7 +487,9 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[
         missing = [pk for pk in pks if pk not in in_input[target]]
         found: dict = {}
         for start in range(0, len(missing), BATCH_SIZE):
-            found.update(target._base_manager.in_bulk(missing[start : start + BATCH_SIZE]))
+            found.update(
+                _on_way_to_municipality(target).in_bulk(missing[start : start + BATCH_SIZE])
+            )
         from_db[target] = found
 
     def lookup(target, pk):

@@ -9,9 +9,12 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from dataimport.importer import import_texts
 from recommendations.models import Audit, Board, Municipality, Recommendation
 from responses.models import Measure, Response, ResponseEntry
+from tests.factories import make_tracked_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -531,3 +534,33 @@ def test_an_imported_audit_without_recommendations_counts_for_its_municipality(
     run_import(write_fixture(tmp_path, [lone], "lone.json"))
     municipality = Municipality.objects.get(pk=9001)
     assert (municipality.audit_count, municipality.recommendation_count) == (2, 1)
+
+
+def test_a_file_on_existing_recommendations_costs_the_same_queries_however_long(
+    django_assert_num_queries,
+):
+    # The models' rules compare the municipalities of a measure's board and
+    # recommendation: read from the database, each recommendation comes with its audit.
+    world = make_tracked_audit(n_recommendations=6)
+
+    def measures(recommendations):
+        return json.dumps(
+            [
+                {
+                    "model": "responses.measure",
+                    "pk": 990000 + index,
+                    "fields": {
+                        "recommendation": recommendation.pk,
+                        "board": world.board.pk,
+                        "title": f"Åtgärd {index}",
+                        "status": "planned",
+                    },
+                }
+                for index, recommendation in enumerate(recommendations)
+            ]
+        )
+
+    with CaptureQueriesContext(connection) as two:
+        import_texts([("två.json", measures(world.recommendations[:2]))], dry_run=True)
+    with django_assert_num_queries(len(two.captured_queries)):
+        import_texts([("sex.json", measures(world.recommendations))], dry_run=True)
