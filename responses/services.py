@@ -245,8 +245,10 @@ def _apply_measure_updates(response: Response) -> None:
             "changed_at", "pk"
         )
     }
+    # With what Measure.clean() compares (its board's and its recommendation's
+    # municipality), so that checking each changed measure costs no query of its own.
     updates = MeasureUpdate.objects.filter(entry__response=response).select_related(
-        "measure", "entry__recommendation"
+        "measure__board", "measure__recommendation__audit", "entry__recommendation"
     )
     # A shared measure reported under several recommendations takes its state from one
     # report: the one under its main recommendation, else the first recommendation's.
