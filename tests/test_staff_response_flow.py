@@ -591,3 +591,64 @@ def test_in_english_the_form_gives_english_date_examples_and_shows_dates_back_in
     assert 'value="autumn 2022"' in page
     assert "As precisely as it is known: 2026-05-31, May 2026, autumn 2026 or 2027." in page
     assert "hösten" not in page
+
+
+def _report_every_measure_in_progress(client, world, draft):
+    draft.refresh_from_db()
+    reports = {
+        f"measure-{measure.pk}-status": Status.IN_PROGRESS
+        for measure in Measure.objects.filter(board=world.board_a)
+    }
+    url = reverse("responses:response_edit", args=[draft.pk])
+    assert client.post(url, edit_page_data(draft, **reports)).status_code == 302
+    draft.refresh_from_db()
+
+
+def _publish(client, draft):
+    return client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+
+
+@pytest.mark.parametrize("more_recommendations", [False, True])
+def test_publishing_costs_the_same_queries_for_one_changed_measure_or_thirteen(
+    client, world, draft, django_assert_num_queries, more_recommendations
+):
+    """The measures a publication changes are written together: their rows, their
+    history, their shared recommendations' history and the standings, in the same
+    queries for one changed measure (two recommendations) or thirteen (eight), shared
+    with another recommendation in both."""
+    client.force_login(world.staff_a)
+    world.open_measure.also_serves.add(world.rec2)
+    recommendations = [world.rec1, world.rec2]
+    if more_recommendations:
+        recommendations = _six_more_recommendations_with_measures(world)
+    _answer_every_recommendation(client, world, draft, recommendations)
+    _report_every_measure_in_progress(client, world, draft)
+    with django_assert_num_queries(38):
+        assert _publish(client, draft).status_code == 302
+    changed = Measure.objects.filter(board=world.board_a, status=Status.IN_PROGRESS)
+    assert changed.count() == (13 if more_recommendations else 1)
+
+
+def test_each_measure_a_publication_changes_gets_one_version_by_its_publisher(client, world, draft):
+    """Its history records the published state, who published it and the other
+    recommendations it serves, as a save in the admin would."""
+    client.force_login(world.staff_a)
+    world.open_measure.also_serves.add(world.rec2)
+    _answer_every_recommendation(client, world, draft, [world.rec1, world.rec2])
+    _report_every_measure_in_progress(client, world, draft)
+    versions_before = world.open_measure.history.count()
+    assert _publish(client, draft).status_code == 302
+    assert world.open_measure.history.count() == versions_before + 1
+    latest = world.open_measure.history.latest()
+    assert (latest.status, latest.history_type, latest.history_user) == (
+        Status.IN_PROGRESS,
+        "~",
+        world.staff_a,
+    )
+    assert str(latest.instance.due) == "hösten 2026"
+    assert [row.recommendation for row in latest.also_serves.all()] == [world.rec2]
+    standing = BoardStanding.objects.get(recommendation=world.rec2, board=world.board_a)
+    assert standing.round.sequence == 2  # the shared recommendation's standing follows
