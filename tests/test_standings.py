@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from auditfollowup.lib.dates import FuzzyDate
 from dataimport.synthetic.generator import Generator
 from dataimport.synthetic.scale import Scale
 from recommendations.models import Municipality, Recommendation
@@ -23,6 +24,7 @@ from tests.factories import (
     make_board,
     make_entry,
     make_measure,
+    make_measure_update,
     make_recommendation,
     make_response,
     make_round,
@@ -136,6 +138,38 @@ def test_publishing_a_response_updates_the_standing_in_the_same_transaction(thre
     assert published.next_due_end == dt.date(2019, 12, 31)
     assert published.has_overdue_measures(dt.date(2020, 1, 1))
     assert not published.has_overdue_measures(dt.date(2019, 12, 31))
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_publishing_a_shared_measure_done_updates_every_recommendation_it_serves(
+    three_boards,
+):
+    """Publishing writes the measures it changes in bulk, without their save signals: the
+    standings of the recommendations they also serve follow all the same, even one the
+    response does not answer (another board answers it)."""
+    audit, first, recommendation, (asn, _gvn, ks) = three_boards
+    other = make_recommendation(audit, position=2, addressed_to=[asn], answered_by=[ks])
+    entry = publish_answer(asn, first, recommendation, Status.IN_PROGRESS, dt.date(2019, 9, 24))
+    measure = make_measure(recommendation, board=asn, due="2019-12", announced_in=entry)
+    measure.also_serves.add(other)
+    assert standing(other, asn).open_measures == 1
+    second = make_round(audit, sequence=2, deadline="2020-09-30")
+    draft = make_response(board=asn, round=second, state=Response.State.DRAFT)
+    draft_entry = make_entry(draft, recommendation, status=Status.IMPLEMENTED)
+    update = make_measure_update(measure, draft_entry, status=Status.IMPLEMENTED)
+    update.completed = FuzzyDate.parse("2019-11-20")
+    update.save()
+
+    services.publish_response(
+        response=draft,
+        expected_version=draft.version,
+        user=None,
+        decision_date=dt.date(2020, 9, 20),
+        diary_number="ASN-2",
+    )
+
+    assert standing(recommendation, asn).open_measures == 0
+    assert standing(other, asn).open_measures == 0
     assert_maintained_rows_equal_a_rebuild()
 
 
