@@ -593,6 +593,34 @@ class Measure(models.Model):
         if "also_serves" in prefetched and self.recommendation_id:
             self.check_also_serves(list(prefetched["also_serves"]))
 
+    # What a published report writes onto a measure (``take_report``); the other fields
+    # are the measure's own and do not change when it is reported on.
+    REPORTED_FIELDS = (
+        "status",
+        "due_date",
+        "due_precision",
+        "due_inference",
+        "completed_date",
+        "completed_precision",
+        "completed_inference",
+        "effect",
+    )
+
+    def take_report(self, *, status, due, completed, effect) -> bool:
+        """Take what a published report says of the measure; whether anything changed.
+
+        A date the report states anew is the board's word: the reason an earlier date was
+        an inference (read off a document that did not say it) goes with that date, and
+        does not stand beside the new one. A date carried over unchanged keeps its reason.
+        """
+        before = [getattr(self, name) for name in self.REPORTED_FIELDS]
+        if due != self.due:
+            self.due_inference = ""
+        if completed != self.completed:
+            self.completed_inference = ""
+        self.status, self.due, self.completed, self.effect = status, due, completed, effect
+        return [getattr(self, name) for name in self.REPORTED_FIELDS] != before
+
     def check_also_serves(self, recommendations) -> None:
         """The other recommendations a measure serves belong to its own audit and are not
         its main recommendation."""
@@ -688,8 +716,9 @@ class MeasureUpdate(models.Model):
     @property
     def reported_due_inference(self) -> str:
         """Why the due date shown for this report is an inference ("" when it is not):
-        the measure's reason applies only when the report names no date of its own."""
-        return "" if self.due else self.measure.due_inference
+        the measure's reason, where the report names no date of its own or repeats the
+        measure's. A date it states anew is the board's word (``Measure.take_report``)."""
+        return self.measure.due_inference if self.due in (None, self.measure.due) else ""
 
     @property
     def reported_completed(self):
@@ -697,7 +726,10 @@ class MeasureUpdate(models.Model):
 
     @property
     def reported_completed_inference(self) -> str:
-        return "" if self.completed else self.measure.completed_inference
+        """As ``reported_due_inference``, for the day the measure was done."""
+        if self.completed in (None, self.measure.completed):
+            return self.measure.completed_inference
+        return ""
 
     @property
     def reported_effect(self):

@@ -230,18 +230,6 @@ def _update_measure(
     update.save()
 
 
-# What publishing copies from a response's reports onto a measure; every other field was
-# validated when it was saved and does not change here.
-PUBLISHED_MEASURE_FIELDS = (
-    "status",
-    "due_date",
-    "due_precision",
-    "completed_date",
-    "completed_precision",
-    "effect",
-)
-
-
 def _apply_measure_updates(response: Response, user) -> None:
     """Copy what the response reports about each measure onto the Measure rows.
 
@@ -273,21 +261,19 @@ def _apply_measure_updates(response: Response, user) -> None:
         ),
     ):
         leading.setdefault(update.measure_id, update)
+    # The fields a report does not write were validated when they were saved.
     unchanged_fields = [
-        field.name for field in Measure._meta.fields if field.name not in PUBLISHED_MEASURE_FIELDS
+        field.name for field in Measure._meta.fields if field.name not in Measure.REPORTED_FIELDS
     ]
     changed = []
     for update in leading.values():
         measure = update.measure
-        before = (measure.status, measure.due, measure.completed, measure.effect)
-        measure.status = update.status
-        if update.measure_id in moved:
-            measure.due = moved[update.measure_id].new
-        measure.completed, measure.effect = update.completed, update.effect
-        if (measure.status, measure.due, measure.completed, measure.effect) == before:
-            continue
-        measure.full_clean(exclude=unchanged_fields)
-        changed.append(measure)
+        due = moved[update.measure_id].new if update.measure_id in moved else measure.due
+        if measure.take_report(
+            status=update.status, due=due, completed=update.completed, effect=update.effect
+        ):
+            measure.full_clean(exclude=unchanged_fields)
+            changed.append(measure)
     if changed:
         _write_published_measures(changed, user)
 
@@ -303,7 +289,7 @@ def _write_published_measures(measures: list[Measure], user) -> None:
     save) and the standings; the page cache is invalidated by the response's own save in
     the same transaction.
     """
-    Measure.objects.bulk_update(measures, PUBLISHED_MEASURE_FIELDS)
+    Measure.objects.bulk_update(measures, Measure.REPORTED_FIELDS)
     versions = Measure.history.bulk_history_create(measures, update=True, default_user=user)
     version_of = {version.id: version for version in versions}
     through = Measure.also_serves.through

@@ -188,3 +188,70 @@ def test_the_preview_shows_exactly_what_the_public_page_shows(client, world, dra
     ):
         assert shown in document_part(preview)
         assert shown in document_part(public)
+
+
+DUE_GUESS = "Dokumentet säger bara att rutinen ska vara klar under våren."
+COMPLETED_GUESS = "Dokumentet säger bara att utbildningen genomfördes under året."
+
+
+def test_a_date_the_board_states_on_publishing_is_no_longer_marked_as_an_inference(
+    client, world, draft
+):
+    """Dates read off an old document carry the reason they are a guess (tolkning). Once
+    a published response moves the due date or states when the measure was done, the
+    board has said it: the old reason no longer stands beside the new date. A date the
+    report carries over unchanged keeps its reason."""
+    world.open_measure.due_inference = DUE_GUESS
+    world.open_measure.save()
+    world.done_measure.completed_inference = COMPLETED_GUESS
+    world.done_measure.save()
+    public = Client()
+    assert DUE_GUESS in public.get(world.rec1.get_absolute_url()).text
+
+    save_draft(client, world, draft)
+    publish(client, world, draft)
+
+    world.open_measure.refresh_from_db()
+    world.done_measure.refresh_from_db()
+    assert (str(world.open_measure.due), world.open_measure.due_inference) == ("hösten 2021", "")
+    assert (str(world.open_measure.completed), world.open_measure.completed_inference) == (
+        "oktober 2021",
+        "",
+    )
+    assert world.done_measure.completed_inference == COMPLETED_GUESS
+    page = public.get(world.rec1.get_absolute_url()).text
+    assert DUE_GUESS not in page
+    assert COMPLETED_GUESS in page
+    assert api_measure(public, world)["due_inference"] == ""
+    response_page = public.get(draft.get_absolute_url()).text
+    assert "hösten 2021" in response_page
+    assert DUE_GUESS not in response_page
+
+
+def test_a_report_that_carries_an_inferred_date_over_unchanged_keeps_its_reason(
+    client, world, draft
+):
+    """The edit page offers the measure's date; sent back as it was, it is still the old
+    document's guess, on the measure and in what the response reports."""
+    world.open_measure.due_inference = DUE_GUESS
+    world.open_measure.save()
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"{prefix}-status": Status.IN_PROGRESS,
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    client.logout()
+    publish(client, world, draft)
+
+    world.open_measure.refresh_from_db()
+    assert (str(world.open_measure.due), world.open_measure.due_inference) == (
+        "maj 2020",
+        DUE_GUESS,
+    )
+    assert DUE_GUESS in Client().get(draft.get_absolute_url()).text
