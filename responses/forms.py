@@ -17,7 +17,7 @@ from auditfollowup.lib.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_inp
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status, status_choices
 
-from .models import Response
+from .models import Response, completion_problem
 
 
 class StatusSelect(forms.ChoiceField):
@@ -178,8 +178,11 @@ NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=1, max_num=20)
 
 
 def _require_completed_date(form, cleaned):
-    if cleaned.get("status") == Status.IMPLEMENTED and not cleaned.get("completed"):
-        form.add_error("completed", _("Ange när åtgärden genomfördes."))
+    """The measure's rule (``completion_problem``), shown beside the field."""
+    if "status" not in cleaned or "completed" not in cleaned:
+        return  # an invalid value has its own message
+    if problem := completion_problem(cleaned["status"], cleaned["completed"]):
+        form.add_error("completed", problem)
 
 
 class SubmitForm(forms.Form):

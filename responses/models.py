@@ -506,6 +506,20 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         return self.filter(pk__in=Measure.objects.filter(main | shared).values("pk"))
 
 
+def completion_problem(status, completed) -> str:
+    """What is wrong with a measure's (or a report's) completion date for its status; ""
+    when nothing is. A measure done has the date it was done; one not done has none, or
+    the public would read "Pågående, genomförd oktober 2021"."""
+    if status == Status.IMPLEMENTED and not completed:
+        return _("Ange när åtgärden genomfördes.")
+    if completed and status != Status.IMPLEMENTED:
+        return _(
+            "Bara en genomförd åtgärd har ett datum då den genomfördes: ta bort datumet "
+            "eller välj status Genomförd."
+        )
+    return ""
+
+
 class Measure(models.Model):
     """A concrete action (åtgärd): one row for its life; each round reports a MeasureUpdate."""
 
@@ -576,8 +590,8 @@ class Measure(models.Model):
     def clean(self):
         validate_fuzzy_date(self, "due")
         validate_fuzzy_date(self, "completed")
-        if self.status == Status.IMPLEMENTED and not self.completed_date:
-            raise ValidationError({"completed_date": _("Ange när åtgärden genomfördes.")})
+        if problem := completion_problem(self.status, self.completed):
+            raise ValidationError({"completed_date": problem})
         if (
             self.board_id
             and self.recommendation_id
@@ -738,6 +752,10 @@ class MeasureUpdate(models.Model):
     def clean(self):
         validate_fuzzy_date(self, "due")
         validate_fuzzy_date(self, "completed")
+        # A report that names no completion date reports none (imported ones, a shared
+        # measure's under another recommendation): only a date it names is checked.
+        if self.completed and (problem := completion_problem(self.status, self.completed)):
+            raise ValidationError({"completed_date": problem})
         if (
             self.measure_id
             and self.entry_id

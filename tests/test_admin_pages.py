@@ -6,7 +6,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from recommendations.models import Recommendation
-from responses.models import Response
+from recommendations.status import Status
+from responses.models import Measure, Response
+
+from .factories import admin_page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +101,35 @@ def test_a_nul_character_in_an_admin_list_filter_is_a_400_not_a_500(
 
     assert page.status_code == 400
     assert "Förfrågan kunde inte behandlas" in page.text
+
+
+def test_an_admin_reopening_a_done_measure_is_asked_to_remove_its_completion_date(client, world):
+    client.force_login(world.admin)
+    url = admin_url(Measure, "change", world.done_measure.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = Status.IN_PROGRESS
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert "Bara en genomförd åtgärd har ett datum då den genomfördes" in page.text
+    world.done_measure.refresh_from_db()
+    assert world.done_measure.status == Status.IMPLEMENTED
+    data["completed"] = ""
+    assert client.post(url, data).status_code == 302
+    world.done_measure.refresh_from_db()
+    assert (world.done_measure.status, world.done_measure.completed) == (Status.IN_PROGRESS, None)
+
+
+def test_an_admin_marking_a_measure_done_without_its_date_is_told_beside_the_field(client, world):
+    """The model names the stored pair (completed_date); the admin form edits it as one
+    typed field (completed), where the message is shown: not a server error."""
+    client.force_login(world.admin)
+    url = admin_url(Measure, "change", world.open_measure.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = Status.IMPLEMENTED
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["completed"] == ["Ange när åtgärden genomfördes."]

@@ -229,6 +229,20 @@ def test_the_models_own_rules_are_checked(tmp_path, minimal_objects):
     )
 
 
+@pytest.mark.parametrize("model", ["responses.measure", "responses.measureupdate"])
+def test_a_completion_date_on_a_measure_not_done_is_refused(tmp_path, minimal_objects, model):
+    for obj in minimal_objects:
+        if obj["model"] == model:
+            obj["fields"].update(completed_date="2019-06-01", completed_precision="month")
+
+    message = assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        f"{model} pk=9001",
+        "Bara en genomförd åtgärd har ett datum då den genomfördes",
+    )
+    assert "fält ”completed_date”" in message
+
+
 def test_a_response_and_a_measure_stay_within_one_municipality(tmp_path, minimal_objects):
     # Another municipality's board answers (and takes a measure on) this one's audit.
     elsewhere = {"model": "recommendations.municipality", "pk": 9002}

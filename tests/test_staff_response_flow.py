@@ -202,6 +202,17 @@ def test_marking_a_measure_done_requires_the_date_it_was_done(client, world, dra
     assert world.open_measure.status != Status.IMPLEMENTED  # until the response is published
 
 
+def test_a_measure_not_done_cannot_be_given_the_date_it_was_done(client, world, draft):
+    """Public pages would read "Pågående, genomförd april 2026"."""
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(draft, world, **{f"{prefix}-completed": "april 2026"})
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "Bara en genomförd åtgärd har ett datum då den genomfördes" in response.text
+    assert not MeasureUpdate.objects.filter(entry__response=draft).exists()
+
+
 def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monkeypatch):
     """The service is one transaction: a failing measure rolls back the entries too."""
     from django.core.exceptions import ValidationError

@@ -6,6 +6,7 @@ active language.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,22 @@ class FuzzyDatesMixin:
             if name in cleaned:
                 setattr(self.instance, name, cleaned[name])
         return cleaned
+
+    def add_error(self, field, error):
+        """Show the model's errors on a stored pair (``completed_date``) on the typed field
+        that edits it (``completed``): the pair is not on the form, and Django refuses an
+        error for a field the form does not have (a server error instead of a message)."""
+        field_of = {
+            f"{name}_{part}": name for name in self.fuzzy_dates for part in ("date", "precision")
+        }
+        if field is None and isinstance(error, dict):
+            error = ValidationError(error)
+        if field is None and hasattr(error, "error_dict"):
+            remapped = {}
+            for key, messages in error.error_dict.items():
+                remapped.setdefault(field_of.get(key, key), []).extend(messages)
+            error = ValidationError(remapped)
+        super().add_error(field_of.get(field, field), error)
 
 
 def fuzzy_date_form(model, *names: str, base=forms.ModelForm):
