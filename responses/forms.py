@@ -178,11 +178,20 @@ NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=1, max_num=20)
 
 
 def _require_completed_date(form, cleaned):
-    """The measure's rule (``completion_problem``), shown beside the field."""
+    """The measure's rule (``completion_problem``), shown beside the field; and what staff
+    report as done has begun by today (a date to come is the due date, "Klart senast")."""
     if "status" not in cleaned or "completed" not in cleaned:
         return  # an invalid value has its own message
     if problem := completion_problem(cleaned["status"], cleaned["completed"]):
         form.add_error("completed", problem)
+    elif cleaned["completed"] and cleaned["completed"].start > timezone.localdate():
+        form.add_error(
+            "completed",
+            _(
+                "En åtgärd kan inte ha genomförts i framtiden. Ett datum då den ska vara klar "
+                "anges under Klart senast."
+            ),
+        )
 
 
 class SubmitForm(forms.Form):

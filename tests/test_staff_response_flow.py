@@ -213,6 +213,21 @@ def test_a_measure_not_done_cannot_be_given_the_date_it_was_done(client, world, 
     assert not MeasureUpdate.objects.filter(entry__response=draft).exists()
 
 
+def test_a_measure_cannot_be_reported_done_in_the_future(client, world, draft):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    next_year = str(dt.date.today().year + 1)
+    data = filled(
+        draft,
+        world,
+        **{f"{prefix}-status": Status.IMPLEMENTED, f"{prefix}-completed": next_year},
+    )
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "En åtgärd kan inte ha genomförts i framtiden." in response.text
+    assert not MeasureUpdate.objects.filter(entry__response=draft).exists()
+
+
 def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monkeypatch):
     """The service is one transaction: a failing measure rolls back the entries too."""
     from django.core.exceptions import ValidationError
