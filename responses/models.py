@@ -506,6 +506,16 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         return self.filter(pk__in=Measure.objects.filter(main | shared).values("pk"))
 
 
+def keep_announced_measures_if_published(collector, field, sub_objs, using):
+    """``on_delete`` of ``Measure.announced_in``: the measures announced in entries being
+    deleted. Those of a response never published go with it: they were never public, and
+    without the entry that announced them they would read as imported, that is public.
+    Those of a published response stay, as imported measures (``SET_NULL``)."""
+    published = models.Q(announced_in__response__state=Response.State.PUBLISHED)
+    models.CASCADE(collector, field, sub_objs.exclude(published), using)
+    models.SET_NULL(collector, field, sub_objs.filter(published), using)
+
+
 def completion_problem(status, completed) -> str:
     """What is wrong with a measure's (or a report's) completion date for its status; ""
     when nothing is. A measure done has the date it was done; one not done has none, or
@@ -559,7 +569,7 @@ class Measure(models.Model):
     effect = models.TextField(_("effekt"), blank=True)
     announced_in = models.ForeignKey(
         ResponseEntry,
-        on_delete=models.SET_NULL,
+        on_delete=keep_announced_measures_if_published,
         null=True,
         blank=True,
         related_name="announced_measures",

@@ -255,3 +255,37 @@ def test_a_report_that_carries_an_inferred_date_over_unchanged_keeps_its_reason(
         DUE_GUESS,
     )
     assert DUE_GUESS in Client().get(draft.get_absolute_url()).text
+
+
+def test_deleting_a_draft_deletes_the_measures_it_announced_and_never_publishes_them(
+    client, world, draft
+):
+    """Without the entry that announced it, a measure reads as imported, that is public: a
+    draft's new measure must go with the draft, never stay behind on public pages."""
+    client.force_login(world.staff_a)
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"new-{world.rec1.pk}-0-title": "Intern utkaståtgärd",
+            f"new-{world.rec1.pk}-0-responsible": "Intern person",
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    assert Measure.objects.filter(title="Intern utkaståtgärd").exists()
+
+    draft.delete()
+
+    assert not Measure.objects.filter(title="Intern utkaståtgärd").exists()
+    assert "Intern utkaståtgärd" not in Client().get(world.rec1.get_absolute_url()).text
+
+
+def test_deleting_a_published_response_keeps_its_measures_as_imported(world):
+    """Published measures were public already: an admin deleting the response they were
+    announced in does not take them away."""
+    world.published_a.delete()
+
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.announced_in is None
+    assert "Ny rutin för uppföljning" in Client().get(world.rec1.get_absolute_url()).text
