@@ -506,12 +506,14 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         return self.filter(pk__in=Measure.objects.filter(main | shared).values("pk"))
 
 
-def keep_announced_measures_if_published(collector, field, sub_objs, using):
-    """``on_delete`` of ``Measure.announced_in``: the measures announced in entries being
-    deleted. Those of a response never published go with it: they were never public, and
-    without the entry that announced them they would read as imported, that is public.
-    Those of a published response stay, as imported measures (``SET_NULL``)."""
-    published = models.Q(announced_in__response__state=Response.State.PUBLISHED)
+def kept_only_if_published(collector, field, sub_objs, using):
+    """``on_delete`` of a link to the response entry a row was written in (a measure's
+    ``announced_in``, a moved due date's ``entry``), for the rows whose entry is deleted.
+
+    Those of a response never published go with it: they were never public, and without
+    the entry they would read as imported, that is public (``visible_to``). Those of a
+    published response were public already and stay, as imported (``SET_NULL``)."""
+    published = models.Q(**{f"{field.name}__response__state": Response.State.PUBLISHED})
     models.CASCADE(collector, field, sub_objs.exclude(published), using)
     models.SET_NULL(collector, field, sub_objs.filter(published), using)
 
@@ -569,7 +571,7 @@ class Measure(models.Model):
     effect = models.TextField(_("effekt"), blank=True)
     announced_in = models.ForeignKey(
         ResponseEntry,
-        on_delete=keep_announced_measures_if_published,
+        on_delete=kept_only_if_published,
         null=True,
         blank=True,
         related_name="announced_measures",
@@ -806,7 +808,7 @@ class DueDateChange(models.Model):
     )
     entry = models.ForeignKey(
         ResponseEntry,
-        on_delete=models.SET_NULL,
+        on_delete=kept_only_if_published,
         null=True,
         blank=True,
         related_name="due_date_changes",

@@ -257,28 +257,30 @@ def test_a_report_that_carries_an_inferred_date_over_unchanged_keeps_its_reason(
     assert DUE_GUESS in Client().get(draft.get_absolute_url()).text
 
 
-def test_deleting_a_draft_deletes_the_measures_it_announced_and_never_publishes_them(
-    client, world, draft
-):
-    """Without the entry that announced it, a measure reads as imported, that is public: a
-    draft's new measure must go with the draft, never stay behind on public pages."""
+def test_deleting_a_draft_deletes_what_it_wrote_and_never_publishes_it(client, world, draft):
+    """Without the entry they were written in, a measure and a moved due date read as
+    imported, that is public: a draft's new measure and its moved date go with the draft,
+    never stay behind on public pages."""
+    save_draft(client, world, draft)
     client.force_login(world.staff_a)
+    draft.refresh_from_db()
     data = edit_page_data(
         draft,
         **{
-            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
             f"new-{world.rec1.pk}-0-title": "Intern utkaståtgärd",
             f"new-{world.rec1.pk}-0-responsible": "Intern person",
         },
     )
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
     assert Measure.objects.filter(title="Intern utkaståtgärd").exists()
+    assert DueDateChange.objects.filter(reason=REASON).exists()
 
     draft.delete()
 
     assert not Measure.objects.filter(title="Intern utkaståtgärd").exists()
-    assert "Intern utkaståtgärd" not in Client().get(world.rec1.get_absolute_url()).text
+    assert not DueDateChange.objects.filter(reason=REASON).exists()
+    page = Client().get(world.rec1.get_absolute_url()).text
+    assert "Intern utkaståtgärd" not in page and REASON not in page
 
 
 def test_deleting_a_published_response_keeps_its_measures_as_imported(world):
