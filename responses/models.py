@@ -748,18 +748,28 @@ class MeasureUpdate(models.Model):
 
     @property
     def reported_completed(self):
-        return self.completed or self.measure.completed
+        """The day the measure was done as of this report: its own, else (an imported
+        report, which names none) the measure's, but only where this report says it is
+        done. An earlier report must not show a completion reported later ("Planerad,
+        rapporterad klar 2021")."""
+        if self.completed:
+            return self.completed
+        return self.measure.completed if self.status == Status.IMPLEMENTED else None
 
     @property
     def reported_completed_inference(self) -> str:
         """As ``reported_due_inference``, for the day the measure was done."""
-        if self.completed in (None, self.measure.completed):
+        shown = self.reported_completed
+        if shown is not None and shown == self.measure.completed:
             return self.measure.completed_inference
         return ""
 
     @property
     def reported_effect(self):
-        return self.effect or self.measure.effect
+        """The effect as of this report: as ``reported_completed``."""
+        if self.effect:
+            return self.effect
+        return self.measure.effect if self.status == Status.IMPLEMENTED else ""
 
     def clean(self):
         validate_fuzzy_date(self, "due")

@@ -48,7 +48,9 @@ class MeasureInput:
             recommendation=recommendation,
             status=status,
             note=note,
-            due=measure.due,
+            # Names no due date: the report shows the measure's (``reported_due``), moved
+            # or not by the leading report, never the date as it stood when saved.
+            due=None,
             due_reason="",
             completed=None,
             effect="",

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.status import Status
-from responses.models import DueDateChange, Measure
+from responses.models import DueDateChange, Measure, MeasureUpdate
 
 from .factories import edit_page_data
 
@@ -291,3 +291,54 @@ def test_deleting_a_published_response_keeps_its_measures_as_imported(world):
     world.open_measure.refresh_from_db()
     assert world.open_measure.announced_in is None
     assert "Ny rutin för uppföljning" in Client().get(world.rec1.get_absolute_url()).text
+
+
+def test_an_earlier_answer_never_shows_a_completion_or_effect_reported_later(client, world, draft):
+    """The 2019 answer reported the measure planned: once a later round reports it done,
+    the 2019 answer still reads "Planerad", without the later completion date and effect
+    beside it."""
+    save_draft(client, world, draft)
+    publish(client, world, draft)
+
+    earlier = Client().get(world.published_a.get_absolute_url()).text
+    assert "Ny rutin för uppföljning" in earlier
+    assert "oktober 2021" not in earlier
+    assert "Alla enheter följer rutinen." not in earlier
+    later = Client().get(draft.get_absolute_url()).text
+    assert "oktober 2021" in later and "Alla enheter följer rutinen." in later
+
+
+def test_an_imported_report_of_a_measure_done_shows_its_completion_with_its_reason(world):
+    """Imported reports name no date: one that says the measure is done shows the
+    measure's completion, marked as an inference where it is one."""
+    entry = world.published_a.entries.get(recommendation=world.rec1)
+    world.done_measure.completed_inference = COMPLETED_GUESS
+    world.done_measure.save()
+    MeasureUpdate.objects.create(measure=world.done_measure, entry=entry, status=Status.IMPLEMENTED)
+
+    page = Client().get(world.published_a.get_absolute_url()).text
+
+    assert "Rapporterad klar: 2019" in page
+    assert COMPLETED_GUESS in page
+
+
+def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"{prefix}-due": "",
+            f"{prefix}-due_reason": "Tidplanen omprövas.",
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    client.logout()
+    publish(client, world, draft)
+
+    page = Client().get(world.rec1.get_absolute_url()).text
+
+    assert "maj 2020 → –" in page
+    assert "None" not in page

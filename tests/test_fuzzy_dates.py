@@ -46,7 +46,10 @@ def test_dates_are_shown_in_english_when_english_is_chosen():
         )  # English capitalises month names, Swedish does not
 
 
-@pytest.mark.parametrize("text", ["2019-02-30", "soon", "sommaren 2020", "2019/02/22", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["2019-02-30", "soon", "sommaren 2020", "2019/02/22", "", "9999-12", "hösten 9999", "0001"],
+)
 def test_text_that_is_not_a_date_is_refused(text):
     with pytest.raises(ValueError):
         FuzzyDate.parse(text)

@@ -243,6 +243,21 @@ def test_a_completion_date_on_a_measure_not_done_is_refused(tmp_path, minimal_ob
     assert "fält ”completed_date”" in message
 
 
+def test_a_date_in_a_year_no_document_could_mean_is_refused(tmp_path, minimal_objects):
+    """Year 9999 is a slip of the keyboard, and its period's end lies beyond what the
+    calendars and standings can compute."""
+    for obj in minimal_objects:
+        if obj["model"] == "responses.measure":
+            obj["fields"].update(due_date="9999-12-01", due_precision="month")
+
+    message = assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "responses.measure pk=9001",
+        "Året måste ligga mellan 1900 och 2200",
+    )
+    assert "fält ”due_date”" in message
+
+
 def test_a_response_and_a_measure_stay_within_one_municipality(tmp_path, minimal_objects):
     # Another municipality's board answers (and takes a measure on) this one's audit.
     elsewhere = {"model": "recommendations.municipality", "pk": 9002}

@@ -84,3 +84,32 @@ def test_publishing_takes_a_shared_measure_state_from_its_main_recommendation(cl
     published = Measure.objects.get(pk=measure)
     assert published.status == Status.IMPLEMENTED
     assert str(published.completed) == "2026-03-01"
+
+
+def test_a_due_date_moved_in_the_main_section_shows_under_every_recommendation(
+    client, world, draft
+):
+    """The other sections report status and note only: once published, their rows show
+    the measure's moved date, not the date as it stood when the draft was saved."""
+    client.force_login(world.staff_a)
+    measure = world.open_measure.pk
+    data = _filled(
+        draft,
+        world,
+        **{f"measure-{measure}-due": "2027-06-30", f"measure-{measure}-due_reason": "Försenat."},
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+
+    reported = {
+        update.entry.recommendation_id: str(update.reported_due)
+        for update in MeasureUpdate.objects.filter(entry__response=draft).select_related(
+            "entry", "measure"
+        )
+    }
+    assert reported == {world.rec1.pk: "2027-06-30", world.rec2.pk: "2027-06-30"}
+    assert "maj 2026 flyttat" not in client.get(draft.get_absolute_url()).text

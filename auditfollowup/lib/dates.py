@@ -65,6 +65,12 @@ ENGLISH_MONTHS = [
 ]
 
 
+# The years a date may be given in. The documents begin in the 2010s; a year like 9999 is
+# a slip of the keyboard, and its period's end (and the day after, in a calendar) would
+# lie beyond what Python's dates can hold.
+YEARS = range(1900, 2201)
+
+
 @dataclass(frozen=True)
 class FuzzyDate:
     """A date known to a day, a month, a term or a year."""
@@ -90,7 +96,14 @@ class FuzzyDate:
     @classmethod
     def parse(cls, text: str) -> "FuzzyDate":
         """Read "2019-02-22", "2026-05", "maj 2026", "hösten 2020", "2021-H1" or "2018";
-        in English too: "May 2026", "autumn 2020"."""
+        in English too: "May 2026", "autumn 2020". Only years of ``YEARS``."""
+        date = cls._parse(text)
+        if date.start.year not in YEARS:
+            raise ValueError(f"{text!r}: the year must lie in {YEARS.start}–{YEARS.stop - 1}.")
+        return date
+
+    @classmethod
+    def _parse(cls, text: str) -> "FuzzyDate":
         raw = " ".join(str(text).strip().lower().split())
         if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw):
             year, month, day = map(int, match.groups())
@@ -274,11 +287,19 @@ class FuzzyDateDescriptor(property):
 
 
 def validate_fuzzy_date(instance, name: str) -> None:
-    """Model.clean() helper: the stored date must be the first day of its period."""
+    """Model.clean() helper: the stored date must be the first day of its period, in a
+    year of ``YEARS``."""
     start = getattr(instance, f"{name}_date")
     precision = getattr(instance, f"{name}_precision")
     if start is None or precision not in Precision.values:
         return  # clean_fields() reports a missing or unknown precision
+    if start.year not in YEARS:
+        raise ValidationError(
+            {
+                f"{name}_date": _("Året måste ligga mellan %(first)d och %(last)d.")
+                % {"first": YEARS.start, "last": YEARS.stop - 1}
+            }
+        )
     expected = period_start(start, Precision(precision))
     if start != expected:
         raise ValidationError(
