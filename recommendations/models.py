@@ -24,6 +24,7 @@ from auditfollowup.lib.dates import (
     validate_fuzzy_date,
 )
 from auditfollowup.lib.inference import inference_field
+from auditfollowup.lib.loaded_values import RemembersLoadedValues
 from auditfollowup.lib.urls import reverse_fast
 
 from .status import Status
@@ -256,8 +257,11 @@ def report_cohort(recommendation_kind, audit_kind, conducted_from_date) -> int |
     return None
 
 
-class Audit(models.Model):
+class Audit(RemembersLoadedValues, models.Model):
     """An audit (granskning), an in-depth audit, or an investigation with assignments."""
+
+    # Where it was, for the counts of a municipality a superuser moves it away from.
+    remembered = ("municipality_id",)
 
     class Kind(models.TextChoices):
         AUDIT = "audit", _("granskning")
@@ -676,8 +680,11 @@ class Recommendation(models.Model):
         return self.boards_required - self.boards_answered
 
 
-class AuditorAssessment(models.Model):
+class AuditorAssessment(RemembersLoadedValues, models.Model):
     """The auditors' own view of a recommendation in a round; may differ from the board's."""
+
+    # Where it was, for the standings of a recommendation an admin moves it away from.
+    remembered = ("recommendation_id",)
 
     recommendation = models.ForeignKey(
         Recommendation,

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from auditfollowup.lib.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
 from auditfollowup.lib.inference import inference_field
+from auditfollowup.lib.loaded_values import RemembersLoadedValues
 from auditfollowup.lib.urls import reverse_fast
 from recommendations.models import (
     Board,
@@ -384,8 +385,11 @@ class ResponseEntryQuerySet(InMunicipalityQuerySet):
         return self.filter(response_visibility(user, "response__"))
 
 
-class ResponseEntry(models.Model):
+class ResponseEntry(RemembersLoadedValues, models.Model):
     """What a response says about one recommendation, with the board's status at that round."""
+
+    # Where it was, for the standings of a recommendation an admin moves it away from.
+    remembered = ("recommendation_id",)
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="entries", verbose_name=_("yttrande")
@@ -532,8 +536,11 @@ def completion_problem(status, completed) -> str:
     return ""
 
 
-class Measure(models.Model):
+class Measure(RemembersLoadedValues, models.Model):
     """A concrete action (åtgärd): one row for its life; each round reports a MeasureUpdate."""
+
+    # Where it was, for the standings of a recommendation an admin moves it away from.
+    remembered = ("recommendation_id",)
 
     recommendation = models.ForeignKey(
         Recommendation,

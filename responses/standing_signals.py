@@ -8,13 +8,13 @@ Fixture loading (``raw``) and bulk writes send no signals; the importer and the
 generator refresh what they wrote themselves.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from recommendations.models import Audit, AuditorAssessment, Recommendation
+from recommendations.models import Audit, AuditorAssessment, Board, Recommendation
 
 from . import standings
-from .models import Measure, Response, ResponseEntry
+from .models import BoardStanding, Measure, Response, ResponseEntry
 
 
 @receiver(post_save, sender=Response, dispatch_uid="standings_response_saved")
@@ -26,7 +26,7 @@ def response_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=ResponseEntry, dispatch_uid="standings_entry_saved")
 def entry_saved(sender, instance, raw=False, **kwargs):
     if not raw and instance.changes_public_pages():
-        standings.changed([instance.recommendation_id])
+        standings.changed([instance.recommendation_id, *instance.moved_from("recommendation_id")])
 
 
 @receiver(post_delete, sender=ResponseEntry, dispatch_uid="standings_entry_deleted")
@@ -35,7 +35,11 @@ def entry_deleted(sender, instance, **kwargs):
 
 
 def _served_by(measure) -> list[int]:
-    return [measure.recommendation_id, *measure.also_serves.values_list("pk", flat=True)]
+    return [
+        measure.recommendation_id,
+        *measure.moved_from("recommendation_id"),
+        *measure.also_serves.values_list("pk", flat=True),
+    ]
 
 
 @receiver(post_save, sender=Measure, dispatch_uid="standings_measure_saved")
@@ -46,18 +50,23 @@ def measure_saved(sender, instance, raw=False, **kwargs):
         standings.changed(_served_by(instance))
 
 
+@receiver(pre_delete, sender=Measure, dispatch_uid="standings_measure_deleting")
+def measure_deleting(sender, instance, **kwargs):
+    # Its also_serves rows go with it: read the recommendations it served while they last.
+    instance._served_before_delete = _served_by(instance)
+
+
 @receiver(post_delete, sender=Measure, dispatch_uid="standings_measure_deleted")
 def measure_deleted(sender, instance, **kwargs):
-    # Its also_serves rows are gone with it; the recommendations it served are not known
-    # any more, so the main one is refreshed and a shared one at its next write.
-    standings.changed([instance.recommendation_id])
+    served = getattr(instance, "_served_before_delete", [instance.recommendation_id])
+    standings.changed(served)
 
 
 @receiver(post_save, sender=AuditorAssessment, dispatch_uid="standings_assessment_saved")
 @receiver(post_delete, sender=AuditorAssessment, dispatch_uid="standings_assessment_deleted")
 def assessment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        standings.changed([instance.recommendation_id])
+        standings.changed([instance.recommendation_id, *instance.moved_from("recommendation_id")])
 
 
 @receiver(post_save, sender=Recommendation, dispatch_uid="standings_recommendation_saved")
@@ -84,12 +93,28 @@ def audit_saved(sender, instance, created=False, raw=False, **kwargs):
         return
     if not created:
         standings.changed(instance.recommendations.values_list("pk", flat=True))
-    standings.refresh_municipality_counts([instance.municipality_id])
+    standings.refresh_municipality_counts(
+        [instance.municipality_id, *instance.moved_from("municipality_id")]
+    )
 
 
 @receiver(post_delete, sender=Audit, dispatch_uid="standings_audit_deleted")
 def audit_deleted(sender, instance, **kwargs):
     standings.refresh_municipality_counts([instance.municipality_id])
+
+
+@receiver(pre_delete, sender=Board, dispatch_uid="standings_board_deleting")
+def board_deleting(sender, instance, **kwargs):
+    # Its rows as addressee and answerer go with it without an m2m_changed signal: read
+    # the recommendations it is concerned by (each has a standing of it) while they last.
+    instance._concerned_before_delete = list(
+        BoardStanding.objects.filter(board=instance).values_list("recommendation_id", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Board, dispatch_uid="standings_board_deleted")
+def board_deleted(sender, instance, **kwargs):
+    standings.changed(getattr(instance, "_concerned_before_delete", []))
 
 
 _AFTER = {"post_add", "post_remove", "post_clear"}

@@ -14,10 +14,10 @@ from django.urls import reverse
 from auditfollowup.lib.dates import FuzzyDate
 from dataimport.synthetic.generator import Generator
 from dataimport.synthetic.scale import Scale
-from recommendations.models import Municipality, Recommendation
+from recommendations.models import Audit, AuditorAssessment, Municipality, Recommendation
 from recommendations.status import Status
 from responses import services, standings
-from responses.models import BoardStanding, Response
+from responses.models import BoardStanding, Measure, Response, ResponseEntry
 from tests.factories import (
     make_assessment,
     make_audit,
@@ -25,6 +25,7 @@ from tests.factories import (
     make_entry,
     make_measure,
     make_measure_update,
+    make_municipality,
     make_recommendation,
     make_response,
     make_round,
@@ -257,6 +258,80 @@ def test_a_shared_measure_counts_for_every_recommendation_it_serves(three_boards
     measure.completed_date = dt.date(2020, 5, 1)
     measure.save()
     assert standing(other, asn).open_measures == 0
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_an_answer_an_admin_moves_to_another_recommendation_leaves_neither_stale(three_boards):
+    audit, first, recommendation, (asn, _gvn, _ks) = three_boards
+    other = make_recommendation(audit, position=2, addressed_to=[asn])
+    entry = publish_answer(asn, first, recommendation, Status.IMPLEMENTED, dt.date(2019, 9, 24))
+
+    moved = ResponseEntry.objects.get(pk=entry.pk)  # as the admin reads it
+    moved.recommendation = other
+    moved.save()
+
+    assert standing(recommendation, asn).status == ""
+    assert standing(other, asn).status == Status.IMPLEMENTED
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_an_assessment_or_a_measure_an_admin_moves_leaves_the_old_recommendation_right(
+    three_boards,
+):
+    audit, first, recommendation, (asn, _gvn, _ks) = three_boards
+    other = make_recommendation(audit, position=2, addressed_to=[asn])
+    publish_answer(asn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 24))
+    assessment = make_assessment(recommendation, first, status=Status.IMPLEMENTED)
+    measure = make_measure(recommendation, board=asn, due="2020-06")
+    assert standing(recommendation, asn).disagrees
+    assert standing(recommendation, asn).open_measures == 1
+
+    for model, pk in ((AuditorAssessment, assessment.pk), (Measure, measure.pk)):
+        moved = model.objects.get(pk=pk)
+        moved.recommendation = other
+        moved.save()
+
+    assert not standing(recommendation, asn).disagrees
+    assert standing(recommendation, asn).open_measures == 0
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_deleting_a_shared_measure_updates_every_recommendation_it_served(three_boards):
+    audit, _first, recommendation, (asn, _gvn, _ks) = three_boards
+    other = make_recommendation(audit, position=2, addressed_to=[asn])
+    measure = make_measure(recommendation, board=asn, due="2020-06")
+    measure.also_serves.add(other)
+    assert standing(other, asn).open_measures == 1
+
+    Measure.objects.get(pk=measure.pk).delete()
+
+    assert standing(other, asn).open_measures == 0
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_deleting_a_board_updates_the_recommendations_it_was_to_answer(three_boards):
+    _audit, _first, recommendation, _boards = three_boards
+    board = make_board(short_code="TN")
+    recommendation.answered_by.add(board)
+    assert Recommendation.objects.get(pk=recommendation.pk).boards_required == 1
+
+    board.delete()
+
+    # Answered by nobody named any more: its three addressees answer again.
+    assert Recommendation.objects.get(pk=recommendation.pk).boards_required == 3
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_an_audit_moved_to_another_municipality_is_counted_there_only(three_boards):
+    audit, _first, _recommendation, _boards = three_boards
+    elsewhere = make_municipality(name="Exempelby", slug="exempelby", organisation_number="1")
+
+    moved = Audit.objects.get(pk=audit.pk)
+    moved.municipality = elsewhere
+    moved.save()
+
+    counts = dict(Municipality.objects.values_list("slug", "audit_count"))
+    assert (counts["malmo"], counts["exempelby"]) == (0, 1)
     assert_maintained_rows_equal_a_rebuild()
 
 
