@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUpRound, Recommendation
+from auditfollowup.lib.dates import YEARS
+
+from .models import FollowUpRound, Recommendation, closing_day_problem
 from .status import status_choices
 
 
@@ -37,8 +39,8 @@ class CloseForm(forms.Form):
 
     def clean_closed_on(self):
         value = self.cleaned_data["closed_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Datumet kan inte ligga i framtiden."))
+        if problem := closing_day_problem(value):
+            raise forms.ValidationError(problem)
         return value
 
 
@@ -53,6 +55,16 @@ class AttentionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The field shows the day the page's heading counts from, also before one is chosen.
         self.fields["since"].initial = self.default_since()
+
+    def clean_since(self):
+        value = self.cleaned_data["since"]
+        if value is not None and value.year not in YEARS:
+            # 0001-01-01 at midnight, in Swedish time, lies before the first UTC instant.
+            raise forms.ValidationError(
+                _("Året måste ligga mellan %(first)d och %(last)d.")
+                % {"first": YEARS.start, "last": YEARS.stop - 1}
+            )
+        return value
 
     @staticmethod
     def default_since() -> dt.date:

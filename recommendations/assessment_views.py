@@ -35,9 +35,13 @@ def assess(request, pk: int):
             assessment = AuditorAssessment.objects.filter(
                 recommendation=recommendation, round=data["round"]
             ).first() or AuditorAssessment(recommendation=recommendation, round=data["round"])
+            # The day of the assessment is the day its status was judged: mending the
+            # comment keeps it (the history records the edit), or a 2019 assessment would
+            # count as settled years later in the council report.
+            if assessment.pk is None or assessment.status != data["status"]:
+                assessment.assessed_on = timezone.localdate()
+                assessment.assessed_by = request.user
             assessment.status, assessment.comment = data["status"], data["comment"]
-            assessment.assessed_on = timezone.localdate()
-            assessment.assessed_by = request.user
             assessment.full_clean()
             assessment.save()
             messages.success(request, _("Revisionens bedömning är sparad."))

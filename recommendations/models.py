@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -541,6 +542,14 @@ class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)
         return super().get_queryset().defer("search_vector")
 
 
+def closing_day_problem(day) -> str:
+    """What is wrong with the day a recommendation is closed on ("" when nothing is): it
+    has come (the auditors' form and the admin both ask)."""
+    if day > timezone.localdate():
+        return _("Datumet kan inte ligga i framtiden.")
+    return ""
+
+
 class Recommendation(models.Model):
     """A recommendation, one of the auditors' other remarks, or a decision point (assignment)."""
 
@@ -666,6 +675,8 @@ class Recommendation(models.Model):
         validate_fuzzy_date(self, "report_back")
         if self.closed_on and not self.closed_reason.strip():
             raise ValidationError({"closed_reason": _("Ange varför rekommendationen avslutas.")})
+        if self.closed_on and (problem := closing_day_problem(self.closed_on)):
+            raise ValidationError({"closed_on": problem})
 
     @property
     def is_closed(self) -> bool:

@@ -133,3 +133,18 @@ def test_an_admin_marking_a_measure_done_without_its_date_is_told_beside_the_fie
 
     assert page.status_code == 200
     assert page.context["adminform"].form.errors["completed"] == ["Ange när åtgärden genomfördes."]
+
+
+def test_an_admin_cannot_close_a_recommendation_on_a_day_to_come(client, world):
+    """The auditors' form refuses it, and so does the admin: the rule is the model's."""
+    client.force_login(world.admin)
+    url = admin_url(Recommendation, "change", world.rec1.pk)
+    data = admin_page_data(client.get(url))
+    data.update(closed_on="2099-01-01", closed_reason="Ersatt.")
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["closed_on"] == [
+        "Datumet kan inte ligga i framtiden."
+    ]

@@ -38,6 +38,30 @@ def test_a_second_assessment_for_the_same_round_updates_the_first(client, world)
     assert assessment.history.count() == 2
 
 
+def test_mending_an_assessments_comment_keeps_the_day_it_was_made(client, world):
+    """An assessment of 2019 with its comment corrected today is still the 2019
+    assessment: the council report counts the recommendation settled in 2019."""
+    AuditorAssessment.objects.create(
+        recommendation=world.rec1,
+        round=world.round1,
+        status=Status.IMPLEMENTED,
+        assessed_on=dt.date(2019, 10, 1),
+    )
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+
+    client.post(url, {"round": world.round1.pk, "status": Status.IMPLEMENTED, "comment": "Rättat."})
+    assessment = AuditorAssessment.objects.get()
+    assert (assessment.comment, assessment.assessed_on) == ("Rättat.", dt.date(2019, 10, 1))
+
+    client.post(url, {"round": world.round1.pk, "status": Status.IN_PROGRESS, "comment": "Nej."})
+    assessment = AuditorAssessment.objects.get()
+    assert (assessment.status, assessment.assessed_on) == (
+        Status.IN_PROGRESS,
+        timezone.localdate(),
+    )
+
+
 def test_an_assessment_needs_a_status_and_a_round_of_the_same_audit(client, world):
     client.force_login(world.auditor)
     other_audit_round = FollowUpRound.objects.create(
@@ -246,3 +270,10 @@ def test_the_auditors_pages_lead_back_to_the_recommendation_and_mark_where_one_i
         assert f'aria-current="page">{current}</a>' in page.text
     history = client.get(reverse("auditors:recommendation_history", args=[world.rec1.pk]))
     assert back in history.text
+
+
+def test_a_since_date_in_a_year_no_one_means_is_a_message_not_an_error(client, world):
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"), {"since": "0001-01-01"})
+    assert page.status_code == 200
+    assert "Året måste ligga mellan 1900 och 2200." in page.text
