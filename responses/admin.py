@@ -199,6 +199,15 @@ class MeasureUpdateInline(ScopedFieldsMixin, admin.StackedInline):
     raw_id_fields = ["measure"]
 
 
+class ReportsOfMeasureInline(MeasureUpdateInline):
+    """A measure's reports, on the measure's page: each names the answer it was given in
+    (the entry, which the page under an answer fills in itself; without it, adding a report
+    here failed, and a report's error about its answer had no field to stand beside)."""
+
+    fields = ["entry", *MeasureUpdateInline.fields[1:]]
+    raw_id_fields = ["entry"]
+
+
 class AnnouncedMeasureInline(ScopedFieldsMixin, admin.StackedInline):
     model = Measure
     form = MeasureDatesForm
@@ -253,7 +262,7 @@ class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
     raw_id_fields = ["recommendation", "also_serves", "announced_in"]
-    inlines = [MeasureUpdateInline, DueDateChangeInline]
+    inlines = [ReportsOfMeasureInline, DueDateChangeInline]
 
 
 @admin.register(MeasureUpdate)

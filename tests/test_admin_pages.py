@@ -148,3 +148,40 @@ def test_an_admin_cannot_close_a_recommendation_on_a_day_to_come(client, world):
     assert page.context["adminform"].form.errors["closed_on"] == [
         "Datumet kan inte ligga i framtiden."
     ]
+
+
+def test_an_admin_adds_a_report_on_the_measures_own_page(client, world, draft):
+    """A report names the answer it was given in; adding one here was a server error."""
+    client.force_login(world.admin)
+    url = admin_url(Measure, "change", world.open_measure.pk)
+    data = admin_page_data(client.get(url))
+    entry = draft.entries.create(recommendation=world.rec1, status=Status.IN_PROGRESS)
+    row = int(data["updates-TOTAL_FORMS"])
+    data.update(
+        {
+            "updates-TOTAL_FORMS": row + 1,
+            f"updates-{row}-entry": entry.pk,
+            f"updates-{row}-status": Status.IN_PROGRESS,
+            f"updates-{row}-note": "Rättat i efterhand.",
+            # The date pairs as the page's blank row sends them (a precision is chosen).
+            f"updates-{row}-due_precision": data["updates-0-due_precision"],
+            f"updates-{row}-completed_precision": data["updates-0-completed_precision"],
+        }
+    )
+
+    assert client.post(url, data).status_code == 302
+    assert world.open_measure.updates.filter(entry=entry, note="Rättat i efterhand.").exists()
+
+
+def test_moving_a_reported_measure_to_a_recommendation_its_reports_do_not_concern_is_explained(
+    client, world
+):
+    client.force_login(world.admin)
+    url = admin_url(Measure, "change", world.open_measure.pk)
+    data = admin_page_data(client.get(url))
+    data["recommendation"] = world.rec2.pk
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert "Svaret gäller en annan rekommendation än åtgärden." in page.text
