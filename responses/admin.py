@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 from recommendations.admin_scope import ScopedAdminMixin, ScopedFieldsMixin, related_only
 
+from . import services
 from .models import (
     DecisionStep,
     DueDateChange,
@@ -119,9 +120,27 @@ class ResponseEntryInline(ScopedFieldsMixin, admin.StackedInline):
     show_change_link = True
 
 
+class ResponseAdminForm(forms.ModelForm):
+    """Publishing here is publishing: only a response that answers every recommendation
+    its board answers on (``services.lacks_answers``), as on the publish page."""
+
+    def clean(self):
+        cleaned = super().clean()
+        publishing = (
+            cleaned.get("state") == Response.State.PUBLISHED
+            and self.instance.pk is not None
+            and self.instance.state != Response.State.PUBLISHED
+        )
+        if publishing and services.lacks_answers(self.instance):
+            self.add_error(
+                "state", _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
+            )
+        return cleaned
+
+
 @admin.register(Response)
 class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    form = fuzzy_date_form(Response, "document")
+    form = fuzzy_date_form(Response, "document", base=ResponseAdminForm)
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [
         "title",
@@ -175,6 +194,17 @@ class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if db_field.name == "decision_document":
             kwargs["widget"] = DecisionDocumentInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        published_now = (
+            change and "state" in form.changed_data and obj.state == Response.State.PUBLISHED
+        )
+        if published_now:
+            # Copies its reports onto the measures and tells its followers, as the
+            # publish page does; saving the state alone left the measures as they were.
+            services.publish_in_admin(response=obj, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -313,14 +313,19 @@ def _write_published_measures(measures: list[Measure], user) -> None:
     )
 
 
-def _require_complete(response: Response, message: str) -> None:
-    """Every recommendation the board answers on must have a saved answer."""
+def lacks_answers(response: Response) -> bool:
+    """Whether a recommendation the board answers on has no saved answer in the response
+    (it may then be neither submitted nor published)."""
     answered = set(
         Recommendation.objects.filter(audit_id=response.round.audit_id)
         .answered_by_board(response.board)
         .values_list("pk", flat=True)
     )
-    if answered - set(response.entries.values_list("recommendation_id", flat=True)):
+    return bool(answered - set(response.entries.values_list("recommendation_id", flat=True)))
+
+
+def _require_complete(response: Response, message: str) -> None:
+    if lacks_answers(response):
         raise ValidationError(message)
 
 
@@ -362,17 +367,35 @@ def publish_response(
     response.decision_date = decision_date
     response.diary_number = diary_number
     response.full_clean()
+    _record_publication(
+        response,
+        user,
+        update_fields=["state", "published_at", "decision_date", "diary_number", "version"],
+    )
+    return response
+
+
+@transaction.atomic
+def publish_in_admin(*, response: Response, user) -> Response:
+    """Publish a response an admin has set to published in the admin (a paper response
+    entered afterwards, a correction): as the publish page does, its reports are copied
+    onto the measures and its followers are told. The admin's form has checked that it
+    answers every recommendation (``lacks_answers``)."""
+    response.published_at = response.published_at or timezone.now()
+    _record_publication(response, user)
+    return response
+
+
+def _record_publication(response: Response, user, update_fields=None) -> None:
+    """Save a response being published with what publishing changes besides it."""
     # The boards' standings follow in this transaction, refreshed once for the response
     # and every measure it reports on.
     with standings.batched():
-        response.save(
-            update_fields=["state", "published_at", "decision_date", "diary_number", "version"]
-        )
+        response.save(update_fields=update_fields)
         _apply_measure_updates(response, user)
     transaction.on_commit(
         lambda: signals.response_published.send(sender=Response, response=response)
     )
-    return response
 
 
 @transaction.atomic

@@ -185,3 +185,60 @@ def test_moving_a_reported_measure_to_a_recommendation_its_reports_do_not_concer
 
     assert page.status_code == 200
     assert "Svaret gäller en annan rekommendation än åtgärden." in page.text
+
+
+def _answered_draft(client, world, draft):
+    """The draft answers both recommendations and reports the open measure done."""
+    from .factories import edit_page_data
+
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IMPLEMENTED,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"{prefix}-status": Status.IMPLEMENTED,
+            f"{prefix}-completed": "oktober 2021",
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    client.logout()
+
+
+def test_an_admin_publishing_a_response_publishes_what_it_reports_on_its_measures(
+    client, world, draft
+):
+    """Setting the state to published in the admin is publishing: the measures take the
+    response's reports, and the response gets its day of publication."""
+    _answered_draft(client, world, draft)
+    client.force_login(world.admin)
+    url = admin_url(Response, "change", draft.pk)
+    data = admin_page_data(client.get(url))
+    data["state"] = Response.State.PUBLISHED
+
+    assert client.post(url, data).status_code == 302
+
+    draft.refresh_from_db()
+    world.open_measure.refresh_from_db()
+    assert draft.state == Response.State.PUBLISHED and draft.published_at is not None
+    assert (world.open_measure.status, str(world.open_measure.completed)) == (
+        Status.IMPLEMENTED,
+        "oktober 2021",
+    )
+
+
+def test_an_admin_cannot_publish_a_response_that_lacks_an_answer(client, world, draft):
+    client.force_login(world.admin)
+    url = admin_url(Response, "change", draft.pk)
+    data = admin_page_data(client.get(url))
+    data["state"] = Response.State.PUBLISHED
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["state"] == [
+        "Spara ett svar på varje rekommendation innan yttrandet publiceras."
+    ]
+    draft.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
