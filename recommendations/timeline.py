@@ -43,7 +43,7 @@ from responses.models import (
     Response,
     ResponseEntry,
 )
-from responses.standings import known_on
+from responses.standings import counts_for_recommendation, known_on
 
 from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
@@ -450,7 +450,7 @@ def matrix_lines(
     boards = [
         standing.board
         for standing in recommendation.matrix_standings
-        if standing.must_answer or standing.status or board is not None
+        if counts_for_recommendation(standing.must_answer, standing.status) or board is not None
     ]
     by_board = defaultdict(dict)
     for answer in recommendation.matrix_answers:

@@ -50,7 +50,7 @@ from recommendations.models import (
 )
 from recommendations.status import Status
 from responses.models import BoardStanding
-from responses.standings import known_measures, standings_as_of
+from responses.standings import counts_for_recommendation, known_measures, standings_as_of
 
 YEARS_ACTED = (1, 2, 3)
 LONGEST_OPEN = 10
@@ -413,15 +413,17 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     if as_of is None:
         standings = {
             (rec_id, board_id): {
+                "must_answer": must_answer,
                 "status": status,
                 "assessment_status": assessed,
                 "is_open": is_open,
                 "settled_within_years": settled_within,
             }
-            for rec_id, board_id, status, assessed, is_open, settled_within in (
+            for rec_id, board_id, must_answer, status, assessed, is_open, settled_within in (
                 BoardStanding.objects.filter(recommendation_id__in=ids).values_list(
                     "recommendation_id",
                     "board_id",
+                    "must_answer",
                     "status",
                     "assessment_status",
                     "is_open",
@@ -435,6 +437,8 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     cells = defaultdict(dict)  # cohort -> board id -> Row
     open_items = []
     for (rec_id, board_id), values in standings.items():
+        if not counts_for_recommendation(values["must_answer"], values["status"]):
+            continue  # an addressee that leaves the answer to another board
         rec = recommendations[rec_id]
         row = cells[rec["cohort"]].setdefault(board_id, Row(rec["cohort"], None))
         assessed = Status(values["assessment_status"]) if values["assessment_status"] else None

@@ -566,13 +566,19 @@ def derived_status(statuses: Iterable[Status]) -> Status | None:
     return min(statuses, key=lambda status: (status.progress, status.rank), default=None)
 
 
+def counts_for_recommendation(must_answer: bool, status: str) -> bool:
+    """Whether a board's standing counts among a recommendation's boards: the boards that
+    answer it (an addressee that leaves the answer to another board does not), and any
+    other board that has answered all the same. Its "n av m nämnder har svarat", the
+    matrix's lines and the council report's rows count these."""
+    return bool(must_answer or status)
+
+
 def _write_recommendations(ids: list[int], wanted: dict) -> None:
     statuses = defaultdict(list)
     required = defaultdict(int)
     for (recommendation_id, _board), values in wanted.items():
-        # The boards that answer it (an addressee that leaves the answer to another board
-        # does not), and any other board that has answered all the same.
-        if values["must_answer"] or values["status"]:
+        if counts_for_recommendation(values["must_answer"], values["status"]):
             required[recommendation_id] += 1
         if values["status"]:
             statuses[recommendation_id].append(Status(values["status"]))

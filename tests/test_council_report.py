@@ -117,6 +117,21 @@ def test_the_outcome_is_the_auditors_assessment_where_there_is_one_else_the_boar
     assert assessed.board != own.board
 
 
+def test_an_addressee_that_leaves_the_answer_to_another_board_has_no_row():
+    """The recommendation page says "Besvaras av en annan nämnd" for it: the report does
+    not count it as unanswered and open, unless it answered all the same."""
+    world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    recommendation.addressed_to.add(make_board(short_code="KS"))
+    recommendation.answered_by.add(world.board)
+
+    report = build_report(make_municipality(), THIS_YEAR)
+
+    (cohort,) = report.cohorts
+    assert [row.board.short_code for row in cohort.rows] == ["ASN"]
+    assert [item.board.short_code for item in report.longest_open] == ["ASN"]
+
+
 def test_acted_on_within_years_counts_from_the_audit_and_waits_until_the_time_has_passed():
     board = make_board(short_code="KS")
     audit = make_audit(boards=[board], conducted_from="2019-03")
