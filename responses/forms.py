@@ -162,8 +162,12 @@ class NewMeasureForm(forms.Form):
     )
 
     def has_changed(self):
-        # The status select is pre-filled; a form is only "used" once something is typed.
-        return any(self[name].value() for name in ["title", "responsible", "due", "effect"])
+        # The status select is pre-filled: a form is "used" once something is typed or
+        # another status chosen; then a missing title is said, never silently dropped.
+        typed = ["title", "responsible", "due", "completed", "effect"]
+        return any(self[name].value() for name in typed) or (
+            self["status"].value() not in (None, "", Status.PLANNED)
+        )
 
     def clean(self):
         cleaned = super().clean()

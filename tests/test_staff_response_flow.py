@@ -228,6 +228,23 @@ def test_a_measure_cannot_be_reported_done_in_the_future(client, world, draft):
     assert not MeasureUpdate.objects.filter(entry__response=draft).exists()
 
 
+def test_a_new_measure_given_only_a_status_and_a_date_asks_for_its_title(client, world, draft):
+    """Nothing typed is silently dropped: the missing title is said."""
+    client.force_login(world.staff_a)
+    data = filled(
+        draft,
+        world,
+        **{
+            f"new-{world.rec1.pk}-0-status": Status.IMPLEMENTED,
+            f"new-{world.rec1.pk}-0-completed": "oktober 2025",
+        },
+    )
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "Detta fält måste fyllas i." in response.text
+    assert not Measure.objects.filter(announced_in__response=draft).exists()
+
+
 def test_a_failure_late_in_the_save_leaves_nothing_half_saved(world, draft, monkeypatch):
     """The service is one transaction: a failing measure rolls back the entries too."""
     from django.core.exceptions import ValidationError
