@@ -291,6 +291,8 @@ def measure_header():
         _("Dagar försenad"),
         _("Genomförd"),
         _("Gemensam åtgärd"),
+        _("Tolkning: klart senast"),
+        _("Tolkning: genomförd"),
     ]
 
 
@@ -312,6 +314,10 @@ def measure_rows(timeline):
             state.days_overdue if state.is_overdue else 0,
             _text(measure.completed),
             _("Ja") if state.is_shared else _("Nej"),
+            # Why a date is an inference, as the pages' tolkning marker says; empty when
+            # the document states it.
+            measure.due_inference,
+            measure.completed_inference,
         ]
 
 
@@ -330,6 +336,8 @@ def timeline_header():
         _("Nämndens status"),
         _("Revisionens bedömning"),
         _("Redovisning"),
+        _("Tolkning: yttrandets titel"),
+        _("Tolkning: datum"),
     ]
 
 
@@ -351,6 +359,8 @@ def timeline_rows(timeline):
             str(step.status.label),
             str(step.assessment_status.label) if step.assessment else "",
             step.entry.narrative,
+            response.title_inference,
+            response.date_inference,
         ]
 
 

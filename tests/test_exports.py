@@ -183,6 +183,7 @@ def test_the_list_xlsx_has_sheets_of_measures_and_timeline_entries(client, two_b
     assert (first["Status"], first["Försenad"]) == ("Planerad", "Ja")  # the measure's own
     assert first["Dagar försenad"] > 365
     assert first["Nämnd"] == "ASN"
+    assert (first["Tolkning: klart senast"], first["Tolkning: genomförd"]) == (None, None)
 
     timeline = sheet_rows(workbook["Tidslinje"])
     header = timeline[0]
@@ -317,3 +318,28 @@ def test_a_formula_in_the_matrix_is_exported_as_text(client):
     assert rows[1][rows[0].index("Lydelse")] == "'=1+1"
     sheet = xlsx_rows(client.get(reverse("recommendations:matrix_xlsx")))
     assert sheet[1][sheet[0].index("Lydelse")] == "'=1+1"
+
+
+def test_the_xlsx_sheets_carry_the_reasons_dates_and_titles_are_inferences(client):
+    """As the pages' tolkning marker does: a date read off a document that does not say
+    it is never exported as plain fact."""
+    world = make_tracked_audit(n_recommendations=1)
+    measure = world.recommendations[0].measures.get()
+    measure.due_inference = "Dokumentet säger bara 'under våren'."
+    measure.save()
+    response = world.responses[0]
+    response.title_inference = "Dokumentet har ingen rubrik."
+    response.save()
+
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("recommendations:recommendation_list_xlsx")).getvalue())
+    )
+
+    measures = sheet_rows(workbook["Åtgärder"])
+    row = dict(zip(measures[0], measures[1], strict=True))
+    assert row["Tolkning: klart senast"] == "Dokumentet säger bara 'under våren'."
+    timeline = sheet_rows(workbook["Tidslinje"])
+    titles = [
+        dict(zip(timeline[0], r, strict=True))["Tolkning: yttrandets titel"] for r in timeline[1:]
+    ]
+    assert "Dokumentet har ingen rubrik." in titles
