@@ -101,14 +101,13 @@ class _Planner:
             if item.round.deadline is not None
         ]
         # Every measure whose period ends between the escalation window and 14 days
-        # ahead, not settled, on an open recommendation: one query.
+        # ahead, not settled, on an open recommendation (``overdue_measures``): one query.
         oldest = today - dt.timedelta(days=MEASURE_ESCALATION_AFTER - 1 + self.catch_up)
         # Every municipality, and measures everybody may see: those a published response
         # announced (a draft's or a submitted response's measures are not decided yet).
         measures = list(
             attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
             .exclude(pk__in=attention.overdue_measures(oldest, None).values("pk"))
-            .filter(recommendation__closed_on__isnull=True)
             .select_related("board")
         )
         boards = {item.board.pk: item.board for item in late_replies}

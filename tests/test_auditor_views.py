@@ -176,6 +176,21 @@ def test_the_attention_view_lists_what_needs_the_auditors(client, world):
     assert "Försenad åtgärd" in page.text and "Sen omgång" in page.text
 
 
+def test_a_closed_recommendations_measures_are_no_longer_chased_as_overdue(client, world):
+    """Closing ends the follow-up: Att granska (and with it the auditors' digest and the
+    reminders) no longer lists the recommendation's overdue measures."""
+    _submitted, overdue, _late_round = add_attention_material(world)
+    world.rec2.closed_on = timezone.localdate()
+    world.rec2.closed_reason = "Ersatt av ny styrmodell."
+    world.rec2.save()
+    client.force_login(world.auditor)
+
+    page = client.get(reverse("auditors:attention"))
+
+    assert overdue not in set(page.context["overdue"])
+    assert world.open_measure in set(page.context["overdue"])  # rec1 is still open
+
+
 def test_the_attention_view_shows_the_day_it_counts_from_in_its_field(client, world):
     client.force_login(world.auditor)
     page = client.get(reverse("auditors:attention"))
