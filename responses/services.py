@@ -329,6 +329,25 @@ def _require_complete(response: Response, message: str) -> None:
         raise ValidationError(message)
 
 
+def _require_done_by(response: Response, decision_date: dt.date) -> None:
+    """A board cannot have decided on a measure done after the day it decided: a
+    completion reported for a later period is a slip of the date, in one or the other."""
+    late = (
+        MeasureUpdate.objects.filter(entry__response=response, completed_date__gt=decision_date)
+        .select_related("measure")
+        .order_by("completed_date", "pk")
+        .first()
+    )
+    if late is not None:
+        raise ValidationError(
+            _(
+                "Åtgärden ”%(measure)s” rapporteras genomförd %(completed)s, efter "
+                "beslutsdatumet %(decided)s. Rätta datumet i utkastet eller beslutsdatumet."
+            )
+            % {"measure": late.measure.title, "completed": late.completed, "decided": decision_date}
+        )
+
+
 @transaction.atomic
 def submit_response(*, response: Response, expected_version: int, user) -> Response:
     """Hand a draft to the auditors before it is published: they can read it, staff can
@@ -362,6 +381,7 @@ def publish_response(
     _require_complete(
         response, _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
     )
+    _require_done_by(response, decision_date)
     response.state = Response.State.PUBLISHED
     response.published_at = timezone.now()
     response.decision_date = decision_date

@@ -387,6 +387,33 @@ def test_publishing_needs_an_answer_on_every_recommendation(client, world, draft
     assert (draft.state, draft.version) == (Response.State.DRAFT, 1)
 
 
+def test_a_measure_reported_done_after_the_decision_date_stops_the_publication(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    prefix = f"measure-{world.open_measure.pk}"
+    data = filled(
+        draft,
+        world,
+        **{f"{prefix}-status": Status.IMPLEMENTED, f"{prefix}-completed": "april 2026"},
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+
+    response = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Åtgärden ”Ny rutin för uppföljning” rapporteras genomförd april 2026, efter "
+        "beslutsdatumet 2026-03-18." in response.text
+    )
+    draft.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
+
+
 def test_publishing_requires_decision_date_and_diary_number(client, world, draft):
     client.force_login(world.staff_a)
     response = client.post(
