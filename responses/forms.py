@@ -117,7 +117,10 @@ class MeasureUpdateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        moved = "due" in cleaned and cleaned["due"] != self.measure.due
+        # A measure without a due date that gets one is not moved: nothing to explain.
+        moved = (
+            "due" in cleaned and self.measure.due is not None and cleaned["due"] != self.measure.due
+        )
         if moved and not cleaned.get("due_reason", "").strip():
             self.add_error(
                 "due_reason",

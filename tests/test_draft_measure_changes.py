@@ -342,3 +342,30 @@ def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
 
     assert "maj 2020 → –" in page
     assert "None" not in page
+
+
+def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client, world, draft):
+    """Giving an undated measure a due date moves nothing: no reason is asked and no
+    "moved from –" is recorded; publishing gives the measure the date."""
+    undated = Measure.objects.create(
+        recommendation=world.rec1,
+        board=world.board_a,
+        title="Odaterad åtgärd",
+        announced_in=world.published_a.entries.get(recommendation=world.rec1),
+    )
+    client.force_login(world.staff_a)
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"measure-{undated.pk}-due": "2027-03-31",
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    client.logout()
+    publish(client, world, draft)
+
+    undated.refresh_from_db()
+    assert str(undated.due) == "2027-03-31"
+    assert not DueDateChange.objects.filter(measure=undated).exists()
