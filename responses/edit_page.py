@@ -13,6 +13,7 @@ from .forms import (
     EntryForm,
     MeasureUpdateForm,
     NewMeasureFormSet,
+    OwnMeasureForm,
     ResponseHeaderForm,
     SharedMeasureUpdateForm,
 )
@@ -87,6 +88,8 @@ class EditPage:
     @staticmethod
     def _section(recommendation, entries, updates, moved, measures_by_recommendation, data):
         entry = entries.get(recommendation.pk)
+        # The measures this draft announced are still its own to correct or remove.
+        own_entries = {own.pk for own in entries.values()}
         entry_form = EntryForm(
             data,
             prefix=f"rec-{recommendation.pk}",
@@ -119,7 +122,12 @@ class EditPage:
                 "completed": update.completed if update else measure.completed,
                 "effect": update.effect if update else measure.effect,
             }
-            form = MeasureUpdateForm(
+            if measure.announced_in_id in own_entries:
+                initial.update(title=measure.title, responsible=measure.responsible)
+                form_class = OwnMeasureForm
+            else:
+                form_class = MeasureUpdateForm
+            form = form_class(
                 data, prefix=f"measure-{measure.pk}", measure=measure, initial=initial
             )
             measure_forms.append((measure, form))
@@ -185,6 +193,13 @@ class EditPage:
                 if isinstance(form, SharedMeasureUpdateForm):
                     measure_updates.append(
                         services.MeasureInput.shared(
+                            measure=measure, recommendation=recommendation, **form.cleaned_data
+                        )
+                    )
+                    continue
+                if isinstance(form, OwnMeasureForm):
+                    measure_updates.append(
+                        services.MeasureInput.own(
                             measure=measure, recommendation=recommendation, **form.cleaned_data
                         )
                     )

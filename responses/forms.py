@@ -92,6 +92,10 @@ class EntryForm(forms.Form):
     )
 
 
+# A measure's title is often a line of text: a box wide enough to read it whole.
+MEASURE_TITLE_INPUT = forms.TextInput(attrs={"class": "input-wide", "size": 60})
+
+
 class MeasureUpdateForm(forms.Form):
     """This round's report on an existing measure; moving its due date needs a reason."""
 
@@ -135,6 +139,27 @@ class MeasureUpdateForm(forms.Form):
         return cleaned
 
 
+class OwnMeasureForm(MeasureUpdateForm):
+    """A measure this draft announced. Nobody else has seen it yet, so staff may still
+    correct what they typed (its title, who is responsible, its due date: a correction,
+    not a move, so no reason is asked) or take it out of the draft."""
+
+    title = forms.CharField(label=_("Åtgärd"), max_length=300, widget=MEASURE_TITLE_INPUT)
+    responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
+    remove = forms.BooleanField(label=_("Ta bort åtgärden ur utkastet"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["due_reason"]
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        if cleaned.get("remove"):
+            return cleaned
+        _require_completed_date(self, cleaned)
+        return cleaned
+
+
 class SharedMeasureUpdateForm(forms.Form):
     """A shared measure's report under another recommendation it serves: status and note.
 
@@ -155,7 +180,7 @@ class SharedMeasureUpdateForm(forms.Form):
 class NewMeasureForm(forms.Form):
     """A measure announced in this round."""
 
-    title = forms.CharField(label=_("Ny åtgärd"), max_length=300)
+    title = forms.CharField(label=_("Ny åtgärd"), max_length=300, widget=MEASURE_TITLE_INPUT)
     responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
     due = FuzzyDateField(label=_("Klart senast"), required=False)
     status = StatusSelect(label=_("Status"), initial=Status.PLANNED)

@@ -40,6 +40,27 @@ class MeasureInput:
     # one: it records status and note; the due date, completion and effect come from
     # the leading report.
     leading: bool = True
+    # A measure this draft announced (``own``): its corrected title and responsible, or
+    # its removal from the draft. None and False for every other measure.
+    title: str | None = None
+    responsible: str | None = None
+    remove: bool = False
+
+    @classmethod
+    def own(cls, *, measure, recommendation, title, responsible, remove, **report):
+        return cls(
+            measure=measure,
+            recommendation=recommendation,
+            due_reason="",
+            title=title,
+            responsible=responsible,
+            remove=remove,
+            **report,
+        )
+
+    @property
+    def is_own(self) -> bool:
+        return self.title is not None
 
     @classmethod
     def shared(cls, *, measure, recommendation, status, note):
@@ -154,8 +175,11 @@ def save_response(
 
     now = timezone.now()
     reports = _Reports(response)
+    removed = _correct_own_measures(measure_updates, existing)
     for item in measure_updates:
-        _update_measure(item, entry_for[item.recommendation.pk], reports, user=user, now=now)
+        # A deleted instance has lost its key (Django sets it to None).
+        if item.measure.pk is not None and item.measure.pk not in removed:
+            _update_measure(item, entry_for[item.recommendation.pk], reports, user=user, now=now)
     for item in new_measures:
         measure = Measure(
             recommendation=item.recommendation,
@@ -179,6 +203,30 @@ def save_response(
         update.full_clean()
         update.save()
     return response
+
+
+def _correct_own_measures(items: list[MeasureInput], entries: dict) -> set[int]:
+    """Write the corrections staff made to the measures this draft announced (none of
+    them public yet: title, responsible and due date go onto the measure itself, no move
+    recorded), and delete those taken out. Returns the removed measures' keys."""
+    announced_here = {entry.pk for entry in entries.values()}
+    removed = set()
+    for item in items:
+        if not item.is_own:
+            continue
+        measure = item.measure
+        if measure.announced_in_id not in announced_here:
+            raise ValidationError(_("Bara åtgärder som utkastet aviserar kan ändras här."))
+        if item.remove:
+            removed.add(measure.pk)
+            measure.delete()
+            continue
+        corrected = (item.title, item.responsible, item.due)
+        if (measure.title, measure.responsible, measure.due) != corrected:
+            measure.title, measure.responsible, measure.due = corrected
+            measure.full_clean()
+            measure.save()
+    return removed
 
 
 class _Reports:

@@ -722,3 +722,76 @@ def test_each_measure_a_publication_changes_gets_one_version_by_its_publisher(cl
     assert [row.recommendation for row in latest.also_serves.all()] == [world.rec2]
     standing = BoardStanding.objects.get(recommendation=world.rec2, board=world.board_a)
     assert standing.round.sequence == 2  # the shared recommendation's standing follows
+
+
+def _announce_a_measure(client, world, draft, title="Digital uppföljning"):
+    client.force_login(world.staff_a)
+    data = filled(
+        draft,
+        world,
+        **{
+            f"new-{world.rec1.pk}-0-title": title,
+            f"new-{world.rec1.pk}-0-responsible": "IT-enheten",
+            f"new-{world.rec1.pk}-0-due": "hösten 2026",
+        },
+    )
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    return Measure.objects.get(title=title)
+
+
+def test_staff_correct_a_measure_their_draft_announced_without_a_recorded_move(
+    client, world, draft
+):
+    """Nobody else has seen it: its title, responsible and due date are corrected in
+    place, with no reason asked and no "moved" line for the public to read."""
+    measure = _announce_a_measure(client, world, draft, title="Digtal uppföljning")
+    url = reverse("responses:response_edit", args=[draft.pk])
+    page = client.get(url).text
+    assert f'name="measure-{measure.pk}-title"' in page
+    assert f'name="measure-{measure.pk}-remove"' in page
+    assert f'name="measure-{world.open_measure.pk}-title"' not in page  # published earlier
+
+    data = edit_page_data(
+        draft,
+        **{
+            f"measure-{measure.pk}-title": "Digital uppföljning",
+            f"measure-{measure.pk}-responsible": "Digitaliseringsenheten",
+            f"measure-{measure.pk}-due": "våren 2027",
+        },
+    )
+    assert client.post(url, data).status_code == 302
+
+    measure.refresh_from_db()
+    assert (measure.title, measure.responsible, str(measure.due)) == (
+        "Digital uppföljning",
+        "Digitaliseringsenheten",
+        "våren 2027",
+    )
+    assert not DueDateChange.objects.filter(measure=measure).exists()
+
+
+def test_staff_take_a_measure_out_of_their_draft(client, world, draft):
+    measure = _announce_a_measure(client, world, draft)
+    data = edit_page_data(draft, **{f"measure-{measure.pk}-remove": "on"})
+
+    response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+
+    assert response.status_code == 302
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    assert (
+        "Digital uppföljning"
+        not in client.get(reverse("responses:response_edit", args=[draft.pk])).text
+    )
+
+
+def test_a_shared_measure_taken_out_of_the_draft_leaves_no_report_under_the_other_section(
+    client, world, draft
+):
+    measure = _announce_a_measure(client, world, draft)
+    measure.also_serves.add(world.rec2)
+    data = edit_page_data(draft, **{f"measure-{measure.pk}-remove": "on"})
+
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    assert not MeasureUpdate.objects.filter(entry__response=draft, measure_id=measure.pk).exists()
