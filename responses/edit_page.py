@@ -80,16 +80,26 @@ class EditPage:
             leading = next((r for r in recommendations if r.pk == answered[0]), None)
             for pk in answered:
                 measures_by_recommendation.setdefault(pk, []).append((measure, leading))
+        # The measures this draft announced are still its own to correct or remove.
+        own_entries = {entry.pk for entry in entries.values()}
         self.sections = [
-            self._section(recommendation, entries, updates, moved, measures_by_recommendation, data)
+            self._section(
+                recommendation,
+                entries,
+                updates,
+                moved,
+                measures_by_recommendation,
+                own_entries,
+                data,
+            )
             for recommendation in recommendations
         ]
 
     @staticmethod
-    def _section(recommendation, entries, updates, moved, measures_by_recommendation, data):
+    def _section(
+        recommendation, entries, updates, moved, measures_by_recommendation, own_entries, data
+    ):
         entry = entries.get(recommendation.pk)
-        # The measures this draft announced are still its own to correct or remove.
-        own_entries = {own.pk for own in entries.values()}
         entry_form = EntryForm(
             data,
             prefix=f"rec-{recommendation.pk}",

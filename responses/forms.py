@@ -121,19 +121,19 @@ class MeasureUpdateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        # A measure without a due date that gets one is not moved: nothing to explain.
+        # A measure without a due date that gets one is not moved: nothing to explain. A
+        # form without the reason field (``OwnMeasureForm``) corrects, it does not move.
         moved = (
-            "due" in cleaned and self.measure.due is not None and cleaned["due"] != self.measure.due
+            "due_reason" in self.fields
+            and "due" in cleaned
+            and self.measure.due is not None
+            and cleaned["due"] != self.measure.due
         )
         if moved and not cleaned.get("due_reason", "").strip():
             self.add_error(
                 "due_reason",
                 _("Ange varför slutdatumet ändras (tidigare %(previous)s).")
-                % {
-                    "previous": fuzzy_date_as_input(self.measure.due)
-                    if self.measure.due
-                    else _("inget datum")
-                },
+                % {"previous": fuzzy_date_as_input(self.measure.due)},
             )
         _require_completed_date(self, cleaned)
         return cleaned
@@ -153,11 +153,9 @@ class OwnMeasureForm(MeasureUpdateForm):
         del self.fields["due_reason"]
 
     def clean(self):
-        cleaned = forms.Form.clean(self)
-        if cleaned.get("remove"):
-            return cleaned
-        _require_completed_date(self, cleaned)
-        return cleaned
+        if self.cleaned_data.get("remove"):
+            return self.cleaned_data  # nothing of it is kept: its dates need no checking
+        return super().clean()
 
 
 class SharedMeasureUpdateForm(forms.Form):
