@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate, Precision
@@ -503,6 +504,18 @@ def edit_page_data(response, **overrides) -> dict:
             data[field.html_name] = field.field.prepare_value(value) if value is not None else ""
     data.update(overrides)
     return data
+
+
+def save_edit_page(client, user, draft, **fields) -> None:
+    """`user` saves the draft's edit page with `fields` changed from what it shows, and the
+    save succeeds (a page with errors fails the test, naming them)."""
+    client.force_login(user)
+    draft.refresh_from_db()
+    page = client.post(
+        reverse("responses:response_edit", args=[draft.pk]), edit_page_data(draft, **fields)
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    client.logout()
 
 
 def admin_page_data(page) -> dict:

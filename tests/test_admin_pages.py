@@ -9,7 +9,7 @@ from recommendations.models import Recommendation
 from recommendations.status import Status
 from responses.models import Measure, Response
 
-from .factories import admin_page_data
+from .factories import admin_page_data, save_edit_page
 
 pytestmark = pytest.mark.django_db
 
@@ -189,11 +189,10 @@ def test_moving_a_reported_measure_to_a_recommendation_its_reports_do_not_concer
 
 def _answered_draft(client, world, draft):
     """The draft answers both recommendations and reports the open measure done."""
-    from .factories import edit_page_data
-
-    client.force_login(world.staff_a)
     prefix = f"measure-{world.open_measure.pk}"
-    data = edit_page_data(
+    save_edit_page(
+        client,
+        world.staff_a,
         draft,
         **{
             f"rec-{world.rec1.pk}-status": Status.IMPLEMENTED,
@@ -202,8 +201,6 @@ def _answered_draft(client, world, draft):
             f"{prefix}-completed": "oktober 2021",
         },
     )
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    client.logout()
 
 
 def test_an_admin_publishing_a_response_publishes_what_it_reports_on_its_measures(

@@ -14,7 +14,7 @@ from auditfollowup.lib.dates import FuzzyDate
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure, MeasureUpdate
 
-from .factories import edit_page_data
+from .factories import save_edit_page
 
 REASON = "Upphandlingen blev klar tidigare än väntat."
 
@@ -29,9 +29,10 @@ def world(world):
 
 def save_draft(client, world, draft):
     """Staff A mark the open measure implemented and move its due date, in a draft."""
-    client.force_login(world.staff_a)
     prefix = f"measure-{world.open_measure.pk}"
-    data = edit_page_data(
+    save_edit_page(
+        client,
+        world.staff_a,
         draft,
         **{
             f"rec-{world.rec1.pk}-status": Status.IMPLEMENTED,
@@ -43,8 +44,6 @@ def save_draft(client, world, draft):
             f"{prefix}-due_reason": REASON,
         },
     )
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    client.logout()
 
 
 def publish(client, world, draft):
@@ -137,15 +136,14 @@ def test_the_author_sees_the_draft_values_in_the_form_and_the_preview(client, wo
 
 def test_saving_the_draft_again_keeps_one_due_date_change_in_step(client, world, draft):
     save_draft(client, world, draft)
-    client.force_login(world.staff_a)
-    draft.refresh_from_db()
     prefix = f"measure-{world.open_measure.pk}"
-    data = edit_page_data(draft, **{f"{prefix}-due": "maj 2020", f"{prefix}-due_reason": ""})
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    save_edit_page(
+        client, world.staff_a, draft, **{f"{prefix}-due": "maj 2020", f"{prefix}-due_reason": ""}
+    )
     assert not DueDateChange.objects.exists()
-    draft.refresh_from_db()
-    data = edit_page_data(draft, **{f"{prefix}-due": "2022", f"{prefix}-due_reason": REASON})
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    save_edit_page(
+        client, world.staff_a, draft, **{f"{prefix}-due": "2022", f"{prefix}-due_reason": REASON}
+    )
     change = DueDateChange.objects.get()
     assert (change.previous, change.new) == (FuzzyDate.parse("maj 2020"), FuzzyDate.parse("2022"))
 
@@ -235,9 +233,10 @@ def test_a_report_that_carries_an_inferred_date_over_unchanged_keeps_its_reason(
     document's guess, on the measure and in what the response reports."""
     world.open_measure.due_inference = DUE_GUESS
     world.open_measure.save()
-    client.force_login(world.staff_a)
     prefix = f"measure-{world.open_measure.pk}"
-    data = edit_page_data(
+    save_edit_page(
+        client,
+        world.staff_a,
         draft,
         **{
             f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
@@ -245,8 +244,6 @@ def test_a_report_that_carries_an_inferred_date_over_unchanged_keeps_its_reason(
             f"{prefix}-status": Status.IN_PROGRESS,
         },
     )
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    client.logout()
     publish(client, world, draft)
 
     world.open_measure.refresh_from_db()
@@ -262,16 +259,15 @@ def test_deleting_a_draft_deletes_what_it_wrote_and_never_publishes_it(client, w
     imported, that is public: a draft's new measure and its moved date go with the draft,
     never stay behind on public pages."""
     save_draft(client, world, draft)
-    client.force_login(world.staff_a)
-    draft.refresh_from_db()
-    data = edit_page_data(
+    save_edit_page(
+        client,
+        world.staff_a,
         draft,
         **{
             f"new-{world.rec1.pk}-0-title": "Intern utkaståtgärd",
             f"new-{world.rec1.pk}-0-responsible": "Intern person",
         },
     )
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
     assert Measure.objects.filter(title="Intern utkaståtgärd").exists()
     assert DueDateChange.objects.filter(reason=REASON).exists()
 
@@ -323,9 +319,10 @@ def test_an_imported_report_of_a_measure_done_shows_its_completion_with_its_reas
 
 
 def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
-    client.force_login(world.staff_a)
     prefix = f"measure-{world.open_measure.pk}"
-    data = edit_page_data(
+    save_edit_page(
+        client,
+        world.staff_a,
         draft,
         **{
             f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
@@ -334,8 +331,6 @@ def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
             f"{prefix}-due_reason": "Tidplanen omprövas.",
         },
     )
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    client.logout()
     publish(client, world, draft)
 
     page = Client().get(world.rec1.get_absolute_url()).text
@@ -353,8 +348,9 @@ def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client
         title="Odaterad åtgärd",
         announced_in=world.published_a.entries.get(recommendation=world.rec1),
     )
-    client.force_login(world.staff_a)
-    data = edit_page_data(
+    save_edit_page(
+        client,
+        world.staff_a,
         draft,
         **{
             f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
@@ -362,8 +358,6 @@ def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client
             f"measure-{undated.pk}-due": "2027-03-31",
         },
     )
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
-    client.logout()
     publish(client, world, draft)
 
     undated.refresh_from_db()
