@@ -223,6 +223,7 @@ class MeasureUpdateInline(ScopedFieldsMixin, admin.StackedInline):
         "status",
         "note",
         ("due_date", "due_precision"),
+        "due_inference",
         ("completed_date", "completed_precision"),
         "effect",
     ]

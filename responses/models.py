@@ -698,6 +698,30 @@ class MeasureUpdateQuerySet(models.QuerySet):
             measure__in=Measure.objects.visible_to(user)
         )
 
+    def keep_dates_shown_before_move(self, before: dict, *, moving, user) -> None:
+        """Before the response ``moving`` moves measures' due dates: the published reports
+        of other responses that showed a measure's date (they named none, as imported
+        reports and a shared measure's other reports do, or the same date) keep showing
+        that date and its reason. Else a 2019 answer would read "klart senast 2027" once
+        2026's answer moved the date. ``before`` maps a measure's id to its due date and
+        that date's reason as they stand before the move. Three queries at most."""
+        kept = []
+        reports = self.filter(
+            measure_id__in=[pk for pk, (due, _reason) in before.items() if due is not None],
+            entry__response__state=Response.State.PUBLISHED,
+        ).exclude(entry__response=moving)
+        for report in reports:
+            due, reason = before[report.measure_id]
+            if report.due is None:
+                report.due = due
+            elif report.due != due or report.due_inference or not reason:
+                continue
+            report.due_inference = reason
+            kept.append(report)
+        if kept:
+            self.model.objects.bulk_update(kept, ["due_date", "due_precision", "due_inference"])
+            self.model.history.bulk_history_create(kept, update=True, default_user=user)
+
 
 class MeasureUpdate(models.Model):
     """What one round's entry reports about a measure."""
@@ -715,9 +739,14 @@ class MeasureUpdate(models.Model):
     note = models.TextField(_("redovisning"), blank=True)
     # What the round reports besides the status. Staff write here while the response is a
     # draft; publishing copies it onto the Measure row (services.publish_response), so a
-    # draft never changes what others see. Empty on imported updates: they reported none.
+    # draft never changes what others see. Imported updates name no due date: they show
+    # the measure's, until a later round moves it (``keep_dates_shown_before_move``).
     due_date, due_precision = fuzzy_date_fields(_("klart senast enligt svaret"))
     due = FuzzyDateDescriptor("due")
+    # Set when a later round moves the measure's due date: a published report that named
+    # no date of its own then keeps the date (and its reason, if a guess) it showed
+    # (``keep_dates_shown_before_move``), instead of showing the later one.
+    due_inference = inference_field(_("tolkning av slutdatumet"))
     completed_date, completed_precision = fuzzy_date_fields(_("genomförd enligt svaret"))
     completed = FuzzyDateDescriptor("completed")
     effect = models.TextField(_("effekt enligt svaret"), blank=True)
@@ -743,14 +772,18 @@ class MeasureUpdate(models.Model):
 
     @property
     def reported_due(self):
-        """The due date as of this report; the measure's own when the report names none."""
+        """The due date as of this report; the measure's own when the report names none
+        (and no later round has moved it since: see ``keep_dates_shown_before_move``)."""
         return self.due or self.measure.due
 
     @property
     def reported_due_inference(self) -> str:
         """Why the due date shown for this report is an inference ("" when it is not):
-        the measure's reason, where the report names no date of its own or repeats the
-        measure's. A date it states anew is the board's word (``Measure.take_report``)."""
+        its own, kept when a later round moved the date; else the measure's, where the
+        report names no date of its own or repeats the measure's. A date it states anew
+        is the board's word (``Measure.take_report``)."""
+        if self.due_inference:
+            return self.due_inference
         return self.measure.due_inference if self.due in (None, self.measure.due) else ""
 
     @property

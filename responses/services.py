@@ -289,7 +289,8 @@ def _apply_measure_updates(response: Response, user) -> None:
 
     Only rows that change are written, so each measure's history gets one record per
     published change. The due date moves only where this response records a
-    DueDateChange, the one record of a moved date and its reason.
+    DueDateChange, the one record of a moved date and its reason; earlier answers that
+    showed the date as it stood keep showing it (``keep_dates_shown_before_move``).
     """
     moved = {
         change.measure_id: change
@@ -317,11 +318,13 @@ def _apply_measure_updates(response: Response, user) -> None:
     unchanged_fields = [
         field.name for field in Measure._meta.fields if field.name not in Measure.REPORTED_FIELDS
     ]
-    changed = []
+    changed, before_move = [], {}
     for update in leading.values():
         measure = update.measure
         if update.measure_id in moved:
             due = moved[update.measure_id].new
+            if due != measure.due:
+                before_move[measure.pk] = (measure.due, measure.due_inference)
         else:  # unmoved; a measure without a due date takes the one its report names
             due = measure.due if measure.due is not None else update.due
         if measure.take_report(
@@ -329,6 +332,8 @@ def _apply_measure_updates(response: Response, user) -> None:
         ):
             measure.full_clean(exclude=unchanged_fields)
             changed.append(measure)
+    if before_move:
+        MeasureUpdate.objects.keep_dates_shown_before_move(before_move, moving=response, user=user)
     if changed:
         _write_published_measures(changed, user)
 

@@ -218,7 +218,9 @@ def test_a_date_the_board_states_on_publishing_is_no_longer_marked_as_an_inferen
     )
     assert world.done_measure.completed_inference == COMPLETED_GUESS
     page = public.get(world.rec1.get_absolute_url()).text
-    assert DUE_GUESS not in page
+    # The guess stands only where the 2019 answer (which showed that date) is quoted.
+    earlier_answer = public.get(world.published_a.get_absolute_url()).text
+    assert page.count(DUE_GUESS) == earlier_answer.count(DUE_GUESS) > 0
     assert COMPLETED_GUESS in page
     assert api_measure(public, world)["due_inference"] == ""
     response_page = public.get(draft.get_absolute_url()).text
@@ -363,3 +365,50 @@ def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client
     undated.refresh_from_db()
     assert str(undated.due) == "2027-03-31"
     assert not DueDateChange.objects.filter(measure=undated).exists()
+
+
+def test_an_earlier_answer_keeps_the_due_date_it_showed_when_a_later_round_moves_it(
+    client, world, draft
+):
+    """The 2019 answer reported the measure without a date of its own (as imported answers
+    do): it showed the measure's "maj 2020" and the reason that date is a guess. A later
+    round moving the date does not rewrite what the 2019 answer said."""
+    world.open_measure.due_inference = DUE_GUESS
+    world.open_measure.save()
+    earlier_url = world.published_a.get_absolute_url()
+    before = Client().get(earlier_url).text
+    assert "maj 2020" in before and DUE_GUESS in before
+
+    save_draft(client, world, draft)
+    publish(client, world, draft)
+
+    earlier = Client().get(earlier_url).text
+    assert "maj 2020" in earlier and DUE_GUESS in earlier
+    assert "hösten 2021" not in earlier
+    later = Client().get(draft.get_absolute_url()).text
+    assert "hösten 2021" in later and DUE_GUESS not in later
+    kept = MeasureUpdate.objects.get(measure=world.open_measure, entry__response=world.published_a)
+    assert (str(kept.due), kept.due_inference) == ("maj 2020", DUE_GUESS)
+    assert kept.history.first().due_inference == DUE_GUESS
+
+
+def test_a_later_answer_that_moves_nothing_leaves_earlier_answers_following_the_measure(
+    client, world, draft
+):
+    """Only a move is kept from: an answer that reports without moving the date writes
+    nothing onto earlier answers."""
+    save_edit_page(
+        client,
+        world.staff_a,
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+        },
+    )
+    publish(client, world, draft)
+
+    earlier = MeasureUpdate.objects.get(
+        measure=world.open_measure, entry__response=world.published_a
+    )
+    assert earlier.due is None and earlier.due_inference == ""
