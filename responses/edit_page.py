@@ -123,11 +123,13 @@ class EditPage:
                 continue
             change = moved.get(measure.pk)
             # The draft's own report when there is one, else the measure as published;
-            # the due date moves only through this draft's DueDateChange.
+            # the due date moves only through this draft's DueDateChange, and a measure
+            # without one takes the first the report names (no move, so no change).
+            first_due = update.due if update and measure.due is None else None
             initial = {
                 "status": update.status if update else measure.status,
                 "note": update.note if update else "",
-                "due": change.new if change else measure.due,
+                "due": change.new if change else measure.due or first_due,
                 "due_reason": change.reason if change else "",
                 "completed": update.completed if update else measure.completed,
                 "effect": update.effect if update else measure.effect,

@@ -364,6 +364,34 @@ def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client
 
     undated.refresh_from_db()
     assert str(undated.due) == "2027-03-31"
+
+
+def test_a_first_due_date_in_a_draft_is_shown_again_and_kept_when_the_draft_is_saved_again(
+    client, world, draft
+):
+    """The draft's own first due date is what its edit page offers next time: saving the
+    page again, unchanged, must not clear it."""
+    undated = Measure.objects.create(
+        recommendation=world.rec1,
+        board=world.board_a,
+        title="Odaterad åtgärd",
+        announced_in=world.published_a.entries.get(recommendation=world.rec1),
+    )
+    answers = {
+        f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+        f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+    }
+    save_edit_page(client, world.staff_a, draft, **answers, **{f"measure-{undated.pk}-due": "2027"})
+    client.force_login(world.staff_a)
+    edit = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+    assert f'name="measure-{undated.pk}-due" value="2027"' in edit
+    save_edit_page(client, world.staff_a, draft)
+
+    report = MeasureUpdate.objects.get(measure=undated, entry__response=draft)
+    assert str(report.due) == "2027"
+    publish(client, world, draft)
+    undated.refresh_from_db()
+    assert str(undated.due) == "2027"
     assert not DueDateChange.objects.filter(measure=undated).exists()
 
 
