@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -121,20 +121,30 @@ class ResponseEntryInline(ScopedFieldsMixin, admin.StackedInline):
 
 
 class ResponseAdminForm(forms.ModelForm):
-    """Publishing here is publishing: only a response that answers every recommendation
-    its board answers on (``services.lacks_answers``), as on the publish page."""
+    """Publishing here is publishing: it asks what the publish page asks
+    (``services.require_publishable``). And a published response stays published: its
+    reports are on the measures and the public has read it, so setting it back to a
+    draft would leave what it reported public while hiding where it was said."""
 
     def clean(self):
         cleaned = super().clean()
-        publishing = (
-            cleaned.get("state") == Response.State.PUBLISHED
-            and self.instance.pk is not None
-            and self.instance.state != Response.State.PUBLISHED
-        )
-        if publishing and services.lacks_answers(self.instance):
+        published = Response.State.PUBLISHED
+        was_published = self.instance.pk is not None and self.instance.state == published
+        if was_published and cleaned.get("state") != published:
             self.add_error(
-                "state", _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
+                "state",
+                _(
+                    "Ett publicerat yttrande kan inte bli utkast eller inlämnat igen. Rätta "
+                    "det som är fel i yttrandet, eller ta bort det."
+                ),
             )
+        elif not was_published and self.instance.pk and cleaned.get("state") == published:
+            try:
+                services.require_publishable(self.instance, cleaned.get("decision_date"))
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
         return cleaned
 
 

@@ -387,6 +387,20 @@ def _require_complete(response: Response, message: str) -> None:
         raise ValidationError(message)
 
 
+def require_publishable(response: Response, decision_date: dt.date | None) -> None:
+    """What publishing asks of a response, on the publish page and in the admin alike
+    (ValidationError, keyed by the field at fault): an answer to every recommendation its
+    board answers on, and no measure reported done after the day the board decided. (The
+    publish page asks for the decision date; a paper response entered in the admin may
+    be known without one.)"""
+    if lacks_answers(response):
+        raise ValidationError(
+            {"state": _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")}
+        )
+    if decision_date is not None:
+        _require_done_by(response, decision_date)
+
+
 def _require_done_by(response: Response, decision_date: dt.date) -> None:
     """A board cannot have decided on a measure done after the day it decided: a
     completion reported for a later period is a slip of the date, in one or the other."""
@@ -398,11 +412,17 @@ def _require_done_by(response: Response, decision_date: dt.date) -> None:
     )
     if late is not None:
         raise ValidationError(
-            _(
-                "Åtgärden ”%(measure)s” rapporteras genomförd %(completed)s, efter "
-                "beslutsdatumet %(decided)s. Rätta datumet i utkastet eller beslutsdatumet."
-            )
-            % {"measure": late.measure.title, "completed": late.completed, "decided": decision_date}
+            {
+                "decision_date": _(
+                    "Åtgärden ”%(measure)s” rapporteras genomförd %(completed)s, efter "
+                    "beslutsdatumet %(decided)s. Rätta datumet i utkastet eller beslutsdatumet."
+                )
+                % {
+                    "measure": late.measure.title,
+                    "completed": late.completed,
+                    "decided": decision_date,
+                }
+            }
         )
 
 
@@ -436,10 +456,7 @@ def publish_response(
     if response.state == Response.State.PUBLISHED:
         raise ValidationError(_("Yttrandet är redan publicerat."))
     _claim_version(response, expected_version)
-    _require_complete(
-        response, _("Spara ett svar på varje rekommendation innan yttrandet publiceras.")
-    )
-    _require_done_by(response, decision_date)
+    require_publishable(response, decision_date)
     response.state = Response.State.PUBLISHED
     response.published_at = timezone.now()
     response.decision_date = decision_date
@@ -457,8 +474,8 @@ def publish_response(
 def publish_in_admin(*, response: Response, user) -> Response:
     """Publish a response an admin has set to published in the admin (a paper response
     entered afterwards, a correction): as the publish page does, its reports are copied
-    onto the measures and its followers are told. The admin's form has checked that it
-    answers every recommendation (``lacks_answers``)."""
+    onto the measures and its followers are told. The admin's form has checked what
+    publishing asks (``require_publishable``)."""
     response.published_at = response.published_at or timezone.now()
     _record_publication(response, user)
     return response

@@ -239,3 +239,42 @@ def test_an_admin_cannot_publish_a_response_that_lacks_an_answer(client, world, 
     ]
     draft.refresh_from_db()
     assert draft.state == Response.State.DRAFT
+
+
+def test_an_admin_cannot_publish_a_measure_done_after_the_day_the_board_decided(
+    client, world, draft
+):
+    """The admin asks what the publish page asks: a board cannot have decided on a measure
+    done after the day it decided."""
+    _answered_draft(client, world, draft)
+    client.force_login(world.admin)
+    url = admin_url(Response, "change", draft.pk)
+    data = admin_page_data(client.get(url))
+    data.update(state=Response.State.PUBLISHED, decision_date="2021-09-30")
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    [error] = page.context["adminform"].form.errors["decision_date"]
+    assert "rapporteras genomförd oktober 2021, efter beslutsdatumet 2021-09-30" in error
+    draft.refresh_from_db()
+    world.open_measure.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
+    assert world.open_measure.status != Status.IMPLEMENTED
+
+
+def test_an_admin_cannot_set_a_published_response_back_to_a_draft(client, world):
+    """Its reports are on the measures and the public has read it: hiding it again would
+    leave what it reported on public pages with no answer saying it."""
+    client.force_login(world.admin)
+    url = admin_url(Response, "change", world.published_a.pk)
+    data = admin_page_data(client.get(url))
+    data["state"] = Response.State.DRAFT
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    [error] = page.context["adminform"].form.errors["state"]
+    assert error.startswith("Ett publicerat yttrande kan inte bli utkast")
+    world.published_a.refresh_from_db()
+    assert world.published_a.state == Response.State.PUBLISHED
