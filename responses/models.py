@@ -968,7 +968,8 @@ class BoardStanding(models.Model):
     is_open = models.BooleanField(_("rekommendationen är öppen"), default=True)
     # For "acted on within one, two, three years" (the council report, the national
     # page): the audit year it is counted under (``report_cohort``; None if the report
-    # leaves it out), the day the audit is counted from (``audit_counted_from``), the day the
+    # leaves it out, or the standing does not count among the recommendation's boards),
+    # the day the audit is counted from (``audit_counted_from``), the day the
     # outcome's source (the auditors' latest assessment if any, else the board) first
     # reported it settled, and how many whole years after the first that was. Stored so
     # that a country's shares are one GROUP BY, not every answer read again.

@@ -20,9 +20,10 @@ it, named to answer it, or having published an answer to it):
   everybody may see, and the earliest end of their due periods, so "has overdue
   measures" is a plain indexed comparison with today;
 * for the council report's "acted on within one, two, three years": the audit year it
-  counts under (``report_cohort``), the day its audit is counted from, the day the
-  outcome's source (the auditors where they assessed it, else the board) first reported
-  it settled, and within how many whole years of the audit that was.
+  counts under (``report_cohort``; none where it does not count among the
+  recommendation's boards, ``counts_for_recommendation``), the day its audit is counted
+  from, the day the outcome's source (the auditors where they assessed it, else the
+  board) first reported it settled, and within how many whole years of the audit that was.
 
 Each municipality's numbers of audits, recommendations and implemented recommendations
 (``Municipality.audit_count`` and the others) are counted again here too
@@ -360,6 +361,9 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
         else:
             settled_on = first_settled_entry.get(pair)
         start = counted_from[recommendation_id]
+        # The report counts only the standings that count among the recommendation's
+        # boards: an addressee that leaves the answer to another board is no year's.
+        counts = counts_for_recommendation(pair in must_answer, status.value if status else "")
         wanted[pair] = {
             "status": status.value if status else "",
             "status_rank": status.rank if status else len(Status),
@@ -377,7 +381,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             "next_due_end": next_due.end if next_due else None,
             "open_measures": open_count,
             "is_open": closed_on is None or (as_of is not None and closed_on > as_of),
-            "cohort": cohort[recommendation_id],
+            "cohort": cohort[recommendation_id] if counts else None,
             "counted_from": start,
             "settled_on": settled_on,
             "settled_within_years": (

@@ -28,3 +28,21 @@ def test_the_first_labour_market_response_is_known_from_its_date(seeded, day, an
     rec = Recommendation.objects.get(audit__reference="SR-2018-71", position=1)
     standings = standings_as_of([rec.pk], day)
     assert sum(1 for values in standings.values() if values["status"]) == answered
+
+
+def test_the_national_comparison_counts_the_seeds_as_the_council_report_does(seeded):
+    """The national page reads "acted on within one, two, three years" off the stored
+    standings, the council report from its own rows: for every audit year they give the
+    same counts, so an addressee that leaves the answer to another board (STK-2020-438)
+    counts in neither."""
+    from recommendations.models import Municipality
+    from reports.figures import acted_in_cohort, build_report
+
+    malmo = Municipality.objects.get()
+    report = build_report(malmo, timezone.localdate().year)
+    assert report.cohorts
+    for cohort in report.cohorts:
+        national = acted_in_cohort(cohort.year)[malmo.pk]
+        assert [(item.acted, item.measurable) for item in national] == [
+            (item.acted, item.measurable) for item in cohort.total.acted
+        ], cohort.year
