@@ -89,8 +89,9 @@ def status_by_audit_and_board(municipality=None):
     """(rows per audit, rows per board) of current status counts. Queries: 4.
 
     Per audit: the recommendations' own status. Per board: each board's own status on
-    the recommendations it must answer, never another board's. Both are counted by the
-    database from the stored standings (GROUP BY), however much is tracked.
+    the recommendations it counts among the boards of (``counts_for_recommendation``:
+    it must answer them, or has answered all the same), never another board's. Both are
+    counted by the database from the stored standings (GROUP BY), however much is tracked.
     """
     by_audit = defaultdict(Counter)
     per_audit = (
@@ -104,6 +105,7 @@ def status_by_audit_and_board(municipality=None):
     by_board = defaultdict(Counter)
     per_board = (
         BoardStanding.objects.in_municipality(municipality)
+        .counting_for_recommendation()
         .order_by()
         .values_list("board_id", "status")
         .annotate(n=Count("pk"))

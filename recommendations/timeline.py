@@ -42,8 +42,9 @@ from responses.models import (
     MeasureUpdate,
     Response,
     ResponseEntry,
+    counts_for_recommendation,
 )
-from responses.standings import counts_for_recommendation, known_on
+from responses.standings import known_on
 
 from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status

@@ -49,8 +49,8 @@ from recommendations.models import (
     report_cohort,
 )
 from recommendations.status import Status
-from responses.models import BoardStanding
-from responses.standings import counts_for_recommendation, known_measures, standings_as_of
+from responses.models import BoardStanding, counts_for_recommendation
+from responses.standings import known_measures, standings_as_of
 
 YEARS_ACTED = (1, 2, 3)
 LONGEST_OPEN = 10

@@ -885,8 +885,21 @@ class DueDateChange(models.Model):
             raise ValidationError({"reason": _("Ange varför slutdatumet flyttas.")})
 
 
+def counts_for_recommendation(must_answer: bool, status: str) -> bool:
+    """Whether a board's standing counts among a recommendation's boards: the boards that
+    answer it (an addressee that leaves the answer to another board does not), and any
+    other board that has answered all the same. Its "n av m nämnder har svarat", the
+    matrix's lines, the start page's boards and the council report's rows count these;
+    ``BoardStandingQuerySet.counting_for_recommendation`` is the same rule in SQL."""
+    return bool(must_answer or status)
+
+
 class BoardStandingQuerySet(InMunicipalityQuerySet):
     municipality_path = "board__municipality"
+
+    def counting_for_recommendation(self):
+        """The standings ``counts_for_recommendation`` counts, filtered by the database."""
+        return self.filter(models.Q(must_answer=True) | ~models.Q(status=""))
 
     def answered(self):
         return self.exclude(status="")

@@ -66,7 +66,14 @@ from recommendations.models import (
 )
 from recommendations.status import Status
 
-from .models import BoardStanding, DueDateChange, Measure, MeasureUpdate, ResponseEntry
+from .models import (
+    BoardStanding,
+    DueDateChange,
+    Measure,
+    MeasureUpdate,
+    ResponseEntry,
+    counts_for_recommendation,
+)
 
 # Recommendations handled per round trip when everything is rebuilt: bounded memory
 # and short IN lists at national scale.
@@ -568,14 +575,6 @@ def derived_status(statuses: Iterable[Status]) -> Status | None:
     """The recommendation's own status from its answered boards' statuses: the least
     advanced one (see the module's docstring)."""
     return min(statuses, key=lambda status: (status.progress, status.rank), default=None)
-
-
-def counts_for_recommendation(must_answer: bool, status: str) -> bool:
-    """Whether a board's standing counts among a recommendation's boards: the boards that
-    answer it (an addressee that leaves the answer to another board does not), and any
-    other board that has answered all the same. Its "n av m nämnder har svarat", the
-    matrix's lines and the council report's rows count these."""
-    return bool(must_answer or status)
 
 
 def _write_recommendations(ids: list[int], wanted: dict) -> None:

@@ -127,3 +127,17 @@ def test_an_audit_without_a_reference_leaves_no_dangling_separators(client):
     for line in lines:
         assert not line.strip().endswith("·"), line
         assert "· ·" not in line, line
+
+
+def test_a_board_that_leaves_the_answer_to_another_is_not_counted_as_unanswered(client):
+    """Addressed to two boards, answered by one: the other owes no answer, so the start
+    page's table of boards does not list it as "Har inte svarat än"."""
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    asn = make_board(short_code="ASN", name="Arbetsmarknads- och socialnämnden")
+    make_recommendation(make_audit(boards=[ks, asn]), addressed_to=[ks, asn], answered_by=[asn])
+
+    page = client.get(URL, follow=True)
+
+    by_board = {row.subject: row for row in page.context["by_board"]}
+    assert ks not in by_board
+    assert (by_board[asn].unanswered, by_board[asn].total) == (1, 1)
