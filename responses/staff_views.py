@@ -35,11 +35,21 @@ def _visible_response(user, pk: int) -> Response:
     )
 
 
+class NoLongerEditable(PermissionDenied):
+    """The board's own response, but handed in or published: locked for its staff."""
+
+    def __init__(self, response: Response):
+        super().__init__()
+        self.response = response
+
+
 def _editable(user, pk: int) -> Response:
     """A draft this user may edit: 404 if they may not see it, 403 if it is not their
-    board's or no longer a draft."""
+    board's or no longer a draft (``NoLongerEditable``)."""
     response = _visible_response(user, pk)
     if not response.is_editable_by(user):
+        if roles.may_write_for_board(user, response.board):
+            raise NoLongerEditable(response)
         raise PermissionDenied
     return response
 
@@ -97,7 +107,19 @@ def _next_page_for(response: Response) -> str:
 @access(LoggedIn)
 @require_http_methods(["GET", "POST"])
 def response_edit(request, pk: int):
-    response = _editable(request.user, pk)
+    try:
+        response = _editable(request.user, pk)
+    except NoLongerEditable as locked:
+        # An old tab or bookmark: say why, and show the response, rather than a 403 that
+        # reads as if the account lacked a role.
+        messages.info(
+            request,
+            _(
+                "Yttrandet är inlämnat eller publicerat och kan inte längre ändras här. "
+                "Behöver något rättas, kontakta administratörerna."
+            ),
+        )
+        return redirect(_next_page_for(locked.response))
     page = EditPage(response, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -119,6 +141,12 @@ def response_edit(request, pk: int):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Utkastet är sparat."))
+                then = request.POST.get("then")
+                if then == "submit":
+                    response.refresh_from_db(fields=["version"])
+                    return _submit(request, response, response.version)
+                if then == "publish":
+                    return redirect("responses:response_publish", response.pk)
                 return redirect("responses:response_edit", response.pk)
         else:
             status = 400
@@ -186,10 +214,13 @@ def response_submit(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Yttrandet är inte inlämnat: formuläret var ofullständigt."))
         return redirect("responses:response_edit", response.pk)
+    return _submit(request, response, form.cleaned_data["version"])
+
+
+def _submit(request, response: Response, version: int):
+    """Submit the draft as of ``version``; back to the edit page with the reason if not."""
     try:
-        services.submit_response(
-            response=response, expected_version=form.cleaned_data["version"], user=request.user
-        )
+        services.submit_response(response=response, expected_version=version, user=request.user)
     except services.StaleVersion:
         messages.error(
             request,

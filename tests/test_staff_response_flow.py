@@ -369,9 +369,13 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     assert response.url == draft.get_absolute_url()
     public = client.__class__().get(world.rec1.get_absolute_url())
     assert "Rutinen införs under våren." in public.text
-    assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
+    locked = client.get(reverse("responses:response_edit", args=[draft.pk]), follow=True)
+    assert locked.redirect_chain[-1][0] == reverse("responses:response_preview", args=[draft.pk])
+    assert "kan inte längre ändras här" in locked.text
     data = filled(draft, world, title="Ändrat i efterhand")
-    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 403
+    assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.title != "Ändrat i efterhand"
     assert client.get(reverse("responses:response_publish", args=[draft.pk])).status_code == 403
 
 
@@ -571,6 +575,44 @@ def test_starting_a_response_that_exists_opens_the_existing_draft(client, world,
     assert Response.objects.filter(round=world.round2).count() == 1
 
 
+def test_handing_in_from_the_edit_page_saves_what_was_typed_first(client, world, draft):
+    """The hand-in button is part of the edit form: text typed and not yet saved is
+    saved, then the response is handed in with it."""
+    client.force_login(world.staff_a)
+    data = filled(draft, world, then="submit")
+
+    handed_in = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+
+    assert handed_in.url == reverse("responses:response_preview", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.state == Response.State.SUBMITTED
+    assert draft.entries.get(recommendation=world.rec1).narrative == "Rutinen införs under våren."
+
+
+def test_handing_in_a_page_with_errors_hands_in_nothing_and_keeps_what_was_typed(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    data = filled(draft, world, then="submit", **{f"rec-{world.rec2.pk}-status": ""})
+
+    page = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+
+    assert page.status_code == 400
+    assert "Rutinen införs under våren." in page.text
+    draft.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
+
+
+def test_going_on_to_publish_from_the_edit_page_saves_what_was_typed_first(client, world, draft):
+    client.force_login(world.staff_a)
+    data = filled(draft, world, then="publish")
+
+    page = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+
+    assert page.url == reverse("responses:response_publish", args=[draft.pk])
+    assert draft.entries.get(recommendation=world.rec1).narrative == "Rutinen införs under våren."
+
+
 def test_submitting_hands_the_draft_to_the_auditors_and_it_can_be_published_later(
     client, world, draft
 ):
@@ -591,7 +633,8 @@ def test_submitting_hands_the_draft_to_the_auditors_and_it_can_be_published_late
     attention = auditor.get(reverse("auditors:attention"))
     assert draft in list(attention.context["arrived"])
     assert not Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
-    assert client.get(reverse("responses:response_edit", args=[draft.pk])).status_code == 403
+    locked = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert locked.url == reverse("responses:response_preview", args=[draft.pk])
     published = client.post(
         reverse("responses:response_publish", args=[draft.pk]),
         {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
