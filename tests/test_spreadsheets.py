@@ -77,3 +77,14 @@ def test_xlsx_sheets_can_be_filled_in_one_pass_and_keep_their_order():
     assert book["Höger"].auto_filter.ref == "A1:B7"
     assert book["Tom"].auto_filter.ref == "A1:C1"  # only the header
     assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+
+
+def test_text_pasted_with_control_characters_still_makes_a_spreadsheet():
+    """Word's manual line break is a vertical tab, which an xlsx file cannot hold: it
+    becomes a new line, and other control characters are left out, instead of the whole
+    export failing."""
+    rows = [[1, "Första raden\x0bandra raden", "bell\x07"]]
+    response = xlsx_response(["Nr", "Redovisning", "Övrigt\x01"], rows, "test", "Blad")
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["Blad"]
+    assert [cell.value for cell in sheet[1]] == ["Nr", "Redovisning", "Övrigt"]
+    assert [cell.value for cell in sheet[2]] == [1, "Första raden\nandra raden", "bell"]

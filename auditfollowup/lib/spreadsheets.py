@@ -22,6 +22,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,6 +40,14 @@ def safe_cell(value) -> str:
     if text[:1] in CONTROL_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+def sheet_cell(value) -> str:
+    """``safe_cell`` for a spreadsheet file: without the control characters its XML may
+    not hold (openpyxl refuses them, and one pasted from Word, whose manual line break is
+    a vertical tab, failed the whole export). Line and page breaks become new lines."""
+    text = safe_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
 
 
 class _Echo:
@@ -89,7 +98,7 @@ class Sheet:
         self._sheet.freeze_panes = "A2"
         cells = []
         for value in header:
-            cell = WriteOnlyCell(self._sheet, value=safe_cell(value))
+            cell = WriteOnlyCell(self._sheet, value=sheet_cell(value))
             cell.font = BOLD
             cells.append(cell)
         self._sheet.append(cells)
@@ -97,7 +106,7 @@ class Sheet:
         self._columns = len(header)
 
     def append(self, row) -> None:
-        self._sheet.append([v if isinstance(v, int | float) else safe_cell(v) for v in row])
+        self._sheet.append([v if isinstance(v, int | float) else sheet_cell(v) for v in row])
         self._rows += 1
         self._columns = max(self._columns, len(row))
 
