@@ -47,11 +47,12 @@ def condition(model, user) -> Q | None:
 
 
 def _user_condition(user) -> Q:
-    """Users of a municipality: its members, and the staff of its boards who belong to no
-    municipality and are on no other municipality's board; never superusers (only
-    superusers manage them). A user on the boards of two municipalities is therefore
-    managed by a superuser only: otherwise either municipality's admin could set the
-    password of someone who writes the other's responses."""
+    """Users of a municipality: its members and the staff of its boards who belong to no
+    other municipality, if on no other municipality's board (a member of this one
+    included); never superusers (only superusers manage them). A user with a place in two
+    municipalities is therefore managed by a superuser only: otherwise either
+    municipality's admin could set the password of someone who writes the other's
+    responses."""
     from .models import Board, Membership
 
     if roles.is_superuser(user):
@@ -61,12 +62,12 @@ def _user_condition(user) -> Q:
         return roles.NOTHING
     on_staff = Board.staff.through.objects.filter(user_id=OuterRef("pk"))
     member_elsewhere = Membership.objects.filter(user_id=OuterRef("pk")).exclude(municipality=own)
-    return Q(is_superuser=False) & (
-        Q(membership__municipality=own)
-        | (
-            Exists(on_staff.filter(board__municipality=own))
-            & ~Exists(on_staff.exclude(board__municipality=own))
-            & ~Exists(member_elsewhere)
+    return (
+        Q(is_superuser=False)
+        & ~Exists(on_staff.exclude(board__municipality=own))
+        & (
+            Q(membership__municipality=own)
+            | (Exists(on_staff.filter(board__municipality=own)) & ~Exists(member_elsewhere))
         )
     )
 
