@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from auditfollowup.lib.dates import (
+    YEARS,
     FuzzyDate,
     FuzzyDateDescriptor,
     fuzzy_date_fields,
@@ -544,9 +545,15 @@ class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)
 
 def closing_day_problem(day) -> str:
     """What is wrong with the day a recommendation is closed on ("" when nothing is): it
-    has come (the auditors' form and the admin both ask)."""
+    has come, in a year every other date may have (the auditors' form and the admin both
+    ask)."""
     if day > timezone.localdate():
         return _("Datumet kan inte ligga i framtiden.")
+    if day.year not in YEARS:
+        return _("Året måste ligga mellan %(first)d och %(last)d.") % {
+            "first": YEARS.start,
+            "last": YEARS.stop - 1,
+        }
     return ""
 
 

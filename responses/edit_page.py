@@ -180,7 +180,10 @@ class EditPage:
                 collect(section["entry_form"], where)
                 for measure, form in section["measure_forms"]:
                     collect(form, f"{where}, {measure.title}")
-                for number, form in enumerate(section["new_measures"], start=1):
+                new_measures = section["new_measures"]
+                for message in new_measures.non_form_errors():  # too many, say
+                    found.append((new_measures.forms[0]["title"].auto_id, f"{where}: {message}"))
+                for number, form in enumerate(new_measures, start=1):
                     collect(form, f"{where}, " + _("ny åtgärd %(n)s") % {"n": number})
         return found
 

@@ -204,7 +204,7 @@ class NewMeasureForm(forms.Form):
 # One blank measure per recommendation: saving the draft makes it a measure of its own and
 # offers the next blank one. Two were offered before; with eight recommendations that was
 # sixteen empty sections to scroll past on the page (and 96 of its 212 fields).
-NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=1, max_num=20)
+NewMeasureFormSet = forms.formset_factory(NewMeasureForm, extra=1, max_num=20, validate_max=True)
 
 
 def _require_completed_date(form, cleaned):

@@ -3,6 +3,7 @@ their attention."""
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +79,19 @@ def test_an_assessment_needs_a_status_and_a_round_of_the_same_audit(client, worl
     assert "Välj ett giltigt alternativ." in response.text
     assert "Detta fält måste fyllas i." in response.text
     assert not AuditorAssessment.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1800-06-30"])
+def test_a_recommendation_cannot_be_closed_in_a_year_no_other_date_may_have(client, world, day):
+    client.force_login(world.auditor)
+    url = reverse("auditors:close", args=[world.rec2.pk])
+
+    refused = client.post(url, {"closed_on": day, "closed_reason": "Ersatt."})
+
+    assert refused.status_code == 400
+    assert "Året måste ligga mellan 1900 och 2200." in refused.text
+    world.rec2.refresh_from_db()
+    assert not world.rec2.is_closed
 
 
 def test_auditors_close_a_recommendation_with_a_reason(client, world):

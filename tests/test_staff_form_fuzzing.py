@@ -185,3 +185,32 @@ def test_the_auditor_forms_never_fail_and_never_half_save(auditor_client, sample
     refused_or_saved_whole(
         auditor_client, reverse("auditors:close", args=[sample.rec_2.pk]), closing
     )
+
+
+def test_more_new_measures_than_the_form_offers_are_refused_not_created(client, world, draft):
+    """At most 20 new measures a recommendation in one save: a forged form with 25 is
+    refused as a whole."""
+    from responses.models import Measure
+
+    from .factories import edit_page_data
+
+    client.force_login(world.staff_a)
+    prefix = f"new-{world.rec1.pk}"
+    data = edit_page_data(
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"{prefix}-TOTAL_FORMS": "25",
+        },
+    )
+    for n in range(25):
+        data[f"{prefix}-{n}-title"] = f"Åtgärd {n}"
+        data[f"{prefix}-{n}-status"] = Status.PLANNED
+    before = Measure.objects.count()
+
+    page = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+
+    assert page.status_code == 400
+    assert "Rekommendation 1: Skicka som mest 20 formulär." in page.text
+    assert Measure.objects.count() == before
