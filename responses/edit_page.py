@@ -181,8 +181,11 @@ class EditPage:
                 for measure, form in section["measure_forms"]:
                     collect(form, f"{where}, {measure.title}")
                 new_measures = section["new_measures"]
-                for message in new_measures.non_form_errors():  # too many, say
-                    found.append((new_measures.forms[0]["title"].auto_id, f"{where}: {message}"))
+                # Too many forms, or a management form tampered with (then none at all).
+                first = new_measures.forms[0] if new_measures.forms else section["entry_form"]
+                for message in new_measures.non_form_errors():
+                    anchor = first[next(iter(first.fields))].auto_id
+                    found.append((anchor, f"{where}: {message}"))
                 for number, form in enumerate(new_measures, start=1):
                     collect(form, f"{where}, " + _("ny åtgärd %(n)s") % {"n": number})
         return found
