@@ -212,13 +212,16 @@ def import_texts(
                 _check_uniqueness(records, problems)
             if problems:
                 raise ImportFailed(problems)
+            # Where the overwritten rows point now: a row the file moves leaves standings
+            # (and a municipality's counts) behind, to be refreshed as well.
+            held_before, municipalities_before = _what_overwritten_rows_hold(records)
             _save(records, result, change_reason or _("Import av fixturfil"))
             # bulk_create sends no signals: rebuild the full-text vectors in one UPDATE,
             # and the standings of every recommendation the file touches.
             apps.get_model(
                 "recommendations", "Recommendation"
             ).objects.all().refresh_search_vectors()
-            standings.refresh(_touched_recommendations(records))
+            standings.refresh(_touched_recommendations(records) | held_before)
             # An audit may come without recommendations (no standings to refresh), yet it
             # counts for its municipality: count the audits' municipalities again too.
             standings.refresh_municipality_counts(
@@ -227,6 +230,7 @@ def import_texts(
                     for record in records
                     if record.model._meta.label_lower == "recommendations.audit"
                 }
+                | municipalities_before
             )
             # Nor does it reach the page cache's receivers: invalidate on commit here.
             page_cache.invalidate()
@@ -783,6 +787,42 @@ def _check_against_database(model, names, seen, input_pks, problems) -> None:
                     names[0],
                 )
             )
+
+
+def _what_overwritten_rows_hold(records: list[_Record]) -> tuple[set[int], set[int]]:
+    """The recommendations (main and shared) and the audits' municipalities that the rows
+    the file overwrites refer to before it is saved: as the signals refresh a row's old
+    and new place on a save (``standing_signals``), the importer does on its bulk write."""
+    Measure = apps.get_model("responses", "Measure")
+    Audit = apps.get_model("recommendations", "Audit")
+    pks_by_model = defaultdict(list)
+    for record in records:
+        if record.instance.pk is not None:
+            pks_by_model[record.model].append(record.instance.pk)
+    recommendations, municipalities = set(), set()
+    for model, pks in pks_by_model.items():
+        fields = {field.name for field in model._meta.concrete_fields}
+        for start in range(0, len(pks), BATCH_SIZE):
+            batch = pks[start : start + BATCH_SIZE]
+            if "recommendation" in fields:
+                recommendations.update(
+                    model._base_manager.filter(pk__in=batch).values_list(
+                        "recommendation_id", flat=True
+                    )
+                )
+            if model is Measure:
+                recommendations.update(
+                    Measure.also_serves.through.objects.filter(measure_id__in=batch).values_list(
+                        "recommendation_id", flat=True
+                    )
+                )
+            if model is Audit:
+                municipalities.update(
+                    Audit._base_manager.filter(pk__in=batch).values_list(
+                        "municipality_id", flat=True
+                    )
+                )
+    return recommendations, municipalities
 
 
 def _touched_recommendations(records: list[_Record]) -> set[int]:

@@ -593,3 +593,30 @@ def test_a_file_on_existing_recommendations_costs_the_same_queries_however_long(
         import_texts([("två.json", measures(world.recommendations[:2]))], dry_run=True)
     with django_assert_num_queries(len(two.captured_queries)):
         import_texts([("sex.json", measures(world.recommendations))], dry_run=True)
+
+
+def test_a_measure_the_file_moves_leaves_its_old_recommendations_standing_right(tmp_path):
+    """The tracked audit's first recommendation has one open, overdue measure. A file that
+    moves it to the second leaves the first with none: its stored standing says so, as a
+    rebuild would."""
+    from django.utils import timezone
+
+    from responses.models import BoardStanding
+    from responses.standings import _STANDING_FIELDS, standings_as_of
+
+    world = make_tracked_audit(n_recommendations=2)
+    first, second = world.recommendations
+    measure = Measure.objects.get(recommendation=first)
+    assert BoardStanding.objects.get(recommendation=first).open_measures == 1
+    measure.recommendation = second
+    path = tmp_path / "flyttad.json"
+    path.write_text(serializers.serialize("json", [measure]), encoding="utf-8")
+
+    run_import(path)
+
+    stored = {
+        (s.recommendation_id, s.board_id): {name: getattr(s, name) for name in _STANDING_FIELDS}
+        for s in BoardStanding.objects.all()
+    }
+    assert stored == standings_as_of([first.pk, second.pk], timezone.localdate())
+    assert BoardStanding.objects.get(recommendation=first).open_measures == 0
