@@ -52,15 +52,19 @@ def test_the_reason_is_also_there_for_print(client, seeded):
 
 
 def test_inferred_completion_and_due_dates_are_marked_in_the_measures_table(client, seeded):
-    workshops = Measure.objects.get(title__startswith="Gemensamma workshoppar")
-    html = get(client, workshops.recommendation.get_absolute_url())
+    dialogue = Measure.objects.get(title__startswith="Modell för kontinuerliga dialogmöten")
+    html = get(client, dialogue.recommendation.get_absolute_url())
     measures = html.split('id="atgarder"')[1]
-    assert "genomförd 2020" in measures
+    assert "genomförd 2019" in measures
     assert "enligt konventionen" in measures
 
     risk = Measure.objects.get(title__startswith="Riskanalyser inom förvaltningens")
     html = get(client, risk.recommendation.get_absolute_url())
-    assert "från hösten 2019" in html.split('id="atgarder"')[1]
+    assert "I oktober 2019" in html.split('id="atgarder"')[1]
+
+    target_groups = Measure.objects.get(title__startswith="Fördjupad målgrupps- och konsekvens")
+    html = get(client, target_groups.recommendation.get_absolute_url())
+    assert "ska färdigställas inför" in html.split('id="atgarder"')[1]
 
 
 def test_the_2026_proposal_shows_no_decision_and_planned_steps(client, seeded):

@@ -5,13 +5,23 @@ with the rule "never more than the document says"; fixtures/SEEDS.md ("Re-readin
 corrected") quotes the words behind each one.
 """
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from auditfollowup.lib.dates import Precision
 from recommendations.models import Audit, Recommendation
 from responses.models import DecisionStep, Measure, MeasureUpdate, Response, ResponseEntry
-from tests.test_seed_fixtures import IN_DEPTH_2025, SR_2018_71, STK_2020_438, audit, entry, measure
+from tests.test_seed_fixtures import (
+    EXTRATJANSTER,
+    IN_DEPTH_2025,
+    SR_2018_71,
+    STK_2020_438,
+    audit,
+    entry,
+    measure,
+    rec,
+)
 
 SEEDS_MD = Path(__file__).resolve().parent.parent / "fixtures" / "SEEDS.md"
 
@@ -55,6 +65,111 @@ def test_the_staff_knowledge_measure_of_2026_is_planned_not_under_way(seeded):
     assert measure("Utveckling av databasen med avdelningens befintliga insatser").status == (
         "implemented"
     )
+
+
+def test_the_workshops_are_not_reported_held(seeded):
+    # 001: "arbetet ännu inte slutfört"; 000 reports regular meetings and a structure, never the
+    # workshops, and leaves the grants to non-profits to "kommande dialogmöten".
+    workshops = measure(
+        "Gemensamma workshoppar om ansvarsfördelning, gränsdragningar och samverkansstrukturer"
+    )
+    assert (workshops.status, workshops.completed, workshops.completed_inference) == (
+        "partly_implemented",
+        None,
+        "",
+    )
+    round_3 = workshops.updates.filter(entry__response__round__sequence=3)
+    assert {u.status for u in round_3} == {"partly_implemented"}
+    assert all("workshopparna hölls" in u.note for u in round_3)
+    # Its due date, June 2019, was missed: the measure now shows as overdue.
+    assert workshops.is_overdue(dt.date(2020, 12, 31))
+
+
+def test_the_kaa_collaboration_is_developed_not_finished(seeded):
+    # 000: "har utvecklats på flera områden. Några exempel på genomförda åtgärder är …".
+    kaa = measure("Utveckling av samarbetsformerna för KAA-målgruppen inom Ung Malmö")
+    assert (kaa.status, kaa.completed) == ("partly_implemented", None)
+    assert kaa.updates.get(entry=entry(SR_2018_71, 3, 6)).status == "partly_implemented"
+
+
+def test_decision_point_4_is_stadskontorets_assignment_not_asns(seeded):
+    # "Kommunstyrelsen ger stadskontoret i uppdrag att inleda dialog med MKB"; ASN's remissvar
+    # of 2020-08-27, written before the points, asked KS to open that dialogue.
+    point_4 = rec(STK_2020_438, 4)
+    assert list(point_4.answered_by.values_list("short_code", flat=True)) == ["STK"]
+    assert list(point_4.entries.values_list("response__board__short_code", "status")) == [
+        ("STK", "planned")
+    ]
+    assert point_4.current_status == "planned"
+    remiss = Response.objects.get(round__audit=audit(STK_2020_438), round__sequence=1)
+    assert "MKB" in remiss.reference_note and "beslutspunkt 4" in remiss.reference_note
+    assert "MKB" in entry(STK_2020_438, 2, 4, board="STK").narrative
+    # Point 2 is addressed to ASN ("anmodar arbetsmarknads- och socialnämnden"): its
+    # remissvar on its own development work stays an answer to it.
+    point_2 = rec(STK_2020_438, 2)
+    assert set(point_2.answered_by.values_list("short_code", flat=True)) == {"ASN", "STK"}
+    assert entry(STK_2020_438, 1, 2).status == "in_progress"
+    assert point_2.current_status == "in_progress"
+
+
+# --- Wording re-read ------------------------------------------------------------------------
+
+
+def test_an_aim_is_not_written_as_a_result(seeded):
+    # 001: "Ambitionen har varit att arbetet skulle vara slutfört i juni 2019"; "Under våren
+    # 2019 har dialogmöten hållits … Som ett resultat av dialogmötena …".
+    round_2 = entry(SR_2018_71, 2, 7).narrative
+    first = Response.objects.get(round__audit=audit(SR_2018_71), round__sequence=1)
+    for text in (round_2, first.reference_note):
+        assert "klara i juni 2019)" not in text and "(klar i juni 2019)" not in text
+    assert "arbetet skulle ha slutförts i juni 2019" in round_2
+    assert "har gjorts genom dialogmöten" not in round_2
+    assert "Under våren 2019 har dialogmöten hållits" in round_2
+
+
+def test_a_quote_from_002_is_verbatim(seeded):
+    first = Response.objects.get(round__audit=audit(IN_DEPTH_2025), round__sequence=1)
+    assert (
+        '"Nämnden beskrev då vilka åtgärder nämnden genomfört och planerade att genomföra '
+        'avseende revisionens rekommendationer"'
+    ) in first.reference_note
+
+
+def test_the_2026_proposal_keeps_its_future_tense(seeded):
+    # 002: "Vidare kommer införandet av ett kvalitetsledningssystem medföra …"; "där den nya
+    # kärnprocessen kommer att finnas".
+    survey = entry(IN_DEPTH_2025, 2, 2).narrative
+    routines = entry(IN_DEPTH_2025, 2, 3).narrative
+    assert "kommer också att ge verksamheten rutiner för egenkontroller" in survey
+    assert "där den nya kärnprocessen kommer att finnas" in routines
+    for text in (survey, routines):
+        assert "Kvalitetsledningssystemet ger" not in text
+
+
+def test_no_responsible_the_text_does_not_name(seeded):
+    # "Just nu pågår ett arbete med att utveckla ett jobbspår …" and "Personalutbildning …
+    # planeras för samtliga chefer i maj 2026" name no one.
+    for title in (
+        "Jobbspår som förbereder för studier",
+        "Personalutbildning i kvalitetsutvecklingssystem för samtliga chefer",
+    ):
+        assert measure(title).responsible == "", title
+        assert "anger inte" in measure(title).description or "passiv" in measure(title).description
+    # SN only "medverkar gärna i detta arbete".
+    certificate = entry(EXTRATJANSTER, 1, 2, board="SN").announced_measures.get()
+    assert "servicenämnden" not in certificate.responsible.lower()
+
+
+def test_rounds_claim_no_request_the_documents_do_not_give(seeded):
+    in_depth = audit(IN_DEPTH_2025)
+    # 002 never says who asked for the follow-up; the first round's "Remiss …" is a document
+    # title in the decision documents, not the request's words.
+    assert in_depth.rounds.get(sequence=2).requested_by == ""
+    assert in_depth.rounds.get(sequence=1).request == ""
+    first = Response.objects.get(round=in_depth.rounds.get(sequence=1))
+    assert "Remiss avseende stadsrevisionens granskning" in first.reference_note
+    status = Response.objects.get(round__audit=audit(SR_2018_71), round__sequence=3)
+    assert "ingen Till-rad" in status.summary
 
 
 # --- Decisions and planned steps -----------------------------------------------------------
@@ -126,11 +241,9 @@ def test_completion_dates_set_by_the_reporting_year_convention_are_marked_inferr
         )
     )
     assert by_convention == {
-        "Gemensamma workshoppar om ansvarsfördelning, gränsdragningar och samverkansstrukturer",
         "Modell för kontinuerliga dialogmöten med stadskontoret",
         "Studieservice: ny funktion för studievägledning",
         "Särskilda samverkansfunktioner och samverkansforum med Arbetsförmedlingen",
-        "Utveckling av samarbetsformerna för KAA-målgruppen inom Ung Malmö",
         "Kontinuerliga dialogmöten mellan arbetsmarknads- och socialförvaltningen och "
         "gymnasie- och vuxenutbildningsförvaltningen",
         "Utveckling av databasen med avdelningens befintliga insatser",
@@ -160,9 +273,8 @@ def test_completion_dates_the_text_does_not_tie_to_the_measure_are_marked_inferr
     assert "våren 2019" in review.completed_inference
 
 
-def test_due_dates_that_are_start_dates_or_periods_are_marked_inferred(seeded):
-    inferred = set(Measure.objects.exclude(due_inference="").values_list("title", flat=True))
-    assert inferred == {
+def test_start_dates_and_periods_are_not_due_dates(seeded):
+    for title in (
         # "från hösten 2019": when the risk analyses start.
         "Riskanalyser inom förvaltningens fokusområden utifrån nämndens tvärprocesser",
         # "Under perioden november 2018 till februari 2019 har ett pilotprojekt genomförts".
@@ -171,13 +283,23 @@ def test_due_dates_that_are_start_dates_or_periods_are_marked_inferred(seeded):
         "Införande av nämndens kvalitetsledningssystem i arbetsmarknadsinsatserna",
         # "tas fram inför införandet av bidragsreformen": no date of their own.
         "Nya styrdokument och kärnprocess tillgängliga på Komin",
-    }
-    # "ska färdigställas inför införandet av den nationella bidragsreformen den 1 juli 2026"
-    # and "planeras för samtliga chefer i maj 2026" are the documents' own dates.
-    assert (
-        measure("Fördjupad målgrupps- och konsekvensanalys inför aktivitetskravet").due_inference
-        == ""
-    )
+    ):
+        found = measure(title)
+        assert (found.due, found.due_inference) == (None, ""), title
+        assert not found.is_overdue(dt.date(2026, 12, 1)), title
+
+
+def test_a_deadline_before_a_given_day_is_marked_inferred(seeded):
+    inferred = set(Measure.objects.exclude(due_inference="").values_list("title", flat=True))
+    # "ska färdigställas inför införandet av den nationella bidragsreformen den 1 juli 2026":
+    # a deadline, but before that day, not on it.
+    assert inferred == {"Fördjupad målgrupps- och konsekvensanalys inför aktivitetskravet"}
+    target_groups = measure("Fördjupad målgrupps- och konsekvensanalys inför aktivitetskravet")
+    assert str(target_groups.due) == "2026-07-01"
+    assert "ska färdigställas inför" in target_groups.due_inference
+    # "planeras för samtliga chefer i maj 2026" is the document's own date.
+    training = measure("Personalutbildning i kvalitetsutvecklingssystem för samtliga chefer")
+    assert (str(training.due), training.due_inference) == ("maj 2026", "")
 
 
 def test_titles_the_documents_do_not_give_are_marked_inferred(seeded):
@@ -230,7 +352,7 @@ def test_every_reason_is_a_sentence_not_a_bare_flag(seeded):
         ),
         *Response.objects.exclude(title_inference="").values_list("title_inference", flat=True),
     ]
-    assert len(reasons) == 6 + 4 + 11 + 6
+    assert len(reasons) == 6 + 1 + 9 + 6
     for reason in reasons:
         assert len(reason.split()) >= 8 and reason.rstrip().endswith("."), reason
 
