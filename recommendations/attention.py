@@ -50,17 +50,15 @@ def arrived_responses(since: dt.date, user):
 
 
 def overdue_measures(today: dt.date, user):
-    """Measures past their due period and not settled that the user may see (the same
-    rule as every other page: ``Measure.objects.visible_to``), on an open recommendation:
-    a closed one is no longer followed up, so neither Att granska, the auditors' digest
-    nor a reminder chases its measures (disagreements and missing replies likewise ask
-    for open recommendations)."""
+    """Measures overdue (``MeasureQuerySet.overdue``: past their due period, not settled,
+    on an open recommendation) that the user may see (the same rule as every other page:
+    ``Measure.objects.visible_to``); disagreements and missing replies likewise ask for
+    open recommendations."""
     from responses.models import Measure
 
     visible = Measure.objects.public() if user is None else Measure.objects.visible_to(user)
     return (
         visible.filter(_scope(user, "board__municipality"))
-        .filter(recommendation__closed_on__isnull=True)
         .overdue(today)
         .select_related("board", "recommendation__audit")
         .order_by("due_date", "pk")

@@ -476,10 +476,16 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         )
 
     def overdue(self, today):
-        """Measures not settled whose due period ended before ``today``."""
+        """Measures not settled whose due period ended before ``today``, on an open
+        recommendation: a closed one is no longer followed up, so no page, list, digest
+        or reminder calls its measures overdue (``Measure.is_overdue``, one by one)."""
         from auditfollowup.lib.dates import ended_before_q
 
-        return self.exclude(status__in=Status.settled_values()).filter(ended_before_q("due", today))
+        return (
+            self.exclude(status__in=Status.settled_values())
+            .filter(ended_before_q("due", today))
+            .filter(recommendation__closed_on__isnull=True)
+        )
 
     def due_first(self, limit: int):
         """The ``limit`` measures of this queryset due first (earliest due date, then pk),
@@ -686,8 +692,12 @@ class Measure(RemembersLoadedValues, models.Model):
         return self.announced_in_id is None or self.announced_in.changes_public_pages()
 
     def is_overdue(self, today) -> bool:
+        """``MeasureQuerySet.overdue``'s rule for one measure (its recommendation in hand)."""
         return (
-            not Status(self.status).is_settled and self.due is not None and self.due.is_past(today)
+            not Status(self.status).is_settled
+            and self.due is not None
+            and self.due.is_past(today)
+            and self.recommendation.closed_on is None
         )
 
 
@@ -909,8 +919,9 @@ class BoardStandingQuerySet(InMunicipalityQuerySet):
 
     def with_overdue_measures(self, today):
         """Standings whose board has a measure past its whole due period (stored on write:
-        ``next_due_end`` is the earliest end among the board's open measures)."""
-        return self.filter(next_due_end__lt=today)
+        ``next_due_end`` is the earliest end among the board's open measures), on an open
+        recommendation (``MeasureQuerySet.overdue``'s rule)."""
+        return self.filter(next_due_end__lt=today, is_open=True)
 
     def in_display_order(self):
         return self.order_by("board__name", "board_id")
@@ -1035,4 +1046,12 @@ class BoardStanding(models.Model):
         return Status(self.assessment_status) if self.assessment_status else None
 
     def has_overdue_measures(self, today) -> bool:
-        return self.next_due_end is not None and self.next_due_end < today
+        """``BoardStandingQuerySet.with_overdue_measures`` for one standing."""
+        return self.is_open and self.next_due_end is not None and self.next_due_end < today
+
+    @property
+    def is_overdue_today(self) -> bool:
+        """``has_overdue_measures`` as of today, for templates (they call no arguments)."""
+        from django.utils import timezone
+
+        return self.has_overdue_measures(timezone.localdate())

@@ -306,3 +306,39 @@ def test_a_since_date_in_a_year_no_one_means_is_a_message_not_an_error(client, w
     page = client.get(reverse("auditors:attention"), {"since": "0001-01-01"})
     assert page.status_code == 200
     assert "Året måste ligga mellan 1900 och 2200." in page.text
+
+
+def test_closing_a_recommendation_stops_every_page_calling_its_measures_overdue(client, world):
+    """A closed recommendation is no longer followed up: its measure, past its due date,
+    is overdue nowhere (start page, board page, list, timeline, API), as Att granska and
+    the reminders already said."""
+    from django.test import Client
+
+    public = Client()
+    list_url = reverse("recommendations:recommendation_list")
+
+    def overdue_everywhere():
+        home = public.get(reverse("recommendations:home"), follow=True)
+        board = public.get(world.board_a.get_absolute_url())
+        listed = public.get(list_url, {"overdue": "true"})
+        detail = public.get(world.rec1.get_absolute_url())
+        api = public.get(reverse("recommendations:api_recommendations")).json()
+        (rec1,) = [r for r in api["results"] if r["id"] == world.rec1.pk]
+        return {
+            "home": world.open_measure in list(home.context["overdue"]),
+            "board": world.open_measure in list(board.context["overdue"]),
+            "list": world.rec1 in list(listed.context["page"].object_list),
+            "timeline": bool(detail.context["timeline"].overdue_measures),
+            "api": any(standing["overdue"] for standing in rec1["standings"])
+            or any(measure["overdue"] for measure in rec1["measures"]),
+        }
+
+    assert set(overdue_everywhere().values()) == {True}
+    client.force_login(world.auditor)
+    closed = client.post(
+        reverse("auditors:close", args=[world.rec1.pk]),
+        {"closed_on": "2026-06-15", "closed_reason": "Ersatt av ny styrmodell."},
+    )
+    assert closed.status_code == 302
+
+    assert set(overdue_everywhere().values()) == {False}
