@@ -104,6 +104,7 @@ class EditPage:
             data,
             prefix=f"rec-{recommendation.pk}",
             initial={"status": entry.status, "narrative": entry.narrative} if entry else {},
+            answered=entry is not None,
         )
         measure_forms = []
         for measure, leading in measures_by_recommendation.get(recommendation.pk, []):
@@ -193,11 +194,29 @@ class EditPage:
     def is_valid(self) -> bool:
         # Validate every form (no short-circuit) so each error shows next to its field.
         results = [form.is_valid() for form in self.forms()]
+        for section in self.sections:
+            entry_form = section["entry_form"]
+            if entry_form.is_valid() and entry_form.is_left_for_later:
+                typed = entry_form.cleaned_data.get("narrative") or any(
+                    form.has_changed()
+                    for form in [
+                        *(form for _measure, form in section["measure_forms"]),
+                        *section["new_measures"],
+                    ]
+                )
+                if typed:
+                    entry_form.refuse_unanswered_work()
+                    results.append(False)
         return all(results)
+
+    def answered_sections(self):
+        """The sections saved: a recommendation left for later (no status, nothing typed
+        under it) is skipped whole."""
+        return [s for s in self.sections if not s["entry_form"].is_left_for_later]
 
     def save(self, user) -> Response:
         entries, measure_updates, new_measures = [], [], []
-        for section in self.sections:
+        for section in self.answered_sections():
             recommendation = section["recommendation"]
             data = section["entry_form"].cleaned_data
             entries.append(

@@ -81,7 +81,9 @@ class ResponseHeaderForm(forms.ModelForm):
 
 
 class EntryForm(forms.Form):
-    """The board's answer on one recommendation."""
+    """The board's answer on one recommendation. Until it is first saved it may stay
+    unanswered (no status): a draft is saved a part at a time, and handing in or
+    publishing asks for every answer (``services.lacks_answers``)."""
 
     status = StatusSelect(label=_("Nämndens status"))
     narrative = forms.CharField(
@@ -90,6 +92,29 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Vad har gjorts, vad planeras, och med vilken effekt."),
     )
+
+    def __init__(self, *args, answered: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not answered:
+            status = self.fields["status"]
+            status.required = False
+            status.help_text = _(
+                "Kan lämnas tom tills vidare: svaret och dess åtgärder sparas när du har "
+                "valt status. Alla svar behövs innan yttrandet lämnas in eller publiceras."
+            )
+
+    @property
+    def is_left_for_later(self) -> bool:
+        """Valid and without a status: nothing under this recommendation is saved."""
+        return not self.cleaned_data.get("status")
+
+    def refuse_unanswered_work(self) -> None:
+        """Text or measures under a recommendation left for later would be lost: ask for
+        the status instead."""
+        self.add_error(
+            "status",
+            _("Välj nämndens status, annars kan svaret och åtgärderna under den inte sparas."),
+        )
 
 
 # A measure's title is often a line of text: a box wide enough to read it whole.

@@ -169,13 +169,16 @@ def test_invalid_input_is_shown_next_to_the_field_in_swedish_and_nothing_is_save
         world,
         **{
             f"rec-{world.rec2.pk}-status": "",
+            f"rec-{world.rec2.pk}-narrative": "Ett svar utan status.",
             f"new-{world.rec1.pk}-0-title": "Åtgärd med fel datum",
             f"new-{world.rec1.pk}-0-due": "snart",
         },
     )
     response = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
     assert response.status_code == 400
-    assert "Detta fält måste fyllas i." in response.text
+    assert "Välj nämndens status, annars kan svaret och åtgärderna under den inte" in (
+        response.text
+    )
     assert "Skriv ett datum som 2026-05-31, maj 2026" in response.text
     assert f'id="id_new-{world.rec1.pk}-0-due_error"' in response.text
     assert not draft.entries.exists()
@@ -593,7 +596,12 @@ def test_handing_in_a_page_with_errors_hands_in_nothing_and_keeps_what_was_typed
     client, world, draft
 ):
     client.force_login(world.staff_a)
-    data = filled(draft, world, then="submit", **{f"rec-{world.rec2.pk}-status": ""})
+    data = filled(
+        draft,
+        world,
+        then="submit",
+        **{f"rec-{world.rec2.pk}-status": "", f"rec-{world.rec2.pk}-narrative": "Utan status."},
+    )
 
     page = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
 
@@ -601,6 +609,37 @@ def test_handing_in_a_page_with_errors_hands_in_nothing_and_keeps_what_was_typed
     assert "Rutinen införs under våren." in page.text
     draft.refresh_from_db()
     assert draft.state == Response.State.DRAFT
+
+
+def test_a_draft_is_saved_a_part_at_a_time_and_handed_in_only_when_every_answer_is_there(
+    client, world, draft
+):
+    """A recommendation left without a status (nothing typed under it) waits for later:
+    the rest is saved; handing in asks for the missing answer, keeping what was saved."""
+    client.force_login(world.staff_a)
+    data = filled(draft, world, then="submit", **{f"rec-{world.rec2.pk}-status": ""})
+
+    page = client.post(reverse("responses:response_edit", args=[draft.pk]), data, follow=True)
+
+    draft.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
+    assert [entry.recommendation for entry in draft.entries.all()] == [world.rec1]
+    assert "Spara ett svar på varje rekommendation innan yttrandet lämnas in." in page.text
+    edit = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+    assert "Rutinen införs under våren." in edit
+    assert "Kan lämnas tom tills vidare" in edit
+
+
+def test_an_answer_once_saved_cannot_be_left_without_a_status_again(client, world, draft):
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    draft.refresh_from_db()
+    data = filled(draft, world, **{f"rec-{world.rec1.pk}-status": ""})
+
+    page = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+
+    assert page.status_code == 400
+    assert draft.entries.get(recommendation=world.rec1).status == Status.IN_PROGRESS
 
 
 def test_going_on_to_publish_from_the_edit_page_saves_what_was_typed_first(client, world, draft):
