@@ -211,10 +211,12 @@ def board_detail(request, pk):
         pk=pk,
     )
     today = timezone.localdate()
-    # The board's own standing on each recommendation it must answer: its status, never
-    # another board's.
+    # The board's own standing on each recommendation it answers (must answer, or has
+    # answered all the same): its status, never another board's; an addressee that
+    # leaves the answer to another board has nothing to answer here.
     standings = (
         BoardStanding.objects.filter(board=board)
+        .counting_for_recommendation()
         .select_related("recommendation__audit__municipality", "round")
         .order_by(
             "recommendation__audit__reference",

@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import AUDITOR_GROUP
-from tests.factories import make_audit, make_tracked_audit, make_user
+from tests.factories import (
+    make_audit,
+    make_board,
+    make_recommendation,
+    make_tracked_audit,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +61,22 @@ def test_the_board_page_lists_its_recommendations_responses_and_overdue_measures
     assert world.responses[0].get_absolute_url() in page
     assert world.draft.get_absolute_url() not in page
     assert f"Arbetsgrupp {world.recommendations[0].pk}" in page
+
+
+def test_the_board_page_leaves_out_what_another_board_answers_for_it(client):
+    """Addressed to KS and ASN, answered by ASN: KS's page does not list it among the
+    recommendations KS answers."""
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    asn = make_board(short_code="ASN", name="Arbetsmarknads- och socialnämnden")
+    left = make_recommendation(
+        make_audit(boards=[ks, asn]), addressed_to=[ks, asn], answered_by=[asn]
+    )
+
+    ks_page = client.get(ks.get_absolute_url())
+    asn_page = client.get(asn.get_absolute_url())
+
+    assert [s.recommendation for s in ks_page.context["standings"]] == []
+    assert [s.recommendation for s in asn_page.context["standings"]] == [left]
 
 
 def test_unknown_audits_and_boards_are_404(client):
