@@ -185,6 +185,10 @@ class MatrixRowWriter:
         self.board_status = _("Nämndens status")
         self.assessment = _("Revisionens bedömning")
         self.disagrees = f' <span class="tag tag-disagree">{escape(_("Annan bedömning"))}</span>'
+        # Seen, not read: the badge itself names whose status it is to a screen reader.
+        self.whose_assessment = (
+            f'<span class="cell-who" aria-hidden="true">{escape(_("Revisionen:"))}</span> '
+        )
         self.no_answer = (
             '<span class="muted" aria-hidden="true">·</span>'
             f'<span class="visually-hidden">{escape(_("inget svar"))}</span>'
@@ -231,7 +235,7 @@ class MatrixRowWriter:
                 continue
             html = status_badge(cell.status, self.board_status)
             if cell.assessment:
-                html += '<span class="cell-assessment">'
+                html += '<span class="cell-assessment">' + self.whose_assessment
                 html += status_badge(cell.assessment_status, self.assessment)
                 html += (self.disagrees if cell.disagrees else "") + "</span>"
             if may_assess:
