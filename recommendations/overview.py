@@ -184,14 +184,15 @@ class MatrixRowWriter:
         self._may_assess = {}
         self.board_status = _("Nämndens status")
         self.assessment = _("Revisionens bedömning")
-        self.disagrees = f' <span class="tag tag-disagree">{escape(_("Annan bedömning"))}</span>'
+        # Each text outside its f-string: makemessages does not look inside one.
+        disagrees, no_answer = escape(_("Annan bedömning")), escape(_("inget svar"))
+        self.disagrees = f' <span class="tag tag-disagree">{disagrees}</span>'
         # Seen, not read: the badge itself names whose status it is to a screen reader.
-        self.whose_assessment = (
-            f'<span class="cell-who" aria-hidden="true">{escape(_("Revisionen:"))}</span> '
-        )
+        whose = escape(_("Revisionen:"))
+        self.whose_assessment = f'<span class="cell-who" aria-hidden="true">{whose}</span> '
         self.no_answer = (
             '<span class="muted" aria-hidden="true">·</span>'
-            f'<span class="visually-hidden">{escape(_("inget svar"))}</span>'
+            f'<span class="visually-hidden">{no_answer}</span>'
         )
         self.record = escape(_("Registrera bedömning"))
         self.assess = escape(_("Bedöm"))
