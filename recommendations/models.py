@@ -357,11 +357,16 @@ class Audit(RemembersLoadedValues, models.Model):
 
 
 class FollowUpRoundQuerySet(models.QuerySet):
-    def open_for(self, boards):
-        """The open rounds in which one of ``boards`` answers a recommendation
-        (``RecommendationQuerySet.answered_by_any_of``): where its staff may respond."""
+    def answered_by_any_of(self, boards):
+        """The rounds in which one of ``boards`` answers a recommendation
+        (``RecommendationQuerySet.answered_by_any_of``): the rounds that concern them,
+        for their staff's pages, reminders and calendars alike."""
         answered = Recommendation.objects.filter(audit=OuterRef("audit")).answered_by_any_of(boards)
-        return self.filter(is_open=True).filter(Exists(answered))
+        return self.filter(Exists(answered))
+
+    def open_for(self, boards):
+        """The open rounds that concern one of ``boards``: where its staff may respond."""
+        return self.answered_by_any_of(boards).filter(is_open=True)
 
 
 class FollowUpRound(models.Model):

@@ -121,3 +121,21 @@ def test_the_calendar_costs_the_same_queries_for_more_measures(
     # board, rounds (+audit), measures (+board, recommendation, audit) with visibility.
     with django_assert_max_num_queries(3):
         client.get(reverse("notifications:board_calendar", args=[world["board"].pk]))
+
+
+def test_a_boards_calendar_has_the_deadlines_it_owes_an_answer_to(client):
+    """By the one rule of who answers (``answered_by``, else the addressees), as the
+    reminders and staff pages go: an audited board that leaves the answer to another
+    gets no deadline, and a board that answers an audit it was not audited in does."""
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    stk = make_board(short_code="STK", name="Stadskontoret")
+    audit = make_audit(reference="STK-2020-438", title="Utredning", boards=[ks])
+    make_round(audit, sequence=1, deadline="2026-10-31", title="Uppdragen")
+    make_recommendation(audit, addressed_to=[ks], answered_by=[stk])
+
+    def deadlines(board):
+        url = reverse("notifications:board_calendar", args=[board.pk])
+        return [summary for summary in events(client.get(url)) if summary.startswith("Svar")]
+
+    assert deadlines(stk) == ["Svar senast: STK-2020-438 Utredning, Uppdragen"]
+    assert deadlines(ks) == []
