@@ -2,6 +2,7 @@
 attention, read a recommendation's change history. Auditors and admins only (403)."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +17,15 @@ from .roles import Auditor, Reader, access
 
 
 def _recommendation(user, pk: int) -> Recommendation:
-    """The recommendation, if it belongs to the auditor's own municipality; 404 otherwise."""
-    in_scope = Recommendation.objects.filter(roles.scope(user, "audit__municipality"))
-    return get_object_or_404(in_scope.select_related("audit__municipality"), pk=pk)
+    """The recommendation, if the user may assess and close it (``roles.may_assess``, the
+    one home of that rule: its municipality's auditors); 404 otherwise, so another
+    municipality's recommendations are not even confirmed to exist."""
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("audit__municipality"), pk=pk
+    )
+    if not roles.may_assess(user, recommendation.audit.municipality_id):
+        raise Http404
+    return recommendation
 
 
 @access(Auditor)
@@ -32,18 +39,13 @@ def assess(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            assessment = AuditorAssessment.objects.filter(
-                recommendation=recommendation, round=data["round"]
-            ).first() or AuditorAssessment(recommendation=recommendation, round=data["round"])
-            # The day of the assessment is the day its status was judged: mending the
-            # comment keeps it (the history records the edit), or a 2019 assessment would
-            # count as settled years later in the council report.
-            if assessment.pk is None or assessment.status != data["status"]:
-                assessment.assessed_on = timezone.localdate()
-                assessment.assessed_by = request.user
-            assessment.status, assessment.comment = data["status"], data["comment"]
-            assessment.full_clean()
-            assessment.save()
+            AuditorAssessment.record(
+                recommendation=recommendation,
+                round=data["round"],
+                status=data["status"],
+                comment=data["comment"],
+                user=request.user,
+            )
             messages.success(request, _("Revisionens bedömning är sparad."))
             return redirect("auditors:assess", recommendation.pk)
         status = 400

@@ -748,6 +748,24 @@ class AuditorAssessment(RemembersLoadedValues, models.Model):
     def __str__(self):
         return f"{self.recommendation} – {self.round.sequence}: {self.get_status_display()}"
 
+    @classmethod
+    def record(cls, *, recommendation, round, status, comment, user) -> "AuditorAssessment":
+        """The auditors' assessment of ``recommendation`` in ``round``, made or changed.
+
+        The day of the assessment is the day its status was judged: mending the comment
+        keeps it (the history records the edit), or a 2019 assessment would count as
+        settled years later in the council report."""
+        assessment = cls.objects.filter(recommendation=recommendation, round=round).first()
+        if assessment is None:
+            assessment = cls(recommendation=recommendation, round=round)
+        if assessment.pk is None or assessment.status != status:
+            assessment.assessed_on = timezone.localdate()
+            assessment.assessed_by = user
+        assessment.status, assessment.comment = status, comment
+        assessment.full_clean()
+        assessment.save()
+        return assessment
+
     def clean(self):
         if (
             self.recommendation_id

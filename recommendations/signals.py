@@ -1,6 +1,8 @@
 """Keep the full-text search vectors up to date when answers change.
 
-A recommendation's vector holds its audit's reference and title and its published answers.
+A recommendation's vector holds its own wording, its audit's reference and title and its
+published answers: a save of the recommendation (its text or label edited in the admin, a
+new one) or of its audit rebuilds it.
 A response's narratives enter a recommendation's search vector only while the response
 is published, so a save of a response that is or was published (publishing it,
 unpublishing it) or of one of its entries rebuilds the vectors of the recommendations it
@@ -54,3 +56,10 @@ def refresh_after_audit_saved(sender, instance, raw=False, **kwargs):
     """The audit's reference and title are searchable with its recommendations."""
     if not raw:
         _refresh_later(Recommendation.objects.filter(audit_id=instance.pk))
+
+
+@receiver(post_save, sender=Recommendation, dispatch_uid="search_vector_recommendation_saved")
+def refresh_after_recommendation_saved(sender, instance, raw=False, **kwargs):
+    """Its wording is searchable: a new or edited recommendation is found by it at once."""
+    if not raw:
+        _refresh_later(Recommendation.objects.filter(pk=instance.pk))

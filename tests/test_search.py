@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from recommendations.models import Recommendation
 from responses.models import Response
@@ -56,6 +57,26 @@ def test_swedish_stemming_finds_other_forms_of_a_word(django_capture_on_commit_c
         world = make_tracked_audit(n_recommendations=1)
     # The narratives say "arbetsgrupp" and "Arbetsgruppen"; the plural finds them.
     assert found("arbetsgrupper") == [world.recommendations[0].pk]
+
+
+@on_postgres
+def test_a_recommendation_edited_in_the_admin_is_found_by_its_new_wording(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import admin_page_data, make_user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    client.force_login(make_user("root", superuser=True))
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+    data = admin_page_data(client.get(url))
+    data["text"] = "Inför ostronodling i stadsparken."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+
+    assert found("ostronodling") == [recommendation.pk]
 
 
 @on_postgres
