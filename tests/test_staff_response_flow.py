@@ -427,7 +427,9 @@ def test_publishing_requires_decision_date_and_diary_number(client, world, draft
         reverse("responses:response_publish", args=[draft.pk]), {"version": draft.version}
     )
     assert response.status_code == 400
-    assert response.text.count("Detta fält måste fyllas i.") == 2
+    # Beside each field, and in the summary at the top that a screen reader reads first.
+    assert response.text.count("Detta fält måste fyllas i.") == 4
+    assert 'href="#id_decision_date">Beslutsdatum: Detta fält måste fyllas i.' in response.text
     draft.refresh_from_db()
     assert draft.state == Response.State.DRAFT
 

@@ -49,3 +49,21 @@ def field(context, bound_field, optional_group=False):
         html.append("\n  ")
     html.append("\n</div>\n")
     return mark_safe("".join(html))  # noqa: S308 - every value above went through the escaping of {{ }}
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(form, heading=""):
+    """A form's errors at its top, each a link to its field, focused when the page opens
+    so a screen reader reads them (the errors beside the fields are not announced):
+    ``{% error_summary form %}``. The edit page passes its own list (``errors``)."""
+    errors = []
+    if form is not None and form.is_bound:
+        first = next((f for f in form if not f.is_hidden), None)
+        for message in form.non_field_errors():
+            errors.append((first.auto_id if first else "", message))
+        for bound_field in form:
+            if bound_field.is_hidden:
+                continue
+            for message in bound_field.errors:
+                errors.append((bound_field.auto_id, f"{bound_field.label}: {message}"))
+    return {"errors": errors, "heading": heading}
