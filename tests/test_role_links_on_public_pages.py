@@ -174,3 +174,17 @@ def test_the_recommendation_page_with_history_costs_the_same_queries_with_more_d
     world.rec1.text = "Ny lydelse"
     world.rec1.save()
     assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_menu_offers_the_boards_responses_to_whoever_that_page_admits(world, role):
+    """The menu link and the page ask the same rule (``roles.Writer``): board staff and
+    admins, who write their municipality's boards' responses."""
+    client = client_for(world, role)
+    page = client.get(world.rec1.get_absolute_url()).text
+    start = reverse("responses:response_start")
+
+    linked = f'href="{start}"' in page
+    admitted = client.get(start).status_code == 200
+
+    assert linked == admitted == (role in {"staff_a", "staff_b", "admin"})
