@@ -341,15 +341,20 @@ def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
     assert "None" not in page
 
 
-def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client, world, draft):
-    """Giving an undated measure a due date moves nothing: no reason is asked and no
-    "moved from –" is recorded; publishing gives the measure the date."""
-    undated = Measure.objects.create(
+def undated_measure(world) -> Measure:
+    """A published measure of the first recommendation that has no due date yet."""
+    return Measure.objects.create(
         recommendation=world.rec1,
         board=world.board_a,
         title="Odaterad åtgärd",
         announced_in=world.published_a.entries.get(recommendation=world.rec1),
     )
+
+
+def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client, world, draft):
+    """Giving an undated measure a due date moves nothing: no reason is asked and no
+    "moved from –" is recorded; publishing gives the measure the date."""
+    undated = undated_measure(world)
     save_edit_page(
         client,
         world.staff_a,
@@ -371,12 +376,7 @@ def test_a_first_due_date_in_a_draft_is_shown_again_and_kept_when_the_draft_is_s
 ):
     """The draft's own first due date is what its edit page offers next time: saving the
     page again, unchanged, must not clear it."""
-    undated = Measure.objects.create(
-        recommendation=world.rec1,
-        board=world.board_a,
-        title="Odaterad åtgärd",
-        announced_in=world.published_a.entries.get(recommendation=world.rec1),
-    )
+    undated = undated_measure(world)
     answers = {
         f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
         f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
