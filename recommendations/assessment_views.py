@@ -14,6 +14,7 @@ from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
 from .history import change_history_for_recommendation
 from .models import AuditorAssessment, Recommendation
 from .roles import Auditor, Reader, access
+from .timeline import build_timeline, with_timeline
 
 
 def _recommendation(user, pk: int) -> Recommendation:
@@ -52,8 +53,32 @@ def assess(request, pk: int):
     assessments = recommendation.assessments.select_related("round", "assessed_by").order_by(
         "round__sequence"
     )
-    context = {"recommendation": recommendation, "form": form, "assessments": assessments}
+    context = {
+        "recommendation": recommendation,
+        "form": form,
+        "assessments": assessments,
+        **_answers_in_round(request, recommendation, form),
+    }
     return render(request, "recommendations/auditor/assess.html", context, status=status)
+
+
+def _answers_in_round(request, recommendation, form) -> dict:
+    """What the boards answered in the round being assessed (the one chosen, else the
+    latest answered), as the recommendation's timeline shows it (the same include), so
+    the auditors judge with the answers in view. The timeline's queries, constant."""
+    timeline = build_timeline(
+        get_object_or_404(
+            with_timeline(Recommendation.objects.filter(pk=recommendation.pk), request.user)
+        ),
+        timezone.localdate(),
+    )
+    chosen = form["round"].value() or ""
+    answered = [step.response.round for step in timeline.entries]
+    round_ = next((r for r in answered if str(r.pk) == str(chosen)), None)
+    if round_ is None and not chosen and answered:
+        round_ = max(answered, key=lambda r: r.sequence)
+    steps = [step for step in timeline.entries if round_ and step.response.round_id == round_.pk]
+    return {"answer_round": round_, "answers": steps}
 
 
 @access(Auditor)

@@ -279,6 +279,40 @@ def test_the_assessment_form_can_be_opened_for_a_given_round(client, world):
     assert f'<option value="{world.round2.pk}" selected>' in page.text
 
 
+def test_the_assessment_page_shows_what_the_boards_answered_in_the_round(client, world):
+    """The auditors judge with the answer in view: its status, its text and the measures
+    it reports, for the round chosen (else the latest answered)."""
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+
+    page = client.get(url, {"omgang": world.round1.pk})
+
+    assert "Nämndernas svar i omgång 1" in page.text
+    assert "Planerat." in page.text  # the 2019 answer's text
+    assert "Ny rutin för uppföljning" in page.text  # the measure it reports
+    assert client.get(url).context["answer_round"] == world.round1
+    unanswered = client.get(url, {"omgang": world.round2.pk})
+    assert "Inget svar att visa i omgången." in unanswered.text
+
+
+def test_the_assessment_page_costs_the_same_queries_with_more_answers(
+    client, world, django_assert_max_num_queries
+):
+    from .factories import make_entry, make_response
+
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    answer = make_response(
+        board=world.board_a, round=world.round2, decision_date=dt.date(2026, 3, 1)
+    )
+    make_entry(answer, world.rec1, status=Status.IN_PROGRESS, narrative="Mer text.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
 def test_the_menu_shows_each_role_its_own_work(client, world):
     client.force_login(world.auditor)
     page = client.get(reverse("recommendations:home"), follow=True)
