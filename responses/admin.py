@@ -225,6 +225,30 @@ class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return form
 
 
+class PassesCorrectedReportsOn:
+    """An admin page that saves measure reports: a correction of a measure's latest
+    public report reaches the measure, as publishing passed the report on
+    (``MeasureUpdate.corrects_its_measure``, ``services.correct_measure_from_report``);
+    staff drafts and earlier rounds' reports change nothing there. The report's own
+    page, and the reports inline under an answer or a measure."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if isinstance(obj, MeasureUpdate):
+            self._pass_on([obj])
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is MeasureUpdate:
+            self._pass_on([*formset.new_objects, *(obj for obj, _f in formset.changed_objects)])
+
+    @staticmethod
+    def _pass_on(reports) -> None:
+        for report in reports:
+            if report.corrects_its_measure():
+                services.correct_measure_from_report(report)
+
+
 class MeasureUpdateInline(ScopedFieldsMixin, admin.StackedInline):
     model = MeasureUpdate
     extra = 0
@@ -269,7 +293,7 @@ class AnnouncedMeasureInline(ScopedFieldsMixin, admin.StackedInline):
 
 
 @admin.register(ResponseEntry)
-class ResponseEntryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ResponseEntryAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "response"]
     list_filter = ["status", *related_only("response__board", "response__round__audit")]
     list_select_related = ["response__board", "recommendation"]
@@ -296,7 +320,7 @@ class DueDateChangeInline(ScopedFieldsMixin, admin.StackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     form = MeasureDatesForm
     list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
     list_filter = ["status", *related_only("board"), "due_precision"]
@@ -307,7 +331,7 @@ class MeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureUpdateAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     form = fuzzy_date_form(MeasureUpdate, "due", "completed")
     list_display = ["measure", "entry", "status"]
     list_filter = ["status"]

@@ -733,8 +733,12 @@ class MeasureUpdateQuerySet(models.QuerySet):
             self.model.history.bulk_history_create(kept, update=True, default_user=user)
 
 
-class MeasureUpdate(models.Model):
+class MeasureUpdate(RemembersLoadedValues, models.Model):
     """What one round's entry reports about a measure."""
+
+    # What a report passes on to its measure (``Measure.take_report``): a correction of
+    # one of these in a published report reaches the measure (``corrects_its_measure``).
+    remembered = ("status", "completed_date", "completed_precision", "effect")
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("åtgärd")
@@ -821,6 +825,39 @@ class MeasureUpdate(models.Model):
             return self.effect
         return self.measure.effect if self.status == Status.IMPLEMENTED else ""
 
+    def corrects_its_measure(self) -> bool:
+        """Whether saving this report changes what its measure says: it is published, it
+        is the measure's latest public report (the last round's, under the measure's main
+        recommendation first), and what it passes on was changed (an admin's
+        correction). Publishing is not such a save: it copies the reports itself."""
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is not None and all(
+            loaded.get(name) == getattr(self, name) for name in self.remembered
+        ):
+            return False
+        if self.entry.response.state != Response.State.PUBLISHED:
+            return False
+        latest = (
+            MeasureUpdate.objects.filter(
+                measure_id=self.measure_id, entry__response__state=Response.State.PUBLISHED
+            )
+            .order_by(
+                "-entry__response__round__sequence",
+                models.F("entry__response__decision_date").desc(nulls_last=True),
+                "-entry__response_id",
+                models.Case(
+                    models.When(
+                        entry__recommendation_id=models.F("measure__recommendation_id"), then=0
+                    ),
+                    default=1,
+                ),
+                "entry__recommendation__position",
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return latest == self.pk
+
     def clean(self):
         validate_fuzzy_date(self, "due")
         validate_fuzzy_date(self, "completed")
@@ -828,6 +865,22 @@ class MeasureUpdate(models.Model):
         # measure's under another recommendation): only a date it names is checked.
         if self.completed and (problem := completion_problem(self.status, self.completed)):
             raise ValidationError({"completed_date": problem})
+        # A correction its measure takes must leave the measure valid: done, with a day.
+        if (
+            self.measure_id
+            and self.entry_id
+            and self.status == Status.IMPLEMENTED
+            and self.reported_completed is None
+            and self.corrects_its_measure()
+        ):
+            raise ValidationError(
+                {
+                    "completed_date": _(
+                        "Ange när åtgärden genomfördes: rapporten är åtgärdens senaste "
+                        "publicerade, och åtgärden blir genomförd med den."
+                    )
+                }
+            )
         if (
             self.measure_id
             and self.entry_id

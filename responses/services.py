@@ -371,6 +371,24 @@ def _write_published_measures(measures: list[Measure], user) -> None:
     )
 
 
+def correct_measure_from_report(update: MeasureUpdate) -> None:
+    """The measure takes a correction of its latest public report (``MeasureUpdate
+    .corrects_its_measure``), as publishing took the report: its status, completion and
+    effect; its due date moves only through a DueDateChange."""
+    measure = update.measure
+    changed = measure.take_report(
+        status=update.status,
+        due=measure.due,
+        completed=update.reported_completed,
+        effect=update.reported_effect,
+    )
+    if changed:
+        measure.full_clean(
+            exclude=[f.name for f in Measure._meta.fields if f.name not in Measure.REPORTED_FIELDS]
+        )
+        measure.save()
+
+
 def lacks_answers(response: Response) -> bool:
     """Whether a recommendation the board answers on has no saved answer in the response
     (it may then be neither submitted nor published)."""

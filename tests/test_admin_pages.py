@@ -278,3 +278,88 @@ def test_an_admin_cannot_set_a_published_response_back_to_a_draft(client, world)
     assert error.startswith("Ett publicerat yttrande kan inte bli utkast")
     world.published_a.refresh_from_db()
     assert world.published_a.state == Response.State.PUBLISHED
+
+
+def _report(world, measure):
+    from responses.models import MeasureUpdate
+
+    return MeasureUpdate.objects.get(measure=measure, entry__response=world.published_a)
+
+
+def test_correcting_a_measures_latest_published_report_in_the_admin_corrects_the_measure(
+    client, world
+):
+    """Publishing passed the report on to the measure; so does an admin's correction of
+    it: the public pages then agree with the corrected answer."""
+    from responses.models import MeasureUpdate
+
+    report = _report(world, world.open_measure)
+    client.force_login(world.admin)
+    url = admin_url(MeasureUpdate, "change", report.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = Status.IN_PROGRESS
+
+    assert client.post(url, data).status_code == 302
+
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.IN_PROGRESS
+    assert world.open_measure.history.first().status == Status.IN_PROGRESS
+
+
+def test_a_correction_that_would_make_a_measure_done_asks_when(client, world):
+    from responses.models import MeasureUpdate
+
+    report = _report(world, world.open_measure)
+    client.force_login(world.admin)
+    url = admin_url(MeasureUpdate, "change", report.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = Status.IMPLEMENTED
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    [error] = page.context["adminform"].form.errors["completed"]
+    assert error.startswith("Ange när åtgärden genomfördes")
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.PLANNED
+
+
+def test_correcting_an_earlier_report_leaves_the_measure_as_the_later_one_says(
+    client, world, draft
+):
+    from responses.models import MeasureUpdate
+
+    _answered_draft(client, world, draft)  # reports the open measure done, in round 2
+    client.force_login(world.staff_a)
+    draft.refresh_from_db()
+    published = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": "2021-11-01", "diary_number": "D-1"},
+    )
+    assert published.status_code == 302
+    report = _report(world, world.open_measure)  # the 2019 report, round 1
+    client.force_login(world.admin)
+    url = admin_url(MeasureUpdate, "change", report.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = Status.IN_PROGRESS
+
+    assert client.post(url, data).status_code == 302
+
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.IMPLEMENTED
+
+
+def test_a_correction_made_under_the_measure_itself_reaches_it_too(client, world):
+    """The measure's page lists its reports (inline): correcting the latest there is the
+    same correction."""
+    report = _report(world, world.open_measure)
+    client.force_login(world.admin)
+    url = admin_url(Measure, "change", world.open_measure.pk)
+    data = admin_page_data(client.get(url))
+    assert data["updates-0-id"] == report.pk  # its one report
+    data["updates-0-status"] = Status.IN_PROGRESS
+
+    assert client.post(url, data).status_code == 302
+
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.IN_PROGRESS
