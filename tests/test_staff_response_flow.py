@@ -630,6 +630,12 @@ def test_a_draft_is_saved_a_part_at_a_time_and_handed_in_only_when_every_answer_
     edit = client.get(reverse("responses:response_edit", args=[draft.pk])).text
     assert "Rutinen införs under våren." in edit
     assert "Kan lämnas tom tills vidare" in edit
+    # The list at the top says which are answered so far, and leads to each.
+    toc = edit[
+        edit.index('<nav class="toc"') : edit.index("</nav>", edit.index('<nav class="toc"'))
+    ]
+    assert f'href="#rekommendation-{world.rec1.pk}"' in toc and "Pågående" in toc
+    assert "inte besvarad ännu" in toc
 
 
 def test_an_answer_once_saved_cannot_be_left_without_a_status_again(client, world, draft):
