@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from auditfollowup.lib.text import without_control_characters
 from responses.models import Response, response_visibility
 
 from .openapi import LICENSE_URL
@@ -171,6 +172,9 @@ class CatalogBuilder:
     def __init__(self, request, municipality, own_addresses=False):
         self.request = request
         self.municipality = municipality
+        # Typed by an admin: without what XML cannot hold (one such character made the
+        # whole catalogue unreadable).
+        self.name = without_control_characters(municipality.name)
         # A municipality's own catalogue points at its own pages, exports and API.
         self.own_addresses = own_addresses
         self.base = request.build_absolute_uri("/")
@@ -211,7 +215,7 @@ class CatalogBuilder:
             catalog,
             DCTERMS.title,
             _("Öppna data om uppföljning av revisionens rekommendationer: %(name)s"),
-            name=self.municipality.name,
+            name=self.name,
         )
         self.texts(
             catalog,
@@ -247,7 +251,11 @@ class CatalogBuilder:
         publisher = publisher_iri(self.municipality, self.base)
         self.add(publisher, RDF.type, FOAF.Organization)
         self.add(publisher, RDF.type, FOAF.Agent)
-        self.add(publisher, FOAF.name, Literal(self.municipality.name, lang="sv"))
+        self.add(
+            publisher,
+            FOAF.name,
+            Literal(self.name, lang="sv"),
+        )
         self.add(publisher, DCTERMS.type, ADMS_PUBLISHER_TYPE.LocalAuthority)
         if self.municipality.organisation_number:
             self.add(publisher, DCTERMS.identifier, Literal(self.municipality.organisation_number))
@@ -257,7 +265,11 @@ class CatalogBuilder:
         # A contact point may be a blank node in DCAT-AP-SE; only the main resources may not.
         contact = BNode()
         self.add(contact, RDF.type, VCARD.Organization)
-        self.add(contact, VCARD.fn, Literal(self.municipality.name, lang="sv"))
+        self.add(
+            contact,
+            VCARD.fn,
+            Literal(self.name, lang="sv"),
+        )
         self.add(contact, VCARD.hasEmail, URIRef(f"mailto:{settings.OPEN_DATA_CONTACT_EMAIL}"))
         return contact
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from auditfollowup.lib.text import without_control_characters
 from responses.models import Response
 
 from .municipal import current_municipality
@@ -64,12 +65,14 @@ class PublishedResponsesFeed(Feed):
     def item_title(self, item):
         # Older drafts were titled "<board>: yttrande – …": name the board only once.
         if item.title.startswith(item.board.name):
-            return item.title
-        return f"{item.board.name}: {item.title}"
+            title = item.title
+        else:
+            title = f"{item.board.name}: {item.title}"
+        return without_control_characters(title)
 
     def item_description(self, item):
         parts = [str(item.round.audit), item.diary_number, str(item.date or ""), item.summary]
-        return " – ".join(part for part in parts if part)
+        return without_control_characters(" – ".join(part for part in parts if part))
 
     def item_pubdate(self, item):
         return item.published_at

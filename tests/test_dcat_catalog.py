@@ -144,3 +144,12 @@ def test_a_municipalitys_catalogue_points_at_its_own_exports_and_api(client):
     # The OpenAPI document stays the one national description of the API.
     descriptions = {str(url) for url in graph.objects(None, ns.DCAT.endpointDescription)}
     assert descriptions == {"http://testserver/api/openapi.json"}
+
+
+def test_a_control_character_in_a_municipalitys_name_keeps_the_catalogue_readable(client):
+    make_tracked_audit(n_recommendations=1)
+    Municipality.objects.update(name="Malmö\x0bstad")
+
+    names = {str(o) for o in _catalog(client).objects(predicate=ns.FOAF.name)}
+
+    assert names == {"Malmö\nstad"}

@@ -87,3 +87,19 @@ def test_a_title_that_already_names_the_board_does_not_name_it_twice(client):
     body = client.get(URL).content.decode()
     assert f"<title>{world.board.name}: yttrande – uppföljning 2019</title>" in body
     assert f"{world.board.name}: {world.board.name}" not in body
+
+
+def test_text_pasted_with_control_characters_keeps_the_feed_readable(client):
+    """Word's manual line break (a vertical tab) cannot stand in XML: Django's feed writer
+    failed the whole feed on it. It becomes a new line."""
+    world = make_tracked_audit(n_recommendations=1)
+    published = world.responses[0]
+    published.title = "Yttrande\x0bdel två"
+    published.summary = "Första raden\x0bandra raden\x07"
+    published.save()
+
+    summaries = [entry.find(f"{ATOM}summary").text for entry in entries(client)]
+    titles = [entry.find(f"{ATOM}title").text for entry in entries(client)]
+
+    assert any("Första raden\nandra raden" in summary for summary in summaries)
+    assert any("Yttrande\ndel två" in title for title in titles)

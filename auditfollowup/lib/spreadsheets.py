@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from auditfollowup.lib.text import without_control_characters
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
@@ -44,10 +45,8 @@ def safe_cell(value) -> str:
 
 def sheet_cell(value) -> str:
     """``safe_cell`` for a spreadsheet file: without the control characters its XML may
-    not hold (openpyxl refuses them, and one pasted from Word, whose manual line break is
-    a vertical tab, failed the whole export). Line and page breaks become new lines."""
-    text = safe_cell(value)
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
+    not hold (openpyxl refuses them: one pasted from Word failed the whole export)."""
+    return without_control_characters(safe_cell(value))
 
 
 class _Echo:
