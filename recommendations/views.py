@@ -113,9 +113,7 @@ def home(request):
         "chart": chart,
         # The council report of each municipality that has audits (reports/).
         "report_municipalities": [municipality],
-        "recent": visible.select_related("board__municipality", "round__audit").order_by(
-            "-published_at", "-decision_date", "-pk"
-        )[:6],
+        "recent": visible.select_related("board__municipality", "round__audit").latest_published(6),
         "overdue": overdue.due_first(10).select_related(
             "recommendation__audit__municipality", "board"
         ),

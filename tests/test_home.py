@@ -83,15 +83,16 @@ def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_q
     make_board(short_code="SN")
     make_tracked_audit(n_recommendations=2)
     # Queries: recommendations with current status, board links, audits, boards, entries
-    # for the chart, overdue measures (page + count), recent responses, the count of
-    # responses (audits and recommendations are counted on write).
+    # for the chart, overdue measures (page + count), recent responses (those published
+    # here, then, as these leave room, imported ones), the count of responses (audits and
+    # recommendations are counted on write).
     board = make_board(short_code="KS")
     url = reverse("municipal:home", args=[board.municipality.slug])
     # Also the municipality (its slug), instead of the list of municipalities with reports.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url)
     make_tracked_audit(n_recommendations=8, board="SN")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url)
 
 
@@ -141,3 +142,33 @@ def test_a_board_that_leaves_the_answer_to_another_is_not_counted_as_unanswered(
     by_board = {row.subject: row for row in page.context["by_board"]}
     assert ks not in by_board
     assert (by_board[asn].unanswered, by_board[asn].total) == (1, 1)
+
+
+def test_the_latest_published_come_first_then_the_imported_ones_by_their_date(client):
+    """A response published here this week heads the list; the imported ones (no
+    publication time) follow by their date, a document dated autumn 2020 before a
+    decision of 2019."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from auditfollowup.lib.dates import FuzzyDate
+    from tests.factories import make_response, make_round
+
+    world = make_tracked_audit(n_recommendations=1)
+    r2019, r2020 = world.responses
+    for imported in world.responses:
+        imported.published_at = None  # imported from the documents
+        imported.save()
+    r2020.decision_date = None
+    r2020.document = FuzzyDate.parse("hösten 2020")
+    r2020.save()
+    this_week = make_response(
+        board=world.board, round=make_round(world.audit, sequence=3), decision_date=None
+    )
+    this_week.published_at = timezone.now() - dt.timedelta(days=2)
+    this_week.save()
+
+    recent = client.get(URL, follow=True).context["recent"]
+
+    assert recent == [this_week, r2020, r2019]
