@@ -258,6 +258,7 @@ class MeasureUpdateInline(ScopedFieldsMixin, admin.StackedInline):
         "note",
         ("due_date", "due_precision"),
         "due_inference",
+        "showed_no_due",
         ("completed_date", "completed_precision"),
         "effect",
     ]

@@ -1,6 +1,8 @@
 """The boards' answers: responses (yttranden), their entries per recommendation,
 and the measures (åtgärder) with their history across rounds."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -727,29 +729,38 @@ class MeasureUpdateQuerySet(models.QuerySet):
             measure__in=Measure.objects.visible_to(user)
         )
 
-    def keep_dates_shown_before_move(self, before: dict, *, moving, user) -> None:
+    def keep_dates_shown_before_move(self, before: dict, *, moving) -> None:
         """Before the response ``moving`` moves measures' due dates: the published reports
         of other responses that showed a measure's date (they named none, as imported
         reports and a shared measure's other reports do, or the same date) keep showing
         that date and its reason. Else a 2019 answer would read "klart senast 2027" once
-        2026's answer moved the date. ``before`` maps a measure's id to its due date and
-        that date's reason as they stand before the move. Three queries at most."""
+        2026's answer moved the date; one that showed no date (the measure had none) keeps
+        showing none when a later round gives it one. ``before`` maps a measure's id to its
+        due date and that date's reason as they stand before the move. Two queries at
+        most."""
         kept = []
         reports = self.filter(
-            measure_id__in=[pk for pk, (due, _reason) in before.items() if due is not None],
+            measure_id__in=list(before),
             entry__response__state=Response.State.PUBLISHED,
+            showed_no_due=False,
         ).exclude(entry__response=moving)
         for report in reports:
             due, reason = before[report.measure_id]
-            if report.due is None:
-                report.due = due
-            elif report.due != due or report.due_inference or not reason:
+            if report.due is None and due is None:
+                report.showed_no_due = True  # the measure's first due date: it showed none
+            elif report.due is None:
+                report.due, report.due_inference = due, reason
+            elif report.due == due and reason and not report.due_inference:
+                report.due_inference = reason
+            else:
                 continue
-            report.due_inference = reason
             kept.append(report)
+        # What the report showed is kept, not changed: no history row (it would read as an
+        # edit of a published answer, by whoever published the later one).
         if kept:
-            self.model.objects.bulk_update(kept, ["due_date", "due_precision", "due_inference"])
-            self.model.history.bulk_history_create(kept, update=True, default_user=user)
+            self.model.objects.bulk_update(
+                kept, ["due_date", "due_precision", "due_inference", "showed_no_due"]
+            )
 
 
 class MeasureUpdate(RemembersLoadedValues, models.Model):
@@ -780,6 +791,9 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
     # no date of its own then keeps the date (and its reason, if a guess) it showed
     # (``keep_dates_shown_before_move``), instead of showing the later one.
     due_inference = inference_field(_("tolkning av slutdatumet"))
+    # Set likewise when a later round gives the measure its first due date: the report
+    # showed none, and keeps showing none.
+    showed_no_due = models.BooleanField(_("visade inget slutdatum"), default=False)
     completed_date, completed_precision = fuzzy_date_fields(_("genomförd enligt svaret"))
     completed = FuzzyDateDescriptor("completed")
     effect = models.TextField(_("effekt enligt svaret"), blank=True)
@@ -807,6 +821,8 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
     def reported_due(self):
         """The due date as of this report; the measure's own when the report names none
         (and no later round has moved it since: see ``keep_dates_shown_before_move``)."""
+        if self.showed_no_due:
+            return None
         return self.due or self.measure.due
 
     @property
@@ -815,7 +831,7 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
         its own, kept when a later round moved the date; else the measure's, where the
         report names no date of its own or repeats the measure's. A date it states anew
         is the board's word (``Measure.take_report``)."""
-        if self.due_inference:
+        if self.due_inference or self.showed_no_due:
             return self.due_inference
         return self.measure.due_inference if self.due in (None, self.measure.due) else ""
 
@@ -856,10 +872,14 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
             return False
         if self.entry.response.state != Response.State.PUBLISHED:
             return False
-        latest = (
+        # Compared with the latest of the others, so that a report being added (no key
+        # yet) is judged as it will stand once saved.
+        others = (
             MeasureUpdate.objects.filter(
                 measure_id=self.measure_id, entry__response__state=Response.State.PUBLISHED
             )
+            .exclude(pk=self.pk)
+            .select_related("entry__response__round", "entry__recommendation", "measure")
             .order_by(
                 "-entry__response__round__sequence",
                 models.F("entry__response__decision_date").desc(nulls_last=True),
@@ -872,10 +892,24 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
                 ),
                 "entry__recommendation__position",
             )
-            .values_list("pk", flat=True)
-            .first()
         )
-        return latest == self.pk
+        latest_other = others.first()
+        return latest_other is None or self._recency() > latest_other._recency()
+
+    def _recency(self) -> tuple:
+        """Which of a measure's published reports is its latest, as a sortable key (the
+        order ``corrects_its_measure`` reads them in): the later round, the later decision
+        (an undated one earlier), the later response, then the report under the measure's
+        main recommendation, then the earlier recommendation."""
+        response = self.entry.response
+        return (
+            response.round.sequence,
+            response.decision_date is not None,
+            response.decision_date or dt.date.min,
+            response.pk,
+            self.entry.recommendation_id == self.measure.recommendation_id,
+            -self.entry.recommendation.position,
+        )
 
     def clean(self):
         validate_fuzzy_date(self, "due")

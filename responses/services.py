@@ -323,17 +323,17 @@ def _apply_measure_updates(response: Response, user) -> None:
         measure = update.measure
         if update.measure_id in moved:
             due = moved[update.measure_id].new
-            if due != measure.due:
-                before_move[measure.pk] = (measure.due, measure.due_inference)
         else:  # unmoved; a measure without a due date takes the one its report names
             due = measure.due if measure.due is not None else update.due
+        if due != measure.due:  # moved, or given its first
+            before_move[measure.pk] = (measure.due, measure.due_inference)
         if measure.take_report(
             status=update.status, due=due, completed=update.completed, effect=update.effect
         ):
             measure.full_clean(exclude=unchanged_fields)
             changed.append(measure)
     if before_move:
-        MeasureUpdate.objects.keep_dates_shown_before_move(before_move, moving=response, user=user)
+        MeasureUpdate.objects.keep_dates_shown_before_move(before_move, moving=response)
     if changed:
         _write_published_measures(changed, user)
 

@@ -143,7 +143,8 @@ def response_edit(request, pk: int):
                 messages.success(request, _("Utkastet är sparat."))
                 then = request.POST.get("then")
                 if then == "submit":
-                    response.refresh_from_db(fields=["version"])
+                    # The version this save claimed: a colleague's save since is refused
+                    # ("someone else saved"), never handed in unseen.
                     return _submit(request, response, response.version)
                 if then == "publish":
                     return redirect("responses:response_publish", response.pk)

@@ -363,3 +363,31 @@ def test_a_correction_made_under_the_measure_itself_reaches_it_too(client, world
 
     world.open_measure.refresh_from_db()
     assert world.open_measure.status == Status.IN_PROGRESS
+
+
+def test_adding_a_later_report_that_would_make_a_measure_done_asks_when(client, world):
+    """A report added to a later published answer will be the measure's latest: the form
+    asks for the day it was done, rather than failing once saved."""
+    from responses.models import MeasureUpdate
+
+    from .factories import make_entry, make_response
+
+    later = make_response(board=world.board_a, round=world.round2)
+    entry = make_entry(later, world.rec1)
+    client.force_login(world.admin)
+    url = admin_url(MeasureUpdate, "add")
+    data = admin_page_data(client.get(url))
+    data.update(measure=world.open_measure.pk, entry=entry.pk, status=Status.IMPLEMENTED)
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    [error] = page.context["adminform"].form.errors["completed"]
+    assert error.startswith("Ange när åtgärden genomfördes")
+    data["completed"] = "oktober 2026"
+    assert client.post(url, data).status_code == 302
+    world.open_measure.refresh_from_db()
+    assert (world.open_measure.status, str(world.open_measure.completed)) == (
+        Status.IMPLEMENTED,
+        "oktober 2026",
+    )

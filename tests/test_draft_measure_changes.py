@@ -417,7 +417,8 @@ def test_an_earlier_answer_keeps_the_due_date_it_showed_when_a_later_round_moves
     assert "hösten 2021" in later and DUE_GUESS not in later
     kept = MeasureUpdate.objects.get(measure=world.open_measure, entry__response=world.published_a)
     assert (str(kept.due), kept.due_inference) == ("maj 2020", DUE_GUESS)
-    assert kept.history.first().due_inference == DUE_GUESS
+    # Kept, not edited: the 2019 answer's history records no change by the 2021 publisher.
+    assert not kept.history.filter(history_type="~").exists()
 
 
 def test_a_later_answer_that_moves_nothing_leaves_earlier_answers_following_the_measure(
@@ -440,3 +441,31 @@ def test_a_later_answer_that_moves_nothing_leaves_earlier_answers_following_the_
         measure=world.open_measure, entry__response=world.published_a
     )
     assert earlier.due is None and earlier.due_inference == ""
+
+
+def test_an_earlier_answer_that_showed_no_due_date_keeps_showing_none(client, world, draft):
+    """The 2019 answer reported a measure that had no due date yet ("–"); the 2021 answer
+    gives it its first. The 2019 answer still reads "–", the 2021 one the date."""
+    undated = undated_measure(world)
+    MeasureUpdate.objects.create(
+        measure=undated,
+        entry=world.published_a.entries.get(recommendation=world.rec1),
+        status=Status.PLANNED,
+    )
+    save_edit_page(
+        client,
+        world.staff_a,
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+            f"measure-{undated.pk}-due": "december 2027",
+        },
+    )
+    publish(client, world, draft)
+
+    earlier = MeasureUpdate.objects.get(measure=undated, entry__response=world.published_a)
+    later = MeasureUpdate.objects.get(measure=undated, entry__response=draft)
+    assert (earlier.reported_due, str(later.reported_due)) == (None, "december 2027")
+    undated.refresh_from_db()
+    assert str(undated.due) == "december 2027"
