@@ -873,34 +873,22 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
         if self.entry.response.state != Response.State.PUBLISHED:
             return False
         # Compared with the latest of the others, so that a report being added (no key
-        # yet) is judged as it will stand once saved.
+        # yet) is judged as it will stand once saved. A measure has a report a round or
+        # so: all are read and compared by the one ordering of "latest" (``_recency``).
         others = (
             MeasureUpdate.objects.filter(
                 measure_id=self.measure_id, entry__response__state=Response.State.PUBLISHED
             )
             .exclude(pk=self.pk)
             .select_related("entry__response__round", "entry__recommendation", "measure")
-            .order_by(
-                "-entry__response__round__sequence",
-                models.F("entry__response__decision_date").desc(nulls_last=True),
-                "-entry__response_id",
-                models.Case(
-                    models.When(
-                        entry__recommendation_id=models.F("measure__recommendation_id"), then=0
-                    ),
-                    default=1,
-                ),
-                "entry__recommendation__position",
-            )
         )
-        latest_other = others.first()
+        latest_other = max(others, key=MeasureUpdate._recency, default=None)
         return latest_other is None or self._recency() > latest_other._recency()
 
     def _recency(self) -> tuple:
-        """Which of a measure's published reports is its latest, as a sortable key (the
-        order ``corrects_its_measure`` reads them in): the later round, the later decision
-        (an undated one earlier), the later response, then the report under the measure's
-        main recommendation, then the earlier recommendation."""
+        """Which of a measure's published reports is its latest, as a sortable key: the
+        later round, the later decision (an undated one earlier), the later response, then
+        the report under the measure's main recommendation, then the earlier one."""
         response = self.entry.response
         return (
             response.round.sequence,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from recommendations.status import Status
-from responses.models import Measure, Response
+from responses.models import Measure, MeasureUpdate, Response
 
 from .factories import admin_page_data, save_edit_page
 
@@ -281,9 +281,16 @@ def test_an_admin_cannot_set_a_published_response_back_to_a_draft(client, world)
 
 
 def _report(world, measure):
-    from responses.models import MeasureUpdate
-
     return MeasureUpdate.objects.get(measure=measure, entry__response=world.published_a)
+
+
+def _correct_report_status(client, world, report, status):
+    """An admin sets the report's status on its own admin page; the page's answer."""
+    client.force_login(world.admin)
+    url = admin_url(MeasureUpdate, "change", report.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = status
+    return client.post(url, data)
 
 
 def test_correcting_a_measures_latest_published_report_in_the_admin_corrects_the_measure(
@@ -291,15 +298,9 @@ def test_correcting_a_measures_latest_published_report_in_the_admin_corrects_the
 ):
     """Publishing passed the report on to the measure; so does an admin's correction of
     it: the public pages then agree with the corrected answer."""
-    from responses.models import MeasureUpdate
-
     report = _report(world, world.open_measure)
-    client.force_login(world.admin)
-    url = admin_url(MeasureUpdate, "change", report.pk)
-    data = admin_page_data(client.get(url))
-    data["status"] = Status.IN_PROGRESS
 
-    assert client.post(url, data).status_code == 302
+    assert _correct_report_status(client, world, report, Status.IN_PROGRESS).status_code == 302
 
     world.open_measure.refresh_from_db()
     assert world.open_measure.status == Status.IN_PROGRESS
@@ -307,15 +308,9 @@ def test_correcting_a_measures_latest_published_report_in_the_admin_corrects_the
 
 
 def test_a_correction_that_would_make_a_measure_done_asks_when(client, world):
-    from responses.models import MeasureUpdate
-
     report = _report(world, world.open_measure)
-    client.force_login(world.admin)
-    url = admin_url(MeasureUpdate, "change", report.pk)
-    data = admin_page_data(client.get(url))
-    data["status"] = Status.IMPLEMENTED
 
-    page = client.post(url, data)
+    page = _correct_report_status(client, world, report, Status.IMPLEMENTED)
 
     assert page.status_code == 200
     [error] = page.context["adminform"].form.errors["completed"]
@@ -327,8 +322,6 @@ def test_a_correction_that_would_make_a_measure_done_asks_when(client, world):
 def test_correcting_an_earlier_report_leaves_the_measure_as_the_later_one_says(
     client, world, draft
 ):
-    from responses.models import MeasureUpdate
-
     _answered_draft(client, world, draft)  # reports the open measure done, in round 2
     client.force_login(world.staff_a)
     draft.refresh_from_db()
@@ -338,12 +331,8 @@ def test_correcting_an_earlier_report_leaves_the_measure_as_the_later_one_says(
     )
     assert published.status_code == 302
     report = _report(world, world.open_measure)  # the 2019 report, round 1
-    client.force_login(world.admin)
-    url = admin_url(MeasureUpdate, "change", report.pk)
-    data = admin_page_data(client.get(url))
-    data["status"] = Status.IN_PROGRESS
 
-    assert client.post(url, data).status_code == 302
+    assert _correct_report_status(client, world, report, Status.IN_PROGRESS).status_code == 302
 
     world.open_measure.refresh_from_db()
     assert world.open_measure.status == Status.IMPLEMENTED
@@ -368,8 +357,6 @@ def test_a_correction_made_under_the_measure_itself_reaches_it_too(client, world
 def test_adding_a_later_report_that_would_make_a_measure_done_asks_when(client, world):
     """A report added to a later published answer will be the measure's latest: the form
     asks for the day it was done, rather than failing once saved."""
-    from responses.models import MeasureUpdate
-
     from .factories import make_entry, make_response
 
     later = make_response(board=world.board_a, round=world.round2)

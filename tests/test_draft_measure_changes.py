@@ -57,6 +57,24 @@ def publish(client, world, draft):
     client.logout()
 
 
+def both_answered(world) -> dict:
+    """The edit page's answers to both recommendations, "Pågående", for a save to take."""
+    return {
+        f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+        f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
+    }
+
+
+def undated_measure(world) -> Measure:
+    """A published measure of the first recommendation that has no due date yet."""
+    return Measure.objects.create(
+        recommendation=world.rec1,
+        board=world.board_a,
+        title="Odaterad åtgärd",
+        announced_in=world.published_a.entries.get(recommendation=world.rec1),
+    )
+
+
 def api_measure(client, world):
     data = client.get(reverse("recommendations:api_recommendations")).json()
     recommendation = next(r for r in data["results"] if r["id"] == world.rec1.pk)
@@ -240,9 +258,8 @@ def test_a_report_that_carries_an_inferred_date_over_unchanged_keeps_its_reason(
         client,
         world.staff_a,
         draft,
+        **both_answered(world),
         **{
-            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
             f"{prefix}-status": Status.IN_PROGRESS,
         },
     )
@@ -326,9 +343,8 @@ def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
         client,
         world.staff_a,
         draft,
+        **both_answered(world),
         **{
-            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
             f"{prefix}-due": "",
             f"{prefix}-due_reason": "Tidplanen omprövas.",
         },
@@ -341,16 +357,6 @@ def test_a_cleared_due_date_reads_as_a_dash_never_none(client, world, draft):
     assert "None" not in page
 
 
-def undated_measure(world) -> Measure:
-    """A published measure of the first recommendation that has no due date yet."""
-    return Measure.objects.create(
-        recommendation=world.rec1,
-        board=world.board_a,
-        title="Odaterad åtgärd",
-        announced_in=world.published_a.entries.get(recommendation=world.rec1),
-    )
-
-
 def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client, world, draft):
     """Giving an undated measure a due date moves nothing: no reason is asked and no
     "moved from –" is recorded; publishing gives the measure the date."""
@@ -359,9 +365,8 @@ def test_a_measure_without_a_due_date_gets_its_first_one_without_a_reason(client
         client,
         world.staff_a,
         draft,
+        **both_answered(world),
         **{
-            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
             f"measure-{undated.pk}-due": "2027-03-31",
         },
     )
@@ -377,10 +382,7 @@ def test_a_first_due_date_in_a_draft_is_shown_again_and_kept_when_the_draft_is_s
     """The draft's own first due date is what its edit page offers next time: saving the
     page again, unchanged, must not clear it."""
     undated = undated_measure(world)
-    answers = {
-        f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-        f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
-    }
+    answers = both_answered(world)
     save_edit_page(client, world.staff_a, draft, **answers, **{f"measure-{undated.pk}-due": "2027"})
     client.force_login(world.staff_a)
     edit = client.get(reverse("responses:response_edit", args=[draft.pk])).text
@@ -430,10 +432,7 @@ def test_a_later_answer_that_moves_nothing_leaves_earlier_answers_following_the_
         client,
         world.staff_a,
         draft,
-        **{
-            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
-        },
+        **both_answered(world),
     )
     publish(client, world, draft)
 
@@ -456,9 +455,8 @@ def test_an_earlier_answer_that_showed_no_due_date_keeps_showing_none(client, wo
         client,
         world.staff_a,
         draft,
+        **both_answered(world),
         **{
-            f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
-            f"rec-{world.rec2.pk}-status": Status.IN_PROGRESS,
             f"measure-{undated.pk}-due": "december 2027",
         },
     )
