@@ -47,7 +47,7 @@ def confirm(data: dict) -> Follower:
 def queue_new_answer(response: Response) -> int:
     """Queue one mail per follower address for a newly published response: followers of
     its board or of any recommendation it answers. Sent by the next send_notifications."""
-    if response.state != Response.State.PUBLISHED:
+    if not response.is_public:
         return 0
     followers = Follower.objects.filter(
         Q(board_id=response.board_id)

@@ -21,10 +21,8 @@ from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations import attention
-from recommendations.status import Status
-from responses.models import Response
 
-from . import mail
+from . import mail, planning
 from .models import Frequency, Kind, Language, Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -46,8 +44,13 @@ def _language(row: Notification) -> str:
     return profile.language if profile else Language.SWEDISH
 
 
-def _still_wanted(rows: list[Notification]) -> tuple[list, list]:
-    """Split the rows into those still true of the data and those to cancel."""
+def _still_wanted(rows: list[Notification], today: dt.date) -> tuple[list, list]:
+    """Split the rows into those still true of the data and those to cancel.
+
+    The reminders ask the planner's own questions again (``planning.measures_to_chase``,
+    ``planning.replies_to_chase``), for these rows' objects only: a measure settled,
+    closed or moved, or a reply handed in or no longer owed since the plan was written,
+    cancels its row. A followed answer must still be public."""
     first = rows[0]
     if (
         first.recipient_id
@@ -55,33 +58,28 @@ def _still_wanted(rows: list[Notification]) -> tuple[list, list]:
         and Preference.frequency_for(first.recipient, first.kind) == Frequency.OFF
     ):
         return [], rows
-    answered = set()
-    round_rows = [row for row in rows if row.round_id]
-    if round_rows:
-        answered = set(
-            Response.objects.handed_in()
-            .filter(
-                round_id__in={row.round_id for row in round_rows},
-                board_id__in={row.board_id for row in round_rows},
-            )
-            .values_list("round_id", "board_id")
-        )
+    measure_ids = {row.measure_id for row in rows if row.measure_id}
+    chased_due = {}
+    if measure_ids:
+        chased_due = {
+            measure.pk: measure.due.as_text()
+            for measure in planning.measures_to_chase(today).filter(pk__in=measure_ids)
+        }
+    round_ids = {row.round_id for row in rows if row.round_id}
+    owed_deadline = {}
+    if round_ids:
+        owed_deadline = {
+            (item.round.pk, item.board.pk): item.round.deadline.as_text()
+            for item in planning.replies_to_chase(today, round_ids=round_ids)
+        }
     keep, drop = [], []
     for row in rows:
         if row.measure_id:
-            measure = row.measure
-            wanted = (
-                not Status(measure.status).is_settled
-                and measure.due is not None
-                and measure.due.as_text() == row.due_text
-                and not measure.recommendation.is_closed
-            )
+            wanted = chased_due.get(row.measure_id) == row.due_text
         elif row.round_id:
-            wanted = (row.round_id, row.board_id) not in answered and (
-                row.round.deadline is not None and row.round.deadline.as_text() == row.due_text
-            )
+            wanted = owed_deadline.get((row.round_id, row.board_id)) == row.due_text
         elif row.response_id:
-            wanted = row.response.state == Response.State.PUBLISHED
+            wanted = row.response.is_public
         else:
             wanted = True
         (keep if wanted else drop).append(row)
@@ -195,7 +193,7 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                 rows = _locked_rows(today, email, kind, group)
                 if not rows:
                     continue  # another sender has them
-                keep, drop = _still_wanted(rows)
+                keep, drop = _still_wanted(rows, today)
                 message = _compose(keep, today) if keep else None
                 if message is None:
                     drop, keep = drop + keep, []

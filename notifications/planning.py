@@ -66,6 +66,25 @@ def deadline_stage(days_late: int) -> str | None:
     return None
 
 
+def replies_to_chase(today: dt.date, *, round_ids=None):
+    """The replies a reminder may be about on ``today``: owed to a round whose deadline
+    ends within ``SOON_DAYS`` or has passed (``attention.missing_responses``). The outbox
+    asks the same, for its rows' rounds, just before it sends."""
+    horizon = today + dt.timedelta(days=SOON_DAYS + 1)
+    return [
+        item
+        for item in attention.missing_responses(horizon, None, round_ids=round_ids)
+        if item.round.deadline is not None
+    ]
+
+
+def measures_to_chase(today: dt.date):
+    """The measures a reminder may be about on ``today``: public, not settled, on an open
+    recommendation, due within ``SOON_DAYS`` or overdue (``attention.overdue_measures``).
+    The outbox asks the same, for its rows' measures, just before it sends."""
+    return attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
+
+
 class _Planner:
     def __init__(self, today: dt.date):
         self.today = today
@@ -95,18 +114,14 @@ class _Planner:
 
     def build(self) -> list[Notification]:
         today = self.today
-        late_replies = [
-            item
-            for item in attention.missing_responses(today + dt.timedelta(days=SOON_DAYS + 1), None)
-            if item.round.deadline is not None
-        ]
+        late_replies = replies_to_chase(today)
         # Every measure whose period ends between the escalation window and 14 days
         # ahead, not settled, on an open recommendation (``overdue_measures``): one query.
         oldest = today - dt.timedelta(days=MEASURE_ESCALATION_AFTER - 1 + self.catch_up)
         # Every municipality, and measures everybody may see: those a published response
         # announced (a draft's or a submitted response's measures are not decided yet).
         measures = list(
-            attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
+            measures_to_chase(today)
             .exclude(pk__in=attention.overdue_measures(oldest, None).values("pk"))
             .select_related("board")
         )

@@ -84,16 +84,19 @@ class MissingResponse:
     board: Board
 
 
-def missing_responses(today: dt.date, user) -> list[MissingResponse]:
+def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingResponse]:
     """Rounds whose deadline has passed without a response from a board that answers one
     of their audit's open recommendations (their standings' ``must_answer``: the boards
     whose response the staff pages accept and require). Four queries: rounds, answering
-    boards, responses given, and the boards."""
+    boards, responses given, and the boards. ``round_ids`` limits it to those rounds (the
+    outbox asks again, just before sending, whether a reminder's reply is still owed)."""
     from responses.models import BoardStanding, Response
 
+    rounds = FollowUpRound.objects.filter(ended_before_q("deadline", today))
+    if round_ids is not None:
+        rounds = rounds.filter(pk__in=round_ids)
     rounds = list(
-        FollowUpRound.objects.filter(ended_before_q("deadline", today))
-        .filter(_scope(user, "audit__municipality"))
+        rounds.filter(_scope(user, "audit__municipality"))
         .select_related("audit")
         .order_by("deadline_date", "pk")
     )

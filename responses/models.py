@@ -272,6 +272,16 @@ class Response(models.Model):
         return self.state == published or getattr(self, "_loaded_state", None) == published
 
     @property
+    def is_public(self) -> bool:
+        """Whether everybody may read it: the one read rule, asked for an anonymous
+        visitor (followers' mails and the outbox go by it)."""
+        from django.contrib.auth.models import AnonymousUser
+
+        return ResponseReadRule(AnonymousUser()).allows(
+            self.state, self.board_id, self.board.municipality_id
+        )
+
+    @property
     def is_editable(self) -> bool:
         """Only a draft can be edited; submitted and published responses are read-only."""
         return self.state == self.State.DRAFT

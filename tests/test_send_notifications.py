@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Frequency, Kind, Notification, Preference, Profile
+from notifications.outbox import send_due
 from notifications.planning import write_plan
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
@@ -218,6 +219,25 @@ def test_a_reminder_planned_before_the_answer_is_checked_again_when_it_is_sent(w
     run("2026-03-17")
 
     assert not smtp_server.to("anna@example.se")
+
+
+def test_a_reminder_whose_recommendation_closed_after_planning_is_not_sent(world, smtp_server):
+    # Planned (the reply is 20 days late: escalated to the auditor and the contact; the
+    # measure is due within two weeks), then the only open recommendation is closed
+    # before the mails go: the board no longer owes a reply, and the measure is no longer
+    # followed up.
+    today = dt.date(2026, 4, 20)
+    write_plan(today)
+    assert Notification.objects.filter(round=world["round"], kind=Kind.ESCALATION).count() == 2
+    assert Notification.objects.filter(measure=world["measure"], recipient=world["staff"]).exists()
+    recommendation = world["recommendation"]
+    recommendation.closed_on, recommendation.closed_reason = today, "Ersatt av ny styrmodell."
+    recommendation.save()
+
+    result = send_due(today)
+
+    assert smtp_server.recipients == []
+    assert result.cancelled == Notification.objects.filter(cancelled_at__isnull=False).count() > 0
 
 
 def test_a_submitted_or_published_reply_stops_the_deadline_reminders(world, smtp_server):
