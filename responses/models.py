@@ -733,6 +733,17 @@ class Measure(RemembersLoadedValues, models.Model):
 
 
 class MeasureUpdateQuerySet(models.QuerySet):
+    def latest_public_of(self, measure_id: int, *, besides=None):
+        """The measure's latest published report (``MeasureUpdate._recency``), leaving out
+        the report ``besides``; None when it has none. A measure has a report a round or
+        so: all are read and compared by the one ordering of "latest"."""
+        reports = (
+            self.filter(measure_id=measure_id, entry__response__state=Response.State.PUBLISHED)
+            .exclude(pk=besides)
+            .select_related("entry__response__round", "entry__recommendation", "measure")
+        )
+        return max(reports, key=MeasureUpdate._recency, default=None)
+
     def visible_to(self, user):
         """Reports in entries the user may read, about measures the user may see."""
         return self.filter(response_visibility(user, "entry__response__")).filter(
@@ -880,19 +891,16 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
             loaded.get(name) == getattr(self, name) for name in self.remembered
         ):
             return False
+        return self.is_latest_public_report()
+
+    def is_latest_public_report(self) -> bool:
+        """Whether this report is published and its measure's latest public one (or, being
+        added, will be once saved): what the measure says comes from it."""
         if self.entry.response.state != Response.State.PUBLISHED:
             return False
         # Compared with the latest of the others, so that a report being added (no key
-        # yet) is judged as it will stand once saved. A measure has a report a round or
-        # so: all are read and compared by the one ordering of "latest" (``_recency``).
-        others = (
-            MeasureUpdate.objects.filter(
-                measure_id=self.measure_id, entry__response__state=Response.State.PUBLISHED
-            )
-            .exclude(pk=self.pk)
-            .select_related("entry__response__round", "entry__recommendation", "measure")
-        )
-        latest_other = max(others, key=MeasureUpdate._recency, default=None)
+        # yet) is judged as it will stand once saved.
+        latest_other = MeasureUpdate.objects.latest_public_of(self.measure_id, besides=self.pk)
         return latest_other is None or self._recency() > latest_other._recency()
 
     def _recency(self) -> tuple:

@@ -389,6 +389,16 @@ def correct_measure_from_report(update: MeasureUpdate) -> None:
         measure.save()
 
 
+def measure_takes_its_latest_report(measure_id: int) -> None:
+    """After its latest public report was deleted (an admin removing a report, an entry
+    or a published response): the measure says what its latest remaining public report
+    says, as if that one had been corrected. With no public report left it keeps what it
+    says: the imported or announced values, which nothing else states."""
+    latest = MeasureUpdate.objects.latest_public_of(measure_id)
+    if latest is not None:
+        correct_measure_from_report(latest)
+
+
 def lacks_answers(response: Response) -> bool:
     """Whether a recommendation the board answers on has no saved answer in the response
     (it may then be neither submitted nor published)."""

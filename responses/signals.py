@@ -1,4 +1,5 @@
-"""Guard a shared measure's other recommendations on every path that adds them.
+"""Guard a shared measure's other recommendations on every path that adds them, and keep
+a measure in step with its latest public report when reports are deleted.
 
 Django cannot see many-to-many values in ``Model.clean()``: the admin form checks
 ``also_serves`` from its cleaned data, the importer wires the values so
@@ -6,12 +7,12 @@ Django cannot see many-to-many values in ``Model.clean()``: the admin form check
 services, loaddata) of a recommendation from another audit.
 """
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.dispatch import Signal, receiver
 
 from recommendations.models import Recommendation
 
-from .models import Measure
+from .models import Measure, MeasureUpdate
 
 # Sent once a response's publication has been committed (services.publish_response), with
 # ``response=``; the notifications app tells the people who follow its board or
@@ -29,3 +30,19 @@ def check_also_serves(sender, instance, action, reverse, pk_set, **kwargs):
             measure.check_also_serves([recommendation])
     else:
         instance.check_also_serves(list(Recommendation.objects.filter(pk__in=pk_set)))
+
+
+@receiver(pre_delete, sender=MeasureUpdate, dispatch_uid="measure_report_deleting")
+def report_deleting(sender, instance, **kwargs):
+    # Read while its entry and response still exist: does the measure say what it said?
+    instance._was_latest_public = instance.is_latest_public_report()
+
+
+@receiver(post_delete, sender=MeasureUpdate, dispatch_uid="measure_report_deleted")
+def report_deleted(sender, instance, **kwargs):
+    # Deleted with its measure, the measure's other reports went in the same batch: no
+    # public report is left to take, and the measure is left alone on its way out.
+    if getattr(instance, "_was_latest_public", False):
+        from . import services
+
+        services.measure_takes_its_latest_report(instance.measure_id)

@@ -319,10 +319,9 @@ def test_a_correction_that_would_make_a_measure_done_asks_when(client, world):
     assert world.open_measure.status == Status.PLANNED
 
 
-def test_correcting_an_earlier_report_leaves_the_measure_as_the_later_one_says(
-    client, world, draft
-):
-    _answered_draft(client, world, draft)  # reports the open measure done, in round 2
+def _publish_round_two(client, world, draft):
+    """Round 2's answer, published by the board, reports the open measure done."""
+    _answered_draft(client, world, draft)
     client.force_login(world.staff_a)
     draft.refresh_from_db()
     published = client.post(
@@ -330,6 +329,14 @@ def test_correcting_an_earlier_report_leaves_the_measure_as_the_later_one_says(
         {"version": draft.version, "decision_date": "2021-11-01", "diary_number": "D-1"},
     )
     assert published.status_code == 302
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.IMPLEMENTED
+
+
+def test_correcting_an_earlier_report_leaves_the_measure_as_the_later_one_says(
+    client, world, draft
+):
+    _publish_round_two(client, world, draft)
     report = _report(world, world.open_measure)  # the 2019 report, round 1
 
     assert _correct_report_status(client, world, report, Status.IN_PROGRESS).status_code == 302
@@ -378,3 +385,63 @@ def test_adding_a_later_report_that_would_make_a_measure_done_asks_when(client, 
         Status.IMPLEMENTED,
         "oktober 2026",
     )
+
+
+def _assert_measure_says_the_2019_report(world):
+    earlier = _report(world, world.open_measure)
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == earlier.status != Status.IMPLEMENTED
+    assert world.open_measure.completed is None
+
+
+def test_deleting_a_measures_latest_report_returns_it_to_the_report_before(client, world, draft):
+    """The public pages then read what the remaining latest answer says, not a status
+    nobody states any more."""
+    _publish_round_two(client, world, draft)
+    later = MeasureUpdate.objects.get(measure=world.open_measure, entry__response=draft)
+    client.force_login(world.admin)
+
+    deleted = client.post(admin_url(MeasureUpdate, "delete", later.pk), {"post": "yes"})
+
+    assert deleted.status_code == 302
+    _assert_measure_says_the_2019_report(world)
+
+
+def test_deleting_the_latest_published_answer_returns_its_measures_to_the_answer_before(
+    client, world, draft
+):
+    _publish_round_two(client, world, draft)
+    client.force_login(world.admin)
+
+    deleted = client.post(admin_url(Response, "delete", draft.pk), {"post": "yes"})
+
+    assert deleted.status_code == 302
+    assert not Response.objects.filter(pk=draft.pk).exists()
+    _assert_measure_says_the_2019_report(world)
+
+
+def test_deleting_an_earlier_report_leaves_the_measure_as_the_later_one_says(client, world, draft):
+    _publish_round_two(client, world, draft)
+    client.force_login(world.admin)
+
+    deleted = client.post(
+        admin_url(MeasureUpdate, "delete", _report(world, world.open_measure).pk), {"post": "yes"}
+    )
+
+    assert deleted.status_code == 302
+    world.open_measure.refresh_from_db()
+    assert world.open_measure.status == Status.IMPLEMENTED
+
+
+def test_deleting_a_measure_with_its_reports_leaves_no_change_of_it_in_its_history(
+    client, world, draft
+):
+    _publish_round_two(client, world, draft)
+    measure = world.open_measure
+    versions_before = measure.history.count()
+    client.force_login(world.admin)
+
+    assert client.post(admin_url(Measure, "delete", measure.pk), {"post": "yes"}).status_code == 302
+
+    # Only the deletion was recorded: the measure was not re-derived on its way out.
+    assert Measure.history.filter(id=measure.pk).count() == versions_before + 1
