@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.form_rendering import html_attrs
-from responses.models import BoardStanding, ResponseEntry
+from responses.models import BoardStanding, Response, ResponseEntry
 
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
@@ -461,7 +461,7 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
 
     def filter_year(self, queryset, name, value):
         entries = self._visible_entries().annotate(
-            year=ExtractYear(Coalesce("response__decision_date", "response__document_date"))
+            year=ExtractYear(Response.date_expression("response__"))
         )
         return queryset.filter(Exists(entries.filter(year=value)))
 

@@ -12,14 +12,14 @@ from html import escape
 from operator import attrgetter
 
 from django.db.models import Count
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from auditfollowup.lib.urls import reverse_fast
-from responses.models import BoardStanding, ResponseEntry
+from responses.models import BoardStanding, Response, ResponseEntry
 
 from . import roles
 from .charts import Chart, stacked_bars, status_category
@@ -131,7 +131,7 @@ def status_per_year(user, municipality=None) -> Chart:
     rows = (
         ResponseEntry.objects.visible_to(user)
         .in_municipality(municipality)
-        .annotate(year=ExtractYear(Coalesce("response__decision_date", "response__document_date")))
+        .annotate(year=ExtractYear(Response.date_expression("response__")))
         .filter(year__in=MATRIX_YEARS)
         .order_by()
         .values_list("year", "status")

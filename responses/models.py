@@ -130,7 +130,7 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         )
         if len(latest) < limit:
             latest += published.filter(published_at__isnull=True).order_by(
-                Coalesce("decision_date", "document_date").desc(nulls_last=True), "-pk"
+                Response.date_expression().desc(nulls_last=True), "-pk"
             )[: limit - len(latest)]
         return latest
 
@@ -304,12 +304,27 @@ class Response(models.Model):
 
     @property
     def date(self):
-        """The date the response is known by: the decision date, else the document's date."""
+        """The date the response is known by (``date_of``)."""
+        return Response.date_of(self.decision_date, self.document_date, self.document_precision)
+
+    @staticmethod
+    def date_of(decision_date, document_date, document_precision):
+        """The date a response is known by: its decision date, else its document's date (of
+        the document's precision); None when neither is known. The one rule, for a
+        response in hand (``date``) and for rows read as values (the standings)."""
         from auditfollowup.lib.dates import FuzzyDate, Precision
 
-        if self.decision_date:
-            return FuzzyDate(self.decision_date, Precision.DAY)
-        return self.document
+        if decision_date:
+            return FuzzyDate(decision_date, Precision.DAY)
+        if document_date:
+            return FuzzyDate(document_date, document_precision)
+        return None
+
+    @staticmethod
+    def date_expression(prefix: str = ""):
+        """``date_of`` in SQL, for a response reached through ``prefix``: the day to count
+        and sort it by (a document's date is the first day of its period)."""
+        return Coalesce(f"{prefix}decision_date", f"{prefix}document_date")
 
     @property
     def date_inference(self) -> str:

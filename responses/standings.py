@@ -71,6 +71,7 @@ from .models import (
     DueDateChange,
     Measure,
     MeasureUpdate,
+    Response,
     ResponseEntry,
     counts_for_recommendation,
 )
@@ -247,22 +248,13 @@ def known_on(date: FuzzyDate | None, as_of: dt.date | None, published_at=None) -
     return date.start <= as_of and as_of >= timezone.localdate()
 
 
-def _response_date(decision_date, document_date, document_precision) -> FuzzyDate | None:
-    """A response's date: its decision date, else its document's date (Response.date)."""
-    if decision_date:
-        return FuzzyDate(decision_date, Precision.DAY)
-    if document_date:
-        return FuzzyDate(document_date, document_precision)
-    return None
-
-
 _RESPONSE_DATES = ("decision_date", "document_date", "document_precision", "published_at")
 
 
 def response_known(row, as_of) -> bool:
     """``known_on`` for a row ending with a response's ``_RESPONSE_DATES``."""
     *date, published_at = row[-4:]
-    return known_on(_response_date(*date), as_of, published_at)
+    return known_on(Response.date_of(*date), as_of, published_at)
 
 
 def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, int], dict]:
@@ -324,7 +316,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             latest_entry[pair] = row
             # A settled answer counts from the end of its date: "hösten 2020" from the
             # end of 2020.
-            answered = _response_date(*row[5:8]) if row[3] in settled else None
+            answered = Response.date_of(*row[5:8]) if row[3] in settled else None
             answered_on = answered.end if answered else None
             if answered_on and (
                 pair not in first_settled_entry or answered_on < first_settled_entry[pair]
