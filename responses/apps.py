@@ -20,3 +20,8 @@ class ResponsesConfig(AppConfig):
 
         # Sent for this app after its permissions exist (responses is installed last).
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="ensure_role_groups")
+        post_migrate.connect(
+            standing_signals.rederive_after_migrations,
+            sender=self,
+            dispatch_uid="rederive_standings_after_migrations",
+        )

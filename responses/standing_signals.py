@@ -5,7 +5,9 @@ Each receiver names the recommendations a write may change and hands them to
 or at the end of an enclosing ``standings.batched()`` block. Writes that cannot change
 a standing are skipped: saving a draft, or a measure that only a draft announces.
 Fixture loading (``raw``) and bulk writes send no signals; the importer and the
-generator refresh what they wrote themselves.
+generator refresh what they wrote themselves. A migration that changes what a standing
+holds says so (``rederives_standings = True``), and the standings are derived again
+once the whole run of migrations is applied.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -144,3 +146,17 @@ def shared_measure_changed(sender, instance, action, reverse, pk_set, **kwargs):
         else:
             cleared = getattr(instance, "_cleared_recommendations", [])
             standings.changed([instance.recommendation_id, *(pk_set or []), *cleared])
+
+
+def rederive_after_migrations(sender, plan=None, **kwargs):
+    """After ``migrate``: derive every standing again (``standings.rebuild``) when a
+    migration applied in this run changes what standings hold. Run here, after the last
+    migration, rather than inside one: the application's own derivation reads the models
+    as they are now, which the database matches only once every migration is applied.
+    An empty database (a new installation, the tests) has nothing to derive."""
+    changed = any(
+        getattr(migration, "rederives_standings", False) and not backwards
+        for migration, backwards in plan or []
+    )
+    if changed and Recommendation.objects.exists():
+        standings.rebuild()

@@ -4,6 +4,7 @@ After every kind of write the maintained rows must equal a rebuild from scratch.
 """
 
 import datetime as dt
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from recommendations.models import Audit, AuditorAssessment, Municipality, Recom
 from recommendations.status import Status
 from responses import services, standings
 from responses.models import BoardStanding, Measure, Response, ResponseEntry
+from responses.standing_signals import rederive_after_migrations
 from tests.factories import (
     make_assessment,
     make_audit,
@@ -356,6 +358,39 @@ def test_the_rebuild_command_restores_deleted_standings():
     call_command("rebuild_standings", verbosity=0)
 
     assert standing(world.recommendations[0], world.board).status == Status.IN_PROGRESS
+
+
+def _applied(migration_name, *, backwards=False):
+    """What ``migrate`` tells post_migrate it applied: the migration and its direction."""
+    module = import_module(f"responses.migrations.{migration_name}")
+    return [(module.Migration(migration_name, "responses"), backwards)]
+
+
+def test_migrating_past_a_change_of_what_standings_hold_derives_them_again():
+    # 0009 added ``must_answer``: an existing database's standings are derived again by
+    # the application's code, once every migration of the run is applied.
+    world = make_tracked_audit(n_recommendations=2)
+    BoardStanding.objects.all().delete()
+
+    rederive_after_migrations(sender=None, plan=_applied("0009_standing_must_answer"))
+
+    assert standing(world.recommendations[0], world.board).status == Status.IN_PROGRESS
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_other_migrations_and_migrating_backwards_leave_the_standings_alone():
+    make_tracked_audit(n_recommendations=2)
+    BoardStanding.objects.all().delete()
+
+    rederive_after_migrations(
+        sender=None, plan=_applied("0010_what_a_deleted_draft_wrote_goes_with_it")
+    )
+    rederive_after_migrations(
+        sender=None, plan=_applied("0009_standing_must_answer", backwards=True)
+    )
+    rederive_after_migrations(sender=None)  # flush sends no plan
+
+    assert not BoardStanding.objects.exists()
 
 
 def test_the_list_sorts_by_status_in_the_vocabularys_order(client):

@@ -3,23 +3,11 @@
 from django.db import migrations, models
 
 
-def derive(apps, schema_editor):
-    """Derive every standing again, with its new field, and count each municipality's
-    audits and recommendations (``manage.py rebuild_standings`` does the same).
-
-    Only when there is data. This step runs the application's own derivation
-    (``responses.standings``), not a frozen copy of it, so that the rule keeps one home;
-    it is the only migration that runs it (0005's, 0007's and 0008's steps do nothing
-    now). Should a later migration add fields to ``BoardStanding`` or ``Municipality``,
-    move this step there."""
-    if not apps.get_model("recommendations", "Municipality").objects.exists():
-        return
-    from responses import standings
-
-    standings.rebuild()
-
-
 class Migration(migrations.Migration):
+    # The standings are derived again, by the application's own code and with every
+    # field the models have by then, once all migrations of the run are applied
+    # (responses/standing_signals.py, ``rederive_after_migrations``).
+    rederives_standings = True
 
     dependencies = [
         ('responses', '0008_standing_is_answering'),
@@ -31,5 +19,4 @@ class Migration(migrations.Migration):
             name='must_answer',
             field=models.BooleanField(default=False, verbose_name='ska svara'),
         ),
-        migrations.RunPython(derive, migrations.RunPython.noop, elidable=True),
     ]
