@@ -7,6 +7,7 @@ import pytest
 from recommendations.roles import STAFF_GROUP
 from responses.models import DueDateChange, Measure, Response
 from tests.browser.helpers import login
+from tests.browser.test_print import PRINTS
 from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
@@ -65,6 +66,19 @@ def test_staff_write_save_reload_and_publish_a_response(page, sample, make_user)
     assert str(change.new) == "våren 2027"
     assert change.reason == "Leverantören blev försenad med integrationen."
     assert Measure.objects.filter(title="Utbildning i Stratsys för enhetscheferna").exists()
+
+    # Printed for the board's meeting, the draft reads as its text, without the controls.
+    page.emulate_media(media="print")
+    narrative = page.locator(f"#id_rec-{rec_1.pk}-narrative")
+    assert narrative.is_visible()
+    # The whole answer shows: the field is as tall as its text, nothing is cut off.
+    assert narrative.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    assert not page.get_by_role("button", name="Spara utkast").is_visible()
+    assert not page.get_by_role("button", name="Spara och lämna in till revisionen").is_visible()
+    assert not page.get_by_role("heading", name="Beslutat dokument").is_visible()
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PRINTS / "staff-draft-print-media.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     # Publish with the board's decision.
     page.get_by_role("link", name="Publicera").first.click()
