@@ -124,6 +124,8 @@ class _Planner:
             measures_to_chase(today)
             .exclude(pk__in=attention.overdue_measures(oldest, None).values("pk"))
             .select_related("board")
+            # ``is_overdue`` asks whether a shared measure serves an open recommendation.
+            .prefetch_related("also_serves")
         )
         boards = {item.board.pk: item.board for item in late_replies}
         boards.update({measure.board_id: measure.board for measure in measures})

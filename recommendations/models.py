@@ -369,8 +369,11 @@ class FollowUpRoundQuerySet(models.QuerySet):
         return self.answered_by_any_of(boards).filter(is_open=True)
 
 
-class FollowUpRound(models.Model):
+class FollowUpRound(RemembersLoadedValues, models.Model):
     """One round of an audit's follow-up: what the auditors asked for, and by when."""
+
+    # The audit it belonged to, for the standings of an audit an admin moves it away from.
+    remembered = ("audit_id",)
 
     class Kind(models.TextChoices):
         FIRST_RESPONSE = "first_response", _("första yttrande")
@@ -562,8 +565,12 @@ def closing_day_problem(day) -> str:
     return ""
 
 
-class Recommendation(models.Model):
+class Recommendation(RemembersLoadedValues, models.Model):
     """A recommendation, one of the auditors' other remarks, or a decision point (assignment)."""
+
+    # The audit it belonged to: moved to another municipality's audit, the one it leaves
+    # counts one fewer.
+    remembered = ("audit_id",)
 
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", _("rekommendation")

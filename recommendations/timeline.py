@@ -159,8 +159,10 @@ class MeasureState:
     is_main: bool = True
 
     @classmethod
-    def of(cls, measure, today, *, shared_with=(), is_main=True):
-        overdue = measure.is_overdue(today)
+    def of(cls, measure, today, *, under, shared_with=(), is_main=True):
+        """The measure as it stands on the page of ``under``, the recommendation it is
+        shown under: a shared measure is overdue there only while that one is open."""
+        overdue = measure.is_overdue(today, under=under)
         return cls(
             measure=measure,
             status=Status(measure.status),
@@ -279,10 +281,12 @@ class Timeline:
 def build_timeline(recommendation, today: dt.date) -> Timeline:
     """The timeline of a recommendation fetched through ``with_timeline()`` (no queries)."""
     measures = [
-        MeasureState.of(m, today, shared_with=m.timeline_also_serves)
+        MeasureState.of(m, today, under=recommendation, shared_with=m.timeline_also_serves)
         for m in recommendation.visible_measures
     ] + [
-        MeasureState.of(m, today, shared_with=[m.recommendation], is_main=False)
+        MeasureState.of(
+            m, today, under=recommendation, shared_with=[m.recommendation], is_main=False
+        )
         for m in recommendation.visible_shared_measures
     ]
     changes_by_entry = defaultdict(list)

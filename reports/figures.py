@@ -50,7 +50,7 @@ from recommendations.models import (
 )
 from recommendations.status import Status
 from responses.models import BoardStanding, counts_for_recommendation
-from responses.standings import known_measures, standings_as_of
+from responses.standings import is_open_on, known_measures, standings_as_of
 
 YEARS_ACTED = (1, 2, 3)
 LONGEST_OPEN = 10
@@ -391,9 +391,11 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
             "audit__conducted_from_precision",
             "audit__conducted_to_date",
             "audit__conducted_to_precision",
+            "closed_on",
         )
     )
-    for pk, label, position, text, kind, audit_kind, audit_id, reference, title, *dates in rows:
+    for pk, label, position, text, kind, audit_kind, audit_id, reference, title, *rest in rows:
+        *dates, closed_on = rest
         cohort = report_cohort(kind, audit_kind, dates[0])
         if cohort is None:
             undated.add(audit_id)
@@ -407,6 +409,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
             "title": title,
             "cohort": cohort,
             "end": audit_counted_from(*dates),
+            "is_open": is_open_on(closed_on, as_of),
         }
     ids = list(recommendations)
 
@@ -459,6 +462,9 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
     for measure in known_measures(ids, as_of):
         rec = recommendations.get(measure.recommendation_id)
         if rec is None or not measure.is_open:
+            continue
+        # Followed up only while a recommendation it serves is open (``Measure.followed_up``).
+        if not any(recommendations.get(pk, {}).get("is_open") for pk in measure.serves):
             continue
         row = cells[rec["cohort"]].setdefault(measure.board_id, Row(rec["cohort"], None))
         row.measures[measure_group(measure, day)] += 1

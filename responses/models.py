@@ -434,8 +434,9 @@ class ResponseEntryQuerySet(InMunicipalityQuerySet):
 class ResponseEntry(RemembersLoadedValues, models.Model):
     """What a response says about one recommendation, with the board's status at that round."""
 
-    # Where it was, for the standings of a recommendation an admin moves it away from.
-    remembered = ("recommendation_id",)
+    # Where it was, for the standings of a recommendation an admin moves it away from, or
+    # of a published answer an admin moves into another response.
+    remembered = ("recommendation_id", "response_id")
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="entries", verbose_name=_("yttrande")
@@ -475,7 +476,12 @@ class ResponseEntry(RemembersLoadedValues, models.Model):
         return f"{self.response} – {self.recommendation.display_name}"
 
     def changes_public_pages(self) -> bool:
-        return self.response.changes_public_pages()
+        """Whether saving it can change a public page: its response's rule, and, for an
+        answer an admin moves to another response, the rule of the one it leaves."""
+        if self.response.changes_public_pages():
+            return True
+        before = self.moved_from("response_id")
+        return bool(before) and Response.objects.get(pk=before[0]).changes_public_pages()
 
     def clean(self):
         if (
@@ -521,17 +527,24 @@ class MeasureQuerySet(InMunicipalityQuerySet):
             | models.Q(announced_in__response=response)
         )
 
+    def followed_up(self):
+        """Measures still followed up: not settled, and serving an open recommendation
+        (its main one, or another a shared measure serves: each is closed on its own
+        day). A measure of closed recommendations only is no longer chased by any page,
+        list, digest or reminder (``Measure.is_followed_up``, one by one)."""
+        serves_open = models.Exists(
+            Recommendation.objects.filter(shared_measures=models.OuterRef("pk"), closed_on=None)
+        )
+        return self.exclude(status__in=Status.settled_values()).filter(
+            models.Q(recommendation__closed_on__isnull=True) | serves_open
+        )
+
     def overdue(self, today):
-        """Measures not settled whose due period ended before ``today``, on an open
-        recommendation: a closed one is no longer followed up, so no page, list, digest
-        or reminder calls its measures overdue (``Measure.is_overdue``, one by one)."""
+        """Measures followed up whose due period ended before ``today``
+        (``Measure.is_overdue``, one by one)."""
         from auditfollowup.lib.dates import ended_before_q
 
-        return (
-            self.exclude(status__in=Status.settled_values())
-            .filter(ended_before_q("due", today))
-            .filter(recommendation__closed_on__isnull=True)
-        )
+        return self.followed_up().filter(ended_before_q("due", today))
 
     def due_first(self, limit: int):
         """The ``limit`` measures of this queryset due first (earliest due date, then pk),
@@ -591,8 +604,9 @@ def completion_problem(status, completed) -> str:
 class Measure(RemembersLoadedValues, models.Model):
     """A concrete action (åtgärd): one row for its life; each round reports a MeasureUpdate."""
 
-    # Where it was, for the standings of a recommendation an admin moves it away from.
-    remembered = ("recommendation_id",)
+    # Where it was, for the standings of a recommendation an admin moves it away from, and
+    # the answer that announced it (pointed at another, it may leave or join the public).
+    remembered = ("recommendation_id", "announced_in_id")
 
     recommendation = models.ForeignKey(
         Recommendation,
@@ -734,30 +748,51 @@ class Measure(RemembersLoadedValues, models.Model):
         )
 
     def changes_public_pages(self) -> bool:
-        """A measure is public where the response that announced it is (or imported)."""
-        return self.announced_in_id is None or self.announced_in.changes_public_pages()
+        """A measure is public where the response that announced it is (or imported); an
+        admin pointing it at another answer changes what was public where it was too."""
+        if self.announced_in_id is None or self.announced_in.changes_public_pages():
+            return True
+        before = self.moved_from("announced_in_id")
+        return bool(before) and ResponseEntry.objects.get(pk=before[0]).changes_public_pages()
 
-    def is_overdue(self, today) -> bool:
-        """``MeasureQuerySet.overdue``'s rule for one measure (its recommendation in hand)."""
-        return (
-            not Status(self.status).is_settled
-            and self.due is not None
-            and self.due.is_past(today)
-            and self.recommendation.closed_on is None
+    def is_followed_up(self, under=None) -> bool:
+        """``MeasureQuerySet.followed_up``'s rule for one measure. ``under``: the
+        recommendation it is shown under, on that recommendation's page (a shared
+        measure is followed up there while that one is open); else any it serves."""
+        if Status(self.status).is_settled:
+            return False
+        if under is not None:
+            return under.closed_on is None
+        return self.recommendation.closed_on is None or any(
+            other.closed_on is None for other in self.also_serves.all()
         )
+
+    def is_overdue(self, today, under=None) -> bool:
+        """``MeasureQuerySet.overdue``'s rule for one measure (``is_followed_up``)."""
+        return self.due is not None and self.due.is_past(today) and self.is_followed_up(under)
 
 
 class MeasureUpdateQuerySet(models.QuerySet):
+    def latest_public_by_measure(self, measure_ids, *, besides_response=None) -> dict:
+        """{measure id: its latest published report} (``MeasureUpdate._recency``), leaving
+        out the reports of ``besides_response``. One query: a measure has a report a
+        round or so, and all are read and compared by the one ordering of "latest"."""
+        reports = self.filter(
+            measure_id__in=measure_ids, entry__response__state=Response.State.PUBLISHED
+        ).select_related("entry__response__round", "entry__recommendation", "measure")
+        if besides_response is not None:
+            reports = reports.exclude(entry__response=besides_response)
+        latest = {}
+        for report in reports:
+            current = latest.get(report.measure_id)
+            if current is None or report._recency() > current._recency():
+                latest[report.measure_id] = report
+        return latest
+
     def latest_public_of(self, measure_id: int, *, besides=None):
-        """The measure's latest published report (``MeasureUpdate._recency``), leaving out
-        the report ``besides``; None when it has none. A measure has a report a round or
-        so: all are read and compared by the one ordering of "latest"."""
-        reports = (
-            self.filter(measure_id=measure_id, entry__response__state=Response.State.PUBLISHED)
-            .exclude(pk=besides)
-            .select_related("entry__response__round", "entry__recommendation", "measure")
-        )
-        return max(reports, key=MeasureUpdate._recency, default=None)
+        """The measure's latest published report, leaving out the report ``besides``;
+        None when it has none."""
+        return self.exclude(pk=besides).latest_public_by_measure([measure_id]).get(measure_id)
 
     def visible_to(self, user):
         """Reports in entries the user may read, about measures the user may see."""

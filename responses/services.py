@@ -283,7 +283,8 @@ def _update_measure(
 
 
 def _apply_measure_updates(response: Response, user) -> None:
-    """Copy what the response reports about each measure onto the Measure rows.
+    """Copy what the response reports about each measure onto the Measure rows, where it
+    is the measure's latest public report.
 
     A shared measure reported in several entries is copied from its leading report.
 
@@ -301,7 +302,10 @@ def _apply_measure_updates(response: Response, user) -> None:
     # With what Measure.clean() compares (its board's and its recommendation's
     # municipality), so that checking each changed measure costs no query of its own.
     updates = MeasureUpdate.objects.filter(entry__response=response).select_related(
-        "measure__board", "measure__recommendation__audit", "entry__recommendation"
+        "measure__board",
+        "measure__recommendation__audit",
+        "entry__recommendation",
+        "entry__response__round",
     )
     # A shared measure reported under several recommendations takes its state from one
     # report: the one under its main recommendation, else the first recommendation's.
@@ -318,8 +322,13 @@ def _apply_measure_updates(response: Response, user) -> None:
     unchanged_fields = [
         field.name for field in Measure._meta.fields if field.name not in Measure.REPORTED_FIELDS
     ]
+    # A paper answer of an earlier round published after a later one: a measure keeps
+    # what its latest answer says (the one "latest", as corrections and deletions use).
+    later = MeasureUpdate.objects.latest_public_by_measure(leading, besides_response=response)
     changed, before_move = [], {}
     for update in leading.values():
+        if (other := later.get(update.measure_id)) and other._recency() > update._recency():
+            continue
         measure = update.measure
         if update.measure_id in moved:
             due = moved[update.measure_id].new

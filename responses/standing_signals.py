@@ -13,7 +13,7 @@ once the whole run of migrations is applied.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from recommendations.models import Audit, AuditorAssessment, Board, Recommendation
+from recommendations.models import Audit, AuditorAssessment, Board, FollowUpRound, Recommendation
 
 from . import standings
 from .models import BoardStanding, Measure, Response, ResponseEntry
@@ -74,8 +74,26 @@ def assessment_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Recommendation, dispatch_uid="standings_recommendation_saved")
 def recommendation_saved(sender, instance, raw=False, **kwargs):
     # Closing or reopening it, or a new recommendation (its boards follow via m2m_changed).
+    if raw:
+        return
+    standings.changed([instance.pk])
+    if left := instance.moved_from("audit_id"):
+        # Moved to another audit: the municipality it leaves counts one fewer.
+        standings.refresh_municipality_counts(
+            Audit.objects.filter(pk__in=left).values("municipality_id")
+        )
+
+
+@receiver(post_save, sender=FollowUpRound, dispatch_uid="standings_round_saved")
+@receiver(post_delete, sender=FollowUpRound, dispatch_uid="standings_round_deleted")
+def round_changed(sender, instance, raw=False, **kwargs):
+    # A board's latest answer is the one of its latest round: renumbered, moved to another
+    # audit or deleted, a round changes which answer that is.
     if not raw:
-        standings.changed([instance.pk])
+        audits = [instance.audit_id, *instance.moved_from("audit_id")]
+        standings.changed(
+            Recommendation.objects.filter(audit_id__in=audits).values_list("pk", flat=True)
+        )
 
 
 @receiver(post_delete, sender=Recommendation, dispatch_uid="standings_recommendation_deleted")

@@ -229,6 +229,12 @@ def standings_as_of(recommendation_ids: Iterable[int], as_of: dt.date) -> dict[t
     return wanted
 
 
+def is_open_on(closed_on: dt.date | None, as_of: dt.date | None) -> bool:
+    """Whether a recommendation closed on ``closed_on`` (None: not closed) was still open
+    as known on ``as_of`` (None: now)."""
+    return closed_on is None or (as_of is not None and closed_on > as_of)
+
+
 def known_on(date: FuzzyDate | None, as_of: dt.date | None, published_at=None) -> bool:
     """Whether a response dated ``date`` (published in Uppföljning at ``published_at``,
     None when imported) was known on ``as_of`` (None: now).
@@ -379,7 +385,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             "next_due_precision": next_due.precision.value if next_due else Precision.DAY,
             "next_due_end": next_due.end if next_due else None,
             "open_measures": open_count,
-            "is_open": closed_on is None or (as_of is not None and closed_on > as_of),
+            "is_open": is_open_on(closed_on, as_of),
             "cohort": cohort[recommendation_id] if counts else None,
             "counted_from": start,
             "settled_on": settled_on,

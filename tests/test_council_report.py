@@ -177,6 +177,22 @@ def test_overdue_measures_in_progress_are_kept_apart_from_those_not_yet_due():
     }
 
 
+def test_the_measures_of_a_closed_recommendation_are_not_counted_late():
+    """A closed recommendation is no longer followed up: its measures are overdue on no
+    page, so the report does not count them late either; as of a day before the closing
+    they were."""
+    world = make_tracked_audit(n_recommendations=1)  # one measure, due 2020-06
+    rec = world.recommendations[0]
+    rec.measures.update(status=Status.IN_PROGRESS)
+    rec.closed_on, rec.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    rec.save()
+
+    (row,) = build_report(make_municipality(), THIS_YEAR).cohorts[0].rows
+    assert row.measures["past_due_in_progress"] == 0
+    (then,) = build_report(make_municipality(), 2023, as_of=dt.date(2023, 12, 31)).cohorts[0].rows
+    assert then.measures["past_due_in_progress"] == 1
+
+
 def test_the_recommendations_open_the_longest_come_first_with_their_age():
     old = make_tracked_audit(n_recommendations=1)
     newer_audit = make_audit(boards=["ASN"], conducted_from="2023")

@@ -1,5 +1,6 @@
 """One measure may serve several recommendations of an audit (a shared measure)."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -219,3 +220,53 @@ def test_the_admin_saves_a_measure_that_also_serves_another_recommendation(
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert set(measure.also_serves.all()) == {second, third}
+
+
+def _late_and_closed(audit_with_shared_measure, closed: str):
+    """The shared measure is late; ``closed`` ("first", its main recommendation, or
+    "second", the other it serves) is closed."""
+    _audit, _board, first, second, _third, measure = audit_with_shared_measure
+    measure.due = FuzzyDate.parse("2020")
+    measure.save()
+    recommendation = first if closed == "first" else second
+    recommendation.closed_on, recommendation.closed_reason = dt.date(2024, 1, 10), "Ersatt."
+    recommendation.save()
+    return first, second
+
+
+def _page_says_overdue(client, recommendation) -> bool:
+    page = client.get(recommendation.get_absolute_url(), follow=True)
+    return "åtgärd är försenad" in page.content.decode()
+
+
+def _api_overdue(client, recommendation):
+    """(the measures' overdue flags, the standings' overdue flags) in the API."""
+    data = client.get(reverse("recommendations:api_recommendations"), follow=True).json()
+    row = next(rec for rec in data["results"] if rec["id"] == recommendation.pk)
+    return [m["overdue"] for m in row["measures"]], [s["overdue"] for s in row["standings"]]
+
+
+def test_a_late_shared_measure_is_not_overdue_on_the_page_of_a_closed_recommendation(
+    client, audit_with_shared_measure
+):
+    first, second = _late_and_closed(audit_with_shared_measure, closed="second")
+
+    assert _page_says_overdue(client, first)
+    assert not _page_says_overdue(client, second)
+    # The measure's flag and the board's standing agree on each recommendation.
+    assert _api_overdue(client, first) == ([True], [True])
+    assert _api_overdue(client, second) == ([False], [False])
+
+
+def test_a_late_shared_measure_whose_main_recommendation_closed_is_chased_for_the_other(
+    client, audit_with_shared_measure
+):
+    first, second = _late_and_closed(audit_with_shared_measure, closed="first")
+
+    assert _page_says_overdue(client, second)
+    assert not _page_says_overdue(client, first)
+    assert _api_overdue(client, second) == ([True], [True])
+    home = client.get(reverse("recommendations:home"), follow=True)
+    assert home.context["overdue_count"] == 1
+    listed = client.get(reverse("recommendations:api_recommendations"), {"overdue": "true"})
+    assert {rec["id"] for rec in listed.json()["results"]} == {second.pk}

@@ -360,6 +360,89 @@ def test_the_rebuild_command_restores_deleted_standings():
     assert standing(world.recommendations[0], world.board).status == Status.IN_PROGRESS
 
 
+def test_renumbering_the_rounds_makes_the_other_answer_the_latest():
+    # An admin finds that 2019's round was really the later one.
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    first = world.rounds[0]
+    first.sequence = 3
+    first.save()
+
+    assert standing(rec, world.board).status == Status.PLANNED
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_an_answer_an_admin_moves_into_a_draft_leaves_the_public_standing():
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    draft = make_response(
+        board=world.board, round=make_round(world.audit, sequence=3), state=Response.State.DRAFT
+    )
+    answer = ResponseEntry.objects.get(response=world.responses[1], recommendation=rec)
+    answer.response = draft
+    answer.save()
+
+    assert standing(rec, world.board).status == Status.PLANNED  # 2019's, the public one
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_a_public_measure_an_admin_points_at_a_drafts_answer_is_no_longer_counted():
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    draft = make_response(
+        board=world.board, round=make_round(world.audit, sequence=3), state=Response.State.DRAFT
+    )
+    measure = Measure.objects.get(recommendation=rec)
+    measure.announced_in = make_entry(draft, rec)
+    measure.save()
+
+    assert standing(rec, world.board).open_measures == 0
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_a_recommendation_moved_to_another_municipality_is_counted_there_only():
+    malmo = make_municipality()
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="")
+    rec = make_recommendation(make_audit(boards=[make_board(municipality=malmo)]))
+    moved = Recommendation.objects.get(pk=rec.pk)
+    moved.audit = make_audit(boards=[make_board(short_code="KS", municipality=lund)])
+    moved.audit.municipality = lund
+    moved.audit.save()
+    moved.save()
+
+    counts = dict(Municipality.objects.values_list("slug", "recommendation_count"))
+    assert counts == {"malmo": 0, "lund": 1}
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_publishing_an_earlier_rounds_answer_late_leaves_the_measure_as_the_later_says():
+    """A paper answer of 2019 entered and published after 2020's: the measure keeps what
+    its latest answer says, as its standing does."""
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    measure = Measure.objects.get(recommendation=rec)
+    measure.status = Status.IN_PROGRESS  # as 2020's answer says
+    measure.save()
+    earlier = make_round(world.audit, sequence=0)
+    paper = make_response(board=world.board, round=earlier, state=Response.State.DRAFT)
+    make_measure_update(
+        measure, make_entry(paper, rec, status=Status.PLANNED), status=Status.PLANNED
+    )
+
+    services.publish_response(
+        response=paper,
+        expected_version=paper.version,
+        user=None,
+        decision_date=dt.date(2019, 3, 1),
+        diary_number="ASN-2019-1",
+    )
+
+    measure.refresh_from_db()
+    assert measure.status == Status.IN_PROGRESS
+    assert standing(rec, world.board).status == Status.IN_PROGRESS
+    assert_maintained_rows_equal_a_rebuild()
+
+
 def _applied(migration_name, *, backwards=False):
     """What ``migrate`` tells post_migrate it applied: the migration and its direction."""
     module = import_module(f"responses.migrations.{migration_name}")
