@@ -129,16 +129,10 @@ class ResponseAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         published = Response.State.PUBLISHED
-        was_published = self.instance.pk is not None and self.instance.state == published
-        if was_published and cleaned.get("state") != published:
-            self.add_error(
-                "state",
-                _(
-                    "Ett publicerat yttrande kan inte bli utkast eller inlämnat igen. Rätta "
-                    "det som är fel i yttrandet, eller ta bort det."
-                ),
-            )
-        elif not was_published and self.instance.pk and cleaned.get("state") == published:
+        stored = self.instance.state if self.instance.pk is not None else None
+        if Response.leaves_published(stored, cleaned.get("state")):
+            self.add_error("state", Response.STAYS_PUBLISHED)
+        elif stored not in (None, published) and cleaned.get("state") == published:
             try:
                 services.require_publishable(self.instance, cleaned.get("decision_date"))
             except ValidationError as error:

@@ -271,6 +271,20 @@ class Response(models.Model):
         published = Response.State.PUBLISHED
         return self.state == published or getattr(self, "_loaded_state", None) == published
 
+    # A published response stays published: its reports are on the measures and the
+    # public has read it; hidden again, what it reported would stay public while where
+    # it was said would not. (The admin's form and the fixture import both refuse it.)
+    STAYS_PUBLISHED = _(
+        "Ett publicerat yttrande kan inte bli utkast eller inlämnat igen. Rätta det som är "
+        "fel i yttrandet, eller ta bort det."
+    )
+
+    @classmethod
+    def leaves_published(cls, stored_state: str, new_state: str) -> bool:
+        """Whether a change of state takes a published response back (refused)."""
+        published = cls.State.PUBLISHED
+        return stored_state == published and new_state != published
+
     @property
     def is_public(self) -> bool:
         """Whether everybody may read it: the one read rule, asked for an anonymous

@@ -541,6 +541,42 @@ def test_every_problem_is_reported_at_once(tmp_path, minimal_objects):
     )
 
 
+def _response_object(objects):
+    return next(o for o in objects if o["model"] == "responses.response")
+
+
+def test_a_file_cannot_take_a_published_response_back_to_a_draft(tmp_path, minimal_objects):
+    """As in the admin: what it reported stays public, so where it was said must too."""
+    run_import(write_fixture(tmp_path, minimal_objects))
+    response = _response_object(minimal_objects)
+    assert response["fields"]["state"] == Response.State.PUBLISHED
+    response["fields"]["state"] = Response.State.DRAFT
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects, name="utkast.json"),
+        "utkast.json",
+        f"responses.response pk={response['pk']}), fält ”state”",
+        "Ett publicerat yttrande kan inte bli utkast",
+    )
+    assert Response.objects.get(pk=response["pk"]).state == Response.State.PUBLISHED
+
+
+def test_a_file_cannot_publish_a_stored_draft(tmp_path, minimal_objects):
+    """Publishing passes the answer's reports on to the measures and tells its followers:
+    the publish page and the admin do that, an import would not."""
+    response = _response_object(minimal_objects)
+    response["fields"]["state"] = Response.State.DRAFT
+    run_import(write_fixture(tmp_path, minimal_objects))
+    response["fields"]["state"] = Response.State.PUBLISHED
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects, name="publicera.json"),
+        f"responses.response pk={response['pk']}), fält ”state”",
+        "publiceras i administrationen eller på publiceringssidan",
+    )
+    assert Response.objects.get(pk=response["pk"]).state == Response.State.DRAFT
+
+
 def test_an_invalid_choice_lists_the_allowed_values(tmp_path, minimal_objects):
     minimal_objects[5]["fields"]["kind"] = "okänd"
 
