@@ -341,8 +341,10 @@ CONTENT_SECURITY_POLICY = {
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# The national addresses and the same beneath a municipality's slug (/<slug>/api/...):
+# the municipalities' DCAT catalogues list the latter as their distributions.
 CORS_URLS_REGEX = (
-    r"^/(api/(openapi\.json|rekommendationer/)"
+    r"^/([-a-zA-Z0-9_]+/)?(api/(openapi\.json|rekommendationer/)"
     r"|(rekommendationer|matris)/export\.(csv|xlsx|schema\.json)"
     r"|flode/"
     r"|datasets/dcat)"

@@ -50,12 +50,16 @@ def _still_wanted(rows: list[Notification], today: dt.date) -> tuple[list, list]
     The reminders ask the planner's own questions again (``planning.measures_to_chase``,
     ``planning.replies_to_chase``), for these rows' objects only: a measure settled,
     closed or moved, or a reply handed in or no longer owed since the plan was written,
-    cancels its row. A followed answer must still be public."""
+    cancels its row; so does a recipient who has left the role the mail was planned for
+    (``planning.still_writes_to``). A followed answer must still be public."""
     first = rows[0]
     if (
         first.recipient_id
         and first.kind != Kind.NEW_ANSWER
-        and Preference.frequency_for(first.recipient, first.kind) == Frequency.OFF
+        and (
+            not planning.still_writes_to(first)
+            or Preference.frequency_for(first.recipient, first.kind) == Frequency.OFF
+        )
     ):
         return [], rows
     measure_ids = {row.measure_id for row in rows if row.measure_id}

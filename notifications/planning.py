@@ -85,6 +85,28 @@ def measures_to_chase(today: dt.date):
     return attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
 
 
+def still_writes_to(row: Notification) -> bool:
+    """Whether the planner would still write to this row's recipient about it: an active
+    user with an address, and for a board reminder one of the board's staff
+    (``roles.staff_board_ids``), for an escalation one of the municipality's auditors or
+    the board's contact, for the auditors' digest an auditor (``roles.gets_auditor_mail``).
+    The outbox asks it before it sends a row planned earlier: a mail waiting for Monday,
+    or after a failed send, goes to nobody who has since left the role."""
+    user = row.recipient
+    if not user.is_active or not user.email:
+        return False
+    if row.kind == Kind.BOARD_REMINDER:
+        return row.board_id in roles.staff_board_ids(user)
+    if row.kind == Kind.ESCALATION:
+        board = row.board
+        return board.contact_id == user.pk or (
+            roles.gets_auditor_mail(user) and roles.municipality_id(user) == board.municipality_id
+        )
+    if row.kind == Kind.AUDITOR_DIGEST:
+        return roles.gets_auditor_mail(user)
+    return True
+
+
 class _Planner:
     def __init__(self, today: dt.date):
         self.today = today

@@ -240,6 +240,40 @@ def test_a_reminder_whose_recommendation_closed_after_planning_is_not_sent(world
     assert result.cancelled == Notification.objects.filter(cancelled_at__isnull=False).count() > 0
 
 
+def test_a_waiting_digest_is_not_sent_to_an_auditor_who_has_left(world, smtp_server):
+    # Planned on Monday; the mail server was down, so the digest waits. Meanwhile the
+    # auditor leaves, and a board hands in an answer that only auditors may read.
+    monday = dt.date(2026, 4, 13)
+    write_plan(monday)
+    auditor = world["auditor"]
+    auditor.is_active = False
+    auditor.save(update_fields=["is_active"])
+    make_response(
+        board=world["board"],
+        round=world["round"],
+        state=Response.State.SUBMITTED,
+        title="Inlämnat, ännu inte publicerat",
+    )
+
+    send_due(monday)
+
+    assert not smtp_server.to("revisor@example.se")
+
+
+def test_a_waiting_weekly_reminder_is_not_sent_to_someone_no_longer_on_the_board(
+    world, smtp_server
+):
+    Preference.objects.create(
+        user=world["staff"], kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY
+    )
+    write_plan(dt.date(2026, 3, 17))  # a Tuesday: the reminder waits for Monday
+    world["board"].staff.remove(world["staff"])
+
+    send_due(dt.date(2026, 3, 23))
+
+    assert not smtp_server.to("anna@example.se")
+
+
 def test_a_submitted_or_published_reply_stops_the_deadline_reminders(world, smtp_server):
     make_response(board=world["board"], round=world["round"], state=Response.State.SUBMITTED)
 

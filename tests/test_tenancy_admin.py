@@ -251,6 +251,29 @@ def test_a_user_on_two_municipalities_boards_is_managed_only_by_a_superuser(
     assert client.get(reverse("admin:auth_user_change", args=[both.pk])).status_code == 200
 
 
+def test_saving_a_board_keeps_the_staff_its_admin_may_not_manage(client, towns, malmo_admin):
+    """The staff list offers only the municipal admin's own users: a case officer also on
+    another municipality's board is not shown, and saving the board must not drop them."""
+    anna = make_user("anna", groups=[STAFF_GROUP], boards=[towns["malmo_board"]])
+    both = make_user(
+        "dubbel", groups=[STAFF_GROUP], boards=[towns["malmo_board"], towns["lund_board"]]
+    )
+    url = reverse("admin:recommendations_board_change", args=[towns["malmo_board"].pk])
+    page = client.get(url)
+    offered = {user.pk for user in page.context["adminform"].form.fields["staff"].queryset}
+    assert anna.pk in offered and both.pk not in offered
+    data = admin_page_data(page)
+    data["name"] = "Arbetsmarknadsnämnden"
+    data["staff"] = [anna.pk]  # what the browser sends: the selected options it was shown
+
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+
+    towns["malmo_board"].refresh_from_db()
+    assert towns["malmo_board"].name == "Arbetsmarknadsnämnden"
+    assert set(towns["malmo_board"].staff.all()) == {anna, both}
+
+
 def _upload(client, records, name="import.json"):
     content = json.dumps(records).encode()
     return client.post(reverse("fixture_import"), {"fixture": SimpleUploadedFile(name, content)})
