@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -59,7 +59,8 @@ class PublishedResponsesFeed(Feed):
             .in_municipality(municipality)
             .select_related("board__municipality", "round__audit")
             .annotate(last_changed=Subquery(last_change))
-            .order_by(F("published_at").desc(nulls_last=True), "-pk")[:30]
+            # The start page's order of "latest published", from its one home.
+            .latest_published(30)
         )
 
     def item_title(self, item):

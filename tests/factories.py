@@ -376,6 +376,27 @@ def make_tracked_audit(
     )
 
 
+def make_recent_and_imported_responses():
+    """An audit's answers of 2019 and autumn 2020 imported from the documents (no
+    publication time, 2020's dated by its document alone) and one published here this
+    week: the order every "latest published" list shows them in (this week's, 2020's,
+    2019's)."""
+    world = make_tracked_audit(n_recommendations=1)
+    r2019, r2020 = world.responses
+    for imported in world.responses:
+        imported.published_at = None  # imported from the documents
+        imported.save()
+    r2020.decision_date = None
+    r2020.document = FuzzyDate.parse("hösten 2020")
+    r2020.save()
+    this_week = make_response(
+        board=world.board, round=make_round(world.audit, sequence=3), decision_date=None
+    )
+    this_week.published_at = timezone.now() - dt.timedelta(days=2)
+    this_week.save()
+    return [this_week, r2020, r2019]
+
+
 # ---- A small world for the staff and auditor tests (the `world` and `draft` fixtures) ----
 # Two boards, an audit with a published first round and an open second one, one user per role.
 

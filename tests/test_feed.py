@@ -31,12 +31,13 @@ def test_it_never_lists_drafts_even_for_their_authors(client):
 
 def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     make_tracked_audit(n_recommendations=2)
-    # Queries: the latest published responses with board, round and audit.
-    with django_assert_num_queries(1):
+    # Queries: the latest published responses with board, round and audit; those
+    # imported from the documents (no publication time) where fewer were published here.
+    with django_assert_num_queries(2):
         client.get(URL)
     for _ in range(4):
         make_tracked_audit(n_recommendations=2)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get(URL)
 
 
@@ -103,3 +104,17 @@ def test_text_pasted_with_control_characters_keeps_the_feed_readable(client):
 
     assert any("Första raden\nandra raden" in summary for summary in summaries)
     assert any("Yttrande\ndel två" in title for title in titles)
+
+
+def test_it_lists_answers_in_the_start_pages_order(client):
+    """Published here first, newest first; then those imported from the documents by
+    their date (the feed listed them by their database id)."""
+    from tests.factories import make_recent_and_imported_responses
+
+    expected = make_recent_and_imported_responses()
+
+    links = [entry.find(f"{ATOM}link").get("href") for entry in entries(client)]
+
+    assert [link.removeprefix("http://testserver") for link in links] == [
+        response.get_absolute_url() for response in expected
+    ]

@@ -148,27 +148,10 @@ def test_the_latest_published_come_first_then_the_imported_ones_by_their_date(cl
     """A response published here this week heads the list; the imported ones (no
     publication time) follow by their date, a document dated autumn 2020 before a
     decision of 2019."""
-    import datetime as dt
+    from tests.factories import make_recent_and_imported_responses
 
-    from django.utils import timezone
-
-    from auditfollowup.lib.dates import FuzzyDate
-    from tests.factories import make_response, make_round
-
-    world = make_tracked_audit(n_recommendations=1)
-    r2019, r2020 = world.responses
-    for imported in world.responses:
-        imported.published_at = None  # imported from the documents
-        imported.save()
-    r2020.decision_date = None
-    r2020.document = FuzzyDate.parse("hösten 2020")
-    r2020.save()
-    this_week = make_response(
-        board=world.board, round=make_round(world.audit, sequence=3), decision_date=None
-    )
-    this_week.published_at = timezone.now() - dt.timedelta(days=2)
-    this_week.save()
+    expected = make_recent_and_imported_responses()
 
     recent = client.get(URL, follow=True).context["recent"]
 
-    assert recent == [this_week, r2020, r2019]
+    assert recent == expected
