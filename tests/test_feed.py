@@ -1,5 +1,6 @@
 """The Atom feed of newly published responses."""
 
+import datetime as dt
 from xml.etree import ElementTree
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
 from responses.models import Response
-from tests.factories import make_tracked_audit, make_user
+from tests.factories import make_response, make_round, make_tracked_audit, make_user
 
 pytestmark = pytest.mark.django_db
 URL = reverse("recommendations:response_feed")
@@ -112,6 +113,15 @@ def test_it_lists_answers_in_the_start_pages_order(client):
     from tests.factories import make_recent_and_imported_responses
 
     expected = make_recent_and_imported_responses()
+    # Imported last, yet decided first: it ends the list.
+    earliest = make_response(
+        board=expected[0].board,
+        round=make_round(expected[0].round.audit, sequence=4),
+        decision_date=dt.date(2018, 5, 2),
+    )
+    earliest.published_at = None
+    earliest.save()
+    expected.append(earliest)
 
     links = [entry.find(f"{ATOM}link").get("href") for entry in entries(client)]
 
