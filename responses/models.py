@@ -1015,6 +1015,21 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
 
 
 class DueDateChangeQuerySet(models.QuerySet):
+    def public(self):
+        """Moves everybody may see: made in a published answer, or imported."""
+        return self.filter(models.Q(entry__isnull=True) | _public("entry__response__"))
+
+    def latest_public_of(self, measure_id: int, *, besides=None):
+        """The measure's latest public move (the one its due date comes from), leaving out
+        the move ``besides``; None when it has none."""
+        return (
+            self.public()
+            .filter(measure_id=measure_id)
+            .exclude(pk=besides)
+            .order_by("-changed_at", "-pk")
+            .first()
+        )
+
     def visible_to(self, user):
         """Moved due dates the user may see: a move made in a response stays with it."""
         return self.filter(
@@ -1063,6 +1078,17 @@ class DueDateChange(models.Model):
 
     def changes_public_pages(self) -> bool:
         return self.entry_id is None or self.entry.changes_public_pages()
+
+    def is_latest_public_move(self) -> bool:
+        """Whether this move is public and its measure's latest public one (or, being
+        added, will be once saved): the measure's due date comes from it."""
+        if self.entry_id is not None and not self.entry.response.is_public:
+            return False
+        latest_other = DueDateChange.objects.latest_public_of(self.measure_id, besides=self.pk)
+        return latest_other is None or (latest_other.changed_at, latest_other.pk) < (
+            self.changed_at,
+            self.pk or float("inf"),
+        )
 
     def clean(self):
         validate_fuzzy_date(self, "previous")

@@ -408,6 +408,25 @@ def measure_takes_its_latest_report(measure_id: int) -> None:
         correct_measure_from_report(latest)
 
 
+def measure_takes_its_latest_move(measure_id: int, *, otherwise=None) -> None:
+    """After an admin adds, corrects or deletes a public move of a measure's due date: the
+    measure is due when its latest public move says, or, with none left, ``otherwise``
+    (the date the deleted move had moved it from)."""
+    latest = DueDateChange.objects.latest_public_of(measure_id)
+    due = latest.new if latest is not None else otherwise
+    measure = Measure.objects.filter(pk=measure_id).first()
+    if due is None or measure is None:
+        return
+    changed = measure.take_report(
+        status=measure.status, due=due, completed=measure.completed, effect=measure.effect
+    )
+    if changed:
+        measure.full_clean(
+            exclude=[f.name for f in Measure._meta.fields if f.name not in Measure.REPORTED_FIELDS]
+        )
+        measure.save()
+
+
 def lacks_answers(response: Response) -> bool:
     """Whether a recommendation the board answers on has no saved answer in the response
     (it may then be neither submitted nor published)."""

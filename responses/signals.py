@@ -1,5 +1,6 @@
 """Guard a shared measure's other recommendations on every path that adds them, and keep
-a measure in step with its latest public report when reports are deleted.
+a measure in step with its latest public report and its latest public move of the due
+date when an admin deletes a report or adds, corrects or deletes a move.
 
 Django cannot see many-to-many values in ``Model.clean()``: the admin form checks
 ``also_serves`` from its cleaned data, the importer wires the values so
@@ -7,12 +8,12 @@ Django cannot see many-to-many values in ``Model.clean()``: the admin form check
 services, loaddata) of a recommendation from another audit.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import Signal, receiver
 
 from recommendations.models import Recommendation
 
-from .models import Measure, MeasureUpdate
+from .models import DueDateChange, Measure, MeasureUpdate
 
 # Sent once a response's publication has been committed (services.publish_response), with
 # ``response=``; the notifications app tells the people who follow its board or
@@ -46,3 +47,30 @@ def report_deleted(sender, instance, **kwargs):
         from . import services
 
         services.measure_takes_its_latest_report(instance.measure_id)
+
+
+@receiver(post_save, sender=DueDateChange, dispatch_uid="measure_move_saved")
+def move_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.is_latest_public_move():
+        from . import services
+
+        services.measure_takes_its_latest_move(instance.measure_id)
+
+
+@receiver(pre_delete, sender=DueDateChange, dispatch_uid="measure_move_deleting")
+def move_deleting(sender, instance, origin=None, **kwargs):
+    # Only a move deleted itself (its admin page, the list's delete action): one deleted
+    # with its measure leaves nothing to follow, and a published answer's moves are kept
+    # when the answer is deleted (``kept_only_if_published``).
+    deleted_itself = isinstance(origin, DueDateChange) or (
+        getattr(origin, "model", None) is DueDateChange
+    )
+    instance._was_latest_public = deleted_itself and instance.is_latest_public_move()
+
+
+@receiver(post_delete, sender=DueDateChange, dispatch_uid="measure_move_deleted")
+def move_deleted(sender, instance, **kwargs):
+    if getattr(instance, "_was_latest_public", False):
+        from . import services
+
+        services.measure_takes_its_latest_move(instance.measure_id, otherwise=instance.previous)

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Recommendation
 from recommendations.status import Status
-from responses.models import Measure, MeasureUpdate, Response
+from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
 from .factories import admin_page_data, save_edit_page
 
@@ -445,3 +446,35 @@ def test_deleting_a_measure_with_its_reports_leaves_no_change_of_it_in_its_histo
 
     # Only the deletion was recorded: the measure was not re-derived on its way out.
     assert Measure.history.filter(id=measure.pk).count() == versions_before + 1
+
+
+def _moved_measure():
+    """A measure due in June 2020 after its 2020 answer moved it from March."""
+    from tests.factories import make_tracked_audit
+
+    world = make_tracked_audit(n_recommendations=1)
+    measure = Measure.objects.get(recommendation=world.recommendations[0])
+    assert measure.due == FuzzyDate.parse("2020-06")
+    return measure, measure.due_date_changes.get()
+
+
+def test_correcting_a_moved_due_date_in_the_admin_moves_the_measure(admin_client):
+    measure, move = _moved_measure()
+    url = admin_url(DueDateChange, "change", move.pk)
+    data = admin_page_data(admin_client.get(url))
+    data["new"] = "2020-09"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2020-09")
+
+
+def test_deleting_the_only_move_returns_the_measure_to_the_date_it_moved_from(admin_client):
+    measure, move = _moved_measure()
+
+    deleted = admin_client.post(admin_url(DueDateChange, "delete", move.pk), {"post": "yes"})
+
+    assert deleted.status_code == 302
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2020-03")
