@@ -8,12 +8,12 @@ Django cannot see many-to-many values in ``Model.clean()``: the admin form check
 services, loaddata) of a recommendation from another audit.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
 
-from recommendations.models import Recommendation
+from recommendations.models import FollowUpRound, Recommendation
 
-from .models import DueDateChange, Measure, MeasureUpdate
+from .models import DueDateChange, Measure, MeasureUpdate, Response
 
 # Sent once a response's publication has been committed (services.publish_response), with
 # ``response=``; the notifications app tells the people who follow its board or
@@ -74,3 +74,59 @@ def move_deleted(sender, instance, **kwargs):
         from . import services
 
         services.measure_takes_its_latest_move(instance.measure_id, otherwise=instance.previous)
+
+
+# An admin correcting a published answer's round or decision date, or renumbering a round,
+# can change which report is a measure's latest: the measures whose latest report changed
+# take the new one. Drafts and submitted answers are skipped (no query): their reports
+# are not public.
+def _latest_reports(reports) -> dict:
+    measure_ids = reports.values_list("measure_id", flat=True).distinct()
+    latest = MeasureUpdate.objects.latest_public_by_measure(list(measure_ids))
+    return {measure_id: report.pk for measure_id, report in latest.items()}
+
+
+def _reports_reordered(instance) -> None:
+    before = getattr(instance, "_latest_reports_before", None)
+    if before is None:
+        return
+    from . import services
+
+    after = _latest_reports(instance._reports_to_follow)
+    for measure_id, report_pk in after.items():
+        if before.get(measure_id) != report_pk:
+            services.measure_takes_its_latest_report(measure_id)
+
+
+@receiver(pre_save, sender=Response, dispatch_uid="measure_reports_response_saving")
+def response_saving(sender, instance, raw=False, **kwargs):
+    if raw or getattr(instance, "_loaded_state", None) != Response.State.PUBLISHED:
+        return
+    instance._reports_to_follow = MeasureUpdate.objects.filter(entry__response_id=instance.pk)
+    instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
+
+
+@receiver(post_save, sender=Response, dispatch_uid="measure_reports_response_saved")
+def response_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _reports_reordered(instance)
+
+
+@receiver(pre_save, sender=FollowUpRound, dispatch_uid="measure_reports_round_saving")
+def round_saving(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    instance._reports_to_follow = MeasureUpdate.objects.filter(
+        entry__response__round__audit_id__in=[
+            instance.audit_id,
+            *instance.moved_from("audit_id"),
+        ],
+        entry__response__state=Response.State.PUBLISHED,
+    )
+    instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
+
+
+@receiver(post_save, sender=FollowUpRound, dispatch_uid="measure_reports_round_saved")
+def round_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _reports_reordered(instance)

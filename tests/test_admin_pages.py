@@ -10,7 +10,7 @@ from recommendations.models import Recommendation
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
-from .factories import admin_page_data, save_edit_page
+from .factories import admin_page_data, make_round, save_edit_page
 
 pytestmark = pytest.mark.django_db
 
@@ -478,3 +478,41 @@ def test_deleting_the_only_move_returns_the_measure_to_the_date_it_moved_from(ad
     assert deleted.status_code == 302
     measure.refresh_from_db()
     assert measure.due == FuzzyDate.parse("2020-03")
+
+
+def _measure_as_2020_says():
+    """A measure reported planned in 2019's answer and in progress in 2020's, as it says."""
+    from tests.factories import make_tracked_audit
+
+    world = make_tracked_audit(n_recommendations=1)
+    measure = Measure.objects.get(recommendation=world.recommendations[0])
+    measure.status = Status.IN_PROGRESS
+    measure.save()
+    return world, measure
+
+
+def test_renumbering_the_rounds_in_the_admin_gives_the_measure_its_new_latest_report(
+    admin_client,
+):
+    world, measure = _measure_as_2020_says()
+    first = world.rounds[0]
+    url = admin_url(type(world.audit), "change", world.audit.pk)
+    data = admin_page_data(admin_client.get(url))
+    index = next(i for i in range(5) if data.get(f"rounds-{i}-id") == first.pk)
+    data[f"rounds-{index}-sequence"] = 3  # 2019's round was really the later one
+
+    assert admin_client.post(url, data).status_code == 302
+
+    measure.refresh_from_db()
+    assert measure.status == Status.PLANNED
+
+
+def test_moving_a_published_answer_to_a_later_round_gives_the_measure_its_report(admin_client):
+    world, measure = _measure_as_2020_says()
+    r2019 = world.responses[0]
+    later = make_round(world.audit, sequence=3)
+    r2019.round = later
+    r2019.save()
+
+    measure.refresh_from_db()
+    assert measure.status == Status.PLANNED
