@@ -76,21 +76,17 @@ class ScopedAdminMixin(ScopedFieldsMixin):
         # A many-to-many field offers only the user's municipality's objects: those of
         # others already linked (a case officer also on another municipality's board) were
         # not shown, and saving the form must not drop them.
-        hidden = {}
         if change:
             for field in self.model._meta.many_to_many:
                 condition = tenancy.condition(field.related_model, request.user)
-                if field.name in form.fields and condition is not None:
+                if field.name in form.cleaned_data and condition is not None:
                     in_scope = field.related_model._default_manager.filter(condition)
-                    hidden[field.name] = list(
-                        getattr(form.instance, field.name)
-                        .exclude(pk__in=in_scope.values("pk"))
-                        .values_list("pk", flat=True)
+                    hidden = getattr(form.instance, field.name).exclude(
+                        pk__in=in_scope.values("pk")
                     )
+                    # Saved with the chosen ones in one set(): never removed, not even briefly.
+                    form.cleaned_data[field.name] = [*form.cleaned_data[field.name], *hidden]
         super().save_related(request, form, formsets, change)
-        for name, pks in hidden.items():
-            if pks:
-                getattr(form.instance, name).add(*pks)
 
     def _require_in_scope(self, request, object_id) -> None:
         # django-simple-history reads an object's past versions from its history table,

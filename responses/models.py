@@ -766,8 +766,11 @@ class Measure(RemembersLoadedValues, models.Model):
         admin pointing it at another answer changes what was public where it was too."""
         if self.announced_in_id is None or self.announced_in.changes_public_pages():
             return True
-        before = self.moved_from("announced_in_id")
-        return bool(before) and ResponseEntry.objects.get(pk=before[0]).changes_public_pages()
+        loaded = getattr(self, "_loaded_values", {})
+        if "announced_in_id" not in loaded or loaded["announced_in_id"] == self.announced_in_id:
+            return False
+        before = loaded["announced_in_id"]  # None: it was imported, that is public
+        return before is None or ResponseEntry.objects.get(pk=before).changes_public_pages()
 
     def is_followed_up(self, under=None) -> bool:
         """``MeasureQuerySet.followed_up``'s rule for one measure. ``under``: the
@@ -1020,15 +1023,19 @@ class DueDateChangeQuerySet(models.QuerySet):
         return self.filter(models.Q(entry__isnull=True) | _public("entry__response__"))
 
     def latest_public_of(self, measure_id: int, *, besides=None):
-        """The measure's latest public move (the one its due date comes from), leaving out
-        the move ``besides``; None when it has none."""
-        return (
-            self.public()
-            .filter(measure_id=measure_id)
-            .exclude(pk=besides)
-            .order_by("-changed_at", "-pk")
-            .first()
-        )
+        """The measure's latest public move (the one its due date comes from, by
+        ``DueDateChange._recency``), leaving out the move ``besides``; None when it has
+        none. A measure is moved a few times at most: all are read and compared."""
+        moves = self.public_moves_of(measure_id).exclude(pk=besides)
+        return next(reversed(DueDateChange.in_order(moves)), None)
+
+    def earliest_public_of(self, measure_id: int):
+        """The measure's first public move: the date it moved from is the measure's first."""
+        return next(iter(DueDateChange.in_order(self.public_moves_of(measure_id))), None)
+
+    def public_moves_of(self, measure_id: int):
+        """The measure's public moves, with what ``DueDateChange.in_order`` compares."""
+        return self.public().filter(measure_id=measure_id).select_related("entry__response__round")
 
     def visible_to(self, user):
         """Moved due dates the user may see: a move made in a response stays with it."""
@@ -1084,11 +1091,39 @@ class DueDateChange(models.Model):
         added, will be once saved): the measure's due date comes from it."""
         if self.entry_id is not None and not self.entry.response.is_public:
             return False
-        latest_other = DueDateChange.objects.latest_public_of(self.measure_id, besides=self.pk)
-        return latest_other is None or (latest_other.changed_at, latest_other.pk) < (
-            self.changed_at,
-            self.pk or float("inf"),
-        )
+        others = DueDateChange.objects.public_moves_of(self.measure_id).exclude(pk=self.pk)
+        return DueDateChange.in_order([*others, self])[-1] is self
+
+    @staticmethod
+    def in_order(moves) -> list:
+        """A measure's moves from its first to its latest, the one its due date comes from.
+
+        Moves made in answers go in their answers' order (the later round, then the later
+        decision, as ``MeasureUpdate._recency``; then the later record): an earlier round's
+        answer published late moves nothing. A move made in the admin (no answer) goes
+        right after the answers' moves recorded before it: it corrects what they said, and
+        a later answer's move supersedes it."""
+
+        def answer_order(move):
+            response = move.entry.response
+            return (
+                response.round.sequence,
+                response.decision_date is not None,
+                response.decision_date or dt.date.min,
+                move.changed_at,
+                move.pk or float("inf"),
+            )
+
+        def recorded(move):
+            return (move.changed_at, move.pk or float("inf"))
+
+        ordered = sorted((m for m in moves if m.entry_id is not None), key=answer_order)
+        for move in sorted((m for m in moves if m.entry_id is None), key=recorded):
+            after = max(
+                (i for i, m in enumerate(ordered) if recorded(m) <= recorded(move)), default=-1
+            )
+            ordered.insert(after + 1, move)
+        return ordered
 
     def clean(self):
         validate_fuzzy_date(self, "previous")

@@ -400,9 +400,9 @@ def correct_measure_from_report(update: MeasureUpdate) -> None:
 
 def measure_takes_its_latest_report(measure_id: int) -> None:
     """After its latest public report was deleted (an admin removing a report, an entry
-    or a published response): the measure says what its latest remaining public report
-    says, as if that one had been corrected. With no public report left it keeps what it
-    says: the imported or announced values, which nothing else states."""
+    or a published response) or another became its latest (a round renumbered): the
+    measure says what its latest public report says, as if that one had been corrected.
+    With no public report left it keeps what it says: no answer states anything else."""
     latest = MeasureUpdate.objects.latest_public_of(measure_id)
     if latest is not None:
         correct_measure_from_report(latest)
@@ -411,12 +411,19 @@ def measure_takes_its_latest_report(measure_id: int) -> None:
 def measure_takes_its_latest_move(measure_id: int, *, otherwise=None) -> None:
     """After an admin adds, corrects or deletes a public move of a measure's due date: the
     measure is due when its latest public move says, or, with none left, ``otherwise``
-    (the date the deleted move had moved it from)."""
+    (the measure's first date, which its first move had moved from). Adding or correcting
+    a move keeps what earlier answers showed, as publishing a move does
+    (``keep_dates_shown_before_move``); deleting one returns them to the date before it."""
     latest = DueDateChange.objects.latest_public_of(measure_id)
     due = latest.new if latest is not None else otherwise
     measure = Measure.objects.filter(pk=measure_id).first()
     if due is None or measure is None:
         return
+    if latest is not None and due != measure.due:
+        MeasureUpdate.objects.keep_dates_shown_before_move(
+            {measure.pk: (measure.due, measure.due_inference)},
+            moving=latest.entry_id and latest.entry.response,
+        )
     changed = measure.take_report(
         status=measure.status, due=due, completed=measure.completed, effect=measure.effect
     )

@@ -66,6 +66,11 @@ def move_deleting(sender, instance, origin=None, **kwargs):
         getattr(origin, "model", None) is DueDateChange
     )
     instance._was_latest_public = deleted_itself and instance.is_latest_public_move()
+    if instance._was_latest_public:
+        # Read before anything is deleted (Django sends every pre_delete first): should
+        # every move go, as the list's "delete selected" may do, the measure returns to
+        # the date its first move moved from.
+        instance._first_due = DueDateChange.objects.earliest_public_of(instance.measure_id).previous
 
 
 @receiver(post_delete, sender=DueDateChange, dispatch_uid="measure_move_deleted")
@@ -73,7 +78,7 @@ def move_deleted(sender, instance, **kwargs):
     if getattr(instance, "_was_latest_public", False):
         from . import services
 
-        services.measure_takes_its_latest_move(instance.measure_id, otherwise=instance.previous)
+        services.measure_takes_its_latest_move(instance.measure_id, otherwise=instance._first_due)
 
 
 # An admin correcting a published answer's round or decision date, or renumbering a round,

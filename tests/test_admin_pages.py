@@ -1,9 +1,12 @@
 """Every admin list, add and change page opens for an administrator."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Recommendation
@@ -516,3 +519,68 @@ def test_moving_a_published_answer_to_a_later_round_gives_the_measure_its_report
 
     measure.refresh_from_db()
     assert measure.status == Status.PLANNED
+
+
+def test_deleting_every_move_returns_the_measure_to_its_first_date(admin_client):
+    from tests.factories import make_due_date_change
+
+    measure, _move = _moved_measure()  # 2020-03 -> 2020-06
+    make_due_date_change(measure, previous="2020-06", new="2020-12")
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2020-12")
+
+    DueDateChange.objects.filter(measure=measure).delete()  # the list's "delete selected"
+
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2020-03")
+
+
+def test_a_move_added_in_the_admin_leaves_what_earlier_answers_showed(admin_client):
+    measure, _move = _moved_measure()
+    report_2019 = measure.updates.get(entry__response__round__sequence=1)
+    assert report_2019.reported_due == FuzzyDate.parse("2020-06")
+    url = admin_url(DueDateChange, "add")
+    data = admin_page_data(admin_client.get(url))
+    data.update(
+        measure=measure.pk,
+        previous="2020-06",
+        new="2021-12",
+        reason="Upphandlingen gjordes om.",
+        # Recorded now: after the 2020 answer's move, which it corrects.
+        changed_at=(timezone.localtime() + dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M"),
+    )
+
+    added = admin_client.post(url, data)
+    assert added.status_code == 302, added.context["adminform"].form.errors
+
+    measure.refresh_from_db()
+    report_2019.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2021-12")
+    assert report_2019.reported_due == FuzzyDate.parse("2020-06")
+
+
+def test_an_earlier_rounds_move_published_late_moves_nothing(admin_client):
+    """Its answer is not the latest, so neither is its move: re-saving it later (a typo in
+    its reason corrected) leaves the measure as the later answer says."""
+    from responses import services
+    from tests.factories import make_due_date_change, make_entry, make_response
+
+    measure, _move = _moved_measure()
+    world_audit = measure.recommendation.audit
+    paper = make_response(
+        board=measure.board, round=make_round(world_audit, sequence=0), state=Response.State.DRAFT
+    )
+    entry = make_entry(paper, measure.recommendation)
+    late = make_due_date_change(measure, previous="2020-06", new="2021-12", entry=entry)
+    services.publish_response(
+        response=paper,
+        expected_version=paper.version,
+        user=None,
+        decision_date=dt.date(2019, 3, 1),
+        diary_number="ASN-2019-2",
+    )
+    late.reason = "Försenad upphandling."
+    late.save()
+
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2020-06")

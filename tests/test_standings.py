@@ -400,6 +400,22 @@ def test_a_public_measure_an_admin_points_at_a_drafts_answer_is_no_longer_counte
     assert_maintained_rows_equal_a_rebuild()
 
 
+def test_an_imported_measure_an_admin_points_at_a_drafts_answer_is_no_longer_counted():
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    imported = make_measure(rec, board=world.board, due="2020-06")  # announced nowhere
+    assert standing(rec, world.board).open_measures == 2
+    draft = make_response(
+        board=world.board, round=make_round(world.audit, sequence=3), state=Response.State.DRAFT
+    )
+    imported = Measure.objects.get(pk=imported.pk)
+    imported.announced_in = make_entry(draft, rec)
+    imported.save()
+
+    assert standing(rec, world.board).open_measures == 1
+    assert_maintained_rows_equal_a_rebuild()
+
+
 def test_a_recommendation_moved_to_another_municipality_is_counted_there_only():
     malmo = make_municipality()
     lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="")
