@@ -434,15 +434,20 @@ def measure_takes_its_latest_move(measure_id: int, *, otherwise=None) -> None:
         measure.save()
 
 
-def lacks_answers(response: Response) -> bool:
-    """Whether a recommendation the board answers on has no saved answer in the response
-    (it may then be neither submitted nor published)."""
-    answered = set(
+def unanswered_recommendations(response: Response) -> list:
+    """The recommendations the board answers on that have no saved answer in the response,
+    in their order (the response may then be neither submitted nor published)."""
+    return list(
         Recommendation.objects.filter(audit_id=response.round.audit_id)
         .answered_by_board(response.board)
-        .values_list("pk", flat=True)
+        .exclude(pk__in=response.entries.values("recommendation_id"))
+        .order_by("position")
     )
-    return bool(answered - set(response.entries.values_list("recommendation_id", flat=True)))
+
+
+def lacks_answers(response: Response) -> bool:
+    """Whether ``unanswered_recommendations`` names any."""
+    return bool(unanswered_recommendations(response))
 
 
 def _require_complete(response: Response, message: str) -> None:

@@ -143,9 +143,9 @@ def response_edit(request, pk: int):
                 messages.success(request, _("Utkastet är sparat."))
                 then = request.POST.get("then")
                 if then == "submit":
-                    # The version this save claimed: a colleague's save since is refused
-                    # ("someone else saved"), never handed in unseen.
-                    return _submit(request, response, response.version)
+                    # Saved first; handing in is confirmed on its own page (it cannot be
+                    # undone by the board's staff).
+                    return redirect("responses:response_submit", response.pk)
                 if then == "publish":
                     return redirect("responses:response_publish", response.pk)
                 return redirect("responses:response_edit", response.pk)
@@ -207,15 +207,27 @@ def response_publish(request, pk: int):
 
 
 @access(LoggedIn)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def response_submit(request, pk: int):
-    """Hand the draft to the auditors (state submitted) without publishing it."""
+    """Hand the draft to the auditors (state submitted) without publishing it, confirmed
+    on this page: what is handed in, what is still missing (each a link to its place on
+    the edit page), and that the board's staff cannot change it afterwards."""
     response = _editable(request.user, pk)
-    form = SubmitForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Yttrandet är inte inlämnat: formuläret var ofullständigt."))
-        return redirect("responses:response_edit", response.pk)
-    return _submit(request, response, form.cleaned_data["version"])
+    if request.method == "POST":
+        form = SubmitForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Yttrandet är inte inlämnat: formuläret var ofullständigt."))
+            return redirect("responses:response_submit", response.pk)
+        return _submit(request, response, form.cleaned_data["version"])
+    context = {
+        "response": response,
+        "form": SubmitForm(initial={"version": response.version}),
+        "entries": response.entries.select_related("recommendation").order_by(
+            "recommendation__position"
+        ),
+        "unanswered": services.unanswered_recommendations(response),
+    }
+    return render(request, "responses/staff/submit.html", context)
 
 
 def _submit(request, response: Response, version: int):
@@ -233,7 +245,7 @@ def _submit(request, response: Response, version: int):
         return redirect("responses:response_edit", response.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("responses:response_edit", response.pk)
+        return redirect("responses:response_submit", response.pk)
     messages.success(request, _("Yttrandet är inlämnat till revisionen."))
     return redirect("responses:response_preview", response.pk)
 

@@ -586,12 +586,37 @@ def test_handing_in_from_the_edit_page_saves_what_was_typed_first(client, world,
     client.force_login(world.staff_a)
     data = filled(draft, world, then="submit")
 
-    handed_in = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    saved = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
 
+    # Saved, then the hand-in is confirmed on its own page: it cannot be undone.
+    assert saved.url == reverse("responses:response_submit", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.state == Response.State.DRAFT
+    assert draft.entries.get(recommendation=world.rec1).narrative == "Rutinen införs under våren."
+    confirm = client.get(saved.url)
+    assert "Lämna in till revisionen" in confirm.text
+    assert "det går inte längre att ändra här" in confirm.text
+    handed_in = client.post(saved.url, {"version": draft.version})
     assert handed_in.url == reverse("responses:response_preview", args=[draft.pk])
     draft.refresh_from_db()
     assert draft.state == Response.State.SUBMITTED
-    assert draft.entries.get(recommendation=world.rec1).narrative == "Rutinen införs under våren."
+
+
+def test_the_hand_in_page_lists_what_is_missing_with_links_and_offers_no_button(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    client.post(
+        reverse("responses:response_edit", args=[draft.pk]),
+        filled(draft, world, **{f"rec-{world.rec2.pk}-status": ""}),
+    )
+
+    page = client.get(reverse("responses:response_submit", args=[draft.pk]))
+
+    assert "1 rekommendation saknar svar" in page.text
+    edit = reverse("responses:response_edit", args=[draft.pk])
+    assert f'href="{edit}#rekommendation-{world.rec2.pk}"' in page.text
+    assert "Lämna in till revisionen</button>" not in page.text
 
 
 def test_handing_in_a_page_with_errors_hands_in_nothing_and_keeps_what_was_typed(
@@ -626,7 +651,13 @@ def test_a_draft_is_saved_a_part_at_a_time_and_handed_in_only_when_every_answer_
     draft.refresh_from_db()
     assert draft.state == Response.State.DRAFT
     assert [entry.recommendation for entry in draft.entries.all()] == [world.rec1]
-    assert "Spara ett svar på varje rekommendation innan yttrandet lämnas in." in page.text
+    assert "Yttrandet kan inte lämnas in än: 1 rekommendation saknar svar" in page.text
+    handed_in = client.post(
+        reverse("responses:response_submit", args=[draft.pk]),
+        {"version": draft.version},
+        follow=True,
+    )
+    assert "Spara ett svar på varje rekommendation innan yttrandet lämnas in." in handed_in.text
     edit = client.get(reverse("responses:response_edit", args=[draft.pk])).text
     assert "Rutinen införs under våren." in edit
     assert "Kan lämnas tom tills vidare" in edit
@@ -786,9 +817,9 @@ def test_publishing_costs_the_same_queries_for_one_changed_measure_or_thirteen(
         recommendations = _six_more_recommendations_with_measures(world)
     _answer_every_recommendation(client, world, draft, recommendations)
     _report_every_measure_in_progress(client, world, draft)
-    # 39, 2 where a moved due date is kept on the earlier answers that showed it, and 1
+    # 38, 2 where a moved due date is kept on the earlier answers that showed it, and 1
     # reading the measures' other published reports (is this one their latest?).
-    with django_assert_num_queries(42):
+    with django_assert_num_queries(41):
         assert _publish(client, draft).status_code == 302
     changed = Measure.objects.filter(board=world.board_a, status=Status.IN_PROGRESS)
     assert changed.count() == (13 if more_recommendations else 1)

@@ -98,6 +98,7 @@ def test_staff_pages_meet_wcag_21_aa(page, make_user):
         edit,
         reverse("responses:response_preview", args=[draft.pk]),
         reverse("responses:response_publish", args=[draft.pk]),
+        reverse("responses:response_submit", args=[draft.pk]),
         reverse("responses:response_history", args=[draft.pk]),
         reverse("responses:response_preview", args=[sample.second_response.pk]),
         reverse("password_change"),

@@ -74,7 +74,7 @@ def test_staff_write_save_reload_and_publish_a_response(page, sample, make_user)
     # The whole answer shows: the field is as tall as its text, nothing is cut off.
     assert narrative.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
     assert not page.get_by_role("button", name="Spara utkast").is_visible()
-    assert not page.get_by_role("button", name="Spara och lämna in till revisionen").is_visible()
+    assert not page.get_by_role("button", name="Spara och gå till inlämning").is_visible()
     assert not page.get_by_role("heading", name="Beslutat dokument").is_visible()
     PRINTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PRINTS / "staff-draft-print-media.png"), full_page=True)

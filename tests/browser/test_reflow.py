@@ -110,6 +110,7 @@ def test_staff_and_auditor_pages_reflow_at_320_px(page, make_user):
             "staff-form": reverse("responses:response_edit", args=[draft.pk]),
             "staff-preview": reverse("responses:response_preview", args=[draft.pk]),
             "staff-publish": reverse("responses:response_publish", args=[draft.pk]),
+            "staff-submit": reverse("responses:response_submit", args=[draft.pk]),
             "staff-history": reverse("responses:response_history", args=[draft.pk]),
             "password-change": reverse("password_change"),
         },
