@@ -100,7 +100,7 @@ def for_board(board, user) -> bytes:
     return build(
         name=_("Uppföljning: %(board)s") % {"board": board},
         user=user,
-        rounds=FollowUpRound.objects.answered_by_any_of([board]),
+        rounds=FollowUpRound.objects.asking_any_of([board]),
         measures=Measure.objects.filter(board=board),
     )
 

@@ -69,7 +69,7 @@ class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
     model = FollowUpRound
     form = FollowUpRoundDatesForm
     extra = 0
-    fields = ["sequence", "kind", "title", "deadline", "is_open"]
+    fields = ["sequence", "kind", "title", "deadline", "is_open", "asks"]
 
 
 class RecommendationInline(ScopedFieldsMixin, admin.StackedInline):

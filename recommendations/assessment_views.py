@@ -113,7 +113,7 @@ def close(request, pk: int):
 def attention(request):
     """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
     and which boards have not answered by the deadline. A fixed number of queries whatever
-    the size: one each for arrived, overdue and disagreements, four for missing_responses
+    the size: one each for arrived, overdue and disagreements, five for missing_responses
     (asserted in tests/test_auditor_views.py)."""
     form = AttentionForm(request.GET or None)
     since = form.since_date()

@@ -6,6 +6,7 @@ reminders (``notifications/planning.py``) act for the whole installation, not fo
 person."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, Subquery
@@ -85,11 +86,13 @@ class MissingResponse:
 
 
 def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingResponse]:
-    """Rounds whose deadline has passed without a response from a board that answers one
-    of their audit's open recommendations (their standings' ``must_answer``: the boards
-    whose response the staff pages accept and require). Four queries: rounds, answering
-    boards, responses given, and the boards. ``round_ids`` limits it to those rounds (the
-    outbox asks again, just before sending, whether a reminder's reply is still owed)."""
+    """Rounds whose deadline has passed without a response from a board they ask
+    (``FollowUpRoundQuerySet.asking_any_of``'s rule: the boards a round names, else every
+    board that answers one of the audit's recommendations) that answers one of their
+    audit's open recommendations (their standings' ``must_answer``). Five queries:
+    rounds, the boards they name, answering boards, responses given, and the boards.
+    ``round_ids`` limits it to those rounds (the outbox asks again, just before sending,
+    whether a reminder's reply is still owed)."""
     from responses.models import BoardStanding, Response
 
     rounds = FollowUpRound.objects.filter(ended_before_q("deadline", today))
@@ -101,6 +104,11 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
         .order_by("deadline_date", "pk")
     )
     audit_ids = {round_.audit_id for round_ in rounds}
+    named = defaultdict(set)
+    for round_id, board_id in FollowUpRound.asks.through.objects.filter(
+        followupround__in=rounds
+    ).values_list("followupround_id", "board_id"):
+        named[round_id].add(board_id)
     answering = set(
         BoardStanding.objects.filter(
             recommendation__audit_id__in=audit_ids, is_open=True, must_answer=True
@@ -112,7 +120,12 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     boards = Board.objects.in_bulk({board_id for _audit_id, board_id in answering})
     missing = []
     for round_ in rounds:
+        asked = named.get(round_.pk)
         for audit_id, board_id in sorted(answering, key=lambda pair: boards[pair[1]].name):
-            if audit_id == round_.audit_id and (round_.pk, board_id) not in answered:
+            if (
+                audit_id == round_.audit_id
+                and (asked is None or board_id in asked)
+                and (round_.pk, board_id) not in answered
+            ):
                 missing.append(MissingResponse(round=round_, board=boards[board_id]))
     return missing

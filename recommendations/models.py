@@ -357,16 +357,21 @@ class Audit(RemembersLoadedValues, models.Model):
 
 
 class FollowUpRoundQuerySet(models.QuerySet):
-    def answered_by_any_of(self, boards):
-        """The rounds in which one of ``boards`` answers a recommendation
-        (``RecommendationQuerySet.answered_by_any_of``): the rounds that concern them,
-        for their staff's pages, reminders and calendars alike."""
+    def asking_any_of(self, boards):
+        """The rounds that ask one of ``boards`` for an answer: those naming it among the
+        boards they ask (``FollowUpRound.asks``), and those naming none where it answers a
+        recommendation of the audit (``RecommendationQuerySet.answered_by_any_of``). The
+        one rule of whom a round asks, for the staff's pages, calendars, the missing
+        replies and the reminders alike (``FollowUpRound.asks_board`` for one board)."""
         answered = Recommendation.objects.filter(audit=OuterRef("audit")).answered_by_any_of(boards)
-        return self.filter(Exists(answered))
+        asked = FollowUpRound.asks.through.objects.filter(followupround=OuterRef("pk"))
+        return self.filter(
+            Exists(asked.filter(board__in=boards)) | (~Exists(asked) & Exists(answered))
+        )
 
     def open_for(self, boards):
-        """The open rounds that concern one of ``boards``: where its staff may respond."""
-        return self.answered_by_any_of(boards).filter(is_open=True)
+        """The open rounds that ask one of ``boards``: where its staff may respond."""
+        return self.asking_any_of(boards).filter(is_open=True)
 
 
 class FollowUpRound(RemembersLoadedValues, models.Model):
@@ -404,6 +409,16 @@ class FollowUpRound(RemembersLoadedValues, models.Model):
         default=False,
         help_text=_("Nämndernas handläggare kan lämna yttranden i en öppen omgång."),
     )
+    asks = models.ManyToManyField(
+        Board,
+        blank=True,
+        related_name="asked_rounds",
+        verbose_name=_("tillfrågade nämnder"),
+        help_text=_(
+            "Nämnderna som omgången begär svar av, när det inte är alla. Tomt: varje nämnd "
+            "som besvarar någon av granskningens rekommendationer."
+        ),
+    )
 
     objects = FollowUpRoundQuerySet.as_manager()
 
@@ -424,6 +439,10 @@ class FollowUpRound(RemembersLoadedValues, models.Model):
 
     def clean(self):
         validate_fuzzy_date(self, "deadline")
+
+    def asks_board(self, board) -> bool:
+        """Whether this round asks ``board`` for an answer (``asking_any_of``'s rule)."""
+        return FollowUpRound.objects.filter(pk=self.pk).asking_any_of([board]).exists()
 
 
 def answering_pairs(named: set, addressed: set) -> set:

@@ -47,20 +47,21 @@ class StartResponseForm(forms.Form):
     def __init__(self, *args, boards, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = boards
+        # Staff of one board need not pick it.
+        only = list(boards[:2])
+        if len(only) == 1:
+            self.fields["board"].initial = only[0].pk
         self.fields["round"].queryset = rounds
         self.fields["round"].label_from_instance = lambda r: f"{r.audit} – {r.sequence}. {r.title}"
 
     def clean(self):
         cleaned = super().clean()
         board, round_ = cleaned.get("board"), cleaned.get("round")
-        if board and round_:
-            answers = round_.audit.recommendations.answered_by_board(board).exists()
-            if not answers:
-                self.add_error(
-                    "round",
-                    _("%(board)s besvarar inga rekommendationer i den här granskningen.")
-                    % {"board": board},
-                )
+        if board and round_ and not round_.asks_board(board):
+            self.add_error(
+                "round",
+                _("Omgången begär inget svar av %(board)s.") % {"board": board},
+            )
         return cleaned
 
 

@@ -230,14 +230,14 @@ def test_the_attention_view_reads_responses_since_a_chosen_date(client, world):
 def test_the_attention_view_costs_the_same_queries_at_any_size(
     client, world, django_assert_num_queries
 ):
-    """Session, user, groups with the user's municipality; the four of missing responses
-    (rounds, the standings of the boards that must answer, responses given, boards);
-    arrived responses, overdue measures, disagreements: ten. (An auditor outside the
-    staff group has no boards to look up.)"""
+    """Session, user, groups with the user's municipality; the five of missing responses
+    (rounds, the boards they name, the standings of the boards that must answer,
+    responses given, boards); arrived responses, overdue measures, disagreements: eleven.
+    (An auditor outside the staff group has no boards to look up.)"""
     add_attention_material(world)
     client.force_login(world.auditor)
     url = reverse("auditors:attention")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url)
     for number in range(4):
         recommendation = make_recommendation(
@@ -260,7 +260,7 @@ def test_the_attention_view_costs_the_same_queries_at_any_size(
             status=Status.IMPLEMENTED,
             assessed_on=timezone.localdate(),
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = client.get(url)
     assert len(page.context["overdue"]) == 6
 

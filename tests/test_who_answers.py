@@ -117,3 +117,42 @@ def test_a_named_board_that_has_not_answered_is_still_waited_for(client, world):
 
     assert (recommendation.boards_answered, recommendation.boards_required) == (0, 2)
     assert page.count("Har inte svarat än") == 2
+
+
+def test_a_round_that_names_the_boards_it_asks_chases_and_accepts_only_those(world):
+    # As in STK-2020-438: both boards answer the audit, but its second round asks only
+    # one of them (stadskontoret's report), the first only the other (ASN's remissvar).
+    audit, first = _late_round(world)
+    second = make_round(audit, sequence=2, deadline="2020-09-30")
+    make_recommendation(
+        audit,
+        addressed_to=[world.board_a, world.board_b],
+        answered_by=[world.board_a, world.board_b],
+    )
+    first.asks.set([world.board_a])
+    second.asks.set([world.board_b])
+
+    assert _chased(world) == {(first, world.board_a), (second, world.board_b)}
+    assert _may_start(world.board_a, first) and not _may_start(world.board_a, second)
+    assert _may_start(world.board_b, second) and not _may_start(world.board_b, first)
+    second.is_open = True
+    second.save()
+    open_here = FollowUpRound.objects.filter(audit=audit)
+    assert list(open_here.open_for([world.board_a])) == []
+    assert list(open_here.open_for([world.board_b])) == [second]
+
+
+def test_in_the_seeds_stadskontorets_round_is_not_owed_by_asn():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("import_fixtures", str(Path(settings.BASE_DIR) / "fixtures"), verbosity=0)
+    owed = {
+        (m.round.audit.reference, m.round.sequence, m.board.short_code)
+        for m in attention.missing_responses(dt.date(2026, 12, 1), None)
+    }
+
+    assert ("STK-2020-438", 2, "ASN") not in owed
+    assert ("STK-2020-438", 1, "STK") not in owed
