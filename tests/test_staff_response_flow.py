@@ -55,6 +55,15 @@ def test_staff_start_a_draft_for_their_board_and_an_open_round(client, world):
     assert draft.created_by == world.staff_a
 
 
+def test_staff_of_one_board_find_it_already_chosen(client, world):
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    assert page.context["form"]["board"].value() == world.board_a.pk
+    assert f'<option value="{world.board_a.pk}" selected>' in page.text
+
+
 def test_staff_cannot_start_a_response_for_another_board_or_a_closed_round(client, world):
     client.force_login(world.staff_a)
     other_board = client.post(
