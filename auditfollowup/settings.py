@@ -171,6 +171,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "auditfollowup.context_processors.content_language",
             ],
             # Template tags no app owns: the form field markup every app's templates use.
             "libraries": {
@@ -180,6 +181,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# The language of the documents and what boards and auditors write (the interface has
+# English too, the content does not): marked on that text in every page.
+CONTENT_LANGUAGE = "sv"
 
 # Django's widget templates for inputs, text areas and selects, rendered in Python (the
 # same HTML, a fraction of the time: see auditfollowup/lib/form_rendering.py).

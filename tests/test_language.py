@@ -43,3 +43,25 @@ def test_the_language_switch_never_sends_the_visitor_to_another_site(client):
     assert switched.url == "/"
     ignored = client.get(reverse("choose_language"), {"language": "xx", "next": "/"})
     assert settings.LANGUAGE_COOKIE_NAME not in ignored.cookies
+
+
+def test_in_english_the_documents_swedish_text_is_marked_swedish(client):
+    """A screen reader in the English interface reads a recommendation, an answer and its
+    summary as Swedish (WCAG 3.1.2), while the interface around them stays English."""
+    from tests.factories import make_tracked_audit
+
+    world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    response = world.responses[0]
+    response.summary = "Nämnden har påbörjat arbetet."
+    response.save()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    page = client.get(recommendation.get_absolute_url(), follow=True).content.decode()
+    answer = client.get(response.get_absolute_url(), follow=True).content.decode()
+
+    assert '<html lang="en">' in page
+    assert f'<blockquote class="wording" lang="sv"><p>{recommendation.text}' in page
+    assert '<div class="narrative" lang="sv"><p>Vi planerar en arbetsgrupp' in page
+    assert '<div lang="sv"><p>Nämnden har påbörjat arbetet.</p></div>' in answer
+    assert '<div class="narrative" lang="sv"><p>Vi planerar en arbetsgrupp' in answer
