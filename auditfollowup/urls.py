@@ -26,9 +26,7 @@ urlpatterns = [
     path("sprak/", views.choose_language, name="choose_language"),
     # Django's account views; the password reset mails in the user's language and also
     # lifts a login lock (notifications/views.py).
-    path(
-        "konto/login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"
-    ),
+    path("konto/login/", views.login, name="login"),
     path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/password_change/",

@@ -1,12 +1,15 @@
 """Site-wide pages that belong to no single app."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from recommendations import roles
 from recommendations.roles import Public, access
 
 
@@ -57,3 +60,22 @@ def choose_language(request):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
     return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which then opens each role's own work when no page was asked for
+    (``next``): board staff their boards' responses, auditors *Att granska*; everyone
+    else the start page."""
+
+    http_method_names = ["get", "post", "head"]
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if roles.is_board_staff(user):
+            return reverse("responses:response_start")
+        if roles.is_auditor(user) and not roles.is_admin(user):
+            return reverse("auditors:attention")
+        return super().get_default_redirect_url()
+
+
+login = access(Public)(LoginView.as_view())

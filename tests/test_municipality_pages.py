@@ -69,6 +69,18 @@ def national_table(page) -> dict[str, dict[str, str]]:
     return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
+def test_a_municipalitys_pages_name_it_in_their_titles(client, towns):
+    import re
+
+    def title(url):
+        return re.search(r"<title>(.*?)</title>", client.get(url, follow=True).text).group(1)
+
+    assert title(municipal("home", towns[0])).startswith("Start – Malmö stad – ")
+    assert title(municipal("home", towns[1])).startswith("Start – Lunds kommun – ")
+    assert "Malmö stad" in title(municipal("recommendation_list", towns[0]))
+    assert "Malmö stad" not in title(reverse("recommendations:home"))
+
+
 def test_a_municipalitys_list_shows_only_its_own_recommendations(client, towns):
     malmo, _lund = towns
     page = client.get(municipal("recommendation_list", malmo))

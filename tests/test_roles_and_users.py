@@ -83,6 +83,25 @@ def test_the_login_page_is_in_swedish_and_logs_in(db):
     assert user.pk == int(client.session["_auth_user_id"])
 
 
+def test_after_login_each_role_lands_on_its_own_work(db, settings):
+    """Board staff their boards' responses, auditors Att granska, everyone else the start
+    page; a page asked for (``next``) wins."""
+    settings.AXES_ENABLED = False
+    malmo = Municipality.objects.create(name="Malmö stad", slug="malmo")
+    Board.objects.create(municipality=malmo, name="ASN", short_code="ASN")
+    Board.objects.create(municipality=malmo, name="SN", short_code="SN")
+    call_command("ensure_demo_users", stdout=io.StringIO())
+
+    def landing(username, password, **extra):
+        data = {"username": username, "password": password, **extra}
+        return Client().post(reverse("login"), data).url
+
+    assert landing("asn-handlaggare", "uppfoljning-asn") == reverse("responses:response_start")
+    assert landing("revisor", "uppfoljning-revisor") == reverse("auditors:attention")
+    assert landing("admin", "uppfoljning-admin") == "/"
+    assert landing("revisor", "uppfoljning-revisor", next="/matris/") == "/matris/"
+
+
 def test_the_login_page_tells_a_logged_in_user_who_they_are(db):
     client = Client()
     client.force_login(get_user_model().objects.create_user("anna", first_name="Anna"))
