@@ -242,3 +242,18 @@ def test_with_a_board_chosen_each_row_shows_that_boards_status_beside_the_recomm
     words = " ".join(re.sub(r"<[^>]+>", " ", meta).split())
     assert "ASN Nämndens status: ● Genomförd" in words
     assert "Hela rekommendationen Aktuell status: ◑ Pågående" in words
+
+
+def test_a_closed_recommendation_says_so_in_the_list(client):
+    import datetime as dt
+
+    from tests.factories import make_tracked_audit
+
+    world = make_tracked_audit(n_recommendations=2)
+    closed = world.recommendations[0]
+    closed.closed_on, closed.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    closed.save()
+
+    page = client.get(reverse("recommendations:recommendation_list"), follow=True).text
+
+    assert page.count("Avslutad 2024-01-10") == 1
