@@ -81,7 +81,7 @@ def with_timeline(queryset, user):
                 to_attr="timeline_measure_updates",
             )
         )
-        .order_by("response__round__sequence", "response__decision_date", "pk")
+        .order_by(*Response.recency_order("response__"), "pk")
     )
     moved = DueDateChange.objects.visible_to(user).order_by("changed_at", "pk")
     measures = (
@@ -531,9 +531,9 @@ def attach_matrix_answers(recommendations, user, board=None) -> None:
     for standing in standings.select_related("board__municipality").order_by("board__name"):
         standings_of[standing.recommendation_id].append(standing)
     answers_of = defaultdict(list)
-    for values in answers.order_by(
-        "response__round__sequence", "response__decision_date", "pk"
-    ).values_list(*MatrixAnswer.FIELDS):
+    for values in answers.order_by(*Response.recency_order("response__"), "pk").values_list(
+        *MatrixAnswer.FIELDS
+    ):
         answer = MatrixAnswer(values)
         answers_of[answer.recommendation_id].append(answer)
     boards = {

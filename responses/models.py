@@ -316,6 +316,27 @@ class Response(models.Model):
 
         return self.is_publishable and roles.may_write_for_board(user, self.board)
 
+    def recency(self) -> tuple:
+        """Which of a board's answers is the later, as a sortable key: the later round,
+        then the later decision (an undated one earlier), then the later record. The one
+        rule of "latest" for answers, their measure reports and their moved dates;
+        ``recency_order`` is the same in SQL (the standings, the timelines)."""
+        return (
+            self.round.sequence,
+            self.decision_date is not None,
+            self.decision_date or dt.date.min,
+            self.pk or float("inf"),
+        )
+
+    @staticmethod
+    def recency_order(prefix: str = "") -> list:
+        """``recency`` as an ORDER BY, for a response reached through ``prefix``."""
+        return [
+            f"{prefix}round__sequence",
+            models.F(f"{prefix}decision_date").asc(nulls_first=True),
+            f"{prefix}id",
+        ]
+
     @property
     def date(self):
         """The date the response is known by (``date_of``)."""
@@ -974,12 +995,8 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
         """Which of a measure's published reports is its latest, as a sortable key: the
         later round, the later decision (an undated one earlier), the later response, then
         the report under the measure's main recommendation, then the earlier one."""
-        response = self.entry.response
         return (
-            response.round.sequence,
-            response.decision_date is not None,
-            response.decision_date or dt.date.min,
-            response.pk,
+            *self.entry.response.recency(),
             self.entry.recommendation_id == self.measure.recommendation_id,
             -self.entry.recommendation.position,
         )
@@ -1098,21 +1115,13 @@ class DueDateChange(models.Model):
     def in_order(moves) -> list:
         """A measure's moves from its first to its latest, the one its due date comes from.
 
-        Moves made in answers go in their answers' order (the later round, then the later
-        decision, as ``MeasureUpdate._recency``; then the later record): an earlier round's
-        answer published late moves nothing. A move made in the admin (no answer) goes
-        right after the answers' moves recorded before it: it corrects what they said, and
-        a later answer's move supersedes it."""
+        Moves made in answers go in their answers' order (``Response.recency``; then the
+        later record): an earlier round's answer published late moves nothing. A move made
+        in the admin (no answer) goes right after the answers' moves recorded before it: it
+        corrects what they said, and a later answer's move supersedes it."""
 
         def answer_order(move):
-            response = move.entry.response
-            return (
-                response.round.sequence,
-                response.decision_date is not None,
-                response.decision_date or dt.date.min,
-                move.changed_at,
-                move.pk or float("inf"),
-            )
+            return (*move.entry.response.recency(), move.changed_at, move.pk or float("inf"))
 
         def recorded(move):
             return (move.changed_at, move.pk or float("inf"))

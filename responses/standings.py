@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -299,11 +299,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
     entries = (
         ResponseEntry.objects.published()
         .filter(recommendation_id__in=ids)
-        .order_by(
-            "response__round__sequence",
-            F("response__decision_date").asc(nulls_first=True),
-            "pk",
-        )
+        .order_by(*Response.recency_order("response__"), "pk")
         .values_list(
             "pk",
             "recommendation_id",
@@ -483,11 +479,7 @@ def _reports_and_moves(measure_ids: list[int], as_of: dt.date):
     updates = (
         MeasureUpdate.objects.visible_to(public)
         .filter(measure_id__in=measure_ids)
-        .order_by(
-            "entry__response__round__sequence",
-            F("entry__response__decision_date").asc(nulls_first=True),
-            "pk",
-        )
+        .order_by(*Response.recency_order("entry__response__"), "pk")
         .values_list(
             "measure_id", "status", *(f"entry__response__{name}" for name in _RESPONSE_DATES)
         )
