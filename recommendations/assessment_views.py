@@ -34,10 +34,9 @@ def _recommendation(user, pk: int) -> Recommendation:
 def assess(request, pk: int):
     """Create or update the auditors' assessment of a recommendation for one round."""
     recommendation = _recommendation(request.user, pk)
-    initial = {"round": request.GET.get("omgang")}
-    form = AssessmentForm(request.POST or None, recommendation=recommendation, initial=initial)
     status = 200
     if request.method == "POST":
+        form = AssessmentForm(request.POST, recommendation=recommendation)
         if form.is_valid():
             data = form.cleaned_data
             AuditorAssessment.record(
@@ -50,6 +49,14 @@ def assess(request, pk: int):
             messages.success(request, _("Revisionens bedömning är sparad."))
             return redirect("auditors:assess", recommendation.pk)
         status = 400
+        answers = _answers_in_round(request, recommendation, request.POST.get("round", ""))
+    else:
+        chosen = request.GET.get("omgang", "")
+        answers = _answers_in_round(request, recommendation, chosen)
+        # The round whose answers the page shows is the one the form assesses.
+        shown = answers["answer_round"]
+        initial = {"round": chosen or (shown.pk if shown else None)}
+        form = AssessmentForm(recommendation=recommendation, initial=initial)
     assessments = recommendation.assessments.select_related("round", "assessed_by").order_by(
         "round__sequence"
     )
@@ -57,12 +64,12 @@ def assess(request, pk: int):
         "recommendation": recommendation,
         "form": form,
         "assessments": assessments,
-        **_answers_in_round(request, recommendation, form),
+        **answers,
     }
     return render(request, "recommendations/auditor/assess.html", context, status=status)
 
 
-def _answers_in_round(request, recommendation, form) -> dict:
+def _answers_in_round(request, recommendation, chosen: str) -> dict:
     """What the boards answered in the round being assessed (the one chosen, else the
     latest answered), as the recommendation's timeline shows it (the same include), so
     the auditors judge with the answers in view. The timeline's queries, constant."""
@@ -72,7 +79,6 @@ def _answers_in_round(request, recommendation, form) -> dict:
         ),
         timezone.localdate(),
     )
-    chosen = form["round"].value() or ""
     answered = [step.response.round for step in timeline.entries]
     round_ = next((r for r in answered if str(r.pk) == str(chosen)), None)
     if round_ is None and not chosen and answered:

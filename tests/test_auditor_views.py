@@ -290,7 +290,10 @@ def test_the_assessment_page_shows_what_the_boards_answered_in_the_round(client,
     assert "Nämndernas svar i omgång 1" in page.text
     assert "Planerat." in page.text  # the 2019 answer's text
     assert "Ny rutin för uppföljning" in page.text  # the measure it reports
-    assert client.get(url).context["answer_round"] == world.round1
+    opened = client.get(url)
+    assert opened.context["answer_round"] == world.round1
+    # The round whose answers are shown is the one the form assesses.
+    assert f'<option value="{world.round1.pk}" selected>' in opened.text
     unanswered = client.get(url, {"omgang": world.round2.pk})
     assert "Inget svar att visa i omgången." in unanswered.text
 
