@@ -14,7 +14,7 @@ class ResponsesConfig(AppConfig):
         from auditfollowup.page_cache import watch_models
         from recommendations.role_groups import ensure_role_groups
 
-        from . import signals, standing_signals  # noqa: F401  (connect the receivers)
+        from . import measure_signals, signals, standing_signals  # noqa: F401  (the receivers)
 
         watch_models([apps.get_app_config("recommendations"), self])
 

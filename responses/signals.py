@@ -1,6 +1,4 @@
-"""Guard a shared measure's other recommendations on every path that adds them, and keep
-a measure in step with its latest public report and its latest public move of the due
-date when an admin deletes a report or adds, corrects or deletes a move.
+"""Guard a shared measure's other recommendations on every path that adds them.
 
 Django cannot see many-to-many values in ``Model.clean()``: the admin form checks
 ``also_serves`` from its cleaned data, the importer wires the values so
@@ -8,12 +6,12 @@ Django cannot see many-to-many values in ``Model.clean()``: the admin form check
 services, loaddata) of a recommendation from another audit.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed
 from django.dispatch import Signal, receiver
 
-from recommendations.models import FollowUpRound, Recommendation
+from recommendations.models import Recommendation
 
-from .models import DueDateChange, Measure, MeasureUpdate, Response
+from .models import Measure
 
 # Sent once a response's publication has been committed (services.publish_response), with
 # ``response=``; the notifications app tells the people who follow its board or
@@ -31,107 +29,3 @@ def check_also_serves(sender, instance, action, reverse, pk_set, **kwargs):
             measure.check_also_serves([recommendation])
     else:
         instance.check_also_serves(list(Recommendation.objects.filter(pk__in=pk_set)))
-
-
-@receiver(pre_delete, sender=MeasureUpdate, dispatch_uid="measure_report_deleting")
-def report_deleting(sender, instance, **kwargs):
-    # Read while its entry and response still exist: does the measure say what it said?
-    instance._was_latest_public = instance.is_latest_public_report()
-
-
-@receiver(post_delete, sender=MeasureUpdate, dispatch_uid="measure_report_deleted")
-def report_deleted(sender, instance, **kwargs):
-    # Deleted with its measure, the measure's other reports went in the same batch: no
-    # public report is left to take, and the measure is left alone on its way out.
-    if getattr(instance, "_was_latest_public", False):
-        from . import services
-
-        services.measure_takes_its_latest_report(instance.measure_id)
-
-
-@receiver(post_save, sender=DueDateChange, dispatch_uid="measure_move_saved")
-def move_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.is_latest_public_move():
-        from . import services
-
-        services.measure_takes_its_latest_move(instance.measure_id)
-
-
-@receiver(pre_delete, sender=DueDateChange, dispatch_uid="measure_move_deleting")
-def move_deleting(sender, instance, origin=None, **kwargs):
-    # Only a move deleted itself (its admin page, the list's delete action): one deleted
-    # with its measure leaves nothing to follow, and a published answer's moves are kept
-    # when the answer is deleted (``kept_only_if_published``).
-    deleted_itself = isinstance(origin, DueDateChange) or (
-        getattr(origin, "model", None) is DueDateChange
-    )
-    instance._was_latest_public = deleted_itself and instance.is_latest_public_move()
-    if instance._was_latest_public:
-        # Read before anything is deleted (Django sends every pre_delete first): should
-        # every move go, as the list's "delete selected" may do, the measure returns to
-        # the date its first move moved from.
-        instance._first_due = DueDateChange.objects.earliest_public_of(instance.measure_id).previous
-
-
-@receiver(post_delete, sender=DueDateChange, dispatch_uid="measure_move_deleted")
-def move_deleted(sender, instance, **kwargs):
-    if getattr(instance, "_was_latest_public", False):
-        from . import services
-
-        services.measure_takes_its_latest_move(instance.measure_id, otherwise=instance._first_due)
-
-
-# An admin correcting a published answer's round or decision date, or renumbering a round,
-# can change which report is a measure's latest: the measures whose latest report changed
-# take the new one. Drafts and submitted answers are skipped (no query): their reports
-# are not public.
-def _latest_reports(reports) -> dict:
-    measure_ids = reports.values_list("measure_id", flat=True).distinct()
-    latest = MeasureUpdate.objects.latest_public_by_measure(list(measure_ids))
-    return {measure_id: report.pk for measure_id, report in latest.items()}
-
-
-def _reports_reordered(instance) -> None:
-    before = getattr(instance, "_latest_reports_before", None)
-    if before is None:
-        return
-    from . import services
-
-    after = _latest_reports(instance._reports_to_follow)
-    for measure_id, report_pk in after.items():
-        if before.get(measure_id) != report_pk:
-            services.measure_takes_its_latest_report(measure_id)
-
-
-@receiver(pre_save, sender=Response, dispatch_uid="measure_reports_response_saving")
-def response_saving(sender, instance, raw=False, **kwargs):
-    if raw or getattr(instance, "_loaded_state", None) != Response.State.PUBLISHED:
-        return
-    instance._reports_to_follow = MeasureUpdate.objects.filter(entry__response_id=instance.pk)
-    instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
-
-
-@receiver(post_save, sender=Response, dispatch_uid="measure_reports_response_saved")
-def response_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _reports_reordered(instance)
-
-
-@receiver(pre_save, sender=FollowUpRound, dispatch_uid="measure_reports_round_saving")
-def round_saving(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        return
-    instance._reports_to_follow = MeasureUpdate.objects.filter(
-        entry__response__round__audit_id__in=[
-            instance.audit_id,
-            *instance.moved_from("audit_id"),
-        ],
-        entry__response__state=Response.State.PUBLISHED,
-    )
-    instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
-
-
-@receiver(post_save, sender=FollowUpRound, dispatch_uid="measure_reports_round_saved")
-def round_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _reports_reordered(instance)
