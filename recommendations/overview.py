@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from operator import attrgetter
 
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.safestring import mark_safe
@@ -197,6 +198,8 @@ class MatrixRowWriter:
         self.record = escape(_("Registrera bedömning"))
         self.assess = escape(_("Bedöm"))
         self.in_round = _("omgång %(sequence)s")
+        self.closed = _("Avslutad %(day)s")
+        self.content_language = settings.CONTENT_LANGUAGE
 
     def may_assess(self, recommendation) -> bool:
         municipality_id = recommendation.audit.municipality_id
@@ -213,8 +216,16 @@ class MatrixRowWriter:
             text = Truncator(recommendation.text).words(8, truncate=" …")
             head = (
                 f'<a href="{escape(recommendation.get_absolute_url())}">{name}</a>'
-                f' <span class="muted small">{escape(text)}</span>'
+                f' <span class="muted small" lang="{self.content_language}">{escape(text)}</span>'
             )
+            if recommendation.closed_on:
+                # A closed recommendation is no longer followed up: its empty later years
+                # are not missing answers.
+                closed = self.closed % {"day": recommendation.closed_on.isoformat()}
+                head += (
+                    ' <span class="tag tag-closed"><span aria-hidden="true">■</span> '
+                    f"{escape(closed)}</span>"
+                )
             if may_assess:
                 head += (
                     f' <a class="cell-assess" href="{escape(assess_url)}">{self.record}'

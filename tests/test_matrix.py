@@ -189,3 +189,14 @@ def test_a_boards_line_names_it_by_its_code_with_its_full_name(client):
     world = make_tracked_audit(n_recommendations=1, board="ASN")
     page = client.get(URL, {"board": world.board.pk})
     assert '<abbr title="ASN-nämnden">ASN</abbr>' in page.text
+
+
+def test_a_closed_recommendation_says_so_in_its_row(client):
+    world = make_tracked_audit(n_recommendations=2)
+    closed = world.recommendations[0]
+    closed.closed_on, closed.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    closed.save()
+
+    page = client.get(URL).content.decode()
+
+    assert page.count("Avslutad 2024-01-10") == 1
