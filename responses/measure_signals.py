@@ -77,7 +77,7 @@ def _reports_reordered(instance) -> None:
 
 @receiver(pre_save, sender=Response, dispatch_uid="measure_reports_response_saving")
 def response_saving(sender, instance, raw=False, **kwargs):
-    if raw or getattr(instance, "_loaded_state", None) != Response.State.PUBLISHED:
+    if raw or not instance.was_public():
         return
     instance._reports_to_follow = MeasureUpdate.objects.filter(entry__response_id=instance.pk)
     instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
@@ -93,12 +93,8 @@ def response_saved(sender, instance, raw=False, **kwargs):
 def round_saving(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
-    instance._reports_to_follow = MeasureUpdate.objects.filter(
-        entry__response__round__audit_id__in=[
-            instance.audit_id,
-            *instance.moved_from("audit_id"),
-        ],
-        entry__response__state=Response.State.PUBLISHED,
+    instance._reports_to_follow = MeasureUpdate.objects.in_public_answers().filter(
+        entry__response__round__audit_id__in=[instance.audit_id, *instance.moved_from("audit_id")]
     )
     instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
 

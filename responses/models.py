@@ -285,15 +285,25 @@ class Response(models.Model):
         published = cls.State.PUBLISHED
         return stored_state == published and new_state != published
 
-    @property
-    def is_public(self) -> bool:
-        """Whether everybody may read it: the one read rule, asked for an anonymous
-        visitor (followers' mails and the outbox go by it)."""
+    @staticmethod
+    def _public_state(state) -> bool:
+        """Whether a response in ``state`` is one everybody may read: the one read rule,
+        asked for an anonymous visitor, which reads the state alone (no board or
+        municipality is asked, so none is fetched)."""
         from django.contrib.auth.models import AnonymousUser
 
-        return ResponseReadRule(AnonymousUser()).allows(
-            self.state, self.board_id, self.board.municipality_id
-        )
+        return state is not None and ResponseReadRule(AnonymousUser()).allows(state, None, None)
+
+    def was_public(self) -> bool:
+        """Whether it was public as stored when it was read: an admin's later change to it
+        can change what the public's pages derive from it."""
+        return self._public_state(getattr(self, "_loaded_state", None))
+
+    @property
+    def is_public(self) -> bool:
+        """Whether everybody may read it (followers' mails, the outbox, the measures'
+        latest reports go by it)."""
+        return self._public_state(self.state)
 
     @property
     def is_editable(self) -> bool:
@@ -811,13 +821,20 @@ class Measure(RemembersLoadedValues, models.Model):
 
 
 class MeasureUpdateQuerySet(models.QuerySet):
+    def in_public_answers(self):
+        """Reports in answers everybody may read (the one read rule, for an anonymous
+        visitor): the reports a measure says what the latest of says."""
+        return self.filter(_public("entry__response__"))
+
     def latest_public_by_measure(self, measure_ids, *, besides_response=None) -> dict:
         """{measure id: its latest published report} (``MeasureUpdate._recency``), leaving
         out the reports of ``besides_response``. One query: a measure has a report a
         round or so, and all are read and compared by the one ordering of "latest"."""
-        reports = self.filter(
-            measure_id__in=measure_ids, entry__response__state=Response.State.PUBLISHED
-        ).select_related("entry__response__round", "entry__recommendation", "measure")
+        reports = (
+            self.in_public_answers()
+            .filter(measure_id__in=measure_ids)
+            .select_related("entry__response__round", "entry__recommendation", "measure")
+        )
         if besides_response is not None:
             reports = reports.exclude(entry__response=besides_response)
         latest = {}
@@ -848,11 +865,11 @@ class MeasureUpdateQuerySet(models.QuerySet):
         due date and that date's reason as they stand before the move. Two queries at
         most."""
         kept = []
-        reports = self.filter(
-            measure_id__in=list(before),
-            entry__response__state=Response.State.PUBLISHED,
-            showed_no_due=False,
-        ).exclude(entry__response=moving)
+        reports = (
+            self.in_public_answers()
+            .filter(measure_id__in=list(before), showed_no_due=False)
+            .exclude(entry__response=moving)
+        )
         for report in reports:
             due, reason = before[report.measure_id]
             if report.due is None and due is None:
@@ -984,7 +1001,7 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
     def is_latest_public_report(self) -> bool:
         """Whether this report is published and its measure's latest public one (or, being
         added, will be once saved): what the measure says comes from it."""
-        if self.entry.response.state != Response.State.PUBLISHED:
+        if not self.entry.response.is_public:
             return False
         # Compared with the latest of the others, so that a report being added (no key
         # yet) is judged as it will stand once saved.
