@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404
 
 from . import roles, tenancy
@@ -43,9 +45,49 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if in_scope else ("", "")
 
 
+def keeping_recorded_choices(form_class):
+    """``form_class``, whose choice fields also accept the object each one already holds.
+
+    A choice field offers only what the user may manage, but a stored object may hold
+    another: the superuser who closed a recommendation, a board's contact person who is
+    also another municipality's. Saving the object unchanged there must not fail on a
+    value the user did not touch; choosing such an object anew is still refused. (The
+    many-to-many fields keep theirs in ``ScopedAdminMixin.save_related``.)"""
+
+    class KeepingRecordedChoices(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is None:
+                return
+            for name, field in self.fields.items():
+                if not isinstance(field, ModelChoiceField) or isinstance(
+                    field, ModelMultipleChoiceField
+                ):
+                    continue
+                recorded = getattr(self.instance, f"{name}_id", None)
+                if recorded is None:
+                    continue
+                offered = field.queryset
+                # By id, not ``offered | ...``: the two conditions' joins would repeat rows.
+                field.queryset = offered.model._default_manager.filter(
+                    Q(pk__in=offered.values("pk")) | Q(pk=recorded)
+                ).order_by(*offered.query.order_by or offered.model._meta.ordering)
+
+    KeepingRecordedChoices.__name__ = form_class.__name__
+    return KeepingRecordedChoices
+
+
 class ScopedFieldsMixin:
     """Choice fields and raw-id inputs offer and name only the user's municipality's
-    objects."""
+    objects (and the one a stored object already holds: ``keeping_recorded_choices``)."""
+
+    def get_form(self, request, *args, **kwargs):
+        return keeping_recorded_choices(super().get_form(request, *args, **kwargs))
+
+    def get_formset(self, request, *args, **kwargs):
+        formset = super().get_formset(request, *args, **kwargs)
+        formset.form = keeping_recorded_choices(formset.form)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if (

@@ -47,12 +47,11 @@ def condition(model, user) -> Q | None:
 
 
 def _user_condition(user) -> Q:
-    """Users of a municipality: its members and the staff of its boards who belong to no
-    other municipality, if on no other municipality's board (a member of this one
-    included); never superusers (only superusers manage them). A user with a place in two
-    municipalities is therefore managed by a superuser only: otherwise either
-    municipality's admin could set the password of someone who writes the other's
-    responses."""
+    """Users of a municipality: those with a place in it (a member, on a board's staff
+    list, a board's contact person) and in no other; never superusers (only superusers
+    manage them). A user with a place in two municipalities is therefore managed by a
+    superuser only: otherwise either municipality's admin could set the password of
+    someone who writes the other's responses or gets its escalation mails."""
     from .models import Board, Membership
 
     if roles.is_superuser(user):
@@ -61,13 +60,17 @@ def _user_condition(user) -> Q:
     if own is None:
         return roles.NOTHING
     on_staff = Board.staff.through.objects.filter(user_id=OuterRef("pk"))
-    member_elsewhere = Membership.objects.filter(user_id=OuterRef("pk")).exclude(municipality=own)
+    contact_for = Board.objects.filter(contact_id=OuterRef("pk"))
+    member = Membership.objects.filter(user_id=OuterRef("pk"))
     return (
         Q(is_superuser=False)
+        & ~Exists(member.exclude(municipality=own))
         & ~Exists(on_staff.exclude(board__municipality=own))
+        & ~Exists(contact_for.exclude(municipality=own))
         & (
-            Q(membership__municipality=own)
-            | (Exists(on_staff.filter(board__municipality=own)) & ~Exists(member_elsewhere))
+            Exists(member.filter(municipality=own))
+            | Exists(on_staff.filter(board__municipality=own))
+            | Exists(contact_for.filter(municipality=own))
         )
     )
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from recommendations.models import Board, Membership, Municipality
+from recommendations.models import AuditorAssessment, Board, Membership, Municipality
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
 
@@ -18,6 +18,7 @@ from .factories import (
     make_audit,
     make_board,
     make_municipality,
+    make_recommendation,
     make_response,
     make_round,
     make_user,
@@ -383,3 +384,86 @@ def test_memberships_are_never_imported(client, towns):
     page = _upload(client, [membership])
     assert page.status_code == 400
     assert not Membership.objects.filter(pk=1).exists()
+
+
+def test_the_contact_of_another_municipalitys_board_is_managed_only_by_a_superuser(
+    client, towns, malmo_admin
+):
+    """A board's contact person gets its escalation mails: Malmö's admin could otherwise
+    set the password of the person Lund's late answers are reported to."""
+    chief = make_user("forvaltningschef", groups=[STAFF_GROUP], boards=[towns["malmo_board"]])
+    Membership.objects.create(user=chief, municipality=towns["malmo"])
+    towns["lund_board"].contact = chief
+    towns["lund_board"].save()
+
+    for view in ("admin:auth_user_change", "admin:auth_user_password_change"):
+        assert client.get(reverse(view, args=[chief.pk])).status_code in (302, 404)
+    listed = client.get(reverse("admin:auth_user_changelist")).context["cl"].result_list
+    assert chief not in listed
+
+
+def test_the_contact_of_the_own_municipalitys_board_is_managed_by_its_admin(
+    client, towns, malmo_admin
+):
+    chief = make_user("forvaltningschef")
+    towns["malmo_board"].contact = chief
+    towns["malmo_board"].save()
+
+    assert client.get(reverse("admin:auth_user_change", args=[chief.pk])).status_code == 200
+
+
+def test_saving_a_board_keeps_a_contact_its_admin_may_not_manage(client, towns, malmo_admin):
+    """A contact person for boards of two municipalities is no longer the Malmö admin's to
+    manage, yet stays Malmö's board's contact when the admin saves the board."""
+    chief = make_user("forvaltningschef")
+    for board in (towns["malmo_board"], towns["lund_board"]):
+        board.contact = chief
+        board.save()
+    url = reverse("admin:recommendations_board_change", args=[towns["malmo_board"].pk])
+    data = admin_page_data(client.get(url))
+    data["name"] = "Arbetsmarknadsnämnden"
+
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+
+    towns["malmo_board"].refresh_from_db()
+    assert towns["malmo_board"].name == "Arbetsmarknadsnämnden"
+    assert towns["malmo_board"].contact == chief
+    # Another user the admin may not manage is still refused.
+    other = make_user("lund-person")
+    towns["lund_board"].staff.add(other)
+    data["contact"] = other.pk
+    refused = client.post(url, data)
+    assert "Välj ett giltigt alternativ" in refused.text
+    towns["malmo_board"].refresh_from_db()
+    assert towns["malmo_board"].contact == chief
+
+
+def test_a_municipal_admin_saves_a_recommendation_a_superuser_closed(client, towns, malmo_admin):
+    """Superusers are nobody's to manage, so they are not offered in user fields: the
+    user already recorded (who closed it, who assessed it) stays valid all the same."""
+    root = make_user("root", superuser=True)
+    recommendation = make_recommendation(towns["malmo_audit"])
+    round_ = towns["malmo_audit"].rounds.get()
+    AuditorAssessment.objects.create(
+        recommendation=recommendation,
+        round=round_,
+        status="implemented",
+        assessed_on="2026-01-10",
+        assessed_by=root,
+    )
+    recommendation.closed_on = "2026-01-15"
+    recommendation.closed_by = root
+    recommendation.closed_reason = "Genomförd."
+    recommendation.save()
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+    data = admin_page_data(client.get(url))
+    data["text"] = "Säkerställ att insatserna följs upp och redovisas."
+
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+
+    recommendation.refresh_from_db()
+    assert recommendation.text.endswith("redovisas.")
+    assert recommendation.closed_by == root
+    assert recommendation.assessments.get().assessed_by == root
