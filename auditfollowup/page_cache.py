@@ -2,9 +2,11 @@
 
 What is cached: the complete response (body and headers) of an anonymous GET that ends
 in 200, set no cookie and used no CSRF token, keyed by the full URL (scheme, host, path
-and query) and the language. Never: requests carrying a session or a messages cookie
-(a logged-in user, a pending message), the admin, streaming responses (the large
-exports), bodies above ``PAGE_CACHE_MAX_BYTES``.
+and query), the language and the day: pages say what is overdue *today* and show the
+years up to this one, so a page cached before midnight is not served after it. Never:
+requests carrying a session or a messages cookie (a logged-in user, a pending message),
+the admin, streaming responses (the large exports), bodies above
+``PAGE_CACHE_MAX_BYTES``.
 
 How it is invalidated: every page key contains a *generation* number kept in the cache
 itself. Any write to a model of the two apps that can change a public page (publishing, an
@@ -26,7 +28,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 GENERATION_KEY = "pages:generation"
 HEADER = "X-Page-Cache"
@@ -114,7 +116,8 @@ def _cacheable_response(request, response) -> bool:
 
 def _key(request, generation_: int) -> str:
     url = request.build_absolute_uri()
-    digest = hashlib.sha256(f"{translation.get_language()}|{url}".encode()).hexdigest()
+    day = timezone.localdate().isoformat()
+    digest = hashlib.sha256(f"{translation.get_language()}|{day}|{url}".encode()).hexdigest()
     return f"pages:{generation_}:{digest}"
 
 

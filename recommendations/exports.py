@@ -31,10 +31,10 @@ from .models import Recommendation
 from .roles import Public, access
 from .status import Status, status_labels
 from .timeline import (
-    MATRIX_YEARS,
     build_timeline,
     matrix_lines,
     matrix_recommendations,
+    matrix_years,
     with_timeline,
 )
 
@@ -228,7 +228,7 @@ def matrix_columns():
                     "bedömning)»; tom om inget svar finns."
                 ),
             )
-            for year in MATRIX_YEARS
+            for year in matrix_years()
         ),
     ]
 

@@ -28,10 +28,15 @@ from responses.models import BoardStanding, Response, ResponseEntry
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .status import Status
-from .timeline import MATRIX_YEARS
+from .timeline import matrix_years
 
-# Typed choice filters have no empty choice of their own: "" means "all".
-YEAR_CHOICES = [("", _("Alla år"))] + [(year, str(year)) for year in MATRIX_YEARS]
+
+def year_choices():
+    """Asked each time a form is built: a new year is offered on New Year's Day.
+    (Typed choice filters have no empty choice of their own: "" means "all".)"""
+    return [("", _("Alla år"))] + [(year, str(year)) for year in matrix_years()]
+
+
 ROUND_CHOICES = [("", _("Alla omgångar"))] + [(n, str(n)) for n in range(1, 9)]
 
 
@@ -401,7 +406,7 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
         field_name="entries__response__decision_date",
         lookup_expr="year",
         method="filter_year",
-        choices=YEAR_CHOICES,
+        choices=year_choices,
         coerce=int,
         label=_("Besvarad år"),
     )

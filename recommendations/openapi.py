@@ -15,6 +15,7 @@ from functools import lru_cache
 import django_filters
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
@@ -99,6 +100,12 @@ def _or_empty(schema):
     return {"anyOf": [schema, {"type": "string", "const": ""}]}
 
 
+def _choices(filter_) -> list:
+    """A choice filter's choices; the years' are asked for (they end with this year)."""
+    choices = getattr(filter_, "extra", {}).get("choices") or []
+    return choices() if callable(choices) else choices
+
+
 def _filter_schema(name, filter_):
     """The JSON schema of one query parameter, from its django-filter filter."""
     if isinstance(filter_, django_filters.OrderingFilter):
@@ -110,11 +117,11 @@ def _filter_schema(name, filter_):
         return {"type": "integer", "minimum": 1}, True
     if isinstance(filter_, django_filters.TypedChoiceFilter):
         coerce = filter_.extra.get("coerce", str)
-        values = [coerce(value) for value, _label in filter_.extra["choices"] if value != ""]
+        values = [coerce(value) for value, _label in _choices(filter_) if value != ""]
         kind = "integer" if coerce is int else "string"
         return {"type": kind, "enum": values}, True
     if isinstance(filter_, django_filters.ChoiceFilter):
-        values = [value for value, _label in filter_.extra["choices"] if value != ""]
+        values = [value for value, _label in _choices(filter_) if value != ""]
         return {"type": "string", "enum": values}, True
     if isinstance(filter_, django_filters.BooleanFilter):
         return {"type": "string", "enum": ["true", "false"]}, True
@@ -152,7 +159,7 @@ def parameters() -> list[Parameter]:
     result = []
     for name, filter_ in RecommendationFilter.base_filters.items():
         schema, explode = _filter_schema(name, filter_)
-        choices = getattr(filter_, "extra", {}).get("choices") or []
+        choices = _choices(filter_)
         if isinstance(filter_, django_filters.OrderingFilter):
             choices = filter_.field.choices
         description = [str(filter_.label) + "."]
@@ -247,10 +254,11 @@ def _document(language: str) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _cached_document(language: str) -> dict:
+def _cached_document(language: str, year: int) -> dict:
     return _document(language)
 
 
 def openapi_document() -> dict:
-    """The OpenAPI document in the active language (built once per language and process)."""
-    return _cached_document(get_language() or "sv")
+    """The OpenAPI document in the active language (built once per language, year and
+    process: the year filter offers the years up to the current one)."""
+    return _cached_document(get_language() or "sv", timezone.localdate().year)

@@ -30,7 +30,7 @@ from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.board_tags import board_abbr
 from .templatetags.status_tags import status_badge
-from .timeline import MATRIX_YEARS, build_matrix, matrix_recommendations
+from .timeline import build_matrix, matrix_recommendations, matrix_years
 
 # Column order of the status tables and the chart: the vocabulary's display order.
 STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
@@ -129,11 +129,12 @@ def status_per_year(user, municipality=None) -> Chart:
 
     A response counts in the year of its decision date, else of its document's date.
     """
+    years = matrix_years()
     rows = (
         ResponseEntry.objects.visible_to(user)
         .in_municipality(municipality)
         .annotate(year=ExtractYear(Response.date_expression("response__")))
-        .filter(year__in=MATRIX_YEARS)
+        .filter(year__in=years)
         .order_by()
         .values_list("year", "status")
         .annotate(n=Count("pk"))
@@ -150,7 +151,7 @@ def status_per_year(user, municipality=None) -> Chart:
                 dict(counts.get(year, {})),
                 ngettext("%(n)s svar", "%(n)s svar", total) % {"n": total},
             )
-            for year in MATRIX_YEARS
+            for year in years
             for total in [sum(counts.get(year, Counter()).values())]
         ],
     )

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate, FuzzyDateDescriptor
 from responses.models import (
@@ -50,7 +51,15 @@ from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
 from .status import Status
 
 REPEAT_THRESHOLD = 0.9
-MATRIX_YEARS = range(2019, 2027)
+# The follow-up the product covers starts with the 2019 round (the seeds' first answers).
+FIRST_YEAR = 2019
+
+
+def matrix_years(today: dt.date | None = None) -> range:
+    """The years the matrix, its export, the chart per year and the list's year filter
+    show: from 2019 through the current year (or ``today``'s), so a new year gets its
+    column on New Year's Day, without a release."""
+    return range(FIRST_YEAR, (today or timezone.localdate()).year + 1)
 
 
 def with_timeline(queryset, user):
@@ -423,9 +432,11 @@ class MatrixGroup:
     rows: list
 
 
-def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None):
+def build_matrix(recommendations, *, as_of: dt.date | None = None, years=None, board=None):
     """Rows grouped by audit: the ``matrix_lines`` of each recommendation, which come from
-    ``matrix_recommendations()`` in the audits' order."""
+    ``matrix_recommendations()`` in the audits' order; a column per ``matrix_years()``
+    unless ``years`` are given."""
+    years = matrix_years() if years is None else years
     groups = []
     for recommendation in recommendations:
         rows = matrix_lines(recommendation, as_of=as_of, years=years, board=board)
@@ -436,7 +447,7 @@ def build_matrix(recommendations, *, as_of: dt.date | None = None, years=MATRIX_
 
 
 def matrix_lines(
-    recommendation, *, as_of: dt.date | None = None, years=MATRIX_YEARS, board=None
+    recommendation, *, as_of: dt.date | None = None, years=None, board=None
 ) -> list[MatrixRow]:
     """A recommendation's lines of the matrix: one per board (only ``board``'s when one is
     chosen); per year that board's latest visible answer known ``as_of`` that date.
@@ -448,6 +459,7 @@ def matrix_lines(
     which also counts what was published here by that day). Each cell carries the
     auditors' assessment of the answer's round.
     """
+    years = matrix_years() if years is None else years
     assessments = {a.round_id: a for a in recommendation.matrix_assessments}
     # A line per board that must answer it or has answered (an addressee that leaves the
     # answer to another board has none, unless it is the board chosen), and one per board

@@ -13,6 +13,7 @@ import pytest
 import redis
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from auditfollowup import page_cache
 from notifications.models import Profile
@@ -239,6 +240,18 @@ def test_each_language_has_its_own_cached_page(client, shared_cache, tracked):
     english = client.get(url)
     assert english["X-Page-Cache"] == "miss"
     assert english.content != swedish.content
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_cached_yesterday_is_not_served_today(client, shared_cache, tracked, monkeypatch):
+    """A measure whose due date was yesterday is overdue today: the page says so at once
+    after midnight, not when yesterday's copy expires."""
+    url = page_url(tracked)
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
 
 
