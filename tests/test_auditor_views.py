@@ -114,6 +114,11 @@ def test_auditors_close_a_recommendation_with_a_reason(client, world):
         "Ersatt av ny styrmodell.",
         world.auditor,
     )
+    # The recommendation's page says so once, with the day and the reason.
+    client.logout()  # (the auditors' change history lists the closing as well)
+    page = client.get(world.rec2.get_absolute_url()).text
+    assert page.count("Ersatt av ny styrmodell.") == 1
+    assert "Rekommendationen avslutades 2026-01-15." in page
 
 
 def test_board_staff_may_neither_assess_nor_close(client, world):
