@@ -1,6 +1,7 @@
 """Keep each measure saying what its latest public report and its latest public move of the
 due date say, when an admin changes which those are: deletes a report, adds, corrects or
-deletes a move, renumbers a round or moves a published answer to another round.
+deletes a move, moves a report or a move into another answer (a draft's: no longer
+public), renumbers a round or moves a published answer to another round.
 Publishing copies the reports itself (``services._apply_measure_updates``); these
 receivers cover the admin's corrections, through the same services."""
 
@@ -27,10 +28,46 @@ def report_deleted(sender, instance, **kwargs):
         services.measure_takes_its_latest_report(instance.measure_id)
 
 
+@receiver(pre_save, sender=MeasureUpdate, dispatch_uid="measure_report_moving")
+def report_moving(sender, instance, raw=False, **kwargs):
+    # Moved to another answer: was it, where it was, the report its measure says?
+    instance._left_latest_public = (
+        not raw
+        and bool(instance.moved_from("entry_id"))
+        and MeasureUpdate.objects.get(pk=instance.pk).is_latest_public_report()
+    )
+
+
+@receiver(post_save, sender=MeasureUpdate, dispatch_uid="measure_report_moved")
+def report_moved(sender, instance, raw=False, **kwargs):
+    # Now in a draft, or an earlier answer, the measure takes its latest public report.
+    # (Moved to where it is the latest, the admin passes it on: ``corrects_its_measure``.)
+    if instance._left_latest_public and not instance.is_latest_public_report():
+        services.measure_takes_its_latest_report(instance.measure_id)
+
+
+@receiver(pre_save, sender=DueDateChange, dispatch_uid="measure_move_moving")
+def move_moving(sender, instance, raw=False, **kwargs):
+    instance._left_latest_public = (
+        not raw
+        and "entry_id" in getattr(instance, "_loaded_values", {})
+        and instance.loaded_value("entry_id") != instance.entry_id
+        and DueDateChange.objects.get(pk=instance.pk).is_latest_public_move()
+    )
+    if instance._left_latest_public:
+        # Read before the save: with no public move left, the measure returns to the
+        # date its first move moved from.
+        instance._first_due = DueDateChange.objects.earliest_public_of(instance.measure_id).previous
+
+
 @receiver(post_save, sender=DueDateChange, dispatch_uid="measure_move_saved")
 def move_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.is_latest_public_move():
+    if raw:
+        return
+    if instance.is_latest_public_move():
         services.measure_takes_its_latest_move(instance.measure_id)
+    elif instance._left_latest_public:
+        services.measure_takes_its_latest_move(instance.measure_id, otherwise=instance._first_due)
 
 
 @receiver(pre_delete, sender=DueDateChange, dispatch_uid="measure_move_deleting")

@@ -539,6 +539,18 @@ class ResponseEntry(RemembersLoadedValues, models.Model):
             )
 
 
+def left_a_public_answer(row, attname: str) -> bool:
+    """Whether an admin moved ``row`` (a measure, a report, a moved due date) away from an
+    answer the public could read: the answer ``attname`` held when the row was loaded is
+    another now, and was public. None, no answer at all (an imported measure, an admin's
+    move), counts as public: the row was shown on its own."""
+    loaded = getattr(row, "_loaded_values", {})
+    if attname not in loaded or loaded[attname] == getattr(row, attname):
+        return False
+    before = loaded[attname]
+    return before is None or ResponseEntry.objects.get(pk=before).changes_public_pages()
+
+
 class MeasureQuerySet(InMunicipalityQuerySet):
     municipality_path = "board__municipality"
 
@@ -797,11 +809,7 @@ class Measure(RemembersLoadedValues, models.Model):
         admin pointing it at another answer changes what was public where it was too."""
         if self.announced_in_id is None or self.announced_in.changes_public_pages():
             return True
-        loaded = getattr(self, "_loaded_values", {})
-        if "announced_in_id" not in loaded or loaded["announced_in_id"] == self.announced_in_id:
-            return False
-        before = loaded["announced_in_id"]  # None: it was imported, that is public
-        return before is None or ResponseEntry.objects.get(pk=before).changes_public_pages()
+        return left_a_public_answer(self, "announced_in_id")
 
     def is_followed_up(self, under=None) -> bool:
         """``MeasureQuerySet.followed_up``'s rule for one measure. ``under``: the
@@ -893,8 +901,9 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
     """What one round's entry reports about a measure."""
 
     # What a report passes on to its measure (``Measure.take_report``): a correction of
-    # one of these in a published report reaches the measure (``corrects_its_measure``).
-    remembered = ("status", "completed_date", "completed_precision", "effect")
+    # one of these in a published report reaches the measure (``corrects_its_measure``);
+    # and the answer it is in, which an admin may change (``left_a_public_answer``).
+    remembered = ("status", "completed_date", "completed_precision", "effect", "entry_id")
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("åtgärd")
@@ -941,7 +950,7 @@ class MeasureUpdate(RemembersLoadedValues, models.Model):
         return f"{self.measure} – {self.get_status_display()}"
 
     def changes_public_pages(self) -> bool:
-        return self.entry.changes_public_pages()
+        return self.entry.changes_public_pages() or left_a_public_answer(self, "entry_id")
 
     @property
     def reported_due(self):
@@ -1078,8 +1087,10 @@ class DueDateChangeQuerySet(models.QuerySet):
         ).filter(measure__in=Measure.objects.visible_to(user))
 
 
-class DueDateChange(models.Model):
+class DueDateChange(RemembersLoadedValues, models.Model):
     """A moved due date, with its reason, so the timeline shows the original and every move."""
+
+    remembered = ("entry_id",)  # an admin may move it to another answer
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="due_date_changes", verbose_name=_("åtgärd")
@@ -1118,7 +1129,9 @@ class DueDateChange(models.Model):
         return f"{self.measure}: {self.previous} → {self.new}"
 
     def changes_public_pages(self) -> bool:
-        return self.entry_id is None or self.entry.changes_public_pages()
+        if self.entry_id is None or self.entry.changes_public_pages():
+            return True
+        return left_a_public_answer(self, "entry_id")
 
     def is_latest_public_move(self) -> bool:
         """Whether this move is public and its measure's latest public one (or, being

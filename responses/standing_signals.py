@@ -13,6 +13,7 @@ once the whole run of migrations is applied.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from auditfollowup import page_cache
 from recommendations.models import Audit, AuditorAssessment, Board, FollowUpRound, Recommendation
 
 from . import standings
@@ -171,11 +172,14 @@ def rederive_after_migrations(sender, plan=None, **kwargs):
     migration applied in this run changes what standings hold. Run here, after the last
     migration, rather than inside one: the application's own derivation reads the models
     as they are now, which the database matches only once every migration is applied.
-    An empty database (a new installation, the tests) has nothing to derive."""
-    changed = any(
-        getattr(migration, "rederives_standings", False) and not backwards
-        for migration, backwards in plan or []
-    )
+    An empty database (a new installation, the tests) has nothing to derive.
+
+    Any migration applied forwards may change what a public page shows (a data
+    migration's plain ``update()`` sends no signal): the cached pages are made stale."""
+    forwards = [migration for migration, backwards in plan or [] if not backwards]
+    if forwards:
+        page_cache.invalidate()
+    changed = any(getattr(migration, "rederives_standings", False) for migration in forwards)
     if (
         changed
         and _fully_migrated(kwargs.get("using", "default"))

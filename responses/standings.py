@@ -54,6 +54,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from auditfollowup import page_cache
 from auditfollowup.lib.dates import FuzzyDate, Precision, whole_years_until
 from recommendations.models import (
     Audit,
@@ -150,10 +151,13 @@ def changed(recommendation_ids: Iterable[int]) -> None:
 
 def rebuild() -> int:
     """Recompute every standing and every recommendation's status. Returns the number of
-    recommendations. (Standings of deleted recommendations went with them: CASCADE.)"""
+    recommendations. (Standings of deleted recommendations went with them: CASCADE.)
+    Its writes are bulk writes, which send no signals: it makes the cached public pages
+    stale itself (``manage.py rebuild_standings``, after ``migrate``)."""
     ids = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
     refresh(ids)
     refresh_municipality_counts(Municipality.objects.values("pk"))
+    page_cache.invalidate()
     return len(ids)
 
 

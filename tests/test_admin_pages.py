@@ -584,3 +584,48 @@ def test_an_earlier_rounds_move_published_late_moves_nothing(admin_client):
 
     measure.refresh_from_db()
     assert measure.due == FuzzyDate.parse("2020-06")
+
+
+def _tracked_with_draft():
+    """A measure as 2020's answer says (in progress, moved to June 2020), and a draft for
+    round 3 answering the same recommendation."""
+    from tests.factories import make_tracked_audit
+
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    measure = Measure.objects.get(recommendation=world.recommendations[0])
+    measure.status = Status.IN_PROGRESS
+    measure.save()
+    draft_entry = world.draft.entries.get()
+    return world, measure, draft_entry
+
+
+def test_moving_the_latest_report_into_a_draft_returns_the_measure_to_the_report_before(
+    admin_client,
+):
+    """The draft is not public: the measure says what its latest public report says."""
+    world, measure, draft_entry = _tracked_with_draft()
+    report_2020 = measure.updates.get(entry__response=world.responses[1])
+    url = admin_url(MeasureUpdate, "change", report_2020.pk)
+    data = admin_page_data(admin_client.get(url))
+    data["entry"] = draft_entry.pk
+
+    assert admin_client.post(url, data).status_code == 302
+
+    measure.refresh_from_db()
+    assert measure.status == Status.PLANNED  # as 2019's answer says
+
+
+def test_moving_the_latest_move_into_a_draft_returns_the_measure_to_the_date_before(
+    admin_client,
+):
+    _world, measure, draft_entry = _tracked_with_draft()
+    assert measure.due == FuzzyDate.parse("2020-06")
+    move = measure.due_date_changes.get()
+    url = admin_url(DueDateChange, "change", move.pk)
+    data = admin_page_data(admin_client.get(url))
+    data["entry"] = draft_entry.pk
+
+    assert admin_client.post(url, data).status_code == 302
+
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2020-03")

@@ -280,3 +280,61 @@ def test_staff_saving_a_draft_leaves_the_cached_pages_in_place(
     # waiting there: it reads published answers only).
     assert page_cache._bump not in callbacks
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def _moved_into_the_draft(row, tracked):
+    row.entry = tracked.draft.entries.get()
+    row.save()
+
+
+@pytest.mark.parametrize("kind", ["report", "move", "admin move"])
+def test_an_admin_moving_a_public_report_or_move_into_a_draft_invalidates_the_cached_pages(
+    client, shared_cache, tracked, kind, django_capture_on_commit_callbacks
+):
+    """What it said leaves the public page with it: the page the public reads is
+    rendered anew, without it."""
+    from responses.models import DueDateChange, MeasureUpdate
+
+    said = "Det här sa nämnden offentligt."
+    if kind == "report":
+        row = MeasureUpdate.objects.get(entry__response=tracked.responses[1])
+        row.note = said
+    else:
+        row = DueDateChange.objects.get()
+        row.reason = said
+        if kind == "admin move":
+            row.entry = None  # an admin's move, made in no answer: public
+    row.save()
+    url = page_url(tracked)
+    assert said in client.get(url).text
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    row = type(row).objects.get(pk=row.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _moved_into_the_draft(row, tracked)
+
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "miss"
+    assert said not in again.text
+
+
+@pytest.mark.parametrize("rederives", [True, False])
+def test_a_migration_makes_the_cached_pages_stale(
+    client, shared_cache, tracked, rederives, django_capture_on_commit_callbacks
+):
+    """After ``migrate`` the pages show what the migrated data and the standings derived
+    again say, not the copies cached before; a data migration's plain update() sends no
+    signal that would have done it."""
+    from types import SimpleNamespace
+
+    from responses.standing_signals import rederive_after_migrations
+
+    url = reverse("municipal:home", args=["malmo"])
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    migration = SimpleNamespace(rederives_standings=rederives)
+    with django_capture_on_commit_callbacks(execute=True):
+        rederive_after_migrations(sender=None, plan=[(migration, False)], using="default")
+
+    assert client.get(url)["X-Page-Cache"] == "miss"
