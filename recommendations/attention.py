@@ -28,7 +28,8 @@ def arrived_responses(since: dt.date, user):
 
     One query: the moment a response was first submitted is read from its history;
     a response published directly counts from its publication; an imported one, which
-    has neither, from its decision date.
+    has neither, from the date it is known by (``Response.date_of``: its decision date,
+    else its document's).
     """
     from responses.models import Response
 
@@ -42,11 +43,14 @@ def arrived_responses(since: dt.date, user):
         Response.objects.visible_to(user)
         .handed_in()
         .filter(_scope(user, "board__municipality"))
-        .annotate(arrived_at=Coalesce(Subquery(first_submitted), F("published_at")))
-        # Imported responses have no publication time; their decision date stands in.
-        .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, decision_date__gte=since))
+        .annotate(
+            arrived_at=Coalesce(Subquery(first_submitted), F("published_at")),
+            known_on=Response.date_expression(),
+        )
+        # Imported responses have no publication time; the date they are known by stands in.
+        .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, known_on__gte=since))
         .select_related("board", "round__audit")
-        .order_by(F("arrived_at").desc(nulls_last=True), "-decision_date")
+        .order_by(F("arrived_at").desc(nulls_last=True), F("known_on").desc(nulls_last=True))
     )
 
 

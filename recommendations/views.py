@@ -226,7 +226,7 @@ def board_detail(request, pk):
         Response.objects.visible_to(request.user)
         .filter(board=board)
         .select_related("board__municipality", "round__audit")
-        .order_by("-decision_date", "-document_date", "-pk")
+        .newest_first()
     )
     overdue = (
         Measure.objects.visible_to(request.user)

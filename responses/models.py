@@ -115,6 +115,11 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         """What this user may read: the rule every view and export goes through."""
         return self.filter(response_visibility(user))
 
+    def newest_first(self):
+        """By the date each response is known by (``Response.date_of``), newest first:
+        undated ones last on every database (PostgreSQL would put them first)."""
+        return self.order_by(Response.date_expression().desc(nulls_last=True), "-pk")
+
     def latest_published(self, limit: int) -> list:
         """The ``limit`` responses published last: those published here, newest first
         (read off ``response_recent_published_idx``), then, where there are fewer, those
@@ -129,9 +134,9 @@ class ResponseQuerySet(InMunicipalityQuerySet):
             )[:limit]
         )
         if len(latest) < limit:
-            latest += published.filter(published_at__isnull=True).order_by(
-                Response.date_expression().desc(nulls_last=True), "-pk"
-            )[: limit - len(latest)]
+            latest += published.filter(published_at__isnull=True).newest_first()[
+                : limit - len(latest)
+            ]
         return latest
 
 

@@ -1,14 +1,19 @@
 """The audit page and the board page, with links both ways."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import AUDITOR_GROUP
+from responses.models import Response
 from tests.factories import (
     make_audit,
     make_board,
     make_recommendation,
+    make_response,
+    make_round,
     make_tracked_audit,
     make_user,
 )
@@ -107,3 +112,24 @@ def test_the_board_page_query_count_does_not_grow(client, django_assert_num_quer
     make_tracked_audit(n_recommendations=8)
     with django_assert_num_queries(6):
         client.get(url)
+
+
+def test_the_board_page_lists_its_responses_newest_first_by_the_date_they_are_known_by(client):
+    """A response known only by its document's date (March 2024) is the newest here, on
+    SQLite and on PostgreSQL alike (which would put a missing decision date first)."""
+    board = make_board(short_code="ASN")
+    audit = make_audit(boards=[board])
+    first, second, third = (make_round(audit, sequence=n) for n in (1, 2, 3))
+    decided_2019 = make_response(board=board, round=first, decision_date=dt.date(2019, 5, 1))
+    decided_2021 = make_response(board=board, round=second, decision_date=dt.date(2021, 5, 1))
+    known_by_its_document = make_response(
+        board=board,
+        round=third,
+        decision_date=None,
+        document="mars 2024",
+        provenance=Response.Provenance.ENTERED,
+    )
+
+    listed = list(client.get(board.get_absolute_url()).context["responses"])
+
+    assert listed == [known_by_its_document, decided_2021, decided_2019]

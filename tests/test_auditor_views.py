@@ -278,6 +278,22 @@ def test_imported_responses_count_from_their_decision_date(client, world):
     assert list(client.get(url, {"since": "2019-02-23"}).context["arrived"]) == []
 
 
+def test_an_imported_response_known_by_its_document_arrives_on_that_date(client, world):
+    """Imported, with neither a decision date nor a publication time: it arrived on the
+    date it is known by (``Response.date_of``), as every other page dates it."""
+    imported = world.published_a
+    Response.objects.filter(pk=imported.pk).update(
+        published_at=None,
+        decision_date=None,
+        document_date=dt.date(2019, 3, 1),
+        document_precision="day",
+    )
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+    assert list(client.get(url, {"since": "2019-03-01"}).context["arrived"]) == [imported]
+    assert list(client.get(url, {"since": "2019-03-02"}).context["arrived"]) == []
+
+
 def test_the_assessment_form_can_be_opened_for_a_given_round(client, world):
     client.force_login(world.auditor)
     page = client.get(reverse("auditors:assess", args=[world.rec1.pk]), {"omgang": world.round2.pk})
