@@ -92,7 +92,13 @@ def with_timeline(queryset, user):
         )
         .order_by(*Response.recency_order("response__"), "pk")
     )
-    moved = DueDateChange.objects.visible_to(user).order_by("changed_at", "pk")
+    # Listed in ``DueDateChange.in_order`` (the order the due date comes from), which
+    # compares the answers the moves were made in.
+    moved = (
+        DueDateChange.objects.visible_to(user)
+        .select_related("entry__response__round")
+        .order_by("changed_at", "pk")
+    )
     measures = (
         Measure.objects.visible_to(user)
         .select_related("board")
@@ -178,7 +184,7 @@ class MeasureState:
             due=measure.due,
             is_overdue=overdue,
             days_overdue=measure.due.days_overdue(today) if overdue else 0,
-            due_date_changes=measure.timeline_due_date_changes,
+            due_date_changes=DueDateChange.in_order(measure.timeline_due_date_changes),
             shared_with=list(shared_with),
             is_main=is_main,
         )

@@ -4,14 +4,20 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Recommendation
 from recommendations.status import Status
 from recommendations.timeline import REPEAT_THRESHOLD, build_timeline, with_timeline, word_diff
+from responses.models import DueDateChange
 from tests.factories import (
     make_assessment,
+    make_audit,
+    make_board,
     make_entry,
     make_measure,
+    make_recommendation,
     make_response,
     make_round,
     make_tracked_audit,
@@ -101,3 +107,32 @@ def test_it_leaves_out_draft_answers_and_their_measures_for_the_public():
     timeline = timeline_of(rec)
     assert [step.response for step in timeline.entries] == world.responses
     assert "Utkastets åtgärd" not in [state.measure.title for state in timeline.measures]
+
+
+def test_a_measures_moves_are_listed_in_the_order_its_due_date_comes_from():
+    """Round 1's answer recorded after round 2's: an earlier answer, it moves nothing,
+    and the list of moves ends with round 2's, which the due date beside it says."""
+    board = make_board(short_code="ASN")
+    audit = make_audit(boards=[board])
+    rec = make_recommendation(audit, addressed_to=[board])
+    first, second = make_round(audit, sequence=1), make_round(audit, sequence=2)
+    in_round_1 = make_entry(make_response(board=board, round=first), rec)
+    in_round_2 = make_entry(make_response(board=board, round=second), rec)
+    measure = make_measure(rec, board=board, due="2026")
+    now = timezone.now()
+
+    def move(entry, previous, new, days_ago):
+        change = DueDateChange(
+            measure=measure, entry=entry, reason="Ny plan.", changed_at=now - dt.timedelta(days_ago)
+        )
+        change.previous, change.new = FuzzyDate.parse(previous), FuzzyDate.parse(new)
+        change.save()
+        return change
+
+    latest = move(in_round_2, "2025", "2026", days_ago=10)
+    recorded_late = move(in_round_1, "2025", "juni 2025", days_ago=1)
+
+    (state,) = timeline_of(rec).measures
+
+    assert state.due_date_changes == [recorded_late, latest]
+    assert state.due == latest.new == FuzzyDate.parse("2026")
