@@ -461,10 +461,9 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
 
     for measure in known_measures(ids, as_of):
         rec = recommendations.get(measure.recommendation_id)
-        if rec is None or not measure.is_open:
-            continue
-        # Followed up only while a recommendation it serves is open (``Measure.followed_up``).
-        if not any(recommendations.get(pk, {}).get("is_open") for pk in measure.serves):
+        # Followed up only while a recommendation it serves is open, as of the day
+        # (``KnownMeasure.is_followed_up``: ``MeasureQuerySet.followed_up``'s rule).
+        if rec is None or not measure.is_followed_up:
             continue
         row = cells[rec["cohort"]].setdefault(measure.board_id, Row(rec["cohort"], None))
         row.measures[measure_group(measure, day)] += 1

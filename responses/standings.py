@@ -404,13 +404,21 @@ class KnownMeasure:
     pk: int
     board_id: int
     recommendation_id: int  # its main recommendation
-    serves: frozenset  # every recommendation it answers, the main one included
+    serves: frozenset  # the recommendations asked about it serves, the main one included
     status: Status
     due: FuzzyDate | None
+    # Whether any recommendation it serves was open that day, those not asked about too
+    # (``MeasureQuerySet.followed_up``'s rule, as of the day).
+    serves_an_open_recommendation: bool = True
 
     @property
     def is_open(self) -> bool:
         return not self.status.is_settled
+
+    @property
+    def is_followed_up(self) -> bool:
+        """Still followed up that day: not settled, and serving an open recommendation."""
+        return self.is_open and self.serves_an_open_recommendation
 
     def is_overdue(self, day: dt.date) -> bool:
         return self.is_open and self.due is not None and self.due.is_past(day)
@@ -426,6 +434,7 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
     made after the day. Queries: 2 now, 4 on a past day.
     """
     ids = list(ids)
+    wanted = set(ids)
     rows = list(
         Measure.objects.public()
         .filter(pk__in=Measure.objects.serving(ids).values("pk"))
@@ -437,17 +446,25 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
             "due_date",
             "due_precision",
             "announced_in_id",
+            "recommendation__closed_on",
+            # Last: what ``response_known`` reads.
             *(f"announced_in__response__{name}" for name in _RESPONSE_DATES),
         )
     )
     serves = defaultdict(set)
+    serves_open = defaultdict(bool)
     for row in rows:
         serves[row[0]].add(row[1])
-    shared = Measure.also_serves.through.objects.filter(
-        measure_id__in=list(serves), recommendation_id__in=ids
-    ).values_list("measure_id", "recommendation_id")
-    for measure_id, recommendation_id in shared:
-        serves[measure_id].add(recommendation_id)
+        serves_open[row[0]] |= is_open_on(row[7], as_of)
+    # Every recommendation a measure also serves, not only those asked about: one open
+    # elsewhere (another remark) keeps it followed up.
+    shared = Measure.also_serves.through.objects.filter(measure_id__in=list(serves)).values_list(
+        "measure_id", "recommendation_id", "recommendation__closed_on"
+    )
+    for measure_id, recommendation_id, closed_on in shared:
+        if recommendation_id in wanted:
+            serves[measure_id].add(recommendation_id)
+        serves_open[measure_id] |= is_open_on(closed_on, as_of)
     reports, moves = _reports_and_moves(list(serves), as_of) if as_of is not None else ({}, {})
     result = []
     for row in rows:
@@ -470,7 +487,9 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
                 if not moved_known:
                     due = previous  # the earliest move after the day: its date before
                     break
-        result.append(KnownMeasure(pk, board_id, main, frozenset(serves[pk]), status, due))
+        result.append(
+            KnownMeasure(pk, board_id, main, frozenset(serves[pk]), status, due, serves_open[pk])
+        )
     return result
 
 

@@ -12,7 +12,7 @@ from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Audit, Recommendation
 from recommendations.status import Status
 from reports.figures import build_report
-from responses.models import BoardStanding, Response
+from responses.models import BoardStanding, Measure, Response
 from responses.standings import _STANDING_FIELDS, known_measures, standings_as_of
 from tests.factories import (
     make_audit,
@@ -191,6 +191,31 @@ def test_the_measures_of_a_closed_recommendation_are_not_counted_late():
     assert row.measures["past_due_in_progress"] == 0
     (then,) = build_report(make_municipality(), 2023, as_of=dt.date(2023, 12, 31)).cohorts[0].rows
     assert then.measures["past_due_in_progress"] == 1
+
+
+def test_a_closed_recommendations_measure_still_serving_an_open_remark_is_counted_late():
+    """A shared measure is followed up while any recommendation it serves is open, an
+    "other remark" outside the report's recommendations too, as every page says
+    (``MeasureQuerySet.followed_up``): the report counts it late like them."""
+    world = make_tracked_audit(n_recommendations=1)  # one measure, due 2020-06
+    rec = world.recommendations[0]
+    remark = make_recommendation(
+        world.audit, addressed_to=[world.board], kind=Recommendation.Kind.OTHER_REMARK
+    )
+    measure = rec.measures.get()
+    measure.also_serves.set([remark])
+    rec.measures.update(status=Status.IN_PROGRESS)
+    rec.closed_on, rec.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    rec.save()
+    assert list(Measure.objects.overdue(timezone.localdate())) == [measure]
+
+    (row,) = build_report(make_municipality(), THIS_YEAR).cohorts[0].rows
+    assert row.measures["past_due_in_progress"] == 1
+    # Once the remark is closed too, nobody follows it up.
+    remark.closed_on, remark.closed_reason = dt.date(2024, 2, 1), "Besvarad."
+    remark.save()
+    (row,) = build_report(make_municipality(), THIS_YEAR).cohorts[0].rows
+    assert row.measures["past_due_in_progress"] == 0
 
 
 def test_the_recommendations_open_the_longest_come_first_with_their_age():
