@@ -91,10 +91,13 @@ class MissingResponse:
 
 def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingResponse]:
     """Rounds whose deadline has passed without a response from a board they ask
-    (``FollowUpRoundQuerySet.asking_any_of``'s rule: the boards a round names, else every
-    board that answers one of the audit's recommendations) that answers one of their
-    audit's open recommendations (their standings' ``must_answer``). Five queries:
-    rounds, the boards they name, answering boards, responses given, and the boards.
+    (``FollowUpRoundQuerySet.asking_any_of``'s rule): every board a round names (the
+    auditors asked it, a consultation's too, whether or not it answers a
+    recommendation); in a round naming none, every board that answers one of the audit's
+    recommendations, while one it answers is open (its standings' ``must_answer``): a
+    board whose recommendations are all closed owes that round nothing more. Five
+    queries: rounds, the boards they name, answering boards, responses given, and the
+    boards.
     ``round_ids`` limits it to those rounds (the outbox asks again, just before sending,
     whether a reminder's reply is still owed)."""
     from responses.models import BoardStanding, Response
@@ -121,15 +124,15 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     answered = set(
         Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
     )
-    boards = Board.objects.in_bulk({board_id for _audit_id, board_id in answering})
+    boards = Board.objects.in_bulk(
+        {board_id for _audit_id, board_id in answering}.union(*named.values())
+    )
     missing = []
     for round_ in rounds:
         asked = named.get(round_.pk)
-        for audit_id, board_id in sorted(answering, key=lambda pair: boards[pair[1]].name):
-            if (
-                audit_id == round_.audit_id
-                and (asked is None or board_id in asked)
-                and (round_.pk, board_id) not in answered
-            ):
+        if asked is None:
+            asked = {board for audit, board in answering if audit == round_.audit_id}
+        for board_id in sorted(asked, key=lambda pk: boards[pk].name):
+            if (round_.pk, board_id) not in answered:
                 missing.append(MissingResponse(round=round_, board=boards[board_id]))
     return missing

@@ -142,6 +142,17 @@ def test_a_round_that_names_the_boards_it_asks_chases_and_accepts_only_those(wor
     assert list(open_here.open_for([world.board_b])) == [second]
 
 
+def test_a_board_a_round_names_is_chased_though_it_answers_no_recommendation(world):
+    """A consultation asking the municipal board for its view (a remissvar): the round
+    names it, its staff are offered the round, and a missing reply is chased like any."""
+    audit, consultation = _late_round(world)
+    make_recommendation(audit, addressed_to=[world.board_a])  # only board A answers one
+    consultation.asks.set([world.board_b])
+
+    assert _may_start(world.board_b, consultation)
+    assert _chased(world) == {(consultation, world.board_b)}
+
+
 def test_in_the_seeds_stadskontorets_round_is_not_owed_by_asn():
     from pathlib import Path
 
