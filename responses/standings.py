@@ -483,10 +483,12 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
                 # Later reports exist: the status is the latest one known then (a
                 # measure announced without a report of its own counts as planned).
                 status = Status(known_reports[-1][1]) if known_reports else Status.PLANNED
-            for moved_known, previous in moves.get(pk, []):
-                if not moved_known:
-                    due = previous  # the earliest move after the day: its date before
-                    break
+            measure_moves = moves.get(pk, [])
+            if not all(known for known, _move in measure_moves):
+                # The latest move known that day (in the order the due date comes from)
+                # gave the date; none known yet: the date the first move moved from.
+                known_moves = [move for known, move in measure_moves if known]
+                due = known_moves[-1].new if known_moves else measure_moves[0][1].previous
         result.append(
             KnownMeasure(pk, board_id, main, frozenset(serves[pk]), status, due, serves_open[pk])
         )
@@ -495,8 +497,8 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
 
 def _reports_and_moves(measure_ids: list[int], as_of: dt.date):
     """Per measure: its public reports [(known on ``as_of``, status)] in round order, and
-    its public due-date moves [(known on ``as_of``, previous due date)] in the order they
-    were made."""
+    its public due-date moves [(known on ``as_of``, move)] in ``DueDateChange.in_order``,
+    the order its due date comes from."""
     public = AnonymousUser()
     reports = defaultdict(list)
     updates = (
@@ -509,28 +511,28 @@ def _reports_and_moves(measure_ids: list[int], as_of: dt.date):
     )
     for row in updates:
         reports[row[0]].append((response_known(row, as_of), row[1]))
-    moves = defaultdict(list)
-    changes = (
+    by_measure = defaultdict(list)
+    for move in (
         DueDateChange.objects.visible_to(public)
         .filter(measure_id__in=measure_ids)
-        .order_by("changed_at", "pk")
-        .values_list(
-            "measure_id",
-            "changed_at",
-            "previous_date",
-            "previous_precision",
-            "entry_id",
-            *(f"entry__response__{name}" for name in _RESPONSE_DATES),
-        )
-    )
-    for row in changes:
-        measure_id, changed_at, previous_date, previous_precision, entry_id = row[:5]
-        # A move reported in a response is known with that response; one made in the
-        # application from the moment it was made.
-        known = response_known(row, as_of) if entry_id else changed_at.date() <= as_of
-        previous = FuzzyDate(previous_date, previous_precision) if previous_date else None
-        moves[measure_id].append((known, previous))
+        .select_related("entry__response__round")
+    ):
+        by_measure[move.measure_id].append(move)
+    moves = {}
+    for measure_id, measure_moves in by_measure.items():
+        moves[measure_id] = [
+            (_move_known(move, as_of), move) for move in DueDateChange.in_order(measure_moves)
+        ]
     return reports, moves
+
+
+def _move_known(move, as_of: dt.date) -> bool:
+    """A move reported in a response is known with that response; one made in the
+    application from the moment it was made."""
+    if move.entry_id is None:
+        return timezone.localtime(move.changed_at).date() <= as_of
+    response = move.entry.response
+    return known_on(response.date, as_of, response.published_at)
 
 
 def _open_measures(

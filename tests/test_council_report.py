@@ -17,6 +17,7 @@ from responses.standings import _STANDING_FIELDS, known_measures, standings_as_o
 from tests.factories import (
     make_audit,
     make_board,
+    make_due_date_change,
     make_entry,
     make_measure,
     make_measure_update,
@@ -86,6 +87,36 @@ def test_a_measure_reported_done_later_was_still_open_on_an_earlier_day():
     assert then.status == Status.IN_PROGRESS and then.is_overdue(dt.date(2020, 12, 31))
     (now,) = known_measures([rec.pk])
     assert not now.is_open
+
+
+def test_a_measures_due_date_on_a_past_day_is_the_one_its_latest_known_move_gave():
+    """Announced in 2023, due 2025. Round 3's answer (February 2024) moved it to 2026;
+    round 2's, decided in March but recorded after it, moved it to June 2025 and, an
+    earlier round's, moves nothing. Known in mid-February: only round 3's move, so 2026,
+    in the order the measure's own page gives its moves (``DueDateChange.in_order``)."""
+    board = make_board(short_code="ASN")
+    audit = make_audit(boards=[board])
+    rec = make_recommendation(audit, addressed_to=[board])
+    first, second, third = (make_round(audit, sequence=n) for n in (1, 2, 3))
+
+    def entry_in(round_, decided):
+        return make_entry(make_response(board=board, round=round_, decision_date=decided), rec)
+
+    announcing = entry_in(first, dt.date(2023, 6, 1))
+    in_round_2, in_round_3 = (
+        entry_in(second, dt.date(2024, 3, 1)),
+        entry_in(third, dt.date(2024, 2, 1)),
+    )
+    measure = make_measure(rec, board=board, due="2025", announced_in=announcing)
+    make_due_date_change(measure, previous="2025", new="2026", entry=in_round_3)
+    make_due_date_change(measure, previous="2025", new="juni 2025", entry=in_round_2)
+    measure.refresh_from_db()
+    assert measure.due == FuzzyDate.parse("2026")
+
+    (then,) = known_measures([rec.pk], dt.date(2024, 2, 15))
+    assert then.due == FuzzyDate.parse("2026")
+    (before_both,) = known_measures([rec.pk], dt.date(2024, 1, 15))
+    assert before_both.due == FuzzyDate.parse("2025")
 
 
 def test_drafts_and_submitted_answers_never_count():
