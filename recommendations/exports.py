@@ -225,7 +225,8 @@ def matrix_columns():
                 gettext_lazy(
                     "Nämndens status i dess senaste svar det året, och revisionens bedömning av "
                     "samma omgång, till exempel «Pågående / revisionen: Delvis genomförd (annan "
-                    "bedömning)»; tom om inget svar finns."
+                    "bedömning)»; «inget svar / revisionen: Ej redovisad» för en bedömning det "
+                    "året av en omgång som nämnden inte besvarade; annars tom om inget svar finns."
                 ),
             )
             for year in matrix_years()
@@ -389,10 +390,11 @@ def matrix_rows(request):
 
 
 def _matrix_cell(cell) -> str:
-    """The board's status, and the auditors' assessment of the same round beside it."""
+    """The board's status, and the auditors' assessment of the same round beside it (or
+    "no answer" beside an assessment of a round the board did not answer)."""
     if cell is None:
         return ""
-    text = _status_label(cell.status)
+    text = _status_label(cell.status) if cell.answer else _("inget svar")
     if cell.assessment:
         text += " / " + _("revisionen: %(status)s") % {
             "status": _status_label(cell.assessment_status)

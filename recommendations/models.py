@@ -444,6 +444,13 @@ class FollowUpRound(RemembersLoadedValues, models.Model):
         """Whether this round asks ``board`` for an answer (``asking_any_of``'s rule)."""
         return FollowUpRound.objects.filter(pk=self.pk).asking_any_of([board]).exists()
 
+    @staticmethod
+    def asks_among(named_board_ids, board_id: int, *, answers_in_audit: bool) -> bool:
+        """``asking_any_of``'s rule in Python, for a round whose named boards were read
+        already (``named_board_ids``, empty when it names none): a board it names, or,
+        naming none, one that answers a recommendation of the audit."""
+        return board_id in named_board_ids if named_board_ids else answers_in_audit
+
 
 def answering_pairs(named: set, addressed: set) -> set:
     """(recommendation id, board id) of the boards that answer each recommendation, from

@@ -246,17 +246,16 @@ class MatrixRowWriter:
             if cell is None:
                 cells.append(f'<td class="cell">{self.no_answer}</td>')
                 continue
-            html = status_badge(cell.status, self.board_status)
+            html = status_badge(cell.status, self.board_status) if cell.answer else self.no_answer
             if cell.assessment:
                 html += '<span class="cell-assessment">' + self.whose_assessment
                 html += status_badge(cell.assessment_status, self.assessment)
                 html += (self.disagrees if cell.disagrees else "") + "</span>"
             if may_assess:
-                answer = cell.answer
-                where = self.in_round % {"sequence": answer.round_sequence}
+                where = self.in_round % {"sequence": cell.round_sequence}
                 html += (
                     f'<a class="cell-assess" href="{escape(assess_url)}?omgang='
-                    f'{answer.round_id}">{self.assess}<span class="visually-hidden"> '
+                    f'{cell.round_id}">{self.assess}<span class="visually-hidden"> '
                     f"{name}, {escape(where)}</span></a>"
                 )
             cells.append(f'<td class="cell">{html}</td>')

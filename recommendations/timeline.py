@@ -401,14 +401,16 @@ class MatrixAnswer:
 
 @dataclass
 class MatrixCell:
-    """A board's latest answer in a year, beside the auditors' assessment of its round."""
+    """A board's latest answer in a year, beside the auditors' assessment of its round;
+    or, in a year without an answer, the auditors' latest assessment that year of a
+    round the board did not answer (``answer`` None)."""
 
-    answer: MatrixAnswer
+    answer: MatrixAnswer | None
     assessment: AuditorAssessment | None
 
     @property
     def status(self):
-        return Status(self.answer.status)
+        return Status(self.answer.status) if self.answer else None
 
     @property
     def assessment_status(self):
@@ -416,7 +418,20 @@ class MatrixCell:
 
     @property
     def disagrees(self) -> bool:
-        return self.assessment is not None and self.assessment.status != self.answer.status
+        return (
+            self.answer is not None
+            and self.assessment is not None
+            and self.assessment.status != self.answer.status
+        )
+
+    @property
+    def round_id(self) -> int:
+        """The round the cell is about: its answer's, else its assessment's."""
+        return self.answer.round_id if self.answer else self.assessment.round_id
+
+    @property
+    def round_sequence(self) -> int:
+        return self.answer.round_sequence if self.answer else self.assessment.round.sequence
 
 
 @dataclass
@@ -475,6 +490,9 @@ def matrix_lines(
         for standing in recommendation.matrix_standings
         if counts_for_recommendation(standing.must_answer, standing.status) or board is not None
     ]
+    answering = {
+        standing.board_id for standing in recommendation.matrix_standings if standing.must_answer
+    }
     by_board = defaultdict(dict)
     for answer in recommendation.matrix_answers:
         date = answer.date
@@ -487,13 +505,36 @@ def matrix_lines(
             boards.append(answer.board)
     if board is not None:
         boards = [b for b in boards if b.pk == board.pk]
+    # An assessment of a round that asked a board answering the recommendation, and that
+    # the board did not answer, is shown alone on its line, in the year it was made: the
+    # auditors' word on what the board left unanswered.
+    answered_rounds = defaultdict(set)
+    for answer in recommendation.matrix_answers:
+        answered_rounds[answer.board_id].add(answer.round_id)
+    known_assessments = sorted(
+        (a for a in assessments.values() if as_of is None or a.assessed_on <= as_of),
+        key=lambda a: (a.assessed_on, a.round.sequence),
+    )
     rows = []
     for line_board in boards or [None]:
         by_year = by_board[line_board.pk] if line_board else {}
+        if line_board is None:  # no board is asked: every assessment is the auditors' word
+            alone = {a.assessed_on.year: a for a in known_assessments}
+        else:
+            answered = answered_rounds[line_board.pk]
+            alone = {
+                a.assessed_on.year: a
+                for a in known_assessments
+                if a.round_id not in answered
+                and line_board.pk in answering
+                and FollowUpRound.asks_among(
+                    a.round.named_board_ids, line_board.pk, answers_in_audit=True
+                )
+            }
         cells = [
             MatrixCell(answer, assessments.get(answer.round_id))
             if (answer := by_year.get(year))
-            else None
+            else (MatrixCell(None, alone[year]) if year in alone else None)
             for year in years
         ]
         rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))
@@ -504,7 +545,7 @@ def matrix_lines(
 
 def matrix_recommendations(queryset, user, board=None, *, chunk_size: int | None = None):
     """The recommendations of ``queryset`` in the matrix's order, each with what
-    ``matrix_lines`` reads (``attach_matrix_answers``). Queries: 4, per chunk of
+    ``matrix_lines`` reads (``attach_matrix_answers``). Queries: 5, per chunk of
     ``chunk_size`` recommendations when it is given (the exports: their memory stays
     bounded), else for all at once (a page).
 
@@ -529,8 +570,9 @@ def attach_matrix_answers(recommendations, user, board=None) -> None:
     ``matrix_assessments``, the auditors' assessments; ``matrix_standings``, the boards
     that must answer, by name; ``matrix_answers``, the answers ``user`` may see, in round
     and date order, as ``MatrixAnswer`` values (with ``board``, only that board's
-    standings and answers). Queries: 3 (4 if an answer comes from a board with no
-    standing on its recommendation, which only an unpublished answer can).
+    standings and answers). Queries: 4, the boards the assessed rounds name among them
+    (5 if an answer comes from a board with no standing on its recommendation, which
+    only an unpublished answer can).
 
     Grouped here rather than by ``prefetch_related``, whose bookkeeping per object took
     as long as the three queries."""
@@ -543,7 +585,17 @@ def attach_matrix_answers(recommendations, user, board=None) -> None:
         standings = standings.filter(board=board)
         answers = answers.filter(response__board=board)
     assessments_of = defaultdict(list)
-    for assessment in AuditorAssessment.objects.filter(recommendation__in=ids):
+    assessments = list(
+        AuditorAssessment.objects.filter(recommendation__in=ids).select_related("round")
+    )
+    named = defaultdict(set)  # the boards each assessed round names (``FollowUpRound.asks``)
+    if assessments:
+        for round_id, board_id in FollowUpRound.asks.through.objects.filter(
+            followupround_id__in={assessment.round_id for assessment in assessments}
+        ).values_list("followupround_id", "board_id"):
+            named[round_id].add(board_id)
+    for assessment in assessments:
+        assessment.round.named_board_ids = named[assessment.round_id]
         assessments_of[assessment.recommendation_id].append(assessment)
     standings_of = defaultdict(list)
     for standing in standings.select_related("board__municipality").order_by("board__name"):

@@ -148,9 +148,10 @@ def test_an_invalid_filter_is_a_400_not_an_unfiltered_export(client, name, query
         # with_timeline (recommendations+audit, rounds, assessments, entries, measure
         # updates, standings, measures, due date changes, shared measures...).
         ("recommendations:recommendation_list_xlsx", 13),
-        # recommendations+audit, their assessments, standings+board and visible answers.
-        ("recommendations:matrix_csv", 4),
-        ("recommendations:matrix_xlsx", 4),
+        # recommendations+audit, their assessments (+round), the boards those rounds
+        # name, standings+board and visible answers.
+        ("recommendations:matrix_csv", 5),
+        ("recommendations:matrix_xlsx", 5),
     ],
 )
 def test_export_query_counts_do_not_grow(client, django_assert_num_queries, name, queries):
@@ -266,8 +267,9 @@ def test_the_xlsx_exports_are_sent_from_a_file_on_disk(client, two_boards):
         # The recommendations are one query; each chunk prefetches its addressed_to
         # boards and standings.
         ("recommendations:recommendation_list_csv", 2),
-        # Each chunk prefetches its visible entries, assessments and standings.
-        ("recommendations:matrix_csv", 3),
+        # Each chunk prefetches its visible entries, assessments (and the boards their
+        # rounds name) and standings.
+        ("recommendations:matrix_csv", 4),
     ],
 )
 def test_the_csv_exports_read_their_rows_in_chunks_while_they_are_sent(

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.roles import AUDITOR_GROUP
+from recommendations.status import Status
 from responses.models import Response
 from tests.factories import (
+    make_assessment,
     make_board,
     make_entry,
     make_response,
@@ -143,15 +145,82 @@ def test_an_auditor_sees_a_submitted_answer_of_a_board_not_asked_on_its_own_line
     assert all(row.board != volunteer for g in public.context["groups"] for row in g.rows)
 
 
+def test_an_assessment_of_a_round_the_board_did_not_answer_is_shown_in_the_year_it_was_made(
+    client,
+):
+    """The board never answered round 3; the auditors assessed it in March 2022 all the
+    same ("Ej redovisad"). The matrix shows it in 2022, marked as no answer, beside the
+    assessment, in the page and the export alike, and not as of a day before it."""
+    world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    unanswered = make_round(world.audit, sequence=3)
+    make_assessment(
+        recommendation, unanswered, status=Status.NOT_REPORTED, assessed_on=dt.date(2022, 3, 1)
+    )
+
+    page = client.get(URL)
+
+    (row,) = page.context["groups"][0].rows
+    by_year = dict(zip(page.context["years"], row.cells, strict=True))
+    cell = by_year[2022]
+    assert cell.answer is None and cell.assessment_status == Status.NOT_REPORTED
+    assert not cell.disagrees
+    assert by_year[2020].assessment_status == Status.PARTLY_IMPLEMENTED  # with its answer
+    assert by_year[2021] is None
+    assert "Ej redovisad" in row.html and "inget svar" in row.html
+    export = client.get(reverse("recommendations:matrix_csv"))
+    text = export.getvalue().decode("utf-8-sig")
+    assert "inget svar / revisionen: Ej redovisad" in text
+    before = client.get(URL, {"per": "2022-02-28"})
+    (row,) = before.context["groups"][0].rows
+    assert dict(zip(before.context["years"], row.cells, strict=True))[2022] is None
+
+
+def test_an_assessment_of_a_round_that_did_not_ask_the_board_is_not_shown_on_its_line(client):
+    """As in STK-2020-438, whose second round asks stadskontoret only: the auditors'
+    assessment of it is not a reply the asked-for board owed and left out."""
+    world = make_tracked_audit(n_recommendations=1)
+    other = make_board(short_code="STK", name="Stadskontoret")
+    asking_another = make_round(world.audit, sequence=3)
+    asking_another.asks.set([other])
+    make_assessment(
+        world.recommendations[0],
+        asking_another,
+        status=Status.NOT_REPORTED,
+        assessed_on=dt.date(2022, 3, 1),
+    )
+
+    page = client.get(URL)
+
+    (row,) = page.context["groups"][0].rows
+    assert dict(zip(page.context["years"], row.cells, strict=True))[2022] is None
+
+
+def test_an_auditor_assesses_an_unanswered_round_from_its_cell(client):
+    world = make_tracked_audit(n_recommendations=1)
+    unanswered = make_round(world.audit, sequence=3)
+    make_assessment(
+        world.recommendations[0],
+        unanswered,
+        status=Status.NOT_REPORTED,
+        assessed_on=dt.date(2022, 3, 1),
+    )
+    client.force_login(make_user(groups=[AUDITOR_GROUP]))
+
+    (row,) = client.get(URL).context["groups"][0].rows
+
+    assert f"?omgang={unanswered.pk}" in row.html and "omgång 3" in row.html
+
+
 def test_its_query_count_does_not_grow(client, django_assert_num_queries):
     make_tracked_audit(n_recommendations=2)
-    # Queries: the municipality, recommendations+audit, their assessments, the standings
-    # +board, their visible answers (as values), and the board and audit choices of the
-    # filter form.
-    with django_assert_num_queries(7):
+    # Queries: the municipality, recommendations+audit, their assessments (+round), the
+    # boards the assessed rounds name, the standings+board, their visible answers (as
+    # values), and the board and audit choices of the filter form.
+    with django_assert_num_queries(8):
         client.get(URL, {"per": "2021-01-01"})
     make_tracked_audit(n_recommendations=8)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(URL, {"per": "2021-01-01"})
 
 
