@@ -93,13 +93,26 @@ def move_deleted(sender, instance, **kwargs):
 
 
 # An admin correcting a published answer's round or decision date, or renumbering a round,
-# can change which report is a measure's latest: the measures whose latest report changed
-# take the new one. Drafts and submitted answers are skipped (no query): their reports
-# are not public.
+# can change which report and which move of the due date is a measure's latest: the
+# measures whose latest report or move changed take the new one. Drafts and submitted
+# answers are skipped (no query): their reports and moves are not public.
 def _latest_reports(reports) -> dict:
     measure_ids = reports.values_list("measure_id", flat=True).distinct()
     latest = MeasureUpdate.objects.latest_public_by_measure(list(measure_ids))
     return {measure_id: report.pk for measure_id, report in latest.items()}
+
+
+def _latest_moves(moves) -> dict:
+    latest = DueDateChange.objects.latest_public_by_measure(moves.values("measure_id"))
+    return {measure_id: move.pk for measure_id, move in latest.items()}
+
+
+def _follow(instance, reports, moves) -> None:
+    """Remember, before the save or delete, the latest public report and move of each
+    measure ``reports`` and ``moves`` concern."""
+    instance._reports_to_follow, instance._moves_to_follow = reports, moves
+    instance._latest_reports_before = _latest_reports(reports)
+    instance._latest_moves_before = _latest_moves(moves)
 
 
 def _reports_reordered(instance) -> None:
@@ -110,14 +123,22 @@ def _reports_reordered(instance) -> None:
     for measure_id, report_pk in after.items():
         if before.get(measure_id) != report_pk:
             services.measure_takes_its_latest_report(measure_id)
+    moves_before = instance._latest_moves_before
+    for measure_id, move_pk in _latest_moves(instance._moves_to_follow).items():
+        if moves_before.get(measure_id) != move_pk:
+            services.measure_takes_its_latest_move(measure_id)
 
 
 @receiver(pre_save, sender=Response, dispatch_uid="measure_reports_response_saving")
 def response_saving(sender, instance, raw=False, **kwargs):
     if raw or not instance.was_public():
         return
-    instance._reports_to_follow = MeasureUpdate.objects.filter(entry__response_id=instance.pk)
-    instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
+    _follow(
+        instance,
+        MeasureUpdate.objects.filter(entry__response_id=instance.pk),
+        # Every move of the measures it moved: the others' order may change with it.
+        DueDateChange.objects.filter(measure__due_date_changes__entry__response_id=instance.pk),
+    )
 
 
 @receiver(post_save, sender=Response, dispatch_uid="measure_reports_response_saved")
@@ -130,13 +151,45 @@ def response_saved(sender, instance, raw=False, **kwargs):
 def round_saving(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
-    instance._reports_to_follow = MeasureUpdate.objects.in_public_answers().filter(
-        entry__response__round__audit_id__in=[instance.audit_id, *instance.moved_from("audit_id")]
+    audits = [instance.audit_id, *instance.moved_from("audit_id")]
+    _follow(
+        instance,
+        MeasureUpdate.objects.in_public_answers().filter(
+            entry__response__round__audit_id__in=audits
+        ),
+        DueDateChange.objects.filter(
+            measure__due_date_changes__entry__response__round__audit_id__in=audits
+        ),
     )
-    instance._latest_reports_before = _latest_reports(instance._reports_to_follow)
 
 
 @receiver(post_save, sender=FollowUpRound, dispatch_uid="measure_reports_round_saved")
 def round_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         _reports_reordered(instance)
+
+
+# Deleting a published answer keeps its moves of due dates, as the admin's (its entry
+# gone, ``kept_only_if_published``): they now go by when they were made, which can make
+# another move a measure's latest.
+@receiver(pre_delete, sender=Response, dispatch_uid="measure_moves_response_deleting")
+def response_deleting(sender, instance, **kwargs):
+    if not instance.was_public():
+        return
+    moved = DueDateChange.objects.filter(entry__response_id=instance.pk).values("measure_id")
+    # Read now (the response is still there), and which measures to look at again after.
+    instance._moved_measures = list(moved.values_list("measure_id", flat=True))
+    instance._latest_moves_before = _latest_moves(
+        DueDateChange.objects.filter(measure_id__in=instance._moved_measures)
+    )
+
+
+@receiver(post_delete, sender=Response, dispatch_uid="measure_moves_response_deleted")
+def response_deleted(sender, instance, **kwargs):
+    measures = getattr(instance, "_moved_measures", None)
+    if not measures:
+        return
+    after = _latest_moves(DueDateChange.objects.filter(measure_id__in=measures))
+    for measure_id, move_pk in after.items():
+        if instance._latest_moves_before.get(measure_id) != move_pk:
+            services.measure_takes_its_latest_move(measure_id)

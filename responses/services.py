@@ -292,13 +292,16 @@ def _apply_measure_updates(response: Response, user) -> None:
     published change. The due date moves only where this response records a
     DueDateChange, the one record of a moved date and its reason; earlier answers that
     showed the date as it stood keep showing it (``keep_dates_shown_before_move``).
+
+    A move takes effect when its answer is published: it is dated then, so a move an
+    admin made while the draft was being written comes before it in
+    ``DueDateChange.in_order``. A moved measure is due when its latest public move says
+    (``latest_public_by_measure``, the rule every correction follows), even where an
+    earlier round's answer, published late, leaves its status to a later answer.
     """
-    moved = {
-        change.measure_id: change
-        for change in DueDateChange.objects.filter(entry__response=response).order_by(
-            "changed_at", "pk"
-        )
-    }
+    moves = DueDateChange.objects.filter(entry__response=response)
+    moves.update(changed_at=response.published_at or timezone.now())
+    moved = DueDateChange.objects.latest_public_by_measure(moves.values("measure_id"))
     # With what Measure.clean() compares (its board's and its recommendation's
     # municipality), so that checking each changed measure costs no query of its own.
     updates = MeasureUpdate.objects.filter(entry__response=response).select_related(
@@ -327,17 +330,21 @@ def _apply_measure_updates(response: Response, user) -> None:
     later = MeasureUpdate.objects.latest_public_by_measure(leading, besides_response=response)
     changed, before_move = [], {}
     for update in leading.values():
-        if (other := later.get(update.measure_id)) and other._recency() > update._recency():
-            continue
         measure = update.measure
+        other = later.get(update.measure_id)
+        is_latest_report = not (other and other._recency() > update._recency())
+        if not is_latest_report and update.measure_id not in moved:
+            continue
         if update.measure_id in moved:
             due = moved[update.measure_id].new
         else:  # unmoved; a measure without a due date takes the one its report names
             due = measure.due if measure.due is not None else update.due
         if due != measure.due:  # moved, or given its first
             before_move[measure.pk] = (measure.due, measure.due_inference)
+        # Not the latest report: the measure keeps what the later answer says of it.
+        reported = update if is_latest_report else measure
         if measure.take_report(
-            status=update.status, due=due, completed=update.completed, effect=update.effect
+            status=reported.status, due=due, completed=reported.completed, effect=reported.effect
         ):
             measure.full_clean(exclude=unchanged_fields)
             changed.append(measure)
@@ -345,6 +352,10 @@ def _apply_measure_updates(response: Response, user) -> None:
         MeasureUpdate.objects.keep_dates_shown_before_move(before_move, moving=response)
     if changed:
         _write_published_measures(changed, user)
+    # A move with no report of its measure beside it (an admin's or an import's record,
+    # never the staff form's): the measure follows its latest move all the same.
+    for measure_id in moved.keys() - leading.keys():
+        measure_takes_its_latest_move(measure_id)
 
 
 def _write_published_measures(measures: list[Measure], user) -> None:

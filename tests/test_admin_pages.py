@@ -629,3 +629,95 @@ def test_moving_the_latest_move_into_a_draft_returns_the_measure_to_the_date_bef
 
     measure.refresh_from_db()
     assert measure.due == FuzzyDate.parse("2020-03")
+
+
+def _assert_due_as_its_latest_public_move_says(measure):
+    measure.refresh_from_db()
+    latest = DueDateChange.objects.latest_public_of(measure.pk)
+    assert measure.due == latest.new
+    return measure.due
+
+
+def test_renumbering_a_round_that_moved_the_date_gives_the_measure_its_new_latest_move(
+    admin_client,
+):
+    from tests.factories import make_due_date_change, make_entry, make_response
+
+    measure, _move = _moved_measure()  # round 2's answer: 2020-03 -> 2020-06
+    audit = measure.recommendation.audit
+    third = make_round(audit, sequence=3)
+    answer = make_response(board=measure.board, round=third, decision_date=dt.date(2021, 3, 1))
+    make_due_date_change(
+        measure, previous="2020-06", new="2020-12", entry=make_entry(answer, measure.recommendation)
+    )
+    assert _assert_due_as_its_latest_public_move_says(measure) == FuzzyDate.parse("2020-12")
+
+    third.sequence = 0  # it was really the first round
+    third.save()
+
+    assert _assert_due_as_its_latest_public_move_says(measure) == FuzzyDate.parse("2020-06")
+
+
+def test_an_answer_published_after_an_admins_move_moves_the_date_last():
+    """The draft moved the date before an admin corrected it; published afterwards, the
+    draft's move is the latest: it takes effect when its answer is published."""
+    from responses import services
+    from tests.factories import make_due_date_change
+
+    world, measure, draft_entry = _tracked_with_draft()
+    make_due_date_change(measure, previous="2020-06", new="2021-06", entry=draft_entry)
+    make_due_date_change(measure, previous="2020-06", new="2020-09")  # the admin's
+    assert _assert_due_as_its_latest_public_move_says(measure) == FuzzyDate.parse("2020-09")
+
+    world.draft.refresh_from_db()
+    services.publish_response(
+        response=world.draft,
+        expected_version=world.draft.version,
+        user=None,
+        decision_date=dt.date(2021, 2, 1),
+        diary_number="ASN-2021-3",
+    )
+
+    assert _assert_due_as_its_latest_public_move_says(measure) == FuzzyDate.parse("2021-06")
+
+
+def test_an_earlier_rounds_answer_published_late_moves_a_date_no_later_answer_moved():
+    """Round 2's answer reported the measure without moving it; round 1's paper answer,
+    published afterwards, moved it. The move is the measure's only one: it is due as
+    the move says, and keeps the status round 2's answer gave it."""
+    from responses import services
+    from tests.factories import (
+        make_audit,
+        make_board,
+        make_due_date_change,
+        make_entry,
+        make_measure,
+        make_measure_update,
+        make_recommendation,
+        make_response,
+    )
+
+    board = make_board(short_code="ASN")
+    audit = make_audit(boards=[board])
+    rec = make_recommendation(audit, addressed_to=[board])
+    first, second = make_round(audit, sequence=1), make_round(audit, sequence=2)
+    later = make_entry(
+        make_response(board=board, round=second, decision_date=dt.date(2024, 5, 1)), rec
+    )
+    measure = make_measure(rec, board=board, due="2025", status=Status.IN_PROGRESS)
+    make_measure_update(measure, later, status=Status.IN_PROGRESS)
+    paper = make_response(board=board, round=first, state=Response.State.DRAFT)
+    earlier = make_entry(paper, rec)
+    make_measure_update(measure, earlier, status=Status.PLANNED)
+    make_due_date_change(measure, previous="2025", new="2026", entry=earlier)
+
+    services.publish_response(
+        response=paper,
+        expected_version=paper.version,
+        user=None,
+        decision_date=dt.date(2024, 2, 1),
+        diary_number="ASN-2024-1",
+    )
+
+    assert _assert_due_as_its_latest_public_move_says(measure) == FuzzyDate.parse("2026")
+    assert measure.status == Status.IN_PROGRESS
