@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from recommendations.models import FollowUpRound
 
 from . import services
-from .models import DueDateChange, MeasureUpdate, Response
+from .models import DueDateChange, MeasureUpdate, Response, ResponseEntry
 
 
 @receiver(pre_delete, sender=MeasureUpdate, dispatch_uid="measure_report_deleting")
@@ -169,23 +169,19 @@ def round_saved(sender, instance, raw=False, **kwargs):
         _reports_reordered(instance)
 
 
-# Deleting a published answer keeps its moves of due dates, as the admin's (its entry
-# gone, ``kept_only_if_published``): they now go by when they were made, which can make
-# another move a measure's latest.
-@receiver(pre_delete, sender=Response, dispatch_uid="measure_moves_response_deleting")
-def response_deleting(sender, instance, **kwargs):
-    if not instance.was_public():
-        return
-    moved = DueDateChange.objects.filter(entry__response_id=instance.pk).values("measure_id")
-    # Read now (the response is still there), and which measures to look at again after.
-    instance._moved_measures = list(moved.values_list("measure_id", flat=True))
-    instance._latest_moves_before = _latest_moves(
-        DueDateChange.objects.filter(measure_id__in=instance._moved_measures)
+# Deleting a published answer (or its whole response) keeps its moves of due dates, as
+# the admin's (its entry gone, ``kept_only_if_published``: a bulk SET NULL, no signal):
+# they now go by when they were made, which can make another move a measure's latest.
+def _remember_moved_measures(instance, moves) -> None:
+    instance._moved_measures = list(moves.values_list("measure_id", flat=True).distinct())
+    instance._latest_moves_before = (
+        _latest_moves(DueDateChange.objects.filter(measure_id__in=instance._moved_measures))
+        if instance._moved_measures
+        else {}
     )
 
 
-@receiver(post_delete, sender=Response, dispatch_uid="measure_moves_response_deleted")
-def response_deleted(sender, instance, **kwargs):
+def _moved_measures_follow(instance) -> None:
     measures = getattr(instance, "_moved_measures", None)
     if not measures:
         return
@@ -193,3 +189,32 @@ def response_deleted(sender, instance, **kwargs):
     for measure_id, move_pk in after.items():
         if instance._latest_moves_before.get(measure_id) != move_pk:
             services.measure_takes_its_latest_move(measure_id)
+
+
+@receiver(pre_delete, sender=Response, dispatch_uid="measure_moves_response_deleting")
+def response_deleting(sender, instance, **kwargs):
+    # Read now, while the response is there; its entries' receivers leave it to this one.
+    _remember_moved_measures(
+        instance, DueDateChange.objects.public().filter(entry__response_id=instance.pk)
+    )
+
+
+@receiver(post_delete, sender=Response, dispatch_uid="measure_moves_response_deleted")
+def response_deleted(sender, instance, **kwargs):
+    _moved_measures_follow(instance)
+
+
+@receiver(pre_delete, sender=ResponseEntry, dispatch_uid="measure_moves_entry_deleting")
+def entry_deleting(sender, instance, origin=None, **kwargs):
+    deleted_with_its_response = isinstance(origin, Response) or (
+        getattr(origin, "model", None) is Response
+    )
+    if not deleted_with_its_response:
+        _remember_moved_measures(
+            instance, DueDateChange.objects.public().filter(entry_id=instance.pk)
+        )
+
+
+@receiver(post_delete, sender=ResponseEntry, dispatch_uid="measure_moves_entry_deleted")
+def entry_deleted(sender, instance, **kwargs):
+    _moved_measures_follow(instance)
