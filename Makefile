@@ -12,6 +12,11 @@ install: $(VENV)/.installed
 # itself, editable, with the setuptools the lock pinned.
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
+	@# First the pip the lock pins, checked by its hashes: the venv's own may be older, and
+	@# pip 23 asks for an extra's requirement (weasyprint's fonttools[woff]) to be pinned on
+	@# its own as soon as a newer fonttools is released.
+	sed -n '/^pip==/,/# via/p' requirements-dev.lock > $(VENV)/pip.lock
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.lock
 	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
