@@ -37,7 +37,13 @@ def year_choices():
     return [("", _("Alla år"))] + [(year, str(year)) for year in matrix_years()]
 
 
-ROUND_CHOICES = [("", _("Alla omgångar"))] + [(n, str(n)) for n in range(1, 9)]
+def round_choices():
+    """Follow-up runs about once a year: an audit of 2019 followed up every year is in
+    its eighth round in 2026. The choices grow with the calendar like the years'
+    (``matrix_years``), asked each time a form is built."""
+    return [("", _("Alla omgångar"))] + [
+        (sequence, str(sequence)) for sequence in range(1, len(matrix_years()) + 1)
+    ]
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -398,7 +404,7 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
         field_name="entries__response__round__sequence",
         lookup_expr="exact",
         method="filter_round",
-        choices=ROUND_CHOICES,
+        choices=round_choices,
         coerce=int,
         label=_("Besvarad i omgång"),
     )

@@ -1,6 +1,6 @@
 """The years the product shows grow with the calendar: on New Year's Day the matrix, its
-exports, the start page's chart and the list's year filter get the new year's column,
-without a release."""
+exports, the start page's chart and the list's year filter get the new year's column
+(and the round filter its next round), without a release."""
 
 import csv
 import datetime as dt
@@ -59,3 +59,16 @@ def test_the_list_can_be_filtered_by_the_new_year(client, answered_in_the_new_ye
 def test_the_start_pages_chart_counts_the_new_years_answers(client, answered_in_the_new_year):
     page = client.get(reverse("municipal:home", args=["malmo"])).content.decode()
     assert "2027: Genomförd 1." in page
+
+
+def test_the_list_offers_a_ninth_round_in_the_ninth_year(client, answered_in_the_new_year):
+    world = answered_in_the_new_year
+    ninth = make_round(world.audit, sequence=9)
+    answer = make_response(
+        board=world.board, round=ninth, decision_date=dt.date(2027, 1, 4), state="published"
+    )
+    make_entry(answer, world.recommendations[0], status="implemented", narrative="Klart.")
+    page = client.get(reverse("municipal:recommendation_list", args=["malmo"]), {"round": 9})
+    assert page.status_code == 200
+    assert '<option value="9" selected>9</option>' in page.text
+    assert [rec.pk for rec in page.context["page"].object_list] == [world.recommendations[0].pk]
