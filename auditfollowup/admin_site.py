@@ -7,6 +7,9 @@ status). Installed in place of ``django.contrib.admin`` (settings.INSTALLED_APPS
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +22,40 @@ class AdminSite(admin.AdminSite):
         from recommendations import roles
 
         return roles.may_use_admin(request.user)
+
+    def get_urls(self):
+        # Django's "view on site" link (/admin/r/<content type>/<id>/) looks the object up
+        # unscoped: its redirect, or its 404 for a free id, would tell a municipality's
+        # admin which ids are another municipality's unpublished responses, and whose.
+        # It answers only for objects the admin may open, as the change page does.
+        return [
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
+            *(url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"),
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        # Imported here: this module is loaded with the app configs, before the models.
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+            raise Http404
+        try:
+            may_open = model_admin.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError):
+            may_open = False
+        if not may_open:
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
 
 class AdminConfig(DjangoAdminConfig):

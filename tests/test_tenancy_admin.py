@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -90,6 +91,42 @@ def test_another_municipalitys_objects_are_404_in_the_admin(client, towns, malmo
     if page.status_code == 302:
         # The admin answers a missing object by going back to the index with a message.
         assert page.url == reverse("admin:index")
+
+
+def _view_on_site(client, obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return client.get(reverse("admin:view_on_site", args=[content_type.pk, obj.pk]))
+
+
+def test_view_on_site_does_not_tell_another_municipalitys_unpublished_responses_from_free_ids(
+    client, towns, malmo_admin
+):
+    lund_answer = _view_on_site(client, towns["lund_response"])
+    free_id = client.get(
+        reverse(
+            "admin:view_on_site",
+            args=[ContentType.objects.get_for_model(Response).pk, towns["lund_response"].pk + 99],
+        )
+    )
+    assert lund_answer.status_code == free_id.status_code == 404
+    assert "lund" not in lund_answer.text
+
+
+def test_view_on_site_opens_the_own_municipalitys_objects(client, towns, malmo_admin):
+    page = _view_on_site(client, towns["malmo_response"])
+    assert page.status_code == 302
+    assert page.url.endswith(towns["malmo_response"].get_absolute_url())
+
+
+def test_view_on_site_opens_every_municipalitys_objects_for_a_superuser(client, towns):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw"))
+    page = _view_on_site(client, towns["lund_response"])
+    assert page.status_code == 302
+    assert "/lund/" in page.url
+
+
+def test_view_on_site_answers_404_for_a_model_outside_the_admin(client, towns, malmo_admin):
+    assert _view_on_site(client, malmo_admin).status_code == 404
 
 
 def test_choice_fields_offer_only_the_own_municipalitys_objects(client, towns, malmo_admin):
