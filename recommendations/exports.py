@@ -91,11 +91,7 @@ def _each_boards_status(recommendation) -> str:
 
 
 def _standing_text(standing) -> str:
-    if standing.status:
-        return _status_label(standing.status)
-    if standing.must_answer:
-        return _("har inte svarat")
-    return _("besvaras av en annan nämnd")
+    return _status_label(standing.status) if standing.status else standing.without_answer_label
 
 
 LIST_COLUMNS = [
@@ -164,7 +160,7 @@ LIST_COLUMNS = [
         "string",
         gettext_lazy(
             "Varje nämnd som ska svara med sin egen status i sitt senaste publicerade svar, "
-            "till exempel «ASN: Pågående; KS: har inte svarat»."
+            "till exempel «ASN: Pågående; KS: Har inte svarat än»."
         ),
         lambda r, q: _each_boards_status(r),
     ),

@@ -361,11 +361,26 @@ class RecommendationFilterSet(django_filters.FilterSet):
 
     def with_board_status(self, queryset):
         """With a board chosen, each row with that board's own status (``board_status``),
-        which the status filter and sort use and the list shows beside the
-        recommendation's."""
+        which the status filter and sort use, and whether it owes an answer
+        (``board_must_answer``), for ``chosen_board_standing``."""
         if self.chosen_board is None:
             return queryset
-        return queryset.annotate(board_status=Subquery(self.board_standings().values("status")[:1]))
+        standing = self.board_standings()
+        return queryset.annotate(
+            board_status=Subquery(standing.values("status")[:1]),
+            board_must_answer=Subquery(standing.values("must_answer")[:1]),
+        )
+
+    @staticmethod
+    def chosen_board_standing(recommendation) -> BoardStanding:
+        """The chosen board's standing on a row of ``with_board_status``, as much of it as
+        the list shows (``includes/standing_status.html``): the status, or what a board
+        without one is said to be (``BoardStanding.without_answer_label``). Built from the
+        row's two columns: reading the standings themselves cost the list a fifth more."""
+        return BoardStanding(
+            status=recommendation.board_status or "",
+            must_answer=bool(recommendation.board_must_answer),
+        )
 
     def filter_board(self, queryset, name, value):
         # The recommendations the board has a standing on (addressed to it, answered by

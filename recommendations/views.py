@@ -134,6 +134,9 @@ def recommendation_list(request):
         .prefetch_related(Prefetch("addressed_to", to_attr="listed_addressed_to"))
     )
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.chosen_board is not None:
+        for recommendation in page.object_list:
+            recommendation.chosen_board_standing = filterset.chosen_board_standing(recommendation)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

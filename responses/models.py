@@ -1338,6 +1338,15 @@ class BoardStanding(models.Model):
     def assessment_value(self) -> Status | None:
         return Status(self.assessment_status) if self.assessment_status else None
 
+    @property
+    def without_answer_label(self) -> str:
+        """What a board without a published answer is said to be, on every page and in
+        every export: waiting for its answer if it owes one (``must_answer``), else
+        leaving the answer to another board, not late."""
+        if self.must_answer:
+            return _("Har inte svarat än")
+        return _("Besvaras av en annan nämnd")
+
     def has_overdue_measures(self, today) -> bool:
         """``BoardStandingQuerySet.with_overdue_measures`` for one standing."""
         return self.is_open and self.next_due_end is not None and self.next_due_end < today

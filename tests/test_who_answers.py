@@ -5,8 +5,10 @@ missing responses (and so the reminders) chases exactly those boards, and "n of 
 answered" waits for exactly those (``BoardStanding.must_answer``)."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 
 from recommendations import attention
 from recommendations.models import Board, FollowUpRound
@@ -167,3 +169,37 @@ def test_in_the_seeds_stadskontorets_round_is_not_owed_by_asn():
 
     assert ("STK-2020-438", 2, "ASN") not in owed
     assert ("STK-2020-438", 1, "STK") not in owed
+
+
+def test_the_list_of_an_addressee_that_leaves_the_answer_to_another_board_says_so(client, world):
+    # As on the recommendation's page: filtered by that board, the row is not "unanswered".
+    audit, _late = _late_round(world)
+    recommendation = make_recommendation(
+        audit, addressed_to=[world.board_b], answered_by=[world.board_a]
+    )
+    listing = reverse("municipal:recommendation_list", args=[world.municipality.slug])
+
+    by_addressee = client.get(listing, {"board": world.board_b.pk}).content.decode()
+    by_answerer = client.get(listing, {"board": world.board_a.pk}).content.decode()
+
+    assert _board_said(by_addressee, recommendation) == "Besvaras av en annan nämnd"
+    assert _board_said(by_answerer, recommendation) == "Har inte svarat än"
+
+
+def _board_said(page: str, recommendation) -> str:
+    """What the recommendation's row says of the chosen board (before its own status)."""
+    row = page.split(f'href="{recommendation.get_absolute_url()}"', 1)[1]
+    said = re.search(r'<p class="result-meta">(.*?)Hela rekommendationen', row, re.S)[1]
+    return " ".join(re.sub(r"<[^>]+>|·", " ", said).split()[1:])
+
+
+def test_the_export_words_each_boards_standing_as_the_pages_do(client, world):
+    audit, _late = _late_round(world)
+    make_recommendation(audit, addressed_to=[world.board_b], answered_by=[world.board_a])
+    export = client.get(
+        reverse("municipal:recommendation_list_csv", args=[world.municipality.slug])
+    )
+    text = export.getvalue().decode("utf-8-sig")
+
+    assert f"{world.board_a.short_code}: Har inte svarat än" in text
+    assert f"{world.board_b.short_code}: Besvaras av en annan nämnd" in text
