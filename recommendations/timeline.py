@@ -256,8 +256,18 @@ class RoundStep:
 
     @property
     def date(self):
-        dates = [step.date for step in self.entries if step.date]
+        """When the round was answered (its earliest answer), else by when it is to be."""
+        dates = self._answer_dates
         return min(dates) if dates else self.round.deadline
+
+    @property
+    def is_deadline(self) -> bool:
+        """Whether ``date`` is the round's deadline, not an answer's date."""
+        return not self._answer_dates and self.round.deadline is not None
+
+    @property
+    def _answer_dates(self) -> list:
+        return [step.date for step in self.entries if step.date]
 
     @property
     def assessment_status(self):

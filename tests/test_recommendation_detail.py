@@ -1,6 +1,7 @@
 """The recommendation page: the status timeline across the follow-up rounds."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -143,3 +144,35 @@ def test_a_date_says_in_words_how_exactly_it_is_known_and_only_when_coarser_than
     assert "2019-09-24</time> ·" in " ".join(page.split())  # a day needs no note
     document = client.get(month_only.get_absolute_url()).content.decode()
     assert "(månaden är känd, inte dagen)" in document
+
+
+def _axis_step(page: str, sequence: int) -> str:
+    """The time axis's step of round ``sequence``, as text."""
+    axis = page[page.index('<ol class="axis">') : page.index("</ol>", page.index('class="axis"'))]
+    for step in axis.split('<li class="axis-step')[1:]:
+        if f'<p class="axis-title">{sequence}. ' in step:
+            return " ".join(re.sub(r"<[^>]+>", " ", step.split(">", 1)[1]).split())
+    raise AssertionError(f"no step of round {sequence}")
+
+
+def test_a_round_not_yet_answered_shows_its_deadline_as_a_deadline(client):
+    world = make_tracked_audit(n_recommendations=1)
+    make_round(world.audit, sequence=3, deadline="2027-03-31")
+    page = client.get(url(world.recommendations[0])).content.decode()
+
+    assert _axis_step(page, 3).startswith("svar senast 2027-03-31")
+    assert _axis_step(page, 2).startswith("2020-10-20")
+
+
+def test_the_time_axis_marks_an_answer_not_yet_published(client):
+    world = make_tracked_audit(n_recommendations=1)
+    third = make_round(world.audit, sequence=3, deadline="2027-03-31")
+    submitted = make_response(
+        board=world.board, round=third, state="submitted", decision_date=dt.date(2026, 11, 2)
+    )
+    make_entry(submitted, world.recommendations[0], status=Status.IMPLEMENTED)
+    client.force_login(make_user(groups=[STAFF_GROUP], boards=[world.board]))
+    page = client.get(url(world.recommendations[0])).content.decode()
+
+    assert submitted.get_state_display() in _axis_step(page, 3)
+    assert submitted.get_state_display() not in _axis_step(page, 2)
