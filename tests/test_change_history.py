@@ -232,3 +232,17 @@ def test_a_response_history_names_an_answer_whose_recommendation_was_deleted(cli
     page = client.get(reverse("responses:response_history", args=[world.published_a.pk]))
     assert page.status_code == 200
     assert f"Svar på {entry_id}" in page.text
+
+
+def test_a_yes_or_no_field_reads_ja_or_nej_in_the_history():
+    from auditfollowup.lib.history import _tracked_fields
+    from responses.models import MeasureUpdate
+
+    historical = MeasureUpdate.history.model
+    displays = {label: display for _name, label, display in _tracked_fields(historical)}
+    show = displays["visade inget slutdatum"]
+
+    assert (show(historical(showed_no_due=True)), show(historical(showed_no_due=False))) == (
+        "Ja",
+        "Nej",
+    )

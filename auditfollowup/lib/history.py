@@ -53,6 +53,8 @@ def _tracked_fields(model):
             tracked.append((f.name, str(f.verbose_name), _fuzzy_display(prefix)))
         elif f.choices:
             tracked.append((f.name, str(f.verbose_name), _choice_display(f)))
+        elif f.get_internal_type() == "BooleanField":
+            tracked.append((f.name, str(f.verbose_name), _yes_no_display(f.attname)))
         else:
             tracked.append((f.name, str(f.verbose_name), _plain_display(f.attname)))
     return tracked
@@ -74,6 +76,13 @@ def _choice_display(model_field):
     def display(record):
         value = getattr(record, model_field.attname)
         return str(labels.get(value, value or ""))
+
+    return display
+
+
+def _yes_no_display(attname):
+    def display(record):
+        return _("Ja") if getattr(record, attname) else _("Nej")
 
     return display
 
