@@ -108,6 +108,10 @@ def fixture_import(request):
     except ImportFailed as failure:
         context = _context(request, form=form, problems=failure.problems, name=name)
         return render(request, "dataimport/fixture_import.html", context, status=400)
+    if not result.changes_anything:
+        # Nothing to confirm: the page says so, and no file is kept for a confirmation.
+        context = _context(request, form=FixtureUploadForm(), result=result, name=name)
+        return render(request, "dataimport/fixture_import.html", context)
     token = secrets.token_urlsafe(24)
     _pending_dir().mkdir(parents=True, exist_ok=True)
     _pending_path(token).write_text(text, encoding="utf-8")

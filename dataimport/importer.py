@@ -107,6 +107,11 @@ class ImportResult:
             sum(self.created.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
         )
 
+    @property
+    def changes_anything(self) -> bool:
+        """Whether importing would create or change any object."""
+        return any(self.created.values()) or any(self.updated.values())
+
     def rows(self) -> list[tuple[str, int, int, int]]:
         """(model verbose name, created, updated, unchanged) per model, for display."""
         labels = sorted(set(self.created) | set(self.updated) | set(self.unchanged))

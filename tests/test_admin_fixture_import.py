@@ -174,6 +174,21 @@ def test_a_second_dry_run_reports_changes_not_creations(
     assert f"recommendations.recommendation pk=9001 ({recommendation}): lydelse</li>" in page.text
 
 
+def test_a_file_with_nothing_new_says_so_and_offers_nothing_to_import(
+    client, world, superuser, minimal_fixture_path, settings
+):
+    call_command("import_fixtures", str(minimal_fixture_path), verbosity=0)
+    client.force_login(superuser)
+    page = upload(client, minimal_fixture_path)
+
+    assert page.status_code == 200
+    assert "Inget nytt i minimal.json" in page.text
+    assert 'name="confirm"' not in page.text
+    assert "confirmation" not in page.context
+    pending = settings.MEDIA_ROOT / "imports"
+    assert not pending.exists() or not any(pending.iterdir())
+
+
 def test_an_invalid_file_is_refused_with_the_same_errors_as_the_command(
     client, world, superuser, minimal_fixture_path, tmp_path
 ):
