@@ -27,6 +27,11 @@ from responses.models import Measure
         ("Våren 2021", dt.date(2021, 1, 1), Precision.TERM, "våren 2021"),
         ("2021-H1", dt.date(2021, 1, 1), Precision.TERM, "våren 2021"),
         ("2018", dt.date(2018, 1, 1), Precision.YEAR, "2018"),
+        ("31 mars 2027", dt.date(2027, 3, 31), Precision.DAY, "2027-03-31"),
+        ("31. Mars 2027", dt.date(2027, 3, 31), Precision.DAY, "2027-03-31"),
+        ("1 May 2026", dt.date(2026, 5, 1), Precision.DAY, "2026-05-01"),
+        ("31/12/2027", dt.date(2027, 12, 31), Precision.DAY, "2027-12-31"),
+        ("3.4.2027", dt.date(2027, 4, 3), Precision.DAY, "2027-04-03"),
     ],
 )
 def test_dates_are_read_and_shown_in_swedish_with_their_precision(text, start, precision, shown):
@@ -48,7 +53,20 @@ def test_dates_are_shown_in_english_when_english_is_chosen():
 
 @pytest.mark.parametrize(
     "text",
-    ["2019-02-30", "soon", "sommaren 2020", "2019/02/22", "", "9999-12", "hösten 9999", "0001"],
+    [
+        "2019-02-30",
+        "soon",
+        "sommaren 2020",
+        "2019/02/22",
+        "",
+        "9999-12",
+        "hösten 9999",
+        "0001",
+        "31 februari 2027",
+        "12/31/2027",
+        "31 mars",
+        "mars 31 2027 x",
+    ],
 )
 def test_text_that_is_not_a_date_is_refused(text):
     with pytest.raises(ValueError):

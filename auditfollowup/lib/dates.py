@@ -95,8 +95,9 @@ class FuzzyDate:
 
     @classmethod
     def parse(cls, text: str) -> "FuzzyDate":
-        """Read "2019-02-22", "2026-05", "maj 2026", "hösten 2020", "2021-H1" or "2018";
-        in English too: "May 2026", "autumn 2020". Only years of ``YEARS``."""
+        """Read "2019-02-22", "22 februari 2019", "22/2/2019", "2026-05", "maj 2026",
+        "hösten 2020", "2021-H1" or "2018"; in English too: "May 2026", "22 February
+        2019", "autumn 2020". Only years of ``YEARS``."""
         date = cls._parse(text)
         if date.start.year not in YEARS:
             raise ValueError(f"{text!r}: the year must lie in {YEARS.start}–{YEARS.stop - 1}.")
@@ -113,7 +114,22 @@ class FuzzyDate:
             return cls(_make_date(year, month, 1, text), Precision.MONTH)
         if match := re.fullmatch(r"(\d{4})", raw):
             return cls(dt.date(int(match.group(1)), 1, 1), Precision.YEAR)
-        words = raw.replace("-", " ").split()
+        # A day as Swedes also write it: 31/12/2027 or 31.12.2027 (day first).
+        if match := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", raw):
+            day, month, year = map(int, match.groups())
+            return cls(_make_date(year, month, day, text), Precision.DAY)
+        words = raw.replace("-", " ").replace(",", " ").split()
+        if len(words) == 3:
+            # "31 mars 2027", "31. mars 2027", "31 March 2027".
+            day_text, word, year_text = words
+            day_text = day_text.rstrip(".")
+            if day_text.isdigit() and year_text.isdigit() and len(year_text) == 4:
+                for months in (SWEDISH_MONTHS, ENGLISH_MONTHS):
+                    if word in months:
+                        month = months.index(word) + 1
+                        return cls(
+                            _make_date(int(year_text), month, int(day_text), text), Precision.DAY
+                        )
         if len(words) == 2:
             first, second = words
             word, year_text = (second, first) if first.isdigit() else (first, second)
@@ -127,7 +143,8 @@ class FuzzyDate:
                     if word in months:
                         return cls(dt.date(year, months.index(word) + 1, 1), Precision.MONTH)
         raise ValueError(
-            f"{text!r} is not a date; write 2019-02-22, 2026-05, maj 2026, hösten 2020 or 2018."
+            f"{text!r} is not a date; write 2019-02-22, 22 februari 2019, 2026-05, maj 2026, "
+            "hösten 2020 or 2018."
         )
 
     @property

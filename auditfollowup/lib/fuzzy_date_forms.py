@@ -24,7 +24,8 @@ class FuzzyDateField(forms.CharField):
 
     default_error_messages = {
         "invalid": _(
-            "Skriv ett datum som 2026-05-31, maj 2026, våren 2026, hösten 2026 eller 2027."
+            "Skriv ett datum som 2026-05-31, 31 maj 2026, maj 2026, våren 2026, hösten 2026 "
+            "eller 2027."
         ),
     }
 
