@@ -95,5 +95,5 @@ def test_the_admin_refuses_a_date_it_cannot_read_with_the_staff_forms_message(wo
     form = admin_form(world, FollowUpRound, round_, data)
     assert not form.is_valid()
     assert form.errors["deadline"] == [
-        "Skriv ett datum som 2026-05-31, maj 2026, våren 2026, hösten 2026 eller 2027."
+        "Skriv ett datum som 2026-05-31, 31 maj 2026, maj 2026, våren 2026, hösten 2026 eller 2027."
     ]

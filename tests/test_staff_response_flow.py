@@ -188,7 +188,7 @@ def test_invalid_input_is_shown_next_to_the_field_in_swedish_and_nothing_is_save
     assert "Välj nämndens status, annars kan svaret och åtgärderna under den inte" in (
         response.text
     )
-    assert "Skriv ett datum som 2026-05-31, maj 2026" in response.text
+    assert "Skriv ett datum som 2026-05-31, 31 maj 2026, maj 2026" in response.text
     assert f'id="id_new-{world.rec1.pk}-0-due_error"' in response.text
     assert not draft.entries.exists()
     assert not Measure.objects.filter(title="Åtgärd med fel datum").exists()
