@@ -76,3 +76,18 @@ def test_the_report_reflows_at_320_px_and_prints(page, seeds):
     screenshot(page, "report-print")
     page.goto(HOME)
     screenshot(page, "home-print")
+
+
+def test_a_chart_wider_than_a_phone_says_it_scrolls_and_nowhere_else(page, seeds):
+    hint = page.locator(".chart-scroll-hint").first
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(HOME)
+    assert hint.is_visible()
+    assert "dra det i sidled" in hint.inner_text()
+    scroller = page.locator(".chart-scroll").first
+    assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not hint.is_visible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.emulate_media(media="print")
+    assert not hint.is_visible()
