@@ -20,6 +20,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.form_rendering import html_attrs
@@ -35,6 +36,11 @@ def year_choices():
     """Asked each time a form is built: a new year is offered on New Year's Day.
     (Typed choice filters have no empty choice of their own: "" means "all".)"""
     return [("", _("Alla år"))] + [(year, str(year)) for year in matrix_years()]
+
+
+def kind_choices():
+    """The kinds as a list's rows name them: "Rekommendation", not "rekommendation"."""
+    return [(value, capfirst(label)) for value, label in Recommendation.Kind.choices]
 
 
 def round_choices():
@@ -403,7 +409,7 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="kind",
         lookup_expr="exact",
-        choices=Recommendation.Kind.choices,
+        choices=kind_choices,
         label=_("Typ"),
         empty_label=_("Alla typer"),
     )

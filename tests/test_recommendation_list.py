@@ -128,6 +128,13 @@ def test_every_control_has_a_label(client):
         assert f'<label for="{field.id_for_label}">' in page
 
 
+def test_the_kind_filter_names_the_kinds_as_the_rows_do(client):
+    make_tracked_audit(n_recommendations=1)
+    page = listed(client).content.decode()
+    assert '<option value="recommendation">Rekommendation</option>' in page
+    assert "<span>Rekommendation</span>" in page
+
+
 def test_its_query_count_does_not_grow_with_the_data(
     client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
