@@ -14,9 +14,16 @@ from .status import status_choices
 
 class AssessmentForm(forms.Form):
     round = forms.ModelChoiceField(
-        queryset=FollowUpRound.objects.none(), label=_("Omgång"), empty_label=_("Välj omgång")
+        queryset=FollowUpRound.objects.none(),
+        label=_("Omgång"),
+        empty_label=_("Välj omgång"),
+        error_messages={"required": _("Välj vilken omgång bedömningen gäller.")},
     )
-    status = forms.ChoiceField(label=_("Revisionens bedömning"), choices=status_choices)
+    status = forms.ChoiceField(
+        label=_("Revisionens bedömning"),
+        choices=status_choices,
+        error_messages={"required": _("Välj revisionens bedömning av läget.")},
+    )
     comment = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -77,8 +77,10 @@ def test_an_assessment_needs_a_status_and_a_round_of_the_same_audit(client, worl
     response = client.post(url, {"round": other_audit_round.pk, "status": ""})
     assert response.status_code == 400
     assert "Välj ett giltigt alternativ." in response.text
-    assert "Detta fält måste fyllas i." in response.text
+    assert "Välj revisionens bedömning av läget." in response.text
     assert not AuditorAssessment.objects.exists()
+    nothing_chosen = client.post(url, {"round": "", "status": ""})
+    assert "Välj vilken omgång bedömningen gäller." in nothing_chosen.text
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1800-06-30"])
