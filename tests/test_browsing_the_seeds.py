@@ -30,6 +30,8 @@ def test_the_timeline_shows_the_2019_and_2020_answers_in_order(client, seeds):
     third = page.index("hösten 2020", entries)
     assert first < second < third
     assert "känt genom hänvisning" in page[first:second]
+    # Said of the answer, beside its title, not of its missing diary number.
+    assert page.index("känt genom hänvisning", first) < page.index("dnr", first)
 
 
 def test_the_matrix_as_of_new_year_2020_hides_the_2020_round(client, seeds):
