@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
+from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_column, fuzzy_date_form
 from responses.admin import MeasureDatesForm
 from responses.models import Measure
 
@@ -57,7 +57,13 @@ class BoardAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = fuzzy_date_form(SourceDocument, "document")
-    list_display = ["file_name", "title", "kind", "diary_number", "document_date"]
+    list_display = [
+        "file_name",
+        "title",
+        "kind",
+        "diary_number",
+        fuzzy_date_column(SourceDocument, "document"),
+    ]
     list_filter = ["kind"]
     search_fields = ["file_name", "title", "diary_number", "notes"]
 
@@ -88,7 +94,7 @@ class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         "auditor",
         "firm",
-        "conducted_from_date",
+        fuzzy_date_column(Audit, "conducted_from"),
         "n_recs",
     ]
     list_filter = ["kind", *related_only("auditor", "audited_boards", "municipality")]
@@ -122,7 +128,7 @@ class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(FollowUpRound)
 class FollowUpRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = FollowUpRoundDatesForm
-    list_display = ["__str__", "kind", "deadline_date", "deadline_precision", "is_open"]
+    list_display = ["__str__", "kind", fuzzy_date_column(FollowUpRound, "deadline"), "is_open"]
     list_filter = ["kind", "is_open", *related_only("audit")]
     list_select_related = ["audit"]
     search_fields = ["title", "request", "audit__reference", "audit__title"]

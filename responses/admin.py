@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
+from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_column, fuzzy_date_form
 from recommendations.admin_scope import ScopedAdminMixin, ScopedFieldsMixin, related_only
 
 from . import services
@@ -317,7 +317,13 @@ class DueDateChangeInline(ScopedFieldsMixin, admin.StackedInline):
 @admin.register(Measure)
 class MeasureAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     form = MeasureDatesForm
-    list_display = ["title", "board", "responsible", "status", "due_date", "due_precision"]
+    list_display = [
+        "title",
+        "board",
+        "responsible",
+        "status",
+        fuzzy_date_column(Measure, "due"),
+    ]
     list_filter = ["status", *related_only("board"), "due_precision"]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
@@ -339,7 +345,13 @@ class MeasureUpdateAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHisto
 class DueDateChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = DueDateChangeDatesForm
     formfield_overrides = SINGLE_DATETIME_INPUT
-    list_display = ["measure", "previous_date", "new_date", "changed_at", "changed_by"]
+    list_display = [
+        "measure",
+        fuzzy_date_column(DueDateChange, "previous"),
+        fuzzy_date_column(DueDateChange, "new"),
+        "changed_at",
+        "changed_by",
+    ]
     list_select_related = ["measure", "changed_by"]
     search_fields = ["reason", "measure__title"]
     raw_id_fields = ["measure", "changed_by", "entry"]

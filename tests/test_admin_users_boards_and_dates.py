@@ -55,6 +55,26 @@ def test_a_measures_due_date_shows_as_the_staff_form_writes_it(admin_client, wor
     assert 'name="due_precision"' not in page.text
 
 
+def test_the_lists_show_dates_as_people_write_them_and_nothing_for_no_date(admin_client, world):
+    world.round1.deadline = FuzzyDate.parse("september 2020")
+    world.round1.save()
+    world.round2.deadline = None
+    world.round2.save()
+    world.open_measure.due = FuzzyDate.parse("hösten 2026")
+    world.open_measure.save()
+
+    rounds = admin_client.get(reverse("admin:recommendations_followupround_changelist")).text
+    measures = admin_client.get(reverse("admin:responses_measure_changelist")).text
+
+    assert "september 2020" in rounds and "1 september 2020" not in rounds
+    assert "Precision" not in rounds and "precision" not in rounds
+    assert "hösten 2026" in measures
+    sorted_by_deadline = admin_client.get(
+        reverse("admin:recommendations_followupround_changelist"), {"o": "3"}
+    )
+    assert sorted_by_deadline.status_code == 200
+
+
 def admin_form(world, model, obj, data):
     request = RequestFactory().post("/")
     request.user = world.admin

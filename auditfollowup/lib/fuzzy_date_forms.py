@@ -108,3 +108,20 @@ def fuzzy_date_form(model, *names: str, base=forms.ModelForm):
         meta = type("Meta", (), {"model": model, "exclude": sorted(pairs)})
     attrs = {"fuzzy_dates": names, "Meta": meta, **fields}
     return type(f"{model.__name__}DatesForm", (FuzzyDatesMixin, base), attrs)
+
+
+def fuzzy_date_column(model, name: str):
+    """An admin list column showing the ``name`` date pair as people write it ("september
+    2020", "hösten 2026", "2026-05-31"), sorted by its first day; the change list showed
+    the stored first day and its precision in two columns, and a precision for no date."""
+    from django.contrib import admin
+
+    date_field = model._meta.get_field(f"{name}_date")
+
+    @admin.display(description=capfirst(date_field.verbose_name), ordering=f"{name}_date")
+    def column(obj):
+        value = getattr(obj, name)
+        return str(value) if value is not None else None
+
+    column.__name__ = f"{name}_shown"
+    return column
