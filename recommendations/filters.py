@@ -505,11 +505,35 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
 
 
+class DayThatHasComeField(forms.DateField):
+    """A day no later than today: what will be known on a day to come is not known yet.
+    The date input offers no later day (``max``), asked each time a form is built."""
+
+    default_error_messages = {
+        "future": _("Dagen har inte kommit än: välj en dag senast i dag, %(today)s."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        today = timezone.localdate()
+        if value and value > today:
+            raise forms.ValidationError(
+                self.error_messages["future"], code="future", params={"today": today.isoformat()}
+            )
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "max": timezone.localdate().isoformat()}
+
+
+class DayThatHasComeFilter(django_filters.DateFilter):
+    field_class = DayThatHasComeField
+
+
 class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
     municipality = municipality_filter()
     board = board_filter()
     audit = audit_filter()
-    per = django_filters.DateFilter(
+    per = DayThatHasComeFilter(
         field_name="entries__response__decision_date",
         lookup_expr="lte",
         method="filter_as_of",

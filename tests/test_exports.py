@@ -126,6 +126,8 @@ def test_ordinary_text_is_exported_unchanged(text):
         ("recommendations:recommendation_list_xlsx", {"board": "999999"}),
         ("recommendations:matrix_csv", {"per": "2020-13-45"}),
         ("recommendations:matrix_xlsx", {"per": "2020-13-45"}),
+        ("recommendations:matrix_csv", {"per": "2099-01-01"}),
+        ("recommendations:matrix_xlsx", {"per": "2099-01-01"}),
     ],
 )
 def test_an_invalid_filter_is_a_400_not_an_unfiltered_export(client, name, query):

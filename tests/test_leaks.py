@@ -143,9 +143,11 @@ def every_url(objects):
         reverse("recommendations:api_recommendations"),
     ]
     urls += [f"{url}?q={marker}" for url in searchable for marker in (DRAFT, SUBMITTED)]
-    # The national matrix waits for a municipality: each municipality's shows its rows.
+    # The national matrix waits for a municipality: each municipality's shows its rows,
+    # as of today (the latest day it takes).
+    today = timezone.localdate().isoformat()
     for slug in Municipality.objects.values_list("slug", flat=True):
-        urls.append(reverse("municipal:matrix", args=[slug]) + "?per=2099-01-01")
+        urls.append(reverse("municipal:matrix", args=[slug]) + f"?per={today}")
     # The council report takes a municipality and a year: today's and a past day's.
     year = timezone.localdate().year
     for slug in Municipality.objects.values_list("slug", flat=True):

@@ -269,3 +269,24 @@ def test_a_closed_recommendation_says_so_in_its_row(client):
     page = client.get(URL).content.decode()
 
     assert page.count("Avslutad 2024-01-10") == 1
+
+
+def test_a_day_to_come_is_refused_on_its_field_with_a_400(client):
+    world = make_tracked_audit(n_recommendations=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    page = client.get(URL, {"per": tomorrow.isoformat()})
+
+    assert page.status_code == 400
+    (error,) = page.context["filter"].form.errors["per"]
+    assert error.startswith("Dagen har inte kommit än")
+    assert 'class="field field-error"' in page.text and error in page.text
+    assert world.recommendations[0].display_name not in page.text
+    assert "Visar det som var känt den" not in page.text
+
+
+def test_today_may_be_chosen_as_the_day(client):
+    make_tracked_audit(n_recommendations=1)
+    page = client.get(URL, {"per": timezone.localdate().isoformat()})
+    assert page.status_code == 200
+    assert f'max="{timezone.localdate().isoformat()}"' in page.text
