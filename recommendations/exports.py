@@ -193,8 +193,9 @@ LIST_COLUMNS = [
 ]
 
 
-def matrix_columns():
-    """The matrix export's columns: the recommendation and the board, then one per year."""
+def matrix_columns(years=None):
+    """The matrix export's columns: the recommendation and the board, then one per year
+    of ``years`` (by default ``matrix_years()``, as the field dictionary lists them)."""
     return [
         Column(
             gettext_lazy("Granskning"),
@@ -225,7 +226,7 @@ def matrix_columns():
                     "året av en omgång som nämnden inte besvarade; annars tom om inget svar finns."
                 ),
             )
-            for year in matrix_years()
+            for year in (matrix_years() if years is None else years)
         ),
     ]
 
@@ -363,17 +364,18 @@ def timeline_rows(timeline):
 
 def matrix_rows(request):
     """Header and rows of the matrix, one column per year, the rows read as they are
-    written. Queries: 1, and 3 per chunk of CHUNK_SIZE recommendations (+ filter forms)."""
+    written: the audits and years the filter gives as of its day, as on the page.
+    Queries: 1, and 3 per chunk of CHUNK_SIZE recommendations (+ filter forms)."""
     filterset = _valid(MatrixFilter(request.GET, request=request))
-    as_of, board = filterset.as_of, filterset.chosen_board
+    as_of, board, years = filterset.as_of, filterset.chosen_board, filterset.years
     recommendations = matrix_recommendations(
         filterset.qs, request.user, board, chunk_size=CHUNK_SIZE
     )
-    header = [str(column.header) for column in matrix_columns()]
+    header = [str(column.header) for column in matrix_columns(years)]
 
     def rows():
         for rec in recommendations:
-            for line in matrix_lines(rec, as_of=as_of, board=board):
+            for line in matrix_lines(rec, as_of=as_of, years=years, board=board):
                 yield [
                     rec.audit.short_name,
                     rec.display_name,

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from auditfollowup.lib.dates import ended_before_q
 from auditfollowup.lib.form_rendering import html_attrs
 from responses.models import BoardStanding, Response, ResponseEntry
 
@@ -534,11 +535,13 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
     board = board_filter()
     audit = audit_filter()
     per = DayThatHasComeFilter(
-        field_name="entries__response__decision_date",
+        field_name="audit__conducted_to_date",
         lookup_expr="lte",
         method="filter_as_of",
         label=_("Som det var känt den"),
-        help_text=_("Visar bara yttranden daterade senast den dagen."),
+        help_text=_(
+            "Visar bara granskningar och yttranden som fanns den dagen, och åren fram till den."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -547,14 +550,44 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
         fields = []
 
     def filter_as_of(self, queryset, name, value):
-        # Rows stay; which answers count as known is decided per cell (build_matrix).
-        return queryset
+        """The recommendations of the audits issued by ``value``; which of their answers
+        were known is decided per cell (``timeline.matrix_lines``).
+
+        An audit is issued on the day its years to act are counted from
+        (``models.audit_counted_from``: the end of the time it was conducted), and counts
+        once that whole period lies on or before the day, as an answer is known
+        (``responses.standings.known_on``): conducted "september 2020" is not yet issued
+        on 2020-09-15. As of today, once the period has begun. An audit without a date is
+        known from the first answer to it the user may read, by that answer's date."""
+
+        def issued(prefix):
+            if value >= timezone.localdate():
+                return Q(**{f"{prefix}_date__lte": value})
+            return ended_before_q(prefix, value + dt.timedelta(days=1))
+
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        answered = (
+            Response.objects.visible_to(user)
+            .alias(answered_on=Response.date_expression())
+            .filter(round__audit=OuterRef("audit_id"), answered_on__lte=value)
+        )
+        return queryset.filter(
+            Q(audit__conducted_to_date__isnull=False) & issued("audit__conducted_to")
+            | Q(audit__conducted_to_date=None) & issued("audit__conducted_from")
+            | Q(audit__conducted_to_date=None, audit__conducted_from_date=None) & Exists(answered)
+        )
 
     @property
     def as_of(self) -> dt.date | None:
         if not self.is_bound or not self.form.is_valid():
             return None
         return self.form.cleaned_data.get("per")
+
+    @property
+    def years(self) -> range:
+        """The matrix's columns: the years through the as-of day's (``matrix_years``), so
+        that as of 2020-06-30 there is no 2021; the page and its exports both read them."""
+        return matrix_years(self.as_of)
 
 
 def active_filters(filterset, query):

@@ -158,9 +158,10 @@ def status_per_year(user, municipality=None) -> Chart:
 
 
 def matrix_groups(request, *, whole_country=True):
-    """The matrix filter and its rows grouped by audit (shared with the exports). Rows
-    None: ``whole_country`` is False and on a national page neither a municipality, a
-    board nor an audit is chosen."""
+    """The matrix filter and its rows grouped by audit, a cell per year of the filter's
+    ``years``: the filter decides which audits and years there were as of its day, for
+    the page as for the exports. Rows None: ``whole_country`` is False and on a national
+    page neither a municipality, a board nor an audit is chosen."""
     filterset = MatrixFilter(request.GET, request=request)
     if not whole_country and current_municipality(request) is None:
         chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
@@ -168,7 +169,10 @@ def matrix_groups(request, *, whole_country=True):
             return filterset, None
     recommendations = matrix_recommendations(filterset.qs, request.user, filterset.chosen_board)
     return filterset, build_matrix(
-        recommendations, as_of=filterset.as_of, board=filterset.chosen_board
+        recommendations,
+        as_of=filterset.as_of,
+        years=filterset.years,
+        board=filterset.chosen_board,
     )
 
 

@@ -27,7 +27,7 @@ from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .roles import Public, access
 from .status import Status
-from .timeline import build_timeline, matrix_years, with_timeline
+from .timeline import build_timeline, with_timeline
 
 PAGE_SIZE = 25
 
@@ -266,7 +266,7 @@ def matrix(request):
         {
             "filter": filterset,
             "groups": groups,
-            "years": list(matrix_years()),
+            "years": list(filterset.years),
             "as_of": filterset.as_of,
             "statuses": list(Status),
             "query": request.GET.urlencode(),

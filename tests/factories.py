@@ -376,6 +376,29 @@ def make_tracked_audit(
     )
 
 
+def make_audit_answered_once(
+    *,
+    conducted,
+    answered_on,
+    board="ASN",
+    title="Granskning av upphandlingen",
+    status=Status.IN_PROGRESS,
+):
+    """An audit dated ``conducted`` (as people write it: "2021", "maj 2021"; None for an
+    audit without a date), with one recommendation that ``board`` answered once, in a
+    response decided on ``answered_on``."""
+    board = _board(board)
+    audit = make_audit(title=title, boards=[board], conducted_from=conducted)
+    response = make_response(
+        board=board, round=make_round(audit, sequence=1), decision_date=answered_on
+    )
+    recommendation = make_recommendation(audit, addressed_to=[board])
+    make_entry(response, recommendation, status=status, narrative="Arbetet har börjat.")
+    return SimpleNamespace(
+        audit=audit, board=board, recommendation=recommendation, response=response
+    )
+
+
 def make_recent_and_imported_responses():
     """An audit's answers of 2019 and autumn 2020 imported from the documents (no
     publication time, 2020's dated by its document alone) and one published here this

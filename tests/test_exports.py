@@ -1,6 +1,7 @@
 """CSV and Excel exports of the filtered list and of the matrix."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from auditfollowup.lib.spreadsheets import XLSX_TYPE, safe_cell
 from recommendations import exports
 from tests.conftest import postgresql_only
-from tests.factories import make_tracked_audit
+from tests.factories import make_audit_answered_once, make_tracked_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,19 @@ def test_the_matrix_exports_follow_the_as_of_date(client, two_boards):
     assert sheet[1][sheet[0].index("2020")] == (
         "Pågående / revisionen: Delvis genomförd (annan bedömning)"
     )
+
+
+@pytest.mark.parametrize("name", ["recommendations:matrix_csv", "recommendations:matrix_xlsx"])
+def test_the_matrix_exports_as_of_a_day_hold_only_the_audits_and_years_known_then(client, name):
+    """The page's rule (``MatrixFilter``): audits issued by the day, years through its year."""
+    old = make_tracked_audit(n_recommendations=2)  # conducted in 2018
+    make_audit_answered_once(conducted="2021", answered_on=dt.date(2022, 3, 1))
+    response = client.get(reverse(name), {"per": "2020-06-30"})
+    rows = csv_rows(response) if name.endswith("csv") else xlsx_rows(response)
+    header = rows[0]
+    assert header[-2:] == ["2019", "2020"]
+    assert [row[1] for row in rows[1:]] == [rec.display_name for rec in old.recommendations]
+    assert [row[-1] or "" for row in rows[1:]] == ["", ""]  # 2020's answer came in October
 
 
 def test_exports_leave_out_draft_answers(client):

@@ -6,11 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import AUDITOR_GROUP
 from recommendations.status import Status
 from responses.models import Response
 from tests.factories import (
     make_assessment,
+    make_audit_answered_once,
     make_board,
     make_entry,
     make_response,
@@ -35,6 +37,10 @@ def cells(response, recommendation):
                     if entry
                 }
     raise AssertionError("row missing")
+
+
+def audits_shown(response):
+    return {group.audit for group in response.context["groups"]}
 
 
 def test_it_shows_each_years_status_grouped_by_audit(client):
@@ -290,3 +296,46 @@ def test_today_may_be_chosen_as_the_day(client):
     page = client.get(URL, {"per": timezone.localdate().isoformat()})
     assert page.status_code == 200
     assert f'max="{timezone.localdate().isoformat()}"' in page.text
+
+
+def test_as_of_a_day_it_shows_only_the_audits_issued_by_then(client):
+    old = make_tracked_audit(n_recommendations=1)  # conducted in 2018
+    later = make_audit_answered_once(conducted="2021", answered_on=dt.date(2022, 3, 1))
+
+    assert audits_shown(client.get(URL, {"per": "2020-06-30"})) == {old.audit}
+    assert audits_shown(client.get(URL, {"per": "2021-12-31"})) == {old.audit, later.audit}
+    assert audits_shown(client.get(URL)) == {old.audit, later.audit}
+
+
+def test_an_audit_is_issued_once_the_whole_period_it_ended_in_has_passed(client):
+    """Conducted from February to "september 2020": not yet issued on 2020-09-15, as an
+    answer dated "hösten 2020" is not yet known on 2020-09-01."""
+    make_tracked_audit(n_recommendations=1)
+    later = make_audit_answered_once(conducted="2020-02", answered_on=dt.date(2020, 10, 20))
+    later.audit.conducted_to = FuzzyDate.parse("september 2020")
+    later.audit.save()
+
+    assert later.audit not in audits_shown(client.get(URL, {"per": "2020-09-15"}))
+    assert later.audit in audits_shown(client.get(URL, {"per": "2020-09-30"}))
+
+
+def test_an_audit_without_a_date_is_shown_from_its_first_answer(client):
+    """As the seeds' audit of extratjänster, known only through an answer of 2022-02-16."""
+    make_tracked_audit(n_recommendations=1)
+    undated = make_audit_answered_once(conducted=None, answered_on=dt.date(2022, 2, 16))
+
+    assert undated.audit not in audits_shown(client.get(URL, {"per": "2022-02-15"}))
+    assert undated.audit in audits_shown(client.get(URL, {"per": "2022-02-16"}))
+
+
+def test_as_of_a_day_the_columns_run_through_that_days_year(client):
+    world = make_tracked_audit(n_recommendations=1)
+
+    page = client.get(URL, {"per": "2020-06-30"})
+
+    assert page.context["years"] == [2019, 2020]
+    assert '<th scope="col" class="year">2021</th>' not in page.text
+    assert cells(page, world.recommendations[0]) == {2019: "planned"}
+    nothing_yet = client.get(URL, {"per": "2015-01-01"})
+    assert nothing_yet.status_code == 200
+    assert nothing_yet.context["years"] == [] and nothing_yet.context["groups"] == []
