@@ -31,6 +31,7 @@ from .models import Recommendation
 from .roles import Public, access
 from .status import Status, status_labels
 from .timeline import (
+    NOT_DUE,
     build_timeline,
     matrix_lines,
     matrix_recommendations,
@@ -223,7 +224,9 @@ def matrix_columns(years=None):
                     "Nämndens status i dess senaste svar det året, och revisionens bedömning av "
                     "samma omgång, till exempel «Pågående / revisionen: Delvis genomförd (annan "
                     "bedömning)»; «inget svar / revisionen: Ej redovisad» för en bedömning det "
-                    "året av en omgång som nämnden inte besvarade; annars tom om inget svar finns."
+                    "året av en omgång som nämnden inte besvarade; «ej aktuellt: före "
+                    "granskningen» för ett år innan granskningen kom, då inget svar väntades; "
+                    "annars tom om inget svar finns."
                 ),
             )
             for year in (matrix_years() if years is None else years)
@@ -389,7 +392,10 @@ def matrix_rows(request):
 
 def _matrix_cell(cell) -> str:
     """The board's status, and the auditors' assessment of the same round beside it (or
-    "no answer" beside an assessment of a round the board did not answer)."""
+    "no answer" beside an assessment of a round the board did not answer); "not
+    applicable" for a year before the audit, empty for a year without an answer."""
+    if cell is NOT_DUE:
+        return _("ej aktuellt: före granskningen")
     if cell is None:
         return ""
     text = _status_label(cell.status) if cell.answer else _("inget svar")

@@ -30,7 +30,7 @@ from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.board_tags import board_abbr
 from .templatetags.status_tags import status_badge
-from .timeline import build_matrix, matrix_recommendations, matrix_years
+from .timeline import NOT_DUE, build_matrix, matrix_recommendations, matrix_years
 
 # Column order of the status tables and the chart: the vocabulary's display order.
 STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
@@ -200,6 +200,12 @@ class MatrixRowWriter:
             '<span class="muted" aria-hidden="true">·</span>'
             f'<span class="visually-hidden">{no_answer}</span>'
         )
+        # A year before the audit: never due, so not a missing answer.
+        not_due = escape(_("ej aktuellt: före granskningen"))
+        self.not_due = (
+            '<span class="muted" aria-hidden="true">–</span>'
+            f'<span class="visually-hidden">{not_due}</span>'
+        )
         self.record = escape(_("Registrera bedömning"))
         self.assess = escape(_("Bedöm"))
         self.in_round = _("omgång %(sequence)s")
@@ -247,8 +253,9 @@ class MatrixRowWriter:
             )
         cells = [f'<th scope="row">{head}</th>']
         for cell in row.cells:
-            if cell is None:
-                cells.append(f'<td class="cell">{self.no_answer}</td>')
+            if cell is None or cell is NOT_DUE:
+                empty = self.no_answer if cell is None else self.not_due
+                cells.append(f'<td class="cell">{empty}</td>')
                 continue
             html = status_badge(cell.status, self.board_status) if cell.answer else self.no_answer
             if cell.assessment:

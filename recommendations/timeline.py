@@ -47,7 +47,13 @@ from responses.models import (
 )
 from responses.standings import known_on
 
-from .models import AuditorAssessment, Board, FollowUpRound, Recommendation
+from .models import (
+    AuditorAssessment,
+    Board,
+    FollowUpRound,
+    Recommendation,
+    audit_counted_from,
+)
 from .status import Status
 
 REPEAT_THRESHOLD = 0.9
@@ -444,6 +450,24 @@ class MatrixCell:
         return self.answer.round_sequence if self.answer else self.assessment.round.sequence
 
 
+class NotDue:
+    """The cell of a year before the recommendation's audit was issued: nothing was due
+    then, unlike a year the board left unanswered (None). Empty (false) as None is, so
+    whatever asks whether a year has an answer or an assessment gets no; ``NOT_DUE`` is
+    its one instance."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_DUE"
+
+
+NOT_DUE = NotDue()
+
+
 @dataclass
 class MatrixRow:
     """One line of the matrix: a recommendation and one board that must answer it (a line
@@ -451,7 +475,7 @@ class MatrixRow:
 
     recommendation: object
     board: object  # None for a recommendation no board is asked to answer
-    cells: list  # one per year: a MatrixCell or None
+    cells: list  # one per year: a MatrixCell, None (no answer) or NOT_DUE
     is_first: bool = True  # the recommendation's first line (its name is shown once)
     span: int = 1  # how many lines the recommendation has
     html: str = ""  # the row as the matrix page shows it (overview.write_matrix_rows)
@@ -488,9 +512,18 @@ def matrix_lines(
     responses whose whole date lies on or before that day count, so "hösten 2020" is not
     yet known on 2020-09-01 (``responses.standings.known_on``, the council report's rule,
     which also counts what was published here by that day). Each cell carries the
-    auditors' assessment of the answer's round.
+    auditors' assessment of the answer's round. A year before the audit was issued (the
+    year of ``audit_counted_from``) holds ``NOT_DUE`` where it has nothing to show.
     """
     years = matrix_years() if years is None else years
+    audit = recommendation.audit
+    issued = audit_counted_from(
+        audit.conducted_from_date,
+        audit.conducted_from_precision,
+        audit.conducted_to_date,
+        audit.conducted_to_precision,
+    )
+    empty = {year: NOT_DUE for year in years if issued and year < issued.year}
     assessments = {a.round_id: a for a in recommendation.matrix_assessments}
     # A line per board that must answer it or has answered (an addressee that leaves the
     # answer to another board has none, unless it is the board chosen), and one per board
@@ -544,7 +577,7 @@ def matrix_lines(
         cells = [
             MatrixCell(answer, assessments.get(answer.round_id))
             if (answer := by_year.get(year))
-            else (MatrixCell(None, alone[year]) if year in alone else None)
+            else (MatrixCell(None, alone[year]) if year in alone else empty.get(year))
             for year in years
         ]
         rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))

@@ -85,6 +85,16 @@ def test_the_matrix_exports_as_of_a_day_hold_only_the_audits_and_years_known_the
     assert [row[-1] or "" for row in rows[1:]] == ["", ""]  # 2020's answer came in October
 
 
+def test_the_matrix_export_says_a_year_before_the_audit_was_issued_is_not_applicable(client):
+    make_audit_answered_once(conducted="2021", answered_on=dt.date(2022, 3, 1))
+    rows = csv_rows(client.get(reverse("recommendations:matrix_csv")))
+    header, (row,) = rows[0], rows[1:]
+    assert row[header.index("2019")] == "ej aktuellt: före granskningen"
+    assert row[header.index("2020")] == "ej aktuellt: före granskningen"
+    assert row[header.index("2021")] == ""
+    assert row[header.index("2022")] == "Pågående"
+
+
 def test_exports_leave_out_draft_answers(client):
     world = make_tracked_audit(n_recommendations=1, with_draft=True)
     world.draft.decision_date = world.responses[1].decision_date.replace(year=2021)

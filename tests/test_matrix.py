@@ -43,6 +43,12 @@ def audits_shown(response):
     return {group.audit for group in response.context["groups"]}
 
 
+def cell_html_by_year(response, row):
+    """What each year's cell of ``row`` says, as HTML."""
+    cells = row.html.split('<td class="cell">')[1:]
+    return dict(zip(response.context["years"], cells, strict=True))
+
+
 def test_it_shows_each_years_status_grouped_by_audit(client):
     world = make_tracked_audit(n_recommendations=2)
     response = client.get(URL)
@@ -339,3 +345,21 @@ def test_as_of_a_day_the_columns_run_through_that_days_year(client):
     nothing_yet = client.get(URL, {"per": "2015-01-01"})
     assert nothing_yet.status_code == 200
     assert nothing_yet.context["years"] == [] and nothing_yet.context["groups"] == []
+
+
+def test_a_year_before_the_audit_was_issued_is_not_applicable_rather_than_unanswered(client):
+    """Issued in 2021, answered in 2022: 2019 and 2020 were never due, so they do not read
+    "inget svar" like 2021, the year it was issued and left unanswered."""
+    later = make_audit_answered_once(conducted="2021", answered_on=dt.date(2022, 3, 1))
+
+    page = client.get(URL)
+
+    (row,) = page.context["groups"][0].rows
+    by_year = cell_html_by_year(page, row)
+    for year in (2019, 2020):
+        assert "ej aktuellt: före granskningen" in by_year[year]
+        assert "inget svar" not in by_year[year]
+        assert '<span class="muted" aria-hidden="true">–</span>' in by_year[year]
+    assert "inget svar" in by_year[2021] and "ej aktuellt" not in by_year[2021]
+    assert "Pågående" in by_year[2022]
+    assert cells(page, later.recommendation) == {2022: "in_progress"}
