@@ -1,13 +1,19 @@
 """Board staff write their boards' responses: start, edit (one page, one save), preview,
 attach the signed PDF, publish. Every view declares who may open it (``@access``); views
-of one response then ask the response (``is_editable_by``/``is_publishable_by``): other
-boards' drafts are 404 (they are not visible), the wrong role or state is 403."""
+of an action on one response then ask the response (``is_editable_by``/``is_publishable_by``,
+through ``acts_on_response``): other boards' drafts are 404 (they are not visible), the
+wrong role is 403, and the board's own response no longer in a state for the action is
+shown with what state it is in."""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auditfollowup.uploads import upload_limit
@@ -35,32 +41,46 @@ def _visible_response(user, pk: int) -> Response:
     )
 
 
-class NoLongerEditable(PermissionDenied):
-    """The board's own response, but handed in or published: locked for its staff."""
-
-    def __init__(self, response: Response):
-        super().__init__()
-        self.response = response
-
-
-def _editable(user, pk: int) -> Response:
-    """A draft this user may edit: 404 if they may not see it, 403 if it is not their
-    board's or no longer a draft (``NoLongerEditable``)."""
-    response = _visible_response(user, pk)
-    if not response.is_editable_by(user):
-        if roles.may_write_for_board(user, response.board):
-            raise NoLongerEditable(response)
-        raise PermissionDenied
-    return response
+# What the board's staff are told when their response is no longer in a state for what
+# they opened (an old tab, the back button, a bookmark): the state it is in.
+ALREADY = {
+    Response.State.SUBMITTED: gettext_lazy(
+        "Yttrandet är redan inlämnat till revisionen och kan inte längre ändras eller "
+        "lämnas in här."
+    ),
+    Response.State.PUBLISHED: gettext_lazy(
+        "Yttrandet är redan publicerat och kan inte längre ändras, lämnas in eller "
+        "publiceras här. Behöver något rättas, kontakta administratörerna."
+    ),
+}
 
 
-def _publishable(user, pk: int) -> Response:
-    """A response this user may publish: 404 if they may not see it, 403 if it is not
-    their board's or already published (corrections go through the admins)."""
-    response = _visible_response(user, pk)
-    if not response.is_publishable_by(user):
-        raise PermissionDenied
-    return response
+def acts_on_response(may: Callable[[Response, object], bool]):
+    """The view of an action on one response (edit, hand in, publish, attach the signed
+    PDF), called with the response in place of its pk when ``may(response, user)``
+    allows the action (``Response.is_editable_by``, ``Response.is_publishable_by``).
+
+    Otherwise: 404 if the user may not see the response at all (another board's draft);
+    the board's own response (``roles.may_write_for_board``) that is no longer in a state
+    for the action is shown, with what state it is in, rather than a 403 that reads as if
+    the account lacked a role; anyone else (another board's staff, an auditor) gets 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, pk: int):
+            response = _visible_response(request.user, pk)
+            if may(response, request.user):
+                return view(request, response)
+            already = ALREADY.get(response.state)
+            if already is None or not roles.may_write_for_board(request.user, response.board):
+                raise PermissionDenied
+            messages.info(request, already)
+            return redirect(_next_page_for(response))
+
+        return checked
+
+    return decorator
 
 
 @access(Writer)
@@ -106,20 +126,8 @@ def _next_page_for(response: Response) -> str:
 
 @access(LoggedIn)
 @require_http_methods(["GET", "POST"])
-def response_edit(request, pk: int):
-    try:
-        response = _editable(request.user, pk)
-    except NoLongerEditable as locked:
-        # An old tab or bookmark: say why, and show the response, rather than a 403 that
-        # reads as if the account lacked a role.
-        messages.info(
-            request,
-            _(
-                "Yttrandet är inlämnat eller publicerat och kan inte längre ändras här. "
-                "Behöver något rättas, kontakta administratörerna."
-            ),
-        )
-        return redirect(_next_page_for(locked.response))
+@acts_on_response(Response.is_editable_by)
+def response_edit(request, response: Response):
     page = EditPage(response, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -169,8 +177,8 @@ def response_preview(request, pk: int):
 
 @access(LoggedIn)
 @require_http_methods(["GET", "POST"])
-def response_publish(request, pk: int):
-    response = _publishable(request.user, pk)
+@acts_on_response(Response.is_publishable_by)
+def response_publish(request, response: Response):
     form = PublishForm(
         request.POST or None,
         initial={"version": response.version, "diary_number": response.diary_number},
@@ -208,11 +216,11 @@ def response_publish(request, pk: int):
 
 @access(LoggedIn)
 @require_http_methods(["GET", "POST"])
-def response_submit(request, pk: int):
+@acts_on_response(Response.is_editable_by)
+def response_submit(request, response: Response):
     """Hand the draft to the auditors (state submitted) without publishing it, confirmed
     on this page: what is handed in, what is still missing (each a link to its place on
     the edit page), and that the board's staff cannot change it afterwards."""
-    response = _editable(request.user, pk)
     if request.method == "POST":
         form = SubmitForm(request.POST)
         if not form.is_valid():
@@ -253,8 +261,8 @@ def _submit(request, response: Response, version: int):
 @access(LoggedIn)
 @upload_limit("MAX_ATTACHMENT_BYTES")
 @require_POST
-def response_document_upload(request, pk: int):
-    response = _editable(request.user, pk)
+@acts_on_response(Response.is_editable_by)
+def response_document_upload(request, response: Response):
     form = DecisionDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         page = EditPage(response)

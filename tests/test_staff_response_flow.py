@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
@@ -15,6 +16,7 @@ from recommendations.status import Status
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
 
 from .factories import (
+    PDF_BYTES,
     edit_page_data,
     make_audit,
     make_board,
@@ -383,12 +385,83 @@ def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, w
     assert "Rutinen införs under våren." in public.text
     locked = client.get(reverse("responses:response_edit", args=[draft.pk]), follow=True)
     assert locked.redirect_chain[-1][0] == reverse("responses:response_preview", args=[draft.pk])
-    assert "kan inte längre ändras här" in locked.text
+    assert "Yttrandet är redan publicerat och kan inte längre ändras" in locked.text
     data = filled(draft, world, title="Ändrat i efterhand")
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
     draft.refresh_from_db()
     assert draft.title != "Ändrat i efterhand"
-    assert client.get(reverse("responses:response_publish", args=[draft.pk])).status_code == 403
+    again = client.get(reverse("responses:response_publish", args=[draft.pk]), follow=True)
+    assert again.redirect_chain == [(reverse("responses:response_preview", args=[draft.pk]), 302)]
+    assert "Yttrandet är redan publicerat" in again.text
+
+
+# What the board's staff are told when a response is no longer in the state an old tab,
+# the back button or a bookmark opened it in.
+ALREADY = {
+    Response.State.SUBMITTED: "Yttrandet är redan inlämnat till revisionen",
+    Response.State.PUBLISHED: "Yttrandet är redan publicerat",
+}
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "method"),
+    [
+        (state, action, method)
+        for state in (Response.State.SUBMITTED, Response.State.PUBLISHED)
+        for action in ("response_edit", "response_submit", "response_publish")
+        for method in ("get", "post")
+        # A submitted response is still published from its publish page.
+        if (state, action) != (Response.State.SUBMITTED, "response_publish")
+    ],
+)
+def test_an_action_the_responses_state_no_longer_allows_shows_the_response_and_says_its_state(
+    client, world, draft, state, action, method
+):
+    draft.state = state
+    draft.save()
+    client.force_login(world.staff_a)
+    data = {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-9"}
+
+    page = getattr(client, method)(
+        reverse(f"responses:{action}", args=[draft.pk]), data, follow=True
+    )
+
+    assert page.redirect_chain == [(reverse("responses:response_preview", args=[draft.pk]), 302)]
+    assert ALREADY[state] in page.text
+    assert "inte den roll som sidan kräver" not in page.text
+    draft.refresh_from_db()
+    assert (draft.state, draft.version, draft.diary_number) == (state, 1, "")
+
+
+def test_attaching_a_document_to_a_handed_in_response_shows_it_and_says_it_is_handed_in(
+    client, world, draft
+):
+    draft.state = Response.State.SUBMITTED
+    draft.save()
+    client.force_login(world.staff_a)
+    upload = SimpleUploadedFile("beslut.pdf", PDF_BYTES, content_type="application/pdf")
+
+    page = client.post(
+        reverse("responses:response_document_upload", args=[draft.pk]),
+        {"decision_document": upload},
+        follow=True,
+    )
+
+    assert page.redirect_chain == [(reverse("responses:response_preview", args=[draft.pk]), 302)]
+    assert ALREADY[Response.State.SUBMITTED] in page.text
+    draft.refresh_from_db()
+    assert not draft.decision_document
+
+
+@pytest.mark.parametrize("who", ["staff_b", "auditor"])
+@pytest.mark.parametrize("action", ["response_edit", "response_submit", "response_publish"])
+def test_who_may_not_write_for_the_board_still_gets_403_on_a_published_responses_actions(
+    client, world, who, action
+):
+    client.force_login(getattr(world, who))
+    url = reverse(f"responses:{action}", args=[world.published_a.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"version": world.published_a.version}).status_code == 403
 
 
 def test_publishing_needs_an_answer_on_every_recommendation(client, world, draft):
