@@ -2,7 +2,11 @@
 the one save that turns them into ``services.save_response`` (kept out of the view module,
 which only routes requests)."""
 
+from typing import NamedTuple
+
+from django import forms
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.models import Recommendation
@@ -18,6 +22,17 @@ from .forms import (
     SharedMeasureUpdateForm,
 )
 from .models import DueDateChange, Measure, MeasureUpdate, Response
+
+
+class MeasureRow(NamedTuple):
+    """A measure on the edit page, under one recommendation: its form, and how many days
+    it is overdue there (0 if it is not: ``Measure.is_overdue`` under that recommendation,
+    as its public page says it, ``timeline.MeasureState``). The measure as stored, that is
+    as published: what the draft reports on it is public only once the draft is."""
+
+    measure: Measure
+    form: forms.Form
+    days_overdue: int
 
 
 class EditPage:
@@ -82,6 +97,7 @@ class EditPage:
                 measures_by_recommendation.setdefault(pk, []).append((measure, leading))
         # The measures this draft announced are still its own to correct or remove.
         own_entries = {entry.pk for entry in entries.values()}
+        today = timezone.localdate()
         self.sections = [
             self._section(
                 recommendation,
@@ -91,13 +107,21 @@ class EditPage:
                 measures_by_recommendation,
                 own_entries,
                 data,
+                today,
             )
             for recommendation in recommendations
         ]
 
     @staticmethod
     def _section(
-        recommendation, entries, updates, moved, measures_by_recommendation, own_entries, data
+        recommendation,
+        entries,
+        updates,
+        moved,
+        measures_by_recommendation,
+        own_entries,
+        data,
+        today,
     ):
         entry = entries.get(recommendation.pk)
         entry_form = EntryForm(
@@ -109,6 +133,8 @@ class EditPage:
         measure_forms = []
         for measure, leading in measures_by_recommendation.get(recommendation.pk, []):
             update = updates.get((measure.pk, recommendation.pk))
+            overdue = measure.is_overdue(today, under=recommendation)
+            days_overdue = measure.due.days_overdue(today) if overdue else 0
             if leading.pk != recommendation.pk:
                 form = SharedMeasureUpdateForm(
                     data,
@@ -120,7 +146,7 @@ class EditPage:
                         "note": update.note if update else "",
                     },
                 )
-                measure_forms.append((measure, form))
+                measure_forms.append(MeasureRow(measure, form, days_overdue))
                 continue
             change = moved.get(measure.pk)
             # The draft's own report when there is one, else the measure as published;
@@ -143,7 +169,7 @@ class EditPage:
             form = form_class(
                 data, prefix=f"measure-{measure.pk}", measure=measure, initial=initial
             )
-            measure_forms.append((measure, form))
+            measure_forms.append(MeasureRow(measure, form, days_overdue))
         return {
             "recommendation": recommendation,
             "entry_form": entry_form,
@@ -155,7 +181,7 @@ class EditPage:
         yield self.header
         for section in self.sections:
             yield section["entry_form"]
-            yield from (form for _measure, form in section["measure_forms"])
+            yield from (row.form for row in section["measure_forms"])
             yield section["new_measures"]
 
     def error_summary(self) -> list[tuple[str, str]]:
@@ -179,8 +205,8 @@ class EditPage:
                 recommendation = section["recommendation"]
                 where = recommendation.display_name
                 collect(section["entry_form"], where)
-                for measure, form in section["measure_forms"]:
-                    collect(form, f"{where}, {measure.title}")
+                for row in section["measure_forms"]:
+                    collect(row.form, f"{where}, {row.measure.title}")
                 new_measures = section["new_measures"]
                 # Too many forms, or a management form tampered with (then none at all).
                 first = new_measures.forms[0] if new_measures.forms else section["entry_form"]
@@ -200,7 +226,7 @@ class EditPage:
                 typed = entry_form.cleaned_data.get("narrative") or any(
                     form.has_changed()
                     for form in [
-                        *(form for _measure, form in section["measure_forms"]),
+                        *(row.form for row in section["measure_forms"]),
                         *section["new_measures"],
                     ]
                 )
@@ -226,7 +252,7 @@ class EditPage:
                     narrative=data["narrative"],
                 )
             )
-            for measure, form in section["measure_forms"]:
+            for measure, form, _days_overdue in section["measure_forms"]:
                 if isinstance(form, SharedMeasureUpdateForm):
                     measure_updates.append(
                         services.MeasureInput.shared(

@@ -136,7 +136,7 @@ def test_the_author_sees_the_draft_values_in_the_form_and_the_preview(client, wo
     edit = client.get(reverse("responses:response_edit", args=[draft.pk]))
     form = next(
         form
-        for measure, form in edit.context["page"].sections[0]["measure_forms"]
+        for measure, form, _days_overdue in edit.context["page"].sections[0]["measure_forms"]
         if measure.pk == world.open_measure.pk
     )
     assert form.initial["status"] == Status.IMPLEMENTED

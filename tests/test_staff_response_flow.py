@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from auditfollowup.lib.dates import FuzzyDate
+from auditfollowup.lib.dates import FuzzyDate, Precision
 from recommendations.models import Recommendation
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
@@ -126,6 +127,68 @@ def test_the_edit_page_lists_every_recommendation_and_carries_over_open_measures
     assert world.open_measure.title in page.text
     assert world.done_measure.title not in page.text  # settled in an earlier round
     assert 'value="maj 2026"' in page.text
+
+
+def _due(measure, day):
+    measure.due = FuzzyDate(day, Precision.DAY)
+    measure.save()
+
+
+def _measure_fieldset(page, measure) -> str:
+    """The fieldset of ``measure`` on the edit page (its leading one, for a shared measure)."""
+    start = page.index(f"<legend>Åtgärd: {measure.title}")
+    return page[start : page.index("</fieldset>", start)]
+
+
+def test_the_edit_page_marks_an_overdue_measure_as_the_public_pages_do(
+    client, world, draft, django_assert_num_queries
+):
+    """A symbol and the word with how long and since when, never colour alone; the page's
+    queries stay the same eleven (``test_edit_page_query_count_does_not_grow_with_measures``)."""
+    today = timezone.localdate()
+    _due(world.open_measure, today - dt.timedelta(days=10))
+    later = Measure.objects.create(
+        recommendation=world.rec1, board=world.board_a, title="Ny blankett"
+    )
+    _due(later, today + dt.timedelta(days=30))
+    client.force_login(world.staff_a)
+
+    with django_assert_num_queries(11):
+        page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    ended = (today - dt.timedelta(days=10)).isoformat()
+    overdue = _measure_fieldset(page, world.open_measure)
+    assert (
+        '<strong class="flag-inline flag-overdue"><span aria-hidden="true">⚠</span> '
+        f"Försenad 10 dagar (sedan {ended})</strong>"
+    ) in overdue
+    assert "Försenad" not in _measure_fieldset(page, later)
+    assert page.count("Försenad") == 1
+
+
+def test_the_edit_page_marks_a_shared_measure_overdue_only_under_the_open_recommendations(
+    client, world, draft
+):
+    """The one overdue rule, for the recommendation the measure is shown under
+    (``Measure.is_overdue(today, under=...)``): a closed recommendation no longer follows
+    its measures up, as on its public page."""
+    today = timezone.localdate()
+    _due(world.open_measure, today - dt.timedelta(days=1))
+    world.open_measure.also_serves.add(world.rec2)
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+
+    page = client.get(url).text
+
+    assert page.count("Försenad 1 dag (sedan") == 2  # in full under rec1, status under rec2
+    world.rec1.closed_on = today
+    world.rec1.closed_reason = "Åtgärdat."
+    world.rec1.save()
+    page = client.get(url).text
+    rec1_section = page[page.index(f'id="rekommendation-{world.rec1.pk}"') :]
+    rec2_start = rec1_section.index(f'id="rekommendation-{world.rec2.pk}"')
+    assert "Försenad" not in rec1_section[:rec2_start]
+    assert "Försenad 1 dag (sedan" in rec1_section[rec2_start:]
 
 
 def test_one_save_writes_entries_measure_updates_and_new_measures(client, world, draft):
