@@ -70,7 +70,7 @@ lint: install
 # Refresh the English catalogue (no source locations, so parallel branches merge cleanly) and compile it.
 messages: install gettext
 	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l sv --ignore=.venv
 
 # makemessages and compilemessages call GNU gettext's tools.
 gettext:

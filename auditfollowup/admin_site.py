@@ -5,6 +5,7 @@ status). Installed in place of ``django.contrib.admin`` (settings.INSTALLED_APPS
 ``AdminConfig``, so ``admin.site`` and ``@admin.register`` everywhere are this site.
 """
 
+from axes.apps import AppConfig as DjangoAxesConfig
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.utils import unquote
@@ -60,3 +61,10 @@ class AdminSite(admin.AdminSite):
 
 class AdminConfig(DjangoAdminConfig):
     default_site = "auditfollowup.admin_site.AdminSite"
+
+
+class AxesConfig(DjangoAxesConfig):
+    """django-axes, its login records titled in the admin's language: the app has no
+    Swedish of its own (its models' names are in ``locale/sv``)."""
+
+    verbose_name = _("Inloggningsspärrar")

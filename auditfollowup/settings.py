@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
-    "axes",
+    "auditfollowup.admin_site.AxesConfig",
     "csp",
     "corsheaders",
     "recommendations",

@@ -123,3 +123,15 @@ def test_a_superuser_sees_every_lock_and_login(client, locks):
     for shown in ["malmorevisorn", "lundrevisorn", "ingen-sadan-anvandare", STRANGER_IP]:
         assert shown in attempts and shown in logins
     assert "cleanup_expired_attempts" in attempts
+
+
+def test_the_login_records_are_named_in_the_admins_language(client, towns, malmo_admin, locks):
+    swedish = client.get(reverse("admin:index")).text
+    attempts = client.get(reverse("admin:axes_accessattempt_changelist")).text
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("admin:index")).text
+
+    assert "Inloggningsspärrar" in swedish and "Inloggningsförsök" in swedish
+    assert "Access attempts" not in swedish and "Axes" not in swedish
+    assert "IP-adress" in attempts
+    assert "Login lockouts" in english and "Access attempts" in english
