@@ -45,3 +45,21 @@ def test_the_recommendation_page_prints_on_a4_within_the_margins(page, seeds):
     pdf = page.pdf(path=str(PRINTS / "recommendation.pdf"), format="A4", prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
     page.screenshot(path=str(PRINTS / "recommendation-print-media.png"), full_page=True)
+
+
+def test_a_printed_page_names_its_municipality_the_day_and_its_address(page, seeds):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    matrix = reverse("municipal:matrix", args=["malmo-stad"])
+    page.goto(matrix)
+    header = page.locator(".print-header")
+    assert not header.is_visible()  # on screen the site's header says it
+    page.emulate_media(media="print")
+    assert header.is_visible()
+    line = header.inner_text()
+    assert "Malmö stad" in line
+    assert f"utskriven {timezone.localdate().isoformat()}" in line
+    assert matrix in line
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PRINTS / "matrix-print-media.png"))
