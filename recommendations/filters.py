@@ -558,7 +558,8 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
         once that whole period lies on or before the day, as an answer is known
         (``responses.standings.known_on``): conducted "september 2020" is not yet issued
         on 2020-09-15. As of today, once the period has begun. An audit without a date is
-        known from the first answer to it the user may read, by that answer's date."""
+        known from the first answer to it the user may read that was known by the day
+        (``ResponseQuerySet.known_on``, the rule by which the cells count answers)."""
 
         def issued(prefix):
             if value >= timezone.localdate():
@@ -568,8 +569,8 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
         user = getattr(self.request, "user", None) or AnonymousUser()
         answered = (
             Response.objects.visible_to(user)
-            .alias(answered_on=Response.date_expression())
-            .filter(round__audit=OuterRef("audit_id"), answered_on__lte=value)
+            .known_on(value)
+            .filter(round__audit=OuterRef("audit_id"))
         )
         return queryset.filter(
             Q(audit__conducted_to_date__isnull=False) & issued("audit__conducted_to")

@@ -8,10 +8,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from auditfollowup.lib.dates import FuzzyDateDescriptor, fuzzy_date_fields, validate_fuzzy_date
+from auditfollowup.lib.dates import (
+    FuzzyDateDescriptor,
+    ended_before_q,
+    fuzzy_date_fields,
+    validate_fuzzy_date,
+)
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
 from auditfollowup.lib.urls import reverse_fast
@@ -115,6 +121,23 @@ class ResponseQuerySet(InMunicipalityQuerySet):
     def visible_to(self, user):
         """What this user may read: the rule every view and export goes through."""
         return self.filter(response_visibility(user))
+
+    def known_on(self, as_of: dt.date | None):
+        """The responses known on ``as_of`` (None: now), by ``standings.known_on``'s rule
+        in SQL: published here by that day (the Swedish day), or dated by a decision on or
+        before it, or by a document whose whole period lies on or before it; as of today,
+        one whose document's period has begun."""
+        if as_of is None:
+            return self
+        known = (
+            models.Q(published_at__date__lte=as_of)
+            | models.Q(decision_date__lte=as_of)
+            | models.Q(decision_date=None)
+            & ended_before_q("document", as_of + dt.timedelta(days=1))
+        )
+        if as_of >= timezone.localdate():
+            known |= models.Q(decision_date=None, document_date__lte=as_of)
+        return self.filter(known)
 
     def newest_first(self):
         """By the date each response is known by (``Response.date_of``), newest first:

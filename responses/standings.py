@@ -246,10 +246,11 @@ def known_on(date: FuzzyDate | None, as_of: dt.date | None, published_at=None) -
     Once it was published here, or once its whole date lies on or before the day, as in
     the matrix: "hösten 2020" is not yet known on 2020-09-01. Today is the exception:
     whatever is published now is known now, even if its period ("2026") runs on.
+    ``ResponseQuerySet.known_on`` is the same rule in SQL.
     """
     if as_of is None:
         return True
-    if published_at is not None and published_at.date() <= as_of:
+    if published_at is not None and timezone.localtime(published_at).date() <= as_of:
         return True
     if date is None:
         return False

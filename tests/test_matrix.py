@@ -334,6 +334,21 @@ def test_an_audit_without_a_date_is_shown_from_its_first_answer(client):
     assert undated.audit in audits_shown(client.get(URL, {"per": "2022-02-16"}))
 
 
+@pytest.mark.parametrize(
+    ("document", "day"), [("hösten 2020", "2020-09-15"), ("2022-02", "2022-02-10")]
+)
+def test_an_audit_without_a_date_waits_until_its_first_answer_is_known(client, document, day):
+    """An answer dated only by its document is known once that whole period has passed,
+    as the cells count it: shown earlier, the audit's row read "inget svar" throughout."""
+    undated = make_audit_answered_once(conducted=None, answered_on=None)
+    undated.response.document = FuzzyDate.parse(document)
+    undated.response.save()
+    Response.objects.filter(pk=undated.response.pk).update(published_at=None)  # imported
+
+    assert undated.audit not in audits_shown(client.get(URL, {"per": day}))
+    assert undated.audit in audits_shown(client.get(URL, {"per": "2023-01-01"}))
+
+
 def test_as_of_a_day_the_columns_run_through_that_days_year(client):
     world = make_tracked_audit(n_recommendations=1)
 

@@ -538,3 +538,46 @@ def test_the_start_page_counts_each_boards_own_status(three_boards, client):
     rows = {row.subject.short_code: row for row in page.context["by_board"]}
     assert rows["KS"].unanswered == 1 and rows["KS"].total == 1
     assert rows["GVN"].unanswered == 0
+
+
+def test_which_responses_were_known_on_a_day_is_the_same_rule_in_sql_and_python(db):
+    """``ResponseQuerySet.known_on`` (the matrix's audits as of a day) and
+    ``standings.known_on`` (its cells, the council report) agree, for decided and
+    imported answers of every precision, published here or not, today included."""
+    from django.utils import timezone
+
+    from responses.models import Response
+    from responses.standings import known_on
+    from tests.factories import make_audit, make_board, make_response, make_round
+
+    today = timezone.localdate()
+    # Half past midnight in Sweden, still the day before in UTC: known from the Swedish day.
+    published_here = timezone.make_aware(dt.datetime(2021, 3, 2, 0, 30))
+    board = make_board(short_code="ASN")
+    audit = make_audit(boards=[board])
+
+    def answer(**fields):  # one response per round
+        return make_response(board=board, round=make_round(audit), **fields)
+
+    responses = [
+        answer(decision_date=dt.date(2021, 3, 2), published_at=published_here),
+        answer(decision_date=dt.date(2020, 9, 30)),
+        *(
+            answer(document=document, state="submitted")
+            for document in ["2020-09-30", "september 2020", "hösten 2020", "2020", str(today.year)]
+        ),
+    ]
+    stored = Response.objects.filter(pk__in=[r.pk for r in responses])  # times as read: UTC
+    days = [
+        dt.date(2020, 9, 29),
+        dt.date(2020, 9, 30),
+        dt.date(2020, 12, 30),
+        dt.date(2020, 12, 31),
+        dt.date(2021, 3, 1),
+        dt.date(2021, 3, 2),
+        today,
+    ]
+    for day in days:
+        in_sql = set(Response.objects.known_on(day).values_list("pk", flat=True))
+        in_python = {r.pk for r in stored if known_on(r.date, day, r.published_at)}
+        assert in_sql == in_python, day
