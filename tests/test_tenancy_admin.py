@@ -5,6 +5,7 @@ permissions."""
 import json
 
 import pytest
+from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,15 +102,21 @@ def _view_on_site(client, obj):
 def test_view_on_site_does_not_tell_another_municipalitys_unpublished_responses_from_free_ids(
     client, towns, malmo_admin
 ):
-    lund_answer = _view_on_site(client, towns["lund_response"])
+    lund_round = make_round(towns["lund_audit"], sequence=2)
+    submitted = make_response(board=towns["lund_board"], round=lund_round, state="submitted")
+    draft = make_response(
+        board=towns["lund_board"], round=make_round(towns["lund_audit"], sequence=3), state="draft"
+    )
     free_id = client.get(
         reverse(
             "admin:view_on_site",
-            args=[ContentType.objects.get_for_model(Response).pk, towns["lund_response"].pk + 99],
+            args=[ContentType.objects.get_for_model(Response).pk, draft.pk + 99],
         )
     )
-    assert lund_answer.status_code == free_id.status_code == 404
-    assert "lund" not in lund_answer.text
+    answers = [_view_on_site(client, hidden) for hidden in (submitted, draft)]
+
+    assert [page.status_code for page in answers] == [404, 404] == [free_id.status_code] * 2
+    assert all("lund" not in page.text for page in answers)
 
 
 def test_view_on_site_opens_the_own_municipalitys_objects(client, towns, malmo_admin):
@@ -125,8 +132,15 @@ def test_view_on_site_opens_every_municipalitys_objects_for_a_superuser(client, 
     assert "/lund/" in page.url
 
 
-def test_view_on_site_answers_404_for_a_model_outside_the_admin(client, towns, malmo_admin):
-    assert _view_on_site(client, malmo_admin).status_code == 404
+def test_view_on_site_answers_404_for_a_model_outside_the_admin(
+    client, towns, malmo_admin, monkeypatch
+):
+    # Audits have a page of their own; with no admin to say which the admin may open,
+    # the link opens none, not even their own municipality's.
+    own_audit = towns["malmo_audit"]
+    assert _view_on_site(client, own_audit).status_code == 302
+    monkeypatch.delitem(admin_site._registry, type(own_audit))
+    assert _view_on_site(client, own_audit).status_code == 404
 
 
 def test_choice_fields_offer_only_the_own_municipalitys_objects(client, towns, malmo_admin):
