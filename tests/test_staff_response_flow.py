@@ -858,6 +858,9 @@ def test_submitting_hands_the_draft_to_the_auditors_and_it_can_be_published_late
     assert not Response.objects.visible_to(AnonymousUser()).filter(pk=draft.pk).exists()
     locked = client.get(reverse("responses:response_edit", args=[draft.pk]))
     assert locked.url == reverse("responses:response_preview", args=[draft.pk])
+    # The handed-in answer's page leads its board's staff on to publishing it.
+    publish = reverse("responses:response_publish", args=[draft.pk])
+    assert f'href="{publish}"' in client.get(preview).text
     published = client.post(
         reverse("responses:response_publish", args=[draft.pk]),
         {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
