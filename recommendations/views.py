@@ -135,8 +135,13 @@ def recommendation_list(request):
     )
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     if filterset.chosen_board is not None:
+        # A row with the board's status shows its badge; one without says what the board's
+        # standing is (includes/standing_status.html), read from the row's columns.
         for recommendation in page.object_list:
-            recommendation.chosen_board_standing = filterset.chosen_board_standing(recommendation)
+            if not recommendation.board_status:
+                recommendation.chosen_board_standing = filterset.chosen_board_standing(
+                    recommendation
+                )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
