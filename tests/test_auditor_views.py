@@ -402,3 +402,23 @@ def test_closing_a_recommendation_stops_every_page_calling_its_measures_overdue(
     assert closed.status_code == 302
 
     assert set(overdue_everywhere().values()) == {False}
+
+
+def test_a_closed_recommendation_is_marked_closed_on_every_page_that_lists_it(client, world):
+    from django.test import Client
+
+    client.force_login(world.auditor)
+    client.post(
+        reverse("auditors:close", args=[world.rec1.pk]),
+        {"closed_on": "2026-06-15", "closed_reason": "Ersatt av ny styrmodell."},
+    )
+    public = Client()
+    pages = {
+        "list": public.get(reverse("recommendations:recommendation_list")),
+        "audit": public.get(world.audit.get_absolute_url()),
+        "board": public.get(world.board_a.get_absolute_url()),
+    }
+
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        assert page.text.count("Avslutad 2026-06-15") == 1, name
