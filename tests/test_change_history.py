@@ -235,14 +235,19 @@ def test_a_response_history_names_an_answer_whose_recommendation_was_deleted(cli
 
 
 def test_a_yes_or_no_field_reads_ja_or_nej_in_the_history():
-    from auditfollowup.lib.history import _tracked_fields
-    from responses.models import MeasureUpdate
+    from types import SimpleNamespace
 
-    historical = MeasureUpdate.history.model
-    displays = {label: display for _name, label, display in _tracked_fields(historical)}
-    show = displays["visade inget slutdatum"]
+    from auditfollowup.lib.history import _yes_no_display
 
-    assert (show(historical(showed_no_due=True)), show(historical(showed_no_due=False))) == (
+    show = _yes_no_display("is_open")
+    assert (show(SimpleNamespace(is_open=True)), show(SimpleNamespace(is_open=False))) == (
         "Ja",
         "Nej",
     )
+
+
+def test_a_measure_reports_bookkeeping_is_left_out_of_the_history(client, world, draft):
+    save_twice(client, world, draft)
+    page = client.get(reverse("responses:response_history", args=[draft.pk])).text
+    assert "Lägesrapport" in page or "lägesrapport" in page
+    assert "visade inget slutdatum" not in page

@@ -19,7 +19,10 @@ from django.utils.translation import gettext_noop
 from .dates import FuzzyDate
 
 # Bookkeeping columns (the optimistic lock, the stored search vector): no reader's business.
-_SKIPPED_FIELDS = {"id", "version", "search_vector"}
+# Bookkeeping, not what anyone wrote: a measure report's ``showed_no_due`` (that the answer
+# gave no due date, so a later move keeps its page as it was) read as a double negative on
+# every report ("visade inget slutdatum: Nej").
+_SKIPPED_FIELDS = {"id", "version", "search_vector", "showed_no_due"}
 
 
 @dataclass
