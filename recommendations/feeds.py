@@ -36,12 +36,25 @@ def _start_of_day(day: dt.date) -> dt.datetime:
 
 class PublishedResponsesFeed(Feed):
     feed_type = TextSummaryAtom1Feed
-    title = _("Uppföljning: nya yttranden")
     subtitle = _("Nämndernas senast publicerade yttranden om revisionens rekommendationer.")
 
     def get_object(self, request, *args, **kwargs):
         # The municipality of a prefixed feed (/<slug>/flode/yttranden/); None: national.
         return current_municipality(request)
+
+    def title(self, municipality):
+        # A reader following two municipalities (or one and the national feed) tells
+        # them apart by their titles.
+        if municipality is None:
+            return _("Uppföljning: nya yttranden i alla kommuner")
+        return _("Uppföljning: nya yttranden i %(municipality)s") % {
+            "municipality": municipality.name
+        }
+
+    def author_name(self, municipality):
+        # Atom asks every feed for an author: the municipality whose boards answer, or
+        # the service itself for the national feed.
+        return municipality.name if municipality is not None else _("Uppföljning")
 
     def link(self, municipality):
         if municipality is None:

@@ -128,3 +128,20 @@ def test_it_lists_answers_in_the_start_pages_order(client):
     assert [link.removeprefix("http://testserver") for link in links] == [
         response.get_absolute_url() for response in expected
     ]
+
+
+def test_each_feed_has_an_author_and_a_title_of_its_own(client):
+    world = make_tracked_audit(n_recommendations=1)
+    atom = "{http://www.w3.org/2005/Atom}"
+    municipality = world.board.municipality
+    municipal_url = reverse("municipal:response_feed", args=[municipality.slug])
+
+    def title_and_author(url):
+        feed = ElementTree.fromstring(client.get(url).content)  # noqa: S314 (our own feed)
+        return feed.findtext(f"{atom}title"), feed.findtext(f"{atom}author/{atom}name")
+
+    assert title_and_author(URL) == ("Uppföljning: nya yttranden i alla kommuner", "Uppföljning")
+    assert title_and_author(municipal_url) == (
+        f"Uppföljning: nya yttranden i {municipality.name}",
+        municipality.name,
+    )
