@@ -107,7 +107,9 @@ def follow(request, target, pk):
     if model is None:
         raise Http404
     obj = get_object_or_404(model, pk=pk)
-    form = FollowForm(request.POST if request.method == "POST" else None)
+    # A logged-in reader is offered their own address (they may still type another).
+    own_address = {"email": request.user.email} if request.user.is_authenticated else None
+    form = FollowForm(request.POST if request.method == "POST" else None, initial=own_address)
     if not form.is_valid():
         return render(
             request,

@@ -19,6 +19,7 @@ from tests.factories import (
     make_recommendation,
     make_response,
     make_round,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,16 @@ def test_the_address_is_marked_required_as_in_every_other_form(client, recommend
     page = client.get(reverse("notifications:follow", args=["recommendation", recommendation.pk]))
 
     assert 'Din e-postadress <span class="required">(obligatoriskt)</span></label>' in page.text
+
+
+def test_a_logged_in_reader_is_offered_their_own_address(client, recommendation):
+    url = reverse("notifications:follow", args=["recommendation", recommendation.pk])
+    assert 'value="' not in client.get(url).text.split('name="email"', 1)[1].split(">", 1)[0]
+
+    client.force_login(make_user("läsaren", email="lasaren@example.se"))
+    field = client.get(url).text.split('name="email"', 1)[1].split(">", 1)[0]
+
+    assert 'value="lasaren@example.se"' in field
 
 
 def test_a_bad_address_is_refused_with_a_swedish_message(client, recommendation):
