@@ -192,6 +192,9 @@ def test_the_attention_view_lists_what_needs_the_auditors(client, world):
     disagreements = list(page.context["disagreements"])
     # One line per board whose own status differs: board A planned, auditors not started.
     assert [(s.recommendation, s.board) for s in disagreements] == [(world.rec1, world.board_a)]
+    # The disagreements name the board as the page's other tables do: by its name.
+    disagreeing = page.text.split('id="disagree-heading"', 1)[1].split("</section>", 1)[0]
+    assert f"<td>{world.board_a.name}</td>" in disagreeing
     missing = {(item.round, item.board) for item in page.context["missing"]}
     assert missing == {(late_round, world.board_a), (late_round, world.board_b)}
     assert "Försenad åtgärd" in page.text and "Sen omgång" in page.text
