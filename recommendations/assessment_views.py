@@ -22,7 +22,7 @@ def _recommendation(user, pk: int) -> Recommendation:
     one home of that rule: its municipality's auditors); 404 otherwise, so another
     municipality's recommendations are not even confirmed to exist."""
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("audit__municipality"), pk=pk
+        Recommendation.objects.select_related("audit__municipality", "closed_by"), pk=pk
     )
     if not roles.may_assess(user, recommendation.audit.municipality_id):
         raise Http404
@@ -90,8 +90,14 @@ def _answers_in_round(request, recommendation, chosen: str) -> dict:
 @access(Auditor)
 @require_http_methods(["GET", "POST"])
 def close(request, pk: int):
-    """Mark a recommendation closed, with the reason."""
+    """Mark a recommendation closed, with the reason; change the day or reason of a
+    closing; or reopen a recommendation closed by mistake."""
     recommendation = _recommendation(request.user, pk)
+    if request.method == "POST" and "reopen" in request.POST:
+        if recommendation.is_closed:
+            recommendation.reopen()
+            messages.success(request, _("Rekommendationen är öppen igen och följs upp."))
+        return redirect("auditors:close", recommendation.pk)
     form = CloseForm(
         request.POST or None,
         initial={
@@ -102,11 +108,9 @@ def close(request, pk: int):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            recommendation.closed_on = form.cleaned_data["closed_on"]
-            recommendation.closed_reason = form.cleaned_data["closed_reason"]
-            recommendation.closed_by = request.user
-            recommendation.full_clean()
-            recommendation.save()
+            recommendation.close(
+                form.cleaned_data["closed_on"], form.cleaned_data["closed_reason"], request.user
+            )
             messages.success(request, _("Rekommendationen är avslutad."))
             return redirect("auditors:close", recommendation.pk)
         status = 400

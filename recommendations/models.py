@@ -727,6 +727,19 @@ class Recommendation(RemembersLoadedValues, models.Model):
     def is_closed(self) -> bool:
         return self.closed_on is not None
 
+    def close(self, day: dt.date, reason: str, by) -> None:
+        """The auditors' decision that it is no longer followed up (or a corrected day or
+        reason for it). Saved like any change, so its boards' standings, the overdue
+        lists and the cached pages follow."""
+        self.closed_on, self.closed_reason, self.closed_by = day, reason, by
+        self.full_clean()
+        self.save()
+
+    def reopen(self) -> None:
+        """Undo a closing: it is followed up again, its measures can be overdue again."""
+        self.closed_on, self.closed_reason, self.closed_by = None, "", None
+        self.save()
+
     @property
     def status_value(self) -> Status | None:
         return Status(self.current_status) if self.current_status else None

@@ -425,3 +425,36 @@ def test_a_closed_recommendation_is_marked_closed_on_every_page_that_lists_it(cl
     for name, page in pages.items():
         assert page.status_code == 200, name
         assert page.text.count("Avslutad 2026-06-15") == 1, name
+
+
+def test_an_auditor_reopens_a_recommendation_closed_by_mistake(client, world):
+    client.force_login(world.auditor)
+    url = reverse("auditors:close", args=[world.rec1.pk])
+    client.post(url, {"closed_on": "2026-06-15", "closed_reason": "Fel rekommendation."})
+    closed = client.get(url)
+    assert "Spara ändrat avslut" in closed.text and "Öppna rekommendationen igen" in closed.text
+
+    reopened = client.post(url, {"reopen": "1"}, follow=True)
+
+    world.rec1.refresh_from_db()
+    assert (world.rec1.closed_on, world.rec1.closed_reason, world.rec1.closed_by) == (
+        None,
+        "",
+        None,
+    )
+    assert "Rekommendationen är öppen igen och följs upp." in reopened.text
+    assert "Avsluta rekommendationen" in reopened.text
+    listed = client.get(reverse("recommendations:recommendation_list"))
+    assert "Avslutad 2026-06-15" not in listed.text
+    assert world.open_measure in list(
+        client.get(world.board_a.get_absolute_url()).context["overdue"]
+    )
+
+
+def test_only_the_municipalitys_auditors_reopen_a_recommendation(client, world):
+    world.rec1.close(dt.date(2026, 6, 15), "Avslutad.", world.auditor)
+    client.force_login(world.staff_a)
+    refused = client.post(reverse("auditors:close", args=[world.rec1.pk]), {"reopen": "1"})
+    world.rec1.refresh_from_db()
+    assert refused.status_code in (403, 404)
+    assert world.rec1.closed_on == dt.date(2026, 6, 15)
