@@ -7,7 +7,7 @@ guard against spreadsheet formulas (``auditfollowup.lib.spreadsheets``).
 
 from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from auditfollowup.lib.spreadsheets import xlsx_response
 
@@ -37,9 +37,13 @@ def figure_rows(report):
             label % {"n": years}
             for years in YEARS_ACTED
             for label in (
-                _("Åtgärdade inom %(n)s år"),
-                _("Mätbara efter %(n)s år"),
-                _("Åtgärdade inom %(n)s år, andel (%%)"),
+                ngettext("Åtgärdade inom %(n)s år", "Åtgärdade inom %(n)s år", years),
+                ngettext("Mätbara efter %(n)s år", "Mätbara efter %(n)s år", years),
+                ngettext(
+                    "Åtgärdade inom %(n)s år, andel (%%)",
+                    "Åtgärdade inom %(n)s år, andel (%%)",
+                    years,
+                ),
             )
         ],
         _("Öppna"),

@@ -76,3 +76,12 @@ def test_the_csv_and_the_workbook_hold_the_pages_figures(client, tracked):
     assert values[1][4] == 3 and values[1][header.index("Delvis genomförd")] == 3
     assert [cell.value for cell in longest[2]][4] == "ASN-nämnden"
     assert longest.max_row == 1 + len(report.longest_open)
+
+
+def test_the_english_csv_counts_one_year_in_the_singular(client, tracked):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    header = download(client, "csv").getvalue().decode("utf-8-sig").splitlines()[0].split(";")
+
+    assert "Acted on within 1 year" in header and "Acted on within 2 years" in header
+    assert "Measurable after 1 year" in header
+    assert not [column for column in header if "1 years" in column]
