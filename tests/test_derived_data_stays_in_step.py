@@ -303,20 +303,14 @@ class Product:
     @staticmethod
     def correct_entry(entry, status) -> None:
         """An admin corrects the board's status in a published answer."""
-        entry = ResponseEntry.objects.get(pk=entry.pk)
-        entry.status = status
-        entry.full_clean()
-        entry.save()
+        admin_saves(entry, status=status)
 
     @staticmethod
     def correct_report(report, status) -> None:
         """An admin corrects a published report's status (its admin page: saved, then passed
         on to the measure where it is its latest public report)."""
-        report = MeasureUpdate.objects.get(pk=report.pk)
-        report.status = status
-        report.completed = DONE_ON if status == Status.IMPLEMENTED else None
-        report.full_clean()
-        report.save()
+        done = DONE_ON if status == Status.IMPLEMENTED else None
+        report = admin_saves(report, status=status, completed=done)
         if report.corrects_its_measure():
             services.correct_measure_from_report(report)
 
@@ -337,18 +331,12 @@ class Product:
 
     @staticmethod
     def renumber(round_, sequence) -> None:
-        round_ = FollowUpRound.objects.get(pk=round_.pk)
-        round_.sequence = sequence
-        round_.full_clean()
-        round_.save()
+        admin_saves(round_, sequence=sequence)
 
     @staticmethod
     def move_to_round(response, round_) -> None:
         """An admin finds a published answer was given in another round."""
-        response = Response.objects.get(pk=response.pk)
-        response.round = round_
-        response.full_clean()
-        response.save()
+        admin_saves(response, round=round_)
 
     # -- auditors --
 
@@ -359,18 +347,22 @@ class Product:
 
     def close(self, recommendation, day) -> None:
         recommendation = Recommendation.objects.get(pk=recommendation.pk)
-        recommendation.closed_on, recommendation.closed_reason = day, "Åtgärdat enligt revisionen"
-        recommendation.closed_by = self.user
-        recommendation.full_clean()
-        recommendation.save()
+        recommendation.close(day, "Åtgärdat enligt revisionen", self.user)
 
     @staticmethod
     def reopen(recommendation) -> None:
-        recommendation = Recommendation.objects.get(pk=recommendation.pk)
-        recommendation.closed_on, recommendation.closed_reason = None, ""
-        recommendation.closed_by = None
-        recommendation.full_clean()
-        recommendation.save()
+        Recommendation.objects.get(pk=recommendation.pk).reopen()
+
+
+def admin_saves(obj, **values):
+    """An admin's change of ``values`` on ``obj`` as stored: read afresh, validated, saved
+    like the admin's form saves it (signals and all). Returns the saved object."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 def pick(items, index):
