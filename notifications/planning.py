@@ -221,8 +221,8 @@ class _Planner:
             }
             event = f"measure:{measure.pk}:{due.as_text()}"
             group = f"board:{measure.board_id}"
-            if measure.is_overdue(today):
-                days = due.days_overdue(today)
+            days = measure.days_overdue(today)
+            if days:
                 stage = "overdue" if _within(days - 1) else None
                 if _within(days - MEASURE_ESCALATION_AFTER):
                     for user in escalation_recipients(measure.board):

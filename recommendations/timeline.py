@@ -183,13 +183,13 @@ class MeasureState:
     def of(cls, measure, today, *, under, shared_with=(), is_main=True):
         """The measure as it stands on the page of ``under``, the recommendation it is
         shown under: a shared measure is overdue there only while that one is open."""
-        overdue = measure.is_overdue(today, under=under)
+        days_overdue = measure.days_overdue(today, under=under)
         return cls(
             measure=measure,
             status=Status(measure.status),
             due=measure.due,
-            is_overdue=overdue,
-            days_overdue=measure.due.days_overdue(today) if overdue else 0,
+            is_overdue=days_overdue > 0,
+            days_overdue=days_overdue,
             due_date_changes=DueDateChange.in_order(measure.timeline_due_date_changes),
             shared_with=list(shared_with),
             is_main=is_main,

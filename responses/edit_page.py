@@ -133,8 +133,7 @@ class EditPage:
         measure_forms = []
         for measure, leading in measures_by_recommendation.get(recommendation.pk, []):
             update = updates.get((measure.pk, recommendation.pk))
-            overdue = measure.is_overdue(today, under=recommendation)
-            days_overdue = measure.due.days_overdue(today) if overdue else 0
+            days_overdue = measure.days_overdue(today, under=recommendation)
             if leading.pk != recommendation.pk:
                 form = SharedMeasureUpdateForm(
                     data,

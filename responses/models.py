@@ -856,6 +856,12 @@ class Measure(RemembersLoadedValues, models.Model):
         """``MeasureQuerySet.overdue``'s rule for one measure (``is_followed_up``)."""
         return self.due is not None and self.due.is_past(today) and self.is_followed_up(under)
 
+    def days_overdue(self, today, under=None) -> int:
+        """How many days past its due date the measure is, 0 while ``is_overdue`` says it
+        is not (due later, done, or its recommendation closed): the number the timeline,
+        the API, the exports and the staff form show."""
+        return self.due.days_overdue(today) if self.is_overdue(today, under=under) else 0
+
 
 class MeasureUpdateQuerySet(models.QuerySet):
     def in_public_answers(self):

@@ -62,6 +62,20 @@ def test_an_unsettled_measure_past_its_due_period_is_overdue(minimal_data):
     assert list(Measure.objects.overdue(dt.date(2019, 7, 1))) == [measure]
 
 
+def test_an_overdue_measure_counts_its_days_from_the_end_of_its_due_period(minimal_data):
+    measure = Measure.objects.get()  # due "juni 2019", planned
+
+    assert measure.days_overdue(dt.date(2019, 6, 30)) == 0
+    assert measure.days_overdue(dt.date(2019, 7, 11)) == 11
+
+
+def test_a_measure_of_a_closed_recommendation_is_no_days_overdue(minimal_data):
+    measure = Measure.objects.get()
+    measure.recommendation.closed_on = dt.date(2019, 6, 15)
+
+    assert measure.days_overdue(dt.date(2019, 7, 11), under=measure.recommendation) == 0
+
+
 def test_a_settled_measure_is_never_overdue(minimal_data):
     Measure.objects.update(
         status=Status.IMPLEMENTED, completed_date=dt.date(2019, 6, 1), completed_precision="month"
