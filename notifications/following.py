@@ -32,6 +32,11 @@ def send_confirmation(*, email: str, target, language: str) -> None:
     message.send()
 
 
+def is_confirmed(data: dict) -> bool:
+    """Whether the follow a confirmation token names is stored already (its link used)."""
+    return Follower.objects.filter(email=data["e"], **{f"{data['t']}_id": data["i"]}).exists()
+
+
 def confirm(data: dict) -> Follower:
     """Store the follow named by a confirmation token's data; using the link twice is fine."""
     model = TARGETS[data["t"]]

@@ -3,6 +3,7 @@ that also lifts a login lock."""
 
 from axes.utils import reset as reset_login_lock
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
@@ -89,10 +90,15 @@ def unsubscribe(request, token):
         kind = Kind(kind)
     except (signing.BadSignature, ValueError, KeyError):
         raise Http404 from None
+    # A link of a user since removed leads nowhere.
+    user = get_object_or_404(get_user_model(), pk=user_id)
     if request.method == "POST":
         Preference.objects.update_or_create(
-            user_id=user_id, kind=kind, defaults={"frequency": Frequency.OFF}
+            user=user, kind=kind, defaults={"frequency": Frequency.OFF}
         )
+        return render(request, "notifications/unsubscribed.html", {"kind": kind})
+    if Preference.frequency_for(user, kind) == Frequency.OFF:
+        # Already off (the link used before, or the choice made under Mitt konto).
         return render(request, "notifications/unsubscribed.html", {"kind": kind})
     return render(request, "notifications/unsubscribe.html", {"kind": kind})
 
@@ -142,6 +148,11 @@ def follow_confirm(request, token):
     if request.method == "POST":
         following.confirm(data)
         return render(request, "notifications/follow_confirmed.html", {"target": target})
+    if following.is_confirmed(data):
+        # The link opened again (from the mail, later): say so instead of asking again.
+        return render(
+            request, "notifications/follow_confirmed.html", {"target": target, "already": True}
+        )
     return render(
         request, "notifications/follow_confirm.html", {"target": target, "email": data["e"]}
     )

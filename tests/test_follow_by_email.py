@@ -89,6 +89,18 @@ def test_opening_the_link_asks_and_confirming_stores_only_the_address(
     assert (follower.email, follower.recommendation) == (ADDRESS, recommendation)
 
 
+def test_a_confirmation_link_opened_again_says_the_address_follows_already(
+    client, smtp_server, recommendation
+):
+    confirm_path = follow(client, smtp_server, recommendation)
+    client.post(confirm_path)
+
+    page = client.get(confirm_path).text
+
+    assert "Du följer redan" in page
+    assert "Bekräfta" not in page.split("<main", 1)[1]
+
+
 def test_a_forged_confirmation_link_is_refused(client, recommendation):
     assert client.get("/folj/bekrafta/inte-signerad/").status_code == 404
 

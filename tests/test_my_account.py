@@ -120,6 +120,31 @@ def test_the_unsubscribe_link_asks_first_then_turns_that_kind_off(client, staff)
     assert Preference.frequency_for(staff, Kind.BOARD_REMINDER) == Frequency.IMMEDIATE
 
 
+def test_an_unsubscribe_link_used_before_says_the_mail_is_off_instead_of_asking_again(
+    client, staff
+):
+    path = reverse(
+        "notifications:unsubscribe", args=[tokens.unsubscribe_token(staff.pk, "escalation")]
+    )
+    client.post(path)
+
+    page = client.get(path).text
+
+    assert "E-posten är avslutad" in page
+    assert "Ja, sluta skicka" not in page
+
+
+def test_the_unsubscribe_link_of_a_removed_user_leads_nowhere(client, staff):
+    path = reverse(
+        "notifications:unsubscribe", args=[tokens.unsubscribe_token(staff.pk, "escalation")]
+    )
+    staff.delete()
+
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
+    assert not Preference.objects.exists()
+
+
 def test_a_forged_unsubscribe_link_is_refused(client, staff):
     forged = tokens.unsubscribe_token(staff.pk, "escalation")[:-3] + "abc"
 
