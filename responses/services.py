@@ -143,7 +143,7 @@ def save_response(
     new_measures: list[NewMeasureInput],
 ) -> Response:
     """Save the whole edit page of a draft: the response, every entry and every measure."""
-    if response.state != Response.State.DRAFT:
+    if not response.is_editable:
         raise ValidationError(_("Bara utkast kan ändras."))
     _claim_version(response, expected_version)
     response.title, response.addressed_to, response.summary = title, addressed_to, summary
@@ -509,7 +509,7 @@ def _require_done_by(response: Response, decision_date: dt.date) -> None:
 def submit_response(*, response: Response, expected_version: int, user) -> Response:
     """Hand a draft to the auditors before it is published: they can read it, staff can
     no longer edit it, and it can still be published once the board has decided."""
-    if response.state != Response.State.DRAFT:
+    if not response.is_editable:
         raise ValidationError(_("Bara utkast kan lämnas in."))
     _claim_version(response, expected_version)
     _require_complete(
@@ -532,7 +532,7 @@ def publish_response(
 ) -> Response:
     """Publish a draft or submitted response: from now on the public sees it and staff
     can no longer change it."""
-    if response.state == Response.State.PUBLISHED:
+    if not response.is_publishable:
         raise ValidationError(_("Yttrandet är redan publicerat."))
     _claim_version(response, expected_version)
     require_publishable(response, decision_date)

@@ -119,7 +119,7 @@ def response_start(request):
 def _next_page_for(response: Response) -> str:
     from django.urls import reverse
 
-    if response.state == Response.State.DRAFT:
+    if response.is_editable:
         return reverse("responses:response_edit", args=[response.pk])
     return reverse("responses:response_preview", args=[response.pk])
 

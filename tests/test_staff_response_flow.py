@@ -496,6 +496,71 @@ def test_an_action_the_responses_state_no_longer_allows_shows_the_response_and_s
     assert (draft.state, draft.version, draft.diary_number) == (state, 1, "")
 
 
+def _save(response, world):
+    from responses import services
+
+    return services.save_response(
+        response=response,
+        expected_version=response.version,
+        user=world.staff_a,
+        title="Ändrat efteråt",
+        addressed_to="",
+        summary="",
+        entries=[],
+        measure_updates=[],
+        new_measures=[],
+    )
+
+
+def _submit(response, world):
+    from responses import services
+
+    return services.submit_response(
+        response=response, expected_version=response.version, user=world.staff_a
+    )
+
+
+def _publish(response, world):
+    from responses import services
+
+    return services.publish_response(
+        response=response,
+        expected_version=response.version,
+        user=world.staff_a,
+        decision_date=dt.date(2026, 3, 18),
+        diary_number="ASN-9",
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "refusal"),
+    [
+        (Response.State.SUBMITTED, _save, "Bara utkast kan ändras."),
+        (Response.State.PUBLISHED, _save, "Bara utkast kan ändras."),
+        (Response.State.SUBMITTED, _submit, "Bara utkast kan lämnas in."),
+        (Response.State.PUBLISHED, _submit, "Bara utkast kan lämnas in."),
+        (Response.State.PUBLISHED, _publish, "Yttrandet är redan publicerat."),
+    ],
+)
+def test_a_response_handed_in_after_its_page_was_opened_is_not_changed_by_that_page(
+    world, draft, state, action, refusal
+):
+    """The services ask the response's own rule (``Response.is_editable`` /
+    ``is_publishable``), as the views do, so a tab opened on the draft before a colleague
+    handed it in or published it changes nothing."""
+    from django.core.exceptions import ValidationError
+
+    draft.state = state
+    draft.save()
+
+    with pytest.raises(ValidationError) as refused:
+        action(draft, world)
+
+    assert refusal in refused.value.messages
+    draft.refresh_from_db()
+    assert (draft.state, draft.version, draft.title) == (state, 1, "Utkast")
+
+
 def test_attaching_a_document_to_a_handed_in_response_shows_it_and_says_it_is_handed_in(
     client, world, draft
 ):
