@@ -138,10 +138,11 @@ def outcome_group(status: Status | None) -> str:
 
 
 def measure_group(measure, day: dt.date) -> str:
-    """Which of the report's measure columns an open measure falls in on ``day``."""
+    """Which of the report's measure columns a measure followed up on ``day`` falls in
+    (a ``KnownMeasure``): late by the overdue rule of every page (``is_overdue``)."""
     if measure.due is None:
         return "no_due_date"
-    if not measure.due.is_past(day):
+    if not measure.is_overdue(day):
         return "not_yet_due"
     if measure.status in (Status.IN_PROGRESS, Status.PARTLY_IMPLEMENTED):
         return "past_due_in_progress"
@@ -454,7 +455,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
         else:
             row.by_board_status += 1
         count_acted(row.acted, rec["end"], values["settled_within_years"], day)
-        if values["is_open"] and group not in (IMPLEMENTED, NO_LONGER_RELEVANT):
+        if values["is_open"] and not (status and status.is_settled):
             age = max((day - rec["end"]).days, 0)
             row.open_ages.append(age)
             open_items.append((rec_id, board_id, status, bool(assessed), age))

@@ -422,7 +422,9 @@ class KnownMeasure:
         return self.is_open and self.serves_an_open_recommendation
 
     def is_overdue(self, day: dt.date) -> bool:
-        return self.is_open and self.due is not None and self.due.is_past(day)
+        """``Measure.is_overdue``'s rule as of the day: followed up then, and its whole
+        due period ended before ``day``."""
+        return self.is_followed_up and self.due is not None and self.due.is_past(day)
 
 
 def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[KnownMeasure]:

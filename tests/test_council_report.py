@@ -224,6 +224,26 @@ def test_the_measures_of_a_closed_recommendation_are_not_counted_late():
     assert then.measures["past_due_in_progress"] == 1
 
 
+def test_a_measure_as_known_on_a_past_day_is_late_by_the_rule_its_page_shows():
+    """A measure as the report reads it on a day (``KnownMeasure``) is late by
+    ``Measure.is_overdue``'s rule: past its whole due period and still followed up, that
+    is, not on a recommendation closed by then."""
+    world = make_tracked_audit(n_recommendations=1)  # one measure, due 2020-06
+    rec = world.recommendations[0]
+    rec.measures.update(status=Status.IN_PROGRESS)
+    rec.closed_on, rec.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    rec.save()
+    measure = rec.measures.get()
+
+    (before_closing,) = known_measures([rec.pk], dt.date(2023, 12, 31))
+    assert before_closing.is_overdue(dt.date(2023, 12, 31))
+    (after_closing,) = known_measures([rec.pk], dt.date(2024, 6, 30))
+    assert not after_closing.is_overdue(dt.date(2024, 6, 30))
+    (now,) = known_measures([rec.pk])
+    today = timezone.localdate()
+    assert now.is_overdue(today) is measure.is_overdue(today) is False
+
+
 def test_a_closed_recommendations_measure_still_serving_an_open_remark_is_counted_late():
     """A shared measure is followed up while any recommendation it serves is open, an
     "other remark" outside the report's recommendations too, as every page says
