@@ -812,6 +812,15 @@ class AuditorAssessment(RemembersLoadedValues, models.Model):
         assessment.save()
         return assessment
 
+    @staticmethod
+    def disagrees(board_status: str | None, assessment_status: str | None) -> bool:
+        """Whether the auditors' assessment differs from the board's own status: both are
+        known, and they are not the same status. The one rule, for a round's answer and
+        assessment (the timeline, the matrix) and for the latest of each
+        (``BoardStanding.disagrees``, stored on write: the board's page, *Att granska*,
+        the digest, the API)."""
+        return bool(board_status and assessment_status and board_status != assessment_status)
+
     def clean(self):
         if (
             self.recommendation_id

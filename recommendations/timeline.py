@@ -20,7 +20,8 @@ The rules live here, not in views or templates:
 * A measure is overdue when it is not settled and its whole due period has ended
   (``Measure.is_overdue``): "maj 2026" is not overdue until June.
 * The board and the auditors disagree when the auditors' assessment in a round has a
-  different status from the board's own status in that round.
+  different status from the board's own status in that round
+  (``AuditorAssessment.disagrees``, the rule the standings keep for the latest of each).
 
 ``with_timeline()`` prefetches everything ``build_timeline()`` reads, so a page or an
 export of any number of recommendations costs the same number of queries.
@@ -245,7 +246,9 @@ class EntryStep:
 
     @property
     def disagrees(self) -> bool:
-        return self.assessment is not None and self.assessment.status != self.status
+        return self.assessment is not None and AuditorAssessment.disagrees(
+            self.status, self.assessment.status
+        )
 
     @property
     def assessment_status(self):
@@ -437,7 +440,7 @@ class MatrixCell:
         return (
             self.answer is not None
             and self.assessment is not None
-            and self.assessment.status != self.answer.status
+            and AuditorAssessment.disagrees(self.answer.status, self.assessment.status)
         )
 
     @property

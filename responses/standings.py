@@ -381,7 +381,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
             "is_answering": pair in answering,
             "must_answer": pair in must_answer,
             "assessment_status": assessed,
-            "disagrees": bool(status and assessed and assessed != status.value),
+            "disagrees": AuditorAssessment.disagrees(status, assessed),
             "next_due_date": next_due.start if next_due else None,
             "next_due_precision": next_due.precision.value if next_due else Precision.DAY,
             "next_due_end": next_due.end if next_due else None,

@@ -9,8 +9,15 @@ from django.utils import timezone
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Recommendation
 from recommendations.status import Status
-from recommendations.timeline import REPEAT_THRESHOLD, build_timeline, with_timeline, word_diff
-from responses.models import DueDateChange
+from recommendations.timeline import (
+    REPEAT_THRESHOLD,
+    build_matrix,
+    build_timeline,
+    matrix_recommendations,
+    with_timeline,
+    word_diff,
+)
+from responses.models import BoardStanding, DueDateChange
 from tests.factories import (
     make_assessment,
     make_audit,
@@ -81,6 +88,28 @@ def test_it_shows_where_the_auditors_disagree_with_the_board():
     assert timeline.entries[1].disagrees  # board: in progress, auditors: partly implemented
     make_assessment(world.recommendations[0], world.rounds[0], status=Status.PLANNED)
     assert not timeline_of(world.recommendations[0]).entries[0].disagrees
+
+
+def test_the_timeline_the_matrix_and_the_boards_standing_agree_on_a_disagreement():
+    """One rule (``AuditorAssessment.disagrees``): in 2019 the auditors agree with the
+    board (planned), in 2020 they judge partly implemented where it says in progress. The
+    timeline and the matrix mark the same round; the board's standing, which keeps the
+    latest of each, marks it too."""
+    world = make_tracked_audit(n_recommendations=1)
+    rec = world.recommendations[0]
+    make_assessment(rec, world.rounds[0], status=Status.PLANNED)
+    first, second = (round_.pk for round_ in world.rounds)
+
+    timeline = timeline_of(rec)
+    (group,) = build_matrix(
+        matrix_recommendations(Recommendation.objects.filter(pk=rec.pk), AnonymousUser())
+    )
+    (row,) = group.rows
+
+    in_timeline = {step.response.round_id: step.disagrees for step in timeline.entries}
+    in_matrix = {cell.round_id: cell.disagrees for cell in row.cells if cell}
+    assert in_timeline == in_matrix == {first: False, second: True}
+    assert BoardStanding.objects.get(recommendation=rec, board=world.board).disagrees
 
 
 def test_a_measure_is_overdue_only_after_its_whole_due_period():
