@@ -710,23 +710,21 @@ def _unique_sets(model) -> tuple[list[tuple[str, ...]], list[models.UniqueConstr
 
 def _check_publication(records: list[_Record], problems: list[Problem]) -> None:
     """A file neither takes a published response back (``Response.leaves_published``, the
-    admin's rule too) nor publishes one already stored: publishing copies its reports onto
-    the measures and tells its followers, which the publish page and the admin's form do.
-    New responses come in the state the documents give them."""
+    admin's rule too) nor publishes one already stored (``Response.becomes_published``):
+    publishing copies its reports onto the measures and tells its followers, which the
+    publish page and the admin's form do. New responses come in the state the documents
+    give them."""
     Response = apps.get_model("responses", "Response")
     given = [r for r in records if r.model is Response and r.instance.pk is not None]
     stored = {}
     for start in range(0, len(given), BATCH_SIZE):
         pks = [r.instance.pk for r in given[start : start + BATCH_SIZE]]
         stored.update(Response._base_manager.filter(pk__in=pks).values_list("pk", "state"))
-    published = Response.State.PUBLISHED
     for record in given:
         before, state = stored.get(record.instance.pk), record.instance.state
-        if before is None or before == state:
-            continue
         if Response.leaves_published(before, state):
             problems.append(record.problem(str(Response.STAYS_PUBLISHED), "state"))
-        elif state == published:
+        elif Response.becomes_published(before, state):
             message = _(
                 "Ett yttrande som redan finns publiceras i administrationen eller på "
                 "publiceringssidan, inte genom en import: där förs dess lägesrapporter över "

@@ -314,6 +314,15 @@ class Response(models.Model):
         published = cls.State.PUBLISHED
         return stored_state == published and new_state != published
 
+    @classmethod
+    def becomes_published(cls, stored_state: str | None, new_state: str) -> bool:
+        """Whether a change of state publishes a response already stored (a draft or a
+        submitted one; ``stored_state`` None: not stored yet). Publishing passes its
+        reports on to the measures and tells its followers (``services``): the publish
+        page and the admin do that, an import refuses it."""
+        published = cls.State.PUBLISHED
+        return stored_state not in (None, published) and new_state == published
+
     @staticmethod
     def _public_state(state) -> bool:
         """Whether a response in ``state`` is one everybody may read: the one read rule,

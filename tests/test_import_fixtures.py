@@ -561,11 +561,15 @@ def test_a_file_cannot_take_a_published_response_back_to_a_draft(tmp_path, minim
     assert Response.objects.get(pk=response["pk"]).state == Response.State.PUBLISHED
 
 
-def test_a_file_cannot_publish_a_stored_draft(tmp_path, minimal_objects):
+@pytest.mark.parametrize("stored", [Response.State.DRAFT, Response.State.SUBMITTED])
+def test_a_file_cannot_publish_a_stored_draft_or_handed_in_response(
+    tmp_path, minimal_objects, stored
+):
     """Publishing passes the answer's reports on to the measures and tells its followers:
-    the publish page and the admin do that, an import would not."""
+    the publish page and the admin do that, an import would not
+    (``Response.becomes_published``)."""
     response = _response_object(minimal_objects)
-    response["fields"]["state"] = Response.State.DRAFT
+    response["fields"]["state"] = stored
     run_import(write_fixture(tmp_path, minimal_objects))
     response["fields"]["state"] = Response.State.PUBLISHED
 
@@ -574,7 +578,7 @@ def test_a_file_cannot_publish_a_stored_draft(tmp_path, minimal_objects):
         f"responses.response pk={response['pk']}), fält ”state”",
         "publiceras i administrationen eller på publiceringssidan",
     )
-    assert Response.objects.get(pk=response["pk"]).state == Response.State.DRAFT
+    assert Response.objects.get(pk=response["pk"]).state == stored
 
 
 def test_an_invalid_choice_lists_the_allowed_values(tmp_path, minimal_objects):
