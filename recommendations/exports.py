@@ -312,7 +312,7 @@ def measure_rows(timeline):
             _text(state.due),
             str(state.status.label),
             _("Ja") if state.is_overdue else _("Nej"),
-            state.days_overdue if state.is_overdue else 0,
+            state.days_overdue,  # 0 while not overdue (``Measure.days_overdue``)
             _text(measure.completed),
             _("Ja") if state.is_shared else _("Nej"),
             # Why a date is an inference, as the pages' tolkning marker says; empty when

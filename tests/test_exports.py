@@ -223,6 +223,21 @@ def test_the_list_xlsx_has_sheets_of_measures_and_timeline_entries(client, two_b
     assert first_rec[1]["Diarienummer"] == asn.responses[1].diary_number
 
 
+def test_the_measures_sheet_counts_no_days_late_on_a_closed_recommendation(client):
+    """Its page no longer follows the measure up (``Measure.days_overdue``): neither does
+    the export, in either column."""
+    world = make_tracked_audit(n_recommendations=1)  # one measure, overdue since July 2020
+    rec = world.recommendations[0]
+    rec.close(dt.date(2024, 1, 10), "Ersatt av ny styrmodell.", None)
+
+    header, row = xlsx_rows(
+        client.get(reverse("recommendations:recommendation_list_xlsx")), "Åtgärder"
+    )
+
+    measure = dict(zip(header, row, strict=True))
+    assert (measure["Försenad"], measure["Dagar försenad"]) == ("Nej", 0)
+
+
 def test_the_timeline_sheet_leaves_out_draft_answers(client):
     world = make_tracked_audit(n_recommendations=1, with_draft=True)
     response = client.get(reverse("recommendations:recommendation_list_xlsx"))
