@@ -177,6 +177,7 @@ TEMPLATES = [
             "libraries": {
                 "form_tags": "auditfollowup.lib.form_tags",
                 "inference_tags": "auditfollowup.lib.inference_tags",
+                "content_tags": "auditfollowup.lib.content_tags",
             },
         },
     },

@@ -13,6 +13,7 @@ from operator import attrgetter
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
@@ -23,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from auditfollowup.lib.content_tags import differs_from_page
 from auditfollowup.lib.dates import ended_before_q
 from auditfollowup.lib.form_rendering import html_attrs
 from responses.models import BoardStanding, Response, ResponseEntry
@@ -220,6 +222,13 @@ class SelectOrDatalist(forms.Select):
         super().__init__(*args, **kwargs)
         self.typed_as = typed_as
 
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value != "" and differs_from_page():
+            # An audit's title is written in the documents' language (WCAG 3.1.2).
+            option["attrs"]["lang"] = settings.CONTENT_LANGUAGE
+        return option
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         options = [
@@ -248,8 +257,9 @@ class SelectOrDatalist(forms.Select):
         if "typed_options" not in widget:
             return self._render(self.template_name, context, renderer)
         id_ = escape(str(widget["attrs"].get("id", "")))
+        lang = f' lang="{settings.CONTENT_LANGUAGE}"' if differs_from_page() else ""
         options = "".join(
-            f'<option value="{escape(str(typed))}">{escape(str(label))}</option>'
+            f'<option value="{escape(str(typed))}"{lang}>{escape(str(label))}</option>'
             for typed, label in widget["typed_options"]
         )
         hint = _(

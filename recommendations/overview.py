@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from auditfollowup.lib.content_tags import mark_content
 from auditfollowup.lib.urls import reverse_fast
 from responses.models import BoardStanding, Response, ResponseEntry
 
@@ -53,15 +54,14 @@ class StatusRow:
         gives: a municipality's start page has a row per audit, some seventy."""
         subject = self.subject
         if getattr(subject, "title", ""):
-            label = Truncator(subject.title).words(8, truncate=" …")
+            # An audit's title is written in the documents' language (a board's name is
+            # a proper name, left unmarked): marked as such on an English page.
+            label = mark_content(escape(Truncator(subject.title).words(8, truncate=" …")))
         else:
-            label = getattr(subject, "name", "")
+            label = escape(getattr(subject, "name", ""))
         if getattr(subject, "reference", ""):
-            label = f"{subject.reference} {label}"
-        cells = [
-            f'<th scope="row"><a href="{escape(subject.get_absolute_url())}">'
-            f"{escape(label)}</a></th>"
-        ]
+            label = f"{escape(subject.reference)} {label}"
+        cells = [f'<th scope="row"><a href="{escape(subject.get_absolute_url())}">{label}</a></th>']
         for n in (*self.counts, self.unanswered):
             cells.append(f'<td class="num">{n or "–"}</td>')
         cells.append(f'<td class="num"><strong>{self.total}</strong></td>')
@@ -220,7 +220,7 @@ class MatrixRowWriter:
 
     def row(self, row) -> str:
         recommendation = row.recommendation
-        name = escape(recommendation.display_name)
+        name = mark_content(escape(recommendation.display_name))
         may_assess = self.may_assess(recommendation)
         assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
         if row.is_first:

@@ -1,5 +1,7 @@
 """Shared fixtures. Helpers for building objects live in tests/factories.py."""
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from recommendations.models import Board, Municipality
 from recommendations.roles import ADMIN_GROUP
 from responses.models import Response
 
@@ -170,3 +173,55 @@ def server_side_cursors(db):
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="only PostgreSQL has server-side cursors"
 )
+
+
+SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
+VOID = {"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class UnmarkedSwedish(HTMLParser):
+    """Text with Swedish letters outside any element marked ``lang="sv"`` (the page's
+    title, scripts and styles aside), with the names of municipalities and boards taken
+    out first: they are proper names, which WCAG leaves unmarked."""
+
+    def __init__(self, names):
+        super().__init__()
+        self.names = sorted(names, key=len, reverse=True)
+        self.open = []
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.open.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                break
+
+    def handle_data(self, data):
+        if any(tag in ("title", "script", "style") for tag, _ in self.open):
+            return
+        if any(lang == "sv" for _, lang in self.open):
+            return
+        for name in self.names:
+            data = data.replace(name, "")
+        if SWEDISH_LETTERS.search(data):
+            self.found.append(data.strip())
+
+
+def _unmarked_swedish(page) -> list[str]:
+    names = [*Municipality.objects.values_list("name", flat=True)]
+    names += Board.objects.values_list("name", flat=True)
+    # The language switch offers Swedish in Swedish, marked on its button.
+    parser = UnmarkedSwedish(names)
+    parser.feed(page.content.decode())
+    return parser.found
+
+
+@pytest.fixture
+def unmarked_swedish():
+    """``unmarked_swedish(page)``: the texts of an English page that are Swedish and not
+    marked so (WCAG 3.1.2; see tests/test_content_language.py)."""
+    return _unmarked_swedish

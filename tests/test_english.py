@@ -114,6 +114,18 @@ def test_the_staff_forms_status_choices_follow_the_language_of_each_request(draf
 
 
 @pytest.mark.django_db
+def test_the_staff_form_in_english_leaves_no_swedish_text_unmarked(
+    draft, english_client, unmarked_swedish
+):
+    english_client.force_login(draft.board.staff.first())
+
+    page = english_client.get(reverse("responses:response_edit", args=[draft.pk]))
+
+    assert '<legend><span lang="sv">' in page.content.decode()
+    assert unmarked_swedish(page) == []
+
+
+@pytest.mark.django_db
 def test_the_change_history_names_its_actions_in_english(english_client):
     world = make_tracked_audit(n_recommendations=1)
     english_client.force_login(make_user(groups=[AUDITOR_GROUP]))

@@ -17,6 +17,8 @@ from django.template.base import render_value_in_context
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from .content_tags import mark_content
+
 register = template.Library()
 
 
@@ -24,7 +26,8 @@ register = template.Library()
 def inference(context, reason):
     if not reason:
         return ""
-    reason = render_value_in_context(reason, context)  # escaped as {{ reason }} would be
+    # Escaped as {{ reason }} would be; the reason is written in the documents' language.
+    reason = mark_content(render_value_in_context(reason, context))
     marker = escape(gettext("tolkning"))
     return mark_safe(  # noqa: S308 - the reason is escaped above, the rest are our own words
         '<div class="inference"><details class="inference-details">'

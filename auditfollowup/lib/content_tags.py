@@ -1,0 +1,38 @@
+"""``{{ value|content_lang }}``: a short text the documents, boards or auditors wrote (a
+title, a measure, a note), marked as written in ``CONTENT_LANGUAGE`` when the page is in
+another language.
+
+Why: in the English interface a screen reader reads a Swedish title with English rules
+unless the page says which language it is in (WCAG 3.1.2, language of parts). Longer
+texts (a recommendation, an answer) sit in their own element, which carries
+``lang="{{ CONTENT_LANGUAGE }}"``; a title or a name inside a line of interface text has
+no element of its own, so this filter gives it one: ``<span lang="sv">``. On a Swedish
+page the text is left as it is, so those pages do not change. Names of municipalities
+and boards are proper names, which WCAG leaves unmarked.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def differs_from_page() -> bool:
+    """True when the page is in another language than the documents."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0] != settings.CONTENT_LANGUAGE
+
+
+def mark_content(text: str) -> str:
+    """``text`` (already escaped) in a span of the content language where that differs."""
+    if text and differs_from_page():
+        return f'<span lang="{settings.CONTENT_LANGUAGE}">{text}</span>'
+    return text
+
+
+@register.filter(needs_autoescape=True)
+def content_lang(value, autoescape=True):
+    text = conditional_escape(value) if autoescape else str(value)
+    return mark_safe(mark_content(text))  # noqa: S308 - escaped above; the span is ours
