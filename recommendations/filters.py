@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.content_tags import differs_from_page
+from auditfollowup.lib.date_fields import DayThatHasComeField
 from auditfollowup.lib.dates import ended_before_q
 from auditfollowup.lib.form_rendering import html_attrs
 from responses.models import BoardStanding, Response, ResponseEntry
@@ -514,26 +515,6 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
             standings = self.board_standings()
         overdue = standings.with_overdue_measures(timezone.localdate())
         return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
-
-
-class DayThatHasComeField(forms.DateField):
-    """A day no later than today: what will be known on a day to come is not known yet.
-    The date input offers no later day (``max``), asked each time a form is built."""
-
-    default_error_messages = {
-        "future": _("Dagen har inte kommit än: välj en dag senast i dag, %(today)s."),
-    }
-
-    def validate(self, value):
-        super().validate(value)
-        today = timezone.localdate()
-        if value and value > today:
-            raise forms.ValidationError(
-                self.error_messages["future"], code="future", params={"today": today.isoformat()}
-            )
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "max": timezone.localdate().isoformat()}
 
 
 class DayThatHasComeFilter(django_filters.DateFilter):

@@ -1,12 +1,13 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from auditfollowup.lib.date_fields import DayThatHasComeField
 
 
 class AsOfForm(forms.Form):
     """``per``: the day the report is made as of; empty means today."""
 
-    per = forms.DateField(
+    per = DayThatHasComeField(
         label=_("Som det var känt den"),
         required=False,
         input_formats=["%Y-%m-%d"],
@@ -14,12 +15,6 @@ class AsOfForm(forms.Form):
         help_text=_("ÅÅÅÅ-MM-DD. Tomt: i dag."),
         error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2021-12-31.")},
     )
-
-    def clean_per(self):
-        day = self.cleaned_data["per"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("Datumet kan inte ligga i framtiden."))
-        return day
 
 
 class CohortForm(forms.Form):

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from auditfollowup.lib.date_fields import DayThatHasComeField
 from auditfollowup.lib.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status, status_choices
@@ -256,20 +257,15 @@ class SubmitForm(forms.Form):
 
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    decision_date = forms.DateField(
+    decision_date = DayThatHasComeField(
         label=_("Beslutsdatum"),
+        error_messages={"future": _("Beslutsdatumet kan inte ligga i framtiden.")},
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Dagen då nämnden beslutade yttrandet."),
     )
     diary_number = forms.CharField(
         label=_("Diarienummer"), max_length=50, help_text=_("Till exempel ASN-2026-1234.")
     )
-
-    def clean_decision_date(self):
-        value = self.cleaned_data["decision_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Beslutsdatumet kan inte ligga i framtiden."))
-        return value
 
 
 PDF_MAGIC = b"%PDF-"

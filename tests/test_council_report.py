@@ -308,10 +308,18 @@ def test_the_page_prints_the_cohort_rule_and_links_the_downloads(client):
         assert reverse(f"reports:{name}", args=["malmo", THIS_YEAR]) + "?per=2020-12-31" in page
 
 
+def test_the_day_to_report_as_of_offers_no_day_after_today(client):
+    make_tracked_audit(n_recommendations=1)
+
+    page = client.get(url()).content.decode()
+
+    assert f'name="per" max="{timezone.localdate().isoformat()}"' in page
+
+
 def test_a_day_in_the_future_or_an_unreadable_day_is_refused_with_a_message(client):
     make_tracked_audit(n_recommendations=1)
     page = client.get(url(), {"per": "2999-01-01"}).content.decode()
-    assert "Datumet kan inte ligga i framtiden." in page
+    assert "Dagen har inte kommit än" in page
     page = client.get(url(), {"per": "31/12/2020"}).content.decode()
     assert "Skriv datumet som ÅÅÅÅ-MM-DD" in page
 

@@ -423,6 +423,31 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(clien
     assert (draft.title, draft.version) == ("Kollegans rubrik", 2)
 
 
+def test_the_decision_day_cannot_lie_in_the_future_and_its_input_offers_no_later_day(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    draft.refresh_from_db()
+    url = reverse("responses:response_publish", args=[draft.pk])
+    today = timezone.localdate()
+
+    form = client.get(url).text
+    refused = client.post(
+        url,
+        {
+            "version": draft.version,
+            "decision_date": (today + dt.timedelta(days=1)).isoformat(),
+            "diary_number": "ASN-2026-77",
+        },
+    )
+
+    assert f'max="{today.isoformat()}"' in form
+    assert "Beslutsdatumet kan inte ligga i framtiden." in refused.text
+    draft.refresh_from_db()
+    assert draft.state != Response.State.PUBLISHED
+
+
 def test_publishing_makes_the_new_round_public_and_the_draft_read_only(client, world, draft):
     client.force_login(world.staff_a)
     client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
