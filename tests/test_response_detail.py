@@ -25,7 +25,7 @@ def test_it_shows_heading_diary_number_entries_steps_and_signatories(client):
     make_decision_step(response, body="ASN arbetsutskott")
     make_signatory(response, name="Anna Andersson")
     page = client.get(response.get_absolute_url()).content.decode()
-    assert f"<h1 lang=\"sv\">{response.title}</h1>" in page
+    assert f'<h1 lang="sv">{response.title}</h1>' in page
     assert response.diary_number in page
     assert "Revisorskollegiet" in page and "Nämnden delar revisionens bedömning." in page
     assert "ASN arbetsutskott" in page and "Anna Andersson" in page
