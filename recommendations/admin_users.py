@@ -31,18 +31,31 @@ class MembershipInline(admin.StackedInline):
     verbose_name_plural = _("kommun (revisorer och administratörer)")
 
 
+# A place on a board's staff list is a row of Django's auto-created join table, which it
+# names "Board_staff object (3)", a "board-user relation": in each place's heading on the
+# user's page and in the user's change history ("Lade till board-user relation ..."). Named
+# by its board instead (no migration: an auto-created table's names are not in one).
+StaffPlace = Board.staff.through
+StaffPlace.__str__ = lambda place: str(place.board)
+StaffPlace._meta.verbose_name = _("nämnd där användaren är handläggare")
+StaffPlace._meta.verbose_name_plural = _("nämnder där användaren är handläggare")
+
+
 class BoardsOfUserInline(ScopedAdminMixin, admin.StackedInline):
     """On a user's page: the boards they are staff (handläggare) of, within the admin's
     municipality: only its boards are offered, and another municipality's places on a
     staff list are neither shown nor changed (``ScopedAdminMixin``)."""
 
-    model = Board.staff.through
+    model = StaffPlace
     extra = 0
-    verbose_name = _("nämnd där användaren är handläggare")
-    verbose_name_plural = _("nämnder där användaren är handläggare")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("board")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "board":
+            kwargs["label"] = _("Nämnd")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):

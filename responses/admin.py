@@ -25,11 +25,16 @@ from .models import (
 )
 
 # One labelled input for a date and time, instead of the admin's two inputs under one label
-# (which fails WCAG 2.1 "labels"; checked with axe in tests/browser).
+# (which fails WCAG 2.1 "labels"; checked with axe in tests/browser). To the second: an input
+# to the minute cut the seconds off every stored time it showed, so saving a page unchanged
+# moved a user's joining date and a response's publishing time (which orders the published
+# responses) and recorded it as a change in the history.
 SINGLE_DATETIME_INPUT = {
     models.DateTimeField: {
         "form_class": forms.DateTimeField,
-        "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        "widget": forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+        ),
     }
 }
 

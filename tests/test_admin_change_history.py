@@ -1,0 +1,126 @@
+"""The change history a municipality's admin reads in the admin: what a save records, in
+Swedish and in the admin's words, and nothing recorded that the admin did not change."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.forms import DateTimeInput
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.roles import ADMIN_GROUP, STAFF_GROUP
+from responses.models import Response
+
+from .factories import (
+    admin_page_data,
+    make_audit,
+    make_board,
+    make_municipality,
+    make_recommendation,
+    make_response,
+    make_round,
+    make_user,
+)
+
+# Stored times with seconds and a fraction, as Django stores a login or a publication.
+JOINED = timezone.make_aware(dt.datetime(2024, 3, 5, 10, 15, 37, 250000))
+PUBLISHED = timezone.make_aware(dt.datetime(2025, 6, 2, 14, 30, 41, 500000))
+
+
+@pytest.fixture
+def malmo(db):
+    malmo = make_municipality(name="Malmö stad", slug="malmo")
+    return {
+        "municipality": malmo,
+        "board": make_board(short_code="ASN", name="Arbetsmarknadsnämnden", municipality=malmo),
+        "other_board": make_board(short_code="SN", name="Servicenämnden", municipality=malmo),
+    }
+
+
+@pytest.fixture
+def malmo_admin(malmo, client):
+    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=malmo["municipality"])
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    return admin
+
+
+def save_unchanged(client, url):
+    """Post the page as a browser does: a time as its input shows it, and the hidden
+    initial value Django gives a field whose default is computed (a user's joining date)."""
+    page = client.get(url)
+    data = admin_page_data(page)
+    for bound_field in page.context["adminform"].form:
+        widget = bound_field.field.widget
+        if isinstance(widget, DateTimeInput) and bound_field.value() is not None:
+            data[bound_field.html_name] = widget.format_value(bound_field.value())
+        if bound_field.field.show_hidden_initial:
+            data[f"initial-{bound_field.html_name}"] = bound_field.value()
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+
+
+def test_saving_a_users_page_unchanged_keeps_their_times_and_records_no_change(
+    client, malmo, malmo_admin
+):
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[malmo["board"]])
+    staff.date_joined = staff.last_login = JOINED
+    staff.save()
+
+    save_unchanged(client, reverse("admin:auth_user_change", args=[staff.pk]))
+
+    staff.refresh_from_db()
+    assert staff.date_joined.replace(microsecond=0) == JOINED.replace(microsecond=0)
+    assert staff.last_login.replace(microsecond=0) == JOINED.replace(microsecond=0)
+    assert LogEntry.objects.get(object_id=staff.pk).get_change_message() == "Inga fält ändrade."
+
+
+def test_saving_a_response_unchanged_keeps_the_time_it_was_published(client, malmo, malmo_admin):
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    make_recommendation(audit)
+    response = make_response(board=malmo["board"], round=make_round(audit))
+    Response.objects.filter(pk=response.pk).update(published_at=PUBLISHED)
+
+    save_unchanged(client, reverse("admin:responses_response_change", args=[response.pk]))
+
+    response.refresh_from_db()
+    assert response.published_at.replace(microsecond=0) == PUBLISHED.replace(microsecond=0)
+
+
+def test_a_users_history_names_the_board_they_were_placed_on(client, malmo, malmo_admin):
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[malmo["board"]])
+    url = reverse("admin:auth_user_change", args=[staff.pk])
+    page = client.get(url)
+    assert "Board_staff object" not in page.text
+    assert '<label class="required" for="id_Board_staff-0-board">Nämnd:</label>' in page.text
+    data = admin_page_data(page)
+    data.update({"Board_staff-TOTAL_FORMS": "2", "Board_staff-1-board": malmo["other_board"].pk})
+
+    assert client.post(url, data).status_code == 302
+
+    history = client.get(reverse("admin:auth_user_history", args=[staff.pk]))
+    assert "Lade till nämnd där användaren är handläggare “Servicenämnden”." in history.text
+    assert "Board_staff" not in history.text and "board-user" not in history.text
+
+
+def test_a_recommendations_history_page_is_in_swedish(client, malmo, malmo_admin):
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    recommendation = make_recommendation(audit)
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+    page = client.get(url)
+    data = admin_page_data(page)
+    data["label"] = "Rekommendation 7"
+    assert client.post(url, data).status_code == 302
+
+    history = client.get(
+        reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
+    )
+
+    text = history.text
+    for swedish in ["Version", "Händelse", "Ändrad av", "Orsak", "Ändringar", "Ändrad", "Skapad"]:
+        assert f"{swedish}<" in text or f"{swedish}\n" in text, swedish
+    for english in ["Choose a date", "Comment", "Changed by", "Change reason", ">None<"]:
+        assert english not in text
+    assert "None" not in text.split('id="change-history"')[1].split("</table>")[0]
