@@ -16,6 +16,7 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404
 
 from . import roles, tenancy
+from .models import Municipality
 
 
 def _limit(formfield, model, request):
@@ -113,6 +114,16 @@ class ScopedAdminMixin(ScopedFieldsMixin):
         queryset = super().get_queryset(request)
         condition = tenancy.condition(self.model, request.user)
         return queryset if condition is None else queryset.filter(condition)
+
+    def get_changeform_initial_data(self, request):
+        # A municipality's admin can choose only their own municipality: a new board or
+        # audit starts in it, instead of a required choice of one left to be made.
+        initial = super().get_changeform_initial_data(request)
+        own = roles.municipality_id(request.user)
+        for field in self.model._meta.fields:
+            if own is not None and field.is_relation and field.related_model is Municipality:
+                initial.setdefault(field.name, own)
+        return initial
 
     def save_related(self, request, form, formsets, change):
         # A many-to-many field offers only the user's municipality's objects: those of

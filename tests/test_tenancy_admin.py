@@ -518,3 +518,21 @@ def test_a_municipal_admin_saves_a_recommendation_a_superuser_closed(client, tow
     assert recommendation.text.endswith("redovisas.")
     assert recommendation.closed_by == root
     assert recommendation.assessments.get().assessed_by == root
+
+
+@pytest.mark.parametrize("model_name", ["board", "audit"])
+def test_a_new_board_or_audit_starts_in_the_admins_own_municipality(
+    client, towns, malmo_admin, model_name
+):
+    page = client.get(reverse(f"admin:recommendations_{model_name}_add"))
+
+    assert f'<option value="{towns["malmo"].pk}" selected>Malmö stad</option>' in page.text
+    assert "Lunds kommun" not in page.text
+
+
+def test_a_superuser_chooses_the_municipality_of_a_new_board(client, towns):
+    client.force_login(make_user("root", superuser=True))
+
+    page = client.get(reverse("admin:recommendations_board_add"))
+
+    assert '<option value="" selected>---------</option>' in page.text
