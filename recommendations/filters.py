@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.content_tags import differs_from_page
 from auditfollowup.lib.date_fields import DayThatHasComeField
-from auditfollowup.lib.dates import ended_before_q
+from auditfollowup.lib.dates import known_by_q
 from auditfollowup.lib.form_rendering import html_attrs
 from responses.models import BoardStanding, Response, ResponseEntry
 
@@ -546,16 +546,11 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
 
         An audit is issued on the day its years to act are counted from
         (``models.audit_counted_from``: the end of the time it was conducted), and counts
-        once that whole period lies on or before the day, as an answer is known
-        (``responses.standings.known_on``): conducted "september 2020" is not yet issued
-        on 2020-09-15. As of today, once the period has begun. An audit without a date is
+        once it is known by the day, as an answer's date is (``FuzzyDate.is_known_on``,
+        here ``known_by_q``): conducted "september 2020" is not yet issued on 2020-09-15;
+        as of today, once the period has begun. An audit without a date is
         known from the first answer to it the user may read that was known by the day
         (``ResponseQuerySet.known_on``, the rule by which the cells count answers)."""
-
-        def issued(prefix):
-            if value >= timezone.localdate():
-                return Q(**{f"{prefix}_date__lte": value})
-            return ended_before_q(prefix, value + dt.timedelta(days=1))
 
         user = getattr(self.request, "user", None) or AnonymousUser()
         answered = (
@@ -564,8 +559,8 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
             .filter(round__audit=OuterRef("audit_id"))
         )
         return queryset.filter(
-            Q(audit__conducted_to_date__isnull=False) & issued("audit__conducted_to")
-            | Q(audit__conducted_to_date=None) & issued("audit__conducted_from")
+            Q(audit__conducted_to_date__isnull=False) & known_by_q("audit__conducted_to", value)
+            | Q(audit__conducted_to_date=None) & known_by_q("audit__conducted_from", value)
             | Q(audit__conducted_to_date=None, audit__conducted_from_date=None) & Exists(answered)
         )
 

@@ -16,6 +16,7 @@ from auditfollowup.lib.dates import (
     FuzzyDateDescriptor,
     ended_before_q,
     fuzzy_date_fields,
+    known_by_q,
     validate_fuzzy_date,
 )
 from auditfollowup.lib.inference import inference_field
@@ -129,15 +130,11 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         one whose document's period has begun."""
         if as_of is None:
             return self
-        known = (
+        return self.filter(
             models.Q(published_at__date__lte=as_of)
             | models.Q(decision_date__lte=as_of)
-            | models.Q(decision_date=None)
-            & ended_before_q("document", as_of + dt.timedelta(days=1))
+            | models.Q(decision_date=None) & known_by_q("document", as_of)
         )
-        if as_of >= timezone.localdate():
-            known |= models.Q(decision_date=None, document_date__lte=as_of)
-        return self.filter(known)
 
     def newest_first(self):
         """By the date each response is known by (``Response.date_of``), newest first:
@@ -637,7 +634,6 @@ class MeasureQuerySet(InMunicipalityQuerySet):
     def overdue(self, today):
         """Measures followed up whose due period ended before ``today``
         (``Measure.is_overdue``, one by one)."""
-        from auditfollowup.lib.dates import ended_before_q
 
         return self.followed_up().filter(ended_before_q("due", today))
 
@@ -1392,6 +1388,5 @@ class BoardStanding(models.Model):
     @property
     def is_overdue_today(self) -> bool:
         """``has_overdue_measures`` as of today, for templates (they call no arguments)."""
-        from django.utils import timezone
 
         return self.has_overdue_measures(timezone.localdate())

@@ -252,11 +252,7 @@ def known_on(date: FuzzyDate | None, as_of: dt.date | None, published_at=None) -
         return True
     if published_at is not None and timezone.localtime(published_at).date() <= as_of:
         return True
-    if date is None:
-        return False
-    if date.end <= as_of:
-        return True
-    return date.start <= as_of and as_of >= timezone.localdate()
+    return date is not None and date.is_known_on(as_of)
 
 
 _RESPONSE_DATES = ("decision_date", "document_date", "document_precision", "published_at")

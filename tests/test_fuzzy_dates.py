@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from auditfollowup.lib.dates import (
     FuzzyDate,
@@ -191,3 +191,14 @@ def test_the_latest_start_with_whole_years_behind_it(day, years, latest):
     assert last_start_reaching(day, years) == latest
     assert add_years(latest, years) <= day
     assert add_years(latest + dt.timedelta(days=1), years) > day
+
+
+def test_a_period_is_known_once_it_has_ended_and_as_of_today_once_it_has_begun():
+    autumn = FuzzyDate.parse("hösten 2020")
+    today = timezone.localdate()
+    this_year = FuzzyDate.parse(str(today.year))
+
+    assert not autumn.is_known_on(dt.date(2020, 9, 1))
+    assert autumn.is_known_on(dt.date(2020, 12, 31))
+    assert this_year.is_known_on(today)
+    assert not this_year.is_known_on(today - dt.timedelta(days=1))

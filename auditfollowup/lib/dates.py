@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -168,6 +169,15 @@ class FuzzyDate:
     def __lt__(self, other: "FuzzyDate") -> bool:
         return self.sort_key < other.sort_key
 
+    def is_known_on(self, as_of: dt.date) -> bool:
+        """Whether something dated so was known on ``as_of``: once the whole period lies
+        on or before the day ("hösten 2020" is not yet known on 2020-09-01); as of today,
+        once it has begun, since whatever is dated now is known now even if its period
+        ("2026") runs on. ``known_by_q`` is the same rule in SQL."""
+        if self.end <= as_of:
+            return True
+        return self.start <= as_of and as_of >= timezone.localdate()
+
     def is_past(self, today: dt.date) -> bool:
         """True once the whole period lies before ``today``."""
         return self.end < today
@@ -254,6 +264,15 @@ def last_start_reaching(day: dt.date, years: int) -> dt.date:
     while add_years(start, years) > day:
         start -= dt.timedelta(days=1)
     return start
+
+
+def known_by_q(prefix: str, as_of: dt.date) -> Q:
+    """A filter for rows whose ``<prefix>`` fuzzy date was known on ``as_of``:
+    ``FuzzyDate.is_known_on`` in SQL (a null date is never known)."""
+    known = ended_before_q(prefix, as_of + dt.timedelta(days=1))
+    if as_of >= timezone.localdate():
+        known |= Q(**{f"{prefix}_date__lte": as_of})
+    return known
 
 
 def ended_before_q(prefix: str, today: dt.date) -> Q:
