@@ -135,3 +135,14 @@ def test_the_admin_import_page_reflows_at_320_px(page, make_user):
     login(page, "admin")
     problems = reflow_problems(page, {"admin-import": reverse("fixture_import")})
     assert not problems, pformat(problems)
+
+
+def test_a_recommendations_version_history_in_the_admin_reflows_at_320_px(page, make_user):
+    recommendation = build_sample().rec_1
+    recommendation.label = "Rekommendation 1 (ändrad i administrationen)"
+    recommendation.save()  # a second version, with its changes listed
+    make_user("admin", is_staff=True, is_superuser=True)
+    login(page, "admin")
+    history = reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
+    problems = reflow_problems(page, {"admin-version-history": history})
+    assert not problems, pformat(problems)
