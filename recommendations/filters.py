@@ -223,13 +223,6 @@ class SelectOrDatalist(forms.Select):
         super().__init__(*args, **kwargs)
         self.typed_as = typed_as
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if value != "" and differs_from_page():
-            # An audit's title is written in the documents' language (WCAG 3.1.2).
-            option["attrs"]["lang"] = settings.CONTENT_LANGUAGE
-        return option
-
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         options = [
@@ -238,6 +231,10 @@ class SelectOrDatalist(forms.Select):
             for option in group_options
             if option["value"] != ""
         ]
+        if differs_from_page():
+            # An audit's title is written in the documents' language (WCAG 3.1.2).
+            for option in options:
+                option["attrs"]["lang"] = settings.CONTENT_LANGUAGE
         if len(options) >= TYPED_CHOICE_FROM:
             typed = {
                 str(option["value"]): self.typed_as(option["value"].instance) for option in options

