@@ -133,11 +133,10 @@ class ResponseAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        published = Response.State.PUBLISHED
         stored = self.instance.state if self.instance.pk is not None else None
         if Response.leaves_published(stored, cleaned.get("state")):
             self.add_error("state", Response.STAYS_PUBLISHED)
-        elif stored not in (None, published) and cleaned.get("state") == published:
+        elif Response.becomes_published(stored, cleaned.get("state")):
             try:
                 services.require_publishable(self.instance, cleaned.get("decision_date"))
             except ValidationError as error:
@@ -205,10 +204,8 @@ class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        published_now = (
-            change and "state" in form.changed_data and obj.state == Response.State.PUBLISHED
-        )
-        if published_now:
+        stored = form.initial.get("state") if change else None
+        if Response.becomes_published(stored, obj.state):
             # Copies its reports onto the measures and tells its followers, as the
             # publish page does; saving the state alone left the measures as they were.
             services.publish_in_admin(response=obj, user=request.user)
