@@ -7,6 +7,7 @@ queries are ``matrix_recommendations``' (``timeline.py``, which builds its rows)
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from operator import attrgetter
@@ -19,7 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from auditfollowup.lib.content_tags import mark_content
+from auditfollowup.lib.content_tags import content_marker, mark_content
 from auditfollowup.lib.urls import reverse_fast
 from responses.models import BoardStanding, Response, ResponseEntry
 
@@ -45,6 +46,7 @@ class StatusRow:
     counts: list  # one number per column
     unanswered: int
     total: int
+    mark_content: Callable[[str], str] = mark_content  # status_table's, asked once
 
     @property
     def html(self) -> str:
@@ -56,7 +58,7 @@ class StatusRow:
         if getattr(subject, "title", ""):
             # An audit's title is written in the documents' language (a board's name is
             # a proper name, left unmarked): marked as such on an English page.
-            label = mark_content(escape(Truncator(subject.title).words(8, truncate=" …")))
+            label = self.mark_content(escape(Truncator(subject.title).words(8, truncate=" …")))
         else:
             label = escape(getattr(subject, "name", ""))
         if getattr(subject, "reference", ""):
@@ -71,6 +73,7 @@ class StatusRow:
 def status_table(rows_by_subject, subjects):
     """Rows for ``subjects`` from {subject pk: Counter(status value or None)}."""
     rows = []
+    marker = content_marker()
     for subject in subjects:
         counter = rows_by_subject.get(subject.pk)
         if not counter:
@@ -81,6 +84,7 @@ def status_table(rows_by_subject, subjects):
                 counts=[counter.get(status.value, 0) for status in STATUS_ORDER],
                 unanswered=counter.get(None, 0),
                 total=sum(counter.values()),
+                mark_content=marker,
             )
         )
     return rows
@@ -211,6 +215,7 @@ class MatrixRowWriter:
         self.in_round = _("omgång %(sequence)s")
         self.closed = _("Avslutad %(day)s")
         self.content_language = settings.CONTENT_LANGUAGE
+        self.mark_content = content_marker()
 
     def may_assess(self, recommendation) -> bool:
         municipality_id = recommendation.audit.municipality_id
@@ -220,7 +225,7 @@ class MatrixRowWriter:
 
     def row(self, row) -> str:
         recommendation = row.recommendation
-        name = mark_content(escape(recommendation.display_name))
+        name = self.mark_content(escape(recommendation.display_name))
         may_assess = self.may_assess(recommendation)
         assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
         if row.is_first:

@@ -33,6 +33,20 @@ def mark_content(text: str) -> str:
     return text
 
 
+def _marked(text: str) -> str:
+    return f'<span lang="{settings.CONTENT_LANGUAGE}">{text}</span>' if text else text
+
+
+def _unmarked(text: str) -> str:
+    return text
+
+
+def content_marker():
+    """``mark_content`` for the many texts of one page (a table's rows): the page's
+    language asked once."""
+    return _marked if differs_from_page() else _unmarked
+
+
 @register.filter
 def content_lang(value):
     # Escaped as {{ value }} is (Django's escape is html.escape; called directly, without
