@@ -65,6 +65,9 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_filter = ("is_staff", "is_superuser", "is_active", "groups", "membership__municipality")
     list_display = [*UserAdmin.list_display, "board_codes"]
+    # Facts the application records (the last login, the day the account was made): shown,
+    # never typed over, so a user's record says what happened.
+    readonly_fields = ("last_login", "date_joined")
 
     def get_inlines(self, request, obj):
         # A superuser places users in a municipality; everyone else's users are placed

@@ -124,3 +124,20 @@ def test_a_recommendations_history_page_is_in_swedish(client, malmo, malmo_admin
     for english in ["Choose a date", "Comment", "Changed by", "Change reason", ">None<"]:
         assert english not in text
     assert "None" not in text.split('id="change-history"')[1].split("</table>")[0]
+
+
+def test_a_users_last_login_and_joining_day_are_shown_not_typed_over(client, malmo, malmo_admin):
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[malmo["board"]])
+    staff.date_joined = staff.last_login = JOINED
+    staff.save()
+    url = reverse("admin:auth_user_change", args=[staff.pk])
+    page = client.get(url)
+    data = admin_page_data(page)
+    data.update(date_joined="2001-01-01 00:00:00", last_login="2001-01-01 00:00:00")
+
+    client.post(url, data)
+
+    assert 'name="date_joined"' not in page.content.decode()
+    assert 'name="last_login"' not in page.content.decode()
+    staff.refresh_from_db()
+    assert staff.date_joined.replace(microsecond=0) == JOINED.replace(microsecond=0)
