@@ -701,7 +701,7 @@ class Recommendation(RemembersLoadedValues, models.Model):
     def __str__(self):
         # Cut at a word, with an ellipsis: this names the recommendation in headings
         # ("Följ …"), links and the admin, where "roll in" for "roll inom" misleads.
-        return f"{self.display_name}: {textwrap.shorten(self.text, 80, placeholder=' …')}"
+        return f"{self.display_name}: {self.short_text}"
 
     def get_absolute_url(self):
         return reverse_fast(
@@ -711,10 +711,16 @@ class Recommendation(RemembersLoadedValues, models.Model):
     @property
     def display_name(self) -> str:
         """The recommendation's name wherever it is shown or exported: its label as in the
-        document ("Beslutspunkt 3"), else its kind and position ("Rekommendation 2")."""
+        document ("Beslutspunkt 3"), else its kind and position ("Rekommendation 2"), in
+        the page's language: only a label is the document's text (``content_tags``)."""
         if self.label:
             return self.label
         return f"{self.get_kind_display().capitalize()} {self.position}"
+
+    @property
+    def short_text(self) -> str:
+        """The wording cut at a word near 80 characters, with an ellipsis."""
+        return textwrap.shorten(self.text, 80, placeholder=" …")
 
     def clean(self):
         validate_fuzzy_date(self, "report_back")

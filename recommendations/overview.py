@@ -225,7 +225,9 @@ class MatrixRowWriter:
 
     def row(self, row) -> str:
         recommendation = row.recommendation
-        name = self.mark_content(escape(recommendation.display_name))
+        name = escape(recommendation.display_name)
+        if recommendation.label:  # else our own, translated words (``recommendation_name``)
+            name = self.mark_content(name)
         may_assess = self.may_assess(recommendation)
         assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
         if row.is_first:

@@ -2,9 +2,12 @@
 Swedish (WCAG 3.1.2, language of parts), so a screen reader reads it as Swedish; the
 Swedish pages are left as they were."""
 
+from html import escape
+
 import pytest
 from django.urls import reverse
 
+from recommendations.models import Recommendation
 from responses.models import Response
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +65,39 @@ def test_the_swedish_pages_carry_no_marks_of_their_own_language(seeded, client):
 
     assert f'<h1 lang="sv">{response.title}</h1>' in html  # the document's own heading
     assert '<span lang="sv">' not in html
+
+
+def test_a_recommendation_named_by_its_kind_and_position_is_not_marked_as_swedish_in_english(
+    seeded, english_client
+):
+    # The seeds' first recommendation of SR-2018-71 has no label of its own: its name is
+    # our words ("Recommendation 1"), translated; a labelled one's is the document's.
+    unlabelled = Recommendation.objects.get(pk=1100)
+    labelled = Recommendation.objects.get(pk=4100)
+    assert not unlabelled.label and labelled.label
+    municipality = unlabelled.audit.municipality.slug
+
+    own_page = english_client.get(unlabelled.get_absolute_url()).content.decode()
+    listed = english_client.get(reverse("municipal:recommendation_list", args=[municipality]))
+    matrix = english_client.get(reverse("municipal:matrix", args=[municipality]))
+
+    assert "<h1>Recommendation 1</h1>" in own_page
+    assert '<span lang="sv">Recommendation' not in own_page
+    for page in (listed.content.decode(), matrix.content.decode()):
+        assert '<span lang="sv">Recommendation' not in page
+        assert f'<span lang="sv">{labelled.label}</span>' in page
+    # The words a screen reader hears before a change to the text are English too.
+    assert '<span class="visually-hidden" lang="en">added: </span>' in own_page
+
+
+def test_the_follow_link_names_the_recommendation_in_english_and_its_words_in_swedish(
+    seeded, english_client
+):
+    recommendation = Recommendation.objects.get(pk=1100)
+
+    page = english_client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert (
+        f'Follow by e-mail<span class="visually-hidden">: Recommendation 1: '
+        f'<span lang="sv">{escape(recommendation.short_text)}</span></span>'
+    ) in page

@@ -9,6 +9,11 @@ texts (a recommendation, an answer) sit in their own element, which carries
 no element of its own, so this filter gives it one: ``<span lang="sv">``. On a Swedish
 page the text is left as it is, so those pages do not change. Names of municipalities
 and boards are proper names, which WCAG leaves unmarked.
+
+``{{ recommendation|recommendation_name }}``: a recommendation's ``display_name``, marked
+only where it is the document's own label ("Beslutspunkt 3"); a name made of its kind
+and position is our own words, translated ("Recommendation 2"), and is not Swedish on an
+English page.
 """
 
 from html import escape
@@ -53,3 +58,15 @@ def content_lang(value):
     # its lazy-string wrapper, because lists use this filter a few times per row).
     text = str(value) if isinstance(value, SafeData) else escape(str(value))
     return SafeString(mark_content(text))
+
+
+def recommendation_name(recommendation) -> str:
+    """``recommendation.display_name``, escaped, marked as the documents' text only where
+    it is the label they gave it."""
+    name = escape(recommendation.display_name)
+    return mark_content(name) if recommendation.label else name
+
+
+@register.filter(name="recommendation_name")
+def recommendation_name_filter(recommendation):
+    return SafeString(recommendation_name(recommendation))
