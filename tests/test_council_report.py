@@ -316,6 +316,20 @@ def test_the_day_to_report_as_of_offers_no_day_after_today(client):
     assert f'name="per" max="{timezone.localdate().isoformat()}"' in page
 
 
+def test_the_day_to_report_as_of_offers_today_on_a_server_started_the_day_before(
+    client, monkeypatch
+):
+    # The form's fields were built when the server loaded it, yesterday as far as the
+    # form knows; the report of today must still offer today, not stop at yesterday.
+    make_tracked_audit(n_recommendations=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+
+    page = client.get(url()).content.decode()
+
+    assert f'name="per" max="{tomorrow.isoformat()}"' in page
+
+
 def test_a_day_in_the_future_or_an_unreadable_day_is_refused_with_a_message(client):
     make_tracked_audit(n_recommendations=1)
     page = client.get(url(), {"per": "2999-01-01"}).content.decode()

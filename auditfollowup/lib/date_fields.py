@@ -26,3 +26,11 @@ class DayThatHasComeField(forms.DateField):
 
     def widget_attrs(self, widget):
         return {**super().widget_attrs(widget), "max": timezone.localdate().isoformat()}
+
+    def __deepcopy__(self, memo):
+        # A form declared in a class builds its fields once, when the module is loaded,
+        # and gives each form a copy: the copy asks for today again, or a server started
+        # yesterday offers no later day than yesterday.
+        field = super().__deepcopy__(memo)
+        field.widget.attrs["max"] = timezone.localdate().isoformat()
+        return field
