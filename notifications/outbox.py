@@ -98,8 +98,8 @@ def _board_context(rows, today):
     by_stage = {}
     for row in sorted(rows, key=lambda r: (r.due_date or today, r.pk or 0)):
         item = _dated(row)
-        if row.measure_id and row.measure.is_overdue(today):
-            item["days_overdue"] = item["due"].days_overdue(today)
+        if row.measure_id and (days := row.measure.days_overdue(today)):
+            item["days_overdue"] = days
         if row.round_id:
             item["days_late"] = (today - row.due_date).days
         by_stage.setdefault(row.stage, []).append(item)
