@@ -65,7 +65,16 @@ class ImportFailed(Exception):
     """Raised with every problem found; nothing has been written."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
+        # In the order of the files and of the objects in each, a file's own problems
+        # first: the checks run one after another over the whole input, and reported in
+        # the order found, object 3's problems came before object 2's and after it again.
+        files = {}
+        for problem in problems:
+            files.setdefault(problem.source, len(files))
+        self.problems = problems = sorted(
+            problems,
+            key=lambda p: (files[p.source], p.index is not None, p.index or 0),
+        )
         shown = "\n".join(f"- {p}" for p in problems[:MAX_REPORTED_PROBLEMS])
         more = len(problems) - MAX_REPORTED_PROBLEMS
         if more > 0:

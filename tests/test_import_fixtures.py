@@ -183,6 +183,17 @@ def test_a_missing_reference_is_named(tmp_path, minimal_objects):
     )
 
 
+def test_the_problems_are_listed_in_the_order_of_the_objects_in_the_file(tmp_path, minimal_objects):
+    # Object 9's date is refused as the file is read, object 8's reference later.
+    minimal_objects[8]["fields"]["decision_date"] = "2019-02-30"
+    minimal_objects[7]["fields"]["audit"] = 12345
+    path = write_fixture(tmp_path, minimal_objects)
+
+    message = assert_import_refused(path, "objekt 8", "objekt 9")
+
+    assert message.index("objekt 8") < message.index("objekt 9")
+
+
 def test_a_missing_many_to_many_reference_is_named(tmp_path, minimal_objects):
     minimal_objects[7]["fields"]["addressed_to"] = [9001, 777]
 
