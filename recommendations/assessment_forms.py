@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from auditfollowup.lib.content_tags import ContentLanguageSelect
 from auditfollowup.lib.dates import YEARS
 
 from .models import FollowUpRound, Recommendation, closing_day_problem
@@ -17,6 +18,7 @@ class AssessmentForm(forms.Form):
         queryset=FollowUpRound.objects.none(),
         label=_("Omgång"),
         empty_label=_("Välj omgång"),
+        widget=ContentLanguageSelect,  # the rounds' titles are the documents'
         error_messages={"required": _("Välj vilken omgång bedömningen gäller.")},
     )
     status = forms.ChoiceField(

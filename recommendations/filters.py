@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from auditfollowup.lib.content_tags import differs_from_page
+from auditfollowup.lib.content_tags import ContentLanguageSelect, differs_from_page
 from auditfollowup.lib.date_fields import DayThatHasComeField
 from auditfollowup.lib.dates import known_by_q
 from auditfollowup.lib.form_rendering import html_attrs
@@ -215,7 +215,7 @@ class NationalChoiceMixin:
 TYPED_CHOICE_FROM = 30
 
 
-class SelectOrDatalist(forms.Select):
+class SelectOrDatalist(ContentLanguageSelect):
     """A select for a few choices; for many, a text input whose <datalist> offers each
     choice by the text it is typed as (``typed_as``). Plain HTML: no script."""
 
@@ -231,10 +231,6 @@ class SelectOrDatalist(forms.Select):
             for option in group_options
             if option["value"] != ""
         ]
-        if differs_from_page():
-            # An audit's title is written in the documents' language (WCAG 3.1.2).
-            for option in options:
-                option["attrs"]["lang"] = settings.CONTENT_LANGUAGE
         if len(options) >= TYPED_CHOICE_FROM:
             typed = {
                 str(option["value"]): self.typed_as(option["value"].instance) for option in options

@@ -18,6 +18,7 @@ from auditfollowup.lib.history import (
     FieldChange,
     by_object,
     changes_from_history,
+    naming,
     newest_first,
     user_name,
     versions_with_end,
@@ -124,9 +125,9 @@ def answer_changes(
     changes += changes_from_history(measure_rows, _describe_measure)
     changes += changes_from_history(
         update_rows,
-        lambda row: (
-            _("Lägesrapport för åtgärd: %(title)s")
-            % {"title": titles.get(row.measure_id, row.measure_id)}
+        lambda row: naming(
+            _("Lägesrapport för åtgärd: %(title)s"),
+            title=titles.get(row.measure_id, row.measure_id),
         ),
     )
     return readable, changes, titles
@@ -140,7 +141,7 @@ def due_date_changes(queryset) -> list[Change]:
             when=change.changed_at,
             who=user_name(change.changed_by),
             action=_("slutdatum flyttat"),
-            subject=_("Åtgärd: %(title)s") % {"title": change.measure.title},
+            subject=naming(_("Åtgärd: %(title)s"), title=change.measure.title),
             fields=[FieldChange(label, str(change.previous or ""), str(change.new or ""))],
             reason=change.reason,
         )
@@ -187,9 +188,12 @@ def change_history_for_response(response, user) -> list[Change]:
 
 def _describe_entry(row) -> str:
     recommendation = row.recommendation
+    if recommendation is not None and recommendation.label:
+        # The document's own label; otherwise a name in the page's words.
+        return naming(_("Svar på %(name)s"), name=recommendation.label)
     name = recommendation.display_name if recommendation else row.id
     return _("Svar på %(name)s") % {"name": name}
 
 
 def _describe_measure(row) -> str:
-    return _("Åtgärd: %(title)s") % {"title": row.title}
+    return naming(_("Åtgärd: %(title)s"), title=row.title)

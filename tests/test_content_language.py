@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 
 from recommendations.models import Recommendation
+from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +52,38 @@ def test_the_public_pages_in_english_leave_no_swedish_text_unmarked(
         recommendation.audit.get_absolute_url(),
         response.board.get_absolute_url(),
         reverse("municipal:matrix", args=[municipality.slug]),
+        reverse("reports:council_report", args=[municipality.slug, 2026]),
     ]
 
     for path in pages:
         page = english_client.get(path)
         assert page.status_code == 200, path
         assert unmarked_swedish(page) == [], path
+
+
+def test_the_auditors_and_staffs_pages_in_english_leave_no_swedish_text_unmarked(
+    seeded, english_client, unmarked_swedish
+):
+    response = the_followed_up_answer()
+    recommendation = response.entries.first().recommendation
+    municipality = recommendation.audit.municipality
+    auditor = make_user("granskare", groups=[AUDITOR_GROUP], municipality=municipality)
+    writer = make_user("skrivare", groups=[STAFF_GROUP], boards=[response.board])
+    pages = {
+        auditor: [
+            reverse("auditors:assess", args=[recommendation.pk]),
+            reverse("auditors:recommendation_history", args=[recommendation.pk]),
+            reverse("auditors:attention"),
+        ],
+        writer: [reverse("responses:response_history", args=[response.pk])],
+    }
+
+    for user, paths in pages.items():
+        english_client.force_login(user)
+        for path in paths:
+            page = english_client.get(path)
+            assert page.status_code == 200, path
+            assert unmarked_swedish(page) == [], path
 
 
 def test_the_swedish_pages_carry_no_marks_of_their_own_language(seeded, client):

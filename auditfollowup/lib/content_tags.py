@@ -18,7 +18,7 @@ English page.
 
 from html import escape
 
-from django import template
+from django import forms, template
 from django.conf import settings
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import get_language
@@ -70,3 +70,18 @@ def recommendation_name(recommendation) -> str:
 @register.filter(name="recommendation_name")
 def recommendation_name_filter(recommendation):
     return SafeString(recommendation_name(recommendation))
+
+
+class ContentLanguageSelect(forms.Select):
+    """A select whose options are text the documents gave (an audit's or a round's title):
+    each option marked as written in their language on a page in another (a ``<span>``
+    may not stand in an ``<option>``; the attribute may)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if differs_from_page():
+            for _group, options, _index in context["widget"]["optgroups"]:
+                for option in options:
+                    if option["value"] != "":
+                        option["attrs"]["lang"] = settings.CONTENT_LANGUAGE
+        return context

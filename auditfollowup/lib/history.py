@@ -12,10 +12,13 @@ business of the app whose history it is (``responses/history.py``,
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .content_tags import content_marker
 from .dates import FuzzyDate
 
 # Bookkeeping columns (the optimistic lock, the stored search vector): no reader's business.
@@ -30,6 +33,17 @@ class FieldChange:
     label: str
     before: str
     after: str
+    # Text someone wrote (a title, a narrative), not a choice or a date in the page's
+    # words: marked as written in the documents' language (``content_lang``).
+    is_written: bool = False
+
+
+def naming(pattern: str, **written) -> SafeString:
+    """``pattern % written`` for a change's subject ("Åtgärd: %(title)s"): our own words
+    escaped, the titles the documents and boards gave escaped and marked as written in
+    their language where the page's differs (WCAG 3.1.2)."""
+    mark = content_marker()
+    return SafeString(escape(pattern) % {k: mark(escape(str(v))) for k, v in written.items()})
 
 
 @dataclass
@@ -43,7 +57,7 @@ class Change:
 
 
 def _tracked_fields(model):
-    """(name, label, display) for each compared field of a historical model."""
+    """(name, label, display, is_written) for each compared field of a historical model."""
     names = {f.name for f in model._meta.concrete_fields}
     tracked = []
     for f in model._meta.concrete_fields:
@@ -53,13 +67,14 @@ def _tracked_fields(model):
             continue
         if f.name.endswith("_date") and f.name[: -len("date")] + "precision" in names:
             prefix = f.name[: -len("_date")]
-            tracked.append((f.name, str(f.verbose_name), _fuzzy_display(prefix)))
+            tracked.append((f.name, str(f.verbose_name), _fuzzy_display(prefix), False))
         elif f.choices:
-            tracked.append((f.name, str(f.verbose_name), _choice_display(f)))
+            tracked.append((f.name, str(f.verbose_name), _choice_display(f), False))
         elif f.get_internal_type() == "BooleanField":
-            tracked.append((f.name, str(f.verbose_name), _yes_no_display(f.attname)))
+            tracked.append((f.name, str(f.verbose_name), _yes_no_display(f.attname), False))
         else:
-            tracked.append((f.name, str(f.verbose_name), _plain_display(f.attname)))
+            written = f.get_internal_type() in ("CharField", "TextField")
+            tracked.append((f.name, str(f.verbose_name), _plain_display(f.attname), written))
     return tracked
 
 
@@ -147,10 +162,11 @@ def changes_from_history(records, describe) -> list[Change]:
     if not records:
         return []
     tracked = _tracked_fields(type(records[0]))
+    written = {name: is_written for name, _label, _display, is_written in tracked}
     changes, previous = [], {}
     for record in records:
         before = previous.get(record.id)
-        values = {name: (label, display(record)) for name, label, display in tracked}
+        values = {name: (label, display(record)) for name, label, display, _w in tracked}
         if before is None and record.history_type == "~":
             # Earlier versions are hidden from this reader: the first one they may read.
             previous[record.id] = values
@@ -161,20 +177,22 @@ def changes_from_history(records, describe) -> list[Change]:
                     action=_("första läsbara version"),
                     subject=describe(record),
                     fields=[
-                        FieldChange(label, "", value) for label, value in values.values() if value
+                        FieldChange(label, "", value, written[name])
+                        for name, (label, value) in values.items()
+                        if value
                     ],
                 )
             )
             continue
         if before is None or record.history_type != "~":
             fields = [
-                FieldChange(label, "", value)
-                for label, value in values.values()
+                FieldChange(label, "", value, written[name])
+                for name, (label, value) in values.items()
                 if value and record.history_type == "+"
             ]
         else:
             fields = [
-                FieldChange(label, before[name][1], value)
+                FieldChange(label, before[name][1], value, written[name])
                 for name, (label, value) in values.items()
                 if before[name][1] != value
             ]
