@@ -60,18 +60,6 @@ def content_lang(value):
     return SafeString(mark_content(text))
 
 
-def recommendation_name(recommendation) -> str:
-    """``recommendation.display_name``, escaped, marked as the documents' text only where
-    it is the label they gave it."""
-    name = escape(recommendation.display_name)
-    return mark_content(name) if recommendation.label else name
-
-
-@register.filter(name="recommendation_name")
-def recommendation_name_filter(recommendation):
-    return SafeString(recommendation_name(recommendation))
-
-
 class ContentLanguageSelect(forms.Select):
     """A select whose options are text the documents gave (an audit's or a round's title):
     each option marked as written in their language on a page in another (a ``<span>``

@@ -1,0 +1,24 @@
+"""``{{ recommendation|recommendation_name }}``: a recommendation's name, marked as the
+documents' text on an English page only where it is the label a document gave it; a
+recommendation without one is named in the page's own words ("Recommendation 1")."""
+
+from html import escape
+
+from django import template
+from django.utils.safestring import SafeString
+
+from auditfollowup.lib.content_tags import mark_content
+
+register = template.Library()
+
+
+def recommendation_name(recommendation) -> str:
+    """``recommendation.display_name``, escaped, marked as the documents' text only where
+    it is the label they gave it."""
+    name = escape(recommendation.display_name)
+    return mark_content(name) if recommendation.label else name
+
+
+@register.filter(name="recommendation_name")
+def recommendation_name_filter(recommendation):
+    return SafeString(recommendation_name(recommendation))
