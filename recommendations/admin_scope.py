@@ -10,6 +10,7 @@ typed into the address (``?response=<id>``) or posted shows no label otherwise.
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -149,7 +150,25 @@ class ScopedAdminMixin(ScopedFieldsMixin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_in_scope(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "openable_user_ids": self._openable_authors(request, unquote(object_id)),
+        }
         return super().history_view(request, object_id, extra_context)
+
+    def _openable_authors(self, request, object_id) -> set:
+        """The authors of this object's versions whose user page the reader may open: the
+        version history links those and names the others (a municipality's admin following
+        the link to a superuser or another municipality's user was told it does not exist)."""
+        manager = getattr(self.model._meta, "simple_history_manager_attribute", None)
+        user_admin = self.admin_site._registry.get(get_user_model())
+        if manager is None or user_admin is None or not user_admin.has_view_permission(request):
+            return set()
+        versions = getattr(self.model, manager).filter(**{self.model._meta.pk.attname: object_id})
+        authors = versions.values("history_user_id")
+        return set(
+            user_admin.get_queryset(request).filter(pk__in=authors).values_list("pk", flat=True)
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)

@@ -141,3 +141,27 @@ def test_a_users_last_login_and_joining_day_are_shown_not_typed_over(client, mal
     assert 'name="last_login"' not in page.content.decode()
     staff.refresh_from_db()
     assert staff.date_joined.replace(microsecond=0) == JOINED.replace(microsecond=0)
+
+
+def test_a_version_history_links_only_the_authors_whose_page_the_admin_may_open(
+    client, malmo, malmo_admin
+):
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    recommendation = make_recommendation(audit)
+    superuser = make_user("rot")
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save()
+    for author, label in ((superuser, "Rekommendation 7"), (malmo_admin, "Rekommendation 8")):
+        recommendation._history_user = author
+        recommendation.label = label
+        recommendation.save()
+
+    history = client.get(
+        reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
+    ).text
+
+    own_page = reverse("admin:auth_user_change", args=[malmo_admin.pk])
+    superusers_page = reverse("admin:auth_user_change", args=[superuser.pk])
+    assert f'href="{own_page}"' in history
+    assert f'href="{superusers_page}"' not in history
+    assert ">rot<" in history or "rot\n" in history  # still named
