@@ -64,9 +64,21 @@ def test_the_search_count_of_the_paginator_reads_the_gin_index_too(data):
 
 
 def test_overdue_measures_read_the_partial_index_of_unsettled_due_dates(data):
+    # The measures' other plain indexes go, in this transaction only: on a table this small
+    # the planner's choice between indexes turns on page counts that a full run's dead rows
+    # move (twice it chose the recommendation's index instead). What is tested is that the
+    # query's conditions let the partial index serve it at all; the primary key stays.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'responses_measure'"
+            " AND indexname <> 'measure_open_due_idx' AND indexdef NOT LIKE '%UNIQUE%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+
     plan = Measure.objects.overdue(dt.date(2026, 11, 22)).order_by("due_date").explain()
 
-    assert "measure_open_due_idx" in plan
+    assert "measure_open_due_idx" in plan, plan
 
 
 def test_recently_published_responses_read_their_index_newest_first(data):
