@@ -53,6 +53,8 @@ def test_the_public_pages_in_english_leave_no_swedish_text_unmarked(
         response.board.get_absolute_url(),
         reverse("municipal:matrix", args=[municipality.slug]),
         reverse("reports:council_report", args=[municipality.slug, 2026]),
+        reverse("notifications:follow", args=["recommendation", recommendation.pk]),
+        reverse("notifications:follow", args=["board", response.board.pk]),
     ]
 
     for path in pages:

@@ -9,6 +9,8 @@ from django.utils.safestring import SafeString
 
 from auditfollowup.lib.content_tags import mark_content
 
+from ..models import Recommendation
+
 register = template.Library()
 
 
@@ -22,3 +24,13 @@ def recommendation_name(recommendation) -> str:
 @register.filter(name="recommendation_name")
 def recommendation_name_filter(recommendation):
     return SafeString(recommendation_name(recommendation))
+
+
+@register.filter
+def followed_name(target):
+    """What a reader follows, named as ``str()`` names it, each part in its language: a
+    recommendation by its name and the start of its wording, a board by its name."""
+    if isinstance(target, Recommendation):
+        wording = mark_content(escape(target.short_text))
+        return SafeString(f"{recommendation_name(target)}: {wording}")
+    return SafeString(escape(str(target)))
