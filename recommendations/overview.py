@@ -31,6 +31,7 @@ from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.board_tags import board_abbr
+from .templatetags.recommendation_tags import recommendation_name
 from .templatetags.status_tags import status_badge
 from .timeline import NOT_DUE, build_matrix, matrix_recommendations, matrix_years
 
@@ -225,9 +226,7 @@ class MatrixRowWriter:
 
     def row(self, row) -> str:
         recommendation = row.recommendation
-        name = escape(recommendation.display_name)
-        if recommendation.label:  # else our own, translated words (``recommendation_name``)
-            name = self.mark_content(name)
+        name = recommendation_name(recommendation, self.mark_content)
         may_assess = self.may_assess(recommendation)
         assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
         if row.is_first:

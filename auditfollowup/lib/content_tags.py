@@ -9,11 +9,6 @@ texts (a recommendation, an answer) sit in their own element, which carries
 no element of its own, so this filter gives it one: ``<span lang="sv">``. On a Swedish
 page the text is left as it is, so those pages do not change. Names of municipalities
 and boards are proper names, which WCAG leaves unmarked.
-
-``{{ recommendation|recommendation_name }}``: a recommendation's ``display_name``, marked
-only where it is the document's own label ("Beslutspunkt 3"); a name made of its kind
-and position is our own words, translated ("Recommendation 2"), and is not Swedish on an
-English page.
 """
 
 from html import escape
@@ -31,13 +26,6 @@ def differs_from_page() -> bool:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0] != settings.CONTENT_LANGUAGE
 
 
-def mark_content(text: str) -> str:
-    """``text`` (already escaped) in a span of the content language where that differs."""
-    if text and differs_from_page():
-        return f'<span lang="{settings.CONTENT_LANGUAGE}">{text}</span>'
-    return text
-
-
 def _marked(text: str) -> str:
     return f'<span lang="{settings.CONTENT_LANGUAGE}">{text}</span>' if text else text
 
@@ -50,6 +38,11 @@ def content_marker():
     """``mark_content`` for the many texts of one page (a table's rows): the page's
     language asked once."""
     return _marked if differs_from_page() else _unmarked
+
+
+def mark_content(text: str) -> str:
+    """``text`` (already escaped) in a span of the content language where that differs."""
+    return content_marker()(text)
 
 
 @register.filter
