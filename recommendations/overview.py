@@ -31,7 +31,7 @@ from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.board_tags import board_abbr
-from .templatetags.recommendation_tags import recommendation_name
+from .templatetags.recommendation_tags import closed_tag, recommendation_name
 from .templatetags.status_tags import status_badge
 from .timeline import NOT_DUE, build_matrix, matrix_recommendations, matrix_years
 
@@ -186,9 +186,9 @@ class MatrixRowWriter:
     here for the reason ``NationalRow`` gives (a board's matrix is a hundred rows of eight
     cells, each a dozen variables and two badges, most of the page's time).
 
-    Each text is translated once and each badge drawn once (``status_badge``); whether
-    the user may assess is asked once per municipality (``roles.may_assess``, the one
-    home of that rule)."""
+    Each text is translated once and each badge drawn once (``status_badge``); a closed
+    recommendation's tag is the lists' own (``closed_tag``); whether the user may assess
+    is asked once per municipality (``roles.may_assess``, the one home of that rule)."""
 
     def __init__(self, user):
         self.user = user
@@ -214,7 +214,6 @@ class MatrixRowWriter:
         self.record = escape(_("Registrera bedömning"))
         self.assess = escape(_("Bedöm"))
         self.in_round = _("omgång %(sequence)s")
-        self.closed = _("Avslutad %(day)s")
         self.content_language = settings.CONTENT_LANGUAGE
         self.mark_content = content_marker()
 
@@ -235,14 +234,10 @@ class MatrixRowWriter:
                 f'<a href="{escape(recommendation.get_absolute_url())}">{name}</a>'
                 f' <span class="muted small" lang="{self.content_language}">{escape(text)}</span>'
             )
-            if recommendation.closed_on:
+            if recommendation.is_closed:
                 # A closed recommendation is no longer followed up: its empty later years
                 # are not missing answers.
-                closed = self.closed % {"day": recommendation.closed_on.isoformat()}
-                head += (
-                    ' <span class="tag tag-closed"><span aria-hidden="true">■</span> '
-                    f"{escape(closed)}</span>"
-                )
+                head += f" {closed_tag(recommendation)}"
             if may_assess:
                 head += (
                     f' <a class="cell-assess" href="{escape(assess_url)}">{self.record}'

@@ -852,9 +852,9 @@ class Measure(RemembersLoadedValues, models.Model):
         if Status(self.status).is_settled:
             return False
         if under is not None:
-            return under.closed_on is None
-        return self.recommendation.closed_on is None or any(
-            other.closed_on is None for other in self.also_serves.all()
+            return not under.is_closed
+        return not self.recommendation.is_closed or any(
+            not other.is_closed for other in self.also_serves.all()
         )
 
     def is_overdue(self, today, under=None) -> bool:

@@ -1,11 +1,17 @@
 """``{{ recommendation|recommendation_name }}``: a recommendation's name, marked as the
 documents' text on an English page only where it is the label a document gave it; a
-recommendation without one is named in the page's own words ("Recommendation 1")."""
+recommendation without one is named in the page's own words ("Recommendation 1").
+
+``{{ recommendation|closed_tag }}`` and ``{{ recommendation|closed_notice }}``: how a
+closed recommendation (``Recommendation.is_closed``) says so, in a list's row and on its
+own pages."""
 
 from html import escape
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from auditfollowup.lib.content_tags import mark_content
 
@@ -34,3 +40,27 @@ def followed_name(target):
         wording = mark_content(escape(target.short_text))
         return SafeString(f"{recommendation_name(target)}: {wording}")
     return SafeString(escape(str(target)))
+
+
+@register.filter
+def closed_tag(recommendation) -> str:
+    """A closed recommendation's tag, wherever recommendations are listed (the list, an
+    audit's and a board's page, the matrix's rows); "" for an open one."""
+    if not recommendation.is_closed:
+        return ""
+    closed = _("Avslutad %(day)s") % {"day": recommendation.closed_on.isoformat()}
+    return format_html(
+        '<span class="tag tag-closed"><span aria-hidden="true">■</span> {}</span>', closed
+    )
+
+
+@register.filter
+def closed_notice(recommendation) -> str:
+    """The day a closed recommendation was closed, as its own page and its closing page
+    say it; "" for an open one."""
+    if not recommendation.is_closed:
+        return ""
+    closed = _("Rekommendationen avslutades %(day)s.") % {
+        "day": recommendation.closed_on.isoformat()
+    }
+    return format_html('<strong><span aria-hidden="true">■</span> {}</strong>', closed)
