@@ -9,10 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from recommendations.status import Status
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
-from responses.models import Response
-from responses.templatetags.response_tags import unpublished_tag
-from tests.factories import make_entry
+from responses.models import BoardStanding, Response
+from responses.templatetags.response_tags import (
+    overdue_tag,
+    standing_assessment,
+    unpublished_tag,
+)
+from tests.factories import make_assessment, make_entry, make_measure
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +94,25 @@ def test_a_closed_recommendations_pages_say_since_when_alike(client, world):
     for url in (world.rec1.get_absolute_url(), reverse("auditors:close", args=[world.rec1.pk])):
         page = client.get(url).content.decode()
         assert page.count(expected) == 1, url
+
+
+def test_a_boards_standing_reads_alike_on_the_recommendation_and_the_board_page(client, world):
+    """The auditors' assessment (with its disagreement) and the overdue tag of each
+    standing, in the recommendation page's table of boards and the board page's table of
+    recommendations."""
+    make_assessment(world.rec1, world.round1, status=Status.IN_PROGRESS)
+    make_measure(
+        world.rec1, board=world.board_a, due="2020-05", announced_in=world.rec1.entries.get()
+    )
+    board_page = client.get(world.board_a.get_absolute_url()).content.decode()
+    with translation.override("sv"):
+        standings = BoardStanding.objects.filter(board=world.board_a).order_by("recommendation")
+        cells = {s.recommendation: (standing_assessment(s), overdue_tag(s)) for s in standings}
+    assert "tag-disagree" in cells[world.rec1][0] and "tag-overdue" in cells[world.rec1][1]
+    assert "Ingen bedömning" in cells[world.rec2][0] and cells[world.rec2][1] == ""
+    for recommendation, (assessment, overdue) in cells.items():
+        page = client.get(recommendation.get_absolute_url()).content.decode()
+        for html in (page, board_page):
+            assert f"<td>{assessment}</td>" in html
+        assert _tags(page, "tag-overdue") == _tags(overdue, "tag-overdue")
+    assert _tags(board_page, "tag-overdue") == _tags(cells[world.rec1][1], "tag-overdue")
