@@ -106,7 +106,7 @@ def longest_open_rows(report):
             item.text,
             item.board.name,
             str(item.outcome_label),
-            _("revisionens bedömning") if item.from_assessment else _("nämndens status"),
+            item.source_label,
             item.age_years,
         ]
         for item in report.longest_open

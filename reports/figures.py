@@ -254,8 +254,17 @@ class OpenItem:
         return round(self.age_days / 365.25, 1)
 
     @property
+    def audit_short_name(self) -> str:
+        return Audit.short_name_of(self.audit_reference, self.audit_title)
+
+    @property
     def outcome_label(self) -> str:
         return self.status.label if self.status else _("Ej besvarad")
+
+    @property
+    def source_label(self) -> str:
+        """Whose word the outcome is: the auditors' assessment or the board's status."""
+        return _("revisionens bedömning") if self.from_assessment else _("nämndens status")
 
 
 @dataclass

@@ -7,17 +7,25 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from recommendations.status import Status
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
+from recommendations.templatetags.status_tags import status_badge
 from responses.models import BoardStanding, Response
 from responses.templatetags.response_tags import (
     overdue_tag,
     standing_assessment,
     unpublished_tag,
 )
-from tests.factories import make_assessment, make_entry, make_measure
+from tests.factories import (
+    make_assessment,
+    make_audit,
+    make_entry,
+    make_measure,
+    make_recommendation,
+    make_tracked_audit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +124,40 @@ def test_a_boards_standing_reads_alike_on_the_recommendation_and_the_board_page(
             assert f"<td>{assessment}</td>" in html
         assert _tags(page, "tag-overdue") == _tags(overdue, "tag-overdue")
     assert _tags(board_page, "tag-overdue") == _tags(cells[world.rec1][1], "tag-overdue")
+
+
+def test_the_council_report_draws_a_status_with_the_vocabularys_badge(client):
+    """Its list of the recommendations open the longest wrote a badge of its own, without
+    the status's description; now the one every page draws."""
+    old = make_tracked_audit(n_recommendations=1)
+    untitled = make_audit(boards=["ASN"], conducted_from="2023", reference="", title="Titeln")
+    make_recommendation(untitled)
+    year = timezone.localdate().year
+    page = client.get(reverse("reports:council_report", args=["malmo", year])).content.decode()
+    first, unanswered = (
+        page.split('<table class="longest-table">')[1].split("<tbody>")[1].split("</tr>")[:2]
+    )
+    with translation.override("sv"):
+        assert status_badge(Status.PARTLY_IMPLEMENTED) in first
+        assert "revisionens bedömning" in first and old.audit.reference in first
+        # An audit without a reference is named by its title, as everywhere else.
+        assert "Ej besvarad" in unanswered and "nämndens status" in unanswered
+        assert "<td>Titeln</td>" in unanswered
+
+
+@pytest.mark.parametrize("reference", ["SR-2018-71", ""])
+def test_the_pages_name_an_audit_where_space_is_short_by_its_short_name(client, world, reference):
+    world.audit.reference, world.audit.title = reference, "Titeln"
+    world.audit.save()
+    link = f'<a href="{world.audit.get_absolute_url()}">{world.audit.short_name}</a>'
+    for url in (
+        world.rec1.get_absolute_url(),
+        world.published_a.get_absolute_url(),
+        world.board_a.get_absolute_url(),
+    ):
+        assert link in client.get(url).content.decode(), url
+    listed = client.get(reverse("municipal:recommendation_list", args=["malmo"]))
+    assert (
+        f'<span class="muted result-audit">{world.audit.short_name}</span>'
+        in listed.content.decode()
+    )
