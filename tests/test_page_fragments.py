@@ -9,11 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.status import Status
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
 from recommendations.templatetags.status_tags import status_badge
 from responses.models import BoardStanding, Response
 from responses.templatetags.response_tags import (
+    overdue_flag,
     overdue_tag,
     standing_assessment,
     unpublished_tag,
@@ -161,3 +163,21 @@ def test_the_pages_name_an_audit_where_space_is_short_by_its_short_name(client, 
         f'<span class="muted result-audit">{world.audit.short_name}</span>'
         in listed.content.decode()
     )
+
+
+def test_an_overdue_measure_is_flagged_alike_on_its_recommendations_page_and_the_edit_page(
+    client, world, draft
+):
+    world.open_measure.due = FuzzyDate.parse("2020-05")
+    world.open_measure.save()
+    days = world.open_measure.days_overdue(timezone.localdate())
+    assert days > 0
+    with translation.override("sv"):
+        expected = str(overdue_flag(days, world.open_measure.due))
+    assert "sedan 2020-05-31" in expected
+    public = client.get(world.rec1.get_absolute_url()).content.decode()
+    client.force_login(world.staff_a)
+    edit = client.get(reverse("responses:response_edit", args=[draft.pk])).content.decode()
+    for page in (public, edit):
+        assert page.count("flag-overdue") == 1
+        assert expected in page

@@ -4,7 +4,9 @@
   the public (its staff, the auditors, an admin) that a response is not published;
 - ``{% standing_assessment standing %}`` and ``{{ standing|overdue_tag }}``: a board's
   standing's assessment and its overdue measures, as the recommendation page's table of
-  boards and the board page's table of recommendations show them.
+  boards and the board page's table of recommendations show them;
+- ``{% overdue_flag days due %}``: how late a measure is, as the recommendation page's
+  measures and the staff's edit page say it.
 
 Written in Python, not as includes: the board page lists a board's recommendations and
 responses by the hundred."""
@@ -13,6 +15,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from recommendations.templatetags.status_tags import status_badge
 
@@ -53,3 +56,19 @@ def overdue_tag(standing) -> str:
     if not standing.is_overdue_today:
         return ""
     return format_html(' <span class="tag tag-overdue">{}</span>', _("Försenad"))
+
+
+@register.simple_tag
+def overdue_flag(days: int, due) -> str:
+    """``⚠ Försenad 12 dagar (sedan 2026-05-31)`` for a measure overdue by ``days``
+    (``Measure.days_overdue``, the one rule) past the end of its due period ``due``; ""
+    for one that is not overdue. A symbol and words, never colour alone."""
+    if not days:
+        return ""
+    late = ngettext(
+        "Försenad %(days)s dag (sedan %(end)s)", "Försenad %(days)s dagar (sedan %(end)s)", days
+    ) % {"days": days, "end": due.end.isoformat()}
+    return format_html(
+        '<strong class="flag-inline flag-overdue"><span aria-hidden="true">⚠</span> {}</strong>',
+        late,
+    )
