@@ -98,10 +98,13 @@ def _board_context(rows, today):
     by_stage = {}
     for row in sorted(rows, key=lambda r: (r.due_date or today, r.pk or 0)):
         item = _dated(row)
-        if row.measure_id and (days := row.measure.days_overdue(today)):
-            item["days_overdue"] = days
-        if row.round_id:
-            item["days_late"] = (today - row.due_date).days
+        # How many days late it is, 0 while it is not, for both the mail's forms: a
+        # measure by its own rule (never while settled or its recommendation closed), a
+        # reply once its deadline's whole period has passed.
+        if row.measure_id:
+            item["days_late"] = row.measure.days_overdue(today)
+        elif row.round_id and item["due"]:
+            item["days_late"] = item["due"].days_overdue(today)
         by_stage.setdefault(row.stage, []).append(item)
     return {"board": rows[0].board, "stages": by_stage}
 

@@ -318,6 +318,23 @@ def test_a_reply_fourteen_days_late_is_escalated(world, smtp_server):
     assert "Svar som är mer än två veckor sena" in smtp_server.text(mails[0])
 
 
+def test_both_forms_of_a_reminder_say_alike_how_late_a_reply_and_a_measure_are(world, smtp_server):
+    """The mail's text and HTML read one number per item (``days_late``): a reply ahead
+    of its deadline is not late, one past it is, and so is an overdue measure."""
+    run("2026-03-17")  # the reply is due in 14 days
+    (ahead,) = smtp_server.to("anna@example.se")
+    for part in (smtp_server.text(ahead), smtp_server.html(ahead)):
+        assert "senast 2026-03-31" in part and "dag sen" not in part and "dagar sen" not in part
+    run("2026-04-02")  # the reply two days late
+    late = smtp_server.to("anna@example.se")[-1]
+    for part in (smtp_server.text(late), smtp_server.html(late)):
+        assert "senast 2026-03-31, 2 dagar sen" in part
+    run("2026-05-01")  # the measure due in April a day late
+    late = smtp_server.to("anna@example.se")[-1]
+    for part in (smtp_server.text(late), smtp_server.html(late)):
+        assert "Ta fram en rutin" in part and "1 dag sen" in part
+
+
 def test_escalation_goes_to_the_auditors_of_the_boards_municipality_only(world, smtp_server):
     elsewhere = make_municipality(name="Annanstad", slug="annanstad")
     other_auditor = person("annan-revisor", groups=[AUDITOR_GROUP], municipality=elsewhere)
