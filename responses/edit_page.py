@@ -176,6 +176,12 @@ class EditPage:
             "new_measures": NewMeasureFormSet(data, prefix=f"new-{recommendation.pk}"),
         }
 
+    @staticmethod
+    def sent_in(data) -> bool:
+        """Whether a POST carries the edit page's forms (its header's version), as the
+        page's "Bifoga PDF" sends them with the file, so that they are saved first."""
+        return ResponseHeaderForm().add_prefix("version") in data
+
     def forms(self):
         yield self.header
         for section in self.sections:

@@ -128,44 +128,44 @@ def _next_page_for(response: Response) -> str:
 @require_http_methods(["GET", "POST"])
 @acts_on_response(Response.is_editable_by)
 def response_edit(request, response: Response):
-    page = EditPage(response, request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if page.is_valid():
-            try:
-                page.save(request.user)
-            except services.StaleVersion:
-                status = 409
-                messages.error(
-                    request,
-                    _(
-                        "Någon annan har sparat yttrandet medan du arbetade. Dina ändringar är "
-                        "inte sparade; de står kvar nedan så att du kan kopiera dem. Öppna "
-                        "sidan på nytt för att se den senaste versionen."
-                    ),
-                )
-            except ValidationError as error:
-                status = 400
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Utkastet är sparat."))
-                then = request.POST.get("then")
-                if then == "submit":
-                    # Saved first; handing in is confirmed on its own page (it cannot be
-                    # undone by the board's staff).
-                    return redirect("responses:response_submit", response.pk)
-                if then == "publish":
-                    return redirect("responses:response_publish", response.pk)
-                return redirect("responses:response_edit", response.pk)
-        else:
-            status = 400
-            messages.error(request, _("Yttrandet är inte sparat: rätta felen som visas nedan."))
-    context = {
-        "response": response,
-        "page": page,
-        "document_form": DecisionDocumentForm(),
-    }
-    return render(request, "responses/staff/edit.html", context, status=status)
+    if request.method == "GET":
+        return _edit_page(request, response, EditPage(response), DecisionDocumentForm(), status=200)
+    page = EditPage(response, request.POST)
+    if not page.is_valid():
+        messages.error(request, _("Yttrandet är inte sparat: rätta felen som visas nedan."))
+        return _edit_page(request, response, page, DecisionDocumentForm(), status=400)
+    if status := _save_page(request, page):
+        return _edit_page(request, response, page, DecisionDocumentForm(), status=status)
+    messages.success(request, _("Utkastet är sparat."))
+    then = request.POST.get("then")
+    if then == "submit":
+        # Saved first; handing in is confirmed on its own page (it cannot be undone by
+        # the board's staff).
+        return redirect("responses:response_submit", response.pk)
+    if then == "publish":
+        return redirect("responses:response_publish", response.pk)
+    return redirect("responses:response_edit", response.pk)
+
+
+def _save_page(request, page: EditPage) -> int | None:
+    """Save the valid edit page; None when saved, else the status of the page that says
+    why not (the typed text stays on it, bound to the POST)."""
+    try:
+        page.save(request.user)
+    except services.StaleVersion:
+        messages.error(
+            request,
+            _(
+                "Någon annan har sparat yttrandet medan du arbetade. Dina ändringar är "
+                "inte sparade; de står kvar nedan så att du kan kopiera dem. Öppna "
+                "sidan på nytt för att se den senaste versionen."
+            ),
+        )
+        return 409
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return 400
+    return None
 
 
 @access(Reader)
@@ -263,17 +263,45 @@ def _submit(request, response: Response, version: int):
 @require_POST
 @acts_on_response(Response.is_editable_by)
 def response_document_upload(request, response: Response):
+    """Attach the signed PDF. The edit page's "Bifoga PDF" sends the whole page with the
+    file, and what was typed is saved first, as the hand-in and publish buttons do: a form
+    of its own sent only the file, and the unsaved text was lost."""
+    page = EditPage(response, request.POST) if EditPage.sent_in(request.POST) else None
+    if page is not None:
+        if not page.is_valid():
+            messages.error(
+                request,
+                _(
+                    "Yttrandet är inte sparat och dokumentet är inte bifogat: rätta felen "
+                    "som visas nedan och välj filen igen."
+                ),
+            )
+            return _edit_page(request, response, page, DecisionDocumentForm(), status=400)
+        if status := _save_page(request, page):
+            return _edit_page(request, response, page, DecisionDocumentForm(), status=status)
     form = DecisionDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        page = EditPage(response)
-        context = {"response": response, "page": page, "document_form": form}
-        messages.error(request, _("Dokumentet är inte sparat: rätta felet som visas nedan."))
-        return render(request, "responses/staff/edit.html", context, status=400)
+        if page is None:
+            refused = _("Dokumentet är inte sparat: rätta felet som visas nedan.")
+        else:
+            refused = _(
+                "Utkastet är sparat, men dokumentet är inte bifogat: rätta felet som visas nedan."
+            )
+        messages.error(request, refused)
+        return _edit_page(request, response, EditPage(response), form, status=400)
     services.attach_decision_document(
         response=response, upload=form.cleaned_data["decision_document"]
     )
-    messages.success(request, _("Det beslutade dokumentet är bifogat."))
+    if page is None:
+        messages.success(request, _("Det beslutade dokumentet är bifogat."))
+    else:
+        messages.success(request, _("Utkastet är sparat och det beslutade dokumentet är bifogat."))
     return redirect("responses:response_edit", response.pk)
+
+
+def _edit_page(request, response: Response, page: EditPage, document_form, *, status: int):
+    context = {"response": response, "page": page, "document_form": document_form}
+    return render(request, "responses/staff/edit.html", context, status=status)
 
 
 @access(Public)

@@ -122,3 +122,79 @@ def test_the_pdf_is_offered_as_optional_and_an_upload_without_a_file_is_refused(
 
     assert refused.status_code == 400
     assert "Välj en PDF-fil att bifoga." in refused.text
+
+
+def attach_from_the_edit_page(client, draft, *, name="beslut.pdf", content=PDF_BYTES, **typed):
+    """ "Bifoga PDF" on the edit page: the whole page, as typed, is sent with the file."""
+    from .factories import edit_page_data
+
+    url = reverse("responses:response_document_upload", args=[draft.pk])
+    data = edit_page_data(draft, **typed)
+    data["decision_document"] = SimpleUploadedFile(name, content)
+    return client.post(url, data)
+
+
+def test_attaching_the_pdf_from_the_edit_page_saves_what_was_typed_first(client, world, draft):
+    from recommendations.status import Status
+
+    client.force_login(world.staff_a)
+
+    page = attach_from_the_edit_page(
+        client,
+        draft,
+        **{
+            f"rec-{world.rec1.pk}-status": Status.PLANNED,
+            f"rec-{world.rec1.pk}-narrative": "Skrivet strax innan PDF:en bifogades.",
+        },
+    )
+
+    assert page.status_code == 302
+    draft.refresh_from_db()
+    assert draft.decision_document
+    assert draft.entries.get(recommendation=world.rec1).narrative == (
+        "Skrivet strax innan PDF:en bifogades."
+    )
+    shown = client.get(page.url).text
+    assert "Utkastet är sparat och det beslutade dokumentet är bifogat." in shown
+
+
+def test_a_refused_pdf_still_saves_what_was_typed_and_says_the_file_is_not_attached(
+    client, world, draft
+):
+    from recommendations.status import Status
+
+    client.force_login(world.staff_a)
+
+    page = attach_from_the_edit_page(
+        client,
+        draft,
+        content=b"inte en pdf",
+        **{f"rec-{world.rec1.pk}-status": Status.PLANNED},
+    )
+
+    assert page.status_code == 400
+    assert "Utkastet är sparat, men dokumentet är inte bifogat" in page.text
+    assert "Filen är inte en PDF" in page.text
+    draft.refresh_from_db()
+    assert not draft.decision_document
+    assert draft.entries.get(recommendation=world.rec1).status == Status.PLANNED
+
+
+def test_an_edit_page_with_errors_attaches_nothing_and_keeps_what_was_typed_on_the_page(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+
+    page = attach_from_the_edit_page(
+        client,
+        draft,
+        **{f"rec-{world.rec1.pk}-narrative": "Text utan status, som inte får försvinna."},
+    )
+
+    assert page.status_code == 400
+    assert "Yttrandet är inte sparat och dokumentet är inte bifogat" in page.text
+    assert "välj filen igen" in page.text
+    assert "Text utan status, som inte får försvinna." in page.text
+    draft.refresh_from_db()
+    assert not draft.decision_document
+    assert draft.version == 1

@@ -182,3 +182,33 @@ def test_the_title_box_is_wide_enough_to_read_the_title(page, draft):
     title = page.get_by_label("Rubrik")
     form_width = page.locator("form.response-form fieldset").first.bounding_box()["width"]
     assert title.bounding_box()["width"] > 0.9 * form_width - 40
+
+
+def test_attaching_the_pdf_after_typing_keeps_what_was_typed(page, draft, tmp_path):
+    from tests.factories import PDF_BYTES
+
+    sample, response = draft
+    rec_1 = sample.rec_1
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator(f"#id_rec-{rec_1.pk}-status").select_option("in_progress")
+    page.locator(f"#id_rec-{rec_1.pk}-narrative").fill("Skrivet just innan beslutet bifogades.")
+    pdf = tmp_path / "beslut.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    # The file chooser is the browser's own dialog: the file is chosen for it, the rest is
+    # the keyboard's.
+    page.locator("input[name=decision_document]").set_input_files(pdf)
+    page.locator("input[name=decision_document]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Bifoga PDF"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert "Utkastet är sparat och det beslutade dokumentet är bifogat." in (
+        page.locator(".messages").inner_text()
+    )
+    assert page.locator(f"#id_rec-{rec_1.pk}-narrative").input_value() == (
+        "Skrivet just innan beslutet bifogades."
+    )
+    response.refresh_from_db()
+    assert response.decision_document
