@@ -341,6 +341,17 @@ class Response(models.Model):
         return self._public_state(self.state)
 
     @property
+    def is_known_by_reference(self) -> bool:
+        """Known only because a later document refers to it: it has no text of its own
+        (its pages say so, and where it was mentioned)."""
+        return self.provenance == self.Provenance.REFERENCE
+
+    @property
+    def is_from_document(self) -> bool:
+        """Taken from one of the source documents (rather than entered here)."""
+        return self.provenance == self.Provenance.DOCUMENT
+
+    @property
     def is_editable(self) -> bool:
         """Only a draft can be edited; submitted and published responses are read-only."""
         return self.state == self.State.DRAFT
@@ -414,11 +425,11 @@ class Response(models.Model):
 
     def clean(self):
         validate_fuzzy_date(self, "document")
-        if self.provenance == self.Provenance.DOCUMENT and not self.source_document_id:
+        if self.is_from_document and not self.source_document_id:
             raise ValidationError(
                 {"source_document": _("Ange källdokumentet för ett yttrande ur ett dokument.")}
             )
-        if self.provenance == self.Provenance.REFERENCE and not self.reference_note.strip():
+        if self.is_known_by_reference and not self.reference_note.strip():
             raise ValidationError(
                 {"reference_note": _("Beskriv vad hänvisningen säger om yttrandet.")}
             )

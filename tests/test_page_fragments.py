@@ -26,6 +26,7 @@ from tests.factories import (
     make_entry,
     make_measure,
     make_recommendation,
+    make_source_document,
     make_tracked_audit,
 )
 
@@ -181,3 +182,22 @@ def test_an_overdue_measure_is_flagged_alike_on_its_recommendations_page_and_the
     for page in (public, edit):
         assert page.count("flag-overdue") == 1
         assert expected in page
+
+
+@pytest.mark.parametrize("provenance", list(Response.Provenance))
+def test_an_answer_is_said_to_be_known_by_reference_where_its_response_page_says_so(
+    client, world, provenance
+):
+    response = world.published_a
+    response.provenance = provenance
+    response.reference_note = "Nämnt i ett senare yttrande."
+    if provenance == Response.Provenance.DOCUMENT:
+        response.source_document = make_source_document()
+    response.save()
+    on_timeline = (
+        "känt genom hänvisning" in client.get(world.rec1.get_absolute_url()).content.decode()
+    )
+    on_its_page = (
+        "Känt endast genom hänvisning i" in client.get(response.get_absolute_url()).content.decode()
+    )
+    assert on_timeline is on_its_page is response.is_known_by_reference
