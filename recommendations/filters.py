@@ -385,7 +385,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
     @staticmethod
     def chosen_board_standing(recommendation) -> BoardStanding:
         """The chosen board's standing on a row of ``with_board_status``, as much of it as
-        the list shows (``includes/standing_status.html``): the status, or what a board
+        the list shows (``standing_status``): the status, or what a board
         without one is said to be (``BoardStanding.without_answer_label``). Built from the
         row's two columns: reading the standings themselves cost the list a fifth more."""
         return BoardStanding(
@@ -401,12 +401,19 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(self.board_standings()))
 
 
+# The longest search the list, its exports and the API accept (characters).
+SEARCH_MAX_LENGTH = 500
+
+
 class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
     q = django_filters.CharFilter(
         field_name="search_vector",
         lookup_expr="search",
         method="filter_search",
         label=_("Sök i lydelse och svar"),
+        # Enough for a recommendation's whole wording pasted in; SQLite's search is one
+        # condition per word, and a thousand words were past its expression limit (a 500).
+        max_length=SEARCH_MAX_LENGTH,
     )
     municipality = municipality_filter()
     board = board_filter()

@@ -135,13 +135,10 @@ def recommendation_list(request):
     )
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     if filterset.chosen_board is not None:
-        # A row with the board's status shows its badge; one without says what the board's
-        # standing is (includes/standing_status.html), read from the row's columns.
+        # Each row shows the board's standing as every page does (``standing_status``),
+        # read from the row's columns.
         for recommendation in page.object_list:
-            if not recommendation.board_status:
-                recommendation.chosen_board_standing = filterset.chosen_board_standing(
-                    recommendation
-                )
+            recommendation.chosen_board_standing = filterset.chosen_board_standing(recommendation)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

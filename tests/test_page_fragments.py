@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from auditfollowup.lib.dates import FuzzyDate
+from recommendations.models import Recommendation
 from recommendations.status import Status
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
 from recommendations.templatetags.status_tags import status_badge
@@ -18,6 +19,7 @@ from responses.templatetags.response_tags import (
     overdue_flag,
     overdue_tag,
     standing_assessment,
+    standing_status,
     unpublished_tag,
 )
 from tests.factories import (
@@ -201,3 +203,32 @@ def test_an_answer_is_said_to_be_known_by_reference_where_its_response_page_says
         "Känt endast genom hänvisning i" in client.get(response.get_absolute_url()).content.decode()
     )
     assert on_timeline is on_its_page is response.is_known_by_reference
+
+
+def test_a_boards_own_status_reads_alike_on_every_page_that_shows_it(client, world):
+    """Answered (with its round and day), owed, and left to another board: the
+    recommendation page's table of boards, the board page (which lists what the board
+    answers) and the list filtered by the board (without the round and day) show each
+    standing alike."""
+    left = make_recommendation(
+        world.audit, position=4, addressed_to=[world.board_a], answered_by=[world.board_b]
+    )
+    owed = make_recommendation(world.audit, position=5, addressed_to=[world.board_a])
+    board_page = client.get(world.board_a.get_absolute_url()).content.decode()
+    listed = client.get(
+        reverse("municipal:recommendation_list", args=["malmo"]), {"board": world.board_a.pk}
+    ).content.decode()
+    standings = BoardStanding.objects.filter(board=world.board_a).select_related("round")
+    with translation.override("sv"):
+        shown = {
+            s.recommendation_id: (standing_status(s), standing_status(s, False)) for s in standings
+        }
+    assert "omgång 1" in shown[world.rec1.pk][0] and "omgång" not in shown[world.rec1.pk][1]
+    assert "Har inte svarat än" in shown[owed.pk][0] and "status-none" in shown[owed.pk][0]
+    assert "Besvaras av en annan nämnd" in shown[left.pk][0]
+    for pk, (full, short) in shown.items():
+        recommendation_page = client.get(Recommendation.objects.get(pk=pk).get_absolute_url())
+        assert f"<td>{full}</td>" in recommendation_page.content.decode()
+        # The board page lists what the board answers (``counting_for_recommendation``).
+        assert (f"<td>{full}</td>" in board_page) is (pk != left.pk)
+        assert f"{short}</span>" in listed

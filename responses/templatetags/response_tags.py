@@ -2,9 +2,10 @@
 
 - ``{{ response|unpublished_tag }}``: the tag that tells a reader who may see more than
   the public (its staff, the auditors, an admin) that a response is not published;
-- ``{% standing_assessment standing %}`` and ``{{ standing|overdue_tag }}``: a board's
-  standing's assessment and its overdue measures, as the recommendation page's table of
-  boards and the board page's table of recommendations show them;
+- ``{% standing_status standing %}``, ``{% standing_assessment standing %}`` and
+  ``{{ standing|overdue_tag }}``: a board's own status, the auditors' assessment and
+  the overdue measures in its standing, as the recommendation page's table of boards,
+  the board page's table of recommendations and the list filtered by a board show them;
 - ``{% overdue_flag days due %}``: how late a measure is, as the recommendation page's
   measures and the staff's edit page say it.
 
@@ -30,6 +31,33 @@ def unpublished_tag(response) -> str:
     if response.is_public:
         return ""
     return format_html(' <span class="tag tag-unpublished">{}</span>', response.get_state_display())
+
+
+@register.simple_tag
+def standing_status(standing, with_source=True) -> str:
+    """A board's own status in its standing: its badge, followed (``with_source``; not
+    in the list, where space is short) by the round and the day it comes from. For a
+    board without a published answer, what it is said to be (``without_answer_label``):
+    a missing answer where it owes one (``must_answer``), else no more than a word."""
+    if standing.status:
+        badge = status_badge(standing.status, _("Nämndens status"))
+        if not with_source:
+            return badge
+        where = (
+            _("omgång %(sequence)s") % {"sequence": standing.round.sequence}
+            if standing.round
+            else ""
+        )
+        when = f", {standing.answered}" if standing.answered else ""
+        source = format_html('<span class="standing-source muted small"> {}{}</span>', where, when)
+        return mark_safe(badge + source)  # noqa: S308 (both escaped)
+    if standing.must_answer:
+        return format_html(
+            '<span class="status status-none"><span class="status-symbol" aria-hidden="true">'
+            "·</span> {}</span>",
+            standing.without_answer_label,
+        )
+    return format_html('<span class="muted">{}</span>', standing.without_answer_label)
 
 
 @register.simple_tag
