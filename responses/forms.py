@@ -267,6 +267,14 @@ class PublishForm(forms.Form):
         label=_("Diarienummer"), max_length=50, help_text=_("Till exempel ASN-2026-1234.")
     )
 
+    def refuse(self, error: forms.ValidationError) -> None:
+        """Show why publishing was refused (``services.require_publishable``) beside the
+        field at fault, in the page's list of errors; what no field of this form holds
+        (a missing answer) above the fields."""
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for name, messages in by_field.items():
+            self.add_error(name if name in self.fields else None, messages)
+
 
 PDF_MAGIC = b"%PDF-"
 

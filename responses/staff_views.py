@@ -206,11 +206,15 @@ def response_publish(request, response: Response):
                     ),
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                form.refuse(error)
             else:
                 messages.success(request, _("Yttrandet är publicerat."))
                 return redirect(response.get_absolute_url())
-    context = {"response": response, "form": form}
+    context = {
+        "response": response,
+        "form": form,
+        "unanswered": services.unanswered_recommendations(response),
+    }
     return render(request, "responses/staff/publish.html", context, status=status)
 
 

@@ -624,9 +624,28 @@ def test_publishing_needs_an_answer_on_every_recommendation(client, world, draft
         {"version": draft.version, "decision_date": "2026-03-18", "diary_number": "ASN-2026-77"},
     )
     assert response.status_code == 400
-    assert "Spara ett svar på varje rekommendation" in response.text
+    assert "Yttrandet kan inte publiceras än: 2 rekommendationer saknar svar" in response.text
     draft.refresh_from_db()
     assert (draft.state, draft.version) == (Response.State.DRAFT, 1)
+
+
+def test_the_publish_page_names_each_unanswered_recommendation_before_anything_is_typed(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    client.post(
+        reverse("responses:response_edit", args=[draft.pk]),
+        edit_page_data(draft, **{f"rec-{world.rec1.pk}-status": Status.PLANNED}),
+    )
+
+    page = client.get(reverse("responses:response_publish", args=[draft.pk]))
+
+    assert "Yttrandet kan inte publiceras än: 1 rekommendation saknar svar" in page.text
+    edit = reverse("responses:response_edit", args=[draft.pk])
+    assert f'href="{edit}#rekommendation-{world.rec2.pk}"' in page.text
+    assert f'href="{edit}#rekommendation-{world.rec1.pk}"' not in page.text
+    # Nothing to type in vain: the date and diary number are asked once all is answered.
+    assert 'name="decision_date"' not in page.text
 
 
 def test_a_measure_reported_done_after_the_decision_date_stops_the_publication(
@@ -648,16 +667,22 @@ def test_a_measure_reported_done_after_the_decision_date_stops_the_publication(
     )
 
     assert response.status_code == 400
-    assert (
+    refusal = (
         "Åtgärden ”Ny rutin för uppföljning” rapporteras genomförd april 2026, efter "
-        "beslutsdatumet 2026-03-18." in response.text
+        "beslutsdatumet 2026-03-18. Rätta datumet i utkastet eller beslutsdatumet."
     )
+    # Beside the decision date, which it names, and in the summary that leads to it.
+    assert response.context["form"].errors["decision_date"] == [refusal]
+    assert f'<ul class="errorlist" id="id_decision_date_error"><li>{refusal}' in response.text
+    assert f'<a href="#id_decision_date">Beslutsdatum: {refusal}</a>' in response.text
     draft.refresh_from_db()
     assert draft.state == Response.State.DRAFT
 
 
 def test_publishing_requires_decision_date_and_diary_number(client, world, draft):
     client.force_login(world.staff_a)
+    client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
+    draft.refresh_from_db()
     response = client.post(
         reverse("responses:response_publish", args=[draft.pk]), {"version": draft.version}
     )
