@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Recommendation
 from recommendations.status import Status
+from recommendations.templatetags.board_tags import board_abbr, board_abbrs, board_link, board_links
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
 from recommendations.templatetags.status_tags import status_badge
 from responses.models import BoardStanding, Response
@@ -232,3 +233,25 @@ def test_a_boards_own_status_reads_alike_on_every_page_that_shows_it(client, wor
         # The board page lists what the board answers (``counting_for_recommendation``).
         assert (f"<td>{full}</td>" in board_page) is (pk != left.pk)
         assert f"{short}</span>" in listed
+
+
+def test_a_board_is_linked_and_abbreviated_alike_on_every_page(client, world):
+    link, abbr = board_link(world.board_a), board_abbr(world.board_a)
+    assert board_links([world.board_a, world.board_b]) == f"{link}, {board_link(world.board_b)}"
+    assert board_abbrs([world.board_a, world.board_b]) == f"{abbr}, {board_abbr(world.board_b)}"
+    pages = {
+        # among the audited boards; addressed two of its recommendations
+        world.audit.get_absolute_url(): (1, 2),
+        # addressed to, answered by, its table of boards
+        world.rec1.get_absolute_url(): (3, None),
+        # the answering board
+        world.published_a.get_absolute_url(): (1, None),
+        reverse("municipal:recommendation_list", args=["malmo"]): (None, 2),
+    }
+    for url, (links, abbrs) in pages.items():
+        page = client.get(url).content.decode()
+        if links is not None:
+            assert page.count(str(link)) == links, url
+        if abbrs is not None:
+            assert page.count(str(abbr)) == abbrs, url
+    assert "<dd>–</dd>" not in client.get(world.rec1.get_absolute_url()).content.decode()
