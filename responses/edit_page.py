@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import Recommendation
 from recommendations.status import Status
 
@@ -28,11 +29,17 @@ class MeasureRow(NamedTuple):
     """A measure on the edit page, under one recommendation: its form, and how many days
     it is overdue there (0 if it is not: ``Measure.is_overdue`` under that recommendation,
     as its public page says it, ``timeline.MeasureState``). The measure as stored, that is
-    as published: what the draft reports on it is public only once the draft is."""
+    as published: what the draft reports on it is public only once the draft is.
+
+    So that an overdue flag does not read as if the draft's answer to it were lost, the
+    row also says what the saved draft does about it: the due date it moves the measure
+    to (``moved_to``), or the settled status it reports (``settled_in_draft``)."""
 
     measure: Measure
     form: forms.Form
     days_overdue: int
+    moved_to: FuzzyDate | None = None
+    settled_in_draft: Status | None = None
 
 
 class EditPage:
@@ -134,6 +141,8 @@ class EditPage:
         for measure, leading in measures_by_recommendation.get(recommendation.pk, []):
             update = updates.get((measure.pk, recommendation.pk))
             days_overdue = measure.days_overdue(today, under=recommendation)
+            reported = Status(update.status) if update else None
+            settled_in_draft = reported if reported and reported.is_settled else None
             if leading.pk != recommendation.pk:
                 form = SharedMeasureUpdateForm(
                     data,
@@ -145,7 +154,9 @@ class EditPage:
                         "note": update.note if update else "",
                     },
                 )
-                measure_forms.append(MeasureRow(measure, form, days_overdue))
+                measure_forms.append(
+                    MeasureRow(measure, form, days_overdue, settled_in_draft=settled_in_draft)
+                )
                 continue
             change = moved.get(measure.pk)
             # The draft's own report when there is one, else the measure as published;
@@ -168,7 +179,15 @@ class EditPage:
             form = form_class(
                 data, prefix=f"measure-{measure.pk}", measure=measure, initial=initial
             )
-            measure_forms.append(MeasureRow(measure, form, days_overdue))
+            measure_forms.append(
+                MeasureRow(
+                    measure,
+                    form,
+                    days_overdue,
+                    moved_to=change.new if change else None,
+                    settled_in_draft=settled_in_draft,
+                )
+            )
         return {
             "recommendation": recommendation,
             "entry_form": entry_form,
@@ -257,7 +276,7 @@ class EditPage:
                     narrative=data["narrative"],
                 )
             )
-            for measure, form, _days_overdue in section["measure_forms"]:
+            for measure, form, *_flag in section["measure_forms"]:
                 if isinstance(form, SharedMeasureUpdateForm):
                     measure_updates.append(
                         services.MeasureInput.shared(

@@ -135,9 +135,9 @@ def test_the_author_sees_the_draft_values_in_the_form_and_the_preview(client, wo
     client.force_login(world.staff_a)
     edit = client.get(reverse("responses:response_edit", args=[draft.pk]))
     form = next(
-        form
-        for measure, form, _days_overdue in edit.context["page"].sections[0]["measure_forms"]
-        if measure.pk == world.open_measure.pk
+        row.form
+        for row in edit.context["page"].sections[0]["measure_forms"]
+        if row.measure.pk == world.open_measure.pk
     )
     assert form.initial["status"] == Status.IMPLEMENTED
     assert form.initial["due"] == FuzzyDate.parse("hösten 2021")
@@ -467,3 +467,53 @@ def test_an_earlier_answer_that_showed_no_due_date_keeps_showing_none(client, wo
     assert (earlier.reported_due, str(later.reported_due)) == (None, "december 2027")
     undated.refresh_from_db()
     assert str(undated.due) == "december 2027"
+
+
+def test_an_overdue_measure_the_draft_moves_says_where_the_draft_moves_it(client, world, draft):
+    prefix = f"measure-{world.open_measure.pk}"
+    save_edit_page(
+        client,
+        world.staff_a,
+        draft,
+        **both_answered(world),
+        **{f"{prefix}-due": "hösten 2030", f"{prefix}-due_reason": REASON},
+    )
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    # Still overdue as published (the auditors see it so), and the move is not lost.
+    assert "Försenad" in page
+    assert (
+        "Så står det tills yttrandet publiceras: utkastet flyttar slutdatumet till hösten 2030."
+        in page
+    )
+
+
+def test_an_overdue_measure_the_draft_reports_done_says_so_beside_its_flag(client, world, draft):
+    prefix = f"measure-{world.open_measure.pk}"
+    save_edit_page(
+        client,
+        world.staff_a,
+        draft,
+        **both_answered(world),
+        **{f"{prefix}-status": Status.IMPLEMENTED, f"{prefix}-completed": "oktober 2021"},
+    )
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    assert "Försenad" in page
+    assert (
+        "Så står det tills yttrandet publiceras: utkastet redovisar åtgärden som Genomförd." in page
+    )
+
+
+def test_an_overdue_measure_the_draft_leaves_as_it_was_shows_only_its_flag(client, world, draft):
+    save_edit_page(client, world.staff_a, draft, **both_answered(world))
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    assert "Försenad" in page
+    assert "Så står det tills yttrandet publiceras" not in page
