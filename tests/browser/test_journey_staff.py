@@ -80,8 +80,10 @@ def test_staff_write_save_reload_and_publish_a_response(page, sample, make_user)
     page.screenshot(path=str(PRINTS / "staff-draft-print-media.png"), full_page=True)
     page.emulate_media(media="screen")
 
-    # Publish with the board's decision.
-    page.get_by_role("link", name="Publicera").first.click()
+    # Publish with the board's decision: the link at the top leads to the buttons that save
+    # what was typed first.
+    page.get_by_role("link", name="Lämna in eller publicera").click()
+    page.get_by_role("button", name="Spara och gå till publicering").click()
     page.get_by_label("Beslutsdatum (obligatoriskt)").fill((datetime.date.today()).isoformat())
     page.get_by_label("Diarienummer (obligatoriskt)").fill("ASN-2026-4711")
     page.get_by_role("button", name="Publicera yttrandet").click()

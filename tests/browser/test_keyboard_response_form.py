@@ -212,3 +212,28 @@ def test_attaching_the_pdf_after_typing_keeps_what_was_typed(page, draft, tmp_pa
     )
     response.refresh_from_db()
     assert response.decision_document
+
+
+def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
+    sample, response = draft
+    rec_1, rec_2 = sample.rec_1, sample.rec_2
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator(f"#id_rec-{rec_1.pk}-status").select_option("in_progress")
+    page.locator(f"#id_rec-{rec_2.pk}-status").select_option("planned")
+    page.locator(f"#id_rec-{rec_1.pk}-narrative").fill("Skrivet strax före publiceringen.")
+
+    page.get_by_role("link", name="Lämna in eller publicera").focus()
+    page.keyboard.press("Enter")
+    # Still on the page, at the buttons that save first; Tab goes on from there.
+    assert page.url.endswith("#submit-heading")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    focused = "document.activeElement.textContent.trim()"
+    assert page.evaluate(focused) == "Spara och gå till publicering"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url.endswith(reverse("responses:response_publish", args=[response.pk]))
+    entry = response.entries.get(recommendation=rec_1)
+    assert entry.narrative == "Skrivet strax före publiceringen."
