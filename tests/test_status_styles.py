@@ -73,3 +73,19 @@ def test_a_badge_drawn_once_per_language_reads_in_each_language():
         assert status_badge("") != swedish  # no answer has its own badge
     assert "Genomförd" in swedish and "Nämndens status: " in swedish
     assert "Implemented" in english and "Genomförd" not in english
+
+
+def test_a_badge_reads_the_same_whether_its_prefix_came_from_a_template_or_from_python():
+    """A template's translated literal arrives marked safe, Python's gettext does not;
+    the badge drawn once served both, so it read "Board's" or "Board&#x27;s" by which
+    page asked first."""
+    from django.utils.safestring import mark_safe
+
+    from recommendations.templatetags import status_tags
+
+    plain, safe = "Board's status", mark_safe("Board's status")
+    for order in ((safe, plain), (plain, safe)):
+        status_tags._drawn_once.cache_clear()
+        first, second = (status_tags.status_badge("planned", prefix) for prefix in order)
+        assert first == second
+        assert "Board&#x27;s status: " in first

@@ -20,9 +20,13 @@ def status_badge(value, prefix=""):
     the language, and the matrix shows hundreds of the same few, so each is drawn once
     per process and language (not while developing, where the template may change)."""
     value = Status(value).value if value else ""
+    # The prefix as plain text, escaped where it is drawn: a translation written in a
+    # template arrives marked safe, one from Python does not, and a badge drawn once must
+    # not read "Board's" or "Board&#x27;s" by which page happened to ask for it first.
+    prefix = str.__str__(str(prefix))
     if settings.DEBUG:
-        return _drawn(value, str(prefix))
-    return _drawn_once(value, str(prefix), get_language())
+        return _drawn(value, prefix)
+    return _drawn_once(value, prefix, get_language())
 
 
 def _drawn(value: str, prefix: str) -> str:
