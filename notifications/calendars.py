@@ -83,8 +83,7 @@ def build(*, name: str, user, rounds, measures) -> bytes:
                 % {
                     "board": measure.board,
                     "audit": measure.recommendation.audit,
-                    "recommendation": measure.recommendation.label
-                    or measure.recommendation.position,
+                    "recommendation": measure.recommendation.display_name,
                     "status": measure.get_status_display(),
                 },
                 url=absolute_url(measure.recommendation.get_absolute_url()),

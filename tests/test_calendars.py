@@ -69,6 +69,16 @@ def test_a_date_of_uncertain_precision_is_an_all_day_event_on_its_last_day(clien
     assert str(event["url"]).endswith(world["published"].recommendation.get_absolute_url())
 
 
+def test_a_measures_event_names_its_recommendation_as_every_page_does(client, world):
+    """By ``display_name`` ("Rekommendation 1" where the document gave no label); the
+    calendar named an unlabelled one by its bare position ("1")."""
+    found = events(client.get(reverse("notifications:board_calendar", args=[world["board"].pk])))
+
+    recommendation = world["published"].recommendation
+    description = str(found["Åtgärd klar senast: Publicerad åtgärd"]["description"])
+    assert f", {recommendation.display_name}. Status:" in description
+
+
 def test_the_municipality_calendar_covers_its_boards(client, world):
     other = make_board(short_code="SN", name="Servicenämnden")
     audit = make_audit(boards=[other])
