@@ -141,6 +141,16 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         undated ones last on every database (PostgreSQL would put them first)."""
         return self.order_by(Response.date_expression().desc(nulls_last=True), "-pk")
 
+    def in_hand_first(self):
+        """For the board's staff: those still in their hands or the auditors' first (drafts,
+        then handed in), then the published ones, each ``newest_first``. By the state's
+        code alphabetically, this year's handed-in answer sank below every published one."""
+        in_order = models.Case(
+            *(models.When(state=state, then=rank) for rank, state in enumerate(Response.State)),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(in_order, Response.date_expression().desc(nulls_last=True), "-pk")
+
     def latest_published(self, limit: int) -> list:
         """The ``limit`` responses published last: those published here, newest first
         (read off ``response_recent_published_idx``), then, where there are fewer, those

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,7 +32,7 @@ from .forms import (
     SubmitForm,
 )
 from .history import change_history_for_response
-from .models import Response
+from .models import Measure, Response
 
 
 def _visible_response(user, pk: int) -> Response:
@@ -107,12 +108,25 @@ def response_start(request):
         Response.objects.visible_to(request.user)
         .filter(board__in=boards)
         .select_related("board", "round__audit")
-        .order_by("state", "-pk")
+        .in_hand_first()
+    )
+    # What the boards' next answers have to account for, on the page staff land on.
+    overdue = (
+        Measure.objects.visible_to(request.user)
+        .overdue(timezone.localdate())
+        .filter(board__in=boards)
+        .select_related("board", "recommendation__audit__municipality")
+        .order_by("due_date", "pk")
     )
     return render(
         request,
         "responses/staff/start.html",
-        {"form": form, "responses": own, "any_round_open": rounds.exists()},
+        {
+            "form": form,
+            "responses": own,
+            "overdue": overdue,
+            "any_round_open": rounds.exists(),
+        },
     )
 
 

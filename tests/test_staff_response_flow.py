@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate, Precision
-from recommendations.models import Recommendation
+from recommendations.models import FollowUpRound, Recommendation
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
@@ -1182,3 +1182,37 @@ def test_a_shared_measure_taken_out_of_the_draft_leaves_no_report_under_the_othe
     assert client.post(reverse("responses:response_edit", args=[draft.pk]), data).status_code == 302
     assert not Measure.objects.filter(pk=measure.pk).exists()
     assert not MeasureUpdate.objects.filter(entry__response=draft, measure_id=measure.pk).exists()
+
+
+def test_staff_land_on_a_list_of_their_boards_overdue_measures(client, world):
+    world.open_measure.due = FuzzyDate.parse("maj 2020")
+    world.open_measure.save()
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    overdue = page.text[page.text.index('id="overdue-heading"') :]
+    assert "Ny rutin för uppföljning" in overdue
+    assert "skulle vara klar maj 2020" in overdue
+    assert f'href="{world.rec1.get_absolute_url()}#atgarder"' in overdue
+    assert "Utbildning av handläggare" not in overdue  # done long ago
+
+    client.force_login(world.staff_b)
+    other = client.get(reverse("responses:response_start")).text
+    assert "Ny rutin för uppföljning" not in other
+    assert "Inga försenade åtgärder." in other
+
+
+def test_staff_see_their_handed_in_response_above_the_published_ones(client, world, draft):
+    Response.objects.filter(pk=draft.pk).update(state=Response.State.SUBMITTED)
+    later_round = FollowUpRound.objects.create(
+        audit=world.audit, sequence=3, kind=FollowUpRound.Kind.STATUS_DESCRIPTION, title="Nästa"
+    )
+    newer_draft = Response.objects.create(
+        board=world.board_a, round=later_round, title="Ett nytt utkast"
+    )
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    assert list(page.context["responses"]) == [newer_draft, draft, world.published_a]
