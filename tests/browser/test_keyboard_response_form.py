@@ -237,3 +237,21 @@ def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
     assert page.url.endswith(reverse("responses:response_publish", args=[response.pk]))
     entry = response.entries.get(recommendation=rec_1)
     assert entry.narrative == "Skrivet strax före publiceringen."
+
+
+def test_starting_a_response_without_a_round_announces_the_error_in_view(page, draft):
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_start"))
+    page.get_by_role("button", name="Skapa utkast").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # The form is at the foot of a long page: the summary takes focus and is in view.
+    summary = page.locator(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert "Uppföljningsomgång: Detta fält måste fyllas i." in summary.inner_text()
+    box = summary.bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"]
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "round"
