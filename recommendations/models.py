@@ -723,6 +723,12 @@ class Recommendation(RemembersLoadedValues, models.Model):
         return f"{self.get_kind_display().capitalize()} {self.position}"
 
     @property
+    def name_is_documents(self) -> bool:
+        """Whether ``display_name`` is the label a document gave it, the documents' text
+        (marked as their language on an English page), not a name in the page's words."""
+        return bool(self.label)
+
+    @property
     def short_text(self) -> str:
         """The wording cut at a word near 80 characters, with an ellipsis."""
         return textwrap.shorten(self.text, 80, placeholder=" …")

@@ -188,9 +188,9 @@ def change_history_for_response(response, user) -> list[Change]:
 
 def _describe_entry(row) -> str:
     recommendation = row.recommendation
-    if recommendation is not None and recommendation.label:
+    if recommendation is not None and recommendation.name_is_documents:
         # The document's own label; otherwise a name in the page's words.
-        return naming(_("Svar på %(name)s"), name=recommendation.label)
+        return naming(_("Svar på %(name)s"), name=recommendation.display_name)
     name = recommendation.display_name if recommendation else row.id
     return _("Svar på %(name)s") % {"name": name}
 

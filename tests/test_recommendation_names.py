@@ -82,3 +82,18 @@ def test_the_measures_of_an_answer_read_the_same_on_the_response_timeline_and_pr
         for shown in ("Ny rutin för uppföljning", "Ansvarig: Enheten för stöd", "Status i svaret"):
             assert shown in text, (url, shown)
         assert "Rutinen är antagen." in text, url
+
+
+@pytest.mark.parametrize("label", ["", "Beslutspunkt 3"])
+def test_its_page_and_its_name_elsewhere_mark_the_documents_label_alike(client, world, label):
+    """On an English page a label is the documents' Swedish text, a name in the page's
+    words is not (``name_is_documents``): the recommendation's heading and its name in a
+    list say so alike."""
+    world.rec1.label = label
+    world.rec1.save()
+    client.get(reverse("choose_language"), {"language": "en"})
+    page = client.get(world.rec1.get_absolute_url()).text
+    listed = client.get(reverse("municipal:recommendation_list", args=["malmo"])).text
+    name = world.rec1.display_name
+    assert (f'<h1 lang="sv">{name}</h1>' in page) is world.rec1.name_is_documents is bool(label)
+    assert (f'<span lang="sv">{name}</span></a>' in listed) is bool(label)

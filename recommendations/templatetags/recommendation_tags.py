@@ -24,7 +24,7 @@ def recommendation_name(recommendation, mark=mark_content) -> str:
     """``recommendation.display_name``, escaped, marked as the documents' text only where
     it is the label they gave it (``mark``: a table's ``content_marker``)."""
     name = escape(recommendation.display_name)
-    return mark(name) if recommendation.label else name
+    return mark(name) if recommendation.name_is_documents else name
 
 
 @register.filter(name="recommendation_name")
