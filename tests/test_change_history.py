@@ -251,3 +251,17 @@ def test_a_measure_reports_bookkeeping_is_left_out_of_the_history(client, world,
     page = client.get(reverse("responses:response_history", args=[draft.pk])).text
     assert "Lägesrapport" in page or "lägesrapport" in page
     assert "visade inget slutdatum" not in page
+
+
+def test_a_moment_such_as_the_publication_reads_as_local_time_to_the_minute():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from auditfollowup.lib.history import _plain_display
+
+    show = _plain_display("published_at")
+    published = dt.datetime(2026, 12, 6, 11, 1, 2, 819675, tzinfo=dt.UTC)
+
+    # Stockholm is an hour ahead of UTC in December, as the "when" column says it.
+    assert show(SimpleNamespace(published_at=published)) == "2026-12-06 12:01"
+    assert show(SimpleNamespace(published_at=dt.date(2026, 12, 4))) == "2026-12-04"

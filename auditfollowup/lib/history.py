@@ -11,9 +11,11 @@ business of the app whose history it is (``responses/history.py``,
 ``recommendations/history.py``).
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -110,6 +112,10 @@ def _plain_display(attname):
         value = getattr(record, attname)
         if value is None:
             return ""
+        if isinstance(value, dt.datetime):
+            # As the history's own "when" column writes a moment: the local time, to the
+            # minute (an ISO timestamp in UTC with microseconds read as a fault).
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
         if hasattr(value, "isoformat"):
             return value.isoformat()
         return str(value)
