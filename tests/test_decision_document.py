@@ -174,7 +174,11 @@ def test_a_refused_pdf_still_saves_what_was_typed_and_says_the_file_is_not_attac
 
     assert page.status_code == 400
     assert "Utkastet är sparat, men dokumentet är inte bifogat" in page.text
-    assert "Filen är inte en PDF" in page.text
+    # At the foot of the page, in a summary that takes focus and leads to the field.
+    assert '<div class="error-summary" role="alert" tabindex="-1" autofocus' in page.text
+    assert '<a href="#id_decision_document">Beslutat yttrande (PDF): Filen är inte en PDF' in (
+        page.text
+    )
     draft.refresh_from_db()
     assert not draft.decision_document
     assert draft.entries.get(recommendation=world.rec1).status == Status.PLANNED
