@@ -98,3 +98,19 @@ def test_staff_write_save_reload_and_publish_a_response(page, sample, make_user)
     answers = page.locator(".entries").inner_text()
     assert "Stratsys används i två av tre enheter" in answers
     assert page.url.endswith(rec_1.get_absolute_url())
+
+
+def test_publishing_looks_like_the_second_choice_beside_handing_in(page, sample, make_user):
+    from django.urls import reverse
+
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    response = Response.objects.create(board=sample.asn, round=sample.open_round, title="Utkast")
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+
+    def background(name):
+        button = page.get_by_role("button", name=name)
+        return button.evaluate("b => getComputedStyle(b).backgroundColor")
+
+    assert background("Spara och gå till publicering") == "rgb(255, 255, 255)"
+    assert background("Spara och gå till inlämning") != "rgb(255, 255, 255)"
