@@ -9,3 +9,10 @@ def content_language(request):
     that in the English interface a screen reader reads a recommendation or an answer as
     Swedish, not as English (WCAG 3.1.2, language of parts)."""
     return {"CONTENT_LANGUAGE": settings.CONTENT_LANGUAGE}
+
+
+def site_url(request):
+    """The address people reach the site at (``SITE_URL``), for the printed page's address:
+    the request's own Host header is the client's word, and one not in ALLOWED_HOSTS made
+    the very 400 page that refuses it fail."""
+    return {"SITE_URL": settings.SITE_URL}

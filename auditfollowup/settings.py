@@ -172,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "auditfollowup.context_processors.content_language",
+                "auditfollowup.context_processors.site_url",
             ],
             # Template tags no app owns: the form field markup every app's templates use.
             "libraries": {
