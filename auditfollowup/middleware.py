@@ -51,8 +51,9 @@ class AdminInlineStylesMiddleware:
 
 
 class RejectNulCharactersMiddleware:
-    """Answer 400 to a query string with a NUL character, which no filter or search of
-    ours accepts and PostgreSQL refuses in any string (a 500 in the admin's list filters).
+    """Answer 400 to a query string or an address with a NUL character, which no filter,
+    search, token or slug of ours accepts and PostgreSQL refuses in any string (a 500 in
+    the admin's list filters, and for a private calendar's token: /kalender/%00/...).
 
     A view that answers JSON (``answers_json``, the API) gets its error in the API's own
     documented form; every other view the site's 400 page.
@@ -70,6 +71,8 @@ class RejectNulCharactersMiddleware:
             for key, values in request.GET.lists()
             if "\x00" in key or any("\x00" in value for value in values)
         ]
+        if any("\x00" in str(part) for part in (*view_args, *view_kwargs.values())):
+            raise SuspiciousOperation("NUL character in the address")
         if not spoiled:
             return None
         if getattr(view_func, "answers_json", False):
