@@ -19,6 +19,13 @@ class AdminSite(admin.AdminSite):
     site_title = _("Uppföljning")
     index_title = _("Administration")
 
+    @property
+    def login_form(self):
+        # Imported here: this module is loaded with the app configs, before the models.
+        from .login_forms import AdminLoginForm
+
+        return AdminLoginForm
+
     def has_permission(self, request):
         from recommendations import roles
 

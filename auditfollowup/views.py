@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 from recommendations import roles
 from recommendations.roles import Public, access
 
+from .login_forms import LoginForm
+
 
 @access(Public)
 @require_safe
@@ -68,6 +70,7 @@ class LoginView(auth_views.LoginView):
     else the start page."""
 
     http_method_names = ["get", "post", "head"]
+    authentication_form = LoginForm
 
     def get_default_redirect_url(self):
         user = self.request.user
