@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_column, fuzzy_date_form
+from auditfollowup.lib.ids import is_id
 from responses.admin import MeasureDatesForm
 from responses.models import Measure
 
@@ -196,7 +197,7 @@ class RecommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         extra_context = extra_context or {}
         # What the public sees: published answers only, whoever the admin is.
         found = None
-        if str(object_id).isdigit():
+        if is_id(str(object_id)):
             public = with_timeline(Recommendation.objects.filter(pk=object_id), AnonymousUser())
             found = public.first()
         if found is not None:

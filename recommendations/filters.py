@@ -28,6 +28,7 @@ from auditfollowup.lib.content_tags import ContentLanguageSelect, differs_from_p
 from auditfollowup.lib.date_fields import DayThatHasComeField
 from auditfollowup.lib.dates import known_by_q
 from auditfollowup.lib.form_rendering import html_attrs
+from auditfollowup.lib.ids import is_id
 from responses.models import BoardStanding, Response, ResponseEntry
 
 from .models import Audit, Board, Municipality, Recommendation
@@ -156,7 +157,7 @@ class InMunicipalityChoiceFilter(ListedChoiceFilter):
             name = next(name for name, f in self.parent.filters.items() if f is self)
             chosen = str(self._data().get(name, "")).strip()
             queryset = field.queryset
-            field.offered = queryset.filter(pk=chosen) if chosen.isdigit() else queryset.none()
+            field.offered = queryset.filter(pk=chosen) if is_id(chosen) else queryset.none()
         return field
 
 
@@ -276,7 +277,7 @@ class AuditField(OfferedChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        if text.isdigit():
+        if is_id(text):
             return super().to_python(text)
         matches = list(self.queryset.filter(Q(reference=text) | Q(reference="", title=text))[:2])
         if len(matches) != 1:
