@@ -402,12 +402,19 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(self.board_standings()))
 
 
+# The longest search the list, its exports and the API accept (characters).
+SEARCH_MAX_LENGTH = 500
+
+
 class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
     q = django_filters.CharFilter(
         field_name="search_vector",
         lookup_expr="search",
         method="filter_search",
         label=_("Sök i lydelse och svar"),
+        # Enough for a recommendation's whole wording pasted in; SQLite's search is one
+        # condition per word, and a thousand words were past its expression limit (a 500).
+        max_length=SEARCH_MAX_LENGTH,
     )
     municipality = municipality_filter()
     board = board_filter()
