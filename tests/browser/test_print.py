@@ -63,3 +63,29 @@ def test_a_printed_page_names_its_municipality_the_day_and_its_address(page, see
     assert matrix in line
     PRINTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PRINTS / "matrix-print-media.png"))
+
+
+def test_a_printed_draft_says_a_recommendation_is_not_answered_yet(page, make_user):
+    from django.urls import reverse
+
+    from recommendations.roles import STAFF_GROUP
+    from responses.models import Response
+    from tests.browser.helpers import login
+    from tests.factories import build_sample
+
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    response = Response.objects.create(board=sample.asn, round=sample.open_round, title="Utkast")
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator(f"#id_rec-{sample.rec_1.pk}-status").select_option("in_progress")
+    page.emulate_media(media="print")
+
+    answered = page.locator(f"#rekommendation-{sample.rec_1.pk}")
+    waiting = page.locator(f"#rekommendation-{sample.rec_2.pk}")
+    assert answered.locator(f"#id_rec-{sample.rec_1.pk}-status").is_visible()
+    assert not answered.get_by_text("inte besvarad ännu").is_visible()
+    assert not waiting.locator(f"#id_rec-{sample.rec_2.pk}-status").is_visible()
+    assert waiting.get_by_text("inte besvarad ännu").is_visible()
+    page.emulate_media(media="screen")
+    assert not waiting.get_by_text("inte besvarad ännu").is_visible()
