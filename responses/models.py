@@ -292,6 +292,13 @@ class Response(models.Model):
     def get_absolute_url(self):
         return reverse_fast("municipal:response_detail", self.board.municipality.slug, self.pk)
 
+    def get_writer_url(self) -> str:
+        """Where its board's writers open it: its edit page while it can be edited (a
+        draft), else its preview, which says what state it is in."""
+        if self.is_editable:
+            return reverse_fast("responses:response_edit", self.pk)
+        return reverse_fast("responses:response_preview", self.pk)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         response = super().from_db(db, field_names, values)

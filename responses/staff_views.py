@@ -77,7 +77,7 @@ def acts_on_response(may: Callable[[Response, object], bool]):
             if already is None or not roles.may_write_for_board(request.user, response.board):
                 raise PermissionDenied
             messages.info(request, already)
-            return redirect(_next_page_for(response))
+            return redirect(response.get_writer_url())
 
         return checked
 
@@ -100,7 +100,7 @@ def response_start(request):
         existing = Response.objects.filter(board=board, round=round_).first()
         if existing:
             messages.info(request, _("Nämnden har redan ett yttrande i den här omgången."))
-            return redirect(_next_page_for(existing))
+            return redirect(existing.get_writer_url())
         response = services.start_response(board=board, round=round_, user=request.user)
         messages.success(request, _("Utkastet är skapat."))
         return redirect("responses:response_edit", response.pk)
@@ -128,14 +128,6 @@ def response_start(request):
             "any_round_open": rounds.exists(),
         },
     )
-
-
-def _next_page_for(response: Response) -> str:
-    from django.urls import reverse
-
-    if response.is_editable:
-        return reverse("responses:response_edit", args=[response.pk])
-    return reverse("responses:response_preview", args=[response.pk])
 
 
 @access(LoggedIn)
@@ -228,6 +220,7 @@ def response_publish(request, response: Response):
         "response": response,
         "form": form,
         "unanswered": services.unanswered_recommendations(response),
+        "may_edit": response.is_editable_by(request.user),
     }
     return render(request, "responses/staff/publish.html", context, status=status)
 

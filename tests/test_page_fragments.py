@@ -255,3 +255,32 @@ def test_a_board_is_linked_and_abbreviated_alike_on_every_page(client, world):
         if abbrs is not None:
             assert page.count(str(abbr)) == abbrs, url
     assert "<dd>–</dd>" not in client.get(world.rec1.get_absolute_url()).content.decode()
+
+
+def test_the_staff_open_each_response_where_its_edit_page_would_send_them(client, world, draft):
+    """The start page links a draft to its edit page and a published response to its
+    preview; asked to edit the published one, the edit page sends them to the same
+    place (``Response.get_writer_url``, the one rule)."""
+    client.force_login(world.staff_a)
+    start = client.get(reverse("responses:response_start")).content.decode()
+    for response, page in ((draft, "response_edit"), (world.published_a, "response_preview")):
+        url = reverse(f"responses:{page}", args=[response.pk])
+        assert response.get_writer_url() == url
+        assert f'<a href="{url}">{response.title}</a>' in start
+    refused = client.get(reverse("responses:response_edit", args=[world.published_a.pk]))
+    assert refused.url == world.published_a.get_writer_url()
+
+
+@pytest.mark.parametrize("state", [Response.State.DRAFT, Response.State.SUBMITTED])
+def test_the_publish_page_offers_the_way_back_to_editing_exactly_when_it_may_be_edited(
+    client, world, draft, state
+):
+    for recommendation in (world.rec1, world.rec2):
+        make_entry(draft, recommendation)
+    draft.state = state
+    draft.save()
+    client.force_login(world.staff_a)
+    page = client.get(reverse("responses:response_publish", args=[draft.pk])).content.decode()
+    assert "Publicera yttrandet</button>" in page
+    back = f'<a href="{reverse("responses:response_edit", args=[draft.pk])}">'
+    assert (back in page) is draft.is_editable_by(world.staff_a) is (state == Response.State.DRAFT)
