@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from auditfollowup.lib.dates import FuzzyDate
+from auditfollowup.lib.history import user_name
 from recommendations.models import Recommendation
 from recommendations.status import Status
 from recommendations.templatetags.board_tags import board_abbr, board_abbrs, board_link, board_links
@@ -284,3 +285,22 @@ def test_the_publish_page_offers_the_way_back_to_editing_exactly_when_it_may_be_
     assert "Publicera yttrandet</button>" in page
     back = f'<a href="{reverse("responses:response_edit", args=[draft.pk])}">'
     assert (back in page) is draft.is_editable_by(world.staff_a) is (state == Response.State.DRAFT)
+
+
+@pytest.mark.parametrize("full_name", [("", ""), ("Rut", "Revisor")])
+def test_a_person_is_named_alike_in_the_header_and_on_the_auditors_pages(client, world, full_name):
+    """By their full name, else their username, as the change history names them."""
+    auditor = world.auditor
+    auditor.first_name, auditor.last_name = full_name
+    auditor.save()
+    world.rec1.close(dt.date(2024, 3, 1), "Genomförd.", auditor)
+    assessment = make_assessment(world.rec1, world.round1)
+    assessment.assessed_by = auditor
+    assessment.save()
+    name = user_name(auditor)
+    assert name == ("Rut Revisor" if full_name[0] else "revisor")
+    client.force_login(auditor)
+    close = client.get(reverse("auditors:close", args=[world.rec1.pk])).content.decode()
+    assess = client.get(reverse("auditors:assess", args=[world.rec1.pk])).content.decode()
+    assert f"Inloggad som {name}" in close and f"Avslutad av {name}." in close
+    assert f"2020-12-01, {name}</td>" in assess
