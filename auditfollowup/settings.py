@@ -179,6 +179,7 @@ TEMPLATES = [
                 "form_tags": "auditfollowup.lib.form_tags",
                 "inference_tags": "auditfollowup.lib.inference_tags",
                 "content_tags": "auditfollowup.lib.content_tags",
+                "date_tags": "auditfollowup.lib.date_tags",
             },
         },
     },

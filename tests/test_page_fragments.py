@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from auditfollowup.lib.date_tags import fuzzy_date
 from auditfollowup.lib.dates import FuzzyDate
 from auditfollowup.lib.history import user_name
 from recommendations.models import Recommendation
@@ -30,6 +31,7 @@ from tests.factories import (
     make_entry,
     make_measure,
     make_recommendation,
+    make_response,
     make_source_document,
     make_tracked_audit,
 )
@@ -304,3 +306,20 @@ def test_a_person_is_named_alike_in_the_header_and_on_the_auditors_pages(client,
     assess = client.get(reverse("auditors:assess", args=[world.rec1.pk])).content.decode()
     assert f"Inloggad som {name}" in close and f"Avslutad av {name}." in close
     assert f"2020-12-01, {name}</td>" in assess
+
+
+def test_a_date_known_to_the_month_reads_alike_on_the_timeline_and_the_response_page(client, world):
+    """As the document says it, marked as a time, with how exactly it is known."""
+    response = make_response(
+        board=world.board_a, round=world.round2, decision_date=None, document="2020-05"
+    )
+    make_entry(response, world.rec1)
+    with translation.override("sv"):
+        shown = str(fuzzy_date(response.date))
+    assert shown == (
+        '<time datetime="2020-05-01">maj 2020</time> '
+        '<span class="muted">(månaden är känd, inte dagen)</span>'
+    )
+    assert fuzzy_date(None) == ""
+    for url in (world.rec1.get_absolute_url(), response.get_absolute_url()):
+        assert shown in client.get(url).content.decode(), url
