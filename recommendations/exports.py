@@ -29,7 +29,7 @@ from responses.models import BoardStanding
 from .filters import MatrixFilter, RecommendationFilter
 from .models import Recommendation
 from .roles import Public, access
-from .status import Status, status_labels
+from .status import NO_STATUS_LABEL, Status, status_labels
 from .timeline import (
     NOT_DUE,
     build_timeline,
@@ -50,7 +50,7 @@ class InvalidFilter(Exception):
 
 
 def _status_label(value):
-    return status_labels()[value] if value else _("Inget publicerat svar")
+    return status_labels()[value] if value else str(NO_STATUS_LABEL)
 
 
 def _valid(filterset):
@@ -77,7 +77,7 @@ class Column:
 
 
 def _status_vocabulary():
-    return [str(status.label) for status in Status] + [_("Inget publicerat svar")]
+    return [str(status.label) for status in Status] + [str(NO_STATUS_LABEL)]
 
 
 def _kind_vocabulary():

@@ -57,6 +57,11 @@ class Status(models.TextChoices):
         return [status.value for status in cls if status.is_settled]
 
 
+# What a status reads where there is none (no published answer): the badge's word and
+# the exports' cell.
+NO_STATUS_LABEL = _("Inget publicerat svar")
+
+
 def status_choices() -> list[tuple[str, str]]:
     """The statuses as a form's choices, an empty choice first, in the active language.
 

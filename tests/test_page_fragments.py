@@ -13,7 +13,7 @@ from auditfollowup.lib.date_tags import fuzzy_date
 from auditfollowup.lib.dates import FuzzyDate
 from auditfollowup.lib.history import user_name
 from recommendations.models import Recommendation
-from recommendations.status import Status
+from recommendations.status import NO_STATUS_LABEL, Status
 from recommendations.templatetags.board_tags import board_abbr, board_abbrs, board_link, board_links
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
 from recommendations.templatetags.status_tags import status_badge
@@ -323,3 +323,17 @@ def test_a_date_known_to_the_month_reads_alike_on_the_timeline_and_the_response_
     assert fuzzy_date(None) == ""
     for url in (world.rec1.get_absolute_url(), response.get_absolute_url()):
         assert shown in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_status_reads_alike_in_the_badge_and_the_exports(client, world, language):
+    """A recommendation no board has answered (``rec_b``): the word the badge and the
+    CSV's cell give it is the vocabulary's one (``NO_STATUS_LABEL``)."""
+    client.get(reverse("choose_language"), {"language": language})
+    with translation.override(language):
+        word = str(NO_STATUS_LABEL)
+        assert f"</span> {word}</span>" in status_badge("")
+    listed = client.get(reverse("municipal:recommendation_list", args=["malmo"]))
+    assert f"</span> {word}</span>" in listed.content.decode()
+    csv = client.get(reverse("municipal:recommendation_list_csv", args=["malmo"]))
+    assert word in b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from recommendations.status import Status
+from recommendations.status import NO_STATUS_LABEL, Status
 
 register = template.Library()
 
@@ -31,7 +31,8 @@ def status_badge(value, prefix=""):
 
 def _drawn(value: str, prefix: str) -> str:
     status = Status(value) if value else None
-    return render_to_string("includes/status.html", {"status": status, "prefix": prefix})
+    context = {"status": status, "prefix": prefix, "no_status": NO_STATUS_LABEL}
+    return render_to_string("includes/status.html", context)
 
 
 @lru_cache(maxsize=512)
