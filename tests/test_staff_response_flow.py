@@ -1216,3 +1216,15 @@ def test_staff_see_their_handed_in_response_above_the_published_ones(client, wor
     page = client.get(reverse("responses:response_start"))
 
     assert list(page.context["responses"]) == [newer_draft, draft, world.published_a]
+
+
+def test_staff_see_by_when_their_draft_is_asked_for_among_their_responses(client, world, draft):
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start")).text
+
+    row = page[page.index(f">{draft.title}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert "(senast 2099-09-30)" in row
+    published = page[page.index(f">{world.published_a.title}</a>") :]
+    assert "senast" not in published[: published.index("</tr>")]
