@@ -162,9 +162,9 @@ def _save_page(request, page: EditPage) -> int | None:
         messages.error(
             request,
             _(
-                "Någon annan har sparat yttrandet medan du arbetade. Dina ändringar är "
-                "inte sparade; de står kvar nedan så att du kan kopiera dem. Öppna "
-                "sidan på nytt för att se den senaste versionen."
+                "Yttrandet har sparats av någon annan, eller i en annan flik, medan du "
+                "arbetade. Dina ändringar är inte sparade; de står kvar nedan så att du "
+                "kan kopiera dem. Öppna sidan på nytt för att se den senaste versionen."
             ),
         )
         return 409

@@ -417,7 +417,8 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(clien
     client.force_login(world.staff_a)
     response = client.post(reverse("responses:response_edit", args=[draft.pk]), mine)
     assert response.status_code == 409
-    assert "Någon annan har sparat yttrandet medan du arbetade" in response.text
+    # Two tabs of one's own read as well as a colleague: not only "someone else".
+    assert "Yttrandet har sparats av någon annan, eller i en annan flik," in response.text
     assert 'value="Min rubrik"' in response.text  # the input is kept on the page to copy
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("Kollegans rubrik", 2)
