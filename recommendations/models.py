@@ -718,9 +718,14 @@ class Recommendation(RemembersLoadedValues, models.Model):
         """The recommendation's name wherever it is shown or exported: its label as in the
         document ("Beslutspunkt 3"), else its kind and position ("Rekommendation 2"), in
         the page's language: only a label is the document's text (``content_tags``)."""
-        if self.label:
-            return self.label
-        return f"{self.get_kind_display().capitalize()} {self.position}"
+        return self.display_name_of(self.label, self.kind, self.position)
+
+    @classmethod
+    def display_name_of(cls, label: str, kind: str, position: int) -> str:
+        """``display_name`` for a recommendation read as values (the council report's)."""
+        if label:
+            return label
+        return f"{str(cls.Kind(kind).label).capitalize()} {position}"
 
     @property
     def name_is_documents(self) -> bool:

@@ -413,7 +413,7 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
         if cohort > year:
             continue
         recommendations[pk] = {
-            "label": label or _("Rekommendation %(n)s") % {"n": position},
+            "label": Recommendation.display_name_of(label, kind, position),
             "text": text,
             "reference": reference,
             "title": title,

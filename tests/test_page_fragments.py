@@ -17,6 +17,7 @@ from recommendations.status import NO_STATUS_LABEL, Status
 from recommendations.templatetags.board_tags import board_abbr, board_abbrs, board_link, board_links
 from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
 from recommendations.templatetags.status_tags import status_badge
+from reports.figures import build_report
 from responses.models import BoardStanding, Response
 from responses.templatetags.response_tags import (
     overdue_flag,
@@ -337,3 +338,15 @@ def test_no_status_reads_alike_in_the_badge_and_the_exports(client, world, langu
     assert f"</span> {word}</span>" in listed.content.decode()
     csv = client.get(reverse("municipal:recommendation_list_csv", args=["malmo"]))
     assert word in b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("label", ["", "Beslutspunkt 3"])
+def test_the_council_report_names_a_recommendation_as_every_page_does(language, label):
+    world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    recommendation.label = label
+    recommendation.save()
+    with translation.override(language):
+        report = build_report(recommendation.audit.municipality, timezone.localdate().year)
+        assert [item.label for item in report.longest_open] == [recommendation.display_name]
