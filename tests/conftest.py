@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 
 from recommendations.models import Board, Municipality
 from recommendations.roles import ADMIN_GROUP
@@ -25,6 +26,15 @@ def no_page_cache(settings):
     would never be invalidated: it is off except where tests/test_page_cache.py turns it
     on."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request in English leaves English active in the thread after it is answered (the
+    test client does not reset it), and a later test that reads Swedish labels outside a
+    request then fails by the order the tests ran in: each test ends in the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
