@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.template import Context
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -22,6 +23,7 @@ from responses.models import BoardStanding, Response
 from responses.templatetags.response_tags import (
     overdue_flag,
     overdue_tag,
+    response_link,
     standing_assessment,
     standing_status,
     unpublished_tag,
@@ -350,3 +352,20 @@ def test_the_council_report_names_a_recommendation_as_every_page_does(language, 
     with translation.override(language):
         report = build_report(recommendation.audit.municipality, timezone.localdate().year)
         assert [item.label for item in report.longest_open] == [recommendation.display_name]
+
+
+def test_a_responses_title_is_linked_alike_on_every_page_that_lists_it(client, world):
+    """With its *tolkning* marker where the title is an inference."""
+    response = world.published_a
+    response.title_inference = "Titeln saknas i dokumentet."
+    response.save()
+    with translation.override("sv"):
+        link = str(response_link(Context(), response))
+    assert "Titeln saknas i dokumentet." in link and response.get_absolute_url() in link
+    for url in (
+        world.rec1.get_absolute_url(),
+        reverse("municipal:home", args=["malmo"]),
+        world.audit.get_absolute_url(),
+        world.board_a.get_absolute_url(),
+    ):
+        assert link in client.get(url).content.decode(), url

@@ -1,5 +1,7 @@
 """How pages mark what the boards answered, each fragment written here once:
 
+- ``{% response_link response %}``: a response's title linked to its page, with the
+  *tolkning* marker where the title is inferred;
 - ``{{ response|unpublished_tag }}``: the tag that tells a reader who may see more than
   the public (its staff, the auditors, an admin) that a response is not published;
 - ``{% standing_status standing %}``, ``{% standing_assessment standing %}`` and
@@ -18,9 +20,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from auditfollowup.lib.content_tags import content_lang
+from auditfollowup.lib.inference_tags import inference
 from recommendations.templatetags.status_tags import status_badge
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def response_link(context, response) -> str:
+    """The response's title (the documents' words, marked as such on an English page)
+    linked to its page, and the *tolkning* marker where the title is an inference."""
+    title = content_lang(response.title)
+    link = format_html('<a href="{}">{}</a>', response.get_absolute_url(), title)
+    return mark_safe(link + inference(context, response.title_inference))  # noqa: S308
 
 
 @register.filter
