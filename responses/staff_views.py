@@ -207,8 +207,9 @@ def response_publish(request, response: Response):
                 messages.error(
                     request,
                     _(
-                        "Någon annan har sparat yttrandet efter att du öppnade sidan. Granska "
-                        "den senaste versionen innan du publicerar."
+                        "Yttrandet har sparats av någon annan, eller i en annan flik, efter "
+                        "att du öppnade sidan. Granska den senaste versionen innan du "
+                        "publicerar."
                     ),
                 )
             except ValidationError as error:
@@ -257,8 +258,8 @@ def _submit(request, response: Response, version: int):
         messages.error(
             request,
             _(
-                "Någon annan har sparat yttrandet efter att du öppnade sidan. Granska den "
-                "senaste versionen innan du lämnar in."
+                "Yttrandet har sparats av någon annan, eller i en annan flik, efter att du "
+                "öppnade sidan. Granska den senaste versionen innan du lämnar in."
             ),
         )
         return redirect("responses:response_edit", response.pk)

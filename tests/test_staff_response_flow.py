@@ -993,7 +993,7 @@ def test_submitting_needs_every_answer_and_the_current_version(client, world, dr
     assert "Spara ett svar på varje rekommendation innan yttrandet lämnas in." in incomplete.text
     client.post(reverse("responses:response_edit", args=[draft.pk]), filled(draft, world))
     stale = client.post(url, {"version": 1}, follow=True)
-    assert "Någon annan har sparat yttrandet" in stale.text
+    assert "Yttrandet har sparats av någon annan, eller i en annan flik" in stale.text
     draft.refresh_from_db()
     assert (draft.state, draft.version) == (Response.State.DRAFT, 2)
 
