@@ -17,10 +17,12 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from auditfollowup.admin_lists import ChecksDateHierarchy
+
 from . import roles, tenancy
 
 
-class ScopedLoginRecordsMixin:
+class ScopedLoginRecordsMixin(ChecksDateHierarchy):
     """Only the records whose username is a user in the admin's scope."""
 
     def get_queryset(self, request):

@@ -16,6 +16,9 @@ from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404
 
+from auditfollowup.admin_lists import ChecksDateHierarchy
+from auditfollowup.lib.ids import is_id
+
 from . import roles, tenancy
 from .models import Municipality
 
@@ -108,7 +111,7 @@ class ScopedFieldsMixin:
         return _limit(formfield, db_field.related_model, request)
 
 
-class ScopedAdminMixin(ScopedFieldsMixin):
+class ScopedAdminMixin(ChecksDateHierarchy, ScopedFieldsMixin):
     """Lists and opens only the user's municipality's objects (404 for the others)."""
 
     def get_queryset(self, request):
@@ -144,8 +147,10 @@ class ScopedAdminMixin(ScopedFieldsMixin):
 
     def _require_in_scope(self, request, object_id) -> None:
         # django-simple-history reads an object's past versions from its history table,
-        # not through get_queryset: check the object itself first.
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        # not through get_queryset: check the object itself first. ``get_object`` takes
+        # an id that is no id of the model ("1x", "²") as not found, where a filter on it
+        # raised (a 500).
+        if self.get_object(request, unquote(object_id)) is None:
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -172,6 +177,8 @@ class ScopedAdminMixin(ScopedFieldsMixin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
+        if not is_id(str(version_id)):  # a version's id is a number
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
