@@ -35,6 +35,18 @@ class AssessmentForm(forms.Form):
         self.fields["round"].queryset = recommendation.audit.rounds.order_by("sequence")
         self.fields["round"].label_from_instance = lambda r: f"{r.sequence}. {r.title}"
 
+    @classmethod
+    def opened_for(cls, *, recommendation: Recommendation, round_pk, assessments):
+        """The empty form for the round ``round_pk``, holding the auditors' assessment of
+        that round when there is one (found among ``assessments``, the page's list of
+        them): correcting a comment starts from the comment, not from an empty box that
+        would replace it."""
+        initial = {"round": round_pk}
+        made = next((a for a in assessments if str(a.round_id) == str(round_pk)), None)
+        if made is not None:
+            initial.update(status=made.status, comment=made.comment)
+        return cls(recommendation=recommendation, initial=initial)
+
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(

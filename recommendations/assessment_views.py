@@ -34,6 +34,9 @@ def _recommendation(user, pk: int) -> Recommendation:
 def assess(request, pk: int):
     """Create or update the auditors' assessment of a recommendation for one round."""
     recommendation = _recommendation(request.user, pk)
+    assessments = recommendation.assessments.select_related("round", "assessed_by").order_by(
+        "round__sequence"
+    )
     status = 200
     if request.method == "POST":
         form = AssessmentForm(request.POST, recommendation=recommendation)
@@ -55,11 +58,11 @@ def assess(request, pk: int):
         answers = _answers_in_round(request, recommendation, chosen)
         # The round whose answers the page shows is the one the form assesses.
         shown = answers["answer_round"]
-        initial = {"round": chosen or (shown.pk if shown else None)}
-        form = AssessmentForm(recommendation=recommendation, initial=initial)
-    assessments = recommendation.assessments.select_related("round", "assessed_by").order_by(
-        "round__sequence"
-    )
+        form = AssessmentForm.opened_for(
+            recommendation=recommendation,
+            round_pk=chosen or (shown.pk if shown else None),
+            assessments=assessments,
+        )
     context = {
         "recommendation": recommendation,
         "form": form,

@@ -458,3 +458,29 @@ def test_only_the_municipalitys_auditors_reopen_a_recommendation(client, world):
     world.rec1.refresh_from_db()
     assert refused.status_code in (403, 404)
     assert world.rec1.closed_on == dt.date(2026, 6, 15)
+
+
+def test_correcting_an_assessment_starts_from_what_was_recorded(client, world):
+    """An auditor back to mend a typo in last round's comment finds the status and the
+    comment as recorded, not an empty form that would wipe the comment; each recorded
+    assessment links to the form opened for its round."""
+    AuditorAssessment.objects.create(
+        recommendation=world.rec1,
+        round=world.round1,
+        status=Status.IN_PROGRESS,
+        comment="Riskanalysen är inte klar.",
+        assessed_on=dt.date(2026, 3, 1),
+    )
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+
+    listed = client.get(url, {"omgang": world.round2.pk})
+    assert f'href="?omgang={world.round1.pk}#answers-heading">Ändra' in listed.text
+    assert listed.context["form"]["status"].value() is None  # round 2 is not assessed yet
+
+    opened = client.get(url, {"omgang": world.round1.pk})
+    form = opened.context["form"]
+    assert form["status"].value() == Status.IN_PROGRESS
+    assert form["comment"].value() == "Riskanalysen är inte klar."
+    assert '<option value="in_progress" selected>' in opened.text
+    assert "Riskanalysen är inte klar.</textarea>" in opened.text
