@@ -176,3 +176,10 @@ def test_the_time_axis_marks_an_answer_not_yet_published(client):
 
     assert submitted.get_state_display() in _axis_step(page, 3)
     assert submitted.get_state_display() not in _axis_step(page, 2)
+
+
+def test_the_abbreviation_dnr_before_a_diary_number_says_what_it_stands_for(client):
+    world = make_tracked_audit(n_recommendations=1)
+    page = client.get(url(world.recommendations[0])).content.decode()
+    assert '<abbr title="diarienummer">dnr</abbr>' in page
+    assert '<abbr title="diarienummer">dnr</abbr> <span class="case-number">' in page

@@ -4,7 +4,9 @@ recommendation without one is named in the page's own words ("Recommendation 1")
 
 ``{{ recommendation|closed_tag }}`` and ``{{ recommendation|closed_notice }}``: how a
 closed recommendation (``Recommendation.is_closed``) says so, in a list's row and on its
-own pages."""
+own pages.
+
+``{% dnr %}``: the abbreviation "dnr" before a diary number, with what it stands for."""
 
 from html import escape
 
@@ -40,6 +42,13 @@ def followed_name(target):
         wording = mark_content(escape(target.short_text))
         return SafeString(f"{recommendation_name(target)}: {wording}")
     return SafeString(escape(str(target)))
+
+
+@register.simple_tag
+def dnr() -> str:
+    """ "dnr" as the documents abbreviate *diarienummer*, spelled out for a reader who
+    does not know it: shown on hover and read by a screen reader (WCAG 3.1.4)."""
+    return format_html('<abbr title="{}">{}</abbr>', _("diarienummer"), _("dnr"))
 
 
 @register.filter
