@@ -119,3 +119,50 @@ def test_focus_is_visible_on_every_control():
     for selector, body in rules:
         if "focus" in selector and re.search(r"outline:\s*(none|0)\b", body):
             assert selector == "main:focus", selector
+
+
+class BlocksInParagraphs(HTMLParser):
+    """The blocks that open inside an open <p>: the browser closes the paragraph before
+    each, so the line breaks where its writer did not mean it to (a tolkning marker on a
+    line of its own, away from the date it is said of)."""
+
+    BLOCKS = {"div", "p", "ul", "ol", "table", "details", "blockquote", "section", "dl"}
+
+    def __init__(self):
+        super().__init__()
+        self.open_paragraphs = 0
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS and self.open_paragraphs:
+            self.found.append((tag, dict(attrs).get("class")))
+        if tag == "p":
+            self.open_paragraphs += 1
+
+    def handle_endtag(self, tag):
+        if tag == "p" and self.open_paragraphs:
+            self.open_paragraphs -= 1
+
+
+def test_a_paragraph_on_the_seed_pages_never_holds_a_block_that_would_break_it(client, seeded):
+    from recommendations.models import Audit, Board, Recommendation
+    from responses.models import Response
+
+    # SR-2018-71's first recommendation: a measure reported done in 2019, the year a tolkning.
+    urls = [Recommendation.objects.get(pk=1100).get_absolute_url()]
+    urls += [audit.get_absolute_url() for audit in Audit.objects.all()]
+    urls += [board.get_absolute_url() for board in Board.objects.all()]
+    urls += [response.get_absolute_url() for response in Response.objects.published()]
+    found = {}
+    for url in urls:
+        check = BlocksInParagraphs()
+        check.feed(client.get(url).content.decode())
+        if check.found:
+            found[url] = check.found
+    assert found == {}
+
+
+def test_a_block_inside_a_paragraph_is_caught():
+    check = BlocksInParagraphs()
+    check.feed('<p>Rapporterad klar: 2019<div class="inference">tolkning</div></p><p>ok</p>')
+    assert check.found == [("div", "inference")]
