@@ -133,3 +133,17 @@ def test_the_board_page_lists_its_responses_newest_first_by_the_date_they_are_kn
     listed = list(client.get(board.get_absolute_url()).context["responses"])
 
     assert listed == [known_by_its_document, decided_2021, decided_2019]
+
+
+def test_the_audit_pages_breadcrumb_leads_to_the_whole_list_as_the_menu_does(client):
+    """ "Rekommendationer" in the breadcrumb and in the menu went to two places (the
+    breadcrumb to the list filtered by the audit); the audit's own list has its own link."""
+    world = make_tracked_audit(n_recommendations=1)
+    audit = world.audit
+    page = client.get(audit.get_absolute_url()).content.decode()
+    listing = reverse("municipal:recommendation_list", args=[audit.municipality.slug])
+    breadcrumbs = page[
+        page.index('class="breadcrumbs"') : page.index("</nav>", page.index('class="breadcrumbs"'))
+    ]
+    assert f'<a href="{listing}">Rekommendationer</a>' in breadcrumbs
+    assert f'<a href="{listing}?audit={audit.pk}">Visa granskningen i listan</a>' in page
