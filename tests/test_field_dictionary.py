@@ -3,6 +3,8 @@ the exports' own column declarations, so every column of every export is describ
 
 import csv
 import io
+from collections import defaultdict
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -62,3 +64,36 @@ def test_the_open_data_page_describes_exports_api_fields_and_statuses(client):
 def test_a_long_field_path_may_break_only_between_its_parts(client):
     page = client.get(reverse("recommendations:open_data")).text
     assert "<code>results<wbr>[]<wbr>.measures<wbr>[]<wbr>.days_overdue</code>" in page
+
+
+class LinkNames(HTMLParser):
+    """Each link's name as a screen reader's list of links reads it (visually hidden words
+    included), with the addresses it leads to."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = defaultdict(set)
+        self._href = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and dict(attrs).get("href"):
+            self._href, self._text = dict(attrs)["href"], ""
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href:
+            self.links[" ".join(self._text.split())].add(self._href)
+            self._href = None
+
+    def handle_data(self, data):
+        if self._href:
+            self._text += data
+
+
+def test_each_download_on_the_open_data_page_says_what_it_downloads_in_its_link(client):
+    """Two links read "Excel" and two "kolumnbeskrivning", to the recommendations' and the
+    matrix's files: alone, in a list of links, nobody could tell them apart."""
+    links = LinkNames()
+    links.feed(client.get(reverse("recommendations:open_data")).content.decode())
+    assert {name: hrefs for name, hrefs in links.links.items() if len(hrefs) > 1} == {}
+    assert links.links["Excel (matrisen)"] == {reverse("recommendations:matrix_xlsx")}
