@@ -89,3 +89,37 @@ def test_a_printed_draft_says_a_recommendation_is_not_answered_yet(page, make_us
     assert waiting.get_by_text("inte besvarad ännu").is_visible()
     page.emulate_media(media="screen")
     assert not waiting.get_by_text("inte besvarad ännu").is_visible()
+
+
+def test_a_printed_assessment_page_is_the_answers_and_assessments_without_the_form(
+    page, seeds, make_user
+):
+    """Printed for a meeting, the assessment page keeps the round's answers and the
+    recorded assessments; the form's heading and the links to change an assessment, of
+    no use on paper, go with the form."""
+    from django.urls import reverse
+
+    from recommendations.models import AuditorAssessment
+    from recommendations.roles import AUDITOR_GROUP
+    from tests.browser.helpers import login
+
+    recommendation = Recommendation.objects.get(audit__reference="SR-2018-71", position=1)
+    AuditorAssessment.record(
+        recommendation=recommendation,
+        round=recommendation.audit.rounds.order_by("sequence").first(),
+        status="in_progress",
+        comment="Ingen plan ännu.",
+        user=None,
+    )
+    make_user("revisor", groups=[AUDITOR_GROUP])
+    login(page, "revisor")
+    page.goto(reverse("auditors:assess", args=[recommendation.pk]))
+    assessments = page.get_by_role("region", name="Registrerade bedömningar")
+    change = assessments.get_by_role("link", name="Ändra för omgång 1")
+    assert change.is_visible()
+    page.emulate_media(media="print")
+
+    assert "Ingen plan ännu." in assessments.inner_text()
+    assert not change.is_visible()
+    assert not page.get_by_role("heading", name="Registrera eller ändra bedömning").is_visible()
+    assert page.locator("#answers-heading").is_visible()  # the round's answers print
