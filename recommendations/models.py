@@ -50,6 +50,14 @@ def validate_organisation_number(value: str) -> None:
         )
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def compared_nationally(self) -> bool:
+        """Whether ``/`` is the national page comparing the municipalities: with only one,
+        there is nothing to compare and ``/`` redirects to its start page (``national_home``,
+        which has the whole list at hand). One query, reading at most two rows."""
+        return len(self.order_by()[:2].values_list("pk", flat=True)) > 1
+
+
 class Municipality(models.Model):
     """A municipality; one database can serve many (see the national benchmark)."""
 
@@ -79,6 +87,8 @@ class Municipality(models.Model):
     # file and leaves them as they are when it updates a municipality (importing the
     # municipality alone once set them to 0, and the national page showed none).
     derived_fields = ("audit_count", "recommendation_count", "implemented_count")
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kommun")

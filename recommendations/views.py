@@ -113,6 +113,8 @@ def home(request):
         "chart": chart,
         # The council report of each municipality that has audits (reports/).
         "report_municipalities": [municipality],
+        # A link to how it compares with the others, where there are others.
+        "compared_nationally": Municipality.objects.compared_nationally(),
         "recent": visible.select_related("board__municipality", "round__audit").latest_published(6),
         "overdue": overdue.due_first(10).select_related(
             "recommendation__audit__municipality", "board"

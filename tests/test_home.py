@@ -88,11 +88,12 @@ def test_its_query_count_does_not_grow_with_the_data(client, django_assert_num_q
     # recommendations are counted on write).
     board = make_board(short_code="KS")
     url = reverse("municipal:home", args=[board.municipality.slug])
-    # Also the municipality (its slug), instead of the list of municipalities with reports.
-    with django_assert_num_queries(11):
+    # Also the municipality (its slug), instead of the list of municipalities with reports,
+    # and whether there are others to compare it with (at most two rows).
+    with django_assert_num_queries(12):
         client.get(url)
     make_tracked_audit(n_recommendations=8, board="SN")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
 
 
@@ -155,3 +156,14 @@ def test_the_latest_published_come_first_then_the_imported_ones_by_their_date(cl
     recent = client.get(URL, follow=True).context["recent"]
 
     assert recent == expected
+
+
+def test_a_municipalitys_start_page_leads_to_how_it_compares_with_the_others(client):
+    """The national comparison was reached only through the site's name in the header."""
+    make_tracked_audit(n_recommendations=1)
+    start = reverse("municipal:home", args=["malmo"])
+    comparison = f'<a href="{URL}">Jämför Malmö stad med andra kommuner</a>'
+    # Alone, there is nothing to compare: "/" is this very page.
+    assert comparison not in client.get(start).content.decode()
+    make_municipality(name="Lunds kommun", slug="lund")
+    assert comparison in client.get(start).content.decode()
