@@ -408,3 +408,23 @@ def test_every_segment_is_hatched_so_the_chart_reads_without_colour(client):
     assert len(set(hatches)) == 8  # every category is hatched differently (one plain)
     fills = re.findall(r'<rect [^>]*class="bar"', chart)
     assert fills and all('fill="url(#status-per-year-' in rect for rect in fills)
+
+
+def test_each_report_link_on_the_reports_page_names_its_municipality(client):
+    """Every municipality had its links "Uppföljningsrapport 2026": in a screen reader's
+    list of links, the same words to each municipality's report."""
+    make_audit(conducted_from="2024")
+    lund = make_municipality(name="Lunds kommun", slug="lund")
+    make_audit(conducted_from="2024", municipality=lund)
+    page = client.get(reverse("reports:index")).content.decode()
+    malmo_report = reverse("reports:council_report", args=["malmo", THIS_YEAR])
+    lund_report = reverse("reports:council_report", args=["lund", THIS_YEAR])
+    hidden = '<span class="visually-hidden">, {}</span></a>'
+    assert (
+        f'href="{malmo_report}">Uppföljningsrapport {THIS_YEAR}{hidden.format("Malmö stad")}'
+        in page
+    )
+    assert (
+        f'href="{lund_report}">Uppföljningsrapport {THIS_YEAR}{hidden.format("Lunds kommun")}'
+        in page
+    )
