@@ -313,3 +313,14 @@ def test_a_municipality_may_not_take_the_slug_of_a_fixed_address(slug):
         Municipality(name="Ny kommun", slug=slug).full_clean()
     assert "används redan av en sida" in str(refused.value)
     Municipality(name="Ny kommun", slug="ny-kommun").full_clean()
+
+
+def test_the_national_page_says_what_a_dash_in_its_table_means(client, towns):
+    """A municipality without audits that year has a dash where the shares are; the page
+    explained how the shares are counted, but not the dash."""
+    _malmo, lund = towns
+    make_recommendation(make_audit(municipality=lund[0], boards=[lund[1]], conducted_from="2021"))
+    page = client.get("/", {"ar": 2021}).text
+    assert "–" in national_table(client.get("/", {"ar": 2021}))["Malmö stad"]["Inom 1 år"]
+    explanation = page[page.index("Så räknas andelarna") : page.index("</details>")]
+    assert "Ett streck (–) betyder att det inte finns något att räkna" in explanation
