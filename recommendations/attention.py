@@ -49,7 +49,8 @@ def arrived_responses(since: dt.date, user):
         )
         # Imported responses have no publication time; the date they are known by stands in.
         .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, known_on__gte=since))
-        .select_related("board", "round__audit")
+        # board__municipality: each links to its page (``get_absolute_url``).
+        .select_related("board__municipality", "round__audit")
         .order_by(F("arrived_at").desc(nulls_last=True), F("known_on").desc(nulls_last=True))
     )
 

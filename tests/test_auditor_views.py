@@ -484,3 +484,23 @@ def test_correcting_an_assessment_starts_from_what_was_recorded(client, world):
     assert form["comment"].value() == "Riskanalysen är inte klar."
     assert '<option value="in_progress" selected>' in opened.text
     assert "Riskanalysen är inte klar.</textarea>" in opened.text
+
+
+def test_a_response_handed_in_opens_from_the_attention_view_on_its_page_not_the_staffs_preview(
+    client, world
+):
+    """The auditor reads the answer on the response's own page, linked as every page
+    links a response (``response_link``), not on the board staff's preview, which told
+    them how the public would see it once published."""
+    from django.template import Context
+
+    from responses.templatetags.response_tags import response_link
+
+    submitted, _overdue, _late = add_attention_material(world)
+    client.force_login(world.auditor)
+
+    page = client.get(reverse("auditors:attention")).text
+
+    assert str(response_link(Context(), submitted)) in page
+    assert reverse("responses:response_preview", args=[submitted.pk]) not in page
+    assert client.get(submitted.get_absolute_url()).status_code == 200
