@@ -66,6 +66,15 @@ def test_the_description_is_in_english_for_a_visitor_who_chose_english(client):
     )
 
 
+def test_the_api_is_named_in_english_for_a_visitor_who_chose_english(client):
+    """Its English title began with the Swedish "Uppföljning", where the site says
+    "Follow-up" (the page /api/ shows it as its heading)."""
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert client.get(URL).json()["info"]["title"] == (
+        "Follow-up: the auditors' recommendations and the boards' answers"
+    )
+
+
 def test_the_documentation_page_shows_parameters_fields_and_the_error_answer(client):
     page = client.get(reverse("recommendations:api_documentation")).content.decode()
     page = page.replace("<wbr>", "")  # break opportunities in the paths, not text
