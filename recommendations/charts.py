@@ -192,6 +192,11 @@ class Chart:
         return " ".join(bar.description for bar in self.bars)
 
     @property
+    def is_empty(self) -> bool:
+        """Nothing counted in any row: every bar would be an empty line."""
+        return not any(bar.total for bar in self.bars)
+
+    @property
     def patterns(self) -> list[tuple[str, str, str]]:
         """(category key, tint, hatch path) for each category: one SVG pattern each."""
         return [

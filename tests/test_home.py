@@ -167,3 +167,25 @@ def test_a_municipalitys_start_page_leads_to_how_it_compares_with_the_others(cli
     assert comparison not in client.get(start).content.decode()
     make_municipality(name="Lunds kommun", slug="lund")
     assert comparison in client.get(start).content.decode()
+
+
+def test_a_start_page_without_published_answers_says_so_instead_of_empty_bars(client):
+    """A municipality whose boards have not answered yet showed eight years of "0 svar"
+    and no bar, with no word of why."""
+    make_audit()
+    page = client.get(URL, follow=True).content.decode()
+    assert "Inga publicerade svar ännu." in page
+    assert "bar-chart" not in page
+    make_tracked_audit(n_recommendations=1)
+    page = client.get(URL, follow=True).content.decode()
+    assert "Inga publicerade svar ännu." not in page
+    assert "bar-chart" in page
+
+
+def test_the_start_page_says_whose_boards_it_follows(client):
+    """It spoke of "the city's boards" from 2019, in every municipality, whatever it was
+    called and whenever its audits began."""
+    make_tracked_audit(n_recommendations=1)
+    page = client.get(URL, follow=True).content.decode()
+    assert "Här följer du hur nämnderna i Malmö stad svarar på revisionens granskningar" in page
+    assert "stadens nämnder" not in page
