@@ -4,7 +4,7 @@ and the staff preview, so that the preview shows exactly what the public will se
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from recommendations.roles import may_see_history
+from recommendations.roles import may_assess, may_see_history
 
 from .models import DueDateChange, MeasureUpdate, Response, ResponseEntry
 
@@ -55,6 +55,8 @@ def document_context(user, pk: int, municipality=None) -> dict:
     return {
         "response": response,
         "may_see_history": may_see_history(user),
+        # The municipality's auditors assess each answer in the response's round.
+        "may_assess": may_assess(user, response.round.audit.municipality_id),
         "may_edit": response.is_editable_by(user),
         "may_publish": response.is_publishable_by(user),
     }

@@ -91,3 +91,34 @@ def test_its_query_count_does_not_grow(client, django_assert_num_queries):
             url = response.get_absolute_url()
             with django_assert_num_queries(9):
                 client.get(url)
+
+
+def test_the_municipalitys_auditors_go_from_each_answer_to_assessing_it_in_its_round(client, world):
+    """Reading a board's answer, the auditor goes on to assess it: each recommendation's
+    answer links to the assessment form opened for the response's round. Nobody else,
+    not the board's staff nor another municipality's auditor, is offered it."""
+    from recommendations.roles import AUDITOR_GROUP
+    from tests.factories import make_municipality
+
+    response = world.published_a
+    assess = reverse("auditors:assess", args=[world.rec1.pk]) + f"?omgang={response.round_id}"
+    client.force_login(world.auditor)
+
+    page = client.get(response.get_absolute_url()).text
+
+    assert f'href="{assess}">Registrera revisionens bedömning' in page
+    assert f'<span class="visually-hidden">: Rekommendation {world.rec1.position}</span>' in page
+    assert client.get(assess).context["answer_round"] == response.round
+    elsewhere = make_municipality(
+        name="Exempelby kommun", slug="exempelby", organisation_number="212000-0001"
+    )
+    strangers = (
+        world.staff_a,
+        make_user("ex-revisor", groups=[AUDITOR_GROUP], municipality=elsewhere),
+    )
+    for user in strangers:
+        client.force_login(user)
+        assert (
+            reverse("auditors:assess", args=[world.rec1.pk])
+            not in client.get(response.get_absolute_url()).text
+        )
