@@ -123,3 +123,16 @@ def test_a_printed_assessment_page_is_the_answers_and_assessments_without_the_fo
     assert not change.is_visible()
     assert not page.get_by_role("heading", name="Registrera eller ändra bedömning").is_visible()
     assert page.locator("#answers-heading").is_visible()  # the round's answers print
+
+
+def test_a_printed_matrix_says_what_its_dot_and_dash_mean(page, seeds):
+    """The key to the matrix is a closed <details>, which prints nothing: on paper a "·"
+    (no answer that year) and a "–" (before the audit) stood unexplained."""
+    from django.urls import reverse
+
+    page.goto(reverse("municipal:matrix", args=["malmo-stad"]))
+    key = page.locator(".print-key")
+    assert not key.is_visible()  # on screen the key above the matrix says it
+    page.emulate_media(media="print")
+    assert key.is_visible()
+    assert key.inner_text() == ("Tecken utan ord: · inget svar; – ej aktuellt: före granskningen")
