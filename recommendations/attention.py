@@ -108,7 +108,7 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
         rounds = rounds.filter(pk__in=round_ids)
     rounds = list(
         rounds.filter(_scope(user, "audit__municipality"))
-        .select_related("audit")
+        .select_related("audit__municipality")  # *Att granska* links each audit
         .order_by("deadline_date", "pk")
     )
     audit_ids = {round_.audit_id for round_ in rounds}
@@ -125,7 +125,7 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     answered = set(
         Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
     )
-    boards = Board.objects.in_bulk(
+    boards = Board.objects.select_related("municipality").in_bulk(
         {board_id for _audit_id, board_id in answering}.union(*named.values())
     )
     missing = []

@@ -504,3 +504,17 @@ def test_a_response_handed_in_opens_from_the_attention_view_on_its_page_not_the_
     assert str(response_link(Context(), submitted)) in page
     assert reverse("responses:response_preview", args=[submitted.pk]) not in page
     assert client.get(submitted.get_absolute_url()).status_code == 200
+
+
+def test_a_missing_response_leads_to_the_board_to_chase_and_the_audit_it_owes(client, world):
+    """A board late with its response is a link to the board's page, and its audit to
+    the audit's page: the auditor goes on from *Att granska* instead of searching."""
+    _submitted, _overdue, late_round = add_attention_material(world)
+    client.force_login(world.auditor)
+
+    page = client.get(reverse("auditors:attention")).text
+    missing = page.split('id="missing-heading"', 1)[1].split("</section>", 1)[0]
+
+    for board in (world.board_a, world.board_b):
+        assert f'<a href="{board.get_absolute_url()}">{board.name}</a>' in missing
+    assert f'<a href="{late_round.audit.get_absolute_url()}">' in missing
