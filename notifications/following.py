@@ -14,6 +14,12 @@ from .models import Follower, Kind, Notification
 TARGETS = {"recommendation": Recommendation, "board": Board}
 
 
+def target_of(data: dict):
+    """The recommendation or board a follow token's ``data`` names; None if it is gone."""
+    model = TARGETS.get(data.get("t"))
+    return model.objects.filter(pk=data.get("i")).first() if model is not None else None
+
+
 def send_confirmation(*, email: str, target, language: str) -> None:
     """Mail the signed confirmation link; nothing is stored until it is used."""
     kind = "board" if isinstance(target, Board) else "recommendation"

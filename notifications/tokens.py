@@ -34,6 +34,13 @@ def read_follow_token(token: str) -> dict:
     return signing.loads(token, salt=FOLLOW_SALT, max_age=FOLLOW_MAX_AGE)
 
 
+def read_expired_follow_token(token: str) -> dict:
+    """What a confirmation link past its week was for, its signature still checked but not
+    its age: to lead its reader back to the page where they ask again. Raises
+    signing.BadSignature."""
+    return signing.loads(token, salt=FOLLOW_SALT)
+
+
 def unfollow_token(email: str) -> str:
     return signing.dumps({"e": email}, salt=UNFOLLOW_SALT)
 

@@ -138,13 +138,16 @@ def follow_confirm(request, token):
     try:
         data = tokens.read_follow_token(token)
     except signing.SignatureExpired:
-        return render(request, "notifications/follow_expired.html", status=410)
+        # Back to the page to ask again, which the reader may no longer remember.
+        data = tokens.read_expired_follow_token(token)
+        context = {"target": following.target_of(data), "kind": data.get("t")}
+        return render(request, "notifications/follow_expired.html", context, status=410)
     except signing.BadSignature:
-        raise Http404 from None
-    model = following.TARGETS.get(data.get("t"))
-    if model is None:
+        # Most often a link a mail program broke in two: say so, not just "not found".
+        return render(request, "notifications/follow_link_broken.html", status=404)
+    target = following.target_of(data)
+    if target is None:
         raise Http404
-    target = get_object_or_404(model, pk=data.get("i"))
     if request.method == "POST":
         following.confirm(data)
         return render(request, "notifications/follow_confirmed.html", {"target": target})

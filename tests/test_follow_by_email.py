@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from notifications import tokens
 from notifications.models import Follower, Notification
 from recommendations.status import Status
 from responses import services
@@ -103,6 +104,30 @@ def test_a_confirmation_link_opened_again_says_the_address_follows_already(
 
 def test_a_forged_confirmation_link_is_refused(client, recommendation):
     assert client.get("/folj/bekrafta/inte-signerad/").status_code == 404
+
+
+def test_a_broken_confirmation_link_says_what_may_have_happened(
+    client, smtp_server, recommendation
+):
+    """A link a mail program broke over two lines led to "Sidan finns inte"."""
+    confirm_path = follow(client, smtp_server, recommendation)
+    page = client.get(confirm_path[:-12] + "/")
+    assert page.status_code == 404
+    assert "Länken i mejlet kan ha brutits av på två rader" in page.text
+    assert Follower.objects.count() == 0
+
+
+def test_an_expired_confirmation_link_leads_back_to_ask_again(
+    client, smtp_server, recommendation, monkeypatch
+):
+    """It said "ask again on the page you want to follow", a week after the reader asked."""
+    confirm_path = follow(client, smtp_server, recommendation)
+    monkeypatch.setattr(tokens, "FOLLOW_MAX_AGE", -1)  # the week is over
+    page = client.get(confirm_path)
+    assert page.status_code == 410
+    again = reverse("notifications:follow", args=["recommendation", recommendation.pk])
+    assert f'<a href="{again}">Be om en ny länk för att följa Rekommendation 1: ' in page.text
+    assert Follower.objects.count() == 0
 
 
 def test_the_address_is_marked_required_as_in_every_other_form(client, recommendation):
