@@ -171,7 +171,9 @@ def parameters() -> list[Parameter]:
             if filter_.extra.get("to_field_name") == "slug":
                 description.append(str(_("Anges med kortnamnet i kommunens adress.")))
             else:
-                description.append(str(_("Anges med id.")))
+                description.append(
+                    str(_("Anges med id: talet i adressen till dess sida (…/namnder/3/ har id 3)."))
+                )
         if isinstance(filter_, django_filters.CharFilter):
             description.append(
                 str(_("På PostgreSQL fritextsökning (webbsöksyntax), annars delsträngar."))

@@ -89,3 +89,15 @@ def test_every_page_links_to_the_open_data_and_the_api_in_its_footer(client):
     page = client.get(reverse("recommendations:home"), follow=True).content.decode()
     footer = page[page.index('<footer class="site-footer">') :]
     assert 'href="/oppna-data/"' in footer and 'href="/api/"' in footer
+
+
+def test_the_api_page_says_how_to_start_and_where_a_boards_id_is_found(client):
+    """A journalist read "board: Nämnd. Anges med id." with no word of where an id is, and
+    no example of a request."""
+    page = client.get(reverse("recommendations:api_documentation")).content.decode()
+    listing = reverse("recommendations:recommendation_list")
+    assert (
+        f'Enklast att börja: filtrera <a href="{listing}">listan över rekommendationerna</a>'
+        in page
+    )
+    assert "Anges med id: talet i adressen till dess sida (…/namnder/3/ har id 3)." in page
