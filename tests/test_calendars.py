@@ -149,3 +149,11 @@ def test_a_boards_calendar_has_the_deadlines_it_owes_an_answer_to(client):
 
     assert deadlines(stk) == ["Svar senast: STK-2020-438 Utredning, Uppdragen"]
     assert deadlines(ks) == []
+
+
+def test_the_board_page_says_its_second_link_is_the_municipalitys_calendar(client, world):
+    """It read "Hela Malmö stad": alone, nothing told that it downloads a calendar."""
+    board = world["board"]
+    page = client.get(board.get_absolute_url()).content.decode()
+    calendar = reverse("notifications:municipality_calendar", args=[board.municipality.slug])
+    assert f'<a href="{calendar}">Hela Malmö stad som kalender</a>' in page
