@@ -32,8 +32,16 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = recommendation.audit.rounds.order_by("sequence")
-        self.fields["round"].label_from_instance = lambda r: f"{r.sequence}. {r.title}"
+        rounds = recommendation.audit.rounds.order_by("sequence")
+        self.fields["round"].queryset = rounds
+        self.fields["round"].label_from_instance = _round_label
+        # The round the page shows is the one assessed: named, and sent as a hidden field,
+        # so what the form holds (that round's assessment) never goes to another round.
+        # Another round is opened with the page's own chooser (``RoundChooser``).
+        chosen = str(self["round"].value() or "")
+        self.chosen_round = next((r for r in rounds if str(r.pk) == chosen), None)
+        if self.chosen_round is not None:
+            self.fields["round"].widget = forms.HiddenInput()
 
     @classmethod
     def opened_for(cls, *, recommendation: Recommendation, round_pk, assessments):
@@ -46,6 +54,28 @@ class AssessmentForm(forms.Form):
         if made is not None:
             initial.update(status=made.status, comment=made.comment)
         return cls(recommendation=recommendation, initial=initial)
+
+
+def _round_label(round_: FollowUpRound) -> str:
+    return f"{round_.sequence}. {round_.title}"
+
+
+class RoundChooser(forms.Form):
+    """The round whose answers the assessment page shows and whose assessment its form
+    holds (``?omgang=``)."""
+
+    omgang = forms.ModelChoiceField(
+        queryset=FollowUpRound.objects.none(),
+        label=_("Omgång att visa och bedöma"),
+        required=False,  # a choice among the rounds, never empty: not marked as required
+        empty_label=None,
+        widget=ContentLanguageSelect,  # the rounds' titles are the documents'
+    )
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["omgang"].queryset = recommendation.audit.rounds.order_by("sequence")
+        self.fields["omgang"].label_from_instance = _round_label
 
 
 class CloseForm(forms.Form):

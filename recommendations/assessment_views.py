@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import attention as attention_queries
 from . import roles
-from .assessment_forms import AssessmentForm, AttentionForm, CloseForm
+from .assessment_forms import AssessmentForm, AttentionForm, CloseForm, RoundChooser
 from .history import change_history_for_recommendation
 from .models import AuditorAssessment, Recommendation
 from .roles import Auditor, Reader, access
@@ -63,9 +63,14 @@ def assess(request, pk: int):
             round_pk=chosen or (shown.pk if shown else None),
             assessments=assessments,
         )
+    chooser = RoundChooser(
+        recommendation=recommendation,
+        initial={"omgang": form.chosen_round.pk if form.chosen_round else None},
+    )
     context = {
         "recommendation": recommendation,
         "form": form,
+        "chooser": chooser,
         "assessments": assessments,
         **answers,
     }

@@ -518,3 +518,29 @@ def test_a_missing_response_leads_to_the_board_to_chase_and_the_audit_it_owes(cl
     for board in (world.board_a, world.board_b):
         assert f'<a href="{board.get_absolute_url()}">{board.name}</a>' in missing
     assert f'<a href="{late_round.audit.get_absolute_url()}">' in missing
+
+
+def test_the_assessment_form_assesses_the_round_it_shows_and_a_chooser_opens_another(client, world):
+    """The form names the round it assesses and sends it hidden, so round 1's comment
+    held in it cannot be saved to round 2 by changing a select; another round is opened
+    with the chooser, which shows that round's answers and its own (empty) assessment."""
+    AuditorAssessment.objects.create(
+        recommendation=world.rec1,
+        round=world.round1,
+        status=Status.IN_PROGRESS,
+        comment="Gäller omgång 1.",
+        assessed_on=dt.date(2019, 10, 1),
+    )
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+
+    first = client.get(url, {"omgang": world.round1.pk})
+    assert first.context["form"].chosen_round == world.round1
+    assert f'<input type="hidden" name="round" value="{world.round1.pk}"' in first.text
+    assert '<select name="round"' not in first.text
+    assert '<select name="omgang"' in first.text and "Visa omgången" in first.text
+
+    second = client.get(url, {"omgang": world.round2.pk})
+    assert second.context["form"].chosen_round == world.round2
+    assert second.context["form"]["comment"].value() in (None, "")
+    assert "Gäller omgång 1." not in second.text.split('id="assess-heading"', 1)[1]
