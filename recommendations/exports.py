@@ -28,6 +28,7 @@ from responses.models import BoardStanding
 
 from .filters import MatrixFilter, RecommendationFilter
 from .models import Recommendation
+from .municipal import current_municipality
 from .roles import Public, access
 from .status import NO_STATUS_LABEL, Status, status_labels
 from .timeline import (
@@ -429,8 +430,12 @@ def _refusing_invalid_filters(view):
     return wrapper
 
 
-def _name(prefix):
-    return f"{prefix}-{timezone.localdate().isoformat()}"
+def _name(request, prefix):
+    """The file's name: what it holds, the municipality it is from (the national files name
+    none) and the day, so that files from two municipalities never take each other's name."""
+    municipality = current_municipality(request)
+    place = f"-{municipality.slug}" if municipality is not None else ""
+    return f"{prefix}{place}-{timezone.localdate().isoformat()}"
 
 
 @access(Public)
@@ -443,7 +448,7 @@ def recommendations_csv(request):
     stream = not fits_in_one_chunk(filterset.qs)
     return csv_response(
         *list_rows(request, filterset, in_chunks=stream),
-        _name("rekommendationer"),
+        _name(request, "rekommendationer"),
         stream=stream,
     )
 
@@ -468,18 +473,18 @@ def recommendations_xlsx(request):
     for timeline in _timelines(request, filterset):
         measures.extend(measure_rows(timeline))
         entries.extend(timeline_rows(timeline))
-    return workbook.response(_name("rekommendationer"))
+    return workbook.response(_name(request, "rekommendationer"))
 
 
 @access(Public)
 @require_safe
 @_refusing_invalid_filters
 def matrix_csv(request):
-    return csv_response(*matrix_rows(request), _name("matris"))
+    return csv_response(*matrix_rows(request), _name(request, "matris"))
 
 
 @access(Public)
 @require_safe
 @_refusing_invalid_filters
 def matrix_xlsx(request):
-    return xlsx_response(*matrix_rows(request), _name("matris"), _("Matris"))
+    return xlsx_response(*matrix_rows(request), _name(request, "matris"), _("Matris"))

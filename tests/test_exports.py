@@ -7,6 +7,7 @@ import io
 import pytest
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from auditfollowup.lib.spreadsheets import XLSX_TYPE, safe_cell
@@ -386,3 +387,20 @@ def test_the_xlsx_sheets_carry_the_reasons_dates_and_titles_are_inferences(clien
         dict(zip(timeline[0], r, strict=True))["Tolkning: yttrandets titel"] for r in timeline[1:]
     ]
     assert "Dokumentet har ingen rubrik." in titles
+
+
+def test_a_municipalitys_downloads_are_named_after_it(client):
+    """Downloaded from Malmö and from Lund, both lists were "rekommendationer-<day>.csv":
+    the second took the first one's name with a "(1)" in the downloads folder."""
+    make_tracked_audit(n_recommendations=1)
+    day = timezone.localdate().isoformat()
+    for name, kind, extension in (
+        ("recommendation_list_csv", "rekommendationer", "csv"),
+        ("recommendation_list_xlsx", "rekommendationer", "xlsx"),
+        ("matrix_csv", "matris", "csv"),
+        ("matrix_xlsx", "matris", "xlsx"),
+    ):
+        local = client.get(reverse(f"municipal:{name}", args=["malmo"]))
+        assert f'filename="{kind}-malmo-{day}.{extension}"' in local["Content-Disposition"]
+        national = client.get(reverse(f"recommendations:{name}"))
+        assert f'filename="{kind}-{day}.{extension}"' in national["Content-Disposition"]
