@@ -125,3 +125,15 @@ class AttentionForm(forms.Form):
         if self.is_valid() and self.cleaned_data["since"]:
             return self.cleaned_data["since"]
         return self.default_since()
+
+    def shortcuts(self) -> list[tuple[str, str, bool]]:
+        """The days a weekly reader picks in one click instead of typing a date: a week,
+        thirty days and the default ninety back. Each as (label, ``?since=`` day, whether
+        it is the day the page counts from)."""
+        today, since = timezone.localdate(), self.since_date()
+        days = (
+            (_("senaste veckan"), today - dt.timedelta(days=7)),
+            (_("senaste 30 dagarna"), today - dt.timedelta(days=30)),
+            (_("senaste 90 dagarna"), self.default_since()),
+        )
+        return [(label, day.isoformat(), day == since) for label, day in days]

@@ -544,3 +544,21 @@ def test_the_assessment_form_assesses_the_round_it_shows_and_a_chooser_opens_ano
     assert second.context["form"].chosen_round == world.round2
     assert second.context["form"]["comment"].value() in (None, "")
     assert "Gäller omgång 1." not in second.text.split('id="assess-heading"', 1)[1]
+
+
+def test_a_weekly_reader_picks_the_last_week_in_one_click(client, world):
+    """Att granska offers the last week, thirty and ninety days as links beside the date
+    field, the one the page counts from marked as current, so the weekly visit needs no
+    date typed."""
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+    week_ago = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
+
+    page = client.get(url).text
+    assert f'<a href="?since={week_ago}">senaste veckan</a>' in page
+    ninety = (timezone.localdate() - dt.timedelta(days=90)).isoformat()
+    assert f'<a href="?since={ninety}" aria-current="true">senaste 90 dagarna</a>' in page
+
+    week = client.get(url, {"since": week_ago})
+    assert week.context["since"] == timezone.localdate() - dt.timedelta(days=7)
+    assert f'<a href="?since={week_ago}" aria-current="true">senaste veckan</a>' in week.text
