@@ -262,6 +262,7 @@ class RoundStep:
     round: FollowUpRound
     entries: list
     assessment: AuditorAssessment | None
+    today: dt.date | None = None  # the day a deadline is judged by
 
     @property
     def date(self):
@@ -273,6 +274,15 @@ class RoundStep:
     def is_deadline(self) -> bool:
         """Whether ``date`` is the round's deadline, not an answer's date."""
         return not self._answer_dates and self.round.deadline is not None
+
+    @property
+    def deadline_has_passed(self) -> bool:
+        """Whether the round's deadline, with no answer to show, has wholly passed: said
+        beside it as a fact, not as a verdict (the board may have had nothing to report
+        on this recommendation, or its answer may not be published yet)."""
+        return (
+            self.is_deadline and self.today is not None and self.round.deadline.is_past(self.today)
+        )
 
     @property
     def _answer_dates(self) -> list:
@@ -350,7 +360,9 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
         entries_by_round[entry.response.round_id].append(step)
         steps.append(step)
     rounds = [
-        RoundStep(round=r, entries=entries_by_round[r.pk], assessment=assessments.get(r.pk))
+        RoundStep(
+            round=r, entries=entries_by_round[r.pk], assessment=assessments.get(r.pk), today=today
+        )
         for r in recommendation.audit.timeline_rounds
     ]
     return Timeline(

@@ -183,3 +183,16 @@ def test_the_abbreviation_dnr_before_a_diary_number_says_what_it_stands_for(clie
     page = client.get(url(world.recommendations[0])).content.decode()
     assert '<abbr title="diarienummer">dnr</abbr>' in page
     assert '<abbr title="diarienummer">dnr</abbr> <span class="case-number">' in page
+
+
+def test_a_round_whose_deadline_passed_with_no_answer_to_show_says_so(client):
+    """The axis said "svar senast 2024-09-30" and "Inget yttrande att visa" two years
+    later, leaving the reader to work out that the day had long passed."""
+    world = make_tracked_audit(n_recommendations=1)
+    make_round(world.audit, sequence=3, deadline="2024-09-30")
+    make_round(world.audit, sequence=4, deadline="2099-03-31")
+    page = client.get(url(world.recommendations[0])).content.decode()
+
+    assert _axis_step(page, 3).startswith("svar senast 2024-09-30 (sista dagen har passerat)")
+    assert _axis_step(page, 4).startswith("svar senast 2099-03-31 4.")
+    assert "passerat" not in _axis_step(page, 2)  # answered: its date is the answer's
