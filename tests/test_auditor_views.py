@@ -562,3 +562,18 @@ def test_a_weekly_reader_picks_the_last_week_in_one_click(client, world):
     week = client.get(url, {"since": week_ago})
     assert week.context["since"] == timezone.localdate() - dt.timedelta(days=7)
     assert f'<a href="?since={week_ago}" aria-current="true">senaste veckan</a>' in week.text
+
+
+def test_a_recommendation_with_no_answer_yet_is_assessed_with_one_round_select(client, world):
+    """With no answer to show, the form asks for the round itself, empty; the page does
+    not offer a second select of rounds beside it."""
+    unanswered = make_recommendation(
+        world.audit, position=9, addressed_to=[world.board_a], answered_by=[world.board_a]
+    )
+    client.force_login(world.auditor)
+
+    page = client.get(reverse("auditors:assess", args=[unanswered.pk]))
+
+    assert page.context["form"].chosen_round is None
+    assert page.text.count("<select") == 2  # the round and the assessment
+    assert '<select name="round"' in page.text and 'name="omgang"' not in page.text
