@@ -459,6 +459,15 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
             choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
         ),
     )
+    closed = StrictBooleanFilter(
+        field_name="closed_on",
+        lookup_expr="isnull",
+        method="filter_closed",
+        label=_("Avslutad"),
+        widget=forms.Select(
+            choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
+        ),
+    )
     sort = StatusOrderingFilter(
         fields=(
             ("audit__reference", "audit"),
@@ -509,6 +518,9 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
             year=ExtractYear(Response.date_expression("response__"))
         )
         return queryset.filter(Exists(entries.filter(year=value)))
+
+    def filter_closed(self, queryset, name, value):
+        return queryset.closed() if value else queryset.open()
 
     def filter_overdue(self, queryset, name, value):
         standings = BoardStanding.objects.filter(recommendation=OuterRef("pk"))

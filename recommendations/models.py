@@ -487,6 +487,9 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
     def open(self):
         return self.filter(closed_on__isnull=True)
 
+    def closed(self):
+        return self.filter(closed_on__isnull=False)
+
     # Who answers a recommendation (``answering_pairs``) is derived on write into each
     # board's standing (``BoardStanding.must_answer``) and read from there: what a board's
     # response in a round covers and requires, and whom the reminders chase when a

@@ -264,3 +264,20 @@ def test_a_closed_recommendation_says_so_in_the_list(client):
     page = client.get(reverse("recommendations:recommendation_list"), follow=True).text
 
     assert page.count("Avslutad 2024-01-10") == 1
+
+
+def test_an_auditor_finds_the_closed_recommendations_to_reopen_one_closed_by_mistake(client):
+    """*Avslutad: Ja* lists the closed ones, *Nej* those still followed up; the API and
+    the exports take the same parameter."""
+    world = make_tracked_audit(n_recommendations=3)
+    closed = world.recommendations[1]
+    closed.close(dt.date(2026, 6, 15), "Genomförd.", None)
+
+    assert labels(listed(client, closed="true")) == [closed.pk]
+    assert labels(listed(client, closed="false")) == [
+        world.recommendations[0].pk,
+        world.recommendations[2].pk,
+    ]
+    assert len(labels(listed(client))) == 3
+    page = listed(client, closed="true").content.decode()
+    assert '<select name="closed"' in page and "Avslutad" in page
