@@ -152,3 +152,20 @@ def test_a_forged_unsubscribe_link_is_refused(client, staff):
 
     assert response.status_code == 404
     assert not Preference.objects.exists()
+
+
+def test_renewing_the_calendar_addresses_says_first_that_the_old_ones_stop_working(client):
+    """The button that breaks every subscription says so before it is pressed, and is
+    not offered to a user who has no calendar of their own to renew."""
+    auditor = make_user("revisor", groups=[AUDITOR_GROUP], municipality=make_municipality())
+    client.force_login(auditor)
+    renew = reverse("notifications:renew_calendar_token")
+
+    html = client.get(reverse("notifications:account")).text
+
+    assert renew in html
+    assert 'aria-describedby="renew-calendar-help">Byt kalenderadresser</button>' in html
+    help_text = re.search(r'<p id="renew-calendar-help">([^<]*)</p>', html).group(1)
+    assert "De gamla adresserna slutar då att fungera" in help_text
+    client.force_login(make_user("nobody"))
+    assert renew not in client.get(reverse("notifications:account")).text
