@@ -3,33 +3,29 @@ and the role rules themselves hold as the README states them."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern
 
 from recommendations import roles
 from responses.models import Response
 
 from .factories import make_user
+from .url_walk import walk_urls
 
 # Django's own views (the admin site, login/logout/password change, the language switch)
 # enforce their own rules.
 DJANGOS_OWN = ("django.",)
 
 
-def product_views(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
-                continue
-            yield from product_views(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            view = pattern.callback
-            module = getattr(view, "view_class", view).__module__
-            if not module.startswith(DJANGOS_OWN):
-                yield prefix + str(pattern.pattern), view
+def product_views(patterns=None):
+    for url in walk_urls(patterns):
+        view = url.pattern.callback
+        module = getattr(view, "view_class", view).__module__
+        if not module.startswith(DJANGOS_OWN):
+            yield url.route, view
 
 
 def test_the_walk_finds_the_product_views():
-    routes = dict(product_views(get_resolver().url_patterns))
+    routes = dict(product_views())
     assert "" in routes and "admin/import/" in routes and "flode/yttranden/" in routes
     assert "konto/password_change/" not in routes
 
@@ -37,7 +33,7 @@ def test_the_walk_finds_the_product_views():
 def test_every_view_of_the_product_declares_its_access_rule():
     undeclared = [
         route
-        for route, view in product_views(get_resolver().url_patterns)
+        for route, view in product_views()
         if not isinstance(getattr(view, "access_rule", None), roles.Rule)
     ]
     assert undeclared == [], "declare who may open these views with @access(...)"

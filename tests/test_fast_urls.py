@@ -4,35 +4,27 @@ the URL Django's ``reverse()`` gives, whatever the prefix or the arguments."""
 import pytest
 from django.urls import (
     NoReverseMatch,
-    URLPattern,
-    URLResolver,
-    get_resolver,
     reverse,
     set_script_prefix,
 )
 
 from auditfollowup.lib.urls import reverse_fast, reverser
 
+from .url_walk import walk_urls
+
 SLUG = "malmo-stad"
 
 
 def named_patterns_with_a_municipality_and_a_key():
     """Every page beneath a municipality that takes one key after the slug."""
-    found = []
-
-    def walk(patterns, namespace, route):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, inner, route + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                whole = route + str(pattern.pattern)
-                by_key = whole.count("<") == 2 and "<int:" in whole
-                if whole.startswith("<slug:municipality>/") and by_key:
-                    found.append(namespace + pattern.name)
-
-    walk(get_resolver().url_patterns, "", "")
-    return found
+    return [
+        url.name
+        for url in walk_urls(skip=())
+        if url.name
+        and url.route.startswith("<slug:municipality>/")
+        and url.route.count("<") == 2
+        and "<int:" in url.route
+    ]
 
 
 def test_every_object_page_beneath_a_municipality_gets_the_url_reverse_gives():

@@ -20,7 +20,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from notifications.models import Profile
 from recommendations.filters import MatrixFilter, RecommendationFilter
@@ -30,6 +30,7 @@ from recommendations.status import Status
 from responses.models import Response
 
 from .factories import build_world, edit_page_data, make_town, make_user
+from .url_walk import named_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +61,8 @@ EVERY_PARAMETER = sorted({*FILTER_PARAMETERS, *OTHER_PARAMETERS})
 NOT_WALKED = {"logout"}
 
 
-def url_patterns(patterns, namespace=""):
-    """(name, pattern) for every named URL of the product (the admin's are Django's)."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
-                continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_patterns(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
-
-
-PRODUCT_URLS = sorted(url_patterns(get_resolver().url_patterns), key=lambda item: item[0])
+# Every named URL of the product (the admin's are Django's).
+PRODUCT_URLS = named_urls()
 
 
 def real_arguments(world, converters) -> dict:

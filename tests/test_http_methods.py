@@ -3,9 +3,10 @@
 forgets its method decorator fails here."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from .factories import build_world
+from .url_walk import named_urls
 
 UNHANDLED = ["put", "patch", "delete", "trace"]
 
@@ -34,19 +35,8 @@ POSTED = {
 }
 
 
-def url_patterns(patterns, namespace=""):
-    """(name, pattern) for every named URL of the product (the admin's are Django's)."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
-                continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_patterns(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
-
-
-PRODUCT_URLS = sorted(url_patterns(get_resolver().url_patterns), key=lambda item: item[0])
+# Every named URL of the product (the admin's are Django's).
+PRODUCT_URLS = named_urls()
 
 
 def url_for(name, pattern, world) -> str:

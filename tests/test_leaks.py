@@ -16,7 +16,7 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -25,6 +25,7 @@ from recommendations.status import Status
 from responses.models import DecisionStep, Measure, MeasureUpdate, Response, Signatory
 
 from .factories import build_world, edit_page_data, make_entry
+from .url_walk import named_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -81,23 +82,11 @@ CREDENTIAL_URLS = {
 }
 
 
-def url_names(resolver=None, namespace=""):
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or ""
-            if inner in SKIPPED_NAMESPACES:
-                continue
-            prefix = f"{namespace}{inner}:" if inner else namespace
-            yield from url_names(pattern, prefix)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
-
-
 def every_url(objects):
     """Every named GET address, with each object of the kind its <pk> takes; searches for
     the markers on the pages that search."""
     urls = []
-    for name, pattern in url_names():
+    for name, pattern in named_urls(skip=SKIPPED_NAMESPACES):
         if name in SKIPPED_NAMES or pattern.name in SKIPPED_NAMES or name in CREDENTIAL_URLS:
             continue
         converters = set(pattern.pattern.converters)

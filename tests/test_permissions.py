@@ -8,7 +8,7 @@ an auditor, an admin. 302 means "sent to the login page".
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import tokens
@@ -17,6 +17,7 @@ from recommendations.models import Municipality
 from responses.models import Response
 
 from .factories import PDF_BYTES
+from .url_walk import named_urls
 
 ROLES = ["public", "staff_a", "staff_b", "auditor", "admin"]
 
@@ -602,16 +603,7 @@ COVERED = {
 }
 
 
-def url_names(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
-
-
 def test_every_url_of_the_product_is_in_the_matrix():
-    names = set(url_names(get_resolver().url_patterns))
+    names = {name for name, _pattern in named_urls(skip=())}
     product = {name for name in names if not name.startswith("admin:")}
     assert product - COVERED == set(), "add these URLs to the permission matrix"
