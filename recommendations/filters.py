@@ -72,7 +72,16 @@ class StrictBooleanField(forms.NullBooleanField):
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no question of the list, offered as "Alla", "Ja" or "Nej"."""
+
     field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.Select(choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))]),
+        )
+        super().__init__(*args, **kwargs)
 
 
 def _boards(municipality):
@@ -455,18 +464,12 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
         lookup_expr="lt",
         method="filter_overdue",
         label=_("Har försenade åtgärder"),
-        widget=forms.Select(
-            choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
-        ),
     )
     closed = StrictBooleanFilter(
         field_name="closed_on",
         lookup_expr="isnull",
         method="filter_closed",
         label=_("Avslutad"),
-        widget=forms.Select(
-            choices=[("", _("Alla")), ("true", _("Ja")), ("false", _("Nej"))],
-        ),
     )
     sort = StatusOrderingFilter(
         fields=(
