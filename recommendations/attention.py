@@ -26,15 +26,17 @@ def _scope(user, path: str):
 def arrived_responses(since: dt.date, user):
     """Responses submitted or published since ``since`` (the first time they left draft).
 
-    One query: the moment a response was first submitted is read from its history;
-    a response published directly counts from its publication; an imported one, which
-    has neither, from the date it is known by (``Response.date_of``: its decision date,
-    else its document's).
+    One query: the moment a response was first handed in is read from its history (a
+    change to submitted; one created handed in, by an import or in the admin, was not
+    handed in then, and the day it was loaded is no news to the auditors); a response
+    published directly counts from its publication; an imported one, which has neither,
+    from the date it is known by (``Response.date_of``: its decision date, else its
+    document's).
     """
     from responses.models import Response
 
     first_submitted = (
-        Response.history.filter(id=OuterRef("pk"), state=Response.State.SUBMITTED)
+        Response.history.filter(id=OuterRef("pk"), state=Response.State.SUBMITTED, history_type="~")
         .order_by("history_date")
         .values("history_date")[:1]
     )

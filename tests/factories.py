@@ -742,7 +742,17 @@ def make_town(name, slug, code, marker):
     round_ = make_round(audit, sequence=1, is_open=True)
     recommendation = make_recommendation(audit, addressed_to=[board])
     submitted = make_response(
-        board=board, round=round_, state=Response.State.SUBMITTED, title=f"Inlämnat {marker}"
+        board=board, round=round_, state=Response.State.DRAFT, title=f"Inlämnat {marker}"
     )
     make_entry(submitted, recommendation, narrative=f"Inlämnad text {marker}")
+    hand_in(submitted)
     return municipality, board, audit, round_, recommendation, submitted
+
+
+def hand_in(draft):
+    """Hand ``draft`` in as its board's staff do: a change of its state to submitted, the
+    moment Att granska counts it from (a response created handed in, as an import makes
+    one, counts from the date it is known by)."""
+    draft.state = Response.State.SUBMITTED
+    draft.save()
+    return draft

@@ -12,7 +12,7 @@ from recommendations.models import AuditorAssessment, FollowUpRound
 from recommendations.status import Status
 from responses.models import Measure, Response, ResponseEntry
 
-from .factories import make_recommendation
+from .factories import hand_in, make_recommendation
 
 
 def test_auditors_record_an_assessment_for_a_round(client, world):
@@ -139,8 +139,9 @@ def add_attention_material(world, suffix=""):
         board=world.board_b,
         round=world.round2,
         title=f"SN lägesbeskrivning{suffix}",
-        state=Response.State.SUBMITTED,
+        state=Response.State.DRAFT,
     )
+    hand_in(submitted)
     overdue = Measure(
         recommendation=world.rec2,
         board=world.board_a,
@@ -297,6 +298,28 @@ def test_an_imported_response_known_by_its_document_arrives_on_that_date(client,
     url = reverse("auditors:attention")
     assert list(client.get(url, {"since": "2019-03-01"}).context["arrived"]) == [imported]
     assert list(client.get(url, {"since": "2019-03-02"}).context["arrived"]) == []
+
+
+def test_a_response_imported_as_handed_in_arrives_on_its_own_date_not_the_day_it_was_loaded(
+    client, world
+):
+    """An import (or the admin) creates a response already handed in: the day it was loaded
+    is no news to the auditors, and Att granska said "Inkom" that day for a 2024 answer."""
+    imported = Response.objects.create(
+        board=world.board_b,
+        round=world.round2,
+        title="Inläst lägesbeskrivning",
+        state=Response.State.SUBMITTED,
+        decision_date=dt.date(2024, 5, 20),
+    )
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+
+    this_week = client.get(url, {"since": timezone.localdate() - dt.timedelta(days=7)})
+    assert imported not in this_week.context["arrived"]
+    back_then = client.get(url, {"since": "2024-05-20"})
+    assert imported in back_then.context["arrived"]
+    assert '<time datetime="2024-05-20">2024-05-20</time>' in back_then.text
 
 
 def test_the_assessment_form_can_be_opened_for_a_given_round(client, world):
