@@ -249,6 +249,9 @@ def test_an_invalid_filter_shows_no_rows_and_asks_to_correct_it(client):
     assert page.status_code == 400
     assert world.recommendations[0].display_name not in page.text
     assert "Rätta det markerade fältet i filtret för att se matrisen." in page.text
+    # No download of a selection the exports would refuse (400) either, as on the list.
+    assert "Ladda ner matrisen" not in page.text
+    assert "Ladda ner matrisen" in client.get(URL, {"audit": world.audit.pk}).text
 
 
 def test_an_addressee_that_leaves_the_answer_to_another_board_gets_no_line(client):
