@@ -51,9 +51,11 @@ class AdminInlineStylesMiddleware:
 
 
 class RejectNulCharactersMiddleware:
-    """Answer 400 to a query string or an address with a NUL character, which no filter,
-    search, token or slug of ours accepts and PostgreSQL refuses in any string (a 500 in
-    the admin's list filters, and for a private calendar's token: /kalender/%00/...).
+    """Answer 400 to a query string, an address or a header with a NUL character, which no
+    filter, search, token or slug of ours accepts and PostgreSQL refuses in any string (a
+    500 in the admin's list filters, for a private calendar's token: /kalender/%00/..., and
+    for a failed login, whose User-Agent and Accept django-axes stores; gunicorn refuses
+    such a header itself, the development server does not).
 
     A view that answers JSON (``answers_json``, the API) gets its error in the API's own
     documented form; every other view the site's 400 page.
@@ -73,6 +75,12 @@ class RejectNulCharactersMiddleware:
         ]
         if any("\x00" in str(part) for part in (*view_args, *view_kwargs.values())):
             raise SuspiciousOperation("NUL character in the address")
+        if any(
+            "\x00" in value
+            for key, value in request.META.items()
+            if key.startswith("HTTP_") and isinstance(value, str)
+        ):
+            raise SuspiciousOperation("NUL character in a header")
         if not spoiled:
             return None
         if getattr(view_func, "answers_json", False):

@@ -489,6 +489,18 @@ def test_a_broken_post_to_any_form_is_refused_whole_not_a_server_error(world, va
                 assert every_row() == before, (url, field, page.status_code)
 
 
+@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_ACCEPT"])
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_a_nul_character_in_a_header_of_a_failed_login_is_refused_not_a_server_error(
+    world, url, header
+):
+    # django-axes records a failed login's User-Agent and Accept: PostgreSQL refused the NUL.
+    client = Client(raise_request_exception=False)
+    page = client.post(reverse(url), {"username": "någon", "password": "fel"}, **{header: "a\x00b"})
+    assert page.status_code == 400
+    assert not AccessAttempt.objects.exists()
+
+
 @pytest.mark.parametrize("url", ["login", "admin:login"])
 def test_a_username_longer_than_any_users_is_refused_on_the_login_form(world, url):
     # Django's login form never checks the username's length: a failed login with one of
