@@ -109,9 +109,19 @@ def _board_context(rows, today):
     return {"board": rows[0].board, "stages": by_stage}
 
 
-def _attention_context(row, today):
+def _digest_since(row: Notification) -> dt.date:
+    """The first day a digest row reports on: the day before the day it was planned
+    for, or the Monday a week before its week's (a weekly digest waits for Monday)."""
+    return row.send_after - dt.timedelta(days=7 if row.stage == Frequency.WEEKLY else 1)
+
+
+def _attention_context(rows, today):
+    """The digest of *Att granska* for these rows, one mail: from the first day the
+    earliest of them reports on, so a digest held back (a failed send, a missed run)
+    still tells what arrived before the day it finally goes."""
+    row = rows[0]
     weekly = row.stage == Frequency.WEEKLY
-    since = today - dt.timedelta(days=7 if weekly else 1)
+    since = min(_digest_since(row) for row in rows)
     sections = {
         "arrived": list(attention.arrived_responses(since, row.recipient)[: DIGEST_LIMIT + 1]),
         "overdue": list(attention.overdue_measures(today, row.recipient)[: DIGEST_LIMIT + 1]),
@@ -146,7 +156,7 @@ def _compose(rows, today):
         stop_url = mail.unfollow_url(first.email)
     else:
         if first.kind == Kind.AUDITOR_DIGEST:
-            context = _attention_context(first, today)
+            context = _attention_context(rows, today)
             if context is None:
                 return None
         else:

@@ -139,7 +139,9 @@ class _Planner:
         late_replies = replies_to_chase(today)
         # Every measure whose period ends between the escalation window and 14 days
         # ahead, not settled, on an open recommendation (``overdue_measures``): one query.
-        oldest = today - dt.timedelta(days=MEASURE_ESCALATION_AFTER - 1 + self.catch_up)
+        # The oldest ended ``MEASURE_ESCALATION_AFTER`` + catch-up days ago, the last day
+        # its escalation may still go (``_within``); those overdue on that day are older.
+        oldest = today - dt.timedelta(days=MEASURE_ESCALATION_AFTER + self.catch_up)
         # Every municipality, and measures everybody may see: those a published response
         # announced (a draft's or a submitted response's measures are not decided yet).
         measures = list(

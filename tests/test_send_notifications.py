@@ -2,6 +2,7 @@
 SMTP server (aiosmtpd on 127.0.0.1, the ``smtp_server`` fixture)."""
 
 import datetime as dt
+import smtplib
 from io import StringIO
 from unittest import mock
 
@@ -307,6 +308,25 @@ def test_a_measure_thirty_days_overdue_is_escalated_to_auditors_and_the_contact(
     assert len(smtp_server.to("chefen@example.se")) == 1, "escalated once"
 
 
+def test_a_measures_escalation_still_goes_on_the_last_day_it_may_catch_up(
+    world, smtp_server, settings
+):
+    """After runs missed, a reminder is still sent up to NOTIFICATIONS_CATCH_UP_DAYS days
+    after its day: the measure's escalation too, on the last of them."""
+    settings.NOTIFICATIONS_CATCH_UP_DAYS = 14
+    world["round"].deadline_date = None
+    world["round"].save()
+
+    run("2026-06-13")  # 30 + 14 days after 30 April
+
+    mails = smtp_server.to("chefen@example.se")
+    assert len(mails) == 1
+    assert "Ta fram en rutin" in smtp_server.text(mails[0])
+    assert "44 dagar sen" in smtp_server.text(mails[0])
+    run("2026-06-14")
+    assert len(smtp_server.to("chefen@example.se")) == 1, "and not a day later"
+
+
 def test_a_reply_fourteen_days_late_is_escalated(world, smtp_server):
     run("2026-04-13")
     assert not smtp_server.to("chefen@example.se")
@@ -371,6 +391,32 @@ def test_auditors_get_the_att_granska_page_once_a_week(world, smtp_server):
     assert len(digests()) == 1, "one a week"
     run("2026-04-20")
     assert len(digests()) == 2
+
+
+def test_a_digest_held_back_by_a_failed_send_still_tells_what_arrived_before_it(world, smtp_server):
+    Preference.objects.create(
+        user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
+    )
+    make_response(
+        board=world["board"],
+        round=world["round"],
+        title="Yttrande som kom in i söndags",
+        published_at=dt.datetime(2026, 4, 12, 10, 0, tzinfo=dt.UTC),
+    )
+
+    def refused(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("the mail server is down")
+
+    with mock.patch.object(EmailMessage, "send", refused):
+        assert "1 failed" in run("2026-04-13")  # Monday's digest: since Sunday
+    run("2026-04-14")
+
+    mails = smtp_server.to("revisor@example.se")
+    assert len(mails) == 1, "Monday's and Tuesday's digests in one mail"
+    text = smtp_server.text(mails[0])
+    assert "Yttrande som kom in i söndags" in text
+    assert "nytt sedan 2026-04-12" in text
+    assert Notification.objects.pending().count() == 0
 
 
 def test_off_means_no_mail_of_that_kind(world, smtp_server):
