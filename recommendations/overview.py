@@ -234,9 +234,9 @@ class MatrixRowWriter:
                 f'<a href="{escape(recommendation.get_absolute_url())}">{name}</a>'
                 f' <span class="muted small" lang="{self.content_language}">{escape(text)}</span>'
             )
-            if recommendation.is_closed:
-                # A closed recommendation is no longer followed up: its empty later years
-                # are not missing answers.
+            if row.is_closed:
+                # A closed recommendation (as known on the matrix's day) is no longer
+                # followed up: its empty later years are not missing answers.
                 head += f" {closed_tag(recommendation)}"
             if may_assess:
                 head += (

@@ -46,7 +46,7 @@ from responses.models import (
     ResponseEntry,
     counts_for_recommendation,
 )
-from responses.standings import known_on
+from responses.standings import assessed_by, is_open_on, known_on
 
 from .models import (
     AuditorAssessment,
@@ -493,6 +493,7 @@ class MatrixRow:
     cells: list  # one per year: a MatrixCell, None (no answer) or NOT_DUE
     is_first: bool = True  # the recommendation's first line (its name is shown once)
     span: int = 1  # how many lines the recommendation has
+    is_closed: bool = False  # closed as known on the matrix's day
     html: str = ""  # the row as the matrix page shows it (overview.write_matrix_rows)
 
 
@@ -539,7 +540,13 @@ def matrix_lines(
         audit.conducted_to_precision,
     )
     empty = {year: NOT_DUE for year in years if issued and year < issued.year}
-    assessments = {a.round_id: a for a in recommendation.matrix_assessments}
+    # The assessments known on the day, beside an answer or alone, as the standings as of
+    # a day count them (``assessed_by``).
+    assessments = {
+        a.round_id: a
+        for a in recommendation.matrix_assessments
+        if assessed_by(a.assessed_on, as_of)
+    }
     # A line per board that must answer it or has answered (an addressee that leaves the
     # answer to another board has none, unless it is the board chosen), and one per board
     # with an answer the user may see.
@@ -570,9 +577,10 @@ def matrix_lines(
     for answer in recommendation.matrix_answers:
         answered_rounds[answer.board_id].add(answer.round_id)
     known_assessments = sorted(
-        (a for a in assessments.values() if as_of is None or a.assessed_on <= as_of),
-        key=lambda a: (a.assessed_on, a.round.sequence),
+        assessments.values(), key=lambda a: (a.assessed_on, a.round.sequence)
     )
+    # Closed as known on the day (``is_open_on``, the council report's rule).
+    is_closed = not is_open_on(recommendation.closed_on, as_of)
     rows = []
     for line_board in boards or [None]:
         by_year = by_board[line_board.pk] if line_board else {}
@@ -595,7 +603,9 @@ def matrix_lines(
             else (MatrixCell(None, alone[year]) if year in alone else empty.get(year))
             for year in years
         ]
-        rows.append(MatrixRow(recommendation, line_board, cells, is_first=not rows))
+        rows.append(
+            MatrixRow(recommendation, line_board, cells, is_first=not rows, is_closed=is_closed)
+        )
     for row in rows:
         row.span = len(rows)
     return rows

@@ -239,6 +239,13 @@ def is_open_on(closed_on: dt.date | None, as_of: dt.date | None) -> bool:
     return closed_on is None or (as_of is not None and closed_on > as_of)
 
 
+def assessed_by(assessed_on: dt.date, as_of: dt.date | None) -> bool:
+    """Whether the auditors' assessment made on ``assessed_on`` was known on ``as_of``
+    (None: now): from the day it was made. The standings as of a day and the matrix's
+    cells as of a day both ask it."""
+    return as_of is None or assessed_on <= as_of
+
+
 def known_on(date: FuzzyDate | None, as_of: dt.date | None, published_at=None) -> bool:
     """Whether a response dated ``date`` (published in Uppföljning at ``published_at``,
     None when imported) was known on ``as_of`` (None: now).
@@ -332,7 +339,7 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
         .order_by("round__sequence", "pk")
         .values_list("recommendation_id", "status", "assessed_on")
     ):
-        if as_of is not None and assessed_on > as_of:
+        if not assessed_by(assessed_on, as_of):
             continue
         latest_assessment[recommendation_id] = status
         if status in settled and (

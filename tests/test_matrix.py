@@ -286,6 +286,37 @@ def test_a_closed_recommendation_says_so_in_its_row(client):
     assert page.count("Avslutad 2024-01-10") == 1
 
 
+def test_as_of_a_day_before_the_auditors_assessed_a_round_its_answer_stands_alone(client):
+    """Round 2 was answered on 2020-10-20 and assessed on 2020-12-01: as known on
+    2020-11-15 the answer has no assessment beside it and no disagreement, in the page
+    and the export, as the council report counts that day (``standings_as_of``)."""
+    make_tracked_audit(n_recommendations=1)
+
+    page = client.get(URL, {"per": "2020-11-15"})
+
+    (row,) = page.context["groups"][0].rows
+    cell = dict(zip(page.context["years"], row.cells, strict=True))[2020]
+    assert cell.status == Status.IN_PROGRESS
+    assert cell.assessment is None and not cell.disagrees
+    assert "Delvis genomförd" not in row.html and "Annan bedömning" not in row.html
+    export = client.get(reverse("recommendations:matrix_csv"), {"per": "2020-11-15"})
+    assert "revisionen" not in export.getvalue().decode("utf-8-sig")
+    later = client.get(URL, {"per": "2020-12-01"})
+    (row,) = later.context["groups"][0].rows
+    cell = dict(zip(later.context["years"], row.cells, strict=True))[2020]
+    assert cell.assessment_status == Status.PARTLY_IMPLEMENTED and cell.disagrees
+
+
+def test_as_of_a_day_before_a_recommendation_was_closed_its_row_is_not_marked_closed(client):
+    world = make_tracked_audit(n_recommendations=1)
+    closed = world.recommendations[0]
+    closed.closed_on, closed.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    closed.save()
+
+    assert "Avslutad 2024-01-10" not in client.get(URL, {"per": "2023-12-31"}).text
+    assert "Avslutad 2024-01-10" in client.get(URL, {"per": "2024-01-10"}).text
+
+
 def test_a_day_to_come_is_refused_on_its_field_with_a_400(client):
     world = make_tracked_audit(n_recommendations=1)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
