@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
@@ -162,6 +163,10 @@ def _compose(rows, today):
         else:
             context = _board_context(rows, today)
             context["board_url"] = mail.absolute_url(first.board.get_absolute_url())
+            if first.kind == Kind.BOARD_REMINDER:
+                # Where the board's staff write the answer and report on the measures:
+                # their drafts, the open rounds and the overdue measures, on one page.
+                context["responses_url"] = mail.absolute_url(reverse("responses:response_start"))
         context["user"] = first.recipient
         context["account_url"] = mail.absolute_url("/konto/")
         stop_url = mail.unsubscribe_url(first.recipient_id, first.kind)

@@ -98,6 +98,35 @@ def test_staff_get_one_reminder_two_weeks_before_the_reply_deadline(world, smtp_
     assert "Ta fram en rutin" not in text
 
 
+def test_the_staff_reminder_says_where_the_answer_is_written(world, smtp_server, client):
+    run("2026-03-17")
+
+    mail = smtp_server.to("anna@example.se")[0]
+    url = "https://uppfoljning.example/yttranden/nytt/"
+    assert f"lämnas in under Nämndens yttranden, där också åtgärderna redovisas: {url}" in (
+        smtp_server.text(mail)
+    )
+    assert f'<a href="{url}">Nämndens yttranden</a>' in smtp_server.html(mail)
+    # The page it leads to offers the staff the round the reminder is about.
+    world["round"].is_open = True
+    world["round"].save(update_fields=["is_open"])
+    client.force_login(world["staff"])
+    page = client.get(url.removeprefix("https://uppfoljning.example"))
+    assert page.status_code == 200 and "Första yttrande" in page.text
+
+
+def test_an_english_staff_reminder_says_where_the_answer_is_written_in_english(world, smtp_server):
+    Profile.objects.create(user=world["staff"], language="en")
+
+    run("2026-03-17")
+
+    mail = smtp_server.to("anna@example.se")[0]
+    assert "handed in under The board's responses" in smtp_server.text(mail)
+    assert ">The board's responses</a>, where the measures are reported on" in (
+        smtp_server.html(mail)
+    )
+
+
 def test_someone_on_the_staff_list_without_the_staff_group_gets_no_reminder(world, smtp_server):
     # Being listed on a board without the group Handläggare grants nothing (README).
     person("tidigare", boards=[world["board"]])
