@@ -91,6 +91,13 @@ def _still_wanted(rows: list[Notification], today: dt.date) -> tuple[list, list]
     return keep, drop
 
 
+def _address(row: Notification) -> str:
+    """Where the mail goes: a user's address as it is now (an admin may have corrected it
+    since the row was planned: the old mailbox may be someone else's), a follower's the
+    one they confirmed."""
+    return row.recipient.email if row.recipient_id else row.email
+
+
 def _dated(row: Notification):
     return {"row": row, "due": FuzzyDate.parse(row.due_text) if row.due_text else None}
 
@@ -173,7 +180,7 @@ def _compose(rows, today):
     context["today"] = today
     return mail.compose(
         template=first.kind,
-        to=first.email,
+        to=_address(first),
         language=language,
         context=context,
         stop_url=stop_url,
@@ -242,7 +249,10 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                     result.failed += 1
                     transaction.set_rollback(True)
                     continue
-                Notification.objects.filter(pk__in=[row.pk for row in keep]).update(sent_at=now)
+                # The address it went to, for the outbox's record.
+                Notification.objects.filter(pk__in=[row.pk for row in keep]).update(
+                    sent_at=now, email=message.to[0]
+                )
                 result.mails.append(message)
     finally:
         connection.close()

@@ -304,6 +304,23 @@ def test_a_waiting_weekly_reminder_is_not_sent_to_someone_no_longer_on_the_board
     assert not smtp_server.to("anna@example.se")
 
 
+def test_a_waiting_reminder_goes_to_the_address_the_user_has_when_it_is_sent(world, smtp_server):
+    Preference.objects.create(
+        user=world["staff"], kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY
+    )
+    write_plan(dt.date(2026, 3, 17))  # a Tuesday: the reminder waits for Monday
+    # Meanwhile an admin corrects her address (the old mailbox is no longer hers).
+    world["staff"].email = "anna.andersson@example.se"
+    world["staff"].save(update_fields=["email"])
+
+    run("2026-03-23")
+
+    assert smtp_server.recipients == ["anna.andersson@example.se"]
+    assert "inom två veckor" in smtp_server.text(smtp_server.to("anna.andersson@example.se")[0])
+    run("2026-03-24")
+    assert len(smtp_server.messages) == 1, "and only once"
+
+
 def test_a_submitted_or_published_reply_stops_the_deadline_reminders(world, smtp_server):
     make_response(board=world["board"], round=world["round"], state=Response.State.SUBMITTED)
 
