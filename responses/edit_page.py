@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditfollowup.lib.dates import FuzzyDate
-from recommendations.models import Recommendation
 from recommendations.status import Status
 
 from . import services
@@ -61,11 +60,7 @@ class EditPage:
         self.header = ResponseHeaderForm(
             data, instance=response, initial={"version": response.version}
         )
-        recommendations = list(
-            Recommendation.objects.filter(audit_id=response.round.audit_id)
-            .answered_by_board(response.board)
-            .order_by("position")
-        )
+        recommendations = list(response.recommendations_to_answer().order_by("position"))
         # Read into dicts, so without the models' default ordering (whose joins cost more
         # than the rows).
         entries = {entry.recommendation_id: entry for entry in response.entries.order_by()}

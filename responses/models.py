@@ -389,6 +389,14 @@ class Response(models.Model):
 
         return self.is_publishable and roles.may_write_for_board(user, self.board)
 
+    def recommendations_to_answer(self):
+        """The recommendations of its round's audit that its board answers
+        (``answered_by_board``): those its edit page asks about, and those handing it in
+        and publishing it ask an answer to."""
+        return Recommendation.objects.filter(audit_id=self.round.audit_id).answered_by_board(
+            self.board
+        )
+
     def recency(self) -> tuple:
         """Which of a board's answers is the later, as a sortable key: the later round,
         then the later decision (an undated one earlier), then the later record. The one

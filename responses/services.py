@@ -449,8 +449,7 @@ def unanswered_recommendations(response: Response) -> list:
     """The recommendations the board answers on that have no saved answer in the response,
     in their order (the response may then be neither submitted nor published)."""
     return list(
-        Recommendation.objects.filter(audit_id=response.round.audit_id)
-        .answered_by_board(response.board)
+        response.recommendations_to_answer()
         .exclude(pk__in=response.entries.values("recommendation_id"))
         .order_by("position")
     )
