@@ -16,10 +16,47 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from auditfollowup.admin_lists import ChecksDateHierarchy
 
 from . import roles, tenancy
+
+
+def _local_time(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
+
+
+# django-axes names its records in English, by the moment in UTC to the microsecond
+# ("Attempted Access: 2026-12-06 13:31:58.428184+00:00"): the page an admin opens to lift a
+# lock, and the question "ta bort inloggningsförsök ...?", did not say whose lock it was.
+# Named by whom and whence instead (no migration: a model's name for a row is not in one).
+def _attempt_name(attempt) -> str:
+    return gettext("%(username)s från %(address)s") % {
+        "username": attempt.username or "",
+        "address": attempt.ip_address or "",
+    }
+
+
+def _login_name(record) -> str:
+    return gettext("%(username)s, %(time)s") % {
+        "username": record.username or "",
+        "time": _local_time(record.attempt_time),
+    }
+
+
+def _failure_name(record) -> str:
+    return gettext("%(username)s från %(address)s, %(time)s") % {
+        "username": record.username or "",
+        "address": record.ip_address or "",
+        "time": _local_time(record.attempt_time),
+    }
+
+
+AccessAttempt.__str__ = _attempt_name
+AccessLog.__str__ = _login_name
+AccessFailureLog.__str__ = _failure_name
 
 
 class ScopedLoginRecordsMixin(ChecksDateHierarchy):

@@ -135,3 +135,25 @@ def test_the_login_records_are_named_in_the_admins_language(client, towns, malmo
     assert "Access attempts" not in swedish and "Axes" not in swedish
     assert "IP-adress" in attempts
     assert "Login lockouts" in english and "Access attempts" in english
+
+
+def test_lifting_a_lock_names_whose_lock_it_is_in_swedish(client, malmo_admin, locks):
+    attempt = locks["malmo"]
+
+    listed = client.get(reverse("admin:axes_accessattempt_changelist")).text
+    opened = client.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).text
+    confirm = client.get(reverse("admin:axes_accessattempt_delete", args=[attempt.pk])).text
+
+    assert "Användarnamn" in listed and "Username" not in listed
+    assert f"malmorevisorn från {MALMO_IP}" in confirm
+    for page in (opened, confirm):
+        assert "Attempted Access" not in page and "+00:00" not in page
+
+
+def test_a_login_record_is_named_by_its_user_and_local_time(client, malmo_admin, locks):
+    record = AccessLog.objects.get(username="malmorevisorn")
+
+    opened = client.get(reverse("admin:axes_accesslog_change", args=[record.pk])).text
+
+    assert "malmorevisorn" in opened
+    assert "Access Log for" not in opened and "+00:00" not in opened
