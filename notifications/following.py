@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.models import Board, Recommendation
+from recommendations import tenancy
+from recommendations.models import Board, Municipality, Recommendation
 from responses.models import Response
 
 from . import mail, tokens
@@ -30,6 +31,9 @@ def send_confirmation(*, email: str, target, language: str) -> None:
         language=language,
         context={
             "target": target,
+            # Boards and recommendations of every municipality may be followed, and
+            # many are named alike (Kommunstyrelsen): the mail says whose it is.
+            "municipality": Municipality.objects.get(pk=tenancy.municipality_of(target)),
             "target_url": mail.absolute_url(target.get_absolute_url()),
             "confirm_url": mail.absolute_url(reverse("notifications:follow_confirm", args=[token])),
         },

@@ -17,6 +17,7 @@ from tests.factories import (
     make_audit,
     make_board,
     make_entry,
+    make_municipality,
     make_recommendation,
     make_response,
     make_round,
@@ -174,6 +175,30 @@ def test_followers_hear_once_of_a_newly_published_answer(
     assert draft.title in text
     assert f"https://uppfoljning.example{draft.get_absolute_url()}" in text
     assert "Följ upp insatserna." in text
+
+
+def test_the_mails_say_which_municipalitys_board_they_are_about(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    """Every municipality has a Kommunstyrelsen, and anyone may follow any of them."""
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1132")
+    board = make_board(short_code="KS", name="Kommunstyrelsen", municipality=lund)
+    make_board(short_code="KS", name="Kommunstyrelsen")  # Malmö's
+    audit = make_audit(boards=[board], municipality=lund)
+    recommendation = make_recommendation(audit, addressed_to=[board])
+
+    client.post(reverse("notifications:follow", args=["board", board.pk]), {"email": ADDRESS})
+    confirm = smtp_server.to(ADDRESS)[-1]
+    for part in (smtp_server.text(confirm), smtp_server.html(confirm)):
+        assert "nytt svar om Kommunstyrelsen i Lunds kommun publiceras" in part
+    client.post(link_in(smtp_server.text(confirm), "/folj/bekrafta/"))
+    publish_draft(recommendation, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+
+    answer = smtp_server.to(ADDRESS)[-1]
+    assert smtp_server.subject(answer) == "Nytt svar från Kommunstyrelsen i Lunds kommun"
+    for part in (smtp_server.text(answer), smtp_server.html(answer)):
+        assert "Kommunstyrelsen i Lunds kommun har publicerat ett svar" in part
 
 
 def test_nothing_is_told_of_a_draft_or_a_submitted_response(client, smtp_server, recommendation):
