@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Language(models.TextChoices):
@@ -130,7 +131,7 @@ class Preference(models.Model):
 
     class Meta:
         verbose_name = _("val för e-post")
-        verbose_name_plural = _("val för e-post")
+        verbose_name_plural = pgettext_lazy("plural", "val för e-post")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="preference_one_per_kind")
         ]
@@ -177,7 +178,7 @@ class Follower(models.Model):
 
     class Meta:
         verbose_name = _("följare")
-        verbose_name_plural = _("följare")
+        verbose_name_plural = pgettext_lazy("plural", "följare")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(recommendation__isnull=True, board__isnull=False)
@@ -291,7 +292,7 @@ class Notification(models.Model):
 
     class Meta:
         verbose_name = _("utskick")
-        verbose_name_plural = _("utskick")
+        verbose_name_plural = pgettext_lazy("plural", "utskick")
         ordering = ["-created_at", "pk"]
         indexes = [
             # The send step reads only what is still waiting: a small slice of the table.

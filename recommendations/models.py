@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from auditfollowup.lib.dates import (
@@ -234,7 +235,7 @@ class SourceDocument(models.Model):
 
     class Meta:
         verbose_name = _("källdokument")
-        verbose_name_plural = _("källdokument")
+        verbose_name_plural = pgettext_lazy("plural", "källdokument")
         ordering = ["document_date", "file_name"]
 
     def __str__(self):
@@ -320,7 +321,10 @@ class Audit(RemembersLoadedValues, models.Model):
         help_text=_("Granskningens övergripande bedömning, med dess egna ord."),
     )
     source_documents = models.ManyToManyField(
-        SourceDocument, blank=True, related_name="audits", verbose_name=_("källdokument")
+        SourceDocument,
+        blank=True,
+        related_name="audits",
+        verbose_name=pgettext_lazy("plural", "källdokument"),
     )
     objects = InMunicipalityQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from auditfollowup.lib.dates import (
@@ -529,7 +530,7 @@ class Signatory(models.Model):
 
     class Meta:
         verbose_name = _("undertecknare")
-        verbose_name_plural = _("undertecknare")
+        verbose_name_plural = pgettext_lazy("plural", "undertecknare")
         ordering = ["response", "position", "pk"]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import override
 
 from recommendations.roles import AUDITOR_GROUP
 from tests.factories import make_tracked_audit, make_user
@@ -219,3 +220,21 @@ def test_the_compiled_catalogue_matches_the_po_file():
         elif catalogue.gettext(entry["msgid"]) != entry["msgstr"]:
             stale.append(entry["msgid"])
     assert stale == []
+
+
+def test_the_admin_names_in_plural_what_swedish_writes_the_same_in_both(admin_client):
+    # "källdokument", "följare", "undertecknare" are singular and plural in Swedish; the
+    # English admin listed "Source document", "Follower" and "Signatory" as its sections.
+    from django.apps import apps
+
+    admin_client.cookies["django_language"] = "en"
+    index = admin_client.get(reverse("admin:index")).text
+
+    for plural in ["Source documents", "Followers", "E-mail choices", "Outgoing mails"]:
+        assert f">{plural}<" in index, plural
+    signatories = apps.get_model("responses", "Signatory")._meta
+    with override("en"):
+        assert str(signatories.verbose_name_plural) == "signatories"
+        assert str(signatories.verbose_name) == "signatory"
+    with override("sv"):
+        assert str(signatories.verbose_name_plural) == "undertecknare"
