@@ -757,7 +757,11 @@ def _check_uniqueness(records: list[_Record], problems: list[Problem]) -> None:
                 if None in key:
                     continue
                 if key in seen:
-                    problems.append(record.problem(_duplicate(names, seen[key]), names[0]))
+                    problems.append(
+                        record.problem(
+                            _duplicate(model, names, seen[key]), _in_file(model, names)[0]
+                        )
+                    )
                 seen[key] = record
             _check_against_database(model, names, seen, input_pks, problems)
         for constraint in conditional:
@@ -795,9 +799,14 @@ def _conditional_clash_candidates(model, constraint, group: list[_Record]) -> li
     return list(candidates.values())
 
 
-def _duplicate(names, first: _Record) -> str:
+def _in_file(model, attnames) -> list[str]:
+    """The fields as a fixture file names them ("audit", not the column "audit_id")."""
+    return [model._meta.get_field(name).name for name in attnames]
+
+
+def _duplicate(model, names, first: _Record) -> str:
     return _("värdet för %(fields)s finns redan i %(source)s (objekt %(number)s).") % {
-        "fields": ", ".join(names),
+        "fields": ", ".join(_in_file(model, names)),
         "source": first.source,
         "number": first.index + 1,
     }
@@ -823,8 +832,12 @@ def _check_against_database(model, names, seen, input_pks, problems) -> None:
             problems.append(
                 record.problem(
                     _("värdet för %(fields)s används redan av %(model)s pk=%(pk)s i databasen.")
-                    % {"fields": ", ".join(names), "model": record.label, "pk": pk},
-                    names[0],
+                    % {
+                        "fields": ", ".join(_in_file(model, names)),
+                        "model": record.label,
+                        "pk": pk,
+                    },
+                    _in_file(model, names)[0],
                 )
             )
 

@@ -291,12 +291,17 @@ def test_a_response_and_a_measure_stay_within_one_municipality(tmp_path, minimal
     assert "fält ”round”" in message and "fält ”board”" in message
 
 
-def test_duplicate_unique_values_in_the_file_are_refused(tmp_path, minimal_objects):
+def test_duplicate_unique_values_in_the_file_are_refused_naming_the_files_fields(
+    tmp_path, minimal_objects
+):
     minimal_objects[2]["fields"]["short_code"] = "TN"
 
-    assert_import_refused(
-        write_fixture(tmp_path, minimal_objects), "recommendations.board pk=9002", "municipality_id"
+    message = assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "recommendations.board pk=9002), fält ”municipality”",
+        "värdet för municipality, short_code finns redan",
     )
+    assert "municipality_id" not in message  # a column name, not the file's "municipality"
 
 
 def test_a_clash_with_a_row_already_in_the_database_is_refused(tmp_path, minimal_objects):
@@ -309,7 +314,12 @@ def test_a_clash_with_a_row_already_in_the_database_is_refused(tmp_path, minimal
         }
     ]
 
-    assert_import_refused(write_fixture(tmp_path, clash, "clash.json"), "pk=9001 i databasen")
+    message = assert_import_refused(
+        write_fixture(tmp_path, clash, "clash.json"),
+        "fält ”municipality”: värdet för municipality, short_code används redan",
+        "pk=9001 i databasen",
+    )
+    assert "municipality_id" not in message
 
 
 def test_the_same_object_twice_in_the_input_is_refused(tmp_path, minimal_objects):
