@@ -19,6 +19,7 @@ from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
 from responses.models import Response
 from tests.factories import (
+    hand_in,
     make_audit,
     make_board,
     make_measure,
@@ -463,6 +464,32 @@ def test_a_digest_held_back_by_a_failed_send_still_tells_what_arrived_before_it(
     assert "Yttrande som kom in i söndags" in text
     assert "nytt sedan 2026-04-12" in text
     assert Notification.objects.pending().count() == 0
+
+
+def test_every_item_of_the_digest_links_to_its_page_in_both_forms(world, smtp_server):
+    other = make_board(short_code="SN", name="Servicenämnden")
+    audit = make_audit(title="Granskning av servicen", boards=[other])
+    make_recommendation(audit, addressed_to=[other])
+    draft = make_response(
+        board=other,
+        round=make_round(audit, sequence=1, deadline="2026-06-30", title="Första yttrande"),
+        state=Response.State.DRAFT,
+        title="Servicenämndens yttrande",
+    )
+    hand_in(draft)
+
+    run("2026-04-13")  # a Monday: ASN's reply is missing, Servicenämnden's has arrived
+
+    (mail,) = [m for m in smtp_server.to("revisor@example.se") if "Att granska" in str(m)]
+    text, html = smtp_server.text(mail), smtp_server.html(mail)
+    arrived = f"https://uppfoljning.example{draft.get_absolute_url()}"
+    missing = f"https://uppfoljning.example{world['audit'].get_absolute_url()}"
+    assert f"Servicenämndens yttrande, Servicenämnden ({audit}, Första yttrande): inlämnat" in text
+    assert f"  {arrived}\r\n" in text
+    assert f'<a href="{arrived}">Servicenämndens yttrande</a>' in html
+    assert f"Arbetsmarknadsnämnden: {world['audit']}, Första yttrande" in text
+    assert f"  {missing}\r\n" in text
+    assert f'<a href="{missing}">{world["audit"]}</a>, Första yttrande' in html
 
 
 def test_off_means_no_mail_of_that_kind(world, smtp_server):
