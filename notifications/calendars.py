@@ -111,5 +111,5 @@ def for_municipality(municipality, user) -> bytes:
         name=_("Uppföljning: %(municipality)s") % {"municipality": municipality},
         user=user,
         rounds=FollowUpRound.objects.filter(audit__municipality=municipality),
-        measures=Measure.objects.filter(board__municipality=municipality),
+        measures=Measure.objects.in_municipality(municipality),
     )

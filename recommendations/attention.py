@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from auditfollowup.lib.dates import ended_before_q
 
-from . import roles
+from . import roles, tenancy
 from .models import Board, FollowUpRound
 
 
-def _scope(user, path: str):
-    return roles.EVERYTHING if user is None else roles.scope(user, path)
+def _scope(model, user):
+    """``model``'s rows of the user's municipality (``tenancy.condition``); every row for
+    ``user`` None."""
+    return roles.EVERYTHING if user is None else tenancy.condition(model, user)
 
 
 def arrived_responses(since: dt.date, user):
@@ -44,7 +46,7 @@ def arrived_responses(since: dt.date, user):
     return (
         Response.objects.visible_to(user)
         .handed_in()
-        .filter(_scope(user, "board__municipality"))
+        .filter(_scope(Response, user))
         .annotate(
             arrived_at=Coalesce(Subquery(first_submitted), F("published_at")),
             known_on=Response.date_expression(),
@@ -66,7 +68,7 @@ def overdue_measures(today: dt.date, user):
 
     visible = Measure.objects.public() if user is None else Measure.objects.visible_to(user)
     return (
-        visible.filter(_scope(user, "board__municipality"))
+        visible.filter(_scope(Measure, user))
         .overdue(today)
         .select_related("board", "recommendation__audit")
         .order_by("due_date", "pk")
@@ -80,7 +82,7 @@ def disagreements(user):
 
     return (
         BoardStanding.objects.filter(disagrees=True, is_open=True)
-        .filter(_scope(user, "board__municipality"))
+        .filter(_scope(BoardStanding, user))
         .select_related("recommendation__audit", "board")
         .order_by("recommendation__audit_id", "recommendation__position", "board__name")
     )
@@ -109,7 +111,7 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     if round_ids is not None:
         rounds = rounds.filter(pk__in=round_ids)
     rounds = list(
-        rounds.filter(_scope(user, "audit__municipality"))
+        rounds.filter(_scope(FollowUpRound, user))
         .select_related("audit__municipality")  # *Att granska* links each audit
         .order_by("deadline_date", "pk")
     )

@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from auditfollowup.lib.text import without_control_characters
 from responses.models import Response, response_visibility
 
+from . import tenancy
 from .openapi import LICENSE_URL
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -51,8 +52,8 @@ def last_modified(municipality=None) -> dt.datetime | None:
     # same read rule, on the stored versions.
     history = Response.history.filter(response_visibility(AnonymousUser()))
     if municipality is not None:
-        published = published.filter(board__municipality=municipality)
-        history = history.filter(board__municipality=municipality)
+        published = published.in_municipality(municipality)
+        history = history.filter(**{tenancy.path_of(Response): municipality})
     dates = [
         published.aggregate(latest=Max("published_at"))["latest"],
         history.aggregate(latest=Max("history_date"))["latest"],

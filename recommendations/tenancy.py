@@ -31,12 +31,21 @@ MUNICIPALITY_PATHS = {
 }
 
 
+def path_of(model) -> str | None:
+    """The lookup from ``model`` (a model class, or a historical model of one) to its
+    Municipality, or None when it belongs to no municipality: every scope by
+    municipality (the admin, the pages' ``in_municipality``, *Att granska*, the read
+    rule) starts from it."""
+    model = getattr(model, "instance_type", model)  # a version's model: its model's path
+    return MUNICIPALITY_PATHS.get(model._meta.label_lower)
+
+
 def condition(model, user) -> Q | None:
     """The condition limiting ``model``'s rows to what the user's municipality owns, or
     None when the model belongs to no municipality."""
     label = model._meta.label_lower
     if label in MUNICIPALITY_PATHS:
-        return roles.scope(user, MUNICIPALITY_PATHS[label])
+        return roles.scope(user, path_of(model))
     if model is get_user_model():
         return _user_condition(user)
     if label == "recommendations.sourcedocument":

@@ -68,13 +68,13 @@ class ResponseReadRule:
     def q(self, prefix: str = "") -> models.Q:
         """The condition on a response reached through ``prefix`` (``""`` for Response
         itself, ``"response__"`` for an entry, and so on)."""
-        from recommendations import roles
+        from recommendations import roles, tenancy
 
         if self.everything:
             return roles.EVERYTHING
         visible = models.Q(**{f"{prefix}state": Response.State.PUBLISHED})
         if self.own_states:
-            in_scope = roles.scope(self.user, f"{prefix}board__municipality")
+            in_scope = roles.scope(self.user, prefix + tenancy.path_of(Response))
             visible |= in_scope & models.Q(**{f"{prefix}state__in": self.own_states})
         if self.own_boards:
             visible |= models.Q(**{f"{prefix}board_id__in": self.own_boards})
