@@ -23,6 +23,7 @@ from auditfollowup.lib.text import without_control_characters
 from responses.models import Response, response_visibility
 
 from . import tenancy
+from .models import AuditorAssessment, Recommendation
 from .openapi import LICENSE_URL
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -46,17 +47,27 @@ def publisher_iri(municipality, base: str) -> URIRef:
 
 
 def last_modified(municipality=None) -> dt.datetime | None:
-    """When the open data last changed: the latest publication or correction of a response."""
+    """When the open data last changed: the latest publication or correction of a
+    response, and the latest change the public reads of a recommendation (its wording, a
+    closing) or of the auditors' assessment of it, which the recommendations' dataset
+    carries. Four queries, whatever the size."""
     published = Response.objects.visible_to(AnonymousUser())
     # Versions of responses the public could read (corrections after publishing): the
     # same read rule, on the stored versions.
-    history = Response.history.filter(response_visibility(AnonymousUser()))
+    changes = [
+        Response.history.filter(response_visibility(AnonymousUser())),
+        # Recommendations and assessments are public whatever their state.
+        Recommendation.history.all(),
+        AuditorAssessment.history.all(),
+    ]
     if municipality is not None:
         published = published.in_municipality(municipality)
-        history = history.filter(**{tenancy.path_of(Response): municipality})
+        changes = [
+            history.filter(**{tenancy.path_of(history.model): municipality}) for history in changes
+        ]
     dates = [
         published.aggregate(latest=Max("published_at"))["latest"],
-        history.aggregate(latest=Max("history_date"))["latest"],
+        *(history.aggregate(latest=Max("history_date"))["latest"] for history in changes),
     ]
     dates = [date for date in dates if date]
     return max(dates) if dates else None

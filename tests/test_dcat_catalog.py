@@ -10,7 +10,8 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-from recommendations.models import Municipality
+from recommendations.models import AuditorAssessment, Municipality, Recommendation
+from recommendations.status import Status
 from responses.models import Response
 from tests.conftest import DATA
 from tests.factories import make_municipality, make_tracked_audit
@@ -100,6 +101,38 @@ def test_its_modified_date_is_the_latest_published_response(client):
     graph = _catalog(client)
     modified = graph.value(URIRef("http://testserver/datasets/dcat"), ns.DCTERMS.modified)
     assert modified == Literal(dt.date(2031, 5, 4))
+
+
+def test_an_assessment_or_a_closing_after_the_last_response_moves_its_modified_date(client):
+    """The recommendations' dataset carries the auditors' assessments and closings: one
+    recorded after the last response changed the data the catalogue describes (as it
+    makes the cached public pages stale), so a harvester must see a newer date."""
+    world = make_tracked_audit(n_recommendations=1)
+    recommendation = world.recommendations[0]
+    dataset = URIRef("http://testserver/datasets/dcat")
+
+    def modified():
+        return _catalog(client).value(dataset, ns.DCTERMS.modified)
+
+    def dated(history, day):
+        """The change just recorded in ``history``, as if made on ``day``."""
+        latest = history.latest("history_date")
+        history.filter(pk=latest.pk).update(
+            history_date=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        )
+
+    AuditorAssessment.record(
+        recommendation=recommendation,
+        round=world.rounds[0],
+        status=Status.IN_PROGRESS,
+        comment="",
+        user=None,
+    )
+    dated(AuditorAssessment.history.all(), dt.date(2031, 5, 4))
+    assert modified() == Literal(dt.date(2031, 5, 4))
+    recommendation.close(dt.date(2026, 1, 10), "Ersatt av ny styrmodell.", None)
+    dated(Recommendation.history.all(), dt.date(2032, 2, 1))
+    assert modified() == Literal(dt.date(2032, 2, 1))
 
 
 def test_each_municipality_has_its_own_catalogue(client):
