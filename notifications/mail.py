@@ -3,7 +3,8 @@ unsubscribe link in the text and in the List-Unsubscribe header (RFC 2369 and 80
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,6 +25,13 @@ def unfollow_url(email: str) -> str:
     return absolute_url(reverse("notifications:unfollow", args=[tokens.unfollow_token(email)]))
 
 
+def _render_plain(name: str, context: dict) -> str:
+    """A plain-text part of a mail (its subject, its text): nothing in it is HTML, so
+    nothing is escaped as HTML (a board named "Kultur- & fritidsnämnden" is not
+    "Kultur- &amp; fritidsnämnden"), whatever the template says."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def compose(
     *, template: str, to: str, language: str, context: dict, stop_url: str | None
 ) -> EmailMultiAlternatives:
@@ -35,8 +43,8 @@ def compose(
     with translation.override(language):
         context["language"] = language
         base = f"notifications/email/{template}"
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context)
+        subject = " ".join(_render_plain(f"{base}_subject.txt", context).split())
+        text = _render_plain(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
     headers = {}
     if stop_url:

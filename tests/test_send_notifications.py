@@ -128,6 +128,18 @@ def test_an_english_staff_reminder_says_where_the_answer_is_written_in_english(w
     )
 
 
+def test_a_boards_name_reads_as_written_in_the_subject_and_the_text(world, smtp_server):
+    world["board"].name = "Kultur- & fritidsnämnden"
+    world["board"].save(update_fields=["name"])
+
+    run("2026-03-17")
+
+    (mail,) = smtp_server.to("anna@example.se")
+    assert smtp_server.subject(mail) == "Påminnelse från Uppföljning: Kultur- & fritidsnämnden"
+    assert "Det här väntar på Kultur- & fritidsnämnden:" in smtp_server.text(mail)
+    assert "Det här väntar på Kultur- &amp; fritidsnämnden" in smtp_server.html(mail)
+
+
 def test_someone_on_the_staff_list_without_the_staff_group_gets_no_reminder(world, smtp_server):
     # Being listed on a board without the group Handläggare grants nothing (README).
     person("tidigare", boards=[world["board"]])
