@@ -9,12 +9,14 @@ typed into the address (``?response=<id>``) or posted shows no label otherwise.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 
 from auditfollowup.admin_lists import ChecksDateHierarchy
 from auditfollowup.lib.ids import is_id
@@ -38,16 +40,33 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
     step with its queryset; Django's many-to-many raw-id input shows ids only, no labels.)
     """
 
+    # The object the row holds, read with the row (``sharing_choices``): its own stored
+    # choice, named without a query of its own.
+    held = None
+
     def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        if self.held is not None and str(getattr(self.held, key)) == str(value):
+            return self._label_and_url(self.held)
         queryset = getattr(getattr(self, "choices", None), "queryset", None)
         if queryset is None:
             return "", ""
-        key = self.rel.get_related_field().name
         try:
             in_scope = queryset.using(self.db).filter(**{key: value}).exists()
         except (ValueError, ValidationError):
             in_scope = False
         return super().label_and_url_for_value(value) if in_scope else ("", "")
+
+    def _label_and_url(self, obj):
+        # As ForeignKeyRawIdWidget names the object it looks up.
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                args=(obj.pk,),
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
 
 
 def keeping_recorded_choices(form_class):
@@ -82,6 +101,79 @@ def keeping_recorded_choices(form_class):
     return KeepingRecordedChoices
 
 
+def _raw_id(field) -> bool:
+    return isinstance(field.widget, ForeignKeyRawIdWidget | ManyToManyRawIdWidget)
+
+
+def sharing_choices(formset_class):
+    """``formset_class``, whose rows read their choices and many-to-many values with the
+    formset instead of one row at a time.
+
+    Each row of an inline has its own copy of every select: the boards offered to each of
+    an audit's recommendations, twice, were read from the database once per row (an audit
+    of ten recommendations asked 27 times for the same list). The rows' selects now share
+    the list of choices read once (a row holding a recorded object outside it keeps its
+    own, ``keeping_recorded_choices``), the rows' many-to-many values are read with the
+    rows, and each row knows its parent."""
+
+    class SharingChoices(formset_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._shared_choices = {}
+            many = [
+                field.name
+                for field in self.model._meta.many_to_many
+                if field.name in self.form.base_fields
+            ]
+            if many and self.queryset is not None:
+                self.queryset = self.queryset.prefetch_related(*many)
+            held = [
+                name
+                for name, field in self.form.base_fields.items()
+                if _raw_id(field) and not isinstance(field.widget, ManyToManyRawIdWidget)
+            ]
+            if held and self.queryset is not None:
+                self.queryset = self.queryset.select_related(*held)
+
+        def _construct_form(self, i, **kwargs):
+            form = super()._construct_form(i, **kwargs)
+            # Django sets the row's key to its parent, not the parent itself: a row named
+            # after its parent (a round after its audit) read the parent once per row.
+            parent = self.instance.pk
+            if parent is not None and getattr(form.instance, self.fk.attname, None) == parent:
+                setattr(form.instance, self.fk.name, self.instance)
+            return self._share_choices(form)
+
+        @property
+        def empty_form(self):
+            return self._share_choices(super().empty_form)
+
+        def _share_choices(self, form):
+            for name, field in form.fields.items():
+                base = self.form.base_fields.get(name)  # not the formset's own id and key
+                if base is None or not isinstance(field, ModelChoiceField):
+                    continue
+                if _raw_id(field):
+                    relation = form.instance._meta.get_field(name)
+                    if isinstance(field.widget, ScopedRawIdWidget) and relation.is_cached(
+                        form.instance
+                    ):
+                        field.widget.held = relation.get_cached_value(form.instance)
+                    continue
+                if name not in self._shared_choices:
+                    offered = list(base.choices)
+                    keys = {str(value) for value, _label in offered}
+                    self._shared_choices[name] = offered, keys
+                offered, keys = self._shared_choices[name]
+                held = getattr(form.instance, f"{name}_id", None)
+                if held is None or str(held) in keys:
+                    field.choices = offered
+            return form
+
+    SharingChoices.__name__ = formset_class.__name__
+    return SharingChoices
+
+
 class ScopedFieldsMixin:
     """Choice fields and raw-id inputs offer and name only the user's municipality's
     objects (and the one a stored object already holds: ``keeping_recorded_choices``)."""
@@ -90,7 +182,7 @@ class ScopedFieldsMixin:
         return keeping_recorded_choices(super().get_form(request, *args, **kwargs))
 
     def get_formset(self, request, *args, **kwargs):
-        formset = super().get_formset(request, *args, **kwargs)
+        formset = sharing_choices(super().get_formset(request, *args, **kwargs))
         formset.form = keeping_recorded_choices(formset.form)
         return formset
 

@@ -269,6 +269,14 @@ class ReportsOfMeasureInline(MeasureUpdateInline):
     fields = ["entry", *MeasureUpdateInline.fields[1:]]
     raw_id_fields = ["entry"]
 
+    def get_queryset(self, request):
+        # Each report names its answer by the response's board and the recommendation.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("entry__response__board", "entry__recommendation")
+        )
+
 
 class AnnouncedMeasureInline(ScopedFieldsMixin, admin.StackedInline):
     model = Measure

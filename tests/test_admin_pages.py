@@ -9,11 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
-from recommendations.models import Recommendation
+from recommendations.models import Audit, Recommendation
 from recommendations.status import Status
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
-from .factories import admin_page_data, make_round, save_edit_page
+from .factories import (
+    admin_page_data,
+    make_entry,
+    make_measure,
+    make_measure_update,
+    make_recommendation,
+    make_response,
+    make_round,
+    save_edit_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -721,3 +730,62 @@ def test_an_earlier_rounds_answer_published_late_moves_a_date_no_later_answer_mo
 
     assert _assert_due_as_its_latest_public_move_says(measure) == FuzzyDate.parse("2026")
     assert measure.status == Status.IN_PROGRESS
+
+
+def test_an_audits_page_asks_as_many_queries_for_many_recommendations_as_for_few(
+    client, world, django_assert_max_num_queries
+):
+    # Each recommendation's two board lists and each round's were read once per row.
+    client.force_login(world.admin)
+    url = admin_url(Audit, "change", world.audit.pk)
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    for position in range(4, 10):
+        make_recommendation(world.audit, position=position, addressed_to=[world.board_b])
+    make_round(world.audit)
+
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url)
+
+    assert 'name="recommendations-8-addressed_to"' in page.text
+    board_b = f'<option value="{world.board_b.pk}" selected>Servicenämnden</option>'
+    assert board_b in page.text.replace("\n", "")
+
+
+def _more_rows(world, page):
+    """Five more rows under the object of ``page``: answers, measures or reports."""
+    entry1 = world.published_a.entries.get(recommendation=world.rec1)
+    for position in range(4, 9):
+        recommendation = make_recommendation(
+            world.audit, position=position, addressed_to=[world.board_a]
+        )
+        if page == "response":
+            make_entry(world.published_a, recommendation)
+        elif page == "recommendation":
+            make_measure(world.rec1, board=world.board_a, announced_in=entry1)
+        else:  # a measure's reports, each in an answer of its own round
+            follow_up = make_round(world.audit)
+            answer = make_response(board=world.board_a, round=follow_up)
+            make_measure_update(world.open_measure, make_entry(answer, world.rec1))
+
+
+@pytest.mark.parametrize("page", ["response", "recommendation", "measure"])
+def test_a_change_page_asks_as_many_queries_for_many_inline_rows_as_for_few(
+    client, world, page, django_assert_max_num_queries
+):
+    # Each row's raw-id input looked its object up twice, and named it with more queries.
+    client.force_login(world.admin)
+    obj = {
+        "response": world.published_a,
+        "recommendation": world.rec1,
+        "measure": world.open_measure,
+    }[page]
+    url = admin_url(type(obj), "change", obj.pk)
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    _more_rows(world, page)
+
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
