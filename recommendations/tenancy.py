@@ -1,4 +1,5 @@
-"""Which municipality each kind of object belongs to, declared once.
+"""Which municipality each kind of object belongs to (declared once, in
+``tenancy_paths.py``), as conditions for one user.
 
 The admin (``admin_scope.py``) and the fixture importer use it to keep an
 Administratörer member to their own municipality's objects; ``roles.scope`` turns a
@@ -9,35 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
 from . import roles
+from .tenancy_paths import MUNICIPALITY_PATHS, path_of
 
-# Model label -> lookup from the model to its Municipality.
-MUNICIPALITY_PATHS = {
-    "recommendations.municipality": "pk",
-    "recommendations.membership": "municipality",
-    "recommendations.board": "municipality",
-    "recommendations.board_staff": "board__municipality",  # a board's staff list
-    "recommendations.audit": "municipality",
-    "recommendations.followupround": "audit__municipality",
-    "recommendations.recommendation": "audit__municipality",
-    "recommendations.auditorassessment": "recommendation__audit__municipality",
-    "responses.response": "board__municipality",
-    "responses.decisionstep": "response__board__municipality",
-    "responses.signatory": "response__board__municipality",
-    "responses.responseentry": "response__board__municipality",
-    "responses.measure": "board__municipality",
-    "responses.measureupdate": "measure__board__municipality",
-    "responses.duedatechange": "measure__board__municipality",
-    "responses.boardstanding": "board__municipality",
-}
-
-
-def path_of(model) -> str | None:
-    """The lookup from ``model`` (a model class, or a historical model of one) to its
-    Municipality, or None when it belongs to no municipality: every scope by
-    municipality (the admin, the pages' ``in_municipality``, *Att granska*, the read
-    rule) starts from it."""
-    model = getattr(model, "instance_type", model)  # a version's model: its model's path
-    return MUNICIPALITY_PATHS.get(model._meta.label_lower)
+__all__ = ["MUNICIPALITY_PATHS", "condition", "municipality_of", "path_of"]
 
 
 def condition(model, user) -> Q | None:

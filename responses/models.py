@@ -31,6 +31,7 @@ from recommendations.models import (
     SourceDocument,
 )
 from recommendations.status import Status
+from recommendations.tenancy_paths import path_of
 
 
 def readable_states(user) -> set[str]:
@@ -68,13 +69,13 @@ class ResponseReadRule:
     def q(self, prefix: str = "") -> models.Q:
         """The condition on a response reached through ``prefix`` (``""`` for Response
         itself, ``"response__"`` for an entry, and so on)."""
-        from recommendations import roles, tenancy
+        from recommendations import roles
 
         if self.everything:
             return roles.EVERYTHING
         visible = models.Q(**{f"{prefix}state": Response.State.PUBLISHED})
         if self.own_states:
-            in_scope = roles.scope(self.user, prefix + tenancy.path_of(Response))
+            in_scope = roles.scope(self.user, prefix + path_of(Response))
             visible |= in_scope & models.Q(**{f"{prefix}state__in": self.own_states})
         if self.own_boards:
             visible |= models.Q(**{f"{prefix}board_id__in": self.own_boards})
