@@ -346,6 +346,12 @@ class StandingOut(Schema):
     addressed: bool = _field(
         gettext_noop("Sant när rekommendationen riktas till nämnden (annars besvarar den den).")
     )
+    must_answer: bool = _field(
+        gettext_noop(
+            "Sant när nämnden ska svara på rekommendationen; falskt när den riktas till "
+            "nämnden men besvaras av en annan nämnd."
+        )
+    )
     answered: bool = _field(gettext_noop("Sant när nämnden har publicerat ett svar."))
     status: LabelledStatusOut | None = _field(
         gettext_noop(
@@ -373,6 +379,7 @@ class StandingOut(Schema):
         return cls(
             board=BoardOut.of(standing.board),
             addressed=standing.is_addressed,
+            must_answer=standing.must_answer,
             answered=bool(standing.status),
             status=LabelledStatusOut.of(standing.status),
             round=standing.round.sequence if standing.round else None,
@@ -414,7 +421,10 @@ class RecommendationOut(Schema):
     boards_answered: int = _field(gettext_noop("Antal nämnder som har publicerat ett svar."))
     boards_required: int = _field(gettext_noop("Antal nämnder som ska svara."))
     standings: list[StandingOut] = _field(
-        gettext_noop("Varje nämnd som ska svara, med sin egen status, även de som inte har svarat.")
+        gettext_noop(
+            "Varje nämnd som rekommendationen gäller (den riktas till nämnden, nämnden ska "
+            "svara på den eller har svarat), med sin egen status, även de som inte har svarat."
+        )
     )
     addressed_to_inference: str = _field(
         gettext_noop(

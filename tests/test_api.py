@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from recommendations.roles import STAFF_GROUP
 from responses.models import Measure
-from tests.factories import make_tracked_audit, make_user
+from tests.factories import make_board, make_recommendation, make_tracked_audit, make_user
 
 pytestmark = pytest.mark.django_db
 URL = reverse("recommendations:api_recommendations")
@@ -118,3 +118,24 @@ def test_a_nul_character_in_a_parameter_is_refused_in_the_apis_own_error_form(cl
     assert page.status_code == 400
     assert page["Content-Type"] == "application/json"
     assert page.json()["errors"]["q"][0]["code"] == "null_characters"
+
+
+def test_a_board_that_leaves_the_answer_to_another_is_told_apart_from_one_yet_to_answer(client):
+    """As the pages and the list export say ("Besvaras av en annan nämnd" beside "Har inte
+    svarat än", ``BoardStanding.without_answer_label``): each standing says whether the
+    board must answer (``must_answer``), so "n of m boards answered" can be read off."""
+    world = make_tracked_audit(n_recommendations=0)
+    ks = make_board(short_code="KS", name="Kommunstyrelsen")
+    gvn = make_board(short_code="GVN", name="Gymnasie- och vuxenutbildningsnämnden")
+    make_recommendation(world.audit, addressed_to=[ks, gvn], answered_by=[world.board, gvn])
+
+    (rec,) = client.get(URL).json()["results"]
+
+    by_board = {s["board"]["short_code"]: s for s in rec["standings"]}
+    assert {code: s["must_answer"] for code, s in by_board.items()} == {
+        "ASN": True,
+        "GVN": True,
+        "KS": False,
+    }
+    assert not any(s["answered"] for s in by_board.values())
+    assert (rec["boards_answered"], rec["boards_required"]) == (0, 2)
