@@ -1,9 +1,11 @@
 """Follow a recommendation or a board by e-mail: confirm, store, tell of new answers."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from recommendations import tenancy
 from recommendations.models import Board, Municipality, Recommendation
@@ -19,6 +21,25 @@ def target_of(data: dict):
     """The recommendation or board a follow token's ``data`` names; None if it is gone."""
     model = TARGETS.get(data.get("t"))
     return model.objects.filter(pk=data.get("i")).first() if model is not None else None
+
+
+# The follow form is open to anyone: without a limit it would mail any address as often as
+# someone cared to post it. A few confirmations an hour are enough for a reader who lost one.
+CONFIRMATIONS_PER_HOUR = 3
+
+
+def may_send_confirmation(email: str) -> bool:
+    """Whether another confirmation may be mailed to ``email`` within the hour, counting
+    this one. The shared cache counts under a keyed hash of the address (not the address
+    itself), and forgets it after the hour."""
+    digest = salted_hmac("notifications.follow.limit", email.strip().lower()).hexdigest()
+    key = f"follow-confirmations:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= CONFIRMATIONS_PER_HOUR
+    except ValueError:  # the hour ended between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
 
 
 def send_confirmation(*, email: str, target, language: str) -> None:

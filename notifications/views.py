@@ -116,12 +116,22 @@ def follow(request, target, pk):
     # A logged-in reader is offered their own address (they may still type another).
     own_address = {"email": request.user.email} if request.user.is_authenticated else None
     form = FollowForm(request.POST if request.method == "POST" else None, initial=own_address)
+    status = 400 if form.is_bound else 200
+    if form.is_valid() and not following.may_send_confirmation(form.cleaned_data["email"]):
+        form.add_error(
+            "email",
+            _(
+                "Vi har redan skickat flera länkar till den här adressen den senaste timmen. "
+                "Använd den senaste, eller försök igen om en timme."
+            ),
+        )
+        status = 429
     if not form.is_valid():
         return render(
             request,
             "notifications/follow_form_page.html",
             {"form": form, "target": obj, "kind": target},
-            status=400 if form.is_bound else 200,
+            status=status,
         )
     language = get_language() if get_language() in Language.values else Language.SWEDISH
     following.send_confirmation(email=form.cleaned_data["email"], target=obj, language=language)

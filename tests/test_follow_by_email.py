@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -25,6 +26,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_confirmations_counted():
+    """Each test starts with no confirmation mails counted against an address."""
+    cache.clear()
+
 
 ADDRESS = "medborgare@example.se"
 
@@ -155,6 +163,21 @@ def test_a_bad_address_is_refused_with_a_swedish_message(client, recommendation)
 
     assert response.status_code == 400
     assert "Skriv en e-postadress" in response.content.decode()
+
+
+def test_one_address_gets_at_most_three_confirmations_an_hour(client, smtp_server, recommendation):
+    """The form is open to anyone: it must not be a way to flood someone's mailbox."""
+    url = reverse("notifications:follow", args=["recommendation", recommendation.pk])
+    for _ in range(3):
+        assert client.post(url, {"email": ADDRESS}).status_code == 200
+
+    refused = client.post(url, {"email": ADDRESS.upper()})
+
+    assert refused.status_code == 429
+    assert "redan skickat flera länkar till den här adressen" in refused.content.decode()
+    assert len(smtp_server.to(ADDRESS)) == 3
+    assert client.post(url, {"email": "nagon.annan@example.se"}).status_code == 200
+    assert len(smtp_server.messages) == 4
 
 
 def test_followers_hear_once_of_a_newly_published_answer(
