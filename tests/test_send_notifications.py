@@ -140,6 +140,18 @@ def test_a_boards_name_reads_as_written_in_the_subject_and_the_text(world, smtp_
     assert "Det här väntar på Kultur- &amp; fritidsnämnden" in smtp_server.html(mail)
 
 
+def test_the_day_is_stockholms_just_after_midnight(world, smtp_server):
+    """Run at 00:30 in Stockholm on 17 March, still the 16th in UTC: the reminder 14 days
+    ahead of the deadline is due that day."""
+    just_after_midnight = dt.datetime(2026, 3, 16, 23, 30, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=just_after_midnight):
+        output = StringIO()
+        call_command("send_notifications", stdout=output)
+
+    assert output.getvalue().startswith("2026-03-17:")
+    assert "inom två veckor" in smtp_server.text(smtp_server.to("anna@example.se")[0])
+
+
 def test_someone_on_the_staff_list_without_the_staff_group_gets_no_reminder(world, smtp_server):
     # Being listed on a board without the group Handläggare grants nothing (README).
     person("tidigare", boards=[world["board"]])
