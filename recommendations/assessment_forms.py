@@ -3,13 +3,15 @@
 import datetime as dt
 
 from django import forms
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.content_tags import ContentLanguageSelect
 from auditfollowup.lib.dates import YEARS
+from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 
-from .models import FollowUpRound, Recommendation, closing_day_problem
+from .models import Audit, Board, FollowUpRound, Recommendation, closing_day_problem
 from .status import status_choices
 
 
@@ -137,3 +139,81 @@ class AttentionForm(forms.Form):
             (_("senaste 90 dagarna"), self.default_since()),
         )
         return [(label, day.isoformat(), day == since) for label, day in days]
+
+
+class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
+    """The auditors ask the boards for a follow-up: a new round of an audit (or a change
+    to one, its deadline moved, or closed for answers once it is done). What the admin's
+    round form holds, for the auditors' own pages; the round's number is the next one."""
+
+    class Meta:
+        model = FollowUpRound
+        fields = ["kind", "title", "requested_by", "request", "asks", "is_open"]
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 60}),
+            "requested_by": forms.TextInput(attrs={"size": 60}),
+            "request": forms.Textarea(attrs={"rows": 5}),
+            "asks": forms.CheckboxSelectMultiple,
+        }
+        labels = {"request": _("Vad revisionen begär")}
+        help_texts = {
+            "request": _("Vad nämnderna ska redovisa, med revisionens egna ord."),
+            "asks": _(
+                "Kryssa inga för att fråga varje nämnd som besvarar någon av granskningens "
+                "rekommendationer."
+            ),
+            "is_open": _(
+                "Nämndernas handläggare kan då lämna yttranden i omgången och påminns 14 och "
+                "3 dagar före sista svarsdagen."
+            ),
+        }
+
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audit = audit
+        self.instance.audit = audit
+        deadline = self.fields["deadline"]
+        deadline.label = _("Sista svarsdag")
+        deadline.help_text = _(
+            "Behövs när omgången är öppen. Så exakt som det är känt: 2026-05-31, maj 2026, "
+            "hösten 2026 eller 2027."
+        )
+        # The audit's municipality's boards, offices and executive board; not the auditors'
+        # own body, which asks rather than answers.
+        self.fields["asks"].queryset = (
+            Board.objects.filter(municipality_id=audit.municipality_id)
+            .exclude(kind=Board.Kind.AUDITORS)
+            .order_by("name")
+        )
+        if self.instance.pk is None:
+            has_rounds = audit.rounds.exists()
+            self.initial.setdefault(
+                "kind",
+                FollowUpRound.Kind.MEASURES_TAKEN
+                if has_rounds
+                else FollowUpRound.Kind.FIRST_RESPONSE,
+            )
+            self.initial.setdefault("requested_by", audit.auditor.name)
+            self.initial.setdefault("is_open", True)
+
+    def clean(self):
+        cleaned = super().clean()
+        deadline = cleaned.get("deadline")
+        if not cleaned.get("is_open") or "deadline" in self.errors:
+            return cleaned  # a closed round is not chased: its deadline may be any or none
+        if deadline is None:
+            self.add_error("deadline", _("Ange när nämnderna senast ska svara i en öppen omgång."))
+        elif deadline != self.initial.get("deadline") and deadline.is_past(timezone.localdate()):
+            # A new or moved deadline that has passed would chase the boards for an answer
+            # already late the day they are asked; an open round may keep its own.
+            self.add_error("deadline", _("Sista svarsdagen har redan passerat."))
+        return cleaned
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            if self.instance.pk is None:
+                # Two auditors asking at once: the audit's row is locked while the next
+                # number is read, so the second waits and takes the number after.
+                Audit.objects.select_for_update().filter(pk=self.audit.pk).first()
+                self.instance.sequence = FollowUpRound.objects.next_sequence(self.audit)
+            return super().save(commit=commit)

@@ -1,5 +1,6 @@
-"""The auditors' views: record an assessment, close a recommendation, see what needs
-attention, read a recommendation's change history. Auditors and admins only (403)."""
+"""The auditors' views: record an assessment, close a recommendation, ask the boards for a
+follow-up (a new round of an audit), see what needs attention, read a recommendation's
+change history. Auditors and admins only (403)."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -10,9 +11,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import attention as attention_queries
 from . import roles
-from .assessment_forms import AssessmentForm, AttentionForm, CloseForm, RoundChooser
+from .assessment_forms import (
+    AssessmentForm,
+    AttentionForm,
+    CloseForm,
+    FollowUpRequestForm,
+    RoundChooser,
+)
 from .history import change_history_for_recommendation
-from .models import AuditorAssessment, Recommendation
+from .models import Audit, AuditorAssessment, FollowUpRound, Recommendation
 from .roles import Auditor, Reader, access
 from .timeline import build_timeline, with_timeline
 
@@ -124,6 +131,55 @@ def close(request, pk: int):
         status = 400
     context = {"recommendation": recommendation, "form": form}
     return render(request, "recommendations/auditor/close.html", context, status=status)
+
+
+def _audit(user, pk: int) -> Audit:
+    """The audit, if the user may ask its boards for a follow-up: the rule of assessing
+    and closing its recommendations (``roles.may_assess``); 404 otherwise, as for them."""
+    audit = get_object_or_404(Audit.objects.select_related("municipality", "auditor"), pk=pk)
+    if not roles.may_assess(user, audit.municipality_id):
+        raise Http404
+    return audit
+
+
+@access(Auditor)
+@require_http_methods(["GET", "POST"])
+def request_follow_up(request, pk: int, round_pk: int | None = None):
+    """Ask the boards for a follow-up: open a new round of the audit, with its deadline
+    and the boards it asks, or change one (move its deadline, close it for answers). The
+    boards' staff then see it among the rounds they may answer, and the reminders chase
+    it (README, "Reminders, digests and calendars")."""
+    audit = _audit(request.user, pk)
+    round_ = None
+    if round_pk is not None:
+        round_ = get_object_or_404(FollowUpRound, pk=round_pk, audit=audit)
+    form = FollowUpRequestForm(request.POST or None, instance=round_, audit=audit)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save()
+            messages.success(request, _follow_up_message(saved, changed=round_ is not None))
+            return redirect(f"{audit.get_absolute_url()}#omgang-{saved.sequence}")
+        status = 400
+    context = {"audit": audit, "form": form, "round": round_}
+    if round_ is None:
+        context["next_sequence"] = FollowUpRound.objects.next_sequence(audit)
+    return render(request, "recommendations/auditor/follow_up.html", context, status=status)
+
+
+def _follow_up_message(round_: FollowUpRound, *, changed: bool) -> str:
+    values = {"number": round_.sequence, "deadline": round_.deadline}
+    if not round_.is_open:
+        return _("Omgång %(number)s är sparad. Den är stängd för yttranden.") % values
+    if changed:
+        return _("Omgång %(number)s är ändrad. Nämnderna ska svara senast %(deadline)s.") % values
+    return (
+        _(
+            "Omgång %(number)s är begärd. Nämndernas handläggare kan nu lämna yttranden, "
+            "senast %(deadline)s, och påminns före dagen."
+        )
+        % values
+    )
 
 
 @access(Auditor)

@@ -1,4 +1,5 @@
-"""URLs for the auditors' work: assessments, closing, what needs attention, history."""
+"""URLs for the auditors' work: assessments, closing, follow-up rounds, what needs attention,
+history."""
 
 from django.urls import path
 
@@ -12,6 +13,16 @@ urlpatterns = [
         "rekommendationer/<int:pk>/bedomning/",
         assessment_views.assess,
         name="assess",
+    ),
+    path(
+        "granskningar/<int:pk>/ny-omgang/",
+        assessment_views.request_follow_up,
+        name="request_follow_up",
+    ),
+    path(
+        "granskningar/<int:pk>/omgangar/<int:round_pk>/",
+        assessment_views.request_follow_up,
+        name="change_follow_up",
     ),
     path("rekommendationer/<int:pk>/avsluta/", assessment_views.close, name="close"),
     path(

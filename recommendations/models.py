@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -376,6 +376,11 @@ class Audit(RemembersLoadedValues, models.Model):
 
 
 class FollowUpRoundQuerySet(models.QuerySet):
+    def next_sequence(self, audit) -> int:
+        """The number the audit's next round takes: one after its last (1 for its first)."""
+        last = self.filter(audit=audit).aggregate(last=Max("sequence"))["last"]
+        return (last or 0) + 1
+
     def asking_any_of(self, boards):
         """The rounds that ask one of ``boards`` for an answer: those naming it among the
         boards they ask (``FollowUpRound.asks``), and those naming none where it answers a

@@ -204,7 +204,11 @@ def audit_detail(request, pk):
     return render(
         request,
         "recommendations/audit_detail.html",
-        {"audit": audit, "recommendations": recommendations},
+        {
+            "audit": audit,
+            "recommendations": recommendations,
+            "may_assess": roles.may_assess(request.user, audit.municipality_id),
+        },
     )
 
 

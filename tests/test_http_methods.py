@@ -24,6 +24,8 @@ POSTED = {
     "responses:response_document_upload",
     "auditors:assess",
     "auditors:close",
+    "auditors:request_follow_up",
+    "auditors:change_follow_up",
     "password_reset",
     "password_reset_confirm",
     "notifications:account",

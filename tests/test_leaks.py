@@ -46,6 +46,7 @@ PK_KINDS = {
     "recommendations:moved_response": "response",
     "auditors:assess": "recommendation",
     "auditors:close": "recommendation",
+    "auditors:request_follow_up": "audit",
     "auditors:recommendation_history": "recommendation",
     "responses:response_edit": "response",
     "responses:response_preview": "response",
@@ -58,6 +59,8 @@ PK_KINDS = {
 }
 # Pages that take a kind of object and its pk.
 TARGET_URLS = {"notifications:follow": [("recommendation", "recommendation"), ("board", "board")]}
+# Pages of a round beneath its audit: (audit pk, round pk).
+ROUND_URLS = {"auditors:change_follow_up"}
 SLUG_KINDS = {
     "recommendations:dcat_municipality_catalog": "municipality",
     "notifications:municipality_calendar": "municipality",
@@ -109,6 +112,9 @@ def every_url(objects):
                 for target, kind in TARGET_URLS[name]
                 for pk in objects[kind]
             ]
+            continue
+        if name in ROUND_URLS:
+            urls += [reverse(name, args=pair) for pair in objects["round"]]
             continue
         if converters == {"slug", "year"}:  # the council report of each municipality
             urls += [
@@ -277,6 +283,7 @@ def product():
     objects = {
         "recommendation": [world.rec1.pk, world.rec2.pk, world.rec_b.pk],
         "audit": [world.audit.pk],
+        "round": [(world.audit.pk, world.round1.pk), (world.audit.pk, world.round2.pk)],
         "board": [world.board_a.pk, world.board_b.pk],
         "municipality": [world.municipality.slug],
         "response": [world.published_a.pk, draft.pk, submitted.pk, later.pk],

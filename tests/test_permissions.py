@@ -267,6 +267,16 @@ GET_MATRIX = [
         expect(302, 403, 403, 200, 200),
     ),
     (
+        "ask for a follow-up",
+        lambda w: reverse("auditors:request_follow_up", args=[w.audit.pk]),
+        expect(302, 403, 403, 200, 200),
+    ),
+    (
+        "change a follow-up round",
+        lambda w: reverse("auditors:change_follow_up", args=[w.audit.pk, w.round2.pk]),
+        expect(302, 403, 403, 200, 200),
+    ),
+    (
         "recommendation history",
         lambda w: reverse("auditors:recommendation_history", args=[w.rec1.pk]),
         expect(302, 200, 200, 200, 200),
@@ -582,6 +592,8 @@ COVERED = {
     "auditors:attention",
     "auditors:assess",
     "auditors:close",
+    "auditors:request_follow_up",
+    "auditors:change_follow_up",
     "auditors:recommendation_history",
     "fixture_import",
     "set_language",

@@ -1,0 +1,216 @@
+"""Auditors ask the boards for a follow-up from the audit's page: a new round with its
+deadline and the boards it asks, which the boards' staff may then answer; and they move its
+deadline or close it when it is done."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from auditfollowup.lib.dates import FuzzyDate
+from recommendations.models import FollowUpRound
+from recommendations.roles import AUDITOR_GROUP
+
+from .factories import make_board, make_town, make_user
+
+
+def request_url(audit):
+    return reverse("auditors:request_follow_up", args=[audit.pk])
+
+
+def change_url(round_):
+    return reverse("auditors:change_follow_up", args=[round_.audit_id, round_.pk])
+
+
+def follow_up(**overrides) -> dict:
+    data = {
+        "kind": FollowUpRound.Kind.MEASURES_TAKEN,
+        "title": "Uppföljning 2027",
+        "deadline": "2099-03-31",
+        "request": "Redovisa vidtagna åtgärder.",
+        "requested_by": "Revisorskollegiet",
+        "is_open": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_auditors_ask_for_a_follow_up_and_the_round_takes_the_next_number(client, world):
+    client.force_login(world.auditor)
+    answer = client.post(request_url(world.audit), follow_up(asks=[world.board_a.pk]))
+
+    new_round = FollowUpRound.objects.get(audit=world.audit, sequence=3)
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{world.audit.get_absolute_url()}#omgang-3"
+    assert (new_round.title, new_round.is_open) == ("Uppföljning 2027", True)
+    assert new_round.deadline == FuzzyDate.parse("2099-03-31")
+    assert list(new_round.asks.all()) == [world.board_a]
+    [message] = [str(m) for m in get_messages(answer.wsgi_request)]
+    assert message.startswith("Omgång 3 är begärd.")
+
+
+def test_the_boards_staff_may_answer_the_round_the_auditors_opened(client, world):
+    client.force_login(world.auditor)
+    client.post(request_url(world.audit), follow_up(title="Uppföljning av ASN", asks=[]))
+
+    client.force_login(world.staff_a)
+    start = client.get(reverse("responses:response_start"))
+    assert "Uppföljning av ASN" in start.text
+
+
+def test_a_round_asking_one_board_is_not_offered_to_another(client, world):
+    client.force_login(world.auditor)
+    client.post(request_url(world.audit), follow_up(title="Bara SN", asks=[world.board_b.pk]))
+
+    client.force_login(world.staff_a)
+    assert "Bara SN" not in client.get(reverse("responses:response_start")).text
+    client.force_login(world.staff_b)
+    assert "Bara SN" in client.get(reverse("responses:response_start")).text
+
+
+def test_the_form_opens_with_the_audits_auditors_as_requester_and_the_round_open(client, world):
+    client.force_login(world.auditor)
+    page = client.get(request_url(world.audit))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form["requested_by"].value() == "Revisorskollegiet"
+    assert form["is_open"].value() is True
+    assert form["kind"].value() == FollowUpRound.Kind.MEASURES_TAKEN
+    assert "Omgången blir granskningens omgång 3." in page.text
+
+
+def test_the_boards_offered_are_the_audits_municipalitys_not_the_auditors_own_body(
+    client, world
+):
+    make_town("Lund", "lund", "LKS", "lund")
+    client.force_login(world.auditor)
+    offered = client.get(request_url(world.audit)).context["form"].fields["asks"].queryset
+    assert list(offered) == [world.board_a, world.board_b]
+
+
+def test_an_open_round_needs_a_deadline(client, world):
+    client.force_login(world.auditor)
+    answer = client.post(request_url(world.audit), follow_up(deadline=""))
+    assert answer.status_code == 400
+    assert "Ange när nämnderna senast ska svara i en öppen omgång." in answer.text
+    assert not FollowUpRound.objects.filter(sequence=3).exists()
+
+
+def test_a_new_deadline_that_has_passed_is_refused(client, world):
+    client.force_login(world.auditor)
+    answer = client.post(request_url(world.audit), follow_up(deadline="2020-01-31"))
+    assert answer.status_code == 400
+    assert "Sista svarsdagen har redan passerat." in answer.text
+    assert not FollowUpRound.objects.filter(sequence=3).exists()
+
+
+def test_a_deadline_typed_as_a_season_is_kept_as_one(client, world):
+    client.force_login(world.auditor)
+    client.post(request_url(world.audit), follow_up(deadline="hösten 2099"))
+    assert FollowUpRound.objects.get(sequence=3).deadline == FuzzyDate.parse("hösten 2099")
+
+
+def test_closing_a_round_keeps_its_number_and_its_staff_are_no_longer_offered_it(client, world):
+    client.force_login(world.auditor)
+    answer = client.post(
+        change_url(world.round2),
+        follow_up(title=world.round2.title, deadline="2099-09-30", is_open=None),
+    )
+    assert answer.status_code == 302
+    world.round2.refresh_from_db()
+    assert (world.round2.sequence, world.round2.is_open) == (2, False)
+    [message] = [str(m) for m in get_messages(answer.wsgi_request)]
+    assert message == "Omgång 2 är sparad. Den är stängd för yttranden."
+
+    client.force_login(world.staff_a)
+    assert world.round2.title not in client.get(reverse("responses:response_start")).text
+
+
+def test_an_old_round_without_a_deadline_can_be_closed(client, world):
+    """The seeds' first rounds have no deadline: closing one asks for none."""
+    client.force_login(world.auditor)
+    data = follow_up(title=world.round1.title, deadline="", is_open=None)
+    assert client.post(change_url(world.round1), data).status_code == 302
+
+
+def test_an_open_round_keeps_a_deadline_that_has_passed_when_it_is_not_moved(client, world):
+    world.round2.deadline = FuzzyDate.parse("2020-09-30")
+    world.round2.save()
+    client.force_login(world.auditor)
+    data = follow_up(title="Ny rubrik", deadline="2020-09-30")
+    assert client.post(change_url(world.round2), data).status_code == 302
+    world.round2.refresh_from_db()
+    assert world.round2.title == "Ny rubrik"
+
+
+def test_moving_a_rounds_deadline_is_said_in_the_message(client, world):
+    client.force_login(world.auditor)
+    answer = client.post(change_url(world.round2), follow_up(deadline="2099-10-31"))
+    [message] = [str(m) for m in get_messages(answer.wsgi_request)]
+    assert message == "Omgång 2 är ändrad. Nämnderna ska svara senast 2099-10-31."
+
+
+def test_a_round_of_another_audit_is_not_found_under_this_one(client, world):
+    other = make_town("Lund", "lund", "LKS", "lund")[3]
+    client.force_login(world.auditor)
+    url = reverse("auditors:change_follow_up", args=[world.audit.pk, other.pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_auditor_of_another_municipality_gets_404_and_nothing_is_written(client, world, method):
+    lund, _board, audit, round_, _rec, _submitted = make_town("Lund", "lund", "LKS", "lund")
+    client.force_login(world.auditor)
+    for url in (request_url(audit), change_url(round_)):
+        assert getattr(client, method)(url, follow_up()).status_code == 404
+    assert audit.rounds.count() == 1
+    round_.refresh_from_db()
+    assert round_.title != "Uppföljning 2027"
+
+
+def test_board_staff_may_not_ask_for_a_follow_up(client, world):
+    client.force_login(world.staff_a)
+    assert client.post(request_url(world.audit), follow_up()).status_code == 403
+    assert world.audit.rounds.count() == 2
+
+
+def test_the_public_is_sent_to_log_in(client, world):
+    answer = client.get(request_url(world.audit))
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_it"), [("public", False), ("staff_a", False), ("auditor", True)]
+)
+def test_the_audit_page_offers_the_follow_up_to_its_municipalitys_auditors(
+    client, world, role, sees_it
+):
+    if role != "public":
+        client.force_login(getattr(world, role))
+    page = client.get(world.audit.get_absolute_url())
+    assert (request_url(world.audit) in page.text) is sees_it
+    assert (change_url(world.round2) in page.text) is sees_it
+
+
+def test_the_audit_page_does_not_offer_another_municipalitys_auditor_the_follow_up(
+    client, world
+):
+    lund = make_town("Lund", "lund", "LKS", "lund")[0]
+    client.force_login(make_user("lund-revisor", groups=[AUDITOR_GROUP], municipality=lund))
+    page = client.get(world.audit.get_absolute_url())
+    assert page.status_code == 200
+    assert request_url(world.audit) not in page.text
+
+
+def test_the_form_page_reads_the_same_number_of_queries_however_many_boards(client, world):
+    client.force_login(world.auditor)
+    with CaptureQueriesContext(connection) as few:
+        client.get(request_url(world.audit))
+    for number in range(10):
+        make_board(short_code=f"N{number}", name=f"Nämnd {number}", municipality=world.municipality)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(request_url(world.audit))
+    assert "Nämnd 9" in page.text
+    assert len(many) == len(few)
