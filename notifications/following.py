@@ -42,6 +42,13 @@ def may_send_confirmation(email: str) -> bool:
         return True
 
 
+def municipality_of(target) -> Municipality:
+    """The municipality of a followed board or recommendation (``tenancy``), named
+    wherever a follow is: boards and recommendations of every municipality may be
+    followed, and many are named alike (Kommunstyrelsen)."""
+    return Municipality.objects.get(pk=tenancy.municipality_of(target))
+
+
 def send_confirmation(*, email: str, target, language: str) -> None:
     """Mail the signed confirmation link; nothing is stored until it is used."""
     kind = "board" if isinstance(target, Board) else "recommendation"
@@ -52,9 +59,7 @@ def send_confirmation(*, email: str, target, language: str) -> None:
         language=language,
         context={
             "target": target,
-            # Boards and recommendations of every municipality may be followed, and
-            # many are named alike (Kommunstyrelsen): the mail says whose it is.
-            "municipality": Municipality.objects.get(pk=tenancy.municipality_of(target)),
+            "municipality": municipality_of(target),
             "target_url": mail.absolute_url(target.get_absolute_url()),
             "confirm_url": mail.absolute_url(reverse("notifications:follow_confirm", args=[token])),
         },

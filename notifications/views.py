@@ -127,19 +127,21 @@ def follow(request, target, pk):
         )
         status = 429
     if not form.is_valid():
-        return render(
-            request,
-            "notifications/follow_form_page.html",
-            {"form": form, "target": obj, "kind": target},
-            status=status,
+        return _follow_page(
+            request, "follow_form_page", obj, {"form": form, "kind": target}, status=status
         )
     language = get_language() if get_language() in Language.values else Language.SWEDISH
     following.send_confirmation(email=form.cleaned_data["email"], target=obj, language=language)
-    return render(
-        request,
-        "notifications/follow_requested.html",
-        {"email": form.cleaned_data["email"], "target": obj},
-    )
+    return _follow_page(request, "follow_requested", obj, {"email": form.cleaned_data["email"]})
+
+
+def _follow_page(request, template, target, context=None, status=200):
+    """A page about following ``target``, which names its municipality: boards and
+    recommendations of every municipality may be followed, and many are named alike."""
+    context = {**(context or {}), "target": target}
+    if target is not None:
+        context["municipality"] = following.municipality_of(target)
+    return render(request, f"notifications/{template}.html", context, status=status)
 
 
 @access(Public)
@@ -150,8 +152,8 @@ def follow_confirm(request, token):
     except signing.SignatureExpired:
         # Back to the page to ask again, which the reader may no longer remember.
         data = tokens.read_expired_follow_token(token)
-        context = {"target": following.target_of(data), "kind": data.get("t")}
-        return render(request, "notifications/follow_expired.html", context, status=410)
+        target = following.target_of(data)
+        return _follow_page(request, "follow_expired", target, {"kind": data.get("t")}, status=410)
     except signing.BadSignature:
         # Most often a link a mail program broke in two: say so, not just "not found".
         return render(request, "notifications/follow_link_broken.html", status=404)
@@ -160,15 +162,11 @@ def follow_confirm(request, token):
         raise Http404
     if request.method == "POST":
         following.confirm(data)
-        return render(request, "notifications/follow_confirmed.html", {"target": target})
+        return _follow_page(request, "follow_confirmed", target)
     if following.is_confirmed(data):
         # The link opened again (from the mail, later): say so instead of asking again.
-        return render(
-            request, "notifications/follow_confirmed.html", {"target": target, "already": True}
-        )
-    return render(
-        request, "notifications/follow_confirm.html", {"target": target, "email": data["e"]}
-    )
+        return _follow_page(request, "follow_confirmed", target, {"already": True})
+    return _follow_page(request, "follow_confirm", target, {"email": data["e"]})
 
 
 @access(Public)

@@ -224,6 +224,21 @@ def test_the_mails_say_which_municipalitys_board_they_are_about(
         assert "Kommunstyrelsen i Lunds kommun har publicerat ett svar" in part
 
 
+def test_the_follow_pages_say_which_municipalitys_board_they_are_about(client, smtp_server):
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1132")
+    board = make_board(short_code="KS", name="Kommunstyrelsen", municipality=lund)
+    eyebrow = '<p class="eyebrow">Lunds kommun</p>\n<h1>'
+    url = reverse("notifications:follow", args=["board", board.pk])
+
+    assert eyebrow + "Följ Kommunstyrelsen</h1>" in client.get(url).text
+    requested = client.post(url, {"email": ADDRESS})
+    assert eyebrow + "Bekräfta i ditt mejl</h1>" in requested.text
+    confirm = link_in(smtp_server.text(smtp_server.to(ADDRESS)[-1]), "/folj/bekrafta/")
+    assert eyebrow + "Bekräfta att du vill följa</h1>" in client.get(confirm).text
+    assert eyebrow + "Du följer nu</h1>" in client.post(confirm).text
+    assert eyebrow + "Du följer redan</h1>" in client.get(confirm).text
+
+
 def test_nothing_is_told_of_a_draft_or_a_submitted_response(client, smtp_server, recommendation):
     client.post(follow(client, smtp_server, recommendation))
     board = recommendation.addressed_to.get()
