@@ -110,6 +110,6 @@ def for_municipality(municipality, user) -> bytes:
     return build(
         name=_("Uppföljning: %(municipality)s") % {"municipality": municipality},
         user=user,
-        rounds=FollowUpRound.objects.filter(audit__municipality=municipality),
+        rounds=FollowUpRound.objects.in_municipality(municipality),
         measures=Measure.objects.in_municipality(municipality),
     )

@@ -31,6 +31,7 @@ from auditfollowup.lib.loaded_values import RemembersLoadedValues
 from auditfollowup.lib.urls import reverse_fast
 
 from .status import Status
+from .tenancy_paths import path_of
 
 
 def validate_organisation_number(value: str) -> None:
@@ -147,12 +148,11 @@ def _in_municipality(queryset, path: str, municipality):
 
 
 class InMunicipalityQuerySet(models.QuerySet):
-    """A QuerySet whose rows belong to a municipality through ``municipality_path``."""
-
-    municipality_path = "municipality"
+    """A QuerySet whose rows belong to a municipality, by the lookup ``tenancy_paths``
+    declares for its model (the one the admin and *Att granska* scope by too)."""
 
     def in_municipality(self, municipality):
-        return _in_municipality(self, self.municipality_path, municipality)
+        return _in_municipality(self, path_of(self.model), municipality)
 
 
 class Board(models.Model):
@@ -375,7 +375,7 @@ class Audit(RemembersLoadedValues, models.Model):
             raise ValidationError({"conducted_to_date": _("Slutet kan inte ligga före början.")})
 
 
-class FollowUpRoundQuerySet(models.QuerySet):
+class FollowUpRoundQuerySet(InMunicipalityQuerySet):
     def next_sequence(self, audit) -> int:
         """The number the audit's next round takes: one after its last (1 for its first)."""
         last = self.filter(audit=audit).aggregate(last=Max("sequence"))["last"]
@@ -486,8 +486,6 @@ def answering_pairs(named: set, addressed: set) -> set:
 
 
 class RecommendationQuerySet(InMunicipalityQuerySet):
-    municipality_path = "audit__municipality"
-
     def in_status_order(self, descending: bool = False):
         """Sorted by the stored current status in the vocabulary's order (``Status.rank``)."""
         rank = "-current_status_rank" if descending else "current_status_rank"

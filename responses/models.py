@@ -108,8 +108,6 @@ def _public(prefix: str) -> models.Q:
 
 
 class ResponseQuerySet(InMunicipalityQuerySet):
-    municipality_path = "board__municipality"
-
     def published(self):
         return self.filter(state=Response.State.PUBLISHED)
 
@@ -539,8 +537,6 @@ class Signatory(models.Model):
 
 
 class ResponseEntryQuerySet(InMunicipalityQuerySet):
-    municipality_path = "response__board__municipality"
-
     def published(self):
         return self.filter(response__state=Response.State.PUBLISHED)
 
@@ -625,8 +621,6 @@ def left_a_public_answer(row, attname: str) -> bool:
 
 
 class MeasureQuerySet(InMunicipalityQuerySet):
-    municipality_path = "board__municipality"
-
     def visible_to(self, user):
         """Measures the user may see: those announced in a response the user may read
         (or imported without an announcing entry). A measure announced in a draft stays
@@ -1270,8 +1264,6 @@ def counts_for_recommendation(must_answer: bool, status: str) -> bool:
 
 
 class BoardStandingQuerySet(InMunicipalityQuerySet):
-    municipality_path = "board__municipality"
-
     def counting_for_recommendation(self):
         """The standings ``counts_for_recommendation`` counts, filtered by the database."""
         return self.filter(models.Q(must_answer=True) | ~models.Q(status=""))
