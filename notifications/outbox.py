@@ -187,10 +187,29 @@ def _compose(rows, today):
     )
 
 
-def _locked_rows(today, email, kind, group):
+def _mails_due(today) -> list[tuple]:
+    """What is due, one (recipient, address, kind, group) per mail: a user's rows by
+    the user (two colleagues reading one mailbox each get their own, each checked
+    against their own role; a user's rows planned before and after an address change are
+    one mail), a follower's by the address (one mail however many things it follows)."""
+    rows = (
+        Notification.objects.due(today)
+        .order_by("email", "kind", "group")
+        .values_list("recipient_id", "email", "kind", "group")
+        .distinct()
+    )
+    mails = {}
+    for recipient_id, email, kind, group in rows:
+        mails.setdefault((recipient_id, None if recipient_id else email, kind, group), None)
+    return list(mails)
+
+
+def _locked_rows(today, recipient_id, email, kind, group):
+    """The due rows of one mail, locked against a second sender."""
+    whose = {"recipient_id": recipient_id} if recipient_id else {"email": email}
     return list(
         Notification.objects.due(today)
-        .filter(email=email, kind=kind, group=group)
+        .filter(**whose, kind=kind, group=group)
         .select_for_update(skip_locked=True, of=("self",))
         .select_related(
             "recipient__notification_profile",
@@ -209,17 +228,11 @@ def _locked_rows(today, email, kind, group):
 def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
     """Send every mail due by ``today``; with ``dry_run``, compose them and send none."""
     result = SendResult()
-    groups = list(
-        Notification.objects.due(today)
-        .order_by("email", "kind", "group")
-        .values_list("email", "kind", "group")
-        .distinct()
-    )
     connection = get_connection()
     try:
-        for email, kind, group in groups:
+        for recipient_id, email, kind, group in _mails_due(today):
             with transaction.atomic():
-                rows = _locked_rows(today, email, kind, group)
+                rows = _locked_rows(today, recipient_id, email, kind, group)
                 if not rows:
                     continue  # another sender has them
                 keep, drop = _still_wanted(rows, today)
@@ -245,7 +258,7 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                 except (smtplib.SMTPException, OSError):
                     # The mail server refused or could not be reached: the rows stay
                     # waiting for the next run; the other mails still go.
-                    logger.exception("Could not send %s to %s", kind, email)
+                    logger.exception("Could not send %s to %s", kind, message.to[0])
                     result.failed += 1
                     transaction.set_rollback(True)
                     continue

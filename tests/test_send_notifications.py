@@ -346,6 +346,24 @@ def test_a_waiting_reminder_goes_to_the_address_the_user_has_when_it_is_sent(wor
     assert len(smtp_server.messages) == 1, "and only once"
 
 
+def test_a_colleague_leaving_does_not_stop_the_reminder_to_a_shared_mailbox(world, smtp_server):
+    """Two case officers read one mailbox; each has their own reminder. The one who has
+    left gets none, the one still on the board still gets hers."""
+    for user in (world["staff"], person("bodil", groups=[STAFF_GROUP], boards=[world["board"]])):
+        user.email = "asn@example.se"
+        user.save(update_fields=["email"])
+        Preference.objects.create(user=user, kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY)
+    write_plan(dt.date(2026, 3, 17))  # a Tuesday: the reminders wait for Monday
+    world["board"].staff.remove(world["staff"])  # anna, the first of them, leaves
+
+    send_due(dt.date(2026, 3, 23))
+
+    (mail,) = smtp_server.to("asn@example.se")
+    assert "inom två veckor" in smtp_server.text(mail)
+    assert Notification.objects.get(recipient__username="bodil").sent_at is not None
+    assert Notification.objects.get(recipient__username="anna").cancelled_at is not None
+
+
 def test_a_submitted_or_published_reply_stops_the_deadline_reminders(world, smtp_server):
     make_response(board=world["board"], round=world["round"], state=Response.State.SUBMITTED)
 
