@@ -80,9 +80,7 @@ def test_the_form_opens_with_the_audits_auditors_as_requester_and_the_round_open
     assert "Omgången blir granskningens omgång 3." in page.text
 
 
-def test_the_boards_offered_are_the_audits_municipalitys_not_the_auditors_own_body(
-    client, world
-):
+def test_the_boards_offered_are_the_audits_municipalitys_not_the_auditors_own_body(client, world):
     make_town("Lund", "lund", "LKS", "lund")
     client.force_login(world.auditor)
     offered = client.get(request_url(world.audit)).context["form"].fields["asks"].queryset
@@ -160,7 +158,7 @@ def test_a_round_of_another_audit_is_not_found_under_this_one(client, world):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_auditor_of_another_municipality_gets_404_and_nothing_is_written(client, world, method):
-    lund, _board, audit, round_, _rec, _submitted = make_town("Lund", "lund", "LKS", "lund")
+    _lund, _board, audit, round_, _rec, _submitted = make_town("Lund", "lund", "LKS", "lund")
     client.force_login(world.auditor)
     for url in (request_url(audit), change_url(round_)):
         assert getattr(client, method)(url, follow_up()).status_code == 404
@@ -194,9 +192,7 @@ def test_the_audit_page_offers_the_follow_up_to_its_municipalitys_auditors(
     assert (change_url(world.round2) in page.text) is sees_it
 
 
-def test_the_audit_page_does_not_offer_another_municipalitys_auditor_the_follow_up(
-    client, world
-):
+def test_the_audit_page_does_not_offer_another_municipalitys_auditor_the_follow_up(client, world):
     lund = make_town("Lund", "lund", "LKS", "lund")[0]
     client.force_login(make_user("lund-revisor", groups=[AUDITOR_GROUP], municipality=lund))
     page = client.get(world.audit.get_absolute_url())
