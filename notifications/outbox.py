@@ -113,6 +113,11 @@ def _board_context(rows, today):
             item["days_late"] = row.measure.days_overdue(today)
         elif row.round_id and item["due"]:
             item["days_late"] = item["due"].days_overdue(today)
+        # And how many days are left until the last day of its period, which the mail
+        # says in words (today, tomorrow, in 3 days): "within three days" is not enough
+        # on the last day of a round.
+        if item["due"] and not item.get("days_late"):
+            item["days_left"] = max((item["due"].end - today).days, 0)
         by_stage.setdefault(row.stage, []).append(item)
     return {"board": rows[0].board, "stages": by_stage}
 

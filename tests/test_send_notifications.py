@@ -186,6 +186,34 @@ def test_the_three_day_and_the_day_after_reminders_follow(world, smtp_server):
     assert "sista dagen har passerat" in texts[2]
 
 
+@pytest.mark.parametrize(
+    ("today", "said"),
+    [
+        ("2026-03-17", "senast 2026-03-31, om 14 dagar"),
+        ("2026-03-28", "senast 2026-03-31, om 3 dagar"),
+        ("2026-03-30", "senast 2026-03-31, i morgon"),
+        ("2026-03-31", "senast 2026-03-31, i dag"),
+    ],
+)
+def test_the_reminder_says_how_many_days_are_left(world, smtp_server, today, said):
+    """The heading says "within three days" from three days ahead to the last day
+    itself; each item says in words when its last day is."""
+    run(today)
+
+    (mail,) = smtp_server.to("anna@example.se")
+    assert said in smtp_server.text(mail)
+    assert said in smtp_server.html(mail)
+
+
+def test_an_english_reminder_says_how_many_days_are_left_in_english(world, smtp_server):
+    Profile.objects.create(user=world["staff"], language="en")
+
+    run("2026-03-31")
+
+    (mail,) = smtp_server.to("anna@example.se")
+    assert "due 2026-03-31, today" in smtp_server.text(mail)
+
+
 def test_one_digest_per_board_holds_the_deadline_and_the_measure(world, smtp_server):
     other = make_board(short_code="SN", name="Servicenämnden")
     other.staff.add(world["staff"])
