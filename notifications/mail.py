@@ -1,5 +1,6 @@
 """Compose a mail in the recipient's language: subject, plain text and HTML, with the
-unsubscribe link in the text and in the List-Unsubscribe header (RFC 2369 and 8058)."""
+unsubscribe link in the text and in the List-Unsubscribe header (RFC 2369 and 8058), marked
+as sent by a machine (RFC 3834)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -46,7 +47,12 @@ def compose(
         subject = " ".join(_render_plain(f"{base}_subject.txt", context).split())
         text = _render_plain(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
-    headers = {}
+    headers = {
+        # Sent by a machine (RFC 3834): out-of-office and other automatic replies are not
+        # sent back for it (Exchange and Outlook read the second header).
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
     if stop_url:
         headers["List-Unsubscribe"] = f"<{stop_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

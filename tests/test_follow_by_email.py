@@ -176,6 +176,7 @@ def test_one_address_gets_at_most_three_confirmations_an_hour(client, smtp_serve
     assert refused.status_code == 429
     assert "redan skickat flera länkar till den här adressen" in refused.content.decode()
     assert len(smtp_server.to(ADDRESS)) == 3
+    assert smtp_server.to(ADDRESS)[0]["Auto-Submitted"] == "auto-generated"
     assert client.post(url, {"email": "nagon.annan@example.se"}).status_code == 200
     assert len(smtp_server.messages) == 4
 

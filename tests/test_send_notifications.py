@@ -596,6 +596,15 @@ def test_every_mail_carries_a_one_click_unsubscribe_for_its_kind(world, smtp_ser
     assert len(smtp_server.to("anna@example.se")) == 1
 
 
+def test_every_mail_says_it_is_automatic_so_no_out_of_office_reply_comes_back(world, smtp_server):
+    run("2026-04-13")  # the staff's reminder and the auditors' digest
+
+    assert len(smtp_server.messages) >= 2
+    for _recipients, mail in smtp_server.messages:
+        assert mail["Auto-Submitted"] == "auto-generated"
+        assert mail["X-Auto-Response-Suppress"] == "All"
+
+
 def test_a_crash_between_two_mails_loses_nothing_and_repeats_nothing(world, smtp_server):
     other = make_board(short_code="SN", name="Servicenämnden")
     person("sven", groups=[STAFF_GROUP], boards=[other])
