@@ -391,11 +391,18 @@ class Response(models.Model):
 
     def recommendations_to_answer(self):
         """The recommendations of its round's audit that its board answers
-        (``answered_by_board``): those its edit page asks about, and those handing it in
-        and publishing it ask an answer to."""
-        return Recommendation.objects.filter(audit_id=self.round.audit_id).answered_by_board(
+        (``answered_by_board``) and that are still followed up (open): those its edit
+        page asks about, and those handing it in and publishing it ask an answer to. A
+        closed one is owed nothing, as the reminders and *Att granska* say
+        (``attention.missing_responses``); one the response answered before it was
+        closed stays with it, so nothing typed is lost."""
+        answered_here = ResponseEntry.objects.filter(
+            response=self, recommendation=models.OuterRef("pk")
+        )
+        answered = Recommendation.objects.filter(audit_id=self.round.audit_id).answered_by_board(
             self.board
         )
+        return answered.open() | answered.filter(models.Exists(answered_here))
 
     def recency(self) -> tuple:
         """Which of a board's answers is the later, as a sortable key: the later round,

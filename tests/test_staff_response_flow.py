@@ -25,6 +25,7 @@ from .factories import (
     make_recommendation,
     make_round,
     make_user,
+    save_edit_page,
 )
 
 
@@ -181,6 +182,9 @@ def test_the_edit_page_marks_a_shared_measure_overdue_only_under_the_open_recomm
     page = client.get(url).text
 
     assert page.count("Försenad 1 dag (sedan") == 2  # in full under rec1, status under rec2
+    # Answered before the closing, so rec1 stays on the page (a closed one otherwise goes).
+    save_edit_page(client, world.staff_a, draft, **{f"rec-{world.rec1.pk}-status": Status.PLANNED})
+    client.force_login(world.staff_a)
     world.rec1.closed_on = today
     world.rec1.closed_reason = "Åtgärdat."
     world.rec1.save()
@@ -1229,3 +1233,48 @@ def test_staff_see_by_when_their_draft_is_asked_for_among_their_responses(client
     assert "(senast 2099-09-30)" in row
     published = page[page.index(f">{world.published_a.title}</a>") :]
     assert "senast" not in published[: published.index("</tr>")]
+
+
+def test_a_recommendation_the_auditors_closed_is_not_asked_about_and_does_not_hold_back_the_hand_in(
+    client, world, draft
+):
+    """The auditors closed rec2: it is no longer followed up, so the round owes it nothing
+    (the reminders and *Att granska* already said so, ``attention.missing_responses``).
+    The edit page asked for its status all the same and refused the hand-in without it."""
+    world.rec2.close(timezone.localdate(), "Ersatt av ny styrmodell.", None)
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_edit", args=[draft.pk])
+
+    page = client.get(url).text
+
+    assert f'id="rekommendation-{world.rec1.pk}"' in page
+    assert f'id="rekommendation-{world.rec2.pk}"' not in page
+    saved = client.post(
+        url,
+        edit_page_data(
+            draft,
+            **{
+                f"rec-{world.rec1.pk}-status": Status.IN_PROGRESS,
+                f"measure-{world.open_measure.pk}-status": Status.IN_PROGRESS,
+            },
+        ),
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    client.post(reverse("responses:response_submit", args=[draft.pk]), {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.state == Response.State.SUBMITTED
+
+
+def test_a_closed_recommendation_the_draft_answered_before_the_closing_stays_on_its_page(
+    client, world, draft
+):
+    """Nothing typed is lost: an answer saved before the auditors closed the
+    recommendation is still shown, and may be changed."""
+    save_edit_page(client, world.staff_a, draft, **{f"rec-{world.rec2.pk}-status": Status.PLANNED})
+    world.rec2.close(timezone.localdate(), "Ersatt av ny styrmodell.", None)
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    assert f'id="rekommendation-{world.rec2.pk}"' in page
