@@ -13,7 +13,7 @@ from responses.models import Measure
 
 from . import (
     admin_axes,  # noqa: F401  (re-registers django-axes' login records, scoped)
-    admin_users,  # noqa: F401  (registers the scoped user admin)
+    admin_users,  # registers the scoped user admin, and warns of staff who write nothing
 )
 from .admin_scope import (
     MunicipalityOnlyForSuperusers,
@@ -52,7 +52,17 @@ class BoardAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "staff":
             kwargs["queryset"] = get_user_model().objects.order_by("username")
+            kwargs["help_text"] = _(
+                "Användare som får skriva nämndens yttranden: de som också är med i gruppen "
+                "Handläggare."
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        admin_users.warn_of_places_granting_nothing(
+            request, Board.staff.through.objects.filter(board=form.instance)
+        )
 
 
 @admin.register(SourceDocument)

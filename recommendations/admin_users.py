@@ -6,14 +6,14 @@ other municipalities' users (404, so neither their details nor their password ca
 changed), and every user they create or save belongs to their municipality.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from responses.admin import SINGLE_DATETIME_INPUT
 
-from . import roles
+from . import roles, tenancy
 from .admin_scope import ScopedAdminMixin
 from .models import Board, Membership
 
@@ -58,6 +58,38 @@ class BoardsOfUserInline(ScopedAdminMixin, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def warn_of_places_granting_nothing(request, places) -> None:
+    """Say which of these places on boards' staff lists let their user write nothing
+    (``roles.listed_but_not_staff``): an admin who lists a new case officer on a board and
+    forgets the group otherwise learns it from the case officer. Only users the admin
+    manages are named (not one also on another municipality's board)."""
+    managed = User.objects.filter(tenancy.condition(User, request.user))
+    for place in roles.listed_but_not_staff(places.filter(user__in=managed)):
+        messages.warning(
+            request,
+            _(
+                "Användaren %(user)s är inte med i gruppen Handläggare och kan inte "
+                "skriva nämndens yttranden för %(board)s: lägg till gruppen på "
+                "användarens sida."
+            )
+            % {"user": place.user.get_username(), "board": place.board},
+        )
+
+
+# What the groups and staff status let a user do here (``roles``), where they are ticked.
+USER_HELP = {
+    "is_staff": _(
+        "Behövs för att öppna administrationen, tillsammans med gruppen Administratörer; "
+        "ensam ger den ingen åtkomst."
+    ),
+    "groups": _(
+        "Handläggare skriver yttranden för nämnderna där de står som handläggare (nedan). "
+        "Revisorer läser och bedömer kommunens svar. Administratörer sköter kommunen här "
+        "(med personalstatus)."
+    ),
+}
+
+
 class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     # Plain labelled controls instead of the two-box filter and the split date-time
     # inputs, whose unlabelled parts fail WCAG 2.1 (checked with axe in tests/browser).
@@ -77,6 +109,15 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("boards")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in USER_HELP:
+            kwargs["help_text"] = USER_HELP[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_of_places_granting_nothing(request, StaffPlace.objects.filter(user=form.instance))
 
     @admin.display(description=_("nämnder"))
     def board_codes(self, user):

@@ -153,10 +153,18 @@ def staff_of_boards(board_ids) -> list:
     once: whom the reminders write to. One query."""
     from .models import Board
 
-    links = Board.staff.through.objects.filter(
-        board_id__in=board_ids, user__groups__name=STAFF_GROUP
-    ).select_related("user")
-    return [(link.board_id, link.user) for link in links]
+    links = Board.staff.through.objects.filter(_IN_STAFF_GROUP, board_id__in=board_ids)
+    return [(link.board_id, link.user) for link in links.select_related("user")]
+
+
+def listed_but_not_staff(places):
+    """The places on boards' staff lists (``Board.staff.through`` rows) that grant nothing:
+    of users not in the staff group (the rule of ``staff_board_ids``), with board and user."""
+    return places.exclude(_IN_STAFF_GROUP).select_related("board", "user")
+
+
+# A place on a board's staff list counts for a user in the staff group only.
+_IN_STAFF_GROUP = Q(user__groups__name=STAFF_GROUP)
 
 
 def is_board_staff(user) -> bool:

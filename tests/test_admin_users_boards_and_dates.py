@@ -3,12 +3,16 @@ of uncertain precision typed the way the staff form takes them ("hösten 2021").
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate, Precision
 from recommendations.models import FollowUpRound
+from recommendations.roles import STAFF_GROUP
 from responses.models import Measure
+
+from .factories import admin_page_data, make_user
 
 
 @pytest.fixture
@@ -117,3 +121,58 @@ def test_the_admin_refuses_a_date_it_cannot_read_with_the_staff_forms_message(wo
     assert form.errors["deadline"] == [
         "Skriv ett datum som 2026-05-31, 31 maj 2026, maj 2026, våren 2026, hösten 2026 eller 2027."
     ]
+
+
+def test_saving_a_board_warns_of_staff_who_cannot_write_without_the_staff_group(
+    admin_client, world
+):
+    # Listed on the board but not in Handläggare: the staff list alone grants nothing.
+    newcomer = make_user("nykomling")
+    url = reverse("admin:recommendations_board_change", args=[world.board_a.pk])
+    data = admin_page_data(admin_client.get(url))
+    data["staff"] = [world.staff_a.pk, newcomer.pk]
+
+    saved = admin_client.post(url, data, follow=True)
+
+    warning = "Användaren nykomling är inte med i gruppen Handläggare och kan inte skriva"
+    assert warning in saved.text
+    assert "Användaren anna" not in saved.text
+    newcomer.groups.add(Group.objects.get(name=STAFF_GROUP))
+    again = admin_client.post(url, data, follow=True)
+    assert "inte med i gruppen Handläggare" not in again.text
+
+
+def test_saving_a_user_on_a_boards_staff_without_the_staff_group_warns_too(admin_client, world):
+    url = reverse("admin:auth_user_change", args=[world.staff_a.pk])
+    data = admin_page_data(admin_client.get(url))
+    data["groups"] = []
+
+    saved = admin_client.post(url, data, follow=True)
+
+    assert "Användaren anna är inte med i gruppen Handläggare" in saved.text
+
+
+def test_the_user_form_says_staff_status_opens_the_admin_only_with_the_admin_group(
+    admin_client, world
+):
+    page = admin_client.get(reverse("admin:auth_user_change", args=[world.staff_a.pk])).text
+
+    assert "tillsammans med gruppen Administratörer" in page
+    assert "Avgör om användaren kan logga in på denna adminsida" not in page
+    board = admin_client.get(
+        reverse("admin:recommendations_board_change", args=[world.board_a.pk])
+    ).text
+    assert "som också är med i gruppen Handläggare" in board
+
+
+def test_the_warning_names_no_user_the_admin_does_not_manage(client, towns, malmo_admin):
+    # A case officer also on Lund's board is kept on Malmö's board, unnamed.
+    malmo_board, lund_board = towns[0][1], towns[1][1]
+    shared = make_user("delad", boards=[malmo_board, lund_board])
+    url = reverse("admin:recommendations_board_change", args=[malmo_board.pk])
+    data = {**admin_page_data(client.get(url)), "staff": []}  # "delad" is not offered
+
+    saved = client.post(url, data, follow=True)
+
+    assert "Ändrade nämnd" in saved.text and "delad" not in saved.text
+    assert malmo_board.staff.filter(pk=shared.pk).exists()
