@@ -68,13 +68,17 @@ def deadline_stage(days_late: int) -> str | None:
 
 def replies_to_chase(today: dt.date, *, round_ids=None):
     """The replies a reminder may be about on ``today``: owed to a round whose deadline
-    ends within ``SOON_DAYS`` or has passed (``attention.missing_responses``). The outbox
-    asks the same, for its rows' rounds, just before it sends."""
+    ends within ``SOON_DAYS`` or has passed (``attention.missing_responses``), while the
+    round is open for answers. Staff answer only an open round
+    (``FollowUpRound.objects.open_for``): one the auditors have closed asks nothing more
+    of its boards, and its late reply is no longer escalated (*Att granska* still lists
+    it as missing). The outbox asks the same, for its rows' rounds, just before it sends:
+    closing a round withdraws its waiting reminders."""
     horizon = today + dt.timedelta(days=SOON_DAYS + 1)
     return [
         item
         for item in attention.missing_responses(horizon, None, round_ids=round_ids)
-        if item.round.deadline is not None
+        if item.round.is_open and item.round.deadline is not None
     ]
 
 

@@ -53,7 +53,8 @@ def run(today, *args):
 
 @pytest.fixture
 def world():
-    """ASN owes a reply by 2026-03-31 and has a measure due in April 2026."""
+    """ASN owes a reply by 2026-03-31 in a round open for it, and has a measure due in
+    April 2026."""
     board = make_board(short_code="ASN", name="Arbetsmarknadsnämnden")
     staff = person("anna", groups=[STAFF_GROUP], boards=[board])
     auditor = person("revisor", groups=[AUDITOR_GROUP])
@@ -61,7 +62,7 @@ def world():
     board.contact = contact
     board.save(update_fields=["contact"])
     audit = make_audit(title="Granskning av arbetsmarknadsinsatser", boards=[board])
-    round_ = make_round(audit, sequence=1, deadline=DEADLINE, title="Första yttrande")
+    round_ = make_round(audit, sequence=1, deadline=DEADLINE, title="Första yttrande", is_open=True)
     recommendation = make_recommendation(audit, addressed_to=[board])
     measure = make_measure(
         recommendation,
@@ -218,7 +219,7 @@ def test_one_digest_per_board_holds_the_deadline_and_the_measure(world, smtp_ser
     other = make_board(short_code="SN", name="Servicenämnden")
     other.staff.add(world["staff"])
     audit = make_audit(boards=[other])
-    make_round(audit, sequence=1, deadline="2026-04-20")
+    make_round(audit, sequence=1, deadline="2026-04-20", is_open=True)
     recommendation = make_recommendation(audit, addressed_to=[other])
     make_measure(recommendation, board=other, title="Servicens åtgärd", due="2026-04-25")
 
@@ -390,6 +391,33 @@ def test_a_colleague_leaving_does_not_stop_the_reminder_to_a_shared_mailbox(worl
     assert "inom två veckor" in smtp_server.text(mail)
     assert Notification.objects.get(recipient__username="bodil").sent_at is not None
     assert Notification.objects.get(recipient__username="anna").cancelled_at is not None
+
+
+def test_a_round_closed_for_answers_chases_nobody(world, smtp_server):
+    """Staff can answer only a round open for answers; one the auditors have closed asks
+    nothing more of them, nor of the auditors and the contact about its late reply."""
+    world["round"].is_open = False
+    world["round"].save(update_fields=["is_open"])
+
+    for day in ("2026-03-17", "2026-03-28", "2026-04-01", "2026-04-14"):
+        run(day)
+
+    assert not smtp_server.to("anna@example.se")
+    assert not smtp_server.to("chefen@example.se")
+
+
+def test_closing_the_round_withdraws_a_waiting_reminder(world, smtp_server):
+    Preference.objects.create(
+        user=world["staff"], kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY
+    )
+    write_plan(dt.date(2026, 3, 17))  # a Tuesday: the reminder waits for Monday
+    world["round"].is_open = False  # the auditors close the round on Thursday
+    world["round"].save(update_fields=["is_open"])
+
+    run("2026-03-23")
+
+    assert not smtp_server.to("anna@example.se")
+    assert Notification.objects.get(recipient=world["staff"]).cancelled_at is not None
 
 
 def test_a_submitted_or_published_reply_stops_the_deadline_reminders(world, smtp_server):
@@ -609,7 +637,7 @@ def test_a_crash_between_two_mails_loses_nothing_and_repeats_nothing(world, smtp
     other = make_board(short_code="SN", name="Servicenämnden")
     person("sven", groups=[STAFF_GROUP], boards=[other])
     audit = make_audit(boards=[other])
-    make_round(audit, sequence=1, deadline=DEADLINE)
+    make_round(audit, sequence=1, deadline=DEADLINE, is_open=True)
     make_recommendation(audit, addressed_to=[other])
     real_send = EmailMessage.send
     calls = []
@@ -663,7 +691,7 @@ def _add_boards(numbers):
         board = make_board(short_code=f"B{number}")
         person(f"staff{number}", groups=[STAFF_GROUP], boards=[board])
         audit = make_audit(boards=[board])
-        make_round(audit, sequence=1, deadline=DEADLINE)
+        make_round(audit, sequence=1, deadline=DEADLINE, is_open=True)
         recommendation = make_recommendation(audit, addressed_to=[board])
         make_measure(recommendation, board=board, due="2026-03-25")
         make_measure(recommendation, board=board, due="2026-03-26")
