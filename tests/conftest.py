@@ -29,6 +29,20 @@ def no_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache_afterwards():
+    """What one test counts in the cache (the follow form's confirmations per address) is
+    not carried into the next: each starts with the cache empty, as a new server would.
+    Only the in-process cache the tests use by default: a Redis one (REDIS_URL set) may be
+    a developer's own, which clearing would empty."""
+    yield
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language_afterwards():
     """A request in English leaves English active in the thread after it is answered (the
     test client does not reset it), and a later test that reads Swedish labels outside a
