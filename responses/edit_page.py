@@ -61,6 +61,9 @@ class EditPage:
             data, instance=response, initial={"version": response.version}
         )
         recommendations = list(response.recommendations_to_answer().order_by("position"))
+        # Nothing to answer: because the auditors have closed all there was (the page says
+        # so), or because the board answers none here. One query, only then.
+        self.all_closed = not recommendations and response.recommendations_of_its_board().exists()
         # Read into dicts, so without the models' default ordering (whose joins cost more
         # than the rows).
         entries = {entry.recommendation_id: entry for entry in response.entries.order_by()}

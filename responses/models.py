@@ -389,19 +389,23 @@ class Response(models.Model):
 
         return self.is_publishable and roles.may_write_for_board(user, self.board)
 
-    def recommendations_to_answer(self):
+    def recommendations_of_its_board(self):
         """The recommendations of its round's audit that its board answers
-        (``answered_by_board``) and that are still followed up (open): those its edit
-        page asks about, and those handing it in and publishing it ask an answer to. A
-        closed one is owed nothing, as the reminders and *Att granska* say
+        (``answered_by_board``), open or closed."""
+        return Recommendation.objects.filter(audit_id=self.round.audit_id).answered_by_board(
+            self.board
+        )
+
+    def recommendations_to_answer(self):
+        """Those of ``recommendations_of_its_board`` still followed up (open): those its
+        edit page asks about, and those handing it in and publishing it ask an answer to.
+        A closed one is owed nothing, as the reminders and *Att granska* say
         (``attention.missing_responses``); one the response answered before it was
         closed stays with it, so nothing typed is lost."""
         answered_here = ResponseEntry.objects.filter(
             response=self, recommendation=models.OuterRef("pk")
         )
-        answered = Recommendation.objects.filter(audit_id=self.round.audit_id).answered_by_board(
-            self.board
-        )
+        answered = self.recommendations_of_its_board()
         return answered.open() | answered.filter(models.Exists(answered_here))
 
     def recency(self) -> tuple:

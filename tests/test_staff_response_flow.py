@@ -1278,3 +1278,16 @@ def test_a_closed_recommendation_the_draft_answered_before_the_closing_stays_on_
     page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
 
     assert f'id="rekommendation-{world.rec2.pk}"' in page
+
+
+def test_a_draft_whose_recommendations_are_all_closed_says_so(client, world, draft):
+    """Not "the board answers no recommendations in this audit": it does, and the
+    auditors have closed each of them."""
+    for recommendation in (world.rec1, world.rec2):
+        recommendation.close(timezone.localdate(), "Ersatt av ny styrmodell.", None)
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    assert "Revisionen har avslutat varje rekommendation som nämnden besvarar" in page
+    assert "Nämnden besvarar inga rekommendationer i den här granskningen." not in page
