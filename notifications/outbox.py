@@ -6,7 +6,8 @@ second sender running at the same time skips them), checked once more against th
 (a settled measure, a moved date, an answered round, a choice turned off or an
 unpublished answer cancels them), sent, and marked sent before the transaction commits.
 A crash between two mails leaves the first marked and the rest waiting: the next run
-sends only the rest. (The one window no outbox can close is a crash after the SMTP
+sends only the rest. A mail that cannot be written or sent waits for the next run and holds
+back no other. (The one window no outbox can close is a crash after the SMTP
 server accepted a mail and before the commit; that mail would go again.)
 """
 
@@ -241,7 +242,15 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                 if not rows:
                     continue  # another sender has them
                 keep, drop = _still_wanted(rows, today)
-                message = _compose(keep, today) if keep else None
+                try:
+                    message = _compose(keep, today) if keep else None
+                except Exception:
+                    # A fault in this mail's data or templates: it waits for the next
+                    # run (and the log says why), and the other mails still go.
+                    logger.exception("Could not write %s to %s", kind, email or recipient_id)
+                    result.failed += 1
+                    transaction.set_rollback(True)
+                    continue
                 if message is None:
                     drop, keep = drop + keep, []
                 if dry_run:

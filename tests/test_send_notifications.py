@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from notifications import outbox
 from notifications.models import Frequency, Kind, Notification, Preference, Profile
 from notifications.outbox import send_due
 from notifications.planning import write_plan
@@ -663,6 +664,31 @@ def test_a_crash_between_two_mails_loses_nothing_and_repeats_nothing(world, smtp
     assert sorted(set(everyone)) == everyone
     assert set(first) < set(everyone)
     assert Notification.objects.pending().count() == 0
+
+
+def test_a_mail_that_cannot_be_written_does_not_hold_back_the_others(world, smtp_server):
+    """A mail whose content fails to render (a fault in the data or the code) waits for
+    the next run; everyone else's mail still goes, this run and every later one."""
+    other = make_board(short_code="SN", name="Servicenämnden")
+    person("sven", groups=[STAFF_GROUP], boards=[other])
+    audit = make_audit(boards=[other])
+    make_round(audit, sequence=1, deadline=DEADLINE, is_open=True)
+    make_recommendation(audit, addressed_to=[other])
+    real_compose = outbox._compose
+
+    def compose_but_not_for_anna(rows, today):
+        if rows[0].email == "anna@example.se":
+            raise ValueError("a template fault")
+        return real_compose(rows, today)
+
+    with mock.patch.object(outbox, "_compose", compose_but_not_for_anna):
+        output = run("2026-03-17")
+
+    assert smtp_server.recipients == ["sven@example.se"]
+    assert "1 failed" in output
+    assert Notification.objects.pending().get().recipient == world["staff"]
+    run("2026-03-17")
+    assert smtp_server.recipients == ["anna@example.se", "sven@example.se"]
 
 
 def test_a_dry_run_writes_and_sends_nothing(world, smtp_server):
