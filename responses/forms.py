@@ -48,12 +48,22 @@ class StartResponseForm(forms.Form):
     def __init__(self, *args, boards, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = boards
-        # Staff of one board need not pick it.
+        field = self.fields["round"]
+        # Every open round is accepted: a page opened before a colleague started the
+        # answer still leads to that answer (the view opens it).
+        field.queryset = rounds
+        field.label_from_instance = lambda r: f"{r.audit} – {r.sequence}. {r.title}"
+        self.offered_rounds = rounds
         only = list(boards[:2])
         if len(only) == 1:
+            # Staff of one board need not pick it, nor be offered the rounds it has
+            # answered already (its answer is in the list above the form).
             self.fields["board"].initial = only[0].pk
-        self.fields["round"].queryset = rounds
-        self.fields["round"].label_from_instance = lambda r: f"{r.audit} – {r.sequence}. {r.title}"
+            self.offered_rounds = list(rounds.without_response_from(only[0]))
+            field.choices = [
+                ("", field.empty_label),
+                *((r.pk, field.label_from_instance(r)) for r in self.offered_rounds),
+            ]
 
     def clean(self):
         cleaned = super().clean()

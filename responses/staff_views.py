@@ -126,6 +126,7 @@ def response_start(request):
             "responses": own,
             "overdue": overdue,
             "any_round_open": rounds.exists(),
+            "any_round_to_start": bool(form.offered_rounds),
         },
     )
 
