@@ -189,6 +189,10 @@ class CatalogBuilder:
         self.name = without_control_characters(municipality.name)
         # A municipality's own catalogue points at its own pages, exports and API.
         self.own_addresses = own_addresses
+        # Whose data the distributions hold: the municipality's on its own addresses,
+        # every municipality's on the national ones (the site's catalogue, though the
+        # first municipality publishes it).
+        self.data_of = municipality if own_addresses else None
         self.base = request.build_absolute_uri("/")
         self.graph = Graph()
         for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF)):
@@ -218,7 +222,7 @@ class CatalogBuilder:
                 self.add(subject, predicate, Literal(value, lang=language))
 
     def build(self, catalog: URIRef) -> Graph:
-        modified = last_modified(self.municipality)
+        modified = last_modified(self.data_of)
         publisher = self.publisher()
         license_ = URIRef(LICENSE_URL)
         add = self.add

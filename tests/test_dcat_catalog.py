@@ -14,7 +14,7 @@ from recommendations.models import AuditorAssessment, Municipality, Recommendati
 from recommendations.status import Status
 from responses.models import Response
 from tests.conftest import DATA
-from tests.factories import make_municipality, make_tracked_audit
+from tests.factories import make_board, make_municipality, make_response, make_tracked_audit
 
 pytestmark = pytest.mark.django_db
 URL = reverse("recommendations:dcat_catalog")
@@ -133,6 +133,29 @@ def test_an_assessment_or_a_closing_after_the_last_response_moves_its_modified_d
     recommendation.close(dt.date(2026, 1, 10), "Ersatt av ny styrmodell.", None)
     dated(Recommendation.history.all(), dt.date(2032, 2, 1))
     assert modified() == Literal(dt.date(2032, 2, 1))
+
+
+def test_the_sites_catalogue_is_as_new_as_the_newest_data_of_any_municipality(client):
+    """``/datasets/dcat`` is published by the first municipality but its distributions are
+    the whole country's files: an answer published in another municipality changes them,
+    so its date moves; that municipality's own catalogue moves with it, the first one's
+    does not."""
+    make_tracked_audit(n_recommendations=1)
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1173")
+    board = make_board(short_code="KS", name="Kommunstyrelsen", municipality=lund)
+    later = dt.datetime(2031, 5, 4, 12, tzinfo=dt.UTC)
+    make_response(board=board, published_at=later)
+    Response.history.filter(board=board).update(history_date=later)
+
+    def modified(url):
+        return _catalog(client, url).value(URIRef(f"http://testserver{url}"), ns.DCTERMS.modified)
+
+    def own(slug):
+        return reverse("recommendations:dcat_municipality_catalog", args=[slug])
+
+    assert modified(URL) == Literal(dt.date(2031, 5, 4))
+    assert modified(own("lund")) == Literal(dt.date(2031, 5, 4))
+    assert modified(own("malmo")) != Literal(dt.date(2031, 5, 4))
 
 
 def test_each_municipality_has_its_own_catalogue(client):
