@@ -57,7 +57,7 @@ class Problem:
                 )
             where.append(obj)
         if self.field:
-            where.append(_("fält %(field)s") % {"field": f"”{self.field}”"})
+            where.append(_("fält ”%(field)s”") % {"field": self.field})
         return f"{', '.join(where)}: {self.message}"
 
 

@@ -234,3 +234,19 @@ def test_a_django_staff_user_who_is_not_an_admin_is_refused(client, world):
     # The admin site lets in admins only (roles.may_use_admin): to its login page.
     assert refused.status_code == 302
     assert refused["Location"].startswith(reverse("admin:login"))
+
+
+def test_in_english_a_refused_files_field_is_quoted_the_english_way(
+    client, world, superuser, minimal_fixture_path, tmp_path
+):
+    data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
+    data[0]["fields"]["namn"] = data[0]["fields"].pop("name")
+    bad = tmp_path / "minimal.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    client.force_login(superuser)
+    client.cookies["django_language"] = "en"
+
+    page = upload(client, bad)
+
+    assert "field “namn”: unknown field" in page.text
+    assert "”namn”" not in page.text
