@@ -30,6 +30,18 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def speak_the_mails_language(request, language: str | None) -> None:
+    """A page opened from a link in a mail (stop a kind of mail, confirm or stop a follow)
+    speaks the mail's language, unless this browser has chosen one with the language
+    switch (``ChosenLanguageMiddleware``): the reader who chose English mails, or followed
+    from an English page, may never have used the switch on the device that opens it."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or language not in supported:
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
 class AdminInlineStylesMiddleware:
     """Allow inline styles, and only styles, on the Django admin's pages.
 

@@ -68,6 +68,12 @@ def send_confirmation(*, email: str, target, language: str) -> None:
     message.send()
 
 
+def language_of(email: str) -> str | None:
+    """The language the address's mails are written in (that of the page it followed
+    from); None for an address that follows nothing."""
+    return Follower.objects.filter(email=email).values_list("language", flat=True).first()
+
+
 def is_confirmed(data: dict) -> bool:
     """Whether the follow a confirmation token names is stored already (its link used)."""
     return Follower.objects.filter(email=data["e"], **{f"{data['t']}_id": data["i"]}).exists()

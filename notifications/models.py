@@ -93,6 +93,12 @@ class Profile(models.Model):
     def __str__(self):
         return str(self.user)
 
+    @staticmethod
+    def language_of(user) -> str:
+        """The language of the user's mails: one query, none stored until chosen."""
+        stored = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+        return stored or Language.SWEDISH
+
     @classmethod
     def for_user(cls, user) -> "Profile":
         profile, _created = cls.objects.get_or_create(user=user)

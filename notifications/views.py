@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from auditfollowup.middleware import speak_the_mails_language
 from recommendations import roles
 from recommendations.models import Board, Municipality
 from recommendations.roles import LoggedIn, Public, access
@@ -92,6 +93,7 @@ def unsubscribe(request, token):
         raise Http404 from None
     # A link of a user since removed leads nowhere.
     user = get_object_or_404(get_user_model(), pk=user_id)
+    speak_the_mails_language(request, Profile.language_of(user))
     if request.method == "POST":
         Preference.objects.update_or_create(
             user=user, kind=kind, defaults={"frequency": Frequency.OFF}
@@ -152,11 +154,13 @@ def follow_confirm(request, token):
     except signing.SignatureExpired:
         # Back to the page to ask again, which the reader may no longer remember.
         data = tokens.read_expired_follow_token(token)
+        speak_the_mails_language(request, data.get("l"))
         target = following.target_of(data)
         return _follow_page(request, "follow_expired", target, {"kind": data.get("t")}, status=410)
     except signing.BadSignature:
         # Most often a link a mail program broke in two: say so, not just "not found".
         return render(request, "notifications/follow_link_broken.html", status=404)
+    speak_the_mails_language(request, data.get("l"))
     target = following.target_of(data)
     if target is None:
         raise Http404
@@ -177,6 +181,7 @@ def unfollow(request, token):
         email = tokens.read_unfollow_token(token)
     except signing.BadSignature:
         raise Http404 from None
+    speak_the_mails_language(request, following.language_of(email))
     if request.method == "POST":
         Follower.objects.filter(email=email).delete()
         return render(request, "notifications/unfollowed.html", {"email": email})

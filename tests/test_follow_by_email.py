@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from notifications import tokens
@@ -109,6 +110,25 @@ def test_a_confirmation_link_opened_again_says_the_address_follows_already(
 
     assert "Du följer redan" in page
     assert "Bekräfta" not in page.split("<main", 1)[1]
+
+
+def test_the_links_in_the_mails_open_in_the_language_the_reader_followed_in(
+    client, smtp_server, recommendation, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = "en"
+    client.post(
+        reverse("notifications:follow", args=["recommendation", recommendation.pk]),
+        {"email": ADDRESS},
+    )
+    confirm = link_in(smtp_server.text(smtp_server.to(ADDRESS)[-1]), "/folj/bekrafta/")
+    elsewhere = Client()  # the mail opened on another device, which chose no language
+
+    assert "<h1>Confirm that you want to follow</h1>" in elsewhere.get(confirm).text
+    elsewhere.post(confirm)
+    publish_draft(recommendation, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+    unfollow = link_in(smtp_server.text(smtp_server.to(ADDRESS)[-1]), "/folj/sluta/")
+    assert "<h1>Stop following</h1>" in elsewhere.get(unfollow).text
 
 
 def test_a_forged_confirmation_link_is_refused(client, recommendation):

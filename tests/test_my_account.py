@@ -120,6 +120,19 @@ def test_the_unsubscribe_link_asks_first_then_turns_that_kind_off(client, staff)
     assert Preference.frequency_for(staff, Kind.BOARD_REMINDER) == Frequency.IMMEDIATE
 
 
+def test_the_unsubscribe_link_speaks_the_mails_language_unless_the_browser_chose_one(client, staff):
+    Profile.objects.create(user=staff, language="en")
+    path = reverse(
+        "notifications:unsubscribe", args=[tokens.unsubscribe_token(staff.pk, "escalation")]
+    )
+
+    page = client.get(path)
+    assert "<h1>Stop e-mails</h1>" in page.text and page["Content-Language"] == "en"
+    assert "Yes, stop sending" in page.text
+    client.cookies["django_language"] = "sv"
+    assert "<h1>Avsluta e-post</h1>" in client.get(path).text
+
+
 def test_an_unsubscribe_link_used_before_says_the_mail_is_off_instead_of_asking_again(
     client, staff
 ):
