@@ -159,7 +159,9 @@ def request_follow_up(request, pk: int, round_pk: int | None = None):
         if form.is_valid():
             saved = form.save()
             messages.success(request, _follow_up_message(saved, changed=round_ is not None))
-            return redirect(f"{audit.get_absolute_url()}#omgang-{saved.sequence}")
+            # To the top of the audit's page, where the message stands (at the round's
+            # anchor it was scrolled out of sight); the message names the round.
+            return redirect(audit.get_absolute_url())
         status = 400
     context = {"audit": audit, "form": form, "round": round_}
     if round_ is None:
