@@ -39,6 +39,16 @@ StaffPlace = Board.staff.through
 StaffPlace.__str__ = lambda place: str(place.board)
 StaffPlace._meta.verbose_name = _("nämnd där användaren är handläggare")
 StaffPlace._meta.verbose_name_plural = _("nämnder där användaren är handläggare")
+# The same for a user's place in a group, which the page before deleting a user listed as
+# "User-group relation: User_groups object (1)".
+GroupPlace = User.groups.through
+GroupPlace.__str__ = lambda place: str(place.group)
+GroupPlace._meta.verbose_name = _("grupp som användaren är med i")
+GroupPlace._meta.verbose_name_plural = _("grupper som användaren är med i")
+PermissionPlace = User.user_permissions.through
+PermissionPlace.__str__ = lambda place: str(place.permission)
+PermissionPlace._meta.verbose_name = _("behörighet som användaren har")
+PermissionPlace._meta.verbose_name_plural = _("behörigheter som användaren har")
 
 
 class BoardsOfUserInline(ScopedAdminMixin, admin.StackedInline):

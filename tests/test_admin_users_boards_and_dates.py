@@ -176,3 +176,10 @@ def test_the_warning_names_no_user_the_admin_does_not_manage(client, towns, malm
 
     assert "Ändrade nämnd" in saved.text and "delad" not in saved.text
     assert malmo_board.staff.filter(pk=shared.pk).exists()
+
+
+def test_deleting_a_user_names_their_groups_not_django_join_rows(admin_client, world):
+    page = admin_client.get(reverse("admin:auth_user_delete", args=[world.staff_a.pk])).text
+
+    assert "User_groups object" not in page and "User-group" not in page
+    assert "Grupp som användaren är med i: Handläggare" in page
