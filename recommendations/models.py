@@ -384,10 +384,14 @@ class FollowUpRoundQuerySet(InMunicipalityQuerySet):
     def asking_any_of(self, boards):
         """The rounds that ask one of ``boards`` for an answer: those naming it among the
         boards they ask (``FollowUpRound.asks``), and those naming none where it answers a
-        recommendation of the audit (``RecommendationQuerySet.answered_by_any_of``). The
-        one rule of whom a round asks, for the staff's pages, calendars, the missing
-        replies and the reminders alike (``FollowUpRound.asks_board`` for one board)."""
-        answered = Recommendation.objects.filter(audit=OuterRef("audit")).answered_by_any_of(boards)
+        recommendation of the audit that is still open (``answered_by_any_of``; a board
+        whose recommendations there are all closed owes such a round nothing). The one
+        rule of whom a round asks, for the staff's pages, calendars, the missing replies
+        and the reminders alike (``FollowUpRound.asks_board`` for one board;
+        ``attention.missing_responses`` reads the same from the standings)."""
+        answered = (
+            Recommendation.objects.filter(audit=OuterRef("audit")).open().answered_by_any_of(boards)
+        )
         asked = FollowUpRound.asks.through.objects.filter(followupround=OuterRef("pk"))
         return self.filter(
             Exists(asked.filter(board__in=boards)) | (~Exists(asked) & Exists(answered))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from notifications.models import Profile
+from recommendations.models import FollowUpRound
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
 from responses.models import Response
@@ -149,6 +150,32 @@ def test_a_boards_calendar_has_the_deadlines_it_owes_an_answer_to(client):
 
     assert deadlines(stk) == ["Svar senast: STK-2020-438 Utredning, Uppdragen"]
     assert deadlines(ks) == []
+
+
+def test_a_round_naming_no_board_asks_nothing_of_a_board_whose_recommendations_are_closed(
+    client,
+):
+    """As the reminders and *Att granska* judge a missing reply
+    (``attention.missing_responses``): in a round that names no board, a board is asked
+    while one of the recommendations it answers is open. Its calendar showed the deadline
+    of a round it owed nothing, and its staff were offered the round with nothing to
+    answer in it."""
+    asn = make_board(short_code="ASN")
+    audit = make_audit(reference="SR-2018-71", title="Insatser", boards=[asn])
+    round_ = make_round(audit, sequence=1, deadline="2026-10-31", title="Lägesbeskrivning")
+    round_.is_open = True
+    round_.save()
+    recommendation = make_recommendation(audit, addressed_to=[asn])
+    url = reverse("notifications:board_calendar", args=[asn.pk])
+
+    def deadlines():
+        return [summary for summary in events(client.get(url)) if summary.startswith("Svar")]
+
+    assert deadlines() == ["Svar senast: SR-2018-71 Insatser, Lägesbeskrivning"]
+    recommendation.close(dt.date(2026, 1, 10), "Ersatt av ny styrmodell.", None)
+
+    assert deadlines() == []
+    assert not FollowUpRound.objects.open_for([asn]).exists()
 
 
 def test_the_board_page_says_its_second_link_is_the_municipalitys_calendar(client, world):
