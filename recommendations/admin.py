@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from auditfollowup.admin_names import name_link_rows
 from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_column, fuzzy_date_form
 from auditfollowup.lib.ids import is_id
 from responses.admin import MeasureDatesForm
@@ -223,3 +224,7 @@ class AuditorAssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["recommendation", "round__audit", "assessed_by"]
     search_fields = ["comment", "recommendation__text"]
     raw_id_fields = ["recommendation", "round", "assessed_by"]
+
+
+# After the user admin has named a board's staff list and a user's groups in its own way.
+name_link_rows(["recommendations", "responses", "notifications", "auth"])

@@ -15,6 +15,7 @@ from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
 from .factories import (
     admin_page_data,
+    make_audit,
     make_entry,
     make_measure,
     make_measure_update,
@@ -789,3 +790,24 @@ def test_a_change_page_asks_as_many_queries_for_many_inline_rows_as_for_few(
 
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["audit", "recommendation", "response"])
+def test_the_page_before_a_deletion_names_the_links_it_takes_along(client, world, model):
+    # Django named each link as a row of its join table: "Recommendation_addressed_to
+    # object (37)", under "Recommendation-board relationer".
+    client.force_login(world.admin)
+    audit = make_audit(municipality=world.municipality, boards=[world.board_b])
+    recommendation = make_recommendation(audit, addressed_to=[world.board_b])
+    draft = make_response(board=world.board_a, round=world.round2, state=Response.State.DRAFT)
+    make_entry(draft, world.rec1).references.add(world.rec2)
+    obj = {"audit": audit, "recommendation": recommendation, "response": draft}[model]
+
+    page = client.get(admin_url(type(obj), "delete", obj.pk)).text
+
+    assert "Är du säker" in page
+    assert " object (" not in page and "relation" not in page
+    if model == "response":
+        assert "Rekommendation 2" in page
+    else:
+        assert "Riktad till: Servicenämnden" in page
