@@ -36,7 +36,10 @@ PENDING_MAX_AGE = 60 * 60
 class FixtureUploadForm(forms.Form):
     fixture = forms.FileField(
         label=gettext_lazy("Fixturfil (JSON)"),
-        help_text=gettext_lazy("Samma format som manage.py import_fixtures läser."),
+        help_text=gettext_lazy(
+            "Fixturformatet som fixtures/README.md beskriver, samma som manage.py "
+            "import_fixtures läser."
+        ),
     )
 
     def clean_fixture(self):

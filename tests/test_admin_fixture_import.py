@@ -250,3 +250,30 @@ def test_in_english_a_refused_files_field_is_quoted_the_english_way(
 
     assert "field “namn”: unknown field" in page.text
     assert "”namn”" not in page.text
+
+
+def test_the_upload_field_says_where_the_format_is_described(client, world):
+    client.force_login(world.admin)
+
+    page = client.get(reverse("fixture_import")).text
+
+    assert "fixtures/README.md" in page
+
+
+def test_a_file_with_more_errors_than_shown_says_how_many_more(
+    client, world, superuser, minimal_fixture_path, tmp_path
+):
+    data = json.loads(minimal_fixture_path.read_text(encoding="utf-8"))
+    template = next(item for item in data if item["model"] == "recommendations.recommendation")
+    for number in range(60):
+        data.append(
+            {**template, "pk": 70000 + number, "fields": {**template["fields"], "kind": "x"}}
+        )
+    bad = tmp_path / "minimal.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    client.force_login(superuser)
+
+    page = upload(client, bad)
+
+    assert "60 fel:" in page.text
+    assert "… och 10 fel till." in page.text
