@@ -310,12 +310,10 @@ class Timeline:
 
     @property
     def standings(self):
-        """Every board that must answer, with its own status (answered or not)."""
+        """Every board the recommendation concerns (addressed to it, named to answer it,
+        or having answered it), with its own status, answered or not; whether it owes an
+        answer is its ``must_answer``."""
         return self.recommendation.board_standings
-
-    @property
-    def unanswered_boards(self):
-        return [standing.board for standing in self.standings if not standing.status]
 
     @property
     def overdue_measures(self):
