@@ -200,6 +200,7 @@ def municipality_filter():
     return ListedChoiceFilter(
         field_name="audit__municipality",
         lookup_expr="exact",
+        method="filter_municipality",
         to_field_name="slug",
         queryset=Municipality.objects.order_by("name"),
         label=_("Kommun"),
@@ -402,6 +403,10 @@ class RecommendationFilterSet(django_filters.FilterSet):
             status=recommendation.board_status or "",
             must_answer=bool(recommendation.board_must_answer),
         )
+
+    def filter_municipality(self, queryset, name, value):
+        # The page's own scoping rule (``in_municipality``), as beneath a municipality.
+        return queryset.in_municipality(value)
 
     def filter_board(self, queryset, name, value):
         # The recommendations the board has a standing on (addressed to it, answered by
