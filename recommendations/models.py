@@ -483,7 +483,10 @@ class FollowUpRound(RemembersLoadedValues, models.Model):
     def asks_among(named_board_ids, board_id: int, *, answers_in_audit: bool) -> bool:
         """``asking_any_of``'s rule in Python, for a round whose named boards were read
         already (``named_board_ids``, empty when it names none): a board it names, or,
-        naming none, one that answers a recommendation of the audit."""
+        naming none, one that answers a recommendation of the audit. The matrix asks it of
+        past rounds, where a recommendation closed since does not take back the question
+        the round asked then; ``asking_any_of`` speaks of today, when a board whose
+        recommendations are all closed owes a round naming none nothing."""
         return board_id in named_board_ids if named_board_ids else answers_in_audit
 
 
