@@ -221,6 +221,16 @@ class ScopedAdminMixin(ChecksDateHierarchy, ScopedFieldsMixin):
                 initial.setdefault(field.name, own)
         return initial
 
+    def save_model(self, request, obj, form, change):
+        # Spara pressed on a page nobody changed: no version in the object's history
+        # (django-simple-history), which listed it as a change with nothing changed.
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
+
     def save_related(self, request, form, formsets, change):
         # A many-to-many field offers only the user's municipality's objects: those of
         # others already linked (a case officer also on another municipality's board) were

@@ -165,3 +165,21 @@ def test_a_version_history_links_only_the_authors_whose_page_the_admin_may_open(
     assert f'href="{own_page}"' in history
     assert f'href="{superusers_page}"' not in history
     assert ">rot<" in history or "rot\n" in history  # still named
+
+
+@pytest.mark.parametrize("page", ["recommendation", "response", "measure"])
+def test_saving_an_admin_page_unchanged_adds_no_version_to_its_history(client, world, page):
+    # The admin's history listed an "Ändrad" by whoever pressed Spara, with nothing changed.
+    obj = {
+        "recommendation": world.rec1,
+        "response": world.published_a,
+        "measure": world.open_measure,
+    }[page]
+    client.force_login(world.admin)
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    versions = obj.history.count()
+
+    saved = client.post(url, admin_page_data(client.get(url)))
+
+    assert saved.status_code == 302
+    assert obj.history.count() == versions
