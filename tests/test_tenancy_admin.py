@@ -170,6 +170,22 @@ def test_only_superusers_add_municipalities(client, towns, malmo_admin):
     assert client.get(reverse("admin:recommendations_municipality_add")).status_code == 403
 
 
+def test_a_municipal_admin_renames_their_municipality_but_keeps_its_address(
+    client, towns, malmo_admin
+):
+    # The slug is every public address of the municipality (/malmo/...), its calendars'
+    # and the links in mails already sent: changed here, all of them broke.
+    url = reverse("admin:recommendations_municipality_change", args=[towns["malmo"].pk])
+    page = client.get(url)
+    assert "slug" not in page.context["adminform"].form.fields
+
+    saved = client.post(url, {"name": "Malmö kommun", "slug": "annat", "organisation_number": ""})
+
+    assert saved.status_code == 302
+    towns["malmo"].refresh_from_db()
+    assert (towns["malmo"].name, towns["malmo"].slug) == ("Malmö kommun", "malmo")
+
+
 def test_a_non_superuser_gets_no_superuser_or_permission_fields(client, towns, malmo_admin):
     page = client.get(reverse("admin:auth_user_change", args=[malmo_admin.pk]))
     fields = page.context["adminform"].form.fields
