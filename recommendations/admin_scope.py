@@ -139,9 +139,13 @@ def sharing_choices(formset_class):
             form = super()._construct_form(i, **kwargs)
             # Django sets the row's key to its parent, not the parent itself: a row named
             # after its parent (a round after its audit) read the parent once per row.
-            parent = self.instance.pk
-            if parent is not None and getattr(form.instance, self.fk.attname, None) == parent:
-                setattr(form.instance, self.fk.name, self.instance)
+            fk, parent = getattr(self, "fk", None), self.instance.pk
+            if (
+                fk is not None
+                and parent is not None
+                and getattr(form.instance, fk.attname) == parent
+            ):
+                setattr(form.instance, fk.name, self.instance)
             return self._share_choices(form)
 
         @property
