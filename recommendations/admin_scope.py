@@ -139,7 +139,10 @@ def sharing_choices(formset_class):
             form = super()._construct_form(i, **kwargs)
             # Django sets the row's key to its parent, not the parent itself: a row named
             # after its parent (a round after its audit) read the parent once per row.
-            fk, parent = getattr(self, "fk", None), self.instance.pk
+            fk, parent = (
+                getattr(self, "fk", None),
+                getattr(getattr(self, "instance", None), "pk", None),
+            )
             if (
                 fk is not None
                 and parent is not None
