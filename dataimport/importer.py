@@ -601,6 +601,35 @@ def _check_municipality(records: list[_Record], user, problems: list[Problem]) -
                     record.problem(_("finns redan i databasen och hör till en annan kommun."))
                 )
     _check_references_in_municipality(records, user, problems)
+    _check_superuser_only_fields(records, user, problems)
+
+
+def _check_superuser_only_fields(records, user, problems) -> None:
+    """A file may not change what only a superuser changes (a municipality's address:
+    ``tenancy.superuser_only_fields``, as its admin page shows it read-only). One query
+    per model that has such fields."""
+    from recommendations import tenancy
+
+    by_model: dict[type, list[_Record]] = defaultdict(list)
+    for record in records:
+        if tenancy.superuser_only_fields(record.model, user):
+            by_model[record.model].append(record)
+    for model, group in by_model.items():
+        fixed = [model._meta.get_field(name) for name in tenancy.superuser_only_fields(model, user)]
+        stored = {
+            row[0]: row[1:]
+            for row in model._base_manager.filter(pk__in=[r.instance.pk for r in group])
+            .values_list("pk", *(model_field.attname for model_field in fixed))
+            .iterator()
+        }
+        for record in group:
+            if record.instance.pk not in stored:
+                continue  # a new object: not this check's (only superusers add municipalities)
+            for model_field, value in zip(fixed, stored[record.instance.pk], strict=True):
+                if getattr(record.instance, model_field.attname) != value:
+                    problems.append(
+                        record.problem(_("bara en superanvändare får ändra det."), model_field.name)
+                    )
 
 
 def _outside(model, pks, user) -> set:

@@ -313,18 +313,17 @@ class OnlyForSuperusers:
 class MunicipalityOnlyForSuperusers:
     """Adding or deleting a municipality, and changing its address, is for superusers.
 
-    The slug is every public address of the municipality (``/<slug>/...``), its calendars'
-    and the links in mails already sent, none of which follows a change: a municipality's
-    admin renames it but keeps its address."""
+    A municipality's admin renames it but keeps its address, the slug
+    (``tenancy.superuser_only_fields``, which the importer asks too)."""
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return fields if roles.is_superuser(request.user) else (*fields, "slug")
+        fixed = tenancy.superuser_only_fields(self.model, request.user)
+        return (*super().get_readonly_fields(request, obj), *fixed)
 
     def get_prepopulated_fields(self, request, obj=None):
-        if roles.is_superuser(request.user):
-            return super().get_prepopulated_fields(request, obj)
-        return {}
+        fixed = tenancy.superuser_only_fields(self.model, request.user)
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        return {name: sources for name, sources in prepopulated.items() if name not in fixed}
 
     def has_add_permission(self, request, *args):
         return roles.is_superuser(request.user)

@@ -95,6 +95,20 @@ def municipality_of(instance) -> int | None:
     return getattr(instance, f"{last}_id")
 
 
+# Fields of a municipality's own objects that only a superuser changes: a municipality's
+# slug is every public address of it (``/<slug>/...``), its calendars' and the links in
+# mails already sent, none of which follows a change.
+SUPERUSER_ONLY_FIELDS = {"recommendations.municipality": ("slug",)}
+
+
+def superuser_only_fields(model, user) -> tuple[str, ...]:
+    """The fields of ``model`` this user may not change: the admin shows them read-only and
+    the importer refuses a file that changes them."""
+    if roles.is_superuser(user):
+        return ()
+    return SUPERUSER_ONLY_FIELDS.get(model._meta.label_lower, ())
+
+
 # The notifications app (what its admin shows an Administratörer member: notifications/admin.py).
 
 

@@ -374,6 +374,22 @@ def test_a_municipal_admin_cannot_overwrite_another_municipalitys_object(
     assert towns["lund_board"].name == "Lundanämnden"
 
 
+def test_a_municipal_admin_cannot_change_their_municipalitys_address_by_an_import(
+    client, towns, malmo_admin
+):
+    # The same rule as on the municipality's admin page (tenancy.superuser_only_fields).
+    own = {
+        "model": "recommendations.municipality",
+        "pk": towns["malmo"].pk,
+        "fields": {"name": "Malmö kommun", "slug": "ny-adress", "organisation_number": ""},
+    }
+    page = _upload(client, [own])
+    assert page.status_code == 400
+    assert "fält ”slug”: bara en superanvändare får ändra det" in page.text
+    own["fields"]["slug"] = "malmo"
+    assert _upload(client, [own]).status_code == 200
+
+
 def test_a_municipal_admin_imports_their_own_municipalitys_objects(client, towns, malmo_admin):
     board = {
         "model": "recommendations.board",
