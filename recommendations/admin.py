@@ -182,6 +182,10 @@ class AuditorAssessmentInline(ScopedFieldsMixin, admin.StackedInline):
     fields = ["round", "status", "comment", "assessed_on", "assessed_by"]
     raw_id_fields = ["round", "assessed_by"]
 
+    def get_queryset(self, request):
+        # Each assessment's round is named with its audit.
+        return super().get_queryset(request).select_related("round__audit")
+
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

@@ -15,6 +15,7 @@ from responses.models import DueDateChange, Measure, MeasureUpdate, Response
 
 from .factories import (
     admin_page_data,
+    make_assessment,
     make_audit,
     make_entry,
     make_measure,
@@ -763,8 +764,9 @@ def _more_rows(world, page):
         )
         if page == "response":
             make_entry(world.published_a, recommendation)
-        elif page == "recommendation":
+        elif page == "recommendation":  # its measures, and its assessments in more rounds
             make_measure(world.rec1, board=world.board_a, announced_in=entry1)
+            make_assessment(world.rec1, make_round(world.audit))
         else:  # a measure's reports, each in an answer of its own round
             follow_up = make_round(world.audit)
             answer = make_response(board=world.board_a, round=follow_up)
