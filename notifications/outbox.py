@@ -72,18 +72,25 @@ def _still_wanted(rows: list[Notification], today: dt.date) -> tuple[list, list]
             for measure in planning.measures_to_chase(today).filter(pk__in=measure_ids)
         }
     round_ids = {row.round_id for row in rows if row.round_id}
-    owed_deadline = {}
+    owed_deadline, announced = {}, {}
     if round_ids:
         owed_deadline = {
             (item.round.pk, item.board.pk): item.round.deadline.as_text()
             for item in planning.replies_to_chase(today, round_ids=round_ids)
+        }
+    opened_ids = {row.round_id for row in rows if row.stage == planning.OPENED_STAGE}
+    if opened_ids:
+        announced = {
+            (item.round.pk, item.board.pk): planning._due_text(item.round)
+            for item in planning.rounds_to_announce(today, round_ids=opened_ids)
         }
     keep, drop = [], []
     for row in rows:
         if row.measure_id:
             wanted = chased_due.get(row.measure_id) == row.due_text
         elif row.round_id:
-            wanted = owed_deadline.get((row.round_id, row.board_id)) == row.due_text
+            owed = announced if row.stage == planning.OPENED_STAGE else owed_deadline
+            wanted = owed.get((row.round_id, row.board_id)) == row.due_text
         elif row.response_id:
             wanted = row.response.is_public
         else:

@@ -8,6 +8,8 @@ reminder and who hears of it, in a fixed number of queries whatever the data's s
 
 Stages, counted from the last day of the date's period (``FuzzyDate.end``):
 
+* a round opened for answers (``FollowUpRound.opened_on``): the boards it asks hear that
+  the auditors ask for an answer, and by when, the day it opens (board staff);
 * a round's reply deadline: 14 days ahead, 3 days ahead, the day after it passed
   (board staff), and 14 days late (escalation to the auditors and the board's contact);
 * a measure: due within 14 days, overdue (board staff), 30 days overdue (escalation).
@@ -82,6 +84,34 @@ def replies_to_chase(today: dt.date, *, round_ids=None):
     ]
 
 
+OPENED_STAGE = "round_opened"
+
+
+def rounds_to_announce(today: dt.date, *, round_ids=None):
+    """The replies a round opened lately asks for (within the catch-up days of the day it
+    opened), while it is still open and its deadline has not passed: the news that the
+    auditors ask for an answer. The outbox asks the same, for its rows' rounds, just
+    before it sends: a round closed again, or answered, withdraws its announcement."""
+    from recommendations.models import FollowUpRound
+
+    rounds = FollowUpRound.objects.filter(
+        is_open=True,
+        opened_on__gte=today - dt.timedelta(days=_catch_up()),
+        opened_on__lte=today,
+    )
+    if round_ids is not None:
+        rounds = rounds.filter(pk__in=round_ids)
+    return [
+        item
+        for item in attention.owed_responses(rounds)
+        if item.round.deadline is None or not item.round.deadline.is_past(today)
+    ]
+
+
+def _due_text(round_) -> str:
+    return round_.deadline.as_text() if round_.deadline else ""
+
+
 def measures_to_chase(today: dt.date):
     """The measures a reminder may be about on ``today``: public, not settled, on an open
     recommendation, due within ``SOON_DAYS`` or overdue (``attention.overdue_measures``).
@@ -141,6 +171,7 @@ class _Planner:
     def build(self) -> list[Notification]:
         today = self.today
         late_replies = replies_to_chase(today)
+        openings = rounds_to_announce(today)
         # Every measure whose period ends between the escalation window and 14 days
         # ahead, not settled, on an open recommendation (``overdue_measures``): one query.
         # The oldest ended ``MEASURE_ESCALATION_AFTER`` + catch-up days ago, the last day
@@ -155,7 +186,7 @@ class _Planner:
             # ``is_overdue`` asks whether a shared measure serves an open recommendation.
             .prefetch_related("also_serves")
         )
-        boards = {item.board.pk: item.board for item in late_replies}
+        boards = {item.board.pk: item.board for item in [*late_replies, *openings]}
         boards.update({measure.board_id: measure.board for measure in measures})
 
         User = get_user_model()
@@ -181,6 +212,7 @@ class _Planner:
                 chosen.append(people[board.contact_id])
             return chosen
 
+        reminded = set()  # (round, board) with a deadline reminder: it says it all
         for item in late_replies:
             board, round_ = item.board, item.round
             deadline = round_.deadline
@@ -195,6 +227,7 @@ class _Planner:
             group = f"board:{board.pk}"
             stage = deadline_stage(days_late)
             if stage:
+                reminded.add((round_.pk, board.pk))
                 for user in staff[board.pk]:
                     self.add(
                         user,
@@ -216,6 +249,25 @@ class _Planner:
                         key=event,
                         **objects,
                     )
+
+        for item in openings:
+            board, round_ = item.board, item.round
+            if (round_.pk, board.pk) in reminded:
+                continue
+            for user in staff[board.pk]:
+                self.add(
+                    user,
+                    frequencies,
+                    kind=Kind.BOARD_REMINDER,
+                    stage=OPENED_STAGE,
+                    group=f"board:{board.pk}",
+                    # Opened again later (closed by mistake, say): announced again.
+                    key=f"round:{round_.pk}:board:{board.pk}:opened:{round_.opened_on}",
+                    board=board,
+                    round=round_,
+                    due_date=round_.deadline.end if round_.deadline else None,
+                    due_text=_due_text(round_),
+                )
 
         for measure in measures:
             due = measure.due

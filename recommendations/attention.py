@@ -105,15 +105,23 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     boards.
     ``round_ids`` limits it to those rounds (the outbox asks again, just before sending,
     whether a reminder's reply is still owed)."""
-    from responses.models import BoardStanding, Response
-
     rounds = FollowUpRound.objects.filter(ended_before_q("deadline", today))
     if round_ids is not None:
         rounds = rounds.filter(pk__in=round_ids)
+    return owed_responses(rounds.filter(_scope(FollowUpRound, user)))
+
+
+def owed_responses(rounds) -> list[MissingResponse]:
+    """(round, board) for each board that ``rounds`` (a FollowUpRound QuerySet) ask and
+    that has handed in no response to it yet: ``missing_responses``'s rule of whom a round
+    asks, for any rounds (the reminders announce a newly opened round with it). Five
+    queries."""
+    from responses.models import BoardStanding, Response
+
     rounds = list(
-        rounds.filter(_scope(FollowUpRound, user))
-        .select_related("audit__municipality")  # *Att granska* links each audit
-        .order_by("deadline_date", "pk")
+        rounds.select_related("audit__municipality").order_by(  # *Att granska* links each audit
+            "deadline_date", "pk"
+        )
     )
     audit_ids = {round_.audit_id for round_ in rounds}
     named = defaultdict(set)

@@ -412,8 +412,9 @@ class FollowUpRoundQuerySet(InMunicipalityQuerySet):
 class FollowUpRound(RemembersLoadedValues, models.Model):
     """One round of an audit's follow-up: what the auditors asked for, and by when."""
 
-    # The audit it belonged to, for the standings of an audit an admin moves it away from.
-    remembered = ("audit_id",)
+    # The audit it belonged to, for the standings of an audit an admin moves it away from;
+    # whether it was open, for the day it opens (``opened_on``).
+    remembered = ("audit_id", "is_open")
 
     class Kind(models.TextChoices):
         FIRST_RESPONSE = "first_response", _("första yttrande")
@@ -444,6 +445,16 @@ class FollowUpRound(RemembersLoadedValues, models.Model):
         default=False,
         help_text=_("Nämndernas handläggare kan lämna yttranden i en öppen omgång."),
     )
+    opened_on = models.DateField(
+        _("öppnad"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Dagen omgången senast öppnades för yttranden: de tillfrågade nämndernas "
+            "handläggare får då veta att revisionen begär svar."
+        ),
+    )
     asks = models.ManyToManyField(
         Board,
         blank=True,
@@ -471,6 +482,18 @@ class FollowUpRound(RemembersLoadedValues, models.Model):
 
     def __str__(self):
         return f"{self.audit.short_name}: {self.sequence}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The day it opens is kept on write, by whichever page opens it (the auditors'
+        # or the admin): the reminders announce a round opened lately to the boards it
+        # asks. Rounds an import writes (in bulk, without save) are history, not news.
+        if self.is_open and (self._state.adding or self.loaded_value("is_open") is False):
+            self.opened_on = timezone.localdate()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "opened_on"}
+        super().save(*args, **kwargs)
+        # Saved again while still open, it has not opened again.
+        self._loaded_values = {**getattr(self, "_loaded_values", {}), "is_open": self.is_open}
 
     def clean(self):
         validate_fuzzy_date(self, "deadline")
