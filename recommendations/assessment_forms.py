@@ -163,8 +163,8 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
                 "rekommendationer."
             ),
             "is_open": _(
-                "Nämndernas handläggare kan då lämna yttranden i omgången och påminns 14 och "
-                "3 dagar före sista svarsdagen."
+                "Nämndernas handläggare får besked samma dag, kan då lämna yttranden i "
+                "omgången och påminns 14 och 3 dagar före sista svarsdagen."
             ),
         }
 
