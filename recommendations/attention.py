@@ -111,6 +111,15 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     return owed_responses(rounds.filter(_scope(FollowUpRound, user)))
 
 
+def waiting_boards(rounds) -> dict[int, list[Board]]:
+    """{round id: the boards it asks that have handed in nothing yet}, for ``rounds``
+    (``owed_responses``'s rule): what the auditors wait for in a round still open."""
+    waiting = defaultdict(list)
+    for item in owed_responses(rounds):
+        waiting[item.round.pk].append(item.board)
+    return waiting
+
+
 def owed_responses(rounds) -> list[MissingResponse]:
     """(round, board) for each board that ``rounds`` (a FollowUpRound QuerySet) ask and
     that has handed in no response to it yet: ``missing_responses``'s rule of whom a round

@@ -20,7 +20,7 @@ from reports.figures import (
 from reports.forms import CohortForm
 from responses.models import BoardStanding, Measure, Response
 
-from . import overview, roles
+from . import attention, overview, roles
 from .filters import RecommendationFilter, active_filters
 from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
@@ -201,14 +201,17 @@ def audit_detail(request, pk):
         .prefetch_related("addressed_to")
         .order_by("position")
     )
+    may_assess = roles.may_assess(request.user, audit.municipality_id)
+    if may_assess:
+        # The auditors see whom an open round still waits for: whether an answer was
+        # handed in is theirs to read (a draft is the board's own), not the public's.
+        waiting = attention.waiting_boards(audit.rounds.filter(is_open=True))
+        for round_ in audit.rounds.all():
+            round_.waiting_boards = waiting.get(round_.pk, [])
     return render(
         request,
         "recommendations/audit_detail.html",
-        {
-            "audit": audit,
-            "recommendations": recommendations,
-            "may_assess": roles.may_assess(request.user, audit.municipality_id),
-        },
+        {"audit": audit, "recommendations": recommendations, "may_assess": may_assess},
     )
 
 

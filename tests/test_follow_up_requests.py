@@ -11,8 +11,9 @@ from django.urls import reverse
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import FollowUpRound
 from recommendations.roles import AUDITOR_GROUP
+from responses.models import Response
 
-from .factories import make_board, make_town, make_user
+from .factories import hand_in, make_board, make_town, make_user
 
 
 def request_url(audit):
@@ -209,4 +210,40 @@ def test_the_form_page_reads_the_same_number_of_queries_however_many_boards(clie
     with CaptureQueriesContext(connection) as many:
         page = client.get(request_url(world.audit))
     assert "Nämnd 9" in page.text
+    assert len(many) == len(few)
+
+
+def test_the_audit_page_tells_its_auditors_whom_an_open_round_still_waits_for(client, world):
+    draft = Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+    client.force_login(world.auditor)
+
+    page = client.get(world.audit.get_absolute_url()).text
+
+    waiting = page.split('class="waiting"')[1].split("</p>")[0]
+    # Board A has only a draft, which is its own: both still owe the round an answer.
+    assert world.board_a.name in waiting and world.board_b.name in waiting
+    hand_in(draft)
+    page = client.get(world.audit.get_absolute_url()).text
+    waiting = page.split('class="waiting"')[1].split("</p>")[0]
+    assert world.board_a.name not in waiting and world.board_b.name in waiting
+
+
+def test_the_public_is_not_told_who_has_handed_in_an_answer(client, world):
+    assert 'class="waiting"' not in client.get(world.audit.get_absolute_url()).text
+
+
+def test_the_audit_page_reads_the_same_number_of_queries_for_its_auditors_however_many_boards(
+    client, world
+):
+    client.force_login(world.auditor)
+    with CaptureQueriesContext(connection) as few:
+        client.get(world.audit.get_absolute_url())
+    for number in range(5):
+        board = make_board(
+            short_code=f"N{number}", name=f"Nämnd {number}", municipality=world.municipality
+        )
+        world.round2.asks.add(board)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(world.audit.get_absolute_url())
+    assert "Nämnd 4" in page.text
     assert len(many) == len(few)
