@@ -203,7 +203,17 @@ class ScopedFieldsMixin:
                 db_field.remote_field, self.admin_site, using=kwargs.get("using")
             )
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return _limit(formfield, db_field.related_model, request)
+        formfield = _limit(formfield, db_field.related_model, request)
+        if (
+            db_field.related_model is Municipality
+            and isinstance(formfield, ModelChoiceField)
+            and formfield.required
+            and roles.municipality_id(request.user) is not None
+        ):
+            # A municipality's admin has one municipality to choose: offered alone and
+            # chosen (``get_changeform_initial_data``), not after an empty "---------".
+            formfield.empty_label = None
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)

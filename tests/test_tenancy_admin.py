@@ -562,6 +562,15 @@ def test_a_new_board_or_audit_starts_in_the_admins_own_municipality(
     assert "Lunds kommun" not in page.text
 
 
+@pytest.mark.parametrize("model_name", ["board", "audit"])
+def test_a_municipal_admin_is_offered_no_empty_municipality_on_a_new_board_or_audit(
+    client, towns, malmo_admin, model_name
+):
+    form = client.get(reverse(f"admin:recommendations_{model_name}_add")).context["adminform"]
+
+    assert list(form.form.fields["municipality"].choices) == [(towns["malmo"].pk, "Malmö stad")]
+
+
 def test_a_superuser_chooses_the_municipality_of_a_new_board(client, towns):
     client.force_login(make_user("root", superuser=True))
 
