@@ -29,8 +29,18 @@ from .models import Follower, Notification, Preference, Profile
 
 @admin.register(Notification)
 class NotificationAdmin(OnlyForSuperusers, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["key", "email", "kind", "stage", "send_after", "sent_at", "cancelled_at"]
-    list_filter = ["kind", "stage", "send_after", "sent_at"]
+    list_display = [
+        "key",
+        "email",
+        "kind",
+        "stage",
+        "send_after",
+        "sent_at",
+        "cancelled_at",
+        "refused_at",
+        "refusal",
+    ]
+    list_filter = ["kind", "stage", "send_after", "sent_at", "refused_at"]
     search_fields = ["email", "key"]
     raw_id_fields = ["recipient", "follower", "board", "round", "measure", "response"]
     date_hierarchy = "send_after"

@@ -213,7 +213,8 @@ class Follower(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(sent_at__isnull=True, cancelled_at__isnull=True)
+        """Neither sent, cancelled nor refused for good: still to go."""
+        return self.filter(sent_at__isnull=True, cancelled_at__isnull=True, refused_at__isnull=True)
 
     def due(self, today: dt.date):
         """Unsent, not cancelled, and allowed to go by ``today``."""
@@ -293,6 +294,16 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("inställd"), null=True, blank=True)
+    # The mail server's permanent "no" (a 5xx answer: no such mailbox, the mail refused):
+    # sending it again would be refused again, so the row is not retried. A temporary
+    # (4xx) failure leaves the row waiting instead (see outbox.send_due).
+    refused_at = models.DateTimeField(_("avvisad"), null=True, blank=True)
+    refusal = models.CharField(
+        _("e-postserverns svar"),
+        max_length=300,
+        blank=True,
+        help_text=_("Varför e-postservern avvisade utskicket för gott."),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -304,7 +315,9 @@ class Notification(models.Model):
             # The send step reads only what is still waiting: a small slice of the table.
             models.Index(
                 fields=["send_after", "email", "kind", "group"],
-                condition=models.Q(sent_at__isnull=True, cancelled_at__isnull=True),
+                condition=models.Q(
+                    sent_at__isnull=True, cancelled_at__isnull=True, refused_at__isnull=True
+                ),
                 name="notification_pending_idx",
             ),
         ]

@@ -7,8 +7,10 @@ second sender running at the same time skips them), checked once more against th
 unpublished answer cancels them), sent, and marked sent before the transaction commits.
 A crash between two mails leaves the first marked and the rest waiting: the next run
 sends only the rest. A mail that cannot be written or sent waits for the next run and holds
-back no other. (The one window no outbox can close is a crash after the SMTP
-server accepted a mail and before the commit; that mail would go again.)
+back no other, unless the mail server refused it for good (``refusal``): then its rows are
+marked refused, with the server's answer, and never tried again; a follower's address
+refused so is removed with its follows. (The one window no outbox can close is a crash
+after the SMTP server accepted a mail and before the commit; that mail would go again.)
 """
 
 import datetime as dt
@@ -25,7 +27,7 @@ from auditfollowup.lib.dates import FuzzyDate
 from recommendations import attention
 
 from . import mail, planning
-from .models import Frequency, Kind, Language, Notification, Preference
+from .models import Follower, Frequency, Kind, Language, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class SendResult:
     mails: list = field(default_factory=list)
     cancelled: int = 0
     failed: int = 0
+    refused: int = 0
 
 
 def _language(row: Notification) -> str:
@@ -200,6 +203,49 @@ def _compose(rows, today):
     )
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """The mail server's permanent answer to one mail (see ``refusal``)."""
+
+    answer: str  # "550 5.1.1 No such user", for the outbox's record
+    address_gone: bool  # the recipient's address itself was refused
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(text.split())}"[:300]
+
+
+def refusal(error: Exception) -> Refusal | None:
+    """Whether a failed send was refused for good, and why; None when trying again later
+    may help.
+
+    Permanent (RFC 5321, a 5xx answer): the recipient refused (no such mailbox, the
+    domain takes no mail), or the mail itself refused after it was written (its DATA).
+    Everything else waits for the next run: a 4xx answer (a full mailbox, greylisting), a
+    server that cannot be reached, and a 5xx to our own sender address or login, which
+    is the configuration's fault and would refuse every mail alike."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        if answers and all(code >= 500 for code, _text in answers):
+            return Refusal(_answer(*answers[0]), address_gone=True)
+        return None
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        return Refusal(_answer(error.smtp_code, error.smtp_error), address_gone=False)
+    return None
+
+
+def _refuse(rows: list[Notification], found: Refusal, when) -> None:
+    """Mark ``rows`` refused for good; a follower's address refused stops following
+    (its follows deleted, as when it unfollows), so a dead address is mailed no more. The
+    refused rows themselves stay, without the follower, as the outbox's record."""
+    pks = [row.pk for row in rows]
+    Notification.objects.filter(pk__in=pks).update(refused_at=when, refusal=found.answer)
+    if found.address_gone and rows[0].follower_id:
+        Notification.objects.filter(pk__in=pks).update(follower=None)
+        Follower.objects.filter(email=rows[0].email).delete()
+
+
 def _mails_due(today) -> list[tuple]:
     """What is due, one (recipient, address, kind, group) per mail: a user's rows by
     the user (two colleagues reading one mailbox each get their own, each checked
@@ -276,9 +322,19 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                 message.connection = connection
                 try:
                     message.send()
-                except (smtplib.SMTPException, OSError):
-                    # The mail server refused or could not be reached: the rows stay
-                    # waiting for the next run; the other mails still go.
+                except (smtplib.SMTPException, OSError) as error:
+                    found = refusal(error)
+                    if found is not None:
+                        # Refused for good: never tried again (the cancellations above
+                        # stand too); the other mails still go.
+                        logger.warning(
+                            "Refused for good: %s to %s: %s", kind, message.to[0], found.answer
+                        )
+                        _refuse(keep, found, now)
+                        result.refused += 1
+                        continue
+                    # A temporary failure, or the mail server could not be reached: the
+                    # rows stay waiting for the next run; the other mails still go.
                     logger.exception("Could not send %s to %s", kind, message.to[0])
                     result.failed += 1
                     transaction.set_rollback(True)

@@ -100,6 +100,15 @@ class ReceivedMail:
 
     def __init__(self):
         self.messages = []
+        # {address: answer}: the server refuses these recipients, e.g. "550 5.1.1 No such
+        # user" for good or "450 4.2.1 Mailbox busy" for now.
+        self.refuse = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         import email
@@ -152,6 +161,7 @@ def smtp_server(_smtp_controller, settings) -> ReceivedMail:
     127.0.0.1; the fixture returns what it received during the test."""
     handler = _smtp_controller.handler
     handler.messages.clear()
+    handler.refuse.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = _smtp_controller.port

@@ -290,6 +290,38 @@ def test_every_answer_mail_lets_the_reader_stop_following(
     assert not Follower.objects.exists()
 
 
+def test_an_address_refused_for_good_stops_following(
+    client, smtp_server, recommendation, django_capture_on_commit_callbacks
+):
+    """A follower's mailbox that no longer exists is not mailed every new answer forever:
+    the server's 5xx refusal removes its follows; the refused row stays, saying why."""
+    client.post(follow(client, smtp_server, recommendation))
+    board = recommendation.addressed_to.get()
+    Follower.objects.create(email=ADDRESS, board=board, confirmed_at=dt.datetime.now(dt.UTC))
+    smtp_server.refuse[ADDRESS] = "550 5.1.1 Mailbox does not exist"
+
+    publish_draft(recommendation, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+
+    assert not Follower.objects.filter(email=ADDRESS).exists()
+    row = Notification.objects.get(email=ADDRESS)
+    assert row.refusal == "550 5.1.1 Mailbox does not exist"
+    assert row.refused_at is not None
+
+
+def test_an_address_refused_for_now_keeps_following(
+    client, smtp_server, recommendation, django_capture_on_commit_callbacks
+):
+    client.post(follow(client, smtp_server, recommendation))
+    smtp_server.refuse[ADDRESS] = "452 4.2.2 Mailbox full"
+
+    publish_draft(recommendation, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+
+    assert Follower.objects.filter(email=ADDRESS).exists()
+    assert Notification.objects.pending().filter(email=ADDRESS).exists()
+
+
 def test_the_recommendation_and_board_pages_link_to_the_follow_form(client, recommendation):
     """The form is on a page of its own, so the public pages hold no CSRF token and can be
     served from the shared cache."""

@@ -691,6 +691,66 @@ def test_a_mail_that_cannot_be_written_does_not_hold_back_the_others(world, smtp
     assert smtp_server.recipients == ["anna@example.se", "sven@example.se"]
 
 
+def test_a_mail_refused_for_good_is_not_retried_and_says_why(world, smtp_server):
+    """A 5xx answer to the recipient (no such mailbox) would come again every day: the
+    row is marked refused with the server's answer, and the next run leaves it."""
+    smtp_server.refuse["anna@example.se"] = "550 5.1.1 No such user here"
+
+    output = run("2026-03-17")
+
+    assert "1 refused for good" in output
+    assert not smtp_server.messages
+    row = Notification.objects.get(recipient=world["staff"])
+    assert row.refused_at is not None
+    assert row.refusal == "550 5.1.1 No such user here"
+    assert row.sent_at is None
+    assert not Notification.objects.pending().exists()
+    del smtp_server.refuse["anna@example.se"]
+    assert "0 mails sent" in run("2026-03-17")
+    assert not smtp_server.messages
+
+
+def test_a_mail_refused_for_now_waits_for_the_next_run(world, smtp_server):
+    smtp_server.refuse["anna@example.se"] = "450 4.2.1 Mailbox busy, try later"
+
+    assert "1 failed" in run("2026-03-17")
+
+    row = Notification.objects.pending().get(recipient=world["staff"])
+    assert row.refused_at is None
+    del smtp_server.refuse["anna@example.se"]
+    run("2026-03-17")
+    assert len(smtp_server.to("anna@example.se")) == 1
+    assert not Notification.objects.pending().exists()
+
+
+def test_a_refused_mail_holds_back_no_other(world, smtp_server):
+    other = make_board(short_code="SN", name="Servicenämnden")
+    person("sven", groups=[STAFF_GROUP], boards=[other])
+    audit = make_audit(boards=[other])
+    make_round(audit, sequence=1, deadline=DEADLINE, is_open=True)
+    make_recommendation(audit, addressed_to=[other])
+    smtp_server.refuse["anna@example.se"] = "550 5.1.1 No such user here"
+
+    run("2026-03-17")
+
+    assert smtp_server.recipients == ["sven@example.se"]
+    assert not Notification.objects.pending().exists()
+
+
+def test_our_own_sender_refused_is_not_blamed_on_the_recipient(world, smtp_server):
+    """A 5xx to the sender address is the configuration's fault and refuses every mail
+    alike: the rows wait until it is put right, none is marked refused."""
+
+    def sender_refused(self, *args, **kwargs):
+        raise smtplib.SMTPSenderRefused(553, b"Sender address rejected", "noreply@example.se")
+
+    with mock.patch.object(EmailMessage, "send", sender_refused):
+        assert "1 failed" in run("2026-03-17")
+
+    assert Notification.objects.pending().count() == 1
+    assert not Notification.objects.filter(refused_at__isnull=False).exists()
+
+
 def test_a_dry_run_writes_and_sends_nothing(world, smtp_server):
     output = run("2026-03-17", "--dry-run", "--verbosity=2")
 

@@ -52,5 +52,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{today.isoformat()}: {plan.created} new, {plan.cancelled} withdrawn; "
             f"{len(result.mails)} mails {'would be ' if dry_run else ''}sent, "
-            f"{result.cancelled} cancelled at send time, {result.failed} failed."
+            f"{result.cancelled} cancelled at send time, {result.failed} failed, "
+            f"{result.refused} refused for good."
         )
