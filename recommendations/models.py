@@ -28,7 +28,7 @@ from auditfollowup.lib.dates import (
 )
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
-from auditfollowup.lib.urls import reverse_fast
+from auditfollowup.lib.urls import reserved_slugs, reverse_fast
 
 from .status import Status
 from .tenancy_paths import path_of
@@ -101,8 +101,6 @@ class Municipality(models.Model):
         return self.name
 
     def clean(self):
-        from .municipal import reserved_slugs
-
         # The municipality's pages live at /<slug>/, after every fixed address.
         if self.slug in reserved_slugs():
             raise ValidationError(

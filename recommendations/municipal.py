@@ -6,10 +6,9 @@ the models' ``in_municipality(municipality)`` (``recommendations.models``), the 
 of that rule. The unprefixed pages run the same views with no municipality: national.
 """
 
-from functools import cache, wraps
+from functools import wraps
 
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLResolver, get_resolver
 from django.views.decorators.http import require_safe
 
 from auditfollowup.lib.urls import reverse_fast, reverser
@@ -27,26 +26,6 @@ def for_municipality(view):
         return view(request, *args, **kwargs)
 
     return scoped
-
-
-@cache
-def reserved_slugs() -> frozenset[str]:
-    """The first path segments of the site's fixed addresses (``rapport``, ``api``,
-    ``konto``, ...): a municipality with such a slug could never be reached."""
-    segments = set()
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if "<" in route.split("/")[0]:
-                continue  # the municipality's own prefix
-            if isinstance(pattern, URLResolver) and not route:
-                walk(pattern.url_patterns, route)
-            elif route.split("/")[0]:
-                segments.add(route.split("/")[0].removeprefix("^"))
-
-    walk(get_resolver().url_patterns)
-    return frozenset(segments)
 
 
 def current_municipality(request):

@@ -12,12 +12,15 @@ whole numbers and slugs (ASCII letters, digits, hyphens and underscores, which n
 escapes and every converter of this project's patterns accepts). Any other argument goes
 through ``reverse()``. The cache is keyed by the script prefix and the URLconf in force,
 which are all a reversal depends on besides its name.
+
+``reserved_slugs()`` reads the same URLconf for the first path segments of the fixed
+addresses, which no municipality's slug may take (``Municipality.clean``).
 """
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 
 # Digits, so that every converter (int, slug, str, path) accepts them when reversing.
 _PLACEHOLDER = "740318265{}917"
@@ -71,3 +74,23 @@ def reverser(name: str, arity: int):
         return _joined(pieces, args)
 
     return url
+
+
+@cache
+def reserved_slugs() -> frozenset[str]:
+    """The first path segments of the site's fixed addresses (``rapport``, ``api``,
+    ``konto``, ...): a municipality with such a slug could never be reached."""
+    segments = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if "<" in route.split("/")[0]:
+                continue  # the municipality's own prefix
+            if isinstance(pattern, URLResolver) and not route:
+                walk(pattern.url_patterns, route)
+            elif route.split("/")[0]:
+                segments.add(route.split("/")[0].removeprefix("^"))
+
+    walk(get_resolver().url_patterns)
+    return frozenset(segments)
