@@ -8,10 +8,10 @@ typed into the address (``?response=<id>``) or posted shows no label otherwise.
 """
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404
@@ -31,6 +31,29 @@ def _limit(formfield, model, request):
         if condition is not None:
             formfield.queryset = formfield.queryset.filter(condition)
     return formfield
+
+
+def _names_municipality(model, entry) -> bool:
+    """Whether a list's column or filter (a lookup, or a filter's lookup and class) shows
+    the objects' municipality: a "municipality" column, a filter by
+    "membership__municipality"."""
+    lookup = entry[0] if isinstance(entry, list | tuple) else entry
+    if not isinstance(lookup, str):
+        return False  # a column's function or a filter of its own
+    try:
+        fields = get_fields_from_path(model, lookup)
+    except (FieldDoesNotExist, NotRelationField):
+        return False  # a method's column, "__str__"
+    return fields[-1].related_model is Municipality
+
+
+def _without_municipality(model, entries, request):
+    """A list's columns or filters, without the municipality's for anyone but a superuser:
+    everything a municipality's admin lists is of their municipality, so a "Kommun"
+    column repeated it on every row and its filter offered the one choice."""
+    if roles.is_superuser(request.user):
+        return entries
+    return type(entries)(entry for entry in entries if not _names_municipality(model, entry))
 
 
 class ScopedRawIdWidget(ForeignKeyRawIdWidget):
@@ -227,6 +250,12 @@ class ScopedAdminMixin(ChecksDateHierarchy, ScopedFieldsMixin):
         queryset = super().get_queryset(request)
         condition = tenancy.condition(self.model, request.user)
         return queryset if condition is None else queryset.filter(condition)
+
+    def get_list_display(self, request):
+        return _without_municipality(self.model, super().get_list_display(request), request)
+
+    def get_list_filter(self, request):
+        return _without_municipality(self.model, super().get_list_filter(request), request)
 
     def get_changeform_initial_data(self, request):
         # A municipality's admin can choose only their own municipality: a new board or

@@ -143,9 +143,11 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
         ]
 
     def get_list_filter(self, request):
+        # Without the municipality's filter too, for anyone but a superuser (ScopedAdminMixin).
+        filters = super().get_list_filter(request)
         if roles.is_superuser(request.user):
-            return self.list_filter
-        return ("is_staff", "is_active", "groups")
+            return filters
+        return tuple(name for name in filters if name not in SUPERUSER_ONLY)
 
     def save_model(self, request, obj, form, change):
         if not roles.is_superuser(request.user):

@@ -577,3 +577,35 @@ def test_a_superuser_chooses_the_municipality_of_a_new_board(client, towns):
     page = client.get(reverse("admin:recommendations_board_add"))
 
     assert '<option value="" selected>---------</option>' in page.text
+
+
+@pytest.mark.parametrize("model_name", ["board", "audit", "user"])
+def test_a_municipal_admins_lists_have_no_municipality_column_or_filter(
+    client, towns, malmo_admin, model_name
+):
+    app = "auth" if model_name == "user" else "recommendations"
+    page = client.get(reverse(f"admin:{app}_{model_name}_changelist"))
+
+    changelist = page.context["cl"]
+    assert "municipality" not in changelist.list_display
+    assert not [spec for spec in changelist.filter_specs if "municipality" in str(spec.field_path)]
+    assert "Malmö stad" not in page.text
+
+
+@pytest.mark.parametrize(
+    "model_name, filter_path",
+    [
+        ("board", "municipality"),
+        ("audit", "municipality"),
+        ("user", "membership__municipality"),
+    ],
+)
+def test_a_superusers_lists_show_and_filter_by_municipality(client, towns, model_name, filter_path):
+    client.force_login(make_user("root", superuser=True))
+    app = "auth" if model_name == "user" else "recommendations"
+
+    changelist = client.get(reverse(f"admin:{app}_{model_name}_changelist")).context["cl"]
+
+    assert filter_path in [spec.field_path for spec in changelist.filter_specs]
+    if model_name == "board":
+        assert "municipality" in changelist.list_display
