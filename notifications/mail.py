@@ -26,6 +26,31 @@ def unfollow_url(email: str) -> str:
     return absolute_url(reverse("notifications:unfollow", args=[tokens.unfollow_token(email)]))
 
 
+# Sent by a machine (RFC 3834): out-of-office and other automatic replies are not sent
+# back for it (Exchange and Outlook read the second header). Every mail the product sends
+# is one (reminders, digests, follow mails, the password reset): ``message`` makes them all.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def message(
+    subject: str,
+    text: str,
+    *,
+    to: str,
+    html: str | None = None,
+    headers: dict | None = None,
+    from_email: str | None = None,
+) -> EmailMultiAlternatives:
+    """A mail the product sends by itself, plain text with an optional HTML part, marked
+    as sent by a machine."""
+    email = EmailMultiAlternatives(
+        subject, text, from_email, [to], headers={**AUTOMATIC_HEADERS, **(headers or {})}
+    )
+    if html is not None:
+        email.attach_alternative(html, "text/html")
+    return email
+
+
 def _render_plain(name: str, context: dict) -> str:
     """A plain-text part of a mail (its subject, its text): nothing in it is HTML, so
     nothing is escaped as HTML (a board named "Kultur- & fritidsnämnden" is not
@@ -47,15 +72,8 @@ def compose(
         subject = " ".join(_render_plain(f"{base}_subject.txt", context).split())
         text = _render_plain(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
-    headers = {
-        # Sent by a machine (RFC 3834): out-of-office and other automatic replies are not
-        # sent back for it (Exchange and Outlook read the second header).
-        "Auto-Submitted": "auto-generated",
-        "X-Auto-Response-Suppress": "All",
-    }
+    headers = {}
     if stop_url:
         headers["List-Unsubscribe"] = f"<{stop_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers)
-    message.attach_alternative(html, "text/html")
-    return message
+    return message(subject, text, to=to, html=html, headers=headers)

@@ -71,6 +71,28 @@ def test_the_reset_mail_is_in_the_users_language(client, staff_user, smtp_server
     assert smtp_server.subject(mail) == "A new password for Follow-up"
 
 
+def test_the_reset_mail_says_it_is_automatic_so_no_out_of_office_reply_comes_back(
+    client, staff_user, smtp_server
+):
+    mail, _link = reset_link(client, smtp_server)
+
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["X-Auto-Response-Suppress"] == "All"
+    assert smtp_server.subject(mail) == "Nytt lösenord till Uppföljning"
+    assert "<a " in smtp_server.html(mail)
+
+
+def test_a_reset_mail_the_server_refuses_still_says_the_same(client, staff_user, smtp_server):
+    """Nobody learns from the page whether an address has an account, even when the mail
+    server refuses the mail."""
+    smtp_server.refuse["handlaggare@example.se"] = "550 5.1.1 No such user here"
+
+    response = client.post(reverse("password_reset"), {"email": "handlaggare@example.se"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+
+
 def test_an_unknown_address_gets_the_same_page_and_no_mail(client, staff_user, smtp_server):
     response = client.post(reverse("password_reset"), {"email": "okand@example.se"})
 
