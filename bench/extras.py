@@ -154,12 +154,24 @@ class Plan:
     recommendations: list[str] = field(default_factory=list)
 
 
+def staff_session_cookie(user) -> str:
+    """A logged-in session for ``user``, as the Cookie header a browser would send."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"sessionid={session.session_key}"
+
+
 def plan(staff_count: int, sample: int = 300) -> Plan:
     """Drafts of distinct boards in open rounds, each with a logged-in staff user of its
     board, and a sample of recommendation pages. Django must be set up."""
     from django.urls import reverse
 
-    from bench.run_benchmark import staff_session_cookie
     from recommendations.models import Recommendation
     from responses.models import Response
 

@@ -198,24 +198,12 @@ def choose_pages(env: dict) -> list[Page]:
     return pick_pages()
 
 
-def staff_session_cookie(user) -> str:
-    """A logged-in session for ``user``, as the Cookie header a browser would send."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"sessionid={session.session_key}"
-
-
 def pick_pages() -> list[Page]:
     """Representative objects of the synthetic data and each page's URL (Django set up)."""
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
+    from bench.extras import staff_session_cookie
     from recommendations.models import Board, Municipality, Recommendation
     from responses.models import Response
 
