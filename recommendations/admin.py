@@ -62,7 +62,7 @@ class BoardAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         admin_users.warn_of_places_granting_nothing(
-            request, Board.staff.through.objects.filter(board=form.instance)
+            request, Board.staff.through.objects.filter(board=form.instance), self.admin_site
         )
 
 

@@ -7,8 +7,13 @@ changed), and every user they create or save belongs to their municipality.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from responses.admin import SINGLE_DATETIME_INPUT
@@ -68,22 +73,26 @@ class BoardsOfUserInline(ScopedAdminMixin, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-def warn_of_places_granting_nothing(request, places) -> None:
+def warn_of_places_granting_nothing(request, places, site) -> None:
     """Say which of these places on boards' staff lists let their user write nothing
     (``roles.listed_but_not_staff``): an admin who lists a new case officer on a board and
     forgets the group otherwise learns it from the case officer. Only users the admin
-    manages are named (not one also on another municipality's board)."""
+    manages are named (not one also on another municipality's board), each linked to their
+    page in ``site``, where the group is ticked."""
     managed = User.objects.filter(tenancy.condition(User, request.user))
+    user_admin = site._registry.get(User)
     for place in roles.listed_but_not_staff(places.filter(user__in=managed)):
-        messages.warning(
-            request,
-            _(
-                "Användaren %(user)s är inte med i gruppen Handläggare och kan inte "
-                "skriva nämndens yttranden för %(board)s: lägg till gruppen på "
-                "användarens sida."
-            )
-            % {"user": place.user.get_username(), "board": place.board},
+        name = place.user.get_username()
+        if user_admin is not None and user_admin.has_change_permission(request, place.user):
+            url = reverse(f"{site.name}:auth_user_change", args=[quote(place.user.pk)])
+            name = format_html('<a href="{}">{}</a>', url, name)
+        template = gettext(
+            "Användaren %(user)s är inte med i gruppen Handläggare och kan inte "
+            "skriva nämndens yttranden för %(board)s: lägg till gruppen på "
+            "användarens sida."
         )
+        values = {"user": conditional_escape(name), "board": conditional_escape(place.board)}
+        messages.warning(request, mark_safe(conditional_escape(template) % values))  # noqa: S308 - every part escaped
 
 
 # What the groups and staff status let a user do here (``roles``), where they are ticked.
@@ -127,7 +136,9 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        warn_of_places_granting_nothing(request, StaffPlace.objects.filter(user=form.instance))
+        warn_of_places_granting_nothing(
+            request, StaffPlace.objects.filter(user=form.instance), self.admin_site
+        )
 
     @admin.display(description=_("nämnder"))
     def board_codes(self, user):

@@ -134,12 +134,27 @@ def test_saving_a_board_warns_of_staff_who_cannot_write_without_the_staff_group(
 
     saved = admin_client.post(url, data, follow=True)
 
-    warning = "Användaren nykomling är inte med i gruppen Handläggare och kan inte skriva"
+    warning = "nykomling</a> är inte med i gruppen Handläggare och kan inte skriva"
     assert warning in saved.text
     assert "Användaren anna" not in saved.text
     newcomer.groups.add(Group.objects.get(name=STAFF_GROUP))
     again = admin_client.post(url, data, follow=True)
     assert "inte med i gruppen Handläggare" not in again.text
+
+
+def test_the_warning_links_the_user_to_their_page_where_the_group_is_ticked(admin_client, world):
+    newcomer = make_user("nykomling")
+    board = world.board_a
+    board.name = "Kultur & <fritid>"
+    board.save()
+    url = reverse("admin:recommendations_board_change", args=[board.pk])
+    data = {**admin_page_data(admin_client.get(url)), "staff": [newcomer.pk]}
+
+    saved = admin_client.post(url, data, follow=True)
+
+    page = reverse("admin:auth_user_change", args=[newcomer.pk])
+    assert f'Användaren <a href="{page}">nykomling</a> är inte med i gruppen' in saved.text
+    assert "för Kultur &amp; &lt;fritid&gt;:" in saved.text
 
 
 def test_saving_a_user_on_a_boards_staff_without_the_staff_group_warns_too(admin_client, world):
@@ -149,7 +164,7 @@ def test_saving_a_user_on_a_boards_staff_without_the_staff_group_warns_too(admin
 
     saved = admin_client.post(url, data, follow=True)
 
-    assert "Användaren anna är inte med i gruppen Handläggare" in saved.text
+    assert "anna</a> är inte med i gruppen Handläggare" in saved.text
 
 
 def test_the_user_form_says_staff_status_opens_the_admin_only_with_the_admin_group(
