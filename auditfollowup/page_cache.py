@@ -6,7 +6,10 @@ and query), the language and the day: pages say what is overdue *today* and show
 years up to this one, so a page cached before midnight is not served after it. Never:
 requests carrying a session or a messages cookie (a logged-in user, a pending message),
 the admin, streaming responses (the large exports), bodies above
-``PAGE_CACHE_MAX_BYTES``.
+``PAGE_CACHE_MAX_BYTES``, and answers marked ``Cache-Control: private`` or ``no-store``:
+the views decorated with ``per_visitor``, whose answer depends on a secret in the address
+and on state no write here invalidates (an unsubscribe link, a follow confirmation, a
+private calendar).
 
 How it is invalidated: every page key contains a *generation* number kept in the cache
 itself. Any write to a model of the two apps that can change a public page (publishing, an
@@ -21,6 +24,7 @@ expire on their own after ``PAGE_CACHE_SECONDS``.
 """
 
 import hashlib
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,6 +33,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "pages:generation"
 HEADER = "X-Page-Cache"
@@ -88,6 +93,29 @@ def watch_models(app_configs) -> None:
                 )
 
 
+def per_visitor(view):
+    """For a view whose answer belongs to the one who holds its address: it depends on a
+    secret token in the URL and on that person's state (a choice turned off, a follow
+    confirmed), which no write that invalidates this cache covers. Its answers are marked
+    ``Cache-Control: private``: never stored here nor in a shared proxy, so the page says
+    what is true now (not "already off" for ten minutes after the kind was turned back
+    on)."""
+
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True)
+        return response
+
+    return marked
+
+
+def _shared(response) -> bool:
+    """Whether the response's Cache-Control lets a shared cache keep it."""
+    control = response.get("Cache-Control", "")
+    return "no-store" not in control and "private" not in control
+
+
 def _cacheable_request(request) -> bool:
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
         return False
@@ -109,8 +137,7 @@ def _cacheable_response(request, response) -> bool:
         # The page holds a CSRF token (a form): it belongs to this visitor only.
         and "CSRF_COOKIE_NEEDS_UPDATE" not in request.META
         and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
-        and "no-store" not in response.get("Cache-Control", "")
-        and "private" not in response.get("Cache-Control", "")
+        and _shared(response)
     )
 
 

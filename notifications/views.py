@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auditfollowup.middleware import speak_the_mails_language
+from auditfollowup.page_cache import per_visitor
 from recommendations import roles
 from recommendations.models import Board, Municipality
 from recommendations.roles import LoggedIn, Public, access
@@ -79,10 +79,12 @@ def renew_calendar_token(request):
 
 
 # A mail client's one-click unsubscribe (RFC 8058) POSTs without a CSRF token; the signed
-# token in the address is what authorises the change.
+# token in the address is what authorises the change. The links from mails answer per
+# token and per the holder's state: never from the page cache (``per_visitor``).
 @access(Public)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@per_visitor
 def unsubscribe(request, token):
     """Turn one kind of mail off for the user the link was made for; no login needed.
     GET asks (link checkers must not unsubscribe anyone), POST does it."""
@@ -148,6 +150,7 @@ def _follow_page(request, template, target, context=None, status=200):
 
 @access(Public)
 @require_http_methods(["GET", "POST"])
+@per_visitor
 def follow_confirm(request, token):
     try:
         data = tokens.read_follow_token(token)
@@ -176,6 +179,7 @@ def follow_confirm(request, token):
 @access(Public)
 @csrf_exempt  # one-click from a mail client (RFC 8058); the signed token authorises it
 @require_http_methods(["GET", "POST"])
+@per_visitor
 def unfollow(request, token):
     try:
         email = tokens.read_unfollow_token(token)
@@ -217,14 +221,11 @@ def _token_user(token):
 
 
 # A private calendar is its owner's view (drafts, submitted responses): never kept in a
-# shared cache, ours included (page_cache skips "private"), and a renewed token's old
-# address must stop at once.
-private_calendar = cache_control(private=True)
-
-
+# shared cache, ours included (``per_visitor``), and a renewed token's old address must
+# stop at once.
 @access(Public)
 @require_safe
-@private_calendar
+@per_visitor
 def private_board_calendar(request, token, pk):
     """What the token's owner may see of a board; the token is the only credential."""
     user = _token_user(token)
@@ -234,7 +235,7 @@ def private_board_calendar(request, token, pk):
 
 @access(Public)
 @require_safe
-@private_calendar
+@per_visitor
 def private_municipality_calendar(request, token, slug):
     user = _token_user(token)
     municipality = get_object_or_404(Municipality, slug=slug)

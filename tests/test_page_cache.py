@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from auditfollowup import page_cache
-from notifications.models import Profile
+from notifications import tokens
+from notifications.models import Frequency, Kind, Preference, Profile
 from recommendations import exports
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
@@ -220,6 +221,61 @@ def test_a_private_calendar_is_never_cached_so_a_renewed_address_stops_at_once(
     client.logout()
 
     assert client.get(address).status_code == 404
+
+
+def test_an_unsubscribe_link_says_what_is_true_now_not_what_the_cache_kept(
+    client, shared_cache, tracked
+):
+    """Opened after the kind was turned off it says "already off"; once the user turns it
+    back on (under Mitt konto), the same link asks again at once."""
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[tracked.board])
+    url = reverse(
+        "notifications:unsubscribe",
+        args=[tokens.unsubscribe_token(staff.pk, Kind.BOARD_REMINDER)],
+    )
+    client.post(url)
+    off = client.get(url)
+    assert off.status_code == 200
+    assert page_cache.HEADER not in off
+    assert "private" in off["Cache-Control"]
+
+    Preference.objects.filter(user=staff).update(frequency=Frequency.IMMEDIATE)
+
+    again = client.get(url)
+    assert page_cache.HEADER not in again
+    assert again.content != off.content
+    assert Preference.frequency_for(staff, Kind.BOARD_REMINDER) == Frequency.IMMEDIATE
+    assert shared_cache.dbsize() == 0
+
+
+def test_the_follow_links_say_what_is_true_now_not_what_the_cache_kept(
+    client, shared_cache, tracked
+):
+    address = "medborgare@example.se"
+    recommendation = tracked.recommendations[0]
+    confirm = reverse(
+        "notifications:follow_confirm",
+        args=[
+            tokens.follow_token(
+                email=address, target="recommendation", target_id=recommendation.pk, language="sv"
+            )
+        ],
+    )
+    unfollow = reverse("notifications:unfollow", args=[tokens.unfollow_token(address)])
+    client.post(confirm)
+    assert "Du följer redan" in client.get(confirm).text
+    client.post(unfollow)
+    assert "följer ingenting" in client.get(unfollow).text
+
+    client.post(confirm)  # following again
+
+    assert "Du följer redan" in client.get(confirm).text
+    assert "följer ingenting" not in client.get(unfollow).text
+    client.post(unfollow)
+    asked = client.get(confirm)
+    assert "Du följer redan" not in asked.text
+    assert page_cache.HEADER not in asked
+    assert shared_cache.dbsize() == 0
 
 
 def test_a_list_csv_that_fits_in_one_chunk_is_cached_like_a_page(client, shared_cache, tracked):
