@@ -553,6 +553,21 @@ def cohort_years() -> list[int]:
     return [year for year in between if found[f"has_{year}"]]
 
 
+def first_cohorts() -> dict[int, int]:
+    """Each municipality's first audit year (cohort) that its report counts, by
+    municipality id: the first year under which one of its standings is counted
+    (``BoardStanding.cohort``, as in ``cohort_years``); none for a municipality whose
+    audits have nothing the report counts (investigations, audits without
+    recommendations or without a date). Queries: 1, one row per municipality."""
+    return dict(
+        BoardStanding.objects.filter(cohort__isnull=False)
+        .order_by()
+        .values("board__municipality_id")
+        .annotate(first=Min("cohort"))
+        .values_list("board__municipality_id", "first")
+    )
+
+
 def default_cohort(years: list[int], today: dt.date) -> int | None:
     """The latest audit year whose every share (within one, two and three years) can be
     measured by now, as far as the audits end in their year; else the latest there is."""

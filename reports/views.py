@@ -13,27 +13,21 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from auditfollowup.lib.spreadsheets import csv_response
-from recommendations.models import Audit, Municipality
+from recommendations.models import Municipality
 from recommendations.roles import Public, access
 
 from . import exports
-from .figures import build_report
+from .figures import build_report, first_cohorts
 from .forms import AsOfForm
 
 
 @access(Public)
 @require_safe
 def report_index(request):
-    """Every municipality with the years it has reports for. Queries: 2."""
+    """Every municipality with the years it has reports for: from the first audit year
+    its report counts (``figures.first_cohorts``) to this year. Queries: 2."""
     today = timezone.localdate()
-    first_years = {}
-    for municipality_id, year in (
-        Audit.objects.filter(conducted_from_date__isnull=False)
-        .order_by()
-        .values_list("municipality_id", "conducted_from_date__year")
-        .distinct()
-    ):
-        first_years[municipality_id] = min(year, first_years.get(municipality_id, year))
+    first_years = {pk: year for pk, year in first_cohorts().items() if year <= today.year}
     municipalities = [
         (municipality, list(range(today.year, first_years[municipality.pk] - 1, -1)))
         for municipality in Municipality.objects.filter(pk__in=list(first_years))

@@ -413,9 +413,9 @@ def test_every_segment_is_hatched_so_the_chart_reads_without_colour(client):
 def test_each_report_link_on_the_reports_page_names_its_municipality(client):
     """Every municipality had its links "Uppföljningsrapport 2026": in a screen reader's
     list of links, the same words to each municipality's report."""
-    make_audit(conducted_from="2024")
+    make_recommendation(make_audit(conducted_from="2024"))
     lund = make_municipality(name="Lunds kommun", slug="lund")
-    make_audit(conducted_from="2024", municipality=lund)
+    make_recommendation(make_audit(conducted_from="2024", municipality=lund))
     page = client.get(reverse("reports:index")).content.decode()
     malmo_report = reverse("reports:council_report", args=["malmo", THIS_YEAR])
     lund_report = reverse("reports:council_report", args=["lund", THIS_YEAR])
@@ -428,3 +428,60 @@ def test_each_report_link_on_the_reports_page_names_its_municipality(client):
         f'href="{lund_report}">Uppföljningsrapport {THIS_YEAR}{hidden.format("Lunds kommun")}'
         in page
     )
+
+
+def _index_years(client):
+    page = client.get(reverse("reports:index")).content.decode()
+    return {
+        slug: sorted(int(year) for year in years)
+        for slug, years in _links_by_municipality(page).items()
+    }
+
+
+def _links_by_municipality(page):
+    links = re.findall(r'href="/rapport/([^/]+)/(\d{4})/"', page)
+    found = {}
+    for slug, year in links:
+        found.setdefault(slug, []).append(year)
+    return found
+
+
+def test_the_reports_page_lists_the_years_from_the_first_its_report_counts(client):
+    """A year is listed once the report has something to count in it: the recommendations
+    of a dated audit, not an investigation's assignments or an audit without
+    recommendations, which listed years whose reports were empty."""
+    malmo = make_municipality()
+    make_audit(conducted_from="2019", kind=Audit.Kind.INVESTIGATION, municipality=malmo)
+    investigation = make_audit(
+        conducted_from="2020", kind=Audit.Kind.INVESTIGATION, municipality=malmo
+    )
+    make_recommendation(investigation, kind=Recommendation.Kind.DECISION_POINT)
+    make_audit(conducted_from="2021", municipality=malmo)  # no recommendations
+    remarked = make_audit(conducted_from="2021", municipality=malmo)
+    make_recommendation(remarked, kind=Recommendation.Kind.OTHER_REMARK)
+    make_recommendation(make_audit(conducted_from="2022", municipality=malmo))
+    lund = make_municipality(name="Lunds kommun", slug="lund")
+    make_audit(conducted_from="2020", municipality=lund)
+
+    assert _index_years(client) == {"malmo": list(range(2022, THIS_YEAR + 1))}
+
+
+def test_the_reports_page_says_when_no_municipality_has_anything_to_report(client):
+    make_audit(conducted_from="2020")  # no recommendations
+
+    page = client.get(reverse("reports:index")).content.decode()
+
+    assert "Ingen kommun har rekommendationer att rapportera ännu." in page
+
+
+def test_the_reports_page_asks_the_same_queries_however_many_municipalities(
+    client, django_assert_num_queries
+):
+    make_recommendation(make_audit(conducted_from="2020"))
+    with django_assert_num_queries(2):
+        client.get(reverse("reports:index"))
+    for n in range(3):
+        town = make_municipality(name=f"Kommun {n}", slug=f"kommun-{n}")
+        make_recommendation(make_audit(conducted_from=str(2018 + n), municipality=town))
+    with django_assert_num_queries(2):
+        client.get(reverse("reports:index"))
