@@ -220,6 +220,12 @@ class NotificationQuerySet(models.QuerySet):
         """Unsent, not cancelled, and allowed to go by ``today``."""
         return self.pending().filter(send_after__lte=today)
 
+    def last_sent_at(self, recipient_id: int, kind: str) -> dt.datetime | None:
+        """When the last mail of ``kind`` to this user went; None if none has."""
+        return self.filter(recipient_id=recipient_id, kind=kind, sent_at__isnull=False).aggregate(
+            last=models.Max("sent_at")
+        )["last"]
+
 
 class Notification(models.Model):
     """One reminder in the outbox: to whom, about what, from when, and whether it went.

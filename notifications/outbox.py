@@ -133,19 +133,38 @@ def _board_context(rows, today):
     return {"board": rows[0].board, "stages": by_stage}
 
 
-def _digest_since(row: Notification) -> dt.date:
-    """The first day a digest row reports on: the day before the day it was planned
-    for, or the Monday a week before its week's (a weekly digest waits for Monday)."""
+# How far back of the last digest's sending the next one starts: a response handed in
+# while the last one was being written, and committed just after, is told then, not lost.
+DIGEST_OVERLAP = dt.timedelta(minutes=1)
+
+
+def _planned_since(row: Notification) -> dt.date:
+    """The first day a digest row reports on by its plan: the day before the day it was
+    planned for, or the Monday a week before its week's (a weekly digest waits for
+    Monday)."""
     return row.send_after - dt.timedelta(days=7 if row.stage == Frequency.WEEKLY else 1)
 
 
+def _digest_since(rows: list[Notification]) -> dt.date | dt.datetime:
+    """Where a digest's *arrived* starts: where the user's last digest that went ended
+    (the moment it was sent), so an answer that arrived between midnight and the morning
+    run is told once, not in two digests running. Before any has gone, the first day the
+    earliest of the rows reports on. A digest that failed or was refused was not sent: the
+    next one still reports from the last that went, and loses nothing."""
+    first = rows[0]
+    last = Notification.objects.last_sent_at(first.recipient_id, first.kind)
+    if last is not None:
+        return last - DIGEST_OVERLAP
+    return min(_planned_since(row) for row in rows)
+
+
 def _attention_context(rows, today):
-    """The digest of *Att granska* for these rows, one mail: from the first day the
-    earliest of them reports on, so a digest held back (a failed send, a missed run)
-    still tells what arrived before the day it finally goes."""
+    """The digest of *Att granska* for these rows, one mail: what arrived since the last
+    digest that went (``_digest_since``), so a digest held back (a failed send, a missed
+    run) still tells what arrived before the day it finally goes."""
     row = rows[0]
     weekly = row.stage == Frequency.WEEKLY
-    since = min(_digest_since(row) for row in rows)
+    since = _digest_since(rows)
     sections = {
         "arrived": list(attention.arrived_responses(since, row.recipient)[: DIGEST_LIMIT + 1]),
         "overdue": list(attention.overdue_measures(today, row.recipient)[: DIGEST_LIMIT + 1]),

@@ -25,8 +25,10 @@ def _scope(model, user):
     return roles.EVERYTHING if user is None else tenancy.condition(model, user)
 
 
-def arrived_responses(since: dt.date, user):
-    """Responses submitted or published since ``since`` (the first time they left draft).
+def arrived_responses(since: dt.date | dt.datetime, user):
+    """Responses submitted or published since ``since`` (the first time they left draft):
+    from the start of that day, or from that moment (a digest reporting from where the
+    last one ended).
 
     One query: the moment a response was first handed in is read from its history (a
     change to submitted; one created handed in, by an import or in the admin, was not
@@ -42,7 +44,10 @@ def arrived_responses(since: dt.date, user):
         .order_by("history_date")
         .values("history_date")[:1]
     )
-    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    if isinstance(since, dt.datetime):
+        start, since = since, timezone.localdate(since)
+    else:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
     return (
         Response.objects.visible_to(user)
         .handed_in()

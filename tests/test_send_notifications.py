@@ -565,6 +565,51 @@ def test_a_digest_held_back_by_a_failed_send_still_tells_what_arrived_before_it(
     assert Notification.objects.pending().count() == 0
 
 
+def test_a_daily_digest_tells_only_what_arrived_after_the_last_one_went(world, smtp_server):
+    """An answer that arrived at night was in the morning's digest; the next morning's
+    reports from when that one went, not from the whole day before, and repeats nothing."""
+    Preference.objects.create(
+        user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
+    )
+    make_response(
+        board=world["board"],
+        round=world["round"],
+        title="Yttrande som kom in i natt",
+        published_at=dt.datetime(2026, 4, 13, 1, 0, tzinfo=dt.UTC),  # 03:00 in Malmö
+    )
+    run("2026-04-13")
+    second = make_round(world["audit"], sequence=2, deadline="2026-09-30", title="Andra yttrande")
+    make_response(board=world["board"], round=second, title="Yttrande som kom in efter utskicket")
+
+    run("2026-04-14")
+
+    monday, tuesday = smtp_server.to("revisor@example.se")
+    assert "Yttrande som kom in i natt" in smtp_server.text(monday)
+    assert "Yttrande som kom in i natt" not in smtp_server.text(tuesday)
+    assert "Yttrande som kom in efter utskicket" in smtp_server.text(tuesday)
+
+
+def test_a_digest_after_a_failed_one_tells_everything_since_the_last_that_went(world, smtp_server):
+    Preference.objects.create(
+        user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
+    )
+    run("2026-04-13")
+    make_response(
+        board=world["board"], round=world["round"], title="Yttrande efter måndagens utskick"
+    )
+
+    def refused(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("the mail server is down")
+
+    with mock.patch.object(EmailMessage, "send", refused):
+        assert "1 failed" in run("2026-04-14")
+    run("2026-04-15")
+
+    _monday, wednesday = smtp_server.to("revisor@example.se")
+    assert "Yttrande efter måndagens utskick" in smtp_server.text(wednesday)
+    assert Notification.objects.pending().count() == 0
+
+
 def test_every_item_of_the_digest_links_to_its_page_in_both_forms(world, smtp_server):
     other = make_board(short_code="SN", name="Servicenämnden")
     audit = make_audit(title="Granskning av servicen", boards=[other])
