@@ -283,3 +283,27 @@ def test_the_outbox_rows_of_a_municipal_admins_own_users_cannot_be_deleted_on_th
 
     assert removed.status_code == 403 and bulk.status_code == 403
     assert Notification.objects.filter(pk=row.pk).exists()
+
+
+def test_the_outbox_shows_a_superuser_which_mails_were_refused_for_good_and_why(client, people):
+    Notification.objects.create(
+        recipient=people["malmo_auditor"],
+        email="borta@example.se",
+        kind=Kind.AUDITOR_DIGEST,
+        stage="weekly",
+        group="attention",
+        key="auditor_digest:borta",
+        send_after=dt.date(2026, 1, 5),
+        refused_at=timezone.now(),
+        refusal="550 5.1.1 No such user here",
+    )
+    client.force_login(people["superuser"])
+
+    page = client.get(reverse("admin:notifications_notification_changelist"))
+    refused = client.get(
+        reverse("admin:notifications_notification_changelist"), {"refused_at__isnull": "False"}
+    )
+
+    assert "550 5.1.1 No such user here" in page.text
+    assert refused.status_code == 200
+    assert "borta@example.se" in refused.text
