@@ -185,6 +185,31 @@ def test_a_bad_address_is_refused_with_a_swedish_message(client, recommendation)
     assert "Skriv en e-postadress" in response.content.decode()
 
 
+def test_an_address_the_mail_server_refuses_is_said_on_the_form_not_a_server_error(
+    client, smtp_server, recommendation
+):
+    smtp_server.refuse["finns.inte@example.se"] = "550 5.1.1 No such user"
+    url = reverse("notifications:follow", args=["recommendation", recommendation.pk])
+
+    refused = client.post(url, {"email": "finns.inte@example.se"})
+
+    assert refused.status_code == 400
+    assert "E-postservern tar inte emot mejl till den adressen." in refused.content.decode()
+    assert not Follower.objects.exists()
+
+
+def test_a_mail_server_busy_for_now_asks_the_visitor_to_try_again(
+    client, smtp_server, recommendation
+):
+    smtp_server.refuse[ADDRESS] = "450 4.2.1 Mailbox busy"
+    url = reverse("notifications:follow", args=["recommendation", recommendation.pk])
+
+    busy = client.post(url, {"email": ADDRESS})
+
+    assert busy.status_code == 503
+    assert "Mejlet kunde inte skickas just nu. Försök igen om en stund." in busy.content.decode()
+
+
 def test_one_address_gets_at_most_three_confirmations_an_hour(client, smtp_server, recommendation):
     """The form is open to anyone: it must not be a way to flood someone's mailbox."""
     url = reverse("notifications:follow", args=["recommendation", recommendation.pk])
