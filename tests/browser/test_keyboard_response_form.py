@@ -6,7 +6,7 @@ from django.urls import reverse
 from recommendations.roles import STAFF_GROUP
 from responses.models import DueDateChange, Response
 from tests.browser.helpers import login
-from tests.factories import build_sample
+from tests.factories import build_sample, make_round
 
 pytestmark = pytest.mark.browser
 
@@ -240,6 +240,9 @@ def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
 
 
 def test_starting_a_response_without_a_round_announces_the_error_in_view(page, draft):
+    # A round the board has not answered yet: the form offers only such rounds.
+    _sample, response = draft
+    make_round(response.round.audit, title="Nästa uppföljning", is_open=True)
     login(page, "handlaggare")
     page.goto(reverse("responses:response_start"))
     page.get_by_role("button", name="Skapa utkast").focus()
