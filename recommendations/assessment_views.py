@@ -189,8 +189,8 @@ def _follow_up_message(round_: FollowUpRound, *, changed: bool) -> str:
 def attention(request):
     """Att granska: what has arrived, what is overdue, where auditors and boards disagree,
     and which boards have not answered by the deadline. A fixed number of queries whatever
-    the size: one each for arrived, overdue and disagreements, five for missing_responses
-    (asserted in tests/test_auditor_views.py)."""
+    the size: one each for arrived, overdue and disagreements, five each for the awaited
+    and the missing responses (asserted in tests/test_auditor_views.py)."""
     form = AttentionForm(request.GET or None)
     since = form.since_date()
     today = timezone.localdate()
@@ -201,6 +201,7 @@ def attention(request):
         "arrived": attention_queries.arrived_responses(since, request.user),
         "overdue": attention_queries.overdue_measures(today, request.user),
         "disagreements": attention_queries.disagreements(request.user),
+        "awaited": attention_queries.awaited_responses(today, request.user),
         "missing": attention_queries.missing_responses(today, request.user),
     }
     return render(request, "recommendations/auditor/attention.html", context)

@@ -12,7 +12,7 @@ from recommendations.models import AuditorAssessment, FollowUpRound
 from recommendations.status import Status
 from responses.models import Measure, Response, ResponseEntry
 
-from .factories import hand_in, make_recommendation
+from .factories import hand_in, make_recommendation, make_town
 
 
 def test_auditors_record_an_assessment_for_a_round(client, world):
@@ -241,14 +241,15 @@ def test_the_attention_view_reads_responses_since_a_chosen_date(client, world):
 def test_the_attention_view_costs_the_same_queries_at_any_size(
     client, world, django_assert_num_queries
 ):
-    """Session, user, groups with the user's municipality; the five of missing responses
-    (rounds, the boards they name, the standings of the boards that must answer,
-    responses given, boards); arrived responses, overdue measures, disagreements: eleven.
-    (An auditor outside the staff group has no boards to look up.)"""
+    """Session, user, groups with the user's municipality; five each for the awaited and
+    the missing responses (rounds, the boards they name, the standings of the boards that
+    must answer, responses given, boards); arrived responses, overdue measures,
+    disagreements: sixteen. (An auditor outside the staff group has no boards to look
+    up.)"""
     add_attention_material(world)
     client.force_login(world.auditor)
     url = reverse("auditors:attention")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(16):
         client.get(url)
     for number in range(4):
         recommendation = make_recommendation(
@@ -271,7 +272,7 @@ def test_the_attention_view_costs_the_same_queries_at_any_size(
             status=Status.IMPLEMENTED,
             assessed_on=timezone.localdate(),
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(16):
         page = client.get(url)
     assert len(page.context["overdue"]) == 6
 
@@ -600,3 +601,40 @@ def test_a_recommendation_with_no_answer_yet_is_assessed_with_one_round_select(c
     assert page.context["form"].chosen_round is None
     assert page.text.count("<select") == 2  # the round and the assessment
     assert '<select name="round"' in page.text and 'name="omgang"' not in page.text
+
+
+def test_att_granska_lists_whom_the_open_rounds_still_wait_for(client, world):
+    draft = Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+    client.force_login(world.auditor)
+    url = reverse("auditors:attention")
+
+    awaited = [(item.round, item.board) for item in client.get(url).context["awaited"]]
+    assert awaited == [(world.round2, world.board_a), (world.round2, world.board_b)]
+
+    hand_in(draft)
+    awaited = [(item.round, item.board) for item in client.get(url).context["awaited"]]
+    assert awaited == [(world.round2, world.board_b)]
+
+
+def test_a_round_past_its_deadline_is_missing_not_awaited_and_a_closed_one_is_neither(
+    client, world
+):
+    world.round2.deadline = FuzzyDate.parse("2020-09-30")
+    world.round2.save()
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"))
+    assert page.context["awaited"] == []
+    assert "Ingen öppen omgång väntar på svar." in page.text
+    assert {item.board for item in page.context["missing"]} == {world.board_a, world.board_b}
+
+    world.round2.deadline = FuzzyDate.parse("2099-09-30")
+    world.round2.is_open = False
+    world.round2.save()
+    assert client.get(reverse("auditors:attention")).context["awaited"] == []
+
+
+def test_att_granska_awaits_only_the_auditors_own_municipalitys_rounds(client, world):
+    make_town("Lund", "lund", "LKS", "lund")
+    client.force_login(world.auditor)
+    awaited = client.get(reverse("auditors:attention")).context["awaited"]
+    assert {item.round.audit.municipality for item in awaited} == {world.municipality}
