@@ -84,7 +84,7 @@ def _still_wanted(rows: list[Notification], today: dt.date) -> tuple[list, list]
     opened_ids = {row.round_id for row in rows if row.stage == planning.OPENED_STAGE}
     if opened_ids:
         announced = {
-            (item.round.pk, item.board.pk): planning._due_text(item.round)
+            (item.round.pk, item.board.pk): planning.round_due_text(item.round)
             for item in planning.rounds_to_announce(today, round_ids=opened_ids)
         }
     keep, drop = [], []

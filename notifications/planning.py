@@ -108,7 +108,8 @@ def rounds_to_announce(today: dt.date, *, round_ids=None):
     ]
 
 
-def _due_text(round_) -> str:
+def round_due_text(round_) -> str:
+    """A round's deadline as its reminders store it ("" for a round without one)."""
     return round_.deadline.as_text() if round_.deadline else ""
 
 
@@ -266,7 +267,7 @@ class _Planner:
                     board=board,
                     round=round_,
                     due_date=round_.deadline.end if round_.deadline else None,
-                    due_text=_due_text(round_),
+                    due_text=round_due_text(round_),
                 )
 
         for measure in measures:
