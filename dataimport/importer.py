@@ -212,7 +212,7 @@ def import_texts(
     # (a file is not fixed one stage at a time). Objects with a broken reference are
     # checked field by field only: their model's clean() would follow the reference.
     _check_duplicates_in_input(records, problems)
-    broken = _resolve_references(records, problems)
+    broken = _resolve_references(records, problems, user)
     broken |= {id(r) for r in records if r.failed or r.failed_fields}
     broken = _with_dependants(records, broken)
     if user is not None:
@@ -476,7 +476,18 @@ def _on_way_to_municipality(model):
     return manager.select_related("__".join(steps)) if steps else manager.all()
 
 
-def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[int]:
+def _within_reach(rows, user):
+    """``rows`` (a QuerySet), limited to the user's municipality (``tenancy.condition``);
+    all of them without a user (the command line) and for a superuser."""
+    from recommendations import tenancy
+
+    if user is None:
+        return rows
+    condition = tenancy.condition(rows.model, user)
+    return rows if condition is None else rows.filter(condition)
+
+
+def _resolve_references(records: list[_Record], problems: list[Problem], user=None) -> set[int]:
     """Check every foreign key and many-to-many target exists, and wire related-object caches.
 
     Returns the ``id()`` of each record with a reference that could not be resolved.
@@ -485,6 +496,14 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[
     target model). Wiring the caches (foreign keys, and many-to-many values as a
     prefetch) lets each model's clean() follow its relations without a query per
     object, and see the many-to-many values the file gives, not the old ones.
+
+    With ``user`` (the admin's upload page), the database's targets are those of the
+    user's municipality only (``_within_reach``): a file of one's own objects may not hang
+    them on another municipality's (a response of one's board in another municipality's
+    audit, another municipality's handläggare on one's board's staff list, whose password
+    one could then set). Another municipality's object is missing to them as an id nobody
+    has is, with the same message (``_missing``), and no check follows the reference into
+    it (a model's clean() comparing municipalities), so nothing tells the two apart.
     """
     in_input: dict[type, dict] = defaultdict(dict)
     for record in records:
@@ -507,7 +526,9 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[
         found: dict = {}
         for start in range(0, len(missing), BATCH_SIZE):
             found.update(
-                _on_way_to_municipality(target).in_bulk(missing[start : start + BATCH_SIZE])
+                _within_reach(_on_way_to_municipality(target), user).in_bulk(
+                    missing[start : start + BATCH_SIZE]
+                )
             )
         from_db[target] = found
 
@@ -528,7 +549,7 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[
             target = model_field.related_model._meta.concrete_model
             related = lookup(target, value)
             if related is None:
-                problems.append(record.problem(_missing(target, value), model_field.name))
+                problems.append(record.problem(_missing(target, value, user), model_field.name))
                 broken.add(id(record))
             else:
                 model_field.set_cached_value(record.instance, related)
@@ -537,7 +558,7 @@ def _resolve_references(records: list[_Record], problems: list[Problem]) -> set[
             related = [lookup(target, pk) for pk in pks]
             for pk, obj in zip(pks, related, strict=True):
                 if obj is None:
-                    problems.append(record.problem(_missing(target, pk), name))
+                    problems.append(record.problem(_missing(target, pk, user), name))
                     broken.add(id(record))
             # As Django's own prefetch does: clean() reads the values the file gives.
             cached = target._base_manager.all()
@@ -597,10 +618,15 @@ def _check_municipality(records: list[_Record], user, problems: list[Problem]) -
         outside = _outside(model, [record.instance.pk for record in group], user)
         for record in group:
             if record.instance.pk in outside:
+                # The id is taken, which refusing it cannot hide; whose it is goes unsaid.
                 problems.append(
-                    record.problem(_("finns redan i databasen och hör till en annan kommun."))
+                    record.problem(
+                        _("pk=%(pk)s kan inte användas i din kommun: välj ett annat.")
+                        % {"pk": record.instance.pk}
+                    )
                 )
-    _check_references_in_municipality(records, user, problems)
+    # The objects the file refers to in the database are the user's municipality's:
+    # ``_resolve_references`` found no other.
     _check_superuser_only_fields(records, user, problems)
 
 
@@ -647,50 +673,18 @@ def _outside(model, pks, user) -> set:
     return outside
 
 
-def _check_references_in_municipality(records, user, problems) -> None:
-    """Every object the input refers to, by a foreign key or a many-to-many value, and that
-    is in the database rather than in the input, must belong to the user's municipality
-    too: else a file of one's own objects could hang them on another municipality's (a
-    response of one's board in another municipality's audit, another municipality's
-    handläggare on one's board's staff list, whose password one could then set).
-    References into the input need no query: those objects are checked themselves."""
-    from recommendations import tenancy
+def _missing(target, pk, user=None) -> str:
+    """A reference to an object found neither in the files nor in the database; to a
+    municipality's admin, in the database of their municipality (``_within_reach``), so
+    that the message is the same whether another municipality has the id or nobody."""
+    from recommendations import roles
 
-    in_input = {(r.model._meta.concrete_model, r.instance.pk) for r in records}
-    references = []  # (record, field name, target model, pk)
-    for record in records:
-        for model_field in record.model._meta.concrete_fields:
-            if model_field.is_relation:
-                pk = getattr(record.instance, model_field.attname)
-                if pk is not None:
-                    target = model_field.related_model._meta.concrete_model
-                    references.append((record, model_field.name, target, pk))
-        for name, pks in record.m2m.items():
-            target = record.model._meta.get_field(name).related_model._meta.concrete_model
-            references.extend((record, name, target, pk) for pk in pks)
-    wanted: dict[type, set] = defaultdict(set)
-    for _record, _name, target, pk in references:
-        if (target, pk) not in in_input and tenancy.condition(target, user) is not None:
-            wanted[target].add(pk)
-    outside = {
-        (target, pk) for target, pks in wanted.items() for pk in _outside(target, list(pks), user)
-    }
-    for record, name, target, pk in references:
-        if (target, pk) in outside:
-            problems.append(
-                record.problem(
-                    _("pekar på %(model)s med pk=%(pk)s, som hör till en annan kommun.")
-                    % {"model": target._meta.label_lower, "pk": pk},
-                    name,
-                )
-            )
-
-
-def _missing(target, pk) -> str:
-    return _("%(model)s med pk=%(pk)s finns varken i filerna eller i databasen.") % {
-        "model": target._meta.label_lower,
-        "pk": pk,
-    }
+    values = {"model": target._meta.label_lower, "pk": pk}
+    if user is None or roles.is_superuser(user):
+        return _("%(model)s med pk=%(pk)s finns varken i filerna eller i databasen.") % values
+    return _("pekar på %(model)s med pk=%(pk)s, som varken finns i filerna eller i din kommun.") % (
+        values
+    )
 
 
 def _validate(records, problems, progress, broken: set[int]) -> None:

@@ -11,7 +11,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from recommendations.models import AuditorAssessment, Board, Membership, Municipality
+from recommendations.models import (
+    AuditorAssessment,
+    Board,
+    FollowUpRound,
+    Membership,
+    Municipality,
+)
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
 
@@ -369,7 +375,7 @@ def test_a_municipal_admin_cannot_overwrite_another_municipalitys_object(
     }
     page = _upload(client, [hijack])
     assert page.status_code == 400
-    assert "hör till en annan kommun" in page.text
+    assert "kan inte användas i din kommun" in page.text
     towns["lund_board"].refresh_from_db()
     assert towns["lund_board"].name == "Lundanämnden"
 
@@ -424,7 +430,10 @@ def test_a_municipal_admin_cannot_import_another_municipalitys_user_onto_a_staff
     page = _upload(client, [own_board_with_stranger])
 
     assert page.status_code == 400
-    assert f"pekar på auth.user med pk={lund_staff.pk}, som hör till en annan kommun" in page.text
+    assert (
+        f"pekar på auth.user med pk={lund_staff.pk}, som varken finns i filerna eller i din kommun"
+        in page.text
+    )
     assert not board.staff.filter(pk=lund_staff.pk).exists()
     # So the Lund handläggare stays out of the Malmö admin's reach.
     password_page = reverse("admin:auth_user_password_change", args=[lund_staff.pk])
@@ -451,10 +460,84 @@ def test_a_municipal_admin_cannot_import_a_response_into_another_municipalitys_a
 
     assert page.status_code == 400
     assert (
-        f"pekar på recommendations.followupround med pk={lund_round.pk}, som hör till en annan"
-        in page.text
+        f"pekar på recommendations.followupround med pk={lund_round.pk}, som varken finns i "
+        "filerna eller i din kommun" in page.text
     )
     assert not Response.objects.filter(pk=9001).exists()
+
+
+def _problems(page) -> list[str]:
+    return [line.strip() for line in page.text.splitlines() if "pk=" in line and "objekt" in line]
+
+
+def test_an_import_does_not_tell_a_municipal_admin_whether_an_id_exists_in_another_municipality(
+    client, towns, malmo_admin
+):
+    """A reference to another municipality's object reads as one to an id nobody has: the
+    same message, and no check that follows the reference (a model's clean() comparing the
+    round's municipality with the board's) tells the two apart."""
+    lund_round = towns["lund_response"].round
+    free = FollowUpRound.objects.order_by("-pk").first().pk + 1000
+
+    def response(pk, round_pk):
+        return {
+            "model": "responses.response",
+            "pk": pk,
+            "fields": {
+                "board": towns["malmo_board"].pk,
+                "round": round_pk,
+                "title": "Inskjutet yttrande",
+                "state": "draft",
+                "provenance": "entered",
+            },
+        }
+
+    taken = _upload(client, [response(9001, lund_round.pk)], name="a.json")
+    nobodys = _upload(client, [response(9001, free)], name="a.json")
+
+    assert taken.status_code == nobodys.status_code == 400
+    assert _problems(taken) == [
+        problem.replace(f"pk={free}", f"pk={lund_round.pk}") for problem in _problems(nobodys)
+    ]
+    assert (
+        f"a.json, objekt 1 (responses.response pk=9001), fält ”round”: pekar på "
+        f"recommendations.followupround med pk={lund_round.pk}, som varken finns i filerna "
+        "eller i din kommun." in taken.text
+    )
+    assert "annan kommun" not in taken.text
+
+
+def test_an_import_does_not_tell_a_municipal_admin_which_municipality_holds_an_id_in_the_file(
+    client, towns, malmo_admin
+):
+    """An object of the file whose id another municipality's object has is refused (the id
+    is taken), without saying whose it is."""
+    hijack = {
+        "model": "recommendations.board",
+        "pk": towns["lund_board"].pk,
+        "fields": {"municipality": towns["malmo"].pk, "name": "Kapad", "short_code": "KAP"},
+    }
+    page = _upload(client, [hijack])
+    assert page.status_code == 400
+    assert (
+        f"(recommendations.board pk={towns['lund_board'].pk}): pk={towns['lund_board'].pk} kan "
+        "inte användas i din kommun: välj ett annat." in page.text
+    )
+    assert "annan kommun" not in page.text
+
+
+def test_a_superuser_is_told_precisely_that_a_referenced_id_exists_nowhere(client, towns):
+    client.force_login(make_user("root", superuser=True))
+    board = {
+        "model": "recommendations.board",
+        "pk": 777,
+        "fields": {"municipality": 4242, "name": "Nya nämnden", "short_code": "NN"},
+    }
+    page = _upload(client, [board])
+    assert page.status_code == 400
+    assert "recommendations.municipality med pk=4242 finns varken i filerna eller i databasen." in (
+        page.text
+    )
 
 
 def test_memberships_are_never_imported(client, towns):
