@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -220,10 +221,12 @@ class NotificationQuerySet(models.QuerySet):
         """Unsent, not cancelled, and allowed to go by ``today``."""
         return self.pending().filter(send_after__lte=today)
 
-    def last_sent_at(self, recipient_id: int, kind: str) -> dt.datetime | None:
-        """When the last mail of ``kind`` to this user went; None if none has."""
+    def reported_until(self, recipient_id: int, kind: str) -> dt.datetime | None:
+        """Where the last mail of ``kind`` to this user that went ended its report (its
+        ``reported_until``; its sending, for one sent before that was kept); None if none
+        has gone."""
         return self.filter(recipient_id=recipient_id, kind=kind, sent_at__isnull=False).aggregate(
-            last=models.Max("sent_at")
+            last=models.Max(Coalesce("reported_until", "sent_at"))
         )["last"]
 
 
@@ -299,6 +302,9 @@ class Notification(models.Model):
     send_after = models.DateField(_("skickas tidigast"))
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    # A digest's report ends here (not included): the next one starts here, so what
+    # arrived is told in exactly one (see outbox._digest_until).
+    reported_until = models.DateTimeField(_("sammanfattar fram till"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("inställd"), null=True, blank=True)
     # The mail server's permanent "no" (a 5xx answer: no such mailbox, the mail refused):
     # sending it again would be refused again, so the row is not retried. A temporary

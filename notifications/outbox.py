@@ -133,9 +133,16 @@ def _board_context(rows, today):
     return {"board": rows[0].board, "stages": by_stage}
 
 
-# How far back of the last digest's sending the next one starts: a response handed in
-# while the last one was being written, and committed just after, is told then, not lost.
-DIGEST_OVERLAP = dt.timedelta(minutes=1)
+# How long a response may take from the moment it is stamped handed in to its commit: a
+# digest reports only what arrived before this long before the moment it reads, so a
+# response stamped but not yet committed then is reported by the next, not lost.
+DIGEST_SETTLE = dt.timedelta(minutes=1)
+
+
+def _digest_until(now: dt.datetime) -> dt.datetime:
+    """Where a digest read at ``now`` ends its report (not included): the same instant
+    the send step records on its rows (``reported_until``) when it went."""
+    return now - DIGEST_SETTLE
 
 
 def _planned_since(row: Notification) -> dt.date:
@@ -147,26 +154,29 @@ def _planned_since(row: Notification) -> dt.date:
 
 def _digest_since(rows: list[Notification]) -> dt.date | dt.datetime:
     """Where a digest's *arrived* starts: where the user's last digest that went ended
-    (the moment it was sent), so an answer that arrived between midnight and the morning
-    run is told once, not in two digests running. Before any has gone, the first day the
-    earliest of the rows reports on. A digest that failed or was refused was not sent: the
-    next one still reports from the last that went, and loses nothing."""
+    (its ``reported_until``), so the windows of two digests running meet and never
+    overlap: an answer is told once, whenever in the minute around a run it arrived.
+    Before any has gone, the first day the earliest of the rows reports on. A digest
+    that failed or was refused was not sent: the next one still reports from the last
+    that went, and loses nothing."""
     first = rows[0]
-    last = Notification.objects.last_sent_at(first.recipient_id, first.kind)
+    last = Notification.objects.reported_until(first.recipient_id, first.kind)
     if last is not None:
-        return last - DIGEST_OVERLAP
+        return last
     return min(_planned_since(row) for row in rows)
 
 
-def _attention_context(rows, today):
+def _attention_context(rows, today, now):
     """The digest of *Att granska* for these rows, one mail: what arrived since the last
-    digest that went (``_digest_since``), so a digest held back (a failed send, a missed
-    run) still tells what arrived before the day it finally goes."""
+    digest that went (``_digest_since``) until ``_digest_until(now)``, so a digest held
+    back (a failed send, a missed run) still tells what arrived before the day it
+    finally goes, and the next one starts where this one ends."""
     row = rows[0]
     weekly = row.stage == Frequency.WEEKLY
     since = _digest_since(rows)
+    arrived = attention.arrived_responses(since, row.recipient, until=_digest_until(now))
     sections = {
-        "arrived": list(attention.arrived_responses(since, row.recipient)[: DIGEST_LIMIT + 1]),
+        "arrived": list(arrived[: DIGEST_LIMIT + 1]),
         "overdue": list(attention.overdue_measures(today, row.recipient)[: DIGEST_LIMIT + 1]),
         "disagreements": list(attention.disagreements(row.recipient)[: DIGEST_LIMIT + 1]),
         "missing": attention.missing_responses(today, row.recipient)[: DIGEST_LIMIT + 1],
@@ -183,7 +193,7 @@ def _attention_context(rows, today):
     }
 
 
-def _compose(rows, today):
+def _compose(rows, today, now):
     first = rows[0]
     language = _language(first)
     if first.kind == Kind.NEW_ANSWER:
@@ -199,7 +209,7 @@ def _compose(rows, today):
         stop_url = mail.unfollow_url(first.email)
     else:
         if first.kind == Kind.AUDITOR_DIGEST:
-            context = _attention_context(rows, today)
+            context = _attention_context(rows, today, now)
             if context is None:
                 return None
         else:
@@ -314,8 +324,10 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                 if not rows:
                     continue  # another sender has them
                 keep, drop = _still_wanted(rows, today)
+                # One instant for what the mail reads and what its rows record.
+                now = timezone.now()
                 try:
-                    message = _compose(keep, today) if keep else None
+                    message = _compose(keep, today, now) if keep else None
                 except Exception:
                     # A fault in this mail's data or templates: it waits for the next
                     # run (and the log says why), and the other mails still go.
@@ -330,7 +342,6 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                         result.mails.append(message)
                     result.cancelled += len(drop)
                     continue
-                now = timezone.now()
                 if drop:
                     Notification.objects.filter(pk__in=[row.pk for row in drop]).update(
                         cancelled_at=now
@@ -358,9 +369,13 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                     result.failed += 1
                     transaction.set_rollback(True)
                     continue
-                # The address it went to, for the outbox's record.
+                # The address it went to, for the outbox's record, and where a digest's
+                # report ended: the next one starts there.
+                reported = (
+                    {"reported_until": _digest_until(now)} if kind == Kind.AUDITOR_DIGEST else {}
+                )
                 Notification.objects.filter(pk__in=[row.pk for row in keep]).update(
-                    sent_at=now, email=message.to[0]
+                    sent_at=now, email=message.to[0], **reported
                 )
                 result.mails.append(message)
     finally:

@@ -25,10 +25,11 @@ def _scope(model, user):
     return roles.EVERYTHING if user is None else tenancy.condition(model, user)
 
 
-def arrived_responses(since: dt.date | dt.datetime, user):
+def arrived_responses(since: dt.date | dt.datetime, user, until: dt.datetime | None = None):
     """Responses submitted or published since ``since`` (the first time they left draft):
     from the start of that day, or from that moment (a digest reporting from where the
-    last one ended).
+    last one ended), and with ``until`` before that moment (a digest's half-open window,
+    [since, until): the next starts at its ``until``, so each response is in one).
 
     One query: the moment a response was first handed in is read from its history (a
     change to submitted; one created handed in, by an import or in the admin, was not
@@ -48,6 +49,13 @@ def arrived_responses(since: dt.date | dt.datetime, user):
         start, since = since, timezone.localdate(since)
     else:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    arrived = Q(arrived_at__gte=start)
+    # Imported responses have no publication time; the date they are known by stands in,
+    # in whole days: [the day of since, the day of until).
+    known = Q(arrived_at__isnull=True, known_on__gte=since)
+    if until is not None:
+        arrived &= Q(arrived_at__lt=until)
+        known &= Q(known_on__lt=timezone.localdate(until))
     return (
         Response.objects.visible_to(user)
         .handed_in()
@@ -56,8 +64,7 @@ def arrived_responses(since: dt.date | dt.datetime, user):
             arrived_at=Coalesce(Subquery(first_submitted), F("published_at")),
             known_on=Response.date_expression(),
         )
-        # Imported responses have no publication time; the date they are known by stands in.
-        .filter(Q(arrived_at__gte=start) | Q(arrived_at__isnull=True, known_on__gte=since))
+        .filter(arrived | known)
         # board__municipality: each links to its page (``get_absolute_url``).
         .select_related("board__municipality", "round__audit")
         .order_by(F("arrived_at").desc(nulls_last=True), F("known_on").desc(nulls_last=True))

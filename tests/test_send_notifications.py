@@ -565,6 +565,27 @@ def test_a_digest_held_back_by_a_failed_send_still_tells_what_arrived_before_it(
     assert Notification.objects.pending().count() == 0
 
 
+def _digests(smtp_server):
+    return [
+        smtp_server.text(mail)
+        for mail in smtp_server.to("revisor@example.se")
+        if "Att granska" in smtp_server.subject(mail)
+    ]
+
+
+def _arrived(world, title, at):
+    """A response of its own round (one per board and round), published ``at``."""
+    sequence = Response.objects.count() + 2
+    round_ = make_round(world["audit"], sequence=sequence, deadline="2026-09-30")
+    make_response(board=world["board"], round=round_, title=title, published_at=at)
+
+
+def _run_at(instant, today):
+    """A run of send_notifications at ``instant`` (what the clock says), for ``today``."""
+    with mock.patch("django.utils.timezone.now", return_value=instant):
+        return run(today)
+
+
 def test_a_daily_digest_tells_only_what_arrived_after_the_last_one_went(world, smtp_server):
     """An answer that arrived at night was in the morning's digest; the next morning's
     reports from when that one went, not from the whole day before, and repeats nothing."""
@@ -577,11 +598,11 @@ def test_a_daily_digest_tells_only_what_arrived_after_the_last_one_went(world, s
         title="Yttrande som kom in i natt",
         published_at=dt.datetime(2026, 4, 13, 1, 0, tzinfo=dt.UTC),  # 03:00 in Malmö
     )
-    run("2026-04-13")
-    second = make_round(world["audit"], sequence=2, deadline="2026-09-30", title="Andra yttrande")
-    make_response(board=world["board"], round=second, title="Yttrande som kom in efter utskicket")
+    monday = dt.datetime(2026, 4, 13, 5, 0, tzinfo=dt.UTC)  # 07:00 in Malmö
+    _run_at(monday, "2026-04-13")
+    _arrived(world, "Yttrande som kom in efter utskicket", monday + dt.timedelta(hours=5))
 
-    run("2026-04-14")
+    _run_at(monday + dt.timedelta(days=1), "2026-04-14")
 
     monday, tuesday = smtp_server.to("revisor@example.se")
     assert "Yttrande som kom in i natt" in smtp_server.text(monday)
@@ -593,21 +614,95 @@ def test_a_digest_after_a_failed_one_tells_everything_since_the_last_that_went(w
     Preference.objects.create(
         user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
     )
-    run("2026-04-13")
+    monday = dt.datetime(2026, 4, 13, 5, 0, tzinfo=dt.UTC)
+    _run_at(monday, "2026-04-13")
     make_response(
-        board=world["board"], round=world["round"], title="Yttrande efter måndagens utskick"
+        board=world["board"],
+        round=world["round"],
+        title="Yttrande efter måndagens utskick",
+        published_at=monday + dt.timedelta(hours=5),
     )
 
     def refused(self, *args, **kwargs):
         raise smtplib.SMTPServerDisconnected("the mail server is down")
 
     with mock.patch.object(EmailMessage, "send", refused):
-        assert "1 failed" in run("2026-04-14")
-    run("2026-04-15")
+        assert "1 failed" in _run_at(monday + dt.timedelta(days=1), "2026-04-14")
+    _run_at(monday + dt.timedelta(days=2), "2026-04-15")
 
     _monday, wednesday = smtp_server.to("revisor@example.se")
     assert "Yttrande efter måndagens utskick" in smtp_server.text(wednesday)
     assert Notification.objects.pending().count() == 0
+
+
+def test_an_answer_that_arrived_just_before_a_digest_is_in_exactly_one(world, smtp_server):
+    """A digest reports what arrived in a half-open window, from where the last one ended
+    up to (not including) a minute before the moment it reads: an answer that arrived in
+    that last minute (its transaction perhaps not yet committed) goes in the next one,
+    and nothing is in two digests or in none."""
+    Preference.objects.create(
+        user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
+    )
+    monday = dt.datetime(2026, 4, 13, 5, 0, tzinfo=dt.UTC)
+    titles = {
+        "Yttrande två minuter före": monday - dt.timedelta(minutes=2),
+        "Yttrande en minut före": monday - dt.timedelta(minutes=1),
+        "Yttrande trettio sekunder före": monday - dt.timedelta(seconds=30),
+    }
+    for title, at in titles.items():
+        _arrived(world, title, at)
+    _run_at(monday, "2026-04-13")
+    # Written during Monday's run, committed after it read: stamped before the run.
+    _arrived(world, "Yttrande sparat under körningen", monday - dt.timedelta(seconds=5))
+    _run_at(monday + dt.timedelta(days=1), "2026-04-14")
+
+    first, second = _digests(smtp_server)
+    assert "Yttrande två minuter före" in first
+    for title in [*titles, "Yttrande sparat under körningen"]:
+        assert (title in first) + (title in second) == 1, title
+    assert "Yttrande en minut före" in second
+
+
+def test_two_runs_in_the_same_minute_tell_an_answer_once(world, smtp_server):
+    """A catch-up run for two days in a row, at the same moment: the second digest starts
+    where the first ended, and repeats nothing."""
+    Preference.objects.create(
+        user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
+    )
+    now = dt.datetime(2026, 4, 14, 5, 0, tzinfo=dt.UTC)
+    _arrived(world, "Yttrande från i går", now - dt.timedelta(hours=20))
+    _run_at(now, "2026-04-13")
+    _run_at(now + dt.timedelta(seconds=20), "2026-04-14")
+
+    assert sum("Yttrande från i går" in text for text in _digests(smtp_server)) == 1
+    row = Notification.objects.filter(kind=Kind.AUDITOR_DIGEST).earliest("sent_at")
+    assert row.reported_until == now - outbox.DIGEST_SETTLE
+
+
+def test_an_imported_answer_known_by_its_day_is_in_exactly_one_daily_digest(world, smtp_server):
+    """An imported answer has no moment it arrived, only the day it is known by: the
+    digests' windows count it in whole days, [the day of since, the day of until), so two
+    digests running never both tell it."""
+    Preference.objects.create(
+        user=world["auditor"], kind=Kind.AUDITOR_DIGEST, frequency=Frequency.IMMEDIATE
+    )
+    other = make_round(world["audit"], sequence=2, deadline="2026-09-30")
+    imported = make_response(
+        board=world["board"],
+        round=other,
+        title="Importerat yttrande",
+        decision_date="2026-04-13",
+        provenance=Response.Provenance.DOCUMENT,
+    )
+    Response.objects.filter(pk=imported.pk).update(published_at=None)
+    monday = dt.datetime(2026, 4, 13, 5, 0, tzinfo=dt.UTC)
+
+    for day in range(3):
+        _run_at(monday + dt.timedelta(days=day), f"2026-04-{13 + day}")
+
+    texts = _digests(smtp_server)
+    assert len(texts) == 3
+    assert sum("Importerat yttrande" in text for text in texts) == 1
 
 
 def test_every_item_of_the_digest_links_to_its_page_in_both_forms(world, smtp_server):
@@ -620,7 +715,10 @@ def test_every_item_of_the_digest_links_to_its_page_in_both_forms(world, smtp_se
         state=Response.State.DRAFT,
         title="Servicenämndens yttrande",
     )
-    hand_in(draft)
+    with mock.patch(
+        "django.utils.timezone.now", return_value=dt.datetime(2026, 4, 10, tzinfo=dt.UTC)
+    ):
+        hand_in(draft)
 
     run("2026-04-13")  # a Monday: ASN's reply is missing, Servicenämnden's has arrived
 
@@ -721,10 +819,10 @@ def test_a_mail_that_cannot_be_written_does_not_hold_back_the_others(world, smtp
     make_recommendation(audit, addressed_to=[other])
     real_compose = outbox._compose
 
-    def compose_but_not_for_anna(rows, today):
+    def compose_but_not_for_anna(rows, today, now):
         if rows[0].email == "anna@example.se":
             raise ValueError("a template fault")
-        return real_compose(rows, today)
+        return real_compose(rows, today, now)
 
     with mock.patch.object(outbox, "_compose", compose_but_not_for_anna):
         output = run("2026-03-17")
