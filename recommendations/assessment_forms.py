@@ -203,11 +203,18 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             return cleaned  # a closed round is not chased: its deadline may be any or none
         if deadline is None:
             self.add_error("deadline", _("Ange när nämnderna senast ska svara i en öppen omgång."))
-        elif deadline != self.initial.get("deadline") and deadline.is_past(timezone.localdate()):
+        elif self._asks_anew(deadline) and deadline.is_past(timezone.localdate()):
             # A new or moved deadline that has passed would chase the boards for an answer
             # already late the day they are asked; an open round may keep its own.
             self.add_error("deadline", _("Sista svarsdagen har redan passerat."))
         return cleaned
+
+    def _asks_anew(self, deadline) -> bool:
+        """Whether saving the form asks the boards (again) to answer by ``deadline``: a
+        new round, one reopened (its boards are told the day it opens, ``opened_on``) or a
+        moved deadline; not an open round kept as it was asked."""
+        was_open = self.instance.pk is not None and self.instance.loaded_value("is_open")
+        return not was_open or deadline != self.initial.get("deadline")
 
     def save(self, commit=True):
         with transaction.atomic():

@@ -247,3 +247,21 @@ def test_the_audit_page_reads_the_same_number_of_queries_for_its_auditors_howeve
         page = client.get(world.audit.get_absolute_url())
     assert "Nämnd 4" in page.text
     assert len(many) == len(few)
+
+
+def test_reopening_a_closed_round_whose_deadline_has_passed_asks_for_a_new_deadline(client, world):
+    """Reopening a round asks its boards again: a deadline already past would chase them
+    for an answer late the day they are told, as a new round's would."""
+    world.round2.deadline = FuzzyDate.parse("2020-09-30")
+    world.round2.is_open = False
+    world.round2.save()
+    client.force_login(world.auditor)
+
+    answer = client.post(change_url(world.round2), follow_up(deadline="2020-09-30"))
+
+    assert answer.status_code == 400
+    assert "Sista svarsdagen har redan passerat." in answer.text
+    world.round2.refresh_from_db()
+    assert world.round2.is_open is False
+    data = follow_up(deadline="2099-09-30")
+    assert client.post(change_url(world.round2), data).status_code == 302
