@@ -146,3 +146,32 @@ def test_a_recommendations_version_history_in_the_admin_reflows_at_320_px(page, 
     history = reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
     problems = reflow_problems(page, {"admin-version-history": history})
     assert not problems, pformat(problems)
+
+
+# WCAG 1.4.12: the spacing a reader may set in their own style sheet. Adopted through the
+# CSSOM, which the Content-Security-Policy (style-src 'self') leaves alone, unlike a <style>.
+TEXT_SPACING = """() => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`* { line-height: 1.5 !important; letter-spacing: .12em !important;
+    word-spacing: .16em !important; } p { margin-bottom: 2em !important; }`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return document.documentElement.scrollWidth;
+}"""
+
+
+def test_the_follow_up_form_reflows_at_320_px_with_a_readers_text_spacing(page, seeds, make_user):
+    """The boards to ask are a fieldset of checkboxes: a fieldset and each label in its
+    flex row were as wide as their longest word, and with the wider letters of WCAG 1.4.12
+    "Gymnasie- och vuxenutbildningsnämnden" pushed the page 11 px sideways."""
+    make_user("revisor", groups=[AUDITOR_GROUP])
+    login(page, "revisor")
+    page.set_viewport_size(PHONE)
+    page.goto(
+        reverse("auditors:request_follow_up", args=[Audit.objects.get(reference="SR-2018-71").pk])
+    )
+    width = page.evaluate(TEXT_SPACING)
+    PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PHONE_SCREENSHOTS / "follow-up-text-spacing.png"), full_page=True)
+
+    assert width <= PHONE["width"]
+    assert page.get_by_label("Gymnasie- och vuxenutbildningsnämnden").is_visible()
