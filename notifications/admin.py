@@ -20,6 +20,11 @@ rows they reach: ``tenancy.condition``):
 """
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import roles
 from recommendations.admin_scope import OnlyForSuperusers, ScopedAdminMixin
@@ -63,10 +68,55 @@ class FollowerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "language"]
+    list_display = ["user", "language", "refused_email", "refused_at"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     exclude = ["calendar_token"]
+    # The mail server's answer is its own record; the refused address may be emptied
+    # (the mailbox works again under the same address) and mail then goes again.
+    readonly_fields = ["refused_at", "refusal"]
+
+
+def refused_address(user) -> str:
+    """The user admin's line on whether the mail server refused the user's address for
+    good (``Profile.refuses``): when, its answer, and how mail goes again."""
+    profile = getattr(user, "notification_profile", None)
+    if profile is None or not profile.refuses(user):
+        return gettext("Nej")
+    return format_html(
+        "{} ({}). {}",
+        profile.refused_at.date().isoformat() if profile.refused_at else "",
+        profile.refusal,
+        gettext(
+            "Ingen e-post skickas till adressen. Ändra adressen, eller töm den avvisade "
+            "adressen under E-postinställningar om brevlådan fungerar igen."
+        ),
+    )
+
+
+class RefusedAddressFilter(admin.SimpleListFilter):
+    """Users whose address as it is now the mail server refused for good
+    (``Profile.refuses``, in the query)."""
+
+    title = _("e-postadress avvisad")
+    parameter_name = "avvisad"
+    # The field it reads, as Django's field filters name theirs (the lists' scoping reads
+    # every filter's: ``admin_scope._without_municipality`` and its tests).
+    field_path = "notification_profile__refused_email"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Ja")), ("nej", _("Nej"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"ja", "nej"}:
+            return queryset
+        refused = Exists(
+            Profile.objects.filter(user=OuterRef("pk"))
+            .alias(refused=Lower("refused_email"))
+            .filter(refused=Lower(OuterRef("email")))
+            .exclude(refused_email="")
+        )
+        return queryset.filter(refused) if self.value() == "ja" else queryset.exclude(refused)
 
 
 @admin.register(Preference)

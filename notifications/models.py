@@ -71,8 +71,35 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def same_address(one: str, other: str) -> bool:
+    """Whether two e-mail addresses are one mailbox, as far as we can tell (the case of
+    an address is not something people keep)."""
+    return bool(one) and one.casefold() == (other or "").casefold()
+
+
+def writes_to(user, refused_email: str = "") -> bool:
+    """Whether mail is written to ``user`` at all: an active user with an address that the
+    mail server has not refused for good (``refused_email``, kept on their ``Profile``).
+    The one rule for every mail to a user, planned (``planning``) or about to go
+    (``planning.still_writes_to``); a follower's refused address stops following
+    instead (``outbox``). The refusal holds until the address changes."""
+    return user.is_active and bool(user.email) and not same_address(user.email, refused_email)
+
+
+class ProfileQuerySet(models.QuerySet):
+    def refused_addresses(self, users) -> dict[int, str]:
+        """{user id: the address the mail server refused for good} for those of ``users``
+        that have one, in one query (``writes_to`` compares it with their address now)."""
+        return dict(
+            self.filter(user__in=users)
+            .exclude(refused_email="")
+            .values_list("user_id", "refused_email")
+        )
+
+
 class Profile(models.Model):
-    """A user's language for mail, and the secret in their private calendar addresses."""
+    """A user's language for mail, the secret in their private calendar addresses, and the
+    address the mail server refused for good, if it did."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -86,6 +113,19 @@ class Profile(models.Model):
     calendar_token = models.CharField(
         _("kalendernyckel"), max_length=64, unique=True, default=new_calendar_token
     )
+    # The mail server's permanent "no" to the user's address (a 5xx answer to the
+    # recipient: no such mailbox): no mail is written to it again (``writes_to``) until
+    # the user's address is another one. Shown under Mitt konto and in the user admin.
+    refused_email = models.EmailField(_("avvisad e-postadress"), blank=True)
+    refused_at = models.DateTimeField(_("adressen avvisad"), null=True, blank=True)
+    refusal = models.CharField(
+        _("e-postserverns svar"),
+        max_length=300,
+        blank=True,
+        help_text=_("Varför e-postservern avvisade adressen för gott."),
+    )
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("e-postinställning")
@@ -104,6 +144,11 @@ class Profile(models.Model):
     def for_user(cls, user) -> "Profile":
         profile, _created = cls.objects.get_or_create(user=user)
         return profile
+
+    def refuses(self, user) -> bool:
+        """Whether the mail server refused ``user``'s address as it is now, so that no mail
+        is written to them (``writes_to``)."""
+        return same_address(user.email, self.refused_email)
 
     def renew_calendar_token(self) -> None:
         """A new secret: the old calendar addresses stop working at once."""

@@ -8,8 +8,9 @@ unpublished answer cancels them), sent, and marked sent before the transaction c
 A crash between two mails leaves the first marked and the rest waiting: the next run
 sends only the rest. A mail that cannot be written or sent waits for the next run and holds
 back no other, unless the mail server refused it for good (``refusal``): then its rows are
-marked refused, with the server's answer, and never tried again; a follower's address
-refused so is removed with its follows. (The one window no outbox can close is a crash
+marked refused, with the server's answer, and never tried again; an address refused so
+is written to no more (a follower's is removed with its follows, a user's kept on their
+profile until it changes: ``_refuse``). (The one window no outbox can close is a crash
 after the SMTP server accepted a mail and before the commit; that mail would go again.)
 """
 
@@ -27,7 +28,7 @@ from auditfollowup.lib.dates import FuzzyDate
 from recommendations import attention
 
 from . import mail, planning
-from .models import Follower, Frequency, Kind, Language, Notification, Preference
+from .models import Follower, Frequency, Kind, Language, Notification, Preference, Profile
 
 logger = logging.getLogger(__name__)
 
@@ -264,15 +265,26 @@ def refusal(error: Exception) -> Refusal | None:
     return None
 
 
-def _refuse(rows: list[Notification], found: Refusal, when) -> None:
-    """Mark ``rows`` refused for good; a follower's address refused stops following
-    (its follows deleted, as when it unfollows), so a dead address is mailed no more. The
-    refused rows themselves stay, without the follower, as the outbox's record."""
+def _refuse(rows: list[Notification], found: Refusal, when, address: str) -> None:
+    """Mark ``rows`` refused for good and, when ``address`` itself was refused, write no
+    more to it, whoever's it is: a follower's stops following (its follows deleted, as
+    when it unfollows; the refused rows stay, without the follower, as the outbox's
+    record); a user's is kept on their profile (``Profile.refused_email``), which
+    ``models.writes_to`` reads before any mail is planned or sent to them, until their
+    address is another one, and which they and the admins see."""
     pks = [row.pk for row in rows]
     Notification.objects.filter(pk__in=pks).update(refused_at=when, refusal=found.answer)
-    if found.address_gone and rows[0].follower_id:
+    if not found.address_gone:
+        return
+    first = rows[0]
+    if first.follower_id:
         Notification.objects.filter(pk__in=pks).update(follower=None)
-        Follower.objects.filter(email=rows[0].email).delete()
+        Follower.objects.filter(email=first.email).delete()
+    elif first.recipient_id:
+        Profile.objects.update_or_create(
+            user_id=first.recipient_id,
+            defaults={"refused_email": address, "refused_at": when, "refusal": found.answer},
+        )
 
 
 def _mails_due(today) -> list[tuple]:
@@ -360,7 +372,7 @@ def send_due(today: dt.date, *, dry_run: bool = False) -> SendResult:
                         logger.warning(
                             "Refused for good: %s to %s: %s", kind, message.to[0], found.answer
                         )
-                        _refuse(keep, found, now)
+                        _refuse(keep, found, now, message.to[0])
                         result.refused += 1
                         continue
                     # A temporary failure, or the mail server could not be reached: the

@@ -29,7 +29,15 @@ from django.utils import timezone
 
 from recommendations import attention, roles
 
-from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
+from .models import (
+    DEFAULT_FREQUENCY,
+    Frequency,
+    Kind,
+    Notification,
+    Preference,
+    Profile,
+    writes_to,
+)
 
 SOON_DAYS = 14
 DEADLINE_STAGES = (("deadline_14", -14), ("deadline_3", -3))
@@ -122,13 +130,15 @@ def measures_to_chase(today: dt.date):
 
 def still_writes_to(row: Notification) -> bool:
     """Whether the planner would still write to this row's recipient about it: an active
-    user with an address, and for a board reminder one of the board's staff
+    user with an address the mail server has not refused (``models.writes_to``), and for
+    a board reminder one of the board's staff
     (``roles.staff_board_ids``), for an escalation one of the municipality's auditors or
     the board's contact, for the auditors' digest an auditor (``roles.gets_auditor_mail``).
     The outbox asks it before it sends a row planned earlier: a mail waiting for Monday,
     or after a failed send, goes to nobody who has since left the role."""
     user = row.recipient
-    if not user.is_active or not user.email:
+    profile = getattr(user, "notification_profile", None)
+    if not writes_to(user, profile.refused_email if profile else ""):
         return False
     if row.kind == Kind.BOARD_REMINDER:
         return row.board_id in roles.staff_board_ids(user)
@@ -147,9 +157,10 @@ class _Planner:
         self.today = today
         self.rows: dict[str, Notification] = {}
         self.catch_up = _catch_up()
+        self.refused: dict[int, str] = {}  # {user id: address refused for good}
 
     def add(self, user, frequencies, *, kind, stage, group, key, **objects):
-        if not user.is_active or not user.email:
+        if not writes_to(user, self.refused.get(user.pk, "")):
             return
         frequency = frequencies.get((user.pk, kind), DEFAULT_FREQUENCY[kind])
         if frequency == Frequency.OFF:
@@ -205,6 +216,7 @@ class _Planner:
         people.update(User.objects.in_bulk(contact_ids - people.keys()))
         everyone = {user.pk for users in staff.values() for user in users} | people.keys()
         frequencies = Preference.objects.frequencies(everyone)
+        self.refused = Profile.objects.refused_addresses(everyone)
 
         def escalation_recipients(board):
             """The municipality's auditors and the board's contact person."""

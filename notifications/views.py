@@ -66,7 +66,12 @@ def account(request):
         messages.success(request, _("Dina val är sparade."))
         return redirect("notifications:account")
     profile = Profile.for_user(request.user)
-    context = {"form": form, "calendars": _calendar_links(request.user, profile)}
+    context = {
+        "form": form,
+        "calendars": _calendar_links(request.user, profile),
+        # The mail server refused the address for good: no mail goes until it is another.
+        "refused": profile if profile.refuses(request.user) else None,
+    }
     return render(request, "notifications/account.html", context)
 
 

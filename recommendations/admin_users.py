@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from notifications.admin import RefusedAddressFilter, refused_address
 from responses.admin import SINGLE_DATETIME_INPUT
 
 from . import roles, tenancy
@@ -109,16 +110,32 @@ USER_HELP = {
 }
 
 
+def _beside_email(options: dict) -> dict:
+    """A fieldset's options, with whether the mail server refused the address for good
+    right after the address."""
+    fields = list(options["fields"])
+    if "email" in fields:
+        fields.insert(fields.index("email") + 1, "address_refused")
+    return {**options, "fields": fields}
+
+
 class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     # Plain labelled controls instead of the two-box filter and the split date-time
     # inputs, whose unlabelled parts fail WCAG 2.1 (checked with axe in tests/browser).
     filter_horizontal = ()
     formfield_overrides = SINGLE_DATETIME_INPUT
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "membership__municipality")
+    list_filter = (
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+        "membership__municipality",
+        RefusedAddressFilter,
+    )
     list_display = [*UserAdmin.list_display, "board_codes"]
     # Facts the application records (the last login, the day the account was made): shown,
     # never typed over, so a user's record says what happened.
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "address_refused")
 
     def get_inlines(self, request, obj):
         # A superuser places users in a municipality; everyone else's users are placed
@@ -140,12 +157,20 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
             request, StaffPlace.objects.filter(user=form.instance), self.admin_site
         )
 
+    # Whether the mail server refused the address for good (no mail goes to it until it
+    # is changed), beside the address itself.
+    @admin.display(description=_("e-postadress avvisad"))
+    def address_refused(self, user):
+        return refused_address(user)
+
     @admin.display(description=_("nämnder"))
     def board_codes(self, user):
         return ", ".join(board.short_code or board.name for board in user.boards.all())
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets = [(name, _beside_email(options)) for name, options in fieldsets]
         if obj is None or roles.is_superuser(request.user):
             return fieldsets
         return [

@@ -1,6 +1,8 @@
 """The admin as new admins found it: staff by name, a user's boards on their page, and dates
 of uncertain precision typed the way the staff form takes them ("hösten 2021")."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -8,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate, Precision
+from notifications.models import Profile
 from recommendations.models import FollowUpRound
 from recommendations.roles import STAFF_GROUP
 from responses.models import Measure
@@ -198,3 +201,25 @@ def test_deleting_a_user_names_their_groups_not_django_join_rows(admin_client, w
 
     assert "User_groups object" not in page and "User-group" not in page
     assert "Grupp som användaren är med i: Handläggare" in page
+
+
+def test_a_user_whose_address_the_mail_server_refused_is_shown_and_found(admin_client, world):
+    """No mail goes to an address refused for good until it is changed: the user's page
+    says so beside the address, and the list filters such users."""
+    world.staff_a.email = "anna@example.se"
+    world.staff_a.save(update_fields=["email"])
+    Profile.objects.create(
+        user=world.staff_a,
+        refused_email="anna@example.se",
+        refused_at=dt.datetime(2026, 3, 17, 7, 0, tzinfo=dt.UTC),
+        refusal="550 5.1.1 No such user here",
+    )
+
+    page = admin_client.get(reverse("admin:auth_user_change", args=[world.staff_a.pk]))
+
+    assert "E-postadress avvisad" in page.text
+    assert "2026-03-17 (550 5.1.1 No such user here)" in page.text
+    listing = admin_client.get(reverse("admin:auth_user_changelist"), {"avvisad": "ja"})
+    assert list(listing.context["cl"].result_list) == [world.staff_a]
+    listing = admin_client.get(reverse("admin:auth_user_changelist"), {"avvisad": "nej"})
+    assert world.staff_a not in listing.context["cl"].result_list

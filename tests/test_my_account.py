@@ -1,5 +1,6 @@
 """Mitt konto: per kind off / at once / weekly, the mail language; unsubscribe without login."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -182,3 +183,26 @@ def test_renewing_the_calendar_addresses_says_first_that_the_old_ones_stop_worki
     assert "De gamla adresserna slutar då att fungera" in help_text
     client.force_login(make_user("nobody"))
     assert renew not in client.get(reverse("notifications:account")).text
+
+
+def test_the_page_says_the_mail_server_refused_the_address_until_it_is_changed(client, staff):
+    """An address the mail server refused for good gets no mail (notifications.models.
+    writes_to): the user is told why, and to have it put right."""
+    staff.email = "anna@example.se"
+    staff.save(update_fields=["email"])
+    Profile.objects.create(
+        user=staff,
+        refused_email="Anna@example.se",
+        refused_at=dt.datetime(2026, 3, 17, 7, 0, tzinfo=dt.UTC),
+        refusal="550 5.1.1 No such user here",
+    )
+    client.force_login(staff)
+
+    html = client.get(reverse("notifications:account")).content.decode()
+
+    assert "E-postservern avvisade adressen anna@example.se den 2026-03-17" in html
+    assert "550 5.1.1 No such user here" in html
+    staff.email = "anna.andersson@example.se"
+    staff.save(update_fields=["email"])
+    html = client.get(reverse("notifications:account")).content.decode()
+    assert "avvisade" not in html

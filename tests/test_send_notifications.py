@@ -894,6 +894,44 @@ def test_our_own_sender_refused_is_not_blamed_on_the_recipient(world, smtp_serve
     assert not Notification.objects.filter(refused_at__isnull=False).exists()
 
 
+def test_a_users_address_refused_for_good_is_not_mailed_again_until_it_changes(world, smtp_server):
+    """The staff's own address refused (no such mailbox) is kept on their profile: no
+    later reminder, of any kind, is planned or sent to it, as a follower's refused address
+    follows no more; once an admin has put in another address, the mail goes there."""
+    smtp_server.refuse["anna@example.se"] = "550 5.1.1 No such user here"
+    assert "1 refused for good" in run("2026-03-17")
+    profile = Profile.objects.get(user=world["staff"])
+    assert profile.refused_email == "anna@example.se"
+    assert profile.refusal == "550 5.1.1 No such user here"
+
+    output = run("2026-03-28")  # the three days' reminder
+
+    assert "0 refused for good" in output
+    assert not Notification.objects.filter(recipient=world["staff"], stage="deadline_3").exists()
+    world["staff"].email = "anna.andersson@example.se"
+    world["staff"].save(update_fields=["email"])
+    run("2026-03-29")
+    [mail] = smtp_server.to("anna.andersson@example.se")
+    assert "inom tre dagar" in smtp_server.text(mail)
+
+
+def test_a_waiting_mail_to_an_address_refused_since_is_not_sent(world, smtp_server):
+    """A weekly reminder planned before the address was refused (by another mail of the
+    same run, say) is withdrawn when its turn comes, not tried again."""
+    Preference.objects.create(
+        user=world["staff"], kind=Kind.BOARD_REMINDER, frequency=Frequency.WEEKLY
+    )
+    run("2026-03-17")  # waits for Monday
+    Profile.objects.create(
+        user=world["staff"], refused_email="ANNA@example.se", refusal="550 No such user"
+    )
+
+    output = run("2026-03-23")
+
+    assert not smtp_server.messages
+    assert "1 cancelled at send time" in output
+
+
 def test_a_dry_run_writes_and_sends_nothing(world, smtp_server):
     output = run("2026-03-17", "--dry-run", "--verbosity=2")
 
