@@ -55,13 +55,19 @@ run: install pdf-libraries
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The whole suite runs in one process per core (pytest-xdist), a test module to a process:
+# a module's seed import and its Redis database stay with one process. TEST_WORKERS=0 runs
+# it in this process alone (a debugger, or output in order).
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest --numprocesses $(TEST_WORKERS) --dist loadfile
+
 # Set up and run the whole test suite on SQLite (browser tests included).
 test: install browser pdf-libraries
-	$(VENV)/bin/pytest
+	$(PYTEST)
 
 # The same suite on the PostgreSQL server on this machine.
 test-postgres: install browser pdf-libraries
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	DATABASE_URL=$(PG_URL) $(PYTEST)
 
 lint: install
 	$(VENV)/bin/ruff check .

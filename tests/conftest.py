@@ -20,6 +20,35 @@ DATA = Path(__file__).parent / "data"
 SEED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
+def pytest_sessionstart(session):
+    """The browser tests' screenshot folder shows this run only: emptied here, once, by
+    the process that runs the tests or, with pytest-xdist (``make test``), by the
+    controller before its workers start; a worker that emptied it would delete the
+    screenshots the others had already taken. Here, not in tests/browser/conftest.py:
+    pytest calls this hook only in the conftest files it reads before collecting."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from .browser import SCREENSHOT_DIR
+
+    for old in SCREENSHOT_DIR.glob("*.png"):
+        old.unlink()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Where the browser tests' screenshots are (with pytest-xdist the controller says it:
+    its workers took them)."""
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    from .browser import SCREENSHOT_DIR
+
+    taken = list(SCREENSHOT_DIR.glob("*.png"))
+    if taken:
+        terminalreporter.write_sep("-", "browser screenshots")
+        terminalreporter.write_line(
+            f"{len(taken)} screenshots of each test's last page in {SCREENSHOT_DIR}"
+        )
+
+
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     """Tests change data inside a transaction that never commits, so the page cache

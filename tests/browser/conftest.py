@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from . import SCREENSHOT_DIR
 from .helpers import CHROMIUM, PASSWORD, require_chromium
 
 # Playwright's sync API runs an asyncio event loop in this thread; the ORM calls the
@@ -30,18 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 BASE_DIR = Path(__file__).resolve().parents[2]
-SCREENSHOT_DIR = BASE_DIR / "test-artifacts" / "screenshots"
 FIXTURES_DIR = BASE_DIR / "fixtures"
-
-_screenshots_taken: list[Path] = []
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _screenshots_taken:
-        terminalreporter.write_sep("-", "browser screenshots")
-        terminalreporter.write_line(
-            f"{len(_screenshots_taken)} screenshots of each test's last page in {SCREENSHOT_DIR}"
-        )
 
 
 @pytest.fixture(scope="session")
@@ -142,13 +132,9 @@ def page(browser, live_server, request):
     page.problems = problems
     yield page
     if page.url != "about:blank":
-        if not _screenshots_taken:  # the folder shows this run only
-            for old in SCREENSHOT_DIR.glob("*.png"):
-                old.unlink()
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOT_DIR / _screenshot_name(request.node.nodeid)
         page.screenshot(path=str(path), full_page=True)
-        _screenshots_taken.append(path)
     context.close()
     problems.assert_none()
 
