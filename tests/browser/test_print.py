@@ -136,3 +136,35 @@ def test_a_printed_matrix_says_what_its_dot_and_dash_mean(page, seeds):
     page.emulate_media(media="print")
     assert key.is_visible()
     assert key.inner_text() == ("Tecken utan ord: · inget svar; – ej aktuellt: före granskningen")
+
+
+def test_a_printed_draft_shows_its_whole_title_on_a4(page, make_user):
+    """A title is often a line and a half of words; its one-line box printed it cut at the
+    page's edge ("… med anledning av stadsrevi"). On paper it is text that wraps."""
+    from django.urls import reverse
+
+    from recommendations.roles import STAFF_GROUP
+    from responses.models import Response
+    from tests.browser.helpers import login
+    from tests.factories import build_sample
+
+    title = (
+        "Uppföljande yttrande: aktuell lägesbeskrivning av vidtagna åtgärder med anledning "
+        "av stadsrevisionens granskning av arbetsmarknadsinsatser"
+    )
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    response = Response.objects.create(board=sample.asn, round=sample.open_round, title=title)
+    login(page, "handlaggare")
+    page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    printed = page.locator(".response-form .print-value")
+    assert not printed.is_visible()  # on screen the box holds it
+    page.emulate_media(media="print")
+
+    assert not page.locator("#id_title").is_visible()
+    assert printed.inner_text() == title
+    box = printed.bounding_box()
+    assert box["x"] + box["width"] <= A4_CONTENT_WIDTH
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PRINTS / "draft-title-print-media.png"))
