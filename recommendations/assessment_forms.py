@@ -141,10 +141,25 @@ class AttentionForm(forms.Form):
         return [(label, day.isoformat(), day == since) for label, day in days]
 
 
+class RoundAskedMeanwhile(Exception):
+    """The round a new-round form announced was opened while the form was open (by a
+    colleague, or by the same form sent twice): the form asks for nothing."""
+
+    def __init__(self, taken: int):
+        super().__init__(taken)
+        self.taken = taken
+
+
 class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
     """The auditors ask the boards for a follow-up: a new round of an audit (or a change
     to one, its deadline moved, or closed for answers once it is done). What the admin's
-    round form holds, for the auditors' own pages; the round's number is the next one."""
+    round form holds, for the auditors' own pages; the round's number is the next one,
+    the one the page announced (``announced_sequence``, a hidden field of a new round's
+    form), or none is opened (``RoundAskedMeanwhile``)."""
+
+    announced_sequence = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=32767, required=False
+    )
 
     class Meta:
         model = FollowUpRound
@@ -186,6 +201,7 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             .order_by("name")
         )
         if self.instance.pk is None:
+            self.fields["announced_sequence"].required = True
             has_rounds = audit.rounds.exists()
             self.initial.setdefault(
                 "kind",
@@ -198,6 +214,10 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors.pop("announced_sequence", None):
+            # A hidden field, shown nowhere: said at the top (a page that was not whole;
+            # the form shown again announces the number anew).
+            self.add_error(None, _("Formuläret kom inte fram helt. Skicka det igen."))
         deadline = cleaned.get("deadline")
         if not cleaned.get("is_open") or "deadline" in self.errors:
             return cleaned  # a closed round is not chased: its deadline may be any or none
@@ -219,8 +239,13 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
     def save(self, commit=True):
         with transaction.atomic():
             if self.instance.pk is None:
-                # Two auditors asking at once: the audit's row is locked while the next
-                # number is read, so the second waits and takes the number after.
+                # Two auditors asking at once, or one form sent twice: the audit's row is
+                # locked while the next number is read, so the second waits, then finds
+                # the number its page announced taken and opens nothing (a second round
+                # nobody saw announced, asking the boards the same again).
                 Audit.objects.select_for_update().filter(pk=self.audit.pk).first()
-                self.instance.sequence = FollowUpRound.objects.next_sequence(self.audit)
+                number = FollowUpRound.objects.next_sequence(self.audit)
+                if number != self.cleaned_data["announced_sequence"]:
+                    raise RoundAskedMeanwhile(number - 1)
+                self.instance.sequence = number
             return super().save(commit=commit)

@@ -16,6 +16,7 @@ from .assessment_forms import (
     AttentionForm,
     CloseForm,
     FollowUpRequestForm,
+    RoundAskedMeanwhile,
     RoundChooser,
 )
 from .history import change_history_for_recommendation
@@ -156,13 +157,27 @@ def request_follow_up(request, pk: int, round_pk: int | None = None):
     form = FollowUpRequestForm(request.POST or None, instance=round_, audit=audit)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            saved = form.save()
-            messages.success(request, _follow_up_message(saved, changed=round_ is not None))
-            # To the top of the audit's page, where the message stands (at the round's
-            # anchor it was scrolled out of sight); the message names the round.
-            return redirect(audit.get_absolute_url())
         status = 400
+        if form.is_valid():
+            try:
+                saved = form.save()
+            except RoundAskedMeanwhile as meanwhile:
+                status = 409
+                form.add_error(
+                    None,
+                    _(
+                        "Omgång %(number)s har begärts medan formuläret var öppet, av en "
+                        "kollega eller när det skickades två gånger. Se granskningens sida "
+                        "innan du begär en omgång till: skickat igen blir formuläret omgång "
+                        "%(next)s."
+                    )
+                    % {"number": meanwhile.taken, "next": meanwhile.taken + 1},
+                )
+            else:
+                messages.success(request, _follow_up_message(saved, changed=round_ is not None))
+                # To the top of the audit's page, where the message stands (at the round's
+                # anchor it was scrolled out of sight); the message names the round.
+                return redirect(audit.get_absolute_url())
     context = {"audit": audit, "form": form, "round": round_}
     if round_ is None:
         context["next_sequence"] = FollowUpRound.objects.next_sequence(audit)

@@ -13,7 +13,7 @@ from recommendations.models import FollowUpRound
 from recommendations.roles import AUDITOR_GROUP
 from responses.models import Response
 
-from .factories import hand_in, make_board, make_town, make_user
+from .factories import build_world, hand_in, make_board, make_town, make_user
 
 
 def request_url(audit):
@@ -32,6 +32,9 @@ def follow_up(**overrides) -> dict:
         "request": "Redovisa vidtagna åtgärder.",
         "requested_by": "Revisorskollegiet",
         "is_open": "on",
+        # The number the form announced ("Omgången blir granskningens omgång 3"); a
+        # change of a round has none.
+        "announced_sequence": "3",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -265,3 +268,77 @@ def test_reopening_a_closed_round_whose_deadline_has_passed_asks_for_a_new_deadl
     assert world.round2.is_open is False
     data = follow_up(deadline="2099-09-30")
     assert client.post(change_url(world.round2), data).status_code == 302
+
+
+def test_a_form_sent_twice_opens_one_round_not_two(client, world):
+    """A double click, or a form sent again from the browser's history: the second asks
+    for the round the first opened already, and is refused with the form as it was."""
+    client.force_login(world.auditor)
+    first = client.post(request_url(world.audit), follow_up())
+    second = client.post(request_url(world.audit), follow_up())
+
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert list(world.audit.rounds.values_list("sequence", flat=True)) == [1, 2, 3]
+    assert "Omgång 3 har begärts medan formuläret var öppet" in second.text
+    # Sent again as it now stands, it asks deliberately for round 4.
+    assert 'name="announced_sequence" value="4"' in second.text
+    assert second.context["form"]["title"].value() == "Uppföljning 2027"
+    assert (
+        client.post(request_url(world.audit), follow_up(announced_sequence="4")).status_code == 302
+    )
+    assert world.audit.rounds.count() == 4
+
+
+@pytest.mark.parametrize("announced", ["2", "5", "", "x", "99999999999999999999"])
+def test_a_round_number_other_than_the_next_is_never_taken(client, world, announced):
+    client.force_login(world.auditor)
+    answer = client.post(request_url(world.audit), follow_up(announced_sequence=announced))
+    assert answer.status_code in (400, 409)
+    assert answer.context["form"].non_field_errors()  # said at the top: the field is hidden
+    assert world.audit.rounds.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_of_two_auditors_asking_at_once_for_the_next_round_the_second_is_refused():
+    """Both forms announced round 3: the second waits for the first's lock on the audit,
+    then finds round 3 taken and is refused, instead of opening a round 4 nobody saw."""
+    import threading
+
+    from django.db import transaction
+    from django.test import Client
+
+    world = build_world()
+    colleague = make_user("kollega", groups=[AUDITOR_GROUP])
+    first_holds_lock, second_started = threading.Event(), threading.Event()
+    answers = {}
+
+    def first():
+        try:
+            client = Client()
+            client.force_login(world.auditor)
+            with transaction.atomic():
+                answers["first"] = client.post(request_url(world.audit), follow_up()).status_code
+                first_holds_lock.set()
+                second_started.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            client = Client()
+            client.force_login(colleague)
+            first_holds_lock.wait(timeout=10)
+            second_started.set()
+            answers["second"] = client.post(request_url(world.audit), follow_up()).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == {"first": 302, "second": 409}
+    assert list(world.audit.rounds.values_list("sequence", flat=True)) == [1, 2, 3]

@@ -149,6 +149,7 @@ def test_a_round_the_auditors_open_in_their_form_is_announced(world, smtp_server
         "deadline": "2099-03-31",
         "is_open": "on",
         "asks": [world.board_a.pk],
+        "announced_sequence": "3",  # what the form's page announces
     }
     assert (
         client.post(reverse("auditors:request_follow_up", args=[world.audit.pk]), data).status_code
