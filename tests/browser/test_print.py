@@ -168,3 +168,28 @@ def test_a_printed_draft_shows_its_whole_title_on_a4(page, make_user):
     assert box["x"] + box["width"] <= A4_CONTENT_WIDTH
     PRINTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PRINTS / "draft-title-print-media.png"))
+
+
+def test_a_printed_page_leaves_out_the_note_of_what_was_just_done(page, make_user):
+    """Printed for the board's meeting right after saving, the draft began with "Utkastet
+    är sparat.": a note to the person at the screen, not part of the draft."""
+    from django.urls import reverse
+
+    from recommendations.roles import STAFF_GROUP
+    from responses.models import Response
+    from tests.browser.helpers import login
+    from tests.factories import build_sample
+
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    response = Response.objects.create(board=sample.asn, round=sample.open_round, title="Utkast")
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara utkast").click()
+    saved = page.get_by_text("Utkastet är sparat.")
+    assert saved.is_visible()
+    page.emulate_media(media="print")
+
+    assert not saved.is_visible()
+    assert page.get_by_role("heading", name="Redigera yttrande").is_visible()
