@@ -131,7 +131,10 @@ def _board_context(rows, today):
         if item["due"] and not item.get("days_late"):
             item["days_left"] = max((item["due"].end - today).days, 0)
         by_stage.setdefault(row.stage, []).append(item)
-    return {"board": rows[0].board, "stages": by_stage}
+    # Whether anything in it reminds: a mail that only tells of a newly opened round is
+    # news, and its subject and first line say so (the board_reminder templates).
+    reminds = any(stage != planning.OPENED_STAGE for stage in by_stage)
+    return {"board": rows[0].board, "stages": by_stage, "reminds": reminds}
 
 
 # How long a response may take from the moment it is stamped handed in to its commit: a

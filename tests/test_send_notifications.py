@@ -101,6 +101,77 @@ def test_staff_get_one_reminder_two_weeks_before_the_reply_deadline(world, smtp_
     assert "Ta fram en rutin" not in text
 
 
+def _open_round(audit, *, opened, deadline, boards, sequence):
+    """A round the auditors open on ``opened`` asking ``boards``."""
+    with mock.patch("django.utils.timezone.localdate", return_value=opened):
+        round_ = make_round(audit, sequence=sequence, deadline=deadline, is_open=True)
+    round_.asks.set(boards)
+    return round_
+
+
+@pytest.mark.parametrize(
+    "language, subject, first_line, reminder",
+    [
+        (
+            "sv",
+            "Revisionen begär svar: Servicenämnden",
+            "Revisionen har öppnat en ny omgång och begär svar av Servicenämnden:",
+            "Påminnelse",
+        ),
+        (
+            "en",
+            "The auditors ask for an answer: Servicenämnden",
+            "The auditors have opened a new round and ask Servicenämnden for an answer:",
+            "Reminder",
+        ),
+    ],
+)
+def test_a_new_round_is_announced_as_news_not_as_a_reminder(
+    world, smtp_server, language, subject, first_line, reminder
+):
+    """The day a round opens its boards hear news: neither the subject nor the text calls
+    it a reminder, which it is not yet."""
+    board = make_board(short_code="SN", name="Servicenämnden")
+    person("sven", groups=[STAFF_GROUP], boards=[board], language=language)
+    audit = make_audit(title="Granskning av servicen", boards=[board])
+    make_recommendation(audit, addressed_to=[board])
+    _open_round(
+        audit, opened=dt.date(2026, 1, 12), deadline="2026-04-30", boards=[board], sequence=1
+    )
+
+    run("2026-01-12")
+
+    [mail] = smtp_server.to("sven@example.se")
+    text, html = smtp_server.text(mail), smtp_server.html(mail)
+    assert smtp_server.subject(mail) == subject
+    assert text.splitlines()[0] == first_line
+    assert f"<title>{subject}</title>" in html
+    assert f'<h1 style="font-size: 1.3em;">{first_line.rstrip(":")}</h1>' in html
+    for part in (smtp_server.subject(mail), text, html):
+        assert reminder.lower() not in part.lower()
+
+
+def test_a_new_round_told_beside_a_reminder_says_both_in_the_subject(world, smtp_server):
+    _open_round(
+        world["audit"],
+        opened=dt.date(2026, 3, 17),
+        deadline="2026-09-30",
+        boards=[world["board"]],
+        sequence=2,
+    )
+
+    run("2026-03-17")  # ASN's first round is due within two weeks
+
+    [mail] = smtp_server.to("anna@example.se")
+    assert smtp_server.subject(mail) == (
+        "Ny omgång och påminnelse från Uppföljning: Arbetsmarknadsnämnden"
+    )
+    text = smtp_server.text(mail)
+    assert text.splitlines()[0] == "Det här väntar på Arbetsmarknadsnämnden:"
+    assert "Revisionen begär svar i en ny omgång" in text
+    assert "inom två veckor" in text
+
+
 def test_the_staff_reminder_says_where_the_answer_is_written(world, smtp_server, client):
     run("2026-03-17")
 
