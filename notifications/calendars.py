@@ -2,7 +2,10 @@
 
 What a calendar shows follows the reader: the public one only measures visible to an
 anonymous visitor (``Measure.objects.visible_to``, built on the one read rule),
-a private one (a secret address per user) what that user may see. A date of uncertain
+a private one (a secret address per user) what that user may see; and only measures
+still followed up (``MeasureQuerySet.followed_up``): a measure done, no longer relevant or
+of closed recommendations only is due no more. The municipality's calendar names, per
+round deadline, the boards the round asks (``attention.asked_boards``). A date of uncertain
 precision is an all-day event on the last day of its period, the day it falls due, with
 the period in the text.
 """
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from auditfollowup.lib.dates import Precision
+from recommendations import attention
 from recommendations.models import FollowUpRound
 from responses.models import Measure
 
@@ -45,31 +49,48 @@ def _event(*, uid: str, due, summary: str, description: str, url: str, stamp) ->
     return event
 
 
-def build(*, name: str, user, rounds, measures) -> bytes:
+def _deadline_text(round_, asked) -> str:
+    """A round deadline's text: what the round asks, and, where ``asked`` is given, the
+    boards it asks."""
+    text = round_.request or round_.title
+    if asked is None:
+        return text
+    boards = ", ".join(board.name for board in asked) or _("ingen nämnd")
+    return "\n".join([_("Nämnder som ska svara: %(boards)s.") % {"boards": boards}, text])
+
+
+def build(*, name: str, user, rounds, measures, name_boards: bool = False) -> bytes:
     """One calendar of ``rounds`` (FollowUpRound queryset) and ``measures`` (Measure
-    queryset), narrowed to what ``user`` may see: two queries."""
+    queryset), narrowed to what ``user`` may see, and to the measures still followed up
+    (``MeasureQuerySet.followed_up``: not settled, on an open recommendation): two
+    queries. With ``name_boards`` each deadline names the boards its round asks
+    (``attention.asked_boards``, three queries more however many rounds)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Uppföljning//notifications//SV")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
-    for round_ in rounds.filter(deadline_date__isnull=False).select_related("audit__municipality"):
+    dated = rounds.filter(deadline_date__isnull=False)
+    if name_boards:
+        deadlines = attention.asked_boards(dated)
+    else:
+        deadlines = [(round_, None) for round_ in dated.select_related("audit__municipality")]
+    for round_, asked in deadlines:
         calendar.add_component(
             _event(
                 uid=f"round-{round_.pk}-deadline",
                 due=round_.deadline,
                 summary=_("Svar senast: %(audit)s, %(round)s")
                 % {"audit": round_.audit, "round": round_.title},
-                description=round_.request or round_.title,
+                description=_deadline_text(round_, asked),
                 url=absolute_url(round_.audit.get_absolute_url()),
                 stamp=stamp,
             )
         )
     shown = (
-        measures.filter(
-            pk__in=Measure.objects.visible_to(user).values("pk"), due_date__isnull=False
-        )
+        measures.followed_up()
+        .filter(pk__in=Measure.objects.visible_to(user).values("pk"), due_date__isnull=False)
         .select_related("board", "recommendation__audit__municipality")
         .order_by("due_date", "pk")
     )
@@ -112,4 +133,5 @@ def for_municipality(municipality, user) -> bytes:
         user=user,
         rounds=FollowUpRound.objects.in_municipality(municipality),
         measures=Measure.objects.in_municipality(municipality),
+        name_boards=True,
     )

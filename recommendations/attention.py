@@ -140,12 +140,14 @@ def waiting_boards(rounds) -> dict[int, list[Board]]:
     return waiting
 
 
-def owed_responses(rounds) -> list[MissingResponse]:
-    """(round, board) for each board that ``rounds`` (a FollowUpRound QuerySet) ask and
-    that has handed in no response to it yet: ``missing_responses``'s rule of whom a round
-    asks, for any rounds (the reminders announce a newly opened round with it). Five
-    queries."""
-    from responses.models import BoardStanding, Response
+def asked_boards(rounds) -> list[tuple[FollowUpRound, list[Board]]]:
+    """Each of ``rounds`` (a FollowUpRound QuerySet), earliest deadline first, with the
+    boards it asks, by name: those it names (``FollowUpRound.asks``), else every board
+    answering an open recommendation of its audit (the standings' ``must_answer``). The
+    rule of whom a round asks, in bulk (``FollowUpRound.objects.asking_any_of`` asks it
+    in SQL of some boards): ``owed_responses`` leaves out those that have handed in, the
+    municipality's calendar names them all. Four queries."""
+    from responses.models import BoardStanding
 
     rounds = list(
         rounds.select_related("audit__municipality").order_by(  # *Att granska* links each audit
@@ -163,18 +165,34 @@ def owed_responses(rounds) -> list[MissingResponse]:
             recommendation__audit_id__in=audit_ids, is_open=True, must_answer=True
         ).values_list("recommendation__audit_id", "board_id")
     )
-    answered = set(
-        Response.objects.handed_in().filter(round__in=rounds).values_list("round_id", "board_id")
-    )
     boards = Board.objects.select_related("municipality").in_bulk(
         {board_id for _audit_id, board_id in answering}.union(*named.values())
     )
-    missing = []
+    asked = []
     for round_ in rounds:
-        asked = named.get(round_.pk)
-        if asked is None:
-            asked = {board for audit, board in answering if audit == round_.audit_id}
-        for board_id in sorted(asked, key=lambda pk: boards[pk].name):
-            if (round_.pk, board_id) not in answered:
-                missing.append(MissingResponse(round=round_, board=boards[board_id]))
-    return missing
+        board_ids = named.get(round_.pk)
+        if board_ids is None:
+            board_ids = {board for audit, board in answering if audit == round_.audit_id}
+        asked.append((round_, sorted((boards[pk] for pk in board_ids), key=lambda b: b.name)))
+    return asked
+
+
+def owed_responses(rounds) -> list[MissingResponse]:
+    """(round, board) for each board that ``rounds`` (a FollowUpRound QuerySet) ask
+    (``asked_boards``) and that has handed in no response to it yet:
+    ``missing_responses``'s rule, for any rounds (the reminders announce a newly opened
+    round with it). Five queries."""
+    from responses.models import Response
+
+    asked = asked_boards(rounds)
+    answered = set(
+        Response.objects.handed_in()
+        .filter(round__in=[round_ for round_, _boards in asked])
+        .values_list("round_id", "board_id")
+    )
+    return [
+        MissingResponse(round=round_, board=board)
+        for round_, boards in asked
+        for board in boards
+        if (round_.pk, board.pk) not in answered
+    ]

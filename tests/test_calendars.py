@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -184,3 +186,84 @@ def test_the_board_page_says_its_second_link_is_the_municipalitys_calendar(clien
     page = client.get(board.get_absolute_url()).content.decode()
     calendar = reverse("notifications:municipality_calendar", args=[board.municipality.slug])
     assert f'<a href="{calendar}">Hela Malmö stad som kalender</a>' in page
+
+
+def test_a_measure_no_longer_followed_up_is_not_in_the_calendars(client, world):
+    """A measure done or no longer relevant, or serving only closed recommendations, is
+    due no more (``MeasureQuerySet.followed_up``, the status rule's own): the calendars
+    listed every measure with a due date, finished or not."""
+    board = world["board"]
+    recommendation = world["published"].recommendation
+    for title, status in [
+        ("Genomförd åtgärd", Status.IMPLEMENTED),
+        ("Ej aktuell åtgärd", Status.NO_LONGER_RELEVANT),
+    ]:
+        make_measure(recommendation, board=board, title=title, due="2026-09", status=status)
+    closed = make_recommendation(make_audit(boards=[board]), addressed_to=[board])
+    make_measure(closed, board=board, title="Åtgärd under stängd rekommendation", due="2026-09")
+    closed.close(dt.date(2026, 1, 10), "Ersatt.", None)
+
+    for url in [
+        reverse("notifications:board_calendar", args=[board.pk]),
+        reverse("notifications:municipality_calendar", args=["malmo"]),
+    ]:
+        found = events(client.get(url))
+        assert "Åtgärd klar senast: Publicerad åtgärd" in found
+        assert not [
+            summary for summary in found if "Genomförd" in summary or "Ej aktuell" in summary
+        ]
+        assert "Åtgärd klar senast: Åtgärd under stängd rekommendation" not in found
+
+
+def _municipality_deadlines(client):
+    found = events(client.get(reverse("notifications:municipality_calendar", args=["malmo"])))
+    return {
+        summary: str(event["description"])
+        for summary, event in found.items()
+        if summary.startswith("Svar")
+    }
+
+
+def test_the_municipality_calendar_names_the_boards_each_round_asks(client, world):
+    """By the rule of whom a round asks (``attention.asked_boards``): the boards it names,
+    else those answering an open recommendation of its audit. All of them, whether they
+    have handed in or not: the public is not told who has."""
+    asn = world["board"]
+    sn = make_board(short_code="SN", name="Servicenämnden")
+    audit = make_audit(reference="SR-2026-1", title="Servicen", boards=[asn, sn])
+    make_recommendation(audit, addressed_to=[asn, sn])
+    both = make_round(audit, sequence=1, deadline="2026-10-31", title="Alla svarar")
+    named = make_round(audit, sequence=2, deadline="2026-11-30", title="Bara SN")
+    named.asks.set([sn])
+    make_response(board=sn, round=both, state=Response.State.SUBMITTED)
+
+    deadlines = _municipality_deadlines(client)
+
+    assert deadlines["Svar senast: SR-2026-1 Servicen, Alla svarar"].startswith(
+        "Nämnder som ska svara: Arbetsmarknadsnämnden, Servicenämnden."
+    )
+    assert deadlines["Svar senast: SR-2026-1 Servicen, Bara SN"].startswith(
+        "Nämnder som ska svara: Servicenämnden."
+    )
+
+
+def test_the_municipality_calendar_costs_the_same_queries_for_more_rounds_and_boards(
+    client, world, django_assert_num_queries
+):
+    url = reverse("notifications:municipality_calendar", args=["malmo"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(4):
+        board = make_board(short_code=f"B{number}", name=f"Nämnd {number}")
+        audit = make_audit(boards=[board, world["board"]])
+        recommendation = make_recommendation(audit, addressed_to=[board, world["board"]])
+        make_measure(recommendation, board=board, title=f"Åtgärd {number}", due="2026-10")
+        make_round(audit, sequence=1, deadline="2026-10-31").asks.set([board])
+        make_round(audit, sequence=2, deadline="2026-12-31")
+
+    with django_assert_num_queries(len(few)):
+        page = client.get(url)
+    found = Calendar.from_ical(page.content).walk("VEVENT")
+    descriptions = [str(event["description"]) for event in found]
+    assert sum("Nämnder som ska svara: " in text for text in descriptions) == 2 + 8
