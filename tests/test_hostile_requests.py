@@ -29,7 +29,7 @@ from recommendations.roles import AUDITOR_GROUP
 from recommendations.status import Status
 from responses.models import Response
 
-from .factories import build_world, edit_page_data, make_town, make_user
+from .factories import admin_page_data, build_world, edit_page_data, make_town, make_user
 from .url_walk import named_urls
 
 pytestmark = pytest.mark.django_db
@@ -329,6 +329,21 @@ def test_an_id_that_is_no_id_in_the_admins_history_is_not_found(world, model, ob
     assert page.status_code == 404
 
 
+@pytest.mark.parametrize("board_id", [HOSTILE["beyond_bigint"], HOSTILE["below_bigint"]])
+def test_an_id_beyond_the_databases_integers_in_an_admin_list_of_choices_is_unknown(
+    world, board_id
+):
+    # A list of ids (a many-to-many field) is one query: SQLite's driver refused a number
+    # it cannot store (OverflowError), where an id alone already matched nothing.
+    client = client_as(world, "admin")
+    url = reverse("admin:recommendations_audit_change", args=[world.audit.pk])
+    data = {**admin_page_data(client.get(url)), "audited_boards": [world.board_a.pk, board_id]}
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert "audited_boards" in page.context["adminform"].form.errors
+    assert set(world.audit.audited_boards.all()) == {world.board_a, world.board_b}
+
+
 # ---- Headers and cookies ---------------------------------------------------------------
 
 
@@ -467,6 +482,18 @@ def posted_forms(world, draft):
             "admin",
             reverse("auditors:close", args=[world.rec1.pk]),
             {"closed_on": "2020-02-30", "closed_reason": "Avslutad"},
+        ),
+        (
+            "auditor",
+            reverse("auditors:request_follow_up", args=[world.audit.pk]),
+            {
+                "kind": "measures_taken",
+                "title": "Uppföljning",
+                "deadline": "2020-01-31",  # passed: refused
+                "is_open": "on",
+                "asks": world.board_a.pk,
+                "announced_sequence": "3",
+            },
         ),
     ]
 
