@@ -219,6 +219,15 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             # the form shown again announces the number anew).
             self.add_error(None, _("Formuläret kom inte fram helt. Skicka det igen."))
         deadline = cleaned.get("deadline")
+        if cleaned.get("is_open") and "asks" in cleaned and not self._asks_anyone(cleaned["asks"]):
+            self.add_error(
+                "asks",
+                _(
+                    "Omgången frågar ingen nämnd: ingen nämnd besvarar en öppen "
+                    "rekommendation i granskningen. Kryssa de nämnder den ska fråga, eller "
+                    "lämna omgången stängd."
+                ),
+            )
         if not cleaned.get("is_open") or "deadline" in self.errors:
             return cleaned  # a closed round is not chased: its deadline may be any or none
         if deadline is None:
@@ -228,6 +237,14 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             # already late the day they are asked; an open round may keep its own.
             self.add_error("deadline", _("Sista svarsdagen har redan passerat."))
         return cleaned
+
+    def _asks_anyone(self, named) -> bool:
+        """Whether the round asks a board: one it names, else one answering an open
+        recommendation of the audit (``FollowUpRoundQuerySet.asking_any_of``'s rule)."""
+        if named:
+            return True
+        boards = self.fields["asks"].queryset
+        return FollowUpRound.objects.answered_in(self.audit, boards).exists()
 
     def _asks_anew(self, deadline) -> bool:
         """Whether saving the form asks the boards (again) to answer by ``deadline``: a

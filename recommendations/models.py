@@ -387,13 +387,18 @@ class FollowUpRoundQuerySet(InMunicipalityQuerySet):
         rule of whom a round asks, for the staff's pages, calendars, the missing replies
         and the reminders alike (``FollowUpRound.asks_board`` for one board;
         ``attention.missing_responses`` reads the same from the standings)."""
-        answered = (
-            Recommendation.objects.filter(audit=OuterRef("audit")).open().answered_by_any_of(boards)
-        )
+        answered = self.answered_in(OuterRef("audit"), boards)
         asked = FollowUpRound.asks.through.objects.filter(followupround=OuterRef("pk"))
         return self.filter(
             Exists(asked.filter(board__in=boards)) | (~Exists(asked) & Exists(answered))
         )
+
+    @staticmethod
+    def answered_in(audit, boards):
+        """The open recommendations of ``audit`` (an audit, or a reference to one) that one
+        of ``boards`` answers: a round of the audit naming no board asks those boards
+        (``asking_any_of``). None at all, and such a round asks nobody."""
+        return Recommendation.objects.filter(audit=audit).open().answered_by_any_of(boards)
 
     def open_for(self, boards):
         """The open rounds that ask one of ``boards``: where its staff may respond."""

@@ -2,6 +2,8 @@
 deadline and the boards it asks, which the boards' staff may then answer; and they move its
 deadline or close it when it is done."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -342,3 +344,32 @@ def test_of_two_auditors_asking_at_once_for_the_next_round_the_second_is_refused
         thread.join(timeout=30)
     assert answers == {"first": 302, "second": 409}
     assert list(world.audit.rounds.values_list("sequence", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("board_id", ["99999999999999999999", "-99999999999999999999", "²", "1.5"])
+def test_a_board_id_no_board_can_have_is_refused_as_an_unknown_choice(client, world, board_id):
+    client.force_login(world.auditor)
+    answer = client.post(request_url(world.audit), follow_up(asks=[world.board_a.pk, board_id]))
+    assert answer.status_code == 400
+    assert "asks" in answer.context["form"].errors
+    assert world.audit.rounds.count() == 2
+
+
+def test_an_open_round_that_would_ask_no_board_is_refused(client, world):
+    """Naming no board asks every board answering an open recommendation of the audit:
+    with all of them closed, that is none, and the round would wait for nobody while the
+    message said the boards' staff may now answer."""
+    for recommendation in (world.rec1, world.rec2, world.rec_b):
+        recommendation.close(dt.date(2024, 1, 31), "Åtgärdad.", world.auditor)
+    client.force_login(world.auditor)
+
+    answer = client.post(request_url(world.audit), follow_up(asks=[]))
+
+    assert answer.status_code == 400
+    assert "Omgången frågar ingen nämnd" in answer.text
+    assert world.audit.rounds.count() == 2
+    # Naming a board asks it, and a round closed for answers asks nobody.
+    named = follow_up(asks=[world.board_b.pk])
+    assert client.post(request_url(world.audit), named).status_code == 302
+    closed = follow_up(asks=[], is_open=None, announced_sequence="4")
+    assert client.post(request_url(world.audit), closed).status_code == 302
