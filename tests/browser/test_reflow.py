@@ -175,3 +175,24 @@ def test_the_follow_up_form_reflows_at_320_px_with_a_readers_text_spacing(page, 
 
     assert width <= PHONE["width"]
     assert page.get_by_label("Gymnasie- och vuxenutbildningsnämnden").is_visible()
+
+
+def test_the_matrix_keeps_each_rows_recommendation_in_view_as_it_scrolls_on_a_phone(page, seeds):
+    """At 320 px the matrix shows a year or two at a time: scrolled to the latest years, a
+    status stood without the recommendation it belongs to, and the audit's name above the
+    rows had scrolled away. Both now stay at the region's left edge."""
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("municipal:matrix", args=["malmo-stad"]))
+    region = page.get_by_role("region", name="Status per rekommendation och år")
+    region.evaluate("e => e.scrollLeft = e.scrollWidth")
+    assert region.evaluate("e => e.scrollLeft") > 0  # it does scroll sideways
+    edge = region.bounding_box()["x"]
+    recommendation = region.locator("tbody th[scope=row]").first
+    audit = region.locator(".group-row a").first
+
+    assert recommendation.bounding_box()["x"] == pytest.approx(edge, abs=1)
+    assert edge <= audit.bounding_box()["x"] < edge + 20
+    # ...with a year's status beside it.
+    assert recommendation.bounding_box()["width"] < PHONE["width"] / 2
+    PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PHONE_SCREENSHOTS / "matrix-scrolled-to-the-latest-years.png"))
