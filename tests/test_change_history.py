@@ -265,3 +265,11 @@ def test_a_moment_such_as_the_publication_reads_as_local_time_to_the_minute():
     # Stockholm is an hour ahead of UTC in December, as the "when" column says it.
     assert show(SimpleNamespace(published_at=published)) == "2026-12-06 12:01"
     assert show(SimpleNamespace(published_at=dt.date(2026, 12, 4))) == "2026-12-04"
+
+
+def test_the_when_of_a_change_is_never_broken_at_its_hyphens(client, world, draft):
+    """The "when" column is narrow beside the changes: "2026-12-06 17:37" read "2026-" above
+    "12-06" above "17:37". It is a date cell, kept on one line as every date cell is."""
+    save_twice(client, world, draft)
+    page = client.get(reverse("responses:response_history", args=[draft.pk])).text
+    assert page.count('<td class="date"><time datetime=') == page.count("<time datetime=") > 0
