@@ -193,3 +193,22 @@ def test_a_printed_page_leaves_out_the_note_of_what_was_just_done(page, make_use
 
     assert not saved.is_visible()
     assert page.get_by_role("heading", name="Redigera yttrande").is_visible()
+
+
+def test_a_printed_list_says_what_it_is_filtered_by_and_not_an_empty_filter_box(page, seeds):
+    """The filter form prints nothing (print.css leaves forms out), so the paper had an empty
+    box headed "Filtrera", while the line saying which filters were chosen was left out too:
+    a printed list of six recommendations did not say which six. It now says it in words."""
+    from django.urls import reverse
+
+    page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+    page.goto(f"{reverse('recommendations:recommendation_list')}?status=in_progress")
+    page.emulate_media(media="print")
+
+    assert not page.get_by_role("heading", name="Filtrera").is_visible()
+    active = page.locator(".active-filters")
+    assert active.is_visible()
+    assert "Aktuell status: Pågående" in active.inner_text()
+    assert not active.get_by_text("✕").is_visible()  # the chip's "remove" mark is no use on paper
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PRINTS / "list-filtered-print-media.png"))
