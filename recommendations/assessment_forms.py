@@ -157,9 +157,7 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
     the one the page announced (``announced_sequence``, a hidden field of a new round's
     form), or none is opened (``RoundAskedMeanwhile``)."""
 
-    announced_sequence = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=1, max_value=32767, required=False
-    )
+    announced_sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
 
     class Meta:
         model = FollowUpRound
@@ -200,8 +198,9 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             .exclude(kind=Board.Kind.AUDITORS)
             .order_by("name")
         )
-        if self.instance.pk is None:
-            self.fields["announced_sequence"].required = True
+        if self.instance.pk is not None:
+            del self.fields["announced_sequence"]  # a round changed keeps its number
+        else:
             has_rounds = audit.rounds.exists()
             self.initial.setdefault(
                 "kind",

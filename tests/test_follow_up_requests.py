@@ -373,3 +373,11 @@ def test_an_open_round_that_would_ask_no_board_is_refused(client, world):
     assert client.post(request_url(world.audit), named).status_code == 302
     closed = follow_up(asks=[], is_open=None, announced_sequence="4")
     assert client.post(request_url(world.audit), closed).status_code == 302
+
+
+def test_a_change_of_a_round_ignores_a_number_posted_with_it(client, world):
+    client.force_login(world.auditor)
+    data = follow_up(title="Ny rubrik", announced_sequence="x")
+    assert client.post(change_url(world.round2), data).status_code == 302
+    world.round2.refresh_from_db()
+    assert (world.round2.sequence, world.round2.title) == (2, "Ny rubrik")
