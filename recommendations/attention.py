@@ -143,7 +143,7 @@ def waiting_boards(rounds) -> dict[int, list[Board]]:
 def asked_boards(rounds) -> list[tuple[FollowUpRound, list[Board]]]:
     """Each of ``rounds`` (a FollowUpRound QuerySet), earliest deadline first, with the
     boards it asks, by name: those it names (``FollowUpRound.asks``), else every board
-    answering an open recommendation of its audit (the standings' ``must_answer``). The
+    answering an open recommendation of its audit (``BoardStanding.objects.owing_answers``). The
     rule of whom a round asks, in bulk (``FollowUpRound.objects.asking_any_of`` asks it
     in SQL of some boards): ``owed_responses`` leaves out those that have handed in, the
     municipality's calendar names them all. Four queries."""
@@ -161,9 +161,9 @@ def asked_boards(rounds) -> list[tuple[FollowUpRound, list[Board]]]:
     ).values_list("followupround_id", "board_id"):
         named[round_id].add(board_id)
     answering = set(
-        BoardStanding.objects.filter(
-            recommendation__audit_id__in=audit_ids, is_open=True, must_answer=True
-        ).values_list("recommendation__audit_id", "board_id")
+        BoardStanding.objects.owing_answers()
+        .filter(recommendation__audit_id__in=audit_ids)
+        .values_list("recommendation__audit_id", "board_id")
     )
     boards = Board.objects.select_related("municipality").in_bulk(
         {board_id for _audit_id, board_id in answering}.union(*named.values())

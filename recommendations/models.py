@@ -398,7 +398,12 @@ class FollowUpRoundQuerySet(InMunicipalityQuerySet):
         """The open recommendations of ``audit`` (an audit, or a reference to one) that one
         of ``boards`` answers: a round of the audit naming no board asks those boards
         (``asking_any_of``). None at all, and such a round asks nobody."""
-        return Recommendation.objects.filter(audit=audit).open().answered_by_any_of(boards)
+        from responses.models import BoardStanding
+
+        owing = BoardStanding.objects.owing_answers().filter(
+            recommendation=OuterRef("pk"), board__in=boards
+        )
+        return Recommendation.objects.filter(Exists(owing), audit=audit)
 
     def open_for(self, boards):
         """The open rounds that ask one of ``boards``: where its staff may respond."""

@@ -1279,6 +1279,12 @@ class BoardStandingQuerySet(InMunicipalityQuerySet):
         """The standings ``counts_for_recommendation`` counts, filtered by the database."""
         return self.filter(models.Q(must_answer=True) | ~models.Q(status=""))
 
+    def owing_answers(self):
+        """Standings of a board that answers an open recommendation: whom a follow-up
+        round naming no board asks (``FollowUpRoundQuerySet.answered_in`` for some boards
+        in SQL, ``attention.asked_boards`` for every board of many rounds)."""
+        return self.filter(must_answer=True, is_open=True)
+
     def answered(self):
         return self.exclude(status="")
 
