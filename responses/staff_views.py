@@ -104,6 +104,8 @@ def response_start(request):
         response = services.start_response(board=board, round=round_, user=request.user)
         messages.success(request, _("Utkastet är skapat."))
         return redirect("responses:response_edit", response.pk)
+    # A refused post is a 400, as every form of the product answers one, with its errors.
+    status = 400 if request.method == "POST" else 200
     own = (
         Response.objects.visible_to(request.user)
         .filter(board__in=boards)
@@ -128,6 +130,7 @@ def response_start(request):
             "any_round_open": rounds.exists(),
             "any_round_to_start": bool(form.offered_rounds),
         },
+        status=status,
     )
 
 

@@ -553,7 +553,7 @@ def test_staff_cannot_start_a_response_for_another_board_or_municipality(world):
         page = client.post(
             reverse("responses:response_start"), {"board": board_id, "round": round_id}
         )
-        assert page.status_code == 200
+        assert page.status_code == 400
         assert "Välj ett giltigt alternativ" in page.text
     assert every_row() == before
 

@@ -383,7 +383,7 @@ POST_MATRIX = [
         "start",
         lambda w: reverse("responses:response_start"),
         lambda w: {},
-        expect(302, 200, 200, 403, 200),
+        expect(302, 400, 400, 403, 400),
     ),
     (
         "edit draft",

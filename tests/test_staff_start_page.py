@@ -51,3 +51,32 @@ def test_staff_of_two_boards_are_offered_a_round_one_of_them_has_not_answered(cl
 
     assert offered_rounds(page) == [world.round2]  # board B may still answer it
     assert "Skapa utkast" in page.text
+
+
+def test_a_start_without_a_round_is_refused_with_400_and_the_form_says_why(client, world):
+    client.force_login(world.staff_a)
+    before = Response.objects.count()
+
+    page = client.post(reverse("responses:response_start"), {"board": world.board_a.pk})
+
+    assert page.status_code == 400  # as every form of the product refuses a post
+    summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Uppföljningsomgång: Detta fält måste fyllas i." in summary
+    assert 'href="#id_round"' in summary
+    assert "Skapa utkast" in page.text  # the form again, to correct
+    assert Response.objects.count() == before
+
+
+def test_a_start_in_a_round_the_board_is_not_asked_is_refused_with_400(client, world):
+    only_b = make_round(world.audit, sequence=3, title="Bara SN", is_open=True)
+    only_b.asks.set([world.board_b])
+    both = make_user("båda", groups=[STAFF_GROUP], boards=[world.board_a, world.board_b])
+    client.force_login(both)
+
+    page = client.post(
+        reverse("responses:response_start"), {"board": world.board_a.pk, "round": only_b.pk}
+    )
+
+    assert page.status_code == 400
+    assert "Omgången begär inget svar av" in page.text
+    assert not Response.objects.filter(round=only_b).exists()
