@@ -1,6 +1,7 @@
 """Choosing English gives an English interface, and the English catalogue is complete."""
 
 import ast
+import datetime as dt
 import gettext
 import re
 from pathlib import Path
@@ -238,3 +239,19 @@ def test_the_admin_names_in_plural_what_swedish_writes_the_same_in_both(admin_cl
         assert str(signatories.verbose_name) == "signatory"
     with override("sv"):
         assert str(signatories.verbose_name_plural) == "undertecknare"
+
+
+@pytest.mark.django_db
+def test_the_auditors_pages_read_as_natural_english(english_client, world):
+    english_client.force_login(world.auditor)
+    world.rec1.close(dt.date(2020, 1, 15), "Klar", by=world.auditor)
+
+    audit = visible_text(english_client.get(world.audit.get_absolute_url()))
+    closing = visible_text(english_client.get(reverse("auditors:close", args=[world.rec1.pk])))
+    assessing = visible_text(english_client.get(reverse("auditors:assess", args=[world.rec1.pk])))
+
+    assert '<p class="waiting">Yet to hand in an answer:' in audit
+    assert "Auditing body" in audit
+    assert "Save changes to the closing" in closing
+    assert "Reopen the recommendation" in closing and "or reopen it if" in closing
+    assert "Assessment for round" in assessing
