@@ -78,7 +78,7 @@ def test_staff_cannot_start_a_response_for_another_board_or_a_closed_round(clien
         reverse("responses:response_start"),
         {"board": world.board_a.pk, "round": world.round1.pk},
     )
-    assert other_board.status_code == closed_round.status_code == 200
+    assert other_board.status_code == closed_round.status_code == 400
     assert not Response.objects.filter(round=world.round2).exists()
     assert "Välj ett giltigt alternativ" in other_board.text
     assert "Välj ett giltigt alternativ" in closed_round.text
