@@ -354,13 +354,9 @@ class Audit(RemembersLoadedValues, models.Model):
     @property
     def short_name(self) -> str:
         """How the audit is named where space is short (a breadcrumb, a table's cell, a
-        spreadsheet cell, a typed choice): its reference, or its title when it has none."""
-        return self.short_name_of(self.reference, self.title)
-
-    @staticmethod
-    def short_name_of(reference: str, title: str) -> str:
-        """``short_name`` for an audit read as values (the council report's rows)."""
-        return reference or title
+        spreadsheet cell, a typed choice): its reference, or its title when it has none.
+        Pages write it as HTML through ``{{ audit|audit_name:"short" }}``."""
+        return self.reference or self.title
 
     def clean(self):
         validate_fuzzy_date(self, "conducted_from")

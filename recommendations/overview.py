@@ -31,7 +31,7 @@ from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.board_tags import board_abbr
-from .templatetags.recommendation_tags import closed_tag, recommendation_name
+from .templatetags.recommendation_tags import case_number, closed_tag, recommendation_name
 from .templatetags.status_tags import status_badge
 from .timeline import NOT_DUE, build_matrix, matrix_recommendations, matrix_years
 
@@ -63,7 +63,7 @@ class StatusRow:
         else:
             label = escape(getattr(subject, "name", ""))
         if getattr(subject, "reference", ""):
-            label = f"{escape(subject.reference)} {label}"
+            label = f"{case_number(subject.reference)} {label}"
         cells = [f'<th scope="row"><a href="{escape(subject.get_absolute_url())}">{label}</a></th>']
         for n in (*self.counts, self.unanswered):
             cells.append(f'<td class="num">{n or "–"}</td>')

@@ -254,8 +254,10 @@ class OpenItem:
         return round(self.age_days / 365.25, 1)
 
     @property
-    def audit_short_name(self) -> str:
-        return Audit.short_name_of(self.audit_reference, self.audit_title)
+    def audit(self) -> Audit:
+        """The audit as far as its name goes, for ``{{ item.audit|audit_name:"short" }}``:
+        built from the row's values, never saved."""
+        return Audit(reference=self.audit_reference, title=self.audit_title)
 
     @property
     def outcome_label(self) -> str:

@@ -16,7 +16,7 @@ from auditfollowup.lib.history import user_name
 from recommendations.models import Recommendation
 from recommendations.status import NO_STATUS_LABEL, Status
 from recommendations.templatetags.board_tags import board_abbr, board_abbrs, board_link, board_links
-from recommendations.templatetags.recommendation_tags import closed_notice, closed_tag
+from recommendations.templatetags.recommendation_tags import audit_name, closed_notice, closed_tag
 from recommendations.templatetags.status_tags import status_badge
 from reports.figures import build_report
 from responses.models import BoardStanding, Response
@@ -161,7 +161,12 @@ def test_the_council_report_draws_a_status_with_the_vocabularys_badge(client):
 def test_the_pages_name_an_audit_where_space_is_short_by_its_short_name(client, world, reference):
     world.audit.reference, world.audit.title = reference, "Titeln"
     world.audit.save()
-    link = f'<a href="{world.audit.get_absolute_url()}">{world.audit.short_name}</a>'
+    with translation.override("sv"):
+        short_name = audit_name(world.audit, short=True)
+    assert short_name == (
+        f'<span class="case-number">{reference}</span>' if reference else "Titeln"
+    )
+    link = f'<a href="{world.audit.get_absolute_url()}">{short_name}</a>'
     for url in (
         world.rec1.get_absolute_url(),
         world.published_a.get_absolute_url(),
@@ -169,10 +174,49 @@ def test_the_pages_name_an_audit_where_space_is_short_by_its_short_name(client, 
     ):
         assert link in client.get(url).content.decode(), url
     listed = client.get(reverse("municipal:recommendation_list", args=["malmo"]))
-    assert (
-        f'<span class="muted result-audit">{world.audit.short_name}</span>'
-        in listed.content.decode()
-    )
+    assert f'<span class="muted result-audit">{short_name}</span>' in listed.content.decode()
+
+
+def test_every_page_writes_an_audits_reference_whole_in_its_span_and_escaped(client, world):
+    """A phone (320 px) broke "SR-2018-71" at its hyphens: every page writes an audit's
+    reference through ``audit_name``, in the span site.css keeps on one line, never bare;
+    the exports and the API keep the plain text."""
+    world.audit.reference = "KS-2023-00123 & <i>"
+    world.audit.save()
+    escaped = "KS-2023-00123 &amp; &lt;i&gt;"
+    in_span = f'<span class="case-number">{escaped}</span>'
+    public = [
+        reverse("municipal:home", args=["malmo"]),
+        reverse("municipal:recommendation_list", args=["malmo"]),
+        reverse("municipal:matrix", args=["malmo"]),
+        world.audit.get_absolute_url(),
+        world.rec1.get_absolute_url(),
+        world.published_a.get_absolute_url(),
+        world.board_a.get_absolute_url(),
+    ]
+    auditors = [
+        world.audit.get_absolute_url(),
+        reverse("auditors:attention"),
+        reverse("auditors:assess", args=[world.rec1.pk]),
+        reverse("auditors:recommendation_history", args=[world.rec1.pk]),
+        reverse("auditors:request_follow_up", args=[world.audit.pk]),
+    ]
+    staff = [reverse("responses:response_start")]
+    for user, urls in ((None, public), (world.auditor, auditors), (world.staff_a, staff)):
+        if user:
+            client.force_login(user)
+        for url in urls:
+            page = client.get(url).content.decode()
+            # The <title> and a select's options are plain text, where no span may stand.
+            body = re.sub(r"<option[^>]*>[^<]*</option>", "", page.split("</title>", 1)[1])
+            assert in_span in body, url
+            assert body.count(escaped) == body.count(in_span), url
+            assert "<i>" not in body, url
+    client.logout()
+    csv = client.get(reverse("municipal:recommendation_list_csv", args=["malmo"])).text
+    api = client.get(reverse("municipal:api_recommendations", args=["malmo"])).text
+    assert "KS-2023-00123 & <i>" in csv and "case-number" not in csv
+    assert "KS-2023-00123 & <i>" in api and "case-number" not in api
 
 
 def test_an_overdue_measure_is_flagged_alike_on_its_recommendations_page_and_the_edit_page(

@@ -6,7 +6,10 @@ recommendation without one is named in the page's own words ("Recommendation 1")
 closed recommendation (``Recommendation.is_closed``) says so, in a list's row and on its
 own pages.
 
-``{% dnr %}``: the abbreviation "dnr" before a diary number, with what it stands for."""
+``{% dnr %}``: the abbreviation "dnr" before a diary number, with what it stands for.
+
+``{{ audit|audit_name }}`` and ``{{ audit|audit_name:"short" }}``: an audit as pages name
+it, its reference (*diarienummer*) kept on one line."""
 
 from html import escape
 
@@ -49,6 +52,34 @@ def dnr() -> str:
     """ "dnr" as the documents abbreviate *diarienummer*, spelled out for a reader who
     does not know it: shown on hover and read by a screen reader (WCAG 3.1.4)."""
     return format_html('<abbr title="{}">{}</abbr>', _("diarienummer"), _("dnr"))
+
+
+def case_number(number: str) -> str:
+    """A case number ("SR-2018-71", "KS-2023-00123"), escaped, in the span that keeps it on
+    one line (``.case-number`` in site.css: a phone broke it at its hyphens, "SR-" above
+    "2018-71"). The text stays as it is, so it is copied and searched as written; "" for
+    none."""
+    return f'<span class="case-number">{escape(number)}</span>' if number else ""
+
+
+def audit_name(audit, *, short: bool = False, mark=mark_content) -> str:
+    """``str(audit)`` (its reference and title) or, ``short``, ``audit.short_name`` (its
+    reference, or its title when it has none), as HTML: the reference a ``case_number``,
+    the title escaped and marked as the documents' text (``mark``: a table's
+    ``content_marker``). Pages write an audit's reference only through this; exports,
+    the API and a page's ``<title>`` write the model's plain text."""
+    reference = case_number(audit.reference)
+    title = mark(escape(audit.title)) if audit.title else ""
+    if short:
+        return reference or title
+    return " ".join(part for part in (reference, title) if part)
+
+
+@register.filter(name="audit_name")
+def audit_name_filter(audit, form: str = ""):
+    if form not in ("", "short"):
+        raise template.TemplateSyntaxError(f'audit_name takes "short" or nothing, not {form!r}')
+    return SafeString(audit_name(audit, short=form == "short"))
 
 
 @register.filter

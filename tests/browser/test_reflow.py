@@ -196,3 +196,41 @@ def test_the_matrix_keeps_each_rows_recommendation_in_view_as_it_scrolls_on_a_ph
     assert recommendation.bounding_box()["width"] < PHONE["width"] / 2
     PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PHONE_SCREENSHOTS / "matrix-scrolled-to-the-latest-years.png"))
+
+
+# Each case number on the page: its text and how many lines it takes.
+CASE_NUMBERS = """() => Array.from(document.querySelectorAll('main .case-number'), (el) => {
+  const lines = new Set(Array.from(el.getClientRects(), (r) => Math.round(r.top)));
+  return {text: el.textContent, lines: lines.size};
+})"""
+
+
+def test_an_audits_reference_stays_on_one_line_at_320_px(page, make_user):
+    """A phone broke "SR-2018-71" at its hyphens, "SR-" above "2018-71": every page writes
+    an audit's reference whole on one line, as the text it is (copied and found as
+    written)."""
+    sample = build_sample()
+    reference = "KS-2023-00123"
+    sample.audit.reference = reference
+    sample.audit.title = "Granskning av kommunstyrelsens styrning och uppföljning av extratjänster"
+    sample.audit.save()
+    urls = {
+        "reference-start": reverse("municipal:home", args=["malmo"]),
+        "reference-list": reverse("municipal:recommendation_list", args=["malmo"]),
+        "reference-audit": sample.audit.get_absolute_url(),
+        "reference-recommendation": sample.rec_1.get_absolute_url(),
+        "reference-board": sample.asn.get_absolute_url(),
+        "reference-response": sample.first_response.get_absolute_url(),
+    }
+    page.set_viewport_size(PHONE)
+    PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    broken, missing = {}, []
+    for name, url in urls.items():
+        page.goto(url)
+        page.screenshot(path=str(PHONE_SCREENSHOTS / f"{name}.png"), full_page=True)
+        found = page.evaluate(CASE_NUMBERS)
+        if not any(each["text"] == reference for each in found):
+            missing.append(name)
+        if split := [each for each in found if each["lines"] != 1]:
+            broken[name] = split
+    assert missing == [] and broken == {}, pformat({"missing": missing, "broken": broken})
