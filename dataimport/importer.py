@@ -222,6 +222,7 @@ def import_texts(
     try:
         with transaction.atomic():
             _validate(records, problems, progress, broken)
+            _check_links_within_one_municipality(records, problems, broken)
             _check_publication(records, problems)
             if not problems:
                 _check_uniqueness(records, problems, user)
@@ -465,15 +466,13 @@ def _check_duplicates_in_input(records: list[_Record], problems: list[Problem]) 
 
 
 def _on_way_to_municipality(model):
-    """Rows of ``model`` with the objects on their way to their municipality (the path
-    ``tenancy`` declares, e.g. a round's audit): the models' clean() compares the
-    municipalities of related objects (a response's board and round, a measure's board and
-    recommendation), which would otherwise cost a query per object read from the database."""
+    """Rows of ``model`` with the objects on their way to their municipality
+    (``tenancy.on_way_to_municipality``): the models' clean() and the rule of links within
+    one municipality compare the municipalities of related objects (a response's board and
+    round), which would otherwise cost a query per object read from the database."""
     from recommendations import tenancy
 
-    *steps, _municipality = tenancy.MUNICIPALITY_PATHS.get(model._meta.label_lower, "").split("__")
-    manager = model._base_manager
-    return manager.select_related("__".join(steps)) if steps else manager.all()
+    return tenancy.on_way_to_municipality(model._base_manager.all())
 
 
 def _within_reach(rows, user):
@@ -710,6 +709,30 @@ def _validate(records, problems, progress, broken: set[int]) -> None:
                 problems.append(record.problem(_messages(meta, field_name, errors), label))
         if progress and (done % 1000 == 0 or done == total):
             progress(done, total)
+
+
+def _check_links_within_one_municipality(records, problems, broken: set[int]) -> None:
+    """No object links to another municipality's (``tenancy.links_elsewhere``), whoever
+    imports (a municipality's admin reaches none: ``_within_reach``; a superuser and the
+    command line reach all). Reads no row: every reference was read with the objects on
+    its way to its municipality (``_resolve_references``), and the many-to-many values
+    are the file's. A link the model's clean() refused by the same rule (a response's
+    round) is not told twice."""
+    from recommendations import tenancy
+
+    told = {(p.source, p.index, p.field) for p in problems}
+    for record in records:
+        if id(record) in broken or not tenancy.link_fields(record.model):
+            continue
+        values = {
+            name: list(cached)
+            for name, cached in getattr(record.instance, "_prefetched_objects_cache", {}).items()
+            if name in record.m2m
+        }
+        links = tenancy.links_elsewhere(record.instance, values)
+        for name, message in tenancy.link_messages(record.instance, links).items():
+            if (record.source, record.index, name) not in told:
+                problems.append(record.problem(message, name))
 
 
 def _messages(meta, field_name: str, errors: list[ValidationError]) -> str:

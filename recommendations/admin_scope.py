@@ -124,6 +124,45 @@ def keeping_recorded_choices(form_class):
     return KeepingRecordedChoices
 
 
+def linking_within_one_municipality(form_class):
+    """``form_class``, refusing a link to another municipality's object
+    (``tenancy.links_elsewhere``) with a message on the field naming it.
+
+    A superuser is offered every municipality's boards and recommendations: a Malmö
+    recommendation addressed to an Exempelby board was saved. The foreign keys are read
+    from the object the form has filled, the many-to-manys from the cleaned data (the
+    model's ``clean()`` cannot see them); a field the model's ``clean()`` already refused
+    by the same rule is not told twice."""
+
+    class LinkingWithinOneMunicipality(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # The chosen objects come with their way to their municipality: the check
+            # asks no query of its own, in each row of an inline as in the form.
+            for field in self.fields.values():
+                if isinstance(field, ModelChoiceField) and tenancy.path_of(field.queryset.model):
+                    field.queryset = tenancy.on_way_to_municipality(field.queryset)
+
+        def _post_clean(self):
+            super()._post_clean()
+            links = [
+                field
+                for field in tenancy.link_fields(self._meta.model)
+                if field.name in self.fields and field.name not in self.errors
+            ]
+            values = {
+                field.name: self.cleaned_data.get(field.name, ())
+                for field in links
+                if field.many_to_many
+            }
+            found = tenancy.links_elsewhere(self.instance, values, [f.name for f in links])
+            for name, message in tenancy.link_messages(self.instance, found).items():
+                self.add_error(name, message)
+
+    LinkingWithinOneMunicipality.__name__ = form_class.__name__
+    return LinkingWithinOneMunicipality
+
+
 def _raw_id(field) -> bool:
     return isinstance(field.widget, ForeignKeyRawIdWidget | ManyToManyRawIdWidget)
 
@@ -206,14 +245,17 @@ def sharing_choices(formset_class):
 
 class ScopedFieldsMixin:
     """Choice fields and raw-id inputs offer and name only the user's municipality's
-    objects (and the one a stored object already holds: ``keeping_recorded_choices``)."""
+    objects (and the one a stored object already holds: ``keeping_recorded_choices``), and
+    no form links one municipality's object to another's
+    (``linking_within_one_municipality``)."""
 
     def get_form(self, request, *args, **kwargs):
-        return keeping_recorded_choices(super().get_form(request, *args, **kwargs))
+        form = keeping_recorded_choices(super().get_form(request, *args, **kwargs))
+        return linking_within_one_municipality(form)
 
     def get_formset(self, request, *args, **kwargs):
         formset = sharing_choices(super().get_formset(request, *args, **kwargs))
-        formset.form = keeping_recorded_choices(formset.form)
+        formset.form = linking_within_one_municipality(keeping_recorded_choices(formset.form))
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

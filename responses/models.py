@@ -23,6 +23,7 @@ from auditfollowup.lib.dates import (
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
 from auditfollowup.lib.urls import reverse_fast
+from recommendations import tenancy
 from recommendations.models import (
     Board,
     FollowUpRound,
@@ -469,14 +470,9 @@ class Response(models.Model):
             raise ValidationError(
                 {"reference_note": _("Beskriv vad hänvisningen säger om yttrandet.")}
             )
-        if (
-            self.board_id
-            and self.round_id
-            and self.board.municipality_id != self.round.audit.municipality_id
-        ):
-            raise ValidationError(
-                {"round": _("Uppföljningsomgången hör till en annan kommuns granskning.")}
-            )
+        # The one rule of links within a municipality (``tenancy.links_elsewhere``), for
+        # the link every path that writes a response sets.
+        tenancy.refuse_links_elsewhere(self, fields=("round",))
 
 
 class DecisionStep(models.Model):
@@ -811,14 +807,7 @@ class Measure(RemembersLoadedValues, models.Model):
         validate_fuzzy_date(self, "completed")
         if problem := completion_problem(self.status, self.completed):
             raise ValidationError({"completed_date": problem})
-        if (
-            self.board_id
-            and self.recommendation_id
-            and self.board.municipality_id != self.recommendation.audit.municipality_id
-        ):
-            raise ValidationError(
-                {"board": _("Nämnden hör till en annan kommun än rekommendationen.")}
-            )
+        tenancy.refuse_links_elsewhere(self, fields=("recommendation",))
         # Many-to-many values are not on the row: they are checked here only when they are
         # already in hand (the importer wires them); the admin form and the m2m_changed
         # guard in signals.py check them on every other path.

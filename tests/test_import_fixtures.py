@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dataimport.importer import import_texts
+from dataimport.importer import ImportFailed, import_texts
 from recommendations.models import Audit, Board, Municipality, Recommendation
 from responses.models import Measure, Response, ResponseEntry
-from tests.factories import make_tracked_audit
+from tests.factories import make_town, make_tracked_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -269,26 +269,139 @@ def test_a_date_in_a_year_no_document_could_mean_is_refused(tmp_path, minimal_ob
     assert "fält ”due_date”" in message
 
 
-def test_a_response_and_a_measure_stay_within_one_municipality(tmp_path, minimal_objects):
-    # Another municipality's board answers (and takes a measure on) this one's audit.
+def with_another_municipality(objects):
+    """``objects`` with a municipality Annanstad (pk 9002) and its board AN (pk 9003)."""
     elsewhere = {"model": "recommendations.municipality", "pk": 9002}
-    elsewhere["fields"] = dict(minimal_objects[0]["fields"], name="Annanstad", slug="annanstad")
+    elsewhere["fields"] = dict(objects[0]["fields"], name="Annanstad", slug="annanstad")
     elsewhere["fields"]["organisation_number"] = "212000-0001"
     stranger = {"model": "recommendations.board", "pk": 9003}
-    stranger["fields"] = dict(minimal_objects[1]["fields"], municipality=9002, short_code="AN")
-    minimal_objects[1:1] = [elsewhere, stranger]
-    for obj in minimal_objects:
+    stranger["fields"] = dict(
+        objects[1]["fields"], municipality=9002, short_code="AN", name="Annanstads nämnd"
+    )
+    objects[1:1] = [elsewhere, stranger]
+    return objects
+
+
+def test_a_response_and_a_measure_stay_within_one_municipality(tmp_path, minimal_objects):
+    # Another municipality's board answers (and takes a measure on) this one's audit.
+    for obj in with_another_municipality(minimal_objects):
         if obj["model"] in ("responses.response", "responses.measure"):
             obj["fields"]["board"] = 9003
 
     message = assert_import_refused(
         write_fixture(tmp_path, minimal_objects),
-        "responses.response pk=9001",
-        "Uppföljningsomgången hör till en annan kommuns granskning",
-        "responses.measure pk=9001",
-        "Nämnden hör till en annan kommun än rekommendationen",
+        "responses.response pk=9001), fält ”round”: ”TR-2019-1: 1. Första yttrande” (id 9001) "
+        "hör till en annan kommun: Testkommun, inte Annanstad.",
+        "responses.measure pk=9001), fält ”recommendation”: ”Rekommendation 1",
     )
-    assert "fält ”round”" in message and "fält ”board”" in message
+    # Told once per link, though the models' clean() and the import both ask the rule.
+    assert message.count("fält ”round”") == 1
+    assert message.count("(responses.measure pk=9001), fält ”recommendation”") == 1
+
+
+# (model, field, value): a link from Testkommun's object to Annanstad's board AN (9003).
+LINKS_TO_ANOTHER_MUNICIPALITY = [
+    ("recommendations.audit", "auditor", 9003),
+    ("recommendations.audit", "audited_boards", [9001, 9003]),
+    ("recommendations.followupround", "asks", [9003]),
+    ("recommendations.recommendation", "addressed_to", [9003]),
+    ("recommendations.recommendation", "answered_by", [9003]),
+]
+
+
+@pytest.mark.parametrize(("model", "field", "value"), LINKS_TO_ANOTHER_MUNICIPALITY)
+def test_a_file_cannot_link_an_object_to_another_municipalitys_board(
+    tmp_path, minimal_objects, model, field, value
+):
+    for obj in with_another_municipality(minimal_objects):
+        if obj["model"] == model:
+            obj["fields"][field] = value
+            break
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        f"({model} pk=9001), fält ”{field}”: ”Annanstads nämnd” (id 9003) hör till en annan "
+        "kommun: Annanstad, inte Testkommun.",
+    )
+
+
+def test_a_superusers_upload_is_refused_a_link_to_another_municipality_as_the_command_is(
+    minimal_objects,
+):
+    from tests.factories import make_user
+
+    objects = with_another_municipality(minimal_objects)
+    objects[6]["fields"]["auditor"] = 9003  # the audit's auditors: Annanstad's board
+    superuser = make_user(superuser=True)
+
+    with pytest.raises(ImportFailed) as failure:
+        import_texts([("fil.json", json.dumps(objects))], user=superuser)
+
+    assert "fil.json, objekt 7 (recommendations.audit pk=9001), fält ”auditor”" in str(
+        failure.value
+    )
+    assert not Audit.objects.exists()
+
+
+def test_an_answer_cannot_refer_to_another_municipalitys_recommendation_in_the_database(
+    tmp_path, minimal_objects
+):
+    _town, _board, _audit, _round, elsewhere, _response = make_town(
+        "Annanstad", "annanstad", "AN", "x"
+    )
+    entry = next(o for o in minimal_objects if o["model"] == "responses.responseentry")
+    entry["fields"]["references"] = [elsewhere.pk]
+
+    assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "(responses.responseentry pk=9001), fält ”references”: ”Rekommendation 1",
+        f"(id {elsewhere.pk}) hör till en annan kommun: Annanstad, inte Testkommun.",
+    )
+
+
+def test_a_shared_measure_cannot_serve_another_municipalitys_recommendation(
+    tmp_path, minimal_objects
+):
+    _town, _board, _audit, _round, elsewhere, _response = make_town(
+        "Annanstad", "annanstad", "AN", "x"
+    )
+    measure = next(o for o in minimal_objects if o["model"] == "responses.measure")
+    measure["fields"]["also_serves"] = [elsewhere.pk]
+
+    message = assert_import_refused(
+        write_fixture(tmp_path, minimal_objects),
+        "(responses.measure pk=9001), fält ”also_serves”",
+    )
+    # Refused once, by the stricter rule of its own audit.
+    assert message.count("fält ”also_serves”") == 1
+
+
+def test_a_case_officer_may_serve_boards_of_two_municipalities():
+    """Users belong to no municipality: the staff list of a board is no link between two."""
+    from tests.factories import make_board, make_municipality, make_user
+
+    officer = make_user(boards=[make_board(short_code="SN")])
+    other = make_board(short_code="AN", municipality=make_municipality(name="B", slug="b"))
+    text = json.dumps(
+        [
+            {
+                "model": "recommendations.board",
+                "pk": other.pk,
+                "fields": {
+                    "municipality": other.municipality_id,
+                    "name": other.name,
+                    "short_code": "AN",
+                    "kind": "board",
+                    "staff": [officer.pk],
+                    "contact": officer.pk,
+                },
+            }
+        ]
+    )
+
+    import_texts([("styrelse.json", text)])
+
+    assert set(officer.boards.values_list("short_code", flat=True)) == {"SN", "AN"}
 
 
 def test_duplicate_unique_values_in_the_file_are_refused_naming_the_files_fields(
@@ -654,6 +767,37 @@ def test_a_file_on_existing_recommendations_costs_the_same_queries_however_long(
         import_texts([("två.json", measures(world.recommendations[:2]))], dry_run=True)
     with django_assert_num_queries(len(two.captured_queries)):
         import_texts([("sex.json", measures(world.recommendations))], dry_run=True)
+
+
+def test_the_links_of_a_file_are_checked_in_the_same_queries_however_many(
+    django_assert_num_queries,
+):
+    # Each recommendation's audit and boards are read with their municipality, once per
+    # model: the rule of links within one municipality reads no row of its own.
+    world = make_tracked_audit(n_recommendations=1)
+
+    def recommendations(count):
+        return json.dumps(
+            [
+                {
+                    "model": "recommendations.recommendation",
+                    "pk": 990000 + index,
+                    "fields": {
+                        "audit": world.audit.pk,
+                        "position": 100 + index,
+                        "text": f"Rekommendation {index}",
+                        "addressed_to": [world.board.pk],
+                        "answered_by": [world.board.pk],
+                    },
+                }
+                for index in range(count)
+            ]
+        )
+
+    with CaptureQueriesContext(connection) as two:
+        import_texts([("två.json", recommendations(2))], dry_run=True)
+    with django_assert_num_queries(len(two.captured_queries)):
+        import_texts([("sex.json", recommendations(6))], dry_run=True)
 
 
 def test_a_measure_the_file_moves_leaves_its_old_recommendations_standing_right(tmp_path):
