@@ -413,3 +413,17 @@ def test_a_responses_title_is_linked_alike_on_every_page_that_lists_it(client, w
         world.board_a.get_absolute_url(),
     ):
         assert link in client.get(url).content.decode(), url
+
+
+def test_a_responses_diary_number_is_written_whole_in_its_span_and_escaped(client, world):
+    world.published_a.diary_number = "ASN-2020-00456 & <i>"
+    world.published_a.save()
+    in_span = '<span class="case-number">ASN-2020-00456 &amp; &lt;i&gt;</span>'
+    for url in (
+        world.published_a.get_absolute_url(),
+        world.board_a.get_absolute_url(),
+        world.rec1.get_absolute_url(),
+    ):
+        body = client.get(url).content.decode().split("</title>", 1)[1]
+        assert in_span in body, url
+        assert body.count("ASN-2020-00456") == body.count(in_span), url

@@ -9,7 +9,8 @@ own pages.
 ``{% dnr %}``: the abbreviation "dnr" before a diary number, with what it stands for.
 
 ``{{ audit|audit_name }}`` and ``{{ audit|audit_name:"short" }}``: an audit as pages name
-it, its reference (*diarienummer*) kept on one line."""
+it, its reference (*diarienummer*) kept on one line; ``{{ number|case_number }}``: another
+diary number (a response's, a document's) kept on one line the same way."""
 
 from html import escape
 
@@ -60,6 +61,12 @@ def case_number(number: str) -> str:
     "2018-71"). The text stays as it is, so it is copied and searched as written; "" for
     none."""
     return f'<span class="case-number">{escape(number)}</span>' if number else ""
+
+
+@register.filter(name="case_number")
+def case_number_filter(number):
+    """``{{ response.diary_number|case_number }}``: a diary number kept on one line."""
+    return SafeString(case_number(number or ""))
 
 
 def audit_name(audit, *, short: bool = False, mark=mark_content) -> str:
