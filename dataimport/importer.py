@@ -467,12 +467,12 @@ def _check_duplicates_in_input(records: list[_Record], problems: list[Problem]) 
 
 def _on_way_to_municipality(model):
     """Rows of ``model`` with the objects on their way to their municipality
-    (``tenancy.on_way_to_municipality``): the models' clean() and the rule of links within
+    (``municipal_links.on_way_to_municipality``): the models' clean() and the rule of links within
     one municipality compare the municipalities of related objects (a response's board and
     round), which would otherwise cost a query per object read from the database."""
-    from recommendations import tenancy
+    from recommendations import municipal_links
 
-    return tenancy.on_way_to_municipality(model._base_manager.all())
+    return municipal_links.on_way_to_municipality(model._base_manager.all())
 
 
 def _within_reach(rows, user):
@@ -599,7 +599,7 @@ def _with_dependants(records: list[_Record], broken: set[int]) -> set[int]:
 def _check_municipality(records: list[_Record], user, problems: list[Problem]) -> None:
     """Objects outside the user's municipality, in the file or in the database (one
     query per model), are problems: an Administratörer member imports only their own."""
-    from recommendations import roles, tenancy
+    from recommendations import municipal_links, roles, tenancy
 
     if roles.is_superuser(user):
         return
@@ -610,7 +610,7 @@ def _check_municipality(records: list[_Record], user, problems: list[Problem]) -
         if condition is None:
             continue
         by_model[record.model].append(record)
-        named = tenancy.municipality_of(record.instance)
+        named = municipal_links.municipality_of(record.instance)
         if record.model._meta.label_lower in tenancy.MUNICIPALITY_PATHS and named != own:
             problems.append(record.problem(_("hör till en annan kommun än din.")))
     for model, group in by_model.items():
@@ -712,25 +712,25 @@ def _validate(records, problems, progress, broken: set[int]) -> None:
 
 
 def _check_links_within_one_municipality(records, problems, broken: set[int]) -> None:
-    """No object links to another municipality's (``tenancy.links_elsewhere``), whoever
+    """No object links to another municipality's (``municipal_links.links_elsewhere``), whoever
     imports (a municipality's admin reaches none: ``_within_reach``; a superuser and the
     command line reach all). Reads no row: every reference was read with the objects on
     its way to its municipality (``_resolve_references``), and the many-to-many values
     are the file's. A link the model's clean() refused by the same rule (a response's
     round) is not told twice."""
-    from recommendations import tenancy
+    from recommendations import municipal_links
 
     told = {(p.source, p.index, p.field) for p in problems}
     for record in records:
-        if id(record) in broken or not tenancy.link_fields(record.model):
+        if id(record) in broken or not municipal_links.link_fields(record.model):
             continue
         values = {
             name: list(cached)
             for name, cached in getattr(record.instance, "_prefetched_objects_cache", {}).items()
             if name in record.m2m
         }
-        links = tenancy.links_elsewhere(record.instance, values)
-        for name, message in tenancy.link_messages(record.instance, links).items():
+        links = municipal_links.links_elsewhere(record.instance, values)
+        for name, message in municipal_links.link_messages(record.instance, links).items():
             if (record.source, record.index, name) not in told:
                 problems.append(record.problem(message, name))
 

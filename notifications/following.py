@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from recommendations import tenancy
+from recommendations import municipal_links
 from recommendations.models import Board, Municipality, Recommendation
 from responses.models import Response
 
@@ -46,7 +46,7 @@ def municipality_of(target) -> Municipality:
     """The municipality of a followed board or recommendation (``tenancy``), named
     wherever a follow is: boards and recommendations of every municipality may be
     followed, and many are named alike (Kommunstyrelsen)."""
-    return Municipality.objects.get(pk=tenancy.municipality_of(target))
+    return Municipality.objects.get(pk=municipal_links.municipality_of(target))
 
 
 def send_confirmation(*, email: str, target, language: str) -> None:

@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from auditfollowup.admin_lists import ChecksDateHierarchy
 from auditfollowup.lib.ids import is_id
 
-from . import roles, tenancy
+from . import municipal_links, roles, tenancy
 from .models import Municipality
 
 
@@ -126,7 +126,7 @@ def keeping_recorded_choices(form_class):
 
 def linking_within_one_municipality(form_class):
     """``form_class``, refusing a link to another municipality's object
-    (``tenancy.links_elsewhere``) with a message on the field naming it.
+    (``municipal_links.links_elsewhere``) with a message on the field naming it.
 
     A superuser is offered every municipality's boards and recommendations: a Malmö
     recommendation addressed to an Exempelby board was saved. The foreign keys are read
@@ -141,13 +141,13 @@ def linking_within_one_municipality(form_class):
             # asks no query of its own, in each row of an inline as in the form.
             for field in self.fields.values():
                 if isinstance(field, ModelChoiceField) and tenancy.path_of(field.queryset.model):
-                    field.queryset = tenancy.on_way_to_municipality(field.queryset)
+                    field.queryset = municipal_links.on_way_to_municipality(field.queryset)
 
         def _post_clean(self):
             super()._post_clean()
             links = [
                 field
-                for field in tenancy.link_fields(self._meta.model)
+                for field in municipal_links.link_fields(self._meta.model)
                 if field.name in self.fields and field.name not in self.errors
             ]
             values = {
@@ -155,8 +155,8 @@ def linking_within_one_municipality(form_class):
                 for field in links
                 if field.many_to_many
             }
-            found = tenancy.links_elsewhere(self.instance, values, [f.name for f in links])
-            for name, message in tenancy.link_messages(self.instance, found).items():
+            found = municipal_links.links_elsewhere(self.instance, values, [f.name for f in links])
+            for name, message in municipal_links.link_messages(self.instance, found).items():
                 self.add_error(name, message)
 
     LinkingWithinOneMunicipality.__name__ = form_class.__name__

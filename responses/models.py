@@ -23,7 +23,7 @@ from auditfollowup.lib.dates import (
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
 from auditfollowup.lib.urls import reverse_fast
-from recommendations import tenancy
+from recommendations import municipal_links
 from recommendations.models import (
     Board,
     FollowUpRound,
@@ -470,9 +470,9 @@ class Response(models.Model):
             raise ValidationError(
                 {"reference_note": _("Beskriv vad hänvisningen säger om yttrandet.")}
             )
-        # The one rule of links within a municipality (``tenancy.links_elsewhere``), for
+        # The one rule of links within a municipality (``municipal_links.links_elsewhere``), for
         # the link every path that writes a response sets.
-        tenancy.refuse_links_elsewhere(self, fields=("round",))
+        municipal_links.refuse_links_elsewhere(self, fields=("round",))
 
 
 class DecisionStep(models.Model):
@@ -807,7 +807,7 @@ class Measure(RemembersLoadedValues, models.Model):
         validate_fuzzy_date(self, "completed")
         if problem := completion_problem(self.status, self.completed):
             raise ValidationError({"completed_date": problem})
-        tenancy.refuse_links_elsewhere(self, fields=("recommendation",))
+        municipal_links.refuse_links_elsewhere(self, fields=("recommendation",))
         # Many-to-many values are not on the row: they are checked here only when they are
         # already in hand (the importer wires them); the admin form and the m2m_changed
         # guard in signals.py check them on every other path.

@@ -1,4 +1,4 @@
-"""One municipality's objects link only to its own (``tenancy.links_elsewhere``): a
+"""One municipality's objects link only to its own (``municipal_links.links_elsewhere``): a
 superuser, offered every municipality's boards and recommendations in the admin, is told
 beside the field when a choice belongs to another municipality, and nothing is saved.
 Users belong to no municipality: a case officer may serve boards of two. (The import:
@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from recommendations import tenancy
+from recommendations import municipal_links
 from recommendations.models import Audit, Board, FollowUpRound, Recommendation
 from responses.models import Measure, Response, ResponseEntry
 
@@ -220,7 +220,7 @@ def test_the_check_asks_no_query_per_row_of_a_responses_page(superuser_client, t
 
     def queries_of_saving(page_data, *, checked):
         if not checked:
-            monkeypatch.setattr(tenancy, "links_elsewhere", lambda *args, **kwargs: {})
+            monkeypatch.setattr(municipal_links, "links_elsewhere", lambda *args, **kwargs: {})
         with CaptureQueriesContext(connection) as queries:
             assert superuser_client.post(change_url(response), page_data).status_code == 302
         monkeypatch.undo()

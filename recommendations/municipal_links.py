@@ -1,0 +1,132 @@
+"""One municipality's objects link only to its own, whoever makes the link: the admin's
+forms (``admin_scope.py``), the fixture importer and the models' ``clean()`` ask
+``links_elsewhere``. And the municipality an object belongs to, read through its
+relations (``municipality_of``).
+
+It imports nothing of the project but ``tenancy_paths.py`` (each model's way to its
+municipality), so the models can call it without an import running in a circle.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils.translation import gettext as _
+
+from .tenancy_paths import MUNICIPALITY_PATHS, path_of
+
+
+def municipality_of(instance) -> int | None:
+    """The municipality an unsaved object names through its (cached) relations, or None
+    when its model belongs to no municipality."""
+    path = MUNICIPALITY_PATHS.get(instance._meta.label_lower)
+    if path is None:
+        return None
+    if path == "pk":
+        return instance.pk
+    *steps, last = path.split("__")
+    for step in steps:
+        instance = getattr(instance, step)
+    return getattr(instance, f"{last}_id")
+
+
+def on_way_to_municipality(rows):
+    """``rows`` (a QuerySet) read with the objects on their way to their municipality and
+    the municipality itself (a round's audit and its municipality), so that
+    ``municipality_of`` and ``link_messages`` ask no query of each."""
+    path = path_of(rows.model)
+    return rows.select_related(path) if path not in (None, "pk") else rows
+
+
+def _municipality(instance):
+    """The Municipality ``instance`` belongs to, through its relations."""
+    path = MUNICIPALITY_PATHS[instance._meta.label_lower]
+    if path == "pk":
+        return instance
+    for step in path.split("__"):
+        instance = getattr(instance, step)
+    return instance
+
+
+# One municipality's objects link only to its own: a recommendation addressed to another
+# municipality's board would put it on that board's pages and give its staff a response
+# to write; a shared measure serving another municipality's recommendation would count in
+# both. Users are no municipality's objects (``MUNICIPALITY_PATHS`` has no path for them):
+# a case officer may be on the staff list of boards of several municipalities, and a
+# superuser who closed a recommendation names none.
+
+
+def link_fields(model) -> list:
+    """The foreign keys and many-to-manys by which ``model``'s objects name objects of
+    another model that belongs to a municipality: those ``links_elsewhere`` checks. Not
+    the first step of the model's own path (a board's municipality, a round's audit),
+    which says its municipality and so cannot disagree with it."""
+    if path_of(model) is None:
+        return []
+    first = path_of(model).split("__")[0]
+    return [
+        field
+        for field in model._meta.get_fields()
+        if (field.many_to_one or field.many_to_many)
+        and not field.auto_created
+        and field.name != first
+        and path_of(field.related_model) is not None
+    ]
+
+
+def links_elsewhere(instance, values=None, fields=None) -> dict[str, list]:
+    """The objects ``instance`` links to that belong to another municipality than its
+    own: {field name: [objects]}; empty when it links only within its municipality (or
+    belongs to none, or its own municipality is not named yet).
+
+    Foreign keys are read from the instance; many-to-manys only from ``values`` (field
+    name -> the objects, as a form's cleaned data or a fixture file gives them: Django
+    has them nowhere else before they are saved). ``fields`` limits the check to those
+    named. Every object's municipality is read through its relations, which the caller
+    reads with them (``on_way_to_municipality``) to spare a query per object."""
+    try:
+        own = municipality_of(instance)
+    except ObjectDoesNotExist:  # a form whose object names no board, audit … (yet)
+        return {}
+    if own is None:
+        return {}
+    found = {}
+    for field in link_fields(type(instance)):
+        if fields is not None and field.name not in fields:
+            continue
+        if field.many_to_many:
+            linked = list((values or {}).get(field.name) or ())
+        elif getattr(instance, field.attname) is None:
+            continue
+        else:
+            linked = [getattr(instance, field.name)]
+        elsewhere = [obj for obj in linked if municipality_of(obj) not in (own, None)]
+        if elsewhere:
+            found[field.name] = elsewhere
+    return found
+
+
+def link_messages(instance, found) -> dict[str, str]:
+    """What ``links_elsewhere`` found, in words per field: the objects (by name and id: a
+    raw-id input and a file give ids), the municipality they belong to and the
+    instance's."""
+    if not found:
+        return {}
+    own = _municipality(instance)
+    messages = {}
+    for field_name, objects in found.items():
+        by_municipality = {}
+        for obj in objects:
+            named = _("”%(name)s” (id %(pk)s)") % {"name": obj, "pk": obj.pk}
+            by_municipality.setdefault(_municipality(obj), []).append(named)
+        messages[field_name] = " ".join(
+            _("%(objects)s hör till en annan kommun: %(other)s, inte %(own)s.")
+            % {"objects": ", ".join(named), "other": other, "own": own}
+            for other, named in by_municipality.items()
+        )
+    return messages
+
+
+def refuse_links_elsewhere(instance, values=None, fields=None) -> None:
+    """Raise a ValidationError per field that links ``instance`` to another
+    municipality's objects (``links_elsewhere``): a model's ``clean()`` calls it."""
+    found = links_elsewhere(instance, values, fields)
+    if found:
+        raise ValidationError(link_messages(instance, found))
