@@ -158,6 +158,22 @@ def linking_within_one_municipality(form_class):
             found = municipal_links.links_elsewhere(self.instance, values, [f.name for f in links])
             for name, message in municipal_links.link_messages(self.instance, found).items():
                 self.add_error(name, message)
+            self._refuse_moving_away_from_links()
+
+        def _refuse_moving_away_from_links(self):
+            # A stored board or audit moved to another municipality would leave what links
+            # to it (its recommendations, responses, measures) linking across two.
+            if (
+                self.instance.pk
+                and "municipality" in self.changed_data
+                and "municipality" not in self.errors
+                and tenancy.path_of(self._meta.model) == "municipality"
+            ):
+                stored = self._meta.model._base_manager.select_related("municipality")
+                stored = stored.get(pk=self.instance.pk)
+                found = municipal_links.linked_from(stored)
+                if found:
+                    self.add_error("municipality", municipal_links.moving_message(stored, found))
 
     LinkingWithinOneMunicipality.__name__ = form_class.__name__
     return LinkingWithinOneMunicipality

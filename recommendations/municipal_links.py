@@ -130,3 +130,29 @@ def refuse_links_elsewhere(instance, values=None, fields=None) -> None:
     found = links_elsewhere(instance, values, fields)
     if found:
         raise ValidationError(link_messages(instance, found))
+
+
+def linked_from(instance) -> list[str]:
+    """What links to stored ``instance`` from objects of a municipality, by the names of
+    their kinds (plural, "rekommendationer"): a board with recommendations addressed to it,
+    responses and measures; an audit with recommendations and rounds. Moving such an
+    object to another municipality would leave each of those linking across two (a
+    recommendation of one addressed to a board of the other), which ``links_elsewhere``,
+    checking the object written and not those linking to it, cannot see. One query per
+    kind of link, only when the municipality is changed."""
+    found = []
+    for relation in instance._meta.related_objects:
+        if path_of(relation.related_model) is None:
+            continue
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: instance})
+        if rows.exists():
+            found.append(str(relation.related_model._meta.verbose_name_plural))
+    return found
+
+
+def moving_message(instance, found) -> str:
+    """Why ``instance`` may not move to another municipality (``linked_from``)."""
+    return _(
+        "”%(name)s” kan inte flyttas till en annan kommun: %(kinds)s i %(own)s hänger ihop "
+        "med den. Lägg upp den på nytt i den andra kommunen i stället."
+    ) % {"name": instance, "kinds": ", ".join(found), "own": _municipality(instance)}

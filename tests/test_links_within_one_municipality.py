@@ -236,3 +236,44 @@ def test_the_check_asks_no_query_per_row_of_a_responses_page(superuser_client, t
         entry.references.add(towns["malmo_recommendation"])
 
     assert added_by_the_check() == 0
+
+
+def test_a_board_that_recommendations_are_addressed_to_cannot_move_to_another_municipality(
+    superuser_client, towns
+):
+    board = towns["malmo_board"]
+    exempelby = towns["exempelby_board"].municipality
+
+    page = post_changed(superuser_client, board, municipality=exempelby.pk)
+
+    [message] = errors_of(page)["municipality"]
+    assert message.startswith("”Malmönämnden")
+    assert "kan inte flyttas till en annan kommun" in message
+    assert "rekommendationer" in message and "i Malmö stad" in message
+    assert Board.objects.get(pk=board.pk).municipality.slug == "malmo"
+
+
+def test_an_audit_with_recommendations_cannot_move_with_its_boards_left_behind(
+    superuser_client, towns
+):
+    audit = towns["malmo_audit"]
+    exempelby = towns["exempelby_board"].municipality
+
+    page = post_changed(superuser_client, audit, municipality=exempelby.pk)
+
+    assert "kan inte flyttas till en annan kommun" in errors_of(page)["municipality"][0]
+    assert Audit.objects.get(pk=audit.pk).municipality.slug == "malmo"
+
+
+def test_a_board_nothing_links_to_yet_moves_to_another_municipality(superuser_client, towns):
+    """A board created in the wrong municipality is put right, staff list and all: its
+    staff are users, who belong to no municipality."""
+    malmo = towns["malmo_board"].municipality
+    exempelby = towns["exempelby_board"].municipality
+    board = make_board(short_code="NY", name="Ny nämnd", municipality=malmo)
+    board.staff.add(make_user("handlaggare"))
+
+    page = post_changed(superuser_client, board, municipality=exempelby.pk)
+
+    assert page.status_code == 302
+    assert Board.objects.get(pk=board.pk).municipality == exempelby
