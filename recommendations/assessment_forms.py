@@ -1,9 +1,13 @@
 """Forms for the auditors: an assessment per round, closing a recommendation, the attention view."""
 
 import datetime as dt
+import hashlib
+import json
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -141,13 +145,43 @@ class AttentionForm(forms.Form):
         return [(label, day.isoformat(), day == since) for label, day in days]
 
 
-class RoundAskedMeanwhile(Exception):
+class Meanwhile(Exception):
+    """A round form was sent from a page that no longer shows what is stored: a colleague
+    (or the same form sent twice) wrote first. Nothing is saved; the view answers 409 with
+    the form as typed and ``message`` at the top, and ``current``, the object as it now
+    stands, when the page shows it."""
+
+    message = ""
+    current = None
+
+
+class RoundAskedMeanwhile(Meanwhile):
     """The round a new-round form announced was opened while the form was open (by a
     colleague, or by the same form sent twice): the form asks for nothing."""
 
     def __init__(self, taken: int):
         super().__init__(taken)
         self.taken = taken
+        self.message = _(
+            "Omgång %(number)s har begärts medan formuläret var öppet, av en kollega eller "
+            "när det skickades två gånger. Se granskningens sida innan du begär en omgång "
+            "till: skickat igen blir formuläret omgång %(next)s."
+        ) % {"number": taken, "next": taken + 1}
+
+
+class RoundChangedMeanwhile(Meanwhile):
+    """The round a change form showed was changed while the form was open: the form
+    changes nothing, and ``current`` (the round as it now stands, asks prefetched) is
+    shown beside it."""
+
+    def __init__(self, current: FollowUpRound):
+        super().__init__(current.pk)
+        self.current = current
+        self.message = _(
+            "Någon annan har ändrat omgång %(number)s medan formuläret var öppet, så inget "
+            "av det du skrev är sparat. Jämför med omgången som den nu är, nedan: skickat "
+            "igen ersätter formuläret den."
+        ) % {"number": current.sequence}
 
 
 class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
@@ -155,9 +189,18 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
     to one, its deadline moved, or closed for answers once it is done). What the admin's
     round form holds, for the auditors' own pages; the round's number is the next one,
     the one the page announced (``announced_sequence``, a hidden field of a new round's
-    form), or none is opened (``RoundAskedMeanwhile``)."""
+    form), or none is opened (``RoundAskedMeanwhile``). A round changed is changed only
+    as the page showed it (``shown_fingerprint``, a hidden field of a change's form), or
+    not at all (``RoundChangedMeanwhile``): two auditors saving the same round no longer
+    overwrite each other unseen."""
 
     announced_sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
+    shown_fingerprint = forms.CharField(
+        widget=forms.HiddenInput,
+        min_length=16,
+        max_length=16,
+        validators=[RegexValidator(r"^[0-9a-f]{16}\Z")],
+    )
 
     class Meta:
         model = FollowUpRound
@@ -200,7 +243,11 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
         )
         if self.instance.pk is not None:
             del self.fields["announced_sequence"]  # a round changed keeps its number
+            # Read before the form is validated, which writes what was typed into the
+            # instance; ``model_to_dict`` reads the asks the view prefetched.
+            self.fields["shown_fingerprint"].initial = self.fingerprint(self.instance)
         else:
+            del self.fields["shown_fingerprint"]  # a new round has nothing to overwrite
             has_rounds = audit.rounds.exists()
             self.initial.setdefault(
                 "kind",
@@ -213,10 +260,15 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors.pop("announced_sequence", None):
+        hidden_errors = [
+            self.errors.pop(name, None) for name in ("announced_sequence", "shown_fingerprint")
+        ]
+        if any(hidden_errors):
             # A hidden field, shown nowhere: said at the top (a page that was not whole;
-            # the form shown again announces the number anew).
+            # the form shown again announces the number, or shows the round, anew).
             self.add_error(None, _("Formuläret kom inte fram helt. Skicka det igen."))
+            if "shown_fingerprint" in self.fields:
+                self.show_round_anew(self.fields["shown_fingerprint"].initial)
         deadline = cleaned.get("deadline")
         if cleaned.get("is_open") and "asks" in cleaned and not self._asks_anyone(cleaned["asks"]):
             self.add_error(
@@ -236,6 +288,26 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             # already late the day they are asked; an open round may keep its own.
             self.add_error("deadline", _("Sista svarsdagen har redan passerat."))
         return cleaned
+
+    @classmethod
+    def fingerprint(cls, round_: FollowUpRound) -> str:
+        """A short hash of what this form edits of ``round_``, as stored: the page sends
+        it in ``shown_fingerprint``, and the save compares it with the round's under a lock.
+        The one reckoning for both, over the form's own fields, so they cannot drift."""
+        fields = [
+            *cls._meta.fields,
+            *(f"{n}_{p}" for n in cls.fuzzy_dates for p in ("date", "precision")),
+        ]
+        values = model_to_dict(round_, fields=fields)
+        values["asks"] = sorted(board.pk for board in values.get("asks", []))
+        text = json.dumps(values, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def show_round_anew(self, fingerprint: str) -> None:
+        """The form shown again carries ``fingerprint``, the round as the page now shows
+        it: sent again, it replaces that round (the choice of an auditor who has seen it)."""
+        self.data = self.data.copy()
+        self.data["shown_fingerprint"] = fingerprint
 
     def _asks_anyone(self, named) -> bool:
         """Whether the round asks a board: one it names, else one answering an open
@@ -264,4 +336,16 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
                 if number != self.cleaned_data["announced_sequence"]:
                     raise RoundAskedMeanwhile(number - 1)
                 self.instance.sequence = number
+            else:
+                # Two auditors changing one round: the round's row is locked while it is
+                # compared with what the page showed, so the second waits, then finds it
+                # changed and saves nothing (the first one's change lost unseen).
+                current = (
+                    FollowUpRound.objects.select_for_update()
+                    .prefetch_related("asks")
+                    .get(pk=self.instance.pk)
+                )
+                if self.fingerprint(current) != self.cleaned_data["shown_fingerprint"]:
+                    self.show_round_anew(self.fingerprint(current))
+                    raise RoundChangedMeanwhile(current)
             return super().save(commit=commit)

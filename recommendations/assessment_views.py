@@ -16,7 +16,7 @@ from .assessment_forms import (
     AttentionForm,
     CloseForm,
     FollowUpRequestForm,
-    RoundAskedMeanwhile,
+    Meanwhile,
     RoundChooser,
 )
 from .history import change_history_for_recommendation
@@ -151,9 +151,11 @@ def request_follow_up(request, pk: int, round_pk: int | None = None):
     boards' staff then see it among the rounds they may answer, and the reminders chase
     it (README, "Reminders, digests and calendars")."""
     audit = _audit(request.user, pk)
-    round_ = None
+    round_ = current = None
     if round_pk is not None:
-        round_ = get_object_or_404(FollowUpRound, pk=round_pk, audit=audit)
+        # The asks prefetched: read once for the form and its fingerprint.
+        rounds = FollowUpRound.objects.prefetch_related("asks")
+        round_ = get_object_or_404(rounds, pk=round_pk, audit=audit)
     form = FollowUpRequestForm(request.POST or None, instance=round_, audit=audit)
     status = 200
     if request.method == "POST":
@@ -161,24 +163,18 @@ def request_follow_up(request, pk: int, round_pk: int | None = None):
         if form.is_valid():
             try:
                 saved = form.save()
-            except RoundAskedMeanwhile as meanwhile:
+            except Meanwhile as meanwhile:
+                # A colleague (or the same form sent twice) wrote first: the form as typed,
+                # what happened at its top, and, for a round changed, the round as it is.
                 status = 409
-                form.add_error(
-                    None,
-                    _(
-                        "Omgång %(number)s har begärts medan formuläret var öppet, av en "
-                        "kollega eller när det skickades två gånger. Se granskningens sida "
-                        "innan du begär en omgång till: skickat igen blir formuläret omgång "
-                        "%(next)s."
-                    )
-                    % {"number": meanwhile.taken, "next": meanwhile.taken + 1},
-                )
+                form.add_error(None, meanwhile.message)
+                current = meanwhile.current
             else:
                 messages.success(request, _follow_up_message(saved, changed=round_ is not None))
                 # To the top of the audit's page, where the message stands (at the round's
                 # anchor it was scrolled out of sight); the message names the round.
                 return redirect(audit.get_absolute_url())
-    context = {"audit": audit, "form": form, "round": round_}
+    context = {"audit": audit, "form": form, "round": round_, "current": current}
     if round_ is None:
         context["next_sequence"] = FollowUpRound.objects.next_sequence(audit)
     return render(request, "recommendations/auditor/follow_up.html", context, status=status)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
+from recommendations.assessment_forms import FollowUpRequestForm
 from recommendations.models import FollowUpRound
 from recommendations.roles import AUDITOR_GROUP
 from responses.models import Response
@@ -40,6 +41,13 @@ def follow_up(**overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def change_of(round_, **overrides) -> dict:
+    """A change of ``round_`` sent from a page that showed the round as it is stored now
+    (its fingerprint, ``shown_fingerprint``)."""
+    shown = FollowUpRequestForm.fingerprint(FollowUpRound.objects.get(pk=round_.pk))
+    return follow_up(shown_fingerprint=shown, **overrides)
 
 
 def test_auditors_ask_for_a_follow_up_and_the_round_takes_the_next_number(client, world):
@@ -119,7 +127,7 @@ def test_closing_a_round_keeps_its_number_and_its_staff_are_no_longer_offered_it
     client.force_login(world.auditor)
     answer = client.post(
         change_url(world.round2),
-        follow_up(title=world.round2.title, deadline="2099-09-30", is_open=None),
+        change_of(world.round2, title=world.round2.title, deadline="2099-09-30", is_open=None),
     )
     assert answer.status_code == 302
     world.round2.refresh_from_db()
@@ -134,7 +142,7 @@ def test_closing_a_round_keeps_its_number_and_its_staff_are_no_longer_offered_it
 def test_an_old_round_without_a_deadline_can_be_closed(client, world):
     """The seeds' first rounds have no deadline: closing one asks for none."""
     client.force_login(world.auditor)
-    data = follow_up(title=world.round1.title, deadline="", is_open=None)
+    data = change_of(world.round1, title=world.round1.title, deadline="", is_open=None)
     assert client.post(change_url(world.round1), data).status_code == 302
 
 
@@ -142,7 +150,7 @@ def test_an_open_round_keeps_a_deadline_that_has_passed_when_it_is_not_moved(cli
     world.round2.deadline = FuzzyDate.parse("2020-09-30")
     world.round2.save()
     client.force_login(world.auditor)
-    data = follow_up(title="Ny rubrik", deadline="2020-09-30")
+    data = change_of(world.round2, title="Ny rubrik", deadline="2020-09-30")
     assert client.post(change_url(world.round2), data).status_code == 302
     world.round2.refresh_from_db()
     assert world.round2.title == "Ny rubrik"
@@ -150,7 +158,7 @@ def test_an_open_round_keeps_a_deadline_that_has_passed_when_it_is_not_moved(cli
 
 def test_moving_a_rounds_deadline_is_said_in_the_message(client, world):
     client.force_login(world.auditor)
-    answer = client.post(change_url(world.round2), follow_up(deadline="2099-10-31"))
+    answer = client.post(change_url(world.round2), change_of(world.round2, deadline="2099-10-31"))
     [message] = [str(m) for m in get_messages(answer.wsgi_request)]
     assert message == "Omgång 2 är ändrad. Nämnderna ska svara senast 2099-10-31."
 
@@ -262,13 +270,13 @@ def test_reopening_a_closed_round_whose_deadline_has_passed_asks_for_a_new_deadl
     world.round2.save()
     client.force_login(world.auditor)
 
-    answer = client.post(change_url(world.round2), follow_up(deadline="2020-09-30"))
+    answer = client.post(change_url(world.round2), change_of(world.round2, deadline="2020-09-30"))
 
     assert answer.status_code == 400
     assert "Sista svarsdagen har redan passerat." in answer.text
     world.round2.refresh_from_db()
     assert world.round2.is_open is False
-    data = follow_up(deadline="2099-09-30")
+    data = change_of(world.round2, deadline="2099-09-30")
     assert client.post(change_url(world.round2), data).status_code == 302
 
 
@@ -377,7 +385,151 @@ def test_an_open_round_that_would_ask_no_board_is_refused(client, world):
 
 def test_a_change_of_a_round_ignores_a_number_posted_with_it(client, world):
     client.force_login(world.auditor)
-    data = follow_up(title="Ny rubrik", announced_sequence="x")
+    data = change_of(world.round2, title="Ny rubrik", announced_sequence="x")
     assert client.post(change_url(world.round2), data).status_code == 302
     world.round2.refresh_from_db()
     assert (world.round2.sequence, world.round2.title) == (2, "Ny rubrik")
+
+
+def test_a_change_sent_from_the_page_as_it_shows_the_round_is_saved(client, world):
+    client.force_login(world.auditor)
+    page = client.get(change_url(world.round2))
+    shown = page.context["form"]["shown_fingerprint"].value()
+    assert f'name="shown_fingerprint" value="{shown}"' in page.text
+
+    answer = client.post(
+        change_url(world.round2), follow_up(deadline="2099-10-31", shown_fingerprint=shown)
+    )
+
+    assert answer.status_code == 302
+    world.round2.refresh_from_db()
+    assert world.round2.deadline == FuzzyDate.parse("2099-10-31")
+
+
+def test_a_change_of_a_round_changed_meanwhile_is_refused_with_409_and_changes_nothing(
+    client, world
+):
+    """One auditor moves the deadline while another has the page open and closes the
+    round with the old deadline in their form: the close is refused, the move kept."""
+    client.force_login(world.auditor)
+    shown = client.get(change_url(world.round2)).context["form"]["shown_fingerprint"].value()
+    mover = change_of(world.round2, title=world.round2.title, deadline="2099-10-31")
+    assert client.post(change_url(world.round2), mover).status_code == 302
+
+    closer = follow_up(
+        title=world.round2.title, deadline="2099-03-31", is_open=None, shown_fingerprint=shown
+    )
+    answer = client.post(change_url(world.round2), closer)
+
+    assert answer.status_code == 409
+    world.round2.refresh_from_db()
+    assert (world.round2.is_open, world.round2.deadline) == (True, FuzzyDate.parse("2099-10-31"))
+    assert "Någon annan har ändrat omgång 2 medan formuläret var öppet" in answer.text
+    # The form as typed, beside the round as it now stands (its moved deadline).
+    form = answer.context["form"]
+    assert (form["deadline"].value(), form["is_open"].value()) == ("2099-03-31", False)
+    assert "Omgång 2 som den nu är" in answer.text
+    assert answer.context["current"].deadline == FuzzyDate.parse("2099-10-31")
+    # Sent again from that page, the auditor who has seen the round closes it after all.
+    again = dict(closer, shown_fingerprint=form["shown_fingerprint"].value())
+    assert again["shown_fingerprint"] != shown
+    assert client.post(change_url(world.round2), again).status_code == 302
+    world.round2.refresh_from_db()
+    assert world.round2.is_open is False
+
+
+def test_a_change_of_the_boards_asked_meanwhile_is_seen_as_a_change(client, world):
+    client.force_login(world.auditor)
+    shown = client.get(change_url(world.round2)).context["form"]["shown_fingerprint"].value()
+    world.round2.asks.add(world.board_b)
+
+    answer = client.post(change_url(world.round2), follow_up(shown_fingerprint=shown))
+
+    assert answer.status_code == 409
+    assert list(world.round2.asks.all()) == [world.board_b]
+
+
+@pytest.mark.parametrize("fingerprint", [None, "", "x", "0123456789abcdeg", "0" * 17, "²" * 16])
+def test_a_change_with_a_junk_or_missing_fingerprint_is_refused_with_400(
+    client, world, fingerprint
+):
+    client.force_login(world.auditor)
+    title = world.round2.title
+    answer = client.post(
+        change_url(world.round2), follow_up(title="Ny rubrik", shown_fingerprint=fingerprint)
+    )
+    assert answer.status_code == 400
+    assert "Formuläret kom inte fram helt." in answer.text
+    world.round2.refresh_from_db()
+    assert world.round2.title == title
+    # The form shown again shows the round anew: sent again, it is saved.
+    shown = answer.context["form"]["shown_fingerprint"].value()
+    data = follow_up(title="Ny rubrik", shown_fingerprint=shown)
+    assert client.post(change_url(world.round2), data).status_code == 302
+
+
+def test_the_change_page_reads_the_same_number_of_queries_however_many_boards_it_asks(
+    client, world
+):
+    client.force_login(world.auditor)
+    with CaptureQueriesContext(connection) as few:
+        client.get(change_url(world.round2))
+    for number in range(10):
+        board = make_board(
+            short_code=f"N{number}", name=f"Nämnd {number}", municipality=world.municipality
+        )
+        world.round2.asks.add(board)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(change_url(world.round2))
+    assert "Nämnd 9" in page.text
+    assert len(many) == len(few)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_of_two_auditors_changing_a_round_at_once_the_second_is_refused():
+    """Both pages showed round 2 as it was: the second save waits for the first's lock
+    on the round, then finds it changed and saves nothing, instead of undoing the first."""
+    import threading
+
+    from django.db import transaction
+    from django.test import Client
+
+    world = build_world()
+    colleague = make_user("kollega", groups=[AUDITOR_GROUP])
+    shown = change_of(world.round2)["shown_fingerprint"]
+    first_holds_lock, second_started = threading.Event(), threading.Event()
+    answers = {}
+
+    def first():
+        try:
+            client = Client()
+            client.force_login(world.auditor)
+            data = follow_up(deadline="2099-10-31", shown_fingerprint=shown)
+            with transaction.atomic():
+                answers["first"] = client.post(change_url(world.round2), data).status_code
+                first_holds_lock.set()
+                second_started.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            client = Client()
+            client.force_login(colleague)
+            first_holds_lock.wait(timeout=10)
+            second_started.set()
+            data = follow_up(is_open=None, shown_fingerprint=shown)
+            answers["second"] = client.post(change_url(world.round2), data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == {"first": 302, "second": 409}
+    world.round2.refresh_from_db()
+    assert (world.round2.is_open, world.round2.deadline) == (True, FuzzyDate.parse("2099-10-31"))
