@@ -16,6 +16,7 @@ from recommendations.models import FollowUpRound
 from recommendations.roles import AUDITOR_GROUP
 from responses.models import Response
 
+from .concurrency import second_while_first_holds_its_locks
 from .factories import build_world, hand_in, make_board, make_town, make_user
 
 
@@ -314,43 +315,22 @@ def test_a_round_number_other_than_the_next_is_never_taken(client, world, announ
 def test_of_two_auditors_asking_at_once_for_the_next_round_the_second_is_refused():
     """Both forms announced round 3: the second waits for the first's lock on the audit,
     then finds round 3 taken and is refused, instead of opening a round 4 nobody saw."""
-    import threading
-
-    from django.db import transaction
     from django.test import Client
 
     world = build_world()
     colleague = make_user("kollega", groups=[AUDITOR_GROUP])
-    first_holds_lock, second_started = threading.Event(), threading.Event()
-    answers = {}
 
-    def first():
-        try:
+    def asks_as(user):
+        def ask():
             client = Client()
-            client.force_login(world.auditor)
-            with transaction.atomic():
-                answers["first"] = client.post(request_url(world.audit), follow_up()).status_code
-                first_holds_lock.set()
-                second_started.wait(timeout=10)
-        finally:
-            connection.close()
+            client.force_login(user)
+            return client.post(request_url(world.audit), follow_up()).status_code
 
-    def second():
-        try:
-            client = Client()
-            client.force_login(colleague)
-            first_holds_lock.wait(timeout=10)
-            second_started.set()
-            answers["second"] = client.post(request_url(world.audit), follow_up()).status_code
-        finally:
-            connection.close()
+        return ask
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert answers == {"first": 302, "second": 409}
+    answers = second_while_first_holds_its_locks(asks_as(world.auditor), asks_as(colleague))
+
+    assert answers == (302, 409)
     assert list(world.audit.rounds.values_list("sequence", flat=True)) == [1, 2, 3]
 
 
@@ -491,45 +471,25 @@ def test_the_change_page_reads_the_same_number_of_queries_however_many_boards_it
 def test_of_two_auditors_changing_a_round_at_once_the_second_is_refused():
     """Both pages showed round 2 as it was: the second save waits for the first's lock
     on the round, then finds it changed and saves nothing, instead of undoing the first."""
-    import threading
-
-    from django.db import transaction
     from django.test import Client
 
     world = build_world()
     colleague = make_user("kollega", groups=[AUDITOR_GROUP])
     shown = change_of(world.round2)["shown_fingerprint"]
-    first_holds_lock, second_started = threading.Event(), threading.Event()
-    answers = {}
 
-    def first():
-        try:
+    def changes_as(user, **changes):
+        def change():
             client = Client()
-            client.force_login(world.auditor)
-            data = follow_up(deadline="2099-10-31", shown_fingerprint=shown)
-            with transaction.atomic():
-                answers["first"] = client.post(change_url(world.round2), data).status_code
-                first_holds_lock.set()
-                second_started.wait(timeout=10)
-        finally:
-            connection.close()
+            client.force_login(user)
+            data = follow_up(shown_fingerprint=shown, **changes)
+            return client.post(change_url(world.round2), data).status_code
 
-    def second():
-        try:
-            client = Client()
-            client.force_login(colleague)
-            first_holds_lock.wait(timeout=10)
-            second_started.set()
-            data = follow_up(is_open=None, shown_fingerprint=shown)
-            answers["second"] = client.post(change_url(world.round2), data).status_code
-        finally:
-            connection.close()
+        return change
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert answers == {"first": 302, "second": 409}
+    answers = second_while_first_holds_its_locks(
+        changes_as(world.auditor, deadline="2099-10-31"), changes_as(colleague, is_open=None)
+    )
+
+    assert answers == (302, 409)
     world.round2.refresh_from_db()
     assert (world.round2.is_open, world.round2.deadline) == (True, FuzzyDate.parse("2099-10-31"))
