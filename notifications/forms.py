@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import mail
-from .models import Frequency, Kind, Language, Preference, Profile
+from .models import Frequency, Kind, Language, Preference, Profile, writes_to
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,14 @@ class FollowForm(forms.Form):
 
 class LocalizedPasswordResetForm(PasswordResetForm):
     """Django's reset form, writing the mail in the recipient's chosen language, marked
-    as sent by a machine like every other mail of the product (``mail.message``)."""
+    as sent by a machine like every other mail of the product (``mail.message``), and
+    only to an address mail is written to (``writes_to``): not to one the mail server
+    refused for good. The page says the same either way (Django's view)."""
+
+    def get_users(self, email):
+        users = list(super().get_users(email))
+        refused = Profile.objects.refused_addresses(users)
+        return [user for user in users if writes_to(user, refused.get(user.pk, ""))]
 
     def send_mail(
         self,

@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Profile
 from recommendations.roles import ADMIN_GROUP
@@ -91,6 +92,39 @@ def test_a_reset_mail_the_server_refuses_still_says_the_same(client, staff_user,
 
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
+
+
+def test_no_reset_mail_goes_to_an_address_the_mail_server_refused_for_good(
+    client, staff_user, smtp_server
+):
+    """The mail server said for good that the mailbox does not exist: the reset is not
+    mailed there either, and the page says what it says to anyone (no way to learn
+    whether the address has an account, or was refused)."""
+    Profile.objects.create(
+        user=staff_user,
+        refused_email="Handlaggare@Example.se",
+        refused_at=timezone.now(),
+        refusal="550 5.1.1 No such user here",
+    )
+    unknown = Client().post(reverse("password_reset"), {"email": "okand@example.se"})
+
+    response = client.post(reverse("password_reset"), {"email": "handlaggare@example.se"})
+
+    assert (response.status_code, response.url) == (unknown.status_code, unknown.url)
+    assert client.get(response.url).content == Client().get(unknown.url).content
+    assert not smtp_server.messages
+
+
+def test_a_reset_mail_goes_to_a_new_address_after_the_old_one_was_refused(
+    client, staff_user, smtp_server
+):
+    Profile.objects.create(user=staff_user, refused_email="handlaggare@example.se")
+    staff_user.email = "ny.handlaggare@example.se"
+    staff_user.save()
+
+    mail, _path = reset_link(client, smtp_server, address="ny.handlaggare@example.se")
+
+    assert smtp_server.subject(mail) == "Nytt lösenord till Uppföljning"
 
 
 def test_an_unknown_address_gets_the_same_page_and_no_mail(client, staff_user, smtp_server):
