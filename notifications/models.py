@@ -23,7 +23,10 @@ class Language(models.TextChoices):
 class Kind(models.TextChoices):
     """What a mail is about; users choose per kind how often they get it."""
 
-    BOARD_REMINDER = "board_reminder", _("påminnelser till nämndens handläggare")
+    BOARD_REMINDER = (
+        "board_reminder",
+        _("nya uppföljningsomgångar och påminnelser om nämndens svar och åtgärder"),
+    )
     ESCALATION = "escalation", _("kraftigt försenade svar och åtgärder")
     AUDITOR_DIGEST = "auditor_digest", _("sammanfattning av Att granska")
     NEW_ANSWER = "new_answer", _("nytt publicerat svar (följare)")

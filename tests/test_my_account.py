@@ -39,6 +39,25 @@ def test_the_page_shows_the_defaults_as_chosen(client, staff):
     assert "<legend>" in html, "each group of choices is named for screen readers"
 
 
+def test_the_board_staffs_choice_says_it_covers_new_rounds_too(client, staff):
+    """One choice turns off both the reminders and the news of a round newly opened for
+    the board (``planning``): its name says both, in either language."""
+    client.force_login(staff)
+
+    swedish = client.get(reverse("notifications:account")).text
+    client.get("/sprak/?language=en")
+    english = client.get(reverse("notifications:account")).text
+
+    assert (
+        "<legend>Nya uppföljningsomgångar och påminnelser om nämndens svar och åtgärder</legend>"
+        in swedish
+    )
+    assert (
+        "<legend>New follow-up rounds and reminders of the board&#x27;s replies and measures"
+        "</legend>" in english
+    )
+
+
 def test_choices_and_language_are_saved(client, staff):
     client.force_login(staff)
 

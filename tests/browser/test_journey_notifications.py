@@ -39,9 +39,9 @@ def test_a_case_officer_chooses_weekly_reminders_in_english(page, sample, make_u
     narrow_screenshot(page, "notifications-my-account")
 
     page.get_by_role("group", name="Språk i e-post").get_by_label("engelska").check()
-    page.get_by_role("group", name="Påminnelser till nämndens handläggare").get_by_label(
-        "en gång i veckan"
-    ).check()
+    page.get_by_role(
+        "group", name="Nya uppföljningsomgångar och påminnelser om nämndens svar och åtgärder"
+    ).get_by_label("en gång i veckan").check()
     page.get_by_role("button", name="Spara", exact=True).click()
 
     assert page.get_by_role("status").inner_text() == "Dina val är sparade."
