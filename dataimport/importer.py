@@ -223,6 +223,7 @@ def import_texts(
         with transaction.atomic():
             _validate(records, problems, progress, broken)
             _check_links_within_one_municipality(records, problems, broken)
+            _check_moves_away_from_links(records, problems, broken, user)
             _check_publication(records, problems)
             if not problems:
                 _check_uniqueness(records, problems, user)
@@ -733,6 +734,36 @@ def _check_links_within_one_municipality(records, problems, broken: set[int]) ->
         for name, message in municipal_links.link_messages(record.instance, links).items():
             if (record.source, record.index, name) not in told:
                 problems.append(record.problem(message, name))
+
+
+def _check_moves_away_from_links(records, problems, broken: set[int], user=None) -> None:
+    """No file moves a stored board or audit that anything links to (its recommendations,
+    responses, measures, rounds) to another municipality: they would stay behind, each
+    linking across two. The admin's rule, asked the same (``municipal_links.
+    moving_away_from_links``): one query per such model in the file (and batch), and one
+    per kind of link only when the file moves one. Before anything is written, so a refused file
+    moves no sequence either.
+
+    For superusers and the command line only: a municipality's admin moves nothing, both
+    ends being theirs (``_check_municipality``), and being told what links to another
+    municipality's object would tell them of it."""
+    from recommendations import municipal_links, roles, tenancy
+
+    if user is not None and not roles.is_superuser(user):
+        return
+    by_model: dict[type, dict] = defaultdict(dict)
+    for record in records:
+        if id(record) not in broken and tenancy.path_of(record.model) == "municipality":
+            by_model[record.model][record.instance.pk] = record
+    for model, group in by_model.items():
+        pks = list(group)
+        for start in range(0, len(pks), BATCH_SIZE):
+            destinations = {
+                pk: group[pk].instance.municipality_id for pk in pks[start : start + BATCH_SIZE]
+            }
+            refused = municipal_links.moving_away_from_links(model, destinations)
+            for pk, message in refused.items():
+                problems.append(group[pk].problem(message, "municipality"))
 
 
 def _messages(meta, field_name: str, errors: list[ValidationError]) -> str:

@@ -162,18 +162,18 @@ def linking_within_one_municipality(form_class):
 
         def _refuse_moving_away_from_links(self):
             # A stored board or audit moved to another municipality would leave what links
-            # to it (its recommendations, responses, measures) linking across two.
+            # to it (its recommendations, responses, measures) linking across two: the
+            # rule the importer asks too (``municipal_links.moving_away_from_links``).
             if (
                 self.instance.pk
                 and "municipality" in self.changed_data
                 and "municipality" not in self.errors
-                and tenancy.path_of(self._meta.model) == "municipality"
             ):
-                stored = self._meta.model._base_manager.select_related("municipality")
-                stored = stored.get(pk=self.instance.pk)
-                found = municipal_links.linked_from(stored)
-                if found:
-                    self.add_error("municipality", municipal_links.moving_message(stored, found))
+                refused = municipal_links.moving_away_from_links(
+                    self._meta.model, {self.instance.pk: self.instance.municipality_id}
+                )
+                if refused:
+                    self.add_error("municipality", refused[self.instance.pk])
 
     LinkingWithinOneMunicipality.__name__ = form_class.__name__
     return LinkingWithinOneMunicipality

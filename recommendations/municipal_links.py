@@ -1,7 +1,8 @@
 """One municipality's objects link only to its own, whoever makes the link: the admin's
 forms (``admin_scope.py``), the fixture importer and the models' ``clean()`` ask
-``links_elsewhere``. And the municipality an object belongs to, read through its
-relations (``municipality_of``).
+``links_elsewhere``; a board or an audit that anything links to stays in its municipality
+(``moving_away_from_links``, asked by the admin's forms and the importer). And the
+municipality an object belongs to, read through its relations (``municipality_of``).
 
 It imports nothing of the project but ``tenancy_paths.py`` (each model's way to its
 municipality), so the models can call it without an import running in a circle.
@@ -132,26 +133,63 @@ def refuse_links_elsewhere(instance, values=None, fields=None) -> None:
         raise ValidationError(link_messages(instance, found))
 
 
-def linked_from(instance) -> list[str]:
-    """What links to stored ``instance`` from objects of a municipality, by the names of
-    their kinds (plural, "rekommendationer"): a board with recommendations addressed to it,
+def linked_from(model, pks) -> dict[object, list[str]]:
+    """What links to the stored objects ``pks`` of ``model`` from objects of a
+    municipality, by the names of their kinds (plural, "rekommendationer"): {pk: kinds},
+    without the objects nothing links to. A board with recommendations addressed to it,
     responses and measures; an audit with recommendations and rounds. Moving such an
     object to another municipality would leave each of those linking across two (a
     recommendation of one addressed to a board of the other), which ``links_elsewhere``,
     checking the object written and not those linking to it, cannot see. One query per
-    kind of link, only when the municipality is changed."""
-    found = []
-    for relation in instance._meta.related_objects:
+    way of linking to it (a recommendation's addressees, its answerers, …), however many
+    objects."""
+    pks = list(pks)
+    found = {}
+    for relation in model._meta.related_objects:
         if path_of(relation.related_model) is None:
             continue
-        rows = relation.related_model._base_manager.filter(**{relation.field.name: instance})
-        if rows.exists():
-            found.append(str(relation.related_model._meta.verbose_name_plural))
+        name = relation.field.name
+        linked = set(
+            relation.related_model._base_manager.filter(**{f"{name}__in": pks})
+            .order_by()
+            .values_list(name, flat=True)
+            .distinct()
+        )
+        kind = str(relation.related_model._meta.verbose_name_plural)
+        for pk in linked.intersection(pks):
+            kinds = found.setdefault(pk, [])
+            if kind not in kinds:  # recommendations addressed to it, and answered by it
+                kinds.append(kind)
     return found
 
 
+def moving_away_from_links(model, destinations: dict) -> dict[object, str]:
+    """Of the stored boards or audits ``destinations`` names ({pk: the municipality's id
+    it is to belong to}), those that would move to another municipality while something
+    links to them (``linked_from``), each with why it may not (``moving_message``):
+    {pk: message}. The admin's form and the importer ask it. An object not stored yet, or
+    staying where it is, is no move; one that nothing links to yet, created in the wrong
+    municipality, may move. One query reads where they are, and ``linked_from``'s only
+    when one of them moves (and one more to name those refused); none for a model
+    that belongs to a municipality through another object (a round moves with its
+    audit)."""
+    if path_of(model) != "municipality" or not destinations:
+        return {}
+    rows = model._base_manager.filter(pk__in=list(destinations)).order_by()
+    moving = [
+        pk
+        for pk, municipality in rows.values_list("pk", "municipality_id").iterator()
+        if municipality != destinations[pk]
+    ]
+    found = linked_from(model, moving) if moving else {}
+    if not found:
+        return {}
+    refused = rows.filter(pk__in=list(found)).select_related("municipality")
+    return {obj.pk: moving_message(obj, found[obj.pk]) for obj in refused}
+
+
 def moving_message(instance, found) -> str:
-    """Why ``instance`` may not move to another municipality (``linked_from``)."""
+    """Why stored ``instance`` may not move to another municipality (``linked_from``)."""
     return _(
         "”%(name)s” kan inte flyttas till en annan kommun: %(kinds)s i %(own)s hänger ihop "
         "med den. Lägg upp den på nytt i den andra kommunen i stället."

@@ -1,5 +1,6 @@
 """manage.py import_fixtures: validates everything, all or nothing, idempotent, clear errors."""
 
+import copy
 import io
 import json
 from pathlib import Path
@@ -825,3 +826,134 @@ def test_a_measure_the_file_moves_leaves_its_old_recommendations_standing_right(
     }
     assert stored == standings_as_of([first.pk, second.pk], timezone.localdate())
     assert BoardStanding.objects.get(recommendation=first).open_measures == 0
+
+
+# A board or an audit that anything links to stays in its municipality: the admin's rule
+# (``municipal_links.moving_away_from_links``), asked by the importer too.
+
+
+def sequences() -> dict:
+    """Where every sequence of primary keys stands: PostgreSQL's sequences, SQLite's
+    AUTOINCREMENT counters. Equal before and after: the import took no key."""
+    query = {
+        "postgresql": "SELECT sequencename, last_value FROM pg_sequences",
+        "sqlite": "SELECT name, seq FROM sqlite_sequence",
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return dict(cursor.fetchall())
+
+
+def moved(objects, label, pk):
+    """A file of ``label`` ``pk`` of ``objects``, moved to Annanstad (9002)."""
+    [obj] = [copy.deepcopy(o) for o in objects if o["model"] == label and o["pk"] == pk]
+    obj["fields"]["municipality"] = 9002
+    return [obj]
+
+
+@pytest.fixture
+def annanstad(minimal_objects):
+    """The minimal file imported, with another municipality, Annanstad (9002)."""
+    stored = with_another_municipality(copy.deepcopy(minimal_objects))
+    import_texts([("minimal.json", json.dumps(stored))])
+
+
+def test_a_file_cannot_move_a_board_that_recommendations_are_addressed_to(
+    tmp_path, minimal_objects, annanstad
+):
+    before = sequences()
+
+    message = assert_import_refused(
+        write_fixture(tmp_path, moved(minimal_objects, "recommendations.board", 9001)),
+        "fixture.json, objekt 1 (recommendations.board pk=9001), fält ”municipality”: "
+        "”Testnämnden” kan inte flyttas till en annan kommun: granskningar, rekommendationer, "
+        "yttranden, åtgärder",
+        "i Testkommun hänger ihop med den. Lägg upp den på nytt i den andra kommunen i stället.",
+    )
+
+    assert message.count("rekommendationer") == 1  # addressed to it and answered by it
+    assert Board.objects.get(pk=9001).municipality_id == 9001
+    assert sequences() == before
+
+
+def test_a_file_cannot_move_an_audit_with_recommendations_and_rounds(
+    tmp_path, minimal_objects, annanstad
+):
+    before = sequences()
+
+    assert_import_refused(
+        write_fixture(tmp_path, moved(minimal_objects, "recommendations.audit", 9001)),
+        "(recommendations.audit pk=9001), fält ”municipality”: ”TR-2019-1",
+        "kan inte flyttas till en annan kommun: uppföljningsomgångar, rekommendationer i "
+        "Testkommun",
+    )
+
+    assert Audit.objects.get(pk=9001).municipality_id == 9001
+    assert sequences() == before
+
+
+def test_a_superusers_upload_is_refused_the_move_as_the_command_is(minimal_objects, annanstad):
+    from tests.factories import make_user
+
+    text = json.dumps(moved(minimal_objects, "recommendations.board", 9001))
+
+    with pytest.raises(ImportFailed) as failure:
+        import_texts([("nämnd.json", text)], user=make_user(superuser=True))
+
+    assert "nämnd.json, objekt 1 (recommendations.board pk=9001), fält ”municipality”: " in (
+        str(failure.value)
+    )
+    assert Board.objects.get(pk=9001).municipality_id == 9001
+
+
+def test_a_board_nothing_links_to_yet_is_moved_by_a_file(tmp_path, minimal_objects, annanstad):
+    """A board created in the wrong municipality is put right by a file as in the admin."""
+    stray = Board.objects.create(municipality_id=9001, name="Fel kommun", short_code="FK")
+    board = json.loads(serializers.serialize("json", [stray]))[0]
+    board["fields"]["municipality"] = 9002
+
+    run_import(write_fixture(tmp_path, [board]))
+
+    assert Board.objects.get(pk=stray.pk).municipality_id == 9002
+
+
+def test_a_municipalitys_admin_is_not_told_what_links_to_another_municipalitys_board(
+    minimal_objects, annanstad
+):
+    from recommendations.roles import ADMIN_GROUP
+    from tests.factories import make_user
+
+    admin = make_user(groups=[ADMIN_GROUP], municipality=Municipality.objects.get(pk=9002))
+    text = json.dumps(moved(minimal_objects, "recommendations.board", 9001))
+
+    with pytest.raises(ImportFailed) as failure:
+        import_texts([("nämnd.json", text)], user=admin)
+
+    assert "pk=9001 kan inte användas i din kommun" in str(failure.value)
+    assert "flyttas" not in str(failure.value)
+
+
+def test_the_boards_and_audits_of_a_file_are_checked_in_the_same_queries_however_many(
+    django_assert_num_queries, minimal_objects, annanstad
+):
+    """Where each board stands is read once per model, however many the file holds; what
+    links to them only for those the file moves, which these do not."""
+    board = minimal_objects[1]
+
+    def boards(count):
+        return json.dumps(
+            [
+                {
+                    "model": "recommendations.board",
+                    "pk": 990000 + index,
+                    "fields": dict(board["fields"], short_code=f"N{index}", name=f"Nämnd {index}"),
+                }
+                for index in range(count)
+            ]
+        )
+
+    import_texts([("sex.json", boards(6))])
+    with CaptureQueriesContext(connection) as two:
+        import_texts([("två.json", boards(2))], dry_run=True)
+    with django_assert_num_queries(len(two.captured_queries)):
+        import_texts([("sex.json", boards(6))], dry_run=True)
