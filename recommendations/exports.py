@@ -254,7 +254,7 @@ def list_rows(request, filterset, *, in_chunks=True):
         Prefetch("addressed_to", to_attr="export_addressed_to"),
         Prefetch(
             "standings",
-            queryset=BoardStanding.objects.select_related("board").order_by("board__name"),
+            queryset=BoardStanding.objects.select_related("board").in_display_order(),
             to_attr="export_standings",
         ),
     )

@@ -136,9 +136,9 @@ def with_timeline(queryset, user):
         Prefetch("entries", queryset=entries, to_attr="visible_entries"),
         Prefetch(
             "standings",
-            queryset=BoardStanding.objects.select_related("board__municipality", "round").order_by(
-                "board__name"
-            ),
+            queryset=BoardStanding.objects.select_related(
+                "board__municipality", "round"
+            ).in_display_order(),
             to_attr="board_standings",
         ),
         Prefetch("measures", queryset=measures, to_attr="visible_measures"),
@@ -664,7 +664,7 @@ def attach_matrix_answers(recommendations, user, board=None) -> None:
         assessment.round.named_board_ids = named[assessment.round_id]
         assessments_of[assessment.recommendation_id].append(assessment)
     standings_of = defaultdict(list)
-    for standing in standings.select_related("board__municipality").order_by("board__name"):
+    for standing in standings.select_related("board__municipality").in_display_order():
         standings_of[standing.recommendation_id].append(standing)
     answers_of = defaultdict(list)
     for values in answers.order_by(*Response.recency_order("response__"), "pk").values_list(

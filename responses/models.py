@@ -1287,6 +1287,10 @@ class BoardStandingQuerySet(InMunicipalityQuerySet):
         return self.filter(next_due_end__lt=today, is_open=True)
 
     def in_display_order(self):
+        """A recommendation's boards in the one order every list of them follows: the
+        recommendation page's table of boards and the API (``with_timeline``), the
+        matrix's lines and the list export's "each board's status"; by name, then id,
+        so two boards of one name never swap places between a page and its export."""
         return self.order_by("board__name", "board_id")
 
 

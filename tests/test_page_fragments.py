@@ -2,7 +2,9 @@
 tag, a board's standing, an overdue measure's flag) come from one tag each: the pages
 agree with each other and with the model's rule they ask."""
 
+import csv as csv_module
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -31,6 +33,7 @@ from responses.templatetags.response_tags import (
 from tests.factories import (
     make_assessment,
     make_audit,
+    make_board,
     make_entry,
     make_measure,
     make_recommendation,
@@ -427,3 +430,35 @@ def test_a_responses_diary_number_is_written_whole_in_its_span_and_escaped(clien
         body = client.get(url).content.decode().split("</title>", 1)[1]
         assert in_span in body, url
         assert body.count("ASN-2020-00456") == body.count(in_span), url
+
+
+def test_a_recommendations_boards_are_listed_in_one_order_everywhere(client):
+    """The recommendation page's table of boards, the API's standings, the list export's
+    "each board's status" and the matrix's lines all list a recommendation's boards in
+    ``BoardStandingQuerySet.in_display_order``: by name, and two boards of one name by
+    id, never in one order on the page and another in its export."""
+    first = make_board(short_code="ZZ", name="Nämnden")
+    second = make_board(short_code="AA", name="Nämnden")
+    third = make_board(short_code="MM", name="Kulturnämnden")
+    audit = make_audit(boards=[first, second, third])
+    recommendation = make_recommendation(audit)
+    in_order = [third, first, second]  # Kulturnämnden, then the two of one name by id
+    codes = [board.short_code for board in in_order]
+
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    table = page[page.index('id="standings-heading"') :]
+    positions = [table.index(f'href="{board.get_absolute_url()}"') for board in in_order]
+    assert positions == sorted(positions)
+
+    api = client.get(reverse("municipal:api_recommendations", args=["malmo"])).json()
+    (listed,) = api["results"]
+    assert [s["board"]["short_code"] for s in listed["standings"]] == codes
+
+    csv = client.get(reverse("municipal:recommendation_list_csv", args=["malmo"]))
+    body = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()
+    assert "MM: Har inte svarat än; ZZ: Har inte svarat än; AA: Har inte svarat än" in body
+
+    matrix = client.get(reverse("municipal:matrix_csv", args=["malmo"]))
+    rows = b"".join(matrix.streaming_content if matrix.streaming else [matrix.content]).decode()
+    lines = [row[3] for row in csv_module.reader(io.StringIO(rows), delimiter=";")][1:]
+    assert lines == codes
