@@ -30,9 +30,10 @@ CONFIRMATIONS_PER_HOUR = 3
 
 def may_send_confirmation(email: str) -> bool:
     """Whether another confirmation may be mailed to ``email`` within the hour, counting
-    this one. The shared cache counts under a keyed hash of the address (not the address
-    itself), and forgets it after the hour."""
-    digest = salted_hmac("notifications.follow.limit", email.strip().lower()).hexdigest()
+    this one. Counted per mailbox (``mail.mailbox``: anna+1@ and Anna@ are anna@'s), so
+    spelling an address another way gets no more. The shared cache counts under a keyed
+    hash of the mailbox (not the address itself), and forgets it after the hour."""
+    digest = salted_hmac("notifications.follow.limit", mail.mailbox(email)).hexdigest()
     key = f"follow-confirmations:{digest}"
     cache.add(key, 0, timeout=3600)
     try:
@@ -71,20 +72,24 @@ def send_confirmation(*, email: str, target, language: str) -> None:
 def language_of(email: str) -> str | None:
     """The language the address's mails are written in (that of the page it followed
     from); None for an address that follows nothing."""
-    return Follower.objects.filter(email=email).values_list("language", flat=True).first()
+    return Follower.objects.of_address(email).values_list("language", flat=True).first()
 
 
 def is_confirmed(data: dict) -> bool:
     """Whether the follow a confirmation token names is stored already (its link used)."""
-    return Follower.objects.filter(email=data["e"], **{f"{data['t']}_id": data["i"]}).exists()
+    return Follower.objects.of_address(data["e"]).filter(**{f"{data['t']}_id": data["i"]}).exists()
 
 
 def confirm(data: dict) -> Follower:
-    """Store the follow named by a confirmation token's data; using the link twice is fine."""
+    """Store the follow named by a confirmation token's data; using the link twice is fine.
+    An address that follows something already keeps the spelling it was first confirmed
+    in (another case is the same mailbox), so its mails are bundled into one and one
+    unfollow link removes every follow."""
     model = TARGETS[data["t"]]
     target = model.objects.get(pk=data["i"])
+    known = Follower.objects.of_address(data["e"]).values_list("email", flat=True).first()
     follower, _created = Follower.objects.get_or_create(
-        email=data["e"],
+        email=known or data["e"],
         **{data["t"]: target},
         defaults={"language": data["l"], "confirmed_at": timezone.now()},
     )

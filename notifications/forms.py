@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from . import mail
@@ -52,6 +53,22 @@ class FollowForm(forms.Form):
         max_length=254,
         error_messages={"invalid": _("Skriv en e-postadress, till exempel namn@example.se.")},
     )
+
+    def clean_email(self):
+        """Only an address a mail goes to as it is written: a quoted or escaped name, an
+        encoded word or a control character in it is sent to another spelling of the
+        address (``mail.sent_address``), which the limit on confirmations would count as
+        a mailbox of its own. An international domain is fine (its ASCII form is the
+        same domain)."""
+        email = self.cleaned_data["email"]
+        local, _at, domain = email.rpartition("@")
+        try:
+            sent = mail.sent_address(email)
+        except ValueError:
+            sent = None
+        if sent != f"{local}@{punycode(domain)}":
+            raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
+        return email
 
 
 class LocalizedPasswordResetForm(PasswordResetForm):

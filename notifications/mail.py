@@ -4,6 +4,7 @@ as sent by a machine (RFC 3834)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -14,6 +15,22 @@ from . import tokens
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def sent_address(email: str) -> str:
+    """The address a mail to ``email`` is sent to, as Django's mail writes it in the
+    envelope and the header: an international domain in its ASCII form, a quoted or
+    escaped name unquoted, an encoded word decoded ("=?utf-8?q?anna?=@example.se" goes to
+    anna@example.se). Raises ValueError for what is no address."""
+    return sanitize_address(email, "utf-8")
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches, as far as we can tell, to count what is sent to it:
+    ``sent_address`` without a +tag (anna+1@ is delivered to anna@), in one case (the case
+    of an address is not something mail servers keep)."""
+    local, _at, domain = sent_address(email).rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}".casefold()
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:

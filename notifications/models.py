@@ -202,12 +202,20 @@ class Preference(models.Model):
         return known.get((user.pk, kind), DEFAULT_FREQUENCY.get(Kind(kind), Frequency.OFF))
 
 
+class FollowerQuerySet(models.QuerySet):
+    def of_address(self, email: str):
+        """The follows of the mailbox ``email`` names, in whatever case it was written
+        (``same_address``): what an unfollow link removes and a refusal stops."""
+        return self.filter(email__iexact=email)
+
+
 class Follower(models.Model):
     """Someone, logged in or not, who confirmed they want a mail on new published answers.
 
     Only the address is stored (and the language the page was read in), and only once
     the signed link in the confirmation mail was used: an unconfirmed request leaves
-    nothing behind."""
+    nothing behind. One mailbox's follows share one spelling of its address (the first
+    confirmed), so it gets one mail per answer and one link stops them all."""
 
     email = models.EmailField(_("e-postadress"))
     language = models.CharField(
@@ -230,6 +238,8 @@ class Follower(models.Model):
         verbose_name=_("nämnd"),
     )
     confirmed_at = models.DateTimeField(_("bekräftat"))
+
+    objects = FollowerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("följare")

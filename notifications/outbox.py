@@ -282,7 +282,7 @@ def _refuse(rows: list[Notification], found: Refusal, when, address: str) -> Non
     first = rows[0]
     if first.follower_id:
         Notification.objects.filter(pk__in=pks).update(follower=None)
-        Follower.objects.filter(email=first.email).delete()
+        Follower.objects.of_address(first.email).delete()
     elif first.recipient_id:
         Profile.objects.update_or_create(
             user_id=first.recipient_id,

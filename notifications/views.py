@@ -210,9 +210,9 @@ def unfollow(request, token):
         raise Http404 from None
     speak_the_mails_language(request, following.language_of(email))
     if request.method == "POST":
-        Follower.objects.filter(email=email).delete()
+        Follower.objects.of_address(email).delete()
         return render(request, "notifications/unfollowed.html", {"email": email})
-    count = Follower.objects.filter(email=email).count()
+    count = Follower.objects.of_address(email).count()
     return render(request, "notifications/unfollow.html", {"email": email, "count": count})
 
 
