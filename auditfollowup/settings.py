@@ -174,12 +174,14 @@ TEMPLATES = [
                 "auditfollowup.context_processors.content_language",
                 "auditfollowup.context_processors.site_url",
             ],
-            # Template tags no app owns: the form field markup every app's templates use.
+            # Template tags no app owns: the form field markup every app's templates use, how
+            # dates and numbers read.
             "libraries": {
                 "form_tags": "auditfollowup.lib.form_tags",
                 "inference_tags": "auditfollowup.lib.inference_tags",
                 "content_tags": "auditfollowup.lib.content_tags",
                 "date_tags": "auditfollowup.lib.date_tags",
+                "number_tags": "auditfollowup.lib.number_tags",
             },
         },
     },

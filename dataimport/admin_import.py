@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from auditfollowup.lib.number_tags import grouped_number
 from auditfollowup.uploads import upload_limit
 from recommendations.roles import Admin, access
 
@@ -167,6 +168,6 @@ def _confirm(request):
     messages.success(
         request,
         _("Filen %(name)s är importerad: %(count)s objekt.")
-        % {"name": name, "count": result.total},
+        % {"name": name, "count": grouped_number(result.total)},
     )
     return redirect("admin:index")

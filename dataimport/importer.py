@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from auditfollowup import page_cache
+from auditfollowup.lib.number_tags import grouped_number
 from responses import standings
 
 IMPORTABLE_APPS = ("recommendations", "responses")
@@ -78,7 +79,7 @@ class ImportFailed(Exception):
         shown = "\n".join(f"- {p}" for p in problems[:MAX_REPORTED_PROBLEMS])
         more = len(problems) - MAX_REPORTED_PROBLEMS
         if more > 0:
-            shown += "\n" + _("… och %(count)s fel till.") % {"count": more}
+            shown += "\n" + _("… och %(count)s fel till.") % {"count": grouped_number(more)}
         super().__init__(shown)
 
 

@@ -16,6 +16,8 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
+from auditfollowup.lib.number_tags import grouped_number
+
 from .status import Status
 
 BAR_HEIGHT = 30
@@ -218,9 +220,9 @@ def stacked_bars(
 
     The longest row is BAR_WIDTH wide; with ``shares`` every row is (each segment is its
     share of the row). ``segment_value(category, count, row total)`` is the value a
-    segment shows after its symbol; by default the count.
+    segment shows after its symbol; by default the count, grouped (``grouped_number``).
     """
-    segment_value = segment_value or (lambda category, count, total: str(count))
+    segment_value = segment_value or (lambda category, count, total: grouped_number(count))
     longest = max((sum(counts.values()) for _l, counts, _t in rows), default=0) or 1
     bars = []
     for index, (label, counts, total_text) in enumerate(rows):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from auditfollowup.lib.content_tags import content_marker, mark_content
+from auditfollowup.lib.number_tags import grouped_number
 from auditfollowup.lib.urls import reverse_fast
 from responses.models import BoardStanding, Response, ResponseEntry
 
@@ -66,8 +67,8 @@ class StatusRow:
             label = f"{case_number(subject.reference)} {label}"
         cells = [f'<th scope="row"><a href="{escape(subject.get_absolute_url())}">{label}</a></th>']
         for n in (*self.counts, self.unanswered):
-            cells.append(f'<td class="num">{n or "–"}</td>')
-        cells.append(f'<td class="num"><strong>{self.total}</strong></td>')
+            cells.append(f'<td class="num">{grouped_number(n) if n else "–"}</td>')
+        cells.append(f'<td class="num"><strong>{grouped_number(self.total)}</strong></td>')
         return mark_safe(f"<tr>{''.join(cells)}</tr>")  # noqa: S308 (each value escaped above)
 
 
@@ -154,7 +155,7 @@ def status_per_year(user, municipality=None) -> Chart:
             (
                 str(year),
                 dict(counts.get(year, {})),
-                ngettext("%(n)s svar", "%(n)s svar", total) % {"n": total},
+                ngettext("%(n)s svar", "%(n)s svar", total) % {"n": grouped_number(total)},
             )
             for year in years
             for total in [sum(counts.get(year, Counter()).values())]
@@ -326,9 +327,8 @@ def national_rows(
 ) -> list[NationalRow]:
     """The national page's rows from the counts kept on write (``Municipality``) and
     ``acted_in_cohort``'s shares, as text: the patterns are translated once and each URL
-    is reversed once for all municipalities (``url_for_each_municipality``); numbers are
-    shown as Django shows them without a thousands separator
-    (``USE_THOUSAND_SEPARATOR`` off)."""
+    is reversed once for all municipalities (``url_for_each_municipality``); counts are
+    grouped as the page's language groups them (``grouped_number``)."""
     from reports.figures import YEARS_ACTED, percents, share
 
     percent = percents()
@@ -344,15 +344,19 @@ def national_rows(
                 name=municipality.name,
                 url=home(municipality.slug),
                 report_url=report(municipality.slug) if municipality.audit_count else "",
-                audits=str(municipality.audit_count),
-                recommendations=str(municipality.recommendation_count),
+                audits=grouped_number(municipality.audit_count),
+                recommendations=grouped_number(municipality.recommendation_count),
                 implemented=percent(
                     share(municipality.implemented_count, municipality.recommendation_count)
                 ),
                 acted=[
                     (
                         percent(item.share),
-                        out_of % {"acted": item.acted, "measurable": item.measurable}
+                        out_of
+                        % {
+                            "acted": grouped_number(item.acted),
+                            "measurable": grouped_number(item.measurable),
+                        }
                         if item.measurable
                         else "",
                     )

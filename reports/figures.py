@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from auditfollowup.lib.dates import add_years, last_start_reaching
+from auditfollowup.lib.number_tags import grouped_number
 from recommendations.charts import STATUS_FILLS, Category, stacked_bars
 from recommendations.models import (
     Audit,
@@ -329,8 +330,8 @@ class CouncilReport:
                 if item.measurable:
                     counts = {"acted": item.acted, "not_acted": item.measurable - item.acted}
                     end = _("%(acted)s av %(measurable)s") % {
-                        "acted": item.acted,
-                        "measurable": item.measurable,
+                        "acted": grouped_number(item.acted),
+                        "measurable": grouped_number(item.measurable),
                     }
                 else:
                     counts = {}
@@ -364,7 +365,7 @@ def percents():
 def _n_recommendations(n: int) -> str:
     from django.utils.translation import ngettext
 
-    return ngettext("%(n)s rekommendation", "%(n)s rekommendationer", n) % {"n": n}
+    return ngettext("%(n)s rekommendation", "%(n)s rekommendationer", n) % {"n": grouped_number(n)}
 
 
 def build_report(municipality, year: int, as_of: dt.date | None = None) -> CouncilReport:

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from auditfollowup.lib.content_tags import content_lang
 from auditfollowup.lib.inference_tags import inference
+from auditfollowup.lib.number_tags import grouped_number
 from recommendations.templatetags.status_tags import status_badge
 
 register = template.Library()
@@ -101,14 +102,14 @@ def overdue_tag(standing) -> str:
 
 @register.simple_tag
 def overdue_flag(days: int, due) -> str:
-    """``⚠ Försenad 12 dagar (sedan 2026-05-31)`` for a measure overdue by ``days``
+    """``⚠ Försenad 2 716 dagar (sedan 2019-05-31)`` for a measure overdue by ``days``
     (``Measure.days_overdue``, the one rule) past the end of its due period ``due``; ""
     for one that is not overdue. A symbol and words, never colour alone."""
     if not days:
         return ""
     late = ngettext(
         "Försenad %(days)s dag (sedan %(end)s)", "Försenad %(days)s dagar (sedan %(end)s)", days
-    ) % {"days": days, "end": due.end.isoformat()}
+    ) % {"days": grouped_number(days), "end": due.end.isoformat()}
     return format_html(
         '<strong class="flag-inline flag-overdue"><span aria-hidden="true">⚠</span> {}</strong>',
         late,
