@@ -20,11 +20,11 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from auditfollowup.lib.dates import (
-    YEARS,
     FuzzyDate,
     FuzzyDateDescriptor,
     fuzzy_date_fields,
     validate_fuzzy_date,
+    year_problem,
 )
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
@@ -649,12 +649,7 @@ def closing_day_problem(day) -> str:
     ask)."""
     if day > timezone.localdate():
         return _("Datumet kan inte ligga i framtiden.")
-    if day.year not in YEARS:
-        return _("Året måste ligga mellan %(first)d och %(last)d.") % {
-            "first": YEARS.start,
-            "last": YEARS.stop - 1,
-        }
-    return ""
+    return year_problem(day.year)
 
 
 class Recommendation(RemembersLoadedValues, models.Model):

@@ -13,7 +13,9 @@ from auditfollowup.lib.dates import (
     ended_before_q,
     last_start_reaching,
     whole_years_until,
+    year_problem,
 )
+from recommendations.models import closing_day_problem
 from responses.models import Measure
 
 
@@ -202,3 +204,19 @@ def test_a_period_is_known_once_it_has_ended_and_as_of_today_once_it_has_begun()
     assert autumn.is_known_on(dt.date(2020, 12, 31))
     assert this_year.is_known_on(today)
     assert not this_year.is_known_on(today - dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_check_of_a_dates_year_refuses_the_same_years_in_the_same_words(language):
+    """A stored fuzzy date and a recommendation's closing day ask one rule
+    (``year_problem``): the years 1900 to 2200, and one message for the rest."""
+    with translation.override(language):
+        assert year_problem(1900) == year_problem(2200) == ""
+        message = year_problem(1899)
+        assert message == year_problem(2201) != ""
+        assert "1900" in message and "2200" in message
+        assert closing_day_problem(dt.date(1899, 12, 31)) == message
+        measure = Measure(due=FuzzyDate(dt.date(1899, 1, 1), Precision.YEAR))
+        with pytest.raises(ValidationError) as refused:
+            measure.clean()
+        assert refused.value.message_dict["due_date"] == [message]

@@ -72,6 +72,19 @@ ENGLISH_MONTHS = [
 YEARS = range(1900, 2201)
 
 
+def year_problem(year: int) -> str:
+    """What is wrong with a date's year ("" when nothing is): it must be one of ``YEARS``.
+    The one message of the rule, wherever a date is checked: a stored fuzzy date
+    (``validate_fuzzy_date``), a recommendation's closing day and the day *Att granska*
+    counts from."""
+    if year in YEARS:
+        return ""
+    return _("Året måste ligga mellan %(first)d och %(last)d.") % {
+        "first": YEARS.start,
+        "last": YEARS.stop - 1,
+    }
+
+
 @dataclass(frozen=True)
 class FuzzyDate:
     """A date known to a day, a month, a term or a year."""
@@ -329,13 +342,8 @@ def validate_fuzzy_date(instance, name: str) -> None:
     precision = getattr(instance, f"{name}_precision")
     if start is None or precision not in Precision.values:
         return  # clean_fields() reports a missing or unknown precision
-    if start.year not in YEARS:
-        raise ValidationError(
-            {
-                f"{name}_date": _("Året måste ligga mellan %(first)d och %(last)d.")
-                % {"first": YEARS.start, "last": YEARS.stop - 1}
-            }
-        )
+    if problem := year_problem(start.year):
+        raise ValidationError({f"{name}_date": problem})
     expected = period_start(start, Precision(precision))
     if start != expected:
         raise ValidationError(
