@@ -405,13 +405,6 @@ class FollowUpRoundQuerySet(InMunicipalityQuerySet):
         """The open rounds that ask one of ``boards``: where its staff may respond."""
         return self.asking_any_of(boards).filter(is_open=True)
 
-    def without_response_from(self, board):
-        """The rounds in which ``board`` has no response yet, in any state: one response
-        per board and round, so these are the rounds it may still start one in."""
-        from responses.models import Response
-
-        return self.exclude(Exists(Response.objects.filter(round=OuterRef("pk"), board=board)))
-
 
 class FollowUpRound(RemembersLoadedValues, models.Model):
     """One round of an audit's follow-up: what the auditors asked for, and by when."""

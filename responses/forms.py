@@ -34,36 +34,33 @@ class StatusSelect(forms.ChoiceField):
 
 
 class StartResponseForm(forms.Form):
-    """Pick one of the user's boards and an open round."""
+    """Start the answer one of the user's boards owes in an open round: the start page's
+    button under each round it lists sends both."""
 
     board = forms.ModelChoiceField(
-        queryset=Board.objects.none(), label=_("Nämnd"), empty_label=_("Välj nämnd")
+        queryset=Board.objects.none(),
+        label=_("Nämnd"),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Du skriver inte yttranden för den nämnden.")},
     )
     round = forms.ModelChoiceField(
         queryset=FollowUpRound.objects.none(),
         label=_("Uppföljningsomgång"),
-        empty_label=_("Välj omgång"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "Omgången är inte längre öppen för yttranden. Listan ovan visar det som "
+                "nämnden ska svara på nu."
+            )
+        },
     )
 
     def __init__(self, *args, boards, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = boards
-        field = self.fields["round"]
         # Every open round is accepted: a page opened before a colleague started the
         # answer still leads to that answer (the view opens it).
-        field.queryset = rounds
-        field.label_from_instance = lambda r: f"{r.audit} – {r.sequence}. {r.title}"
-        self.offered_rounds = rounds
-        only = list(boards[:2])
-        if len(only) == 1:
-            # Staff of one board need not pick it, nor be offered the rounds it has
-            # answered already (its answer is in the list above the form).
-            self.fields["board"].initial = only[0].pk
-            self.offered_rounds = list(rounds.without_response_from(only[0]))
-            field.choices = [
-                ("", field.empty_label),
-                *((r.pk, field.label_from_instance(r)) for r in self.offered_rounds),
-            ]
+        self.fields["round"].queryset = rounds
 
     def clean(self):
         cleaned = super().clean()

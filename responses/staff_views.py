@@ -7,6 +7,7 @@ shown with what state it is in."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auditfollowup.uploads import upload_limit
 from recommendations import roles
-from recommendations.models import FollowUpRound
+from recommendations.attention import owed_responses
+from recommendations.models import Board, FollowUpRound
 from recommendations.roles import LoggedIn, Public, Reader, Writer, access
 
 from . import services
@@ -84,16 +86,44 @@ def acts_on_response(may: Callable[[Response, object], bool]):
     return decorator
 
 
+class OwedAnswer(NamedTuple):
+    """A response one of the staff's boards owes in an open round: the draft begun, if
+    any, and whether the round's last day has passed."""
+
+    round: FollowUpRound
+    board: Board
+    draft: Response | None
+    late: bool
+
+
+def _owed_answers(rounds, boards, own: list[Response]) -> list[OwedAnswer]:
+    """What the staff's boards owe in ``rounds`` (open rounds asking them), earliest
+    deadline first: every board a round asks that has not handed in a response yet
+    (``attention.owed_responses``, the rule the auditors' pages and reminders read),
+    with the draft it has begun there (among ``own``). Six queries."""
+    board_ids = set(boards.values_list("pk", flat=True))
+    drafts = {(r.round_id, r.board_id): r for r in own if r.state == Response.State.DRAFT}
+    today = timezone.localdate()
+    return [
+        OwedAnswer(
+            item.round,
+            item.board,
+            drafts.get((item.round.pk, item.board.pk)),
+            item.round.deadline is not None and item.round.deadline.is_past(today),
+        )
+        for item in owed_responses(rounds)
+        if item.board.pk in board_ids
+    ]
+
+
 @access(Writer)
 @require_http_methods(["GET", "POST"])
 def response_start(request):
-    """The staff's own responses, and a form to start one for an open round."""
+    """What the staff's boards owe first (each open round asking them, with a button to
+    start the answer or a link to the draft begun), then their responses and overdue
+    measures."""
     boards = roles.writable_boards(request.user)
-    rounds = (
-        FollowUpRound.objects.open_for(boards)
-        .select_related("audit")
-        .order_by("audit__reference", "audit_id", "sequence")
-    )
+    rounds = FollowUpRound.objects.open_for(boards)
     form = StartResponseForm(request.POST or None, boards=boards, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         board, round_ = form.cleaned_data["board"], form.cleaned_data["round"]
@@ -106,7 +136,7 @@ def response_start(request):
         return redirect("responses:response_edit", response.pk)
     # A refused post is a 400, as every form of the product answers one, with its errors.
     status = 400 if request.method == "POST" else 200
-    own = (
+    own = list(
         Response.objects.visible_to(request.user)
         .filter(board__in=boards)
         .select_related("board", "round__audit")
@@ -120,15 +150,16 @@ def response_start(request):
         .select_related("board", "recommendation__audit__municipality")
         .order_by("due_date", "pk")
     )
+    owed = _owed_answers(rounds, boards, own)
     return render(
         request,
         "responses/staff/start.html",
         {
             "form": form,
+            "owed": owed,
             "responses": own,
             "overdue": overdue,
-            "any_round_open": rounds.exists(),
-            "any_round_to_start": bool(form.offered_rounds),
+            "any_round_open": bool(owed) or rounds.exists(),
         },
         status=status,
     )

@@ -554,7 +554,7 @@ def test_staff_cannot_start_a_response_for_another_board_or_municipality(world):
             reverse("responses:response_start"), {"board": board_id, "round": round_id}
         )
         assert page.status_code == 400
-        assert "Välj ett giltigt alternativ" in page.text
+        assert "Yttrandet kunde inte påbörjas" in page.text
     assert every_row() == before
 
 

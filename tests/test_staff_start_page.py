@@ -1,70 +1,125 @@
-"""The staff's start page offers the rounds their board may still start an answer in: not
-one it has answered already, whose answer stands in the list above the form."""
+"""The staff's start page leads with what their boards owe: each open round asking them
+for an answer not handed in yet, with its last day, what the auditors ask, and a button
+to start the answer or a link to the draft begun. Their earlier responses follow."""
 
 from django.urls import reverse
 
+from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import STAFF_GROUP
 from responses.models import Response
 
 from .factories import make_round, make_user
 
 
-def offered_rounds(page) -> list:
-    return list(page.context["form"].offered_rounds)
+def owed(page) -> list[tuple]:
+    return [(item.round, item.board, item.draft) for item in page.context["owed"]]
 
 
-def test_a_round_the_board_has_answered_is_not_offered_again(client, world, draft):
-    third = make_round(world.audit, sequence=3, title="Tredje omgången", is_open=True)
+def owed_section(page) -> str:
+    return page.text.split('id="owed-heading"')[1].split("</section>")[0]
+
+
+def test_the_answer_owed_comes_first_with_its_last_day_and_a_button_to_start_it(client, world):
+    world.round2.deadline = FuzzyDate.parse("2099-12-31")
+    world.round2.request = "Redovisa vidtagna åtgärder och deras effekt."
+    world.round2.save()
     client.force_login(world.staff_a)
 
     page = client.get(reverse("responses:response_start"))
 
-    assert offered_rounds(page) == [third]  # round 2 has the draft already
-    assert "Tredje omgången" in page.text
-    assert world.round2.title not in page.text.split('id="start-heading"')[1]
+    assert owed(page) == [(world.round2, world.board_a, None)]
+    section = owed_section(page)
+    assert world.round2.title in section
+    assert "senast 2099-12-31" in section
+    assert "Redovisa vidtagna åtgärder och deras effekt." in section
+    assert "Påbörja yttrandet" in section
+    # Above the board's earlier responses, not at the foot of the page under them.
+    assert page.text.index('id="owed-heading"') < page.text.index('id="own-heading"')
 
 
-def test_staff_whose_board_answered_every_open_round_are_told_where_the_answers_are(
-    client, world, draft
-):
+def test_a_draft_begun_is_offered_to_continue_not_to_start_again(client, world, draft):
     client.force_login(world.staff_a)
 
     page = client.get(reverse("responses:response_start"))
 
-    assert "Nämnden har redan ett yttrande i varje öppen omgång" in page.text
-    assert "Skapa utkast" not in page.text
+    assert owed(page) == [(world.round2, world.board_a, draft)]
+    section = owed_section(page)
+    assert "Fortsätt med utkastet" in section
+    assert reverse("responses:response_edit", args=[draft.pk]) in section
+    assert "Påbörja yttrandet" not in section
+
+
+def test_an_answer_handed_in_is_no_longer_owed_and_the_page_says_where_it_is(client, world, draft):
+    draft.state = Response.State.SUBMITTED
+    draft.save()
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    assert owed(page) == []
+    assert "lämnat in ett yttrande i varje öppen omgång" in owed_section(page)
     assert draft.title in page.text
 
 
-def test_another_boards_answer_leaves_the_round_offered(client, world):
+def test_a_passed_last_day_is_said_beside_it(client, world):
+    world.round2.deadline = FuzzyDate.parse("2020-01-31")
+    world.round2.save()
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_start"))
+
+    assert "sista dagen har passerat" in owed_section(page)
+
+
+def test_another_boards_answer_leaves_the_round_owed(client, world):
     Response.objects.create(board=world.board_b, round=world.round2, title="SN:s utkast")
     client.force_login(world.staff_a)
 
-    assert offered_rounds(client.get(reverse("responses:response_start"))) == [world.round2]
+    assert owed(client.get(reverse("responses:response_start"))) == [
+        (world.round2, world.board_a, None)
+    ]
 
 
-def test_staff_of_two_boards_are_offered_a_round_one_of_them_has_not_answered(client, world, draft):
+def test_staff_of_two_boards_see_each_boards_answer_owed(client, world, draft):
     both = make_user("båda", groups=[STAFF_GROUP], boards=[world.board_a, world.board_b])
     client.force_login(both)
 
     page = client.get(reverse("responses:response_start"))
 
-    assert offered_rounds(page) == [world.round2]  # board B may still answer it
-    assert "Skapa utkast" in page.text
+    assert sorted(owed(page), key=lambda item: item[1].name) == sorted(
+        [(world.round2, world.board_a, draft), (world.round2, world.board_b, None)],
+        key=lambda item: item[1].name,
+    )
 
 
-def test_a_start_without_a_round_is_refused_with_400_and_the_form_says_why(client, world):
+def test_the_button_starts_the_draft_and_opens_it(client, world):
     client.force_login(world.staff_a)
-    before = Response.objects.count()
 
-    page = client.post(reverse("responses:response_start"), {"board": world.board_a.pk})
+    page = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
+
+    response = Response.objects.get(board=world.board_a, round=world.round2)
+    assert page.status_code == 302
+    assert page.url == reverse("responses:response_edit", args=[response.pk])
+
+
+def test_a_round_closed_since_the_page_opened_is_refused_with_what_to_do(client, world):
+    client.force_login(world.staff_a)
+    world.round2.is_open = False
+    world.round2.save()
+
+    page = client.post(
+        reverse("responses:response_start"),
+        {"board": world.board_a.pk, "round": world.round2.pk},
+    )
 
     assert page.status_code == 400  # as every form of the product refuses a post
     summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
-    assert "Uppföljningsomgång: Detta fält måste fyllas i." in summary
-    assert 'href="#id_round"' in summary
-    assert "Skapa utkast" in page.text  # the form again, to correct
-    assert Response.objects.count() == before
+    assert "Yttrandet kunde inte påbörjas" in summary
+    assert "Omgången är inte längre öppen för yttranden." in summary
+    assert not Response.objects.filter(round=world.round2).exists()
 
 
 def test_a_start_in_a_round_the_board_is_not_asked_is_refused_with_400(client, world):
@@ -80,3 +135,19 @@ def test_a_start_in_a_round_the_board_is_not_asked_is_refused_with_400(client, w
     assert page.status_code == 400
     assert "Omgången begär inget svar av" in page.text
     assert not Response.objects.filter(round=only_b).exists()
+
+
+def test_the_start_page_reads_a_fixed_number_of_queries_however_many_rounds(
+    client, world, django_assert_max_num_queries
+):
+    for sequence in range(3, 9):
+        make_round(world.audit, sequence=sequence, title=f"Omgång {sequence}", is_open=True)
+    client.force_login(world.staff_a)
+    client.get(reverse("responses:response_start"))  # the session, once
+
+    # Session and user, the user's groups and boards, the open rounds and whom they ask
+    # (owed_responses, five), the responses, the overdue measures and the board ids.
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("responses:response_start"))
+
+    assert len(page.context["owed"]) == 7

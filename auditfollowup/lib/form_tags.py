@@ -62,10 +62,11 @@ def error_summary(form, heading=""):
         for message in form.non_field_errors():
             errors.append((first.auto_id if first else "", message))
         for bound_field in form:
-            if bound_field.is_hidden:
-                continue
+            # A hidden field's error has no field to lead to, but is said all the same:
+            # nothing else on the page would show it.
+            anchor = "" if bound_field.is_hidden else bound_field.auto_id
             for message in bound_field.errors:
-                errors.append((bound_field.auto_id, f"{bound_field.label}: {message}"))
+                errors.append((anchor, f"{bound_field.label}: {message}"))
     return {"errors": errors, "heading": heading}
 
 

@@ -239,22 +239,23 @@ def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
     assert entry.narrative == "Skrivet strax före publiceringen."
 
 
-def test_starting_a_response_without_a_round_announces_the_error_in_view(page, draft):
-    # A round the board has not answered yet: the form offers only such rounds.
+def test_starting_in_a_round_closed_meanwhile_announces_what_happened_in_view(page, draft):
+    # A round the board has not answered yet, closed by the auditors after the page opened.
     _sample, response = draft
-    make_round(response.round.audit, title="Nästa uppföljning", is_open=True)
+    later = make_round(response.round.audit, title="Nästa uppföljning", is_open=True)
     login(page, "handlaggare")
     page.goto(reverse("responses:response_start"))
-    page.get_by_role("button", name="Skapa utkast").focus()
+    later.is_open = False
+    later.save()
+    owed = page.locator(".owed").filter(has_text="Nästa uppföljning")
+    owed.get_by_role("button", name="Påbörja yttrandet").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    # The form is at the foot of a long page: the summary takes focus and is in view.
+    # The summary takes focus, is in view, and says what to do next.
     summary = page.locator(".error-summary")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert "Uppföljningsomgång: Detta fält måste fyllas i." in summary.inner_text()
+    assert "Omgången är inte längre öppen för yttranden" in summary.inner_text()
     box = summary.bounding_box()
     assert 0 <= box["y"] < page.viewport_size["height"]
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.name") == "round"
+    assert page.locator(".owed").filter(has_text="Nästa uppföljning").count() == 0
