@@ -338,6 +338,20 @@ def test_a_day_in_the_future_or_an_unreadable_day_is_refused_with_a_message(clie
     assert "Skriv datumet som ÅÅÅÅ-MM-DD" in page
 
 
+@pytest.mark.parametrize("day", ["2999-01-01", "31/12/2020", "2020-02-30", "x"])
+def test_a_refused_day_is_a_400_showing_no_figures_as_of_another_day(client, day):
+    # As the list and the matrix answer an invalid filter: the figures of today under
+    # a message that the day asked for was refused would be read as that day's.
+    make_tracked_audit(n_recommendations=1)
+
+    response = client.get(url(), {"per": day})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="per"' in page and 'class="errorlist' in page
+    assert "Utfall per granskningsår" not in page and "(i dag)" not in page
+
+
 def test_unknown_municipalities_and_future_years_are_not_found(client):
     make_tracked_audit(n_recommendations=1)
     assert client.get(url(slug="ingenstans")).status_code == 404

@@ -85,3 +85,14 @@ def test_the_english_csv_counts_one_year_in_the_singular(client, tracked):
     assert "Acted on within 1 year" in header and "Acted on within 2 years" in header
     assert "Measurable after 1 year" in header
     assert not [column for column in header if "1 years" in column]
+
+
+@pytest.mark.parametrize("name", ["pdf", "xlsx", "csv"])
+@pytest.mark.parametrize("day", ["2999-01-01", "31/12/2020", "x"])
+def test_a_download_for_a_refused_day_is_refused_not_made_as_of_today(client, tracked, name, day):
+    response = download(client, name, per=day)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    message = response.content.decode()
+    assert "Ogiltigt filter; exporten är inte gjord." in message and "per: " in message
