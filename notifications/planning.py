@@ -97,23 +97,20 @@ OPENED_STAGE = "round_opened"
 
 def rounds_to_announce(today: dt.date, *, round_ids=None):
     """The replies a round opened lately asks for (within the catch-up days of the day it
-    opened), while it is still open and its deadline has not passed: the news that the
-    auditors ask for an answer. The outbox asks the same, for its rows' rounds, just
-    before it sends: a round closed again, or answered, withdraws its announcement."""
+    opened), while it is still open and its deadline has not passed
+    (``FollowUpRoundQuerySet.awaiting_answers``, *Att granska*'s rule of what is still
+    awaited): the news that the auditors ask for an answer. The outbox asks the same,
+    for its rows' rounds, just before it sends: a round closed again, or answered,
+    withdraws its announcement."""
     from recommendations.models import FollowUpRound
 
-    rounds = FollowUpRound.objects.filter(
-        is_open=True,
+    rounds = FollowUpRound.objects.awaiting_answers(today).filter(
         opened_on__gte=today - dt.timedelta(days=_catch_up()),
         opened_on__lte=today,
     )
     if round_ids is not None:
         rounds = rounds.filter(pk__in=round_ids)
-    return [
-        item
-        for item in attention.owed_responses(rounds)
-        if item.round.deadline is None or not item.round.deadline.is_past(today)
-    ]
+    return attention.owed_responses(rounds)
 
 
 def round_due_text(round_) -> str:

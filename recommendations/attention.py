@@ -13,8 +13,6 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from auditfollowup.lib.dates import ended_before_q
-
 from . import roles, tenancy
 from .models import Board, FollowUpRound
 
@@ -117,7 +115,7 @@ def missing_responses(today: dt.date, user, *, round_ids=None) -> list[MissingRe
     boards.
     ``round_ids`` limits it to those rounds (the outbox asks again, just before sending,
     whether a reminder's reply is still owed)."""
-    rounds = FollowUpRound.objects.filter(ended_before_q("deadline", today))
+    rounds = FollowUpRound.objects.past_deadline(today)
     if round_ids is not None:
         rounds = rounds.filter(pk__in=round_ids)
     return owed_responses(rounds.filter(_scope(FollowUpRound, user)))
@@ -127,7 +125,7 @@ def awaited_responses(today: dt.date, user) -> list[MissingResponse]:
     """The answers the open rounds of the user's municipality still wait for before their
     deadline (or without one): what is coming, beside ``missing_responses``, what is
     late. Five queries (``owed_responses``)."""
-    rounds = FollowUpRound.objects.filter(is_open=True).exclude(ended_before_q("deadline", today))
+    rounds = FollowUpRound.objects.awaiting_answers(today)
     return owed_responses(rounds.filter(_scope(FollowUpRound, user)))
 
 

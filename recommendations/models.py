@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from auditfollowup.lib.dates import (
     FuzzyDate,
     FuzzyDateDescriptor,
+    ended_before_q,
     fuzzy_date_fields,
     validate_fuzzy_date,
     year_problem,
@@ -404,6 +405,19 @@ class FollowUpRoundQuerySet(InMunicipalityQuerySet):
     def open_for(self, boards):
         """The open rounds that ask one of ``boards``: where its staff may respond."""
         return self.asking_any_of(boards).filter(is_open=True)
+
+    def past_deadline(self, today):
+        """The rounds whose reply deadline's whole period ended before ``today``
+        (``FuzzyDate.is_past`` in SQL): a reply they lack is late, whether or not they are
+        still open. None without a deadline."""
+        return self.filter(ended_before_q("deadline", today))
+
+    def awaiting_answers(self, today):
+        """The rounds open for answers whose deadline has not passed on ``today`` (or that
+        have none): what the boards are still asked for before it is late, beside
+        ``past_deadline``. *Att granska*'s awaited answers and the announcement of a round
+        opened lately both read it."""
+        return self.filter(is_open=True).exclude(ended_before_q("deadline", today))
 
 
 class FollowUpRound(RemembersLoadedValues, models.Model):

@@ -10,7 +10,9 @@ from unittest import mock
 from django.core.management import call_command
 from django.urls import reverse
 
+from notifications import planning
 from notifications.models import Frequency, Kind, Notification, Preference
+from recommendations import attention
 from recommendations.models import FollowUpRound
 from recommendations.roles import STAFF_GROUP
 from responses.models import Response
@@ -160,3 +162,22 @@ def test_a_round_the_auditors_open_in_their_form_is_announced(world, smtp_server
 
     [mail] = smtp_server.to(anna.email)
     assert "Begärd i formuläret" in smtp_server.text(mail)
+
+
+def test_a_round_is_announced_while_its_answers_are_awaited_as_att_granska_says(world):
+    """A round opened lately is announced while it awaits answers
+    (``FollowUpRoundQuerySet.awaiting_answers``, the rule of *Att granska*'s awaited
+    answers): without a deadline, or before its whole period has passed ("2026-01" is
+    not past on 12 January); one opened with its deadline passed already is a late
+    reply, never news."""
+    without = open_round(world.audit, sequence=3, deadline=None)
+    this_month = open_round(world.audit, sequence=4, deadline="2026-01")
+    passed = open_round(world.audit, sequence=5, deadline="2025")
+    rounds = {without.pk, this_month.pk, passed.pk}
+    for round_ in (without, this_month, passed):
+        round_.asks.set([world.board_a])
+
+    announced = {item.round.pk for item in planning.rounds_to_announce(OPENED)}
+    awaited = {item.round.pk for item in attention.awaited_responses(OPENED, None)}
+
+    assert announced == awaited & rounds == {without.pk, this_month.pk}
