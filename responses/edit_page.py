@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django import forms
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from auditfollowup.lib.dates import FuzzyDate
@@ -21,7 +22,7 @@ from .forms import (
     ResponseHeaderForm,
     SharedMeasureUpdateForm,
 )
-from .models import DueDateChange, Measure, MeasureUpdate, Response
+from .models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Response
 
 
 class MeasureRow(NamedTuple):
@@ -47,7 +48,8 @@ class EditPage:
     Queries: recommendations the board answers on, the response's entries, this
     response's measure updates and due-date changes, the board's measures serving those
     recommendations (open ones, and those reported on in this response), the other
-    recommendations they serve: six, whatever the size.
+    recommendations they serve: six, whatever the size; and when the page is shown
+    (``shown_sections``), the board's standings on them: seven.
 
     A shared measure (``Measure.also_serves``) appears under every recommendation it
     serves: in full under its leading one (its main recommendation when the board
@@ -192,6 +194,26 @@ class EditPage:
             "measure_forms": measure_forms,
             "new_measures": NewMeasureFormSet(data, prefix=f"new-{recommendation.pk}"),
         }
+
+    @cached_property
+    def shown_sections(self) -> list[dict]:
+        """``sections`` as the page shows them, each with the board's latest published
+        answer on its recommendation (``last_answer``: its standing, kept on write, with
+        the entry and the auditors' assessment), which a follow-up goes on from. One
+        query, read only when the page is drawn (a save that redirects never needs it)."""
+        last_answers = {
+            standing.recommendation_id: standing
+            for standing in BoardStanding.objects.filter(
+                board_id=self.response.board_id,
+                recommendation__in=[section["recommendation"].pk for section in self.sections],
+                entry__isnull=False,
+            )
+            .select_related("entry__response__board__municipality", "round")
+            .order_by()
+        }
+        for section in self.sections:
+            section["last_answer"] = last_answers.get(section["recommendation"].pk)
+        return self.sections
 
     @staticmethod
     def sent_in(data) -> bool:

@@ -131,11 +131,35 @@ def _measure_fieldset(page, measure) -> str:
     return page[start : page.index("</fieldset>", start)]
 
 
+def test_each_recommendation_shows_what_the_board_last_published_on_it(client, world, draft):
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    section = page.split(f'id="rekommendation-{world.rec1.pk}"')[1].split("</details>")[0]
+    assert "Nämndens senaste publicerade svar" in section
+    assert "Planerad" in section and "omgång 1" in section
+    assert "Planerat." in section  # its text, behind the summary
+    entry = world.rec1.entries.get(response__state=Response.State.PUBLISHED)
+    assert f"{entry.response.get_absolute_url()}#entry-{entry.pk}" in section
+
+
+def test_a_recommendation_never_answered_shows_no_earlier_answer(client, world, draft):
+    world.rec1.entries.all().delete()
+    assert not BoardStanding.objects.get(board=world.board_a, recommendation=world.rec1).entry
+    client.force_login(world.staff_a)
+
+    page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
+
+    section = page.split(f'id="rekommendation-{world.rec1.pk}"')[1].split("</fieldset>")[0]
+    assert "Nämndens senaste publicerade svar" not in section
+
+
 def test_the_edit_page_marks_an_overdue_measure_as_the_public_pages_do(
     client, world, draft, django_assert_num_queries
 ):
     """A symbol and the word with how long and since when, never colour alone; the page's
-    queries stay the same eleven (``test_edit_page_query_count_does_not_grow_with_measures``)."""
+    queries stay the same twelve (``test_edit_page_query_count_does_not_grow_with_measures``)."""
     today = timezone.localdate()
     _due(world.open_measure, today - dt.timedelta(days=10))
     later = Measure.objects.create(
@@ -144,7 +168,7 @@ def test_the_edit_page_marks_an_overdue_measure_as_the_public_pages_do(
     _due(later, today + dt.timedelta(days=30))
     client.force_login(world.staff_a)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         page = client.get(reverse("responses:response_edit", args=[draft.pk])).text
 
     ended = (today - dt.timedelta(days=10)).isoformat()
@@ -693,18 +717,19 @@ def test_edit_page_query_count_does_not_grow_with_measures(
     client, world, draft, django_assert_num_queries
 ):
     """Session, user, groups, boards, response, recommendations, entries, measure updates,
-    the draft's due-date changes, measures, the other recommendations they serve: eleven
-    queries for any number of recommendations and measures, shared or not."""
+    the draft's due-date changes, measures, the other recommendations they serve, the
+    board's standings (its latest published answers): twelve queries for any number of
+    recommendations and measures, shared or not."""
     world.open_measure.also_serves.add(world.rec2)
     client.force_login(world.staff_a)
     url = reverse("responses:response_edit", args=[draft.pk])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
     for number in range(5):
         measure = Measure(recommendation=world.rec2, board=world.board_a, title=f"Extra {number}")
         measure.save()
         measure.also_serves.add(world.rec1)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert "Extra 4" in client.get(url).text
 
 
@@ -743,16 +768,16 @@ def _six_more_recommendations_with_measures(world):
 def test_the_edit_page_costs_the_same_queries_for_two_or_eight_recommendations_with_measures(
     client, world, draft, django_assert_num_queries
 ):
-    """The same eleven queries as the page with two recommendations, however many
+    """The same twelve queries as the page with two recommendations, however many
     recommendations, entries, measures, shared measures and reports it shows."""
     client.force_login(world.staff_a)
     url = reverse("responses:response_edit", args=[draft.pk])
     _answer_every_recommendation(client, world, draft, [world.rec1, world.rec2])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         small = client.get(url)
     recommendations = _six_more_recommendations_with_measures(world)
     _answer_every_recommendation(client, world, draft, recommendations)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         large = client.get(url)
     assert len(large.context["page"].sections) == 8 > len(small.context["page"].sections)
     assert large.text.count('class="measure"') == 1 + 12 + 6  # the shared ones twice
