@@ -1,5 +1,6 @@
 """Follow a recommendation or a board by e-mail: confirm, store, tell of new answers."""
 
+from axes.helpers import get_client_ip_address
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -24,23 +25,40 @@ def target_of(data: dict):
 
 
 # The follow form is open to anyone: without a limit it would mail any address as often as
-# someone cared to post it. A few confirmations an hour are enough for a reader who lost one.
+# someone cared to post it. A few confirmations an hour are enough for a reader who lost one;
+# a few dozen from one client for an office behind one address, not for a script mailing
+# a list of strangers in our name.
 CONFIRMATIONS_PER_HOUR = 3
+CONFIRMATIONS_PER_CLIENT_HOUR = 20
+
+
+def _counted_within(what: str, value: str, limit: int) -> bool:
+    """Count one more of ``what`` for ``value`` in this hour, in the shared cache under a
+    keyed hash (not the address itself), forgotten after the hour; whether it is within
+    ``limit``."""
+    digest = salted_hmac(f"notifications.follow.{what}", value).hexdigest()
+    key = f"follow-{what}:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # the hour ended between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
 
 
 def may_send_confirmation(email: str) -> bool:
     """Whether another confirmation may be mailed to ``email`` within the hour, counting
     this one. Counted per mailbox (``mail.mailbox``: anna+1@ and Anna@ are anna@'s), so
-    spelling an address another way gets no more. The shared cache counts under a keyed
-    hash of the mailbox (not the address itself), and forgets it after the hour."""
-    digest = salted_hmac("notifications.follow.limit", mail.mailbox(email)).hexdigest()
-    key = f"follow-confirmations:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= CONFIRMATIONS_PER_HOUR
-    except ValueError:  # the hour ended between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
+    spelling an address another way gets no more."""
+    return _counted_within("limit", mail.mailbox(email), CONFIRMATIONS_PER_HOUR)
+
+
+def may_ask_from(request) -> bool:
+    """Whether the client may have another confirmation mailed within the hour, counting
+    this one, to whatever address: the client's address as the login lock reads it
+    (django-axes, behind the proxies the settings name)."""
+    client = get_client_ip_address(request) or ""
+    return _counted_within("client", client, CONFIRMATIONS_PER_CLIENT_HOUR)
 
 
 def municipality_of(target) -> Municipality:

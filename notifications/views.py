@@ -137,6 +137,12 @@ def follow(request, target, pk):
             ),
         )
         status = 429
+    elif form.is_valid() and not following.may_ask_from(request):
+        form.add_error(
+            "email",
+            _("Vi har skickat många länkar härifrån den senaste timmen. Försök igen om en timme."),
+        )
+        status = 429
     if not form.is_valid():
         return _follow_page(
             request, "follow_form_page", obj, {"form": form, "kind": target}, status=status

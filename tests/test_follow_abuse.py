@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Follower
@@ -153,3 +154,18 @@ def test_one_mailbox_follows_under_one_spelling_so_one_link_stops_it_all(
     ).group(1)
     client.post(unfollow)
     assert not Follower.objects.exists()
+
+
+def test_one_client_gets_twenty_links_an_hour_to_whatever_addresses(mailoutbox, recommendation):
+    """A script cannot mail a list of strangers in our name, one link each."""
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for number in range(20):
+        assert ask(client, recommendation, f"person{number}@example.se").status_code == 200
+
+    refused = ask(client, recommendation, "person20@example.se")
+
+    assert refused.status_code == 429
+    assert "Vi har skickat många länkar härifrån den senaste timmen." in refused.text
+    assert len(mailoutbox) == 20
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
+    assert ask(elsewhere, recommendation, "person20@example.se").status_code == 200
