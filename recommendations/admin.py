@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,6 +22,7 @@ from .admin_scope import (
     ScopedFieldsMixin,
     related_only,
 )
+from .assessment_forms import ChangedOnlyAsShown, RoundChangedMeanwhile
 from .models import (
     Audit,
     AuditorAssessment,
@@ -83,6 +84,28 @@ class SourceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 FollowUpRoundDatesForm = fuzzy_date_form(FollowUpRound, "deadline")
 
 
+class FollowUpRoundForm(fuzzy_date_form(FollowUpRound, "deadline", base=ChangedOnlyAsShown)):
+    """The admin's change form of a round saves only if the round is still as its page
+    showed it, as the auditors' form does (``ChangedOnlyAsShown``): an admin and an
+    auditor saving one round overwrote each other unseen. A round changed meanwhile is
+    not saved; the page says so and shows the round as it now stands (``current``).
+
+    Checked while the form is validated: the admin validates and saves in one transaction
+    (``ModelAdmin.changeform_view``), so the round's row stays locked until the save."""
+
+    current = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "shown_fingerprint" in cleaned:
+            try:
+                self.refuse_changed_meanwhile()
+            except RoundChangedMeanwhile as meanwhile:
+                self.add_error(None, meanwhile.message)
+                self.current = meanwhile.current
+        return cleaned
+
+
 class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
     model = FollowUpRound
     form = FollowUpRoundDatesForm
@@ -139,12 +162,31 @@ class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(FollowUpRound)
 class FollowUpRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    form = FollowUpRoundDatesForm
+    form = FollowUpRoundForm
+    change_form_template = "recommendations/admin_round_change_form.html"
     list_display = ["__str__", "kind", fuzzy_date_column(FollowUpRound, "deadline"), "is_open"]
     list_filter = ["kind", "is_open", *related_only("audit")]
     list_select_related = ["audit"]
     search_fields = ["title", "request", "audit__reference", "audit__title"]
     raw_id_fields = ["audit"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A new round has nothing to overwrite: its form has no fingerprint to show.
+        return fields if obj is not None else [f for f in fields if f != "shown_fingerprint"]
+
+    def get_object(self, request, object_id, from_field=None):
+        round_ = super().get_object(request, object_id, from_field)
+        if round_ is not None:
+            # Read once, for the form's choices and its fingerprint.
+            prefetch_related_objects([round_], "asks")
+        return round_
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        page = super().render_change_form(request, context, *args, **kwargs)
+        if context["adminform"].form.current is not None:
+            page.status_code = 409  # as the auditors' page answers a round changed meanwhile
+        return page
 
 
 class MeasureInline(ScopedFieldsMixin, admin.StackedInline):

@@ -184,23 +184,94 @@ class RoundChangedMeanwhile(Meanwhile):
         ) % {"number": current.sequence}
 
 
-class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
-    """The auditors ask the boards for a follow-up: a new round of an audit (or a change
-    to one, its deadline moved, or closed for answers once it is done). What the admin's
-    round form holds, for the auditors' own pages; the round's number is the next one,
-    the one the page announced (``announced_sequence``, a hidden field of a new round's
-    form), or none is opened (``RoundAskedMeanwhile``). A round changed is changed only
-    as the page showed it (``shown_fingerprint``, a hidden field of a change's form), or
-    not at all (``RoundChangedMeanwhile``): two auditors saving the same round no longer
-    overwrite each other unseen."""
+# A form whose hidden field did not arrive as the page sent it.
+NOT_WHOLE = _("Formuläret kom inte fram helt. Skicka det igen.")
 
-    announced_sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
+
+class ChangedOnlyAsShown(forms.ModelForm):
+    """A form changing a follow-up round, which saves only if the round is still as its
+    page showed it: the page carries a fingerprint of the values the form edits
+    (``shown_fingerprint``, a hidden field; ``fingerprint``, one reckoning for the page
+    and the check), compared under a row lock on the round (``refuse_changed_meanwhile``)
+    in the save's transaction. The auditors' form (``FollowUpRequestForm``) and the
+    admin's change form of a round are both such forms, so an auditor and an admin
+    saving one round do not overwrite each other unseen either. A new round has nothing
+    to overwrite: its form has no fingerprint."""
+
     shown_fingerprint = forms.CharField(
         widget=forms.HiddenInput,
         min_length=16,
         max_length=16,
         validators=[RegexValidator(r"^[0-9a-f]{16}\Z")],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # Read before the form is validated, which writes what was typed into the
+            # instance; ``model_to_dict`` reads the asks the page prefetched.
+            self.fields["shown_fingerprint"].initial = self.fingerprint(self.instance)
+        else:
+            del self.fields["shown_fingerprint"]  # a new round has nothing to overwrite
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.pop("shown_fingerprint", None):
+            # A hidden field, shown nowhere: said at the top (a page that was not whole;
+            # the form shown again shows the round anew).
+            self.add_error(None, NOT_WHOLE)
+            self.show_round_anew(self.fields["shown_fingerprint"].initial)
+        return cleaned
+
+    @classmethod
+    def fingerprint(cls, round_: FollowUpRound) -> str:
+        """A short hash of what this form edits of ``round_``, as stored: the page sends
+        it in ``shown_fingerprint``, and the save compares it with the round's under a lock.
+        The one reckoning for both, over the form's own fields, so they cannot drift."""
+        fields = None
+        if cls._meta.fields is not None:
+            fuzzy = getattr(cls, "fuzzy_dates", ())
+            fields = [
+                *cls._meta.fields,
+                *(f"{n}_{p}" for n in fuzzy for p in ("date", "precision")),
+            ]
+        values = model_to_dict(round_, fields=fields)
+        values["asks"] = sorted(board.pk for board in values.get("asks", []))
+        text = json.dumps(values, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def show_round_anew(self, fingerprint: str) -> None:
+        """The form shown again carries ``fingerprint``, the round as the page now shows
+        it: sent again, it replaces that round (the choice of someone who has seen it)."""
+        self.data = self.data.copy()
+        self.data["shown_fingerprint"] = fingerprint
+
+    def refuse_changed_meanwhile(self) -> None:
+        """Raise ``RoundChangedMeanwhile`` (and show the round anew) unless the round is
+        still as the page showed it. Run inside the save's transaction: the round's row
+        stays locked until the save commits, so of two saves sent from pages showing the
+        same round, the second waits, then finds the round changed and saves nothing
+        (the first one's change lost unseen)."""
+        current = (
+            FollowUpRound.objects.select_for_update()
+            .prefetch_related("asks")
+            .get(pk=self.instance.pk)
+        )
+        if self.fingerprint(current) != self.cleaned_data["shown_fingerprint"]:
+            self.show_round_anew(self.fingerprint(current))
+            raise RoundChangedMeanwhile(current)
+
+
+class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline", base=ChangedOnlyAsShown)):
+    """The auditors ask the boards for a follow-up: a new round of an audit (or a change
+    to one, its deadline moved, or closed for answers once it is done). What the admin's
+    round form holds, for the auditors' own pages; the round's number is the next one,
+    the one the page announced (``announced_sequence``, a hidden field of a new round's
+    form), or none is opened (``RoundAskedMeanwhile``). A round changed is changed only
+    as the page showed it, or not at all (``ChangedOnlyAsShown``): two auditors saving
+    the same round no longer overwrite each other unseen."""
+
+    announced_sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
 
     class Meta:
         model = FollowUpRound
@@ -243,11 +314,7 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
         )
         if self.instance.pk is not None:
             del self.fields["announced_sequence"]  # a round changed keeps its number
-            # Read before the form is validated, which writes what was typed into the
-            # instance; ``model_to_dict`` reads the asks the view prefetched.
-            self.fields["shown_fingerprint"].initial = self.fingerprint(self.instance)
         else:
-            del self.fields["shown_fingerprint"]  # a new round has nothing to overwrite
             has_rounds = audit.rounds.exists()
             self.initial.setdefault(
                 "kind",
@@ -260,15 +327,10 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
 
     def clean(self):
         cleaned = super().clean()
-        hidden_errors = [
-            self.errors.pop(name, None) for name in ("announced_sequence", "shown_fingerprint")
-        ]
-        if any(hidden_errors):
-            # A hidden field, shown nowhere: said at the top (a page that was not whole;
-            # the form shown again announces the number, or shows the round, anew).
-            self.add_error(None, _("Formuläret kom inte fram helt. Skicka det igen."))
-            if "shown_fingerprint" in self.fields:
-                self.show_round_anew(self.fields["shown_fingerprint"].initial)
+        if self.errors.pop("announced_sequence", None):
+            # As a missing fingerprint (``ChangedOnlyAsShown``): the form shown again
+            # announces the number anew.
+            self.add_error(None, NOT_WHOLE)
         deadline = cleaned.get("deadline")
         if cleaned.get("is_open") and "asks" in cleaned and not self._asks_anyone(cleaned["asks"]):
             self.add_error(
@@ -288,26 +350,6 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
             # already late the day they are asked; an open round may keep its own.
             self.add_error("deadline", _("Sista svarsdagen har redan passerat."))
         return cleaned
-
-    @classmethod
-    def fingerprint(cls, round_: FollowUpRound) -> str:
-        """A short hash of what this form edits of ``round_``, as stored: the page sends
-        it in ``shown_fingerprint``, and the save compares it with the round's under a lock.
-        The one reckoning for both, over the form's own fields, so they cannot drift."""
-        fields = [
-            *cls._meta.fields,
-            *(f"{n}_{p}" for n in cls.fuzzy_dates for p in ("date", "precision")),
-        ]
-        values = model_to_dict(round_, fields=fields)
-        values["asks"] = sorted(board.pk for board in values.get("asks", []))
-        text = json.dumps(values, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def show_round_anew(self, fingerprint: str) -> None:
-        """The form shown again carries ``fingerprint``, the round as the page now shows
-        it: sent again, it replaces that round (the choice of an auditor who has seen it)."""
-        self.data = self.data.copy()
-        self.data["shown_fingerprint"] = fingerprint
 
     def _asks_anyone(self, named) -> bool:
         """Whether the round asks a board: one it names, else one answering an open
@@ -337,15 +379,5 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline")):
                     raise RoundAskedMeanwhile(number - 1)
                 self.instance.sequence = number
             else:
-                # Two auditors changing one round: the round's row is locked while it is
-                # compared with what the page showed, so the second waits, then finds it
-                # changed and saves nothing (the first one's change lost unseen).
-                current = (
-                    FollowUpRound.objects.select_for_update()
-                    .prefetch_related("asks")
-                    .get(pk=self.instance.pk)
-                )
-                if self.fingerprint(current) != self.cleaned_data["shown_fingerprint"]:
-                    self.show_round_anew(self.fingerprint(current))
-                    raise RoundChangedMeanwhile(current)
+                self.refuse_changed_meanwhile()  # two auditors changing one round
             return super().save(commit=commit)
