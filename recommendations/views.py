@@ -4,8 +4,9 @@ Every view reads answers through ``Response.objects.visible_to(request.user)`` (
 via ``timeline.with_timeline``/``matrix_recommendations``), so drafts stay with their authors.
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -47,6 +48,16 @@ class CappedPaginator(Paginator):
         found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.is_capped = found > self.cap
         return min(found, self.cap)
+
+    def asked_page(self, number):
+        """The page a query's ``page`` asks for, the first when it asks none; not found
+        (404) for anything but one of the list's page numbers, as the API refuses it:
+        Django's ``get_page`` showed the first page for ``page=-1`` and the last for a
+        page past it, under an address naming another page."""
+        try:
+            return self.page(number or 1)
+        except InvalidPage as invalid:
+            raise Http404(invalid) from invalid
 
 
 @access(Public)
@@ -135,7 +146,7 @@ def recommendation_list(request):
         .select_related("audit__municipality")
         .prefetch_related(Prefetch("addressed_to", to_attr="listed_addressed_to"))
     )
-    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(results, PAGE_SIZE).asked_page(request.GET.get("page"))
     if filterset.chosen_board is not None:
         # Each row shows the board's standing as every page does (``standing_status``),
         # read from the row's columns.

@@ -120,6 +120,24 @@ def test_it_sorts_and_paginates_with_the_filters_in_the_links(client):
     assert labels(second) == [world.recommendations[1].pk, world.recommendations[0].pk]
 
 
+@pytest.mark.parametrize("page", ["0", "-1", "3", "99999999999999999999", "1.5", "²", "zwei"])
+def test_a_page_that_is_not_one_of_the_lists_pages_is_not_found(client, page):
+    # As the API refuses it: page=-1 showed the first page and page=3 of two the last,
+    # each under an address naming another page.
+    make_tracked_audit(n_recommendations=27)
+
+    response = client.get(URL, {"page": page})
+
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+
+
+def test_an_empty_list_has_its_first_page_and_no_page_asked_is_the_first(client):
+    assert labels(listed(client, page="1", q="ingenting")) == []
+    world = make_tracked_audit(n_recommendations=1)
+    assert labels(listed(client, page="")) == [world.recommendations[0].pk]
+
+
 def test_every_control_has_a_label(client):
     make_tracked_audit(n_recommendations=1)
     response = listed(client)
@@ -281,3 +299,15 @@ def test_an_auditor_finds_the_closed_recommendations_to_reopen_one_closed_by_mis
     assert len(labels(listed(client))) == 3
     page = listed(client, closed="true").content.decode()
     assert '<select name="closed"' in page and "Avslutad" in page
+
+
+def test_the_auditors_own_body_is_not_a_board_to_filter_by(client):
+    """The list and the matrix offer the boards the auditors audit
+    (``Board.objects.audited``), not the body that audits them; asked for anyway, its
+    id is refused as a filter would refuse any board not offered."""
+    world = make_tracked_audit(n_recommendations=1, board="ASN")
+    auditors = world.audit.auditor
+    for url in (URL, reverse("recommendations:matrix")):
+        offered = client.get(url).context["filter"].form.fields["board"]
+        assert list(offered.queryset) == [world.board]
+        assert client.get(url, {"board": auditors.pk}).status_code == 400
