@@ -212,7 +212,18 @@ class SharedMeasureUpdateForm(forms.Form):
 class NewMeasureForm(forms.Form):
     """A measure announced in this round."""
 
-    title = forms.CharField(label=_("Ny åtgärd"), max_length=300, widget=MEASURE_TITLE_INPUT)
+    title = forms.CharField(
+        label=_("Ny åtgärd"),
+        max_length=300,
+        widget=MEASURE_TITLE_INPUT,
+        # Something else was typed in the new measure: it needs its name, or nothing at all.
+        error_messages={
+            "required": _(
+                "Skriv vad åtgärden är, eller töm de andra fälten under Ny åtgärd om "
+                "ingen ny åtgärd ska läggas till."
+            )
+        },
+    )
     responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
     due = FuzzyDateField(label=_("Klart senast"), required=False)
     status = StatusSelect(label=_("Status"), initial=Status.PLANNED)
