@@ -5,6 +5,7 @@ change history. Auditors and admins only (403)."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -58,7 +59,9 @@ def assess(request, pk: int):
                 user=request.user,
             )
             messages.success(request, _("Revisionens bedömning är sparad."))
-            return redirect("auditors:assess", recommendation.pk)
+            # Back to the round just assessed, whose answers and next link the page shows.
+            assessed = reverse("auditors:assess", args=[recommendation.pk])
+            return redirect(f"{assessed}?omgang={data['round'].pk}")
         status = 400
         answers = _answers_in_round(request, recommendation, request.POST.get("round", ""))
     else:
@@ -80,9 +83,29 @@ def assess(request, pk: int):
         "form": form,
         "chooser": chooser,
         "assessments": assessments,
+        "next_answered": _next_answered(request.user, recommendation, answers["answer_round"]),
         **answers,
     }
     return render(request, "recommendations/auditor/assess.html", context, status=status)
+
+
+def _next_answered(user, recommendation, round_) -> Recommendation | None:
+    """The audit's next recommendation (by its order) that a board answered in ``round_``
+    in a response the user may read: where an auditor going through a round's answers
+    one by one goes next. One query; None without a round or after the last."""
+    if round_ is None:
+        return None
+    from responses.models import Response
+
+    return (
+        Recommendation.objects.filter(
+            audit_id=recommendation.audit_id,
+            position__gt=recommendation.position,
+            entries__response__in=Response.objects.visible_to(user).filter(round=round_),
+        )
+        .order_by("position", "pk")
+        .first()
+    )
 
 
 def _answers_in_round(request, recommendation, chosen: str) -> dict:

@@ -29,6 +29,32 @@ def test_auditors_record_an_assessment_for_a_round(client, world):
     assert assessment.assessed_on == timezone.localdate()
 
 
+def test_a_saved_assessment_shows_the_round_assessed_and_leads_to_the_next_answer(client, world):
+    """Going through a round's answers one by one: the page comes back on the round just
+    assessed, with a link to the next recommendation a board answered in it."""
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+
+    saved = client.post(url, {"round": world.round1.pk, "status": Status.PLANNED}, follow=True)
+
+    assert saved.redirect_chain == [(f"{url}?omgang={world.round1.pk}", 302)]
+    assert "Revisionens bedömning är sparad." in saved.text
+    assert saved.context["answer_round"] == world.round1
+    assert saved.context["next_answered"] == world.rec2
+    next_url = reverse("auditors:assess", args=[world.rec2.pk])
+    assert f'href="{next_url}?omgang={world.round1.pk}"' in saved.text
+    assert "Nästa svar i omgång 1: Rekommendation 2" in saved.text
+
+
+def test_the_last_answer_of_a_round_leads_nowhere_further(client, world):
+    client.force_login(world.auditor)
+
+    page = client.get(reverse("auditors:assess", args=[world.rec2.pk]), {"omgang": world.round1.pk})
+
+    assert page.context["next_answered"] is None
+    assert "Nästa svar i omgång" not in page.text
+
+
 def test_a_second_assessment_for_the_same_round_updates_the_first(client, world):
     client.force_login(world.auditor)
     url = reverse("auditors:assess", args=[world.rec1.pk])
