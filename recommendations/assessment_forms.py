@@ -306,11 +306,9 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline", base=Change
             "hösten 2026 eller 2027."
         )
         # The audit's municipality's boards, offices and executive board; not the auditors'
-        # own body, which asks rather than answers.
+        # own body, which asks rather than answers (``Board.objects.audited``).
         self.fields["asks"].queryset = (
-            Board.objects.filter(municipality_id=audit.municipality_id)
-            .exclude(kind=Board.Kind.AUDITORS)
-            .order_by("name")
+            Board.objects.filter(municipality_id=audit.municipality_id).audited().order_by("name")
         )
         if self.instance.pk is not None:
             del self.fields["announced_sequence"]  # a round changed keeps its number

@@ -86,11 +86,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 def _boards(municipality):
     """The board choices: the boards of the municipality in scope, every board without."""
-    return (
-        Board.objects.in_municipality(municipality)
-        .exclude(kind=Board.Kind.AUDITORS)
-        .order_by("name")
-    )
+    return Board.objects.in_municipality(municipality).audited().order_by("name")
 
 
 def _audits(municipality):

@@ -154,6 +154,14 @@ class InMunicipalityQuerySet(models.QuerySet):
         return _in_municipality(self, path_of(self.model), municipality)
 
 
+class BoardQuerySet(InMunicipalityQuerySet):
+    def audited(self):
+        """The bodies the auditors audit and ask for answers: every kind but the auditors'
+        own body, which asks rather than answers. The boards the list and the matrix
+        filter by, and those a follow-up round may ask."""
+        return self.exclude(kind=Board.Kind.AUDITORS)
+
+
 class Board(models.Model):
     """A board (nämnd), the executive board, the auditors' body, or an office (stadskontoret)."""
 
@@ -191,7 +199,7 @@ class Board(models.Model):
         ),
     )
 
-    objects = InMunicipalityQuerySet.as_manager()
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nämnd")

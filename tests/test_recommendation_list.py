@@ -300,3 +300,14 @@ def test_an_auditor_finds_the_closed_recommendations_to_reopen_one_closed_by_mis
     page = listed(client, closed="true").content.decode()
     assert '<select name="closed"' in page and "Avslutad" in page
 
+
+def test_the_auditors_own_body_is_not_a_board_to_filter_by(client):
+    """The list and the matrix offer the boards the auditors audit
+    (``Board.objects.audited``), not the body that audits them; asked for anyway, its
+    id is refused as a filter would refuse any board not offered."""
+    world = make_tracked_audit(n_recommendations=1, board="ASN")
+    auditors = world.audit.auditor
+    for url in (URL, reverse("recommendations:matrix")):
+        offered = client.get(url).context["filter"].form.fields["board"]
+        assert list(offered.queryset) == [world.board]
+        assert client.get(url, {"board": auditors.pk}).status_code == 400
