@@ -34,8 +34,9 @@ def _json(model, status=200):
     return HttpResponse(model.model_dump_json(), status=status, content_type="application/json")
 
 
-def _errors(errors):
-    return _json(ErrorsOut(errors=errors), status=400)
+def errors_answer(errors, status=400):
+    """The API's own error form: the errors per parameter (or part of the address)."""
+    return _json(ErrorsOut(errors=errors), status=status)
 
 
 def _answers_json(view):
@@ -54,13 +55,13 @@ def recommendations(request):
     filterset = RecommendationFilter(request.GET, request=request)
     page_form = PageForm(request.GET)
     if not filterset.is_valid() or not page_form.is_valid():
-        return _errors(filterset.errors.get_json_data() | page_form.errors.get_json_data())
+        return errors_answer(filterset.errors.get_json_data() | page_form.errors.get_json_data())
     paginator = Paginator(with_timeline(filterset.qs, request.user), API_PAGE_SIZE)
     try:
         page = paginator.page(page_form.cleaned_data["page"] or 1)
     except EmptyPage:
         message = _("Sidan finns inte: det finns %(pages)d sidor.") % {"pages": paginator.num_pages}
-        return _errors({"page": [{"message": message, "code": "empty_page"}]})
+        return errors_answer({"page": [{"message": message, "code": "empty_page"}]})
     today = timezone.localdate()
 
     def link(number):

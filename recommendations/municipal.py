@@ -8,7 +8,9 @@ of that rule. The unprefixed pages run the same views with no municipality: nati
 
 from functools import wraps
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from auditfollowup.lib.urls import reverse_fast, reverser
@@ -18,11 +20,23 @@ from .roles import Public, access
 
 
 def for_municipality(view):
-    """Resolve the ``municipality`` slug of a prefixed URL for ``view``. Queries: 1."""
+    """Resolve the ``municipality`` slug of a prefixed URL for ``view``: not found (404) if
+    no municipality has it, told to a view that answers JSON (``answers_json``, the API)
+    in the API's own error form. Queries: 1."""
 
     @wraps(view)
     def scoped(request, *args, municipality, **kwargs):
-        request.municipality = get_object_or_404(Municipality, slug=municipality)
+        request.municipality = Municipality.objects.filter(slug=municipality).first()
+        if request.municipality is None:
+            if getattr(view, "answers_json", False):
+                from .api import errors_answer
+
+                message = _("Det finns ingen kommun med kortnamnet %(slug)s.") % {
+                    "slug": municipality
+                }
+                error = {"message": message, "code": "not_found"}
+                return errors_answer({"kommun": [error]}, status=404)
+            raise Http404
         return view(request, *args, **kwargs)
 
     return scoped

@@ -120,6 +120,22 @@ def test_a_nul_character_in_a_parameter_is_refused_in_the_apis_own_error_form(cl
     assert page.json()["errors"]["q"][0]["code"] == "null_characters"
 
 
+def test_a_municipality_that_does_not_exist_is_not_found_in_the_apis_own_error_form(client):
+    """An API client asking beneath a mistyped municipality got the site's 404 page, in
+    HTML; it gets a JSON error saying which part of the address is wrong."""
+    make_tracked_audit(n_recommendations=1)
+
+    answer = client.get(reverse("municipal:api_recommendations", args=["ingenstans"]))
+
+    assert answer.status_code == 404
+    assert answer["Content-Type"] == "application/json"
+    message = "Det finns ingen kommun med kortnamnet ingenstans."
+    assert answer.json() == {"errors": {"kommun": [{"message": message, "code": "not_found"}]}}
+    # The municipality's pages for people still answer with the site's 404 page.
+    page = client.get(reverse("municipal:recommendation_list", args=["ingenstans"]))
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
 def test_a_board_that_leaves_the_answer_to_another_is_told_apart_from_one_yet_to_answer(client):
     """As the pages and the list export say ("Besvaras av en annan nämnd" beside "Har inte
     svarat än", ``BoardStanding.without_answer_label``): each standing says whether the
