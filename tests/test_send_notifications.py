@@ -18,6 +18,7 @@ from notifications.outbox import send_due
 from notifications.planning import write_plan
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
+from recommendations.templatetags.recommendation_tags import audit_name
 from responses.models import Response
 from tests.factories import (
     hand_in,
@@ -802,7 +803,7 @@ def test_every_item_of_the_digest_links_to_its_page_in_both_forms(world, smtp_se
     assert f'<a href="{arrived}">Servicenämndens yttrande</a>' in html
     assert f"Arbetsmarknadsnämnden: {world['audit']}, Första yttrande" in text
     assert f"  {missing}\r\n" in text
-    assert f'<a href="{missing}">{world["audit"]}</a>, Första yttrande' in html
+    assert f'<a href="{missing}">{audit_name(world["audit"])}</a>, Första yttrande' in html
 
 
 def test_off_means_no_mail_of_that_kind(world, smtp_server):

@@ -10,7 +10,12 @@ own pages.
 
 ``{{ audit|audit_name }}`` and ``{{ audit|audit_name:"short" }}``: an audit as pages name
 it, its reference (*diarienummer*) kept on one line; ``{{ number|case_number }}``: another
-diary number (a response's, a document's) kept on one line the same way."""
+diary number (a response's, a document's) kept on one line the same way.
+
+The names are one wording everywhere, pages and mails alike: in a template that escapes
+nothing, which is how a mail's plain text is written (``notifications.mail``,
+``{% autoescape off %}``), these filters write the same words as plain text, without the
+HTML around them."""
 
 from html import escape
 
@@ -33,15 +38,19 @@ def recommendation_name(recommendation, mark=mark_content) -> str:
     return mark(name) if recommendation.name_is_documents else name
 
 
-@register.filter(name="recommendation_name")
-def recommendation_name_filter(recommendation):
+@register.filter(name="recommendation_name", needs_autoescape=True)
+def recommendation_name_filter(recommendation, autoescape=True):
+    if not autoescape:
+        return recommendation.display_name
     return SafeString(recommendation_name(recommendation))
 
 
-@register.filter
-def followed_name(target):
+@register.filter(needs_autoescape=True)
+def followed_name(target, autoescape=True):
     """What a reader follows, named as ``str()`` names it, each part in its language: a
     recommendation by its name and the start of its wording, a board by its name."""
+    if not autoescape:
+        return str(target)
     if isinstance(target, Recommendation):
         wording = mark_content(escape(target.short_text))
         return SafeString(f"{recommendation_name(target)}: {wording}")
@@ -63,9 +72,11 @@ def case_number(number: str) -> str:
     return f'<span class="case-number">{escape(number)}</span>' if number else ""
 
 
-@register.filter(name="case_number")
-def case_number_filter(number):
+@register.filter(name="case_number", needs_autoescape=True)
+def case_number_filter(number, autoescape=True):
     """``{{ response.diary_number|case_number }}``: a diary number kept on one line."""
+    if not autoescape:
+        return number or ""
     return SafeString(case_number(number or ""))
 
 
@@ -82,10 +93,12 @@ def audit_name(audit, *, short: bool = False, mark=mark_content) -> str:
     return " ".join(part for part in (reference, title) if part)
 
 
-@register.filter(name="audit_name")
-def audit_name_filter(audit, form: str = ""):
+@register.filter(name="audit_name", needs_autoescape=True)
+def audit_name_filter(audit, form: str = "", autoescape=True):
     if form not in ("", "short"):
         raise template.TemplateSyntaxError(f'audit_name takes "short" or nothing, not {form!r}')
+    if not autoescape:
+        return audit.short_name if form == "short" else str(audit)
     return SafeString(audit_name(audit, short=form == "short"))
 
 
