@@ -1,18 +1,15 @@
 """Follow a recommendation or a board by e-mail: confirm, store, tell of new answers."""
 
-from axes.helpers import get_client_ip_address
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from recommendations import municipal_links
 from recommendations.models import Board, Municipality, Recommendation
 from responses.models import Response
 
-from . import mail, tokens
+from . import limits, mail, tokens
 from .models import Follower, Kind, Notification
 
 TARGETS = {"recommendation": Recommendation, "board": Board}
@@ -32,33 +29,16 @@ CONFIRMATIONS_PER_HOUR = 3
 CONFIRMATIONS_PER_CLIENT_HOUR = 20
 
 
-def _counted_within(what: str, value: str, limit: int) -> bool:
-    """Count one more of ``what`` for ``value`` in this hour, in the shared cache under a
-    keyed hash (not the address itself), forgotten after the hour; whether it is within
-    ``limit``."""
-    digest = salted_hmac(f"notifications.follow.{what}", value).hexdigest()
-    key = f"follow-{what}:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # the hour ended between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
-
-
 def may_send_confirmation(email: str) -> bool:
-    """Whether another confirmation may be mailed to ``email`` within the hour, counting
-    this one. Counted per mailbox (``mail.mailbox``: anna+1@ and Anna@ are anna@'s), so
-    spelling an address another way gets no more."""
-    return _counted_within("limit", mail.mailbox(email), CONFIRMATIONS_PER_HOUR)
+    """Whether another confirmation may be mailed to ``email``'s mailbox within the hour,
+    counting this one (``limits``: however the address is spelled)."""
+    return limits.mailbox_within("follow", email, CONFIRMATIONS_PER_HOUR)
 
 
 def may_ask_from(request) -> bool:
     """Whether the client may have another confirmation mailed within the hour, counting
-    this one, to whatever address: the client's address as the login lock reads it
-    (django-axes, behind the proxies the settings name)."""
-    client = get_client_ip_address(request) or ""
-    return _counted_within("client", client, CONFIRMATIONS_PER_CLIENT_HOUR)
+    this one, to whatever address (``limits``)."""
+    return limits.client_within("follow", request, CONFIRMATIONS_PER_CLIENT_HOUR)
 
 
 def municipality_of(target) -> Municipality:

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
-from . import mail
+from . import limits, mail
 from .models import Frequency, Kind, Language, Preference, Profile, writes_to
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,12 @@ class FollowForm(forms.Form):
         return email
 
 
+# Reset links mailed from the open form in an hour: to one mailbox, and from one client
+# to whatever addresses (an office behind one address, a colleague locked out).
+RESETS_PER_HOUR = 3
+RESETS_PER_CLIENT_HOUR = 20
+
+
 class LocalizedPasswordResetForm(PasswordResetForm):
     """Django's reset form, writing the mail in the recipient's chosen language, marked
     as sent by a machine like every other mail of the product (``mail.message``), and
@@ -81,6 +87,18 @@ class LocalizedPasswordResetForm(PasswordResetForm):
         users = list(super().get_users(email))
         refused = Profile.objects.refused_addresses(users)
         return [user for user in users if writes_to(user, refused.get(user.pk, ""))]
+
+    def save(self, *args, request=None, **kwargs):
+        """Mail the reset link, unless the mailbox had three this hour or the client twenty
+        (``limits``): the form is open to anyone, and must not be a way to flood someone's
+        mailbox. Whether the address has an account or not, it is counted alike, and the
+        page says the same (a mail over the limit is not sent; those before it hold a
+        link that works)."""
+        email = self.cleaned_data["email"]
+        if limits.mailbox_within("reset", email, RESETS_PER_HOUR) and limits.client_within(
+            "reset", request, RESETS_PER_CLIENT_HOUR
+        ):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

@@ -127,6 +127,36 @@ def test_a_reset_mail_goes_to_a_new_address_after_the_old_one_was_refused(
     assert smtp_server.subject(mail) == "Nytt lösenord till Uppföljning"
 
 
+def test_a_mailbox_gets_three_reset_mails_an_hour_however_often_it_is_asked(
+    client, staff_user, smtp_server
+):
+    """The reset form is open to anyone: it must not be a way to flood a colleague's
+    mailbox. The page says the same each time."""
+    for address in ["handlaggare@example.se", "Handlaggare@Example.se"] * 3:
+        response = client.post(reverse("password_reset"), {"email": address})
+        assert response.url == reverse("password_reset_done")
+
+    assert len(smtp_server.to("handlaggare@example.se")) == 3
+
+
+def test_one_client_gets_twenty_reset_mails_an_hour_to_whatever_addresses(
+    django_user_model, mailoutbox
+):
+    for number in range(21):
+        django_user_model.objects.create_user(
+            f"person{number}", email=f"person{number}@example.se", password=OLD
+        )
+    client = Client(REMOTE_ADDR=ATTACKER)
+
+    for number in range(21):
+        response = client.post(reverse("password_reset"), {"email": f"person{number}@example.se"})
+        assert response.url == reverse("password_reset_done")
+
+    assert len(mailoutbox) == 20
+    Client().post(reverse("password_reset"), {"email": "person20@example.se"})
+    assert mailoutbox[-1].to == ["person20@example.se"]
+
+
 def test_an_unknown_address_gets_the_same_page_and_no_mail(client, staff_user, smtp_server):
     response = client.post(reverse("password_reset"), {"email": "okand@example.se"})
 
