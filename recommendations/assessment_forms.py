@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.content_tags import ContentLanguageSelect
-from auditfollowup.lib.dates import YEARS
+from auditfollowup.lib.dates import year_problem
 from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 
 from .models import Audit, Board, FollowUpRound, Recommendation, closing_day_problem
@@ -115,12 +115,9 @@ class AttentionForm(forms.Form):
 
     def clean_since(self):
         value = self.cleaned_data["since"]
-        if value is not None and value.year not in YEARS:
-            # 0001-01-01 at midnight, in Swedish time, lies before the first UTC instant.
-            raise forms.ValidationError(
-                _("Året måste ligga mellan %(first)d och %(last)d.")
-                % {"first": YEARS.start, "last": YEARS.stop - 1}
-            )
+        # 0001-01-01 at midnight, in Swedish time, lies before the first UTC instant.
+        if value is not None and (problem := year_problem(value.year)):
+            raise forms.ValidationError(problem)
         return value
 
     @staticmethod

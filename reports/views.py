@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
+from auditfollowup.lib.dates import YEARS
 from auditfollowup.lib.spreadsheets import csv_response
 from recommendations.exports import _bad_request as refused_filter
 from recommendations.models import Municipality
@@ -42,7 +43,7 @@ def _report(request, slug, year):
     for a day the form refuses, which is never answered with the figures of another day
     (as the list and the matrix answer an invalid filter). Queries: 1 + ``build_report``'s."""
     today = timezone.localdate()
-    if year > today.year or year < 1900:
+    if year > today.year or year not in YEARS:
         raise Http404
     municipality = get_object_or_404(Municipality, slug=slug)
     form = AsOfForm(request.GET or None)

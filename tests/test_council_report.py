@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from auditfollowup.lib.dates import FuzzyDate
+from auditfollowup.lib.dates import YEARS, FuzzyDate
 from recommendations.models import Audit, Recommendation
 from recommendations.status import Status
 from reports.figures import build_report
@@ -356,6 +356,9 @@ def test_unknown_municipalities_and_future_years_are_not_found(client):
     make_tracked_audit(n_recommendations=1)
     assert client.get(url(slug="ingenstans")).status_code == 404
     assert client.get(url(THIS_YEAR + 1)).status_code == 404
+    # Nor a year no date of ours may have (``YEARS``, the rule of every date).
+    assert client.get(url(YEARS.start - 1)).status_code == 404
+    assert client.get(url(YEARS.start)).status_code == 200
 
 
 SVG_NUMBER_ATTRIBUTES = re.compile(r'\s(x|y|width|height)="([^"]*)"')
