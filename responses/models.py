@@ -409,6 +409,25 @@ class Response(models.Model):
         answered = self.recommendations_of_its_board()
         return answered.open() | answered.filter(models.Exists(answered_here))
 
+    def overdue_measures_left_unreported(self, today):
+        """The board's overdue measures (``MeasureQuerySet.overdue``) serving what this
+        response answers, on which it reports neither a new due date, nor a settled
+        status, nor a word of how they stand: what the staff are asked to account for
+        (the start page's overdue list), said before they hand in or publish."""
+        reported = MeasureUpdate.objects.filter(
+            measure=models.OuterRef("pk"), entry__response=self
+        ).filter(models.Q(status__in=Status.settled_values()) | ~models.Q(note=""))
+        moved = DueDateChange.objects.filter(measure=models.OuterRef("pk"), entry__response=self)
+        return (
+            Measure.objects.overdue(today)
+            .reportable_in(self)
+            .serving(self.recommendations_to_answer())
+            .exclude(models.Exists(reported))
+            .exclude(models.Exists(moved))
+            .select_related("recommendation")
+            .order_by("due_date", "pk")
+        )
+
     def recency(self) -> tuple:
         """Which of a board's answers is the later, as a sortable key: the later round,
         then the later decision (an undated one earlier), then the later record. The one

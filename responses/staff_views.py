@@ -257,6 +257,7 @@ def response_publish(request, response: Response):
         "form": form,
         "unanswered": services.unanswered_recommendations(response),
         "may_edit": response.is_editable_by(request.user),
+        "overdue_unreported": response.overdue_measures_left_unreported(timezone.localdate()),
     }
     return render(request, "responses/staff/publish.html", context, status=status)
 
@@ -281,6 +282,7 @@ def response_submit(request, response: Response):
             "recommendation__position"
         ),
         "unanswered": services.unanswered_recommendations(response),
+        "overdue_unreported": response.overdue_measures_left_unreported(timezone.localdate()),
     }
     return render(request, "responses/staff/submit.html", context)
 

@@ -131,6 +131,52 @@ def _measure_fieldset(page, measure) -> str:
     return page[start : page.index("</fieldset>", start)]
 
 
+def _overdue_unreported(page: str) -> str:
+    if 'id="overdue-unreported-heading"' not in page:
+        return ""
+    return page.split('id="overdue-unreported-heading"')[1].split("</section>")[0]
+
+
+def test_handing_in_names_an_overdue_measure_the_draft_says_nothing_new_about(client, world, draft):
+    _due(world.open_measure, timezone.localdate() - dt.timedelta(days=40))
+    client.force_login(world.staff_a)
+    no_word = filled(draft, world, **{f"measure-{world.open_measure.pk}-note": ""})
+    client.post(reverse("responses:response_edit", args=[draft.pk]), no_word)
+
+    page = client.get(reverse("responses:response_submit", args=[draft.pk])).text
+
+    note = _overdue_unreported(page)
+    assert world.open_measure.title in note
+    edit = reverse("responses:response_edit", args=[draft.pk])
+    assert f'href="{edit}#id_measure-{world.open_measure.pk}-status"' in note
+    assert "Lämna in till revisionen" in page  # a note, not a refusal
+    publish = client.get(reverse("responses:response_publish", args=[draft.pk])).text
+    assert world.open_measure.title in _overdue_unreported(publish)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        {"note": "Pågår i två enheter."},
+        {"status": Status.IMPLEMENTED, "completed": "2026-01-15", "note": ""},
+        {"due": "hösten 2099", "due_reason": "Leverantören är sen.", "note": ""},
+    ],
+    ids=["a word of how it stands", "reported done", "a new due date"],
+)
+def test_an_overdue_measure_the_draft_reports_on_is_not_named(client, world, draft, report):
+    _due(world.open_measure, timezone.localdate() - dt.timedelta(days=40))
+    client.force_login(world.staff_a)
+    data = filled(
+        draft, world, **{f"measure-{world.open_measure.pk}-{k}": v for k, v in report.items()}
+    )
+    saved = client.post(reverse("responses:response_edit", args=[draft.pk]), data)
+    assert saved.status_code == 302
+
+    for url in ("responses:response_submit", "responses:response_publish"):
+        page = client.get(reverse(url, args=[draft.pk])).text
+        assert _overdue_unreported(page) == ""
+
+
 def test_each_recommendation_shows_what_the_board_last_published_on_it(client, world, draft):
     client.force_login(world.staff_a)
 
