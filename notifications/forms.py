@@ -4,11 +4,11 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
-from . import limits, mail
+from . import limits, mail, outbox
 from .models import Frequency, Kind, Language, Preference, Profile, writes_to
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,12 @@ class LocalizedPasswordResetForm(PasswordResetForm):
         message = mail.message(subject, text, to=to_email, html=html, from_email=from_email)
         try:
             message.send()
-        except Exception:
+        except Exception as error:
             # As Django's own form: the page says the same whether or not a mail went, so
-            # that nobody learns from it which addresses have an account.
+            # that nobody learns from it which addresses have an account. An address the
+            # mail server refused for good is kept on the profile, as the outbox keeps it:
+            # no mail goes there again, and the user and the admins see why.
+            found = outbox.refusal(error)
+            if found is not None and found.address_gone:
+                Profile.record_refusal(context["user"].pk, to_email, timezone.now(), found.answer)
             logger.exception("Failed to send password reset email to %s", context["user"].pk)

@@ -148,6 +148,16 @@ class Profile(models.Model):
         profile, _created = cls.objects.get_or_create(user=user)
         return profile
 
+    @classmethod
+    def record_refusal(cls, user_id: int, address: str, when, answer: str) -> None:
+        """The mail server refused ``address`` for good (``answer``, at ``when``): no mail
+        is written to the user there again (``writes_to``) until their address changes.
+        Whichever mail was refused: one from the outbox, or a password reset."""
+        cls.objects.update_or_create(
+            user_id=user_id,
+            defaults={"refused_email": address, "refused_at": when, "refusal": answer},
+        )
+
     def refuses(self, user) -> bool:
         """Whether the mail server refused ``user``'s address as it is now, so that no mail
         is written to them (``writes_to``)."""

@@ -284,10 +284,7 @@ def _refuse(rows: list[Notification], found: Refusal, when, address: str) -> Non
         Notification.objects.filter(pk__in=pks).update(follower=None)
         Follower.objects.of_address(first.email).delete()
     elif first.recipient_id:
-        Profile.objects.update_or_create(
-            user_id=first.recipient_id,
-            defaults={"refused_email": address, "refused_at": when, "refusal": found.answer},
-        )
+        Profile.record_refusal(first.recipient_id, address, when, found.answer)
 
 
 def _mails_due(today) -> list[tuple]:

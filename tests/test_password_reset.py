@@ -94,6 +94,32 @@ def test_a_reset_mail_the_server_refuses_still_says_the_same(client, staff_user,
     assert response.url == reverse("password_reset_done")
 
 
+def test_an_address_refused_for_good_is_kept_on_the_profile_as_the_outbox_keeps_it(
+    client, staff_user, smtp_server
+):
+    """The user reads why under Mitt konto, the admins in the user admin, and no mail (a
+    reminder, another reset) is written to the address again until it changes."""
+    smtp_server.refuse["handlaggare@example.se"] = "550 5.1.1 No such user here"
+
+    client.post(reverse("password_reset"), {"email": "handlaggare@example.se"})
+    client.post(reverse("password_reset"), {"email": "handlaggare@example.se"})
+
+    profile = Profile.objects.get(user=staff_user)
+    assert profile.refused_email == "handlaggare@example.se"
+    assert profile.refusal == "550 5.1.1 No such user here"
+    assert profile.refuses(staff_user)
+    client.force_login(staff_user)
+    assert "E-postservern avvisade adressen" in client.get(reverse("notifications:account")).text
+
+
+def test_a_reset_mail_refused_for_now_leaves_the_address_as_it_was(client, staff_user, smtp_server):
+    smtp_server.refuse["handlaggare@example.se"] = "450 4.2.1 Mailbox busy"
+
+    client.post(reverse("password_reset"), {"email": "handlaggare@example.se"})
+
+    assert not Profile.objects.filter(user=staff_user).exclude(refused_email="").exists()
+
+
 def test_no_reset_mail_goes_to_an_address_the_mail_server_refused_for_good(
     client, staff_user, smtp_server
 ):
