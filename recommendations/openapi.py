@@ -223,11 +223,25 @@ def _document(language: str) -> dict:
                 "get": {
                     "operationId": "listRecommendations",
                     "summary": str(_("Rekommendationer med tidslinje")),
-                    "description": str(
-                        _(
-                            "Samma filter som listan på webbplatsen, 20 rekommendationer per "
-                            "sida, var och en med alla omgångar, svar, bedömningar och åtgärder."
-                        )
+                    "description": " ".join(
+                        [
+                            str(
+                                _(
+                                    "Samma filter som listan på webbplatsen, 20 rekommendationer "
+                                    "per sida, var och en med alla omgångar, svar, bedömningar "
+                                    "och åtgärder."
+                                )
+                            ),
+                            # The address each municipality's catalogue names as its own.
+                            str(
+                                _(
+                                    "En kommuns egna rekommendationer finns under %(path)s, med "
+                                    "samma parametrar utom municipality; en kommun som inte finns "
+                                    "ger 404 med felet under kommun."
+                                )
+                            )
+                            % {"path": "/{kommun}" + list_path},
+                        ]
                     ),
                     "parameters": [parameter.as_openapi() for parameter in parameters()],
                     "responses": {

@@ -48,6 +48,16 @@ def test_it_describes_the_error_answer_and_the_timeline(client):
     assert {"const": "in_progress", "title": "Pågående"} in statuses
 
 
+def test_it_says_where_each_municipalitys_own_api_is_and_how_it_answers_an_unknown_one(client):
+    """A municipality's catalogue (/datasets/dcat/<kommun>/) names its own endpoint,
+    /<kommun>/api/rekommendationer/, and this document as its description: the document
+    says that address is there, what it takes and what an unknown municipality gets."""
+    description = _operation(client.get(URL).json())["description"]
+
+    assert "/{kommun}/api/rekommendationer/" in description
+    assert "utom municipality" in description and "404" in description
+
+
 def test_every_field_the_api_sends_is_described(client):
     make_tracked_audit(n_recommendations=1)
     document = client.get(URL).json()
