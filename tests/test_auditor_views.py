@@ -2,6 +2,7 @@
 their attention."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -44,6 +45,19 @@ def test_a_saved_assessment_shows_the_round_assessed_and_leads_to_the_next_answe
     next_url = reverse("auditors:assess", args=[world.rec2.pk])
     assert f'href="{next_url}?omgang={world.round1.pk}"' in saved.text
     assert "Nästa svar i omgång 1: Rekommendation 2" in saved.text
+
+
+def test_the_auditors_pages_of_a_recommendation_lead_to_its_audit(client, world):
+    """Where the boards are asked for a follow-up (Begär uppföljning)."""
+    client.force_login(world.auditor)
+    audit_url = world.audit.get_absolute_url()
+
+    for name in ("auditors:assess", "auditors:close"):
+        page = client.get(reverse(name, args=[world.rec1.pk]))
+        assert f'href="{audit_url}"' in page.text, name
+    assert (
+        reverse("auditors:request_follow_up", args=[world.audit.pk]) in client.get(audit_url).text
+    )
 
 
 def test_the_last_answer_of_a_round_leads_nowhere_further(client, world):
@@ -221,7 +235,7 @@ def test_the_attention_view_lists_what_needs_the_auditors(client, world):
     assert [(s.recommendation, s.board) for s in disagreements] == [(world.rec1, world.board_a)]
     # The disagreements name the board as the page's other tables do: by its name.
     disagreeing = page.text.split('id="disagree-heading"', 1)[1].split("</section>", 1)[0]
-    assert f"<td>{world.board_a.name}</td>" in disagreeing
+    assert re.search(rf"<td[^>]*>{world.board_a.name}</td>", disagreeing)
     missing = {(item.round, item.board) for item in page.context["missing"]}
     assert missing == {(late_round, world.board_a), (late_round, world.board_b)}
     assert "Försenad åtgärd" in page.text and "Sen omgång" in page.text
