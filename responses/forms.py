@@ -18,7 +18,7 @@ from auditfollowup.lib.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_inp
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status, status_choices
 
-from .models import Response, completion_problem
+from .models import Measure, Response, completion_problem
 
 
 class StatusSelect(forms.ChoiceField):
@@ -126,6 +126,13 @@ class EntryForm(forms.Form):
         )
 
 
+def column_length(model, name: str) -> int:
+    """The longest text ``model``'s field ``name`` holds: a form's limit is the column's,
+    never a number of its own, so a longer value is said beside the field instead of
+    failing at the database."""
+    return model._meta.get_field(name).max_length
+
+
 # A measure's title is often a line of text: a box wide enough to read it whole.
 MEASURE_TITLE_INPUT = forms.TextInput(attrs={"class": "input-wide", "size": 60})
 
@@ -178,8 +185,12 @@ class OwnMeasureForm(MeasureUpdateForm):
     correct what they typed (its title, who is responsible, its due date: a correction,
     not a move, so no reason is asked) or take it out of the draft."""
 
-    title = forms.CharField(label=_("Åtgärd"), max_length=300, widget=MEASURE_TITLE_INPUT)
-    responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Åtgärd"), max_length=column_length(Measure, "title"), widget=MEASURE_TITLE_INPUT
+    )
+    responsible = forms.CharField(
+        label=_("Ansvarig"), max_length=column_length(Measure, "responsible"), required=False
+    )
     remove = forms.BooleanField(label=_("Ta bort åtgärden ur utkastet"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -214,7 +225,7 @@ class NewMeasureForm(forms.Form):
 
     title = forms.CharField(
         label=_("Ny åtgärd"),
-        max_length=300,
+        max_length=column_length(Measure, "title"),
         widget=MEASURE_TITLE_INPUT,
         # Something else was typed in the new measure: it needs its name, or nothing at all.
         error_messages={
@@ -224,7 +235,9 @@ class NewMeasureForm(forms.Form):
             )
         },
     )
-    responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
+    responsible = forms.CharField(
+        label=_("Ansvarig"), max_length=column_length(Measure, "responsible"), required=False
+    )
     due = FuzzyDateField(label=_("Klart senast"), required=False)
     status = StatusSelect(label=_("Status"), initial=Status.PLANNED)
     completed = FuzzyDateField(label=_("Genomförd"), required=False)
@@ -282,7 +295,9 @@ class PublishForm(forms.Form):
         help_text=_("Dagen då nämnden beslutade yttrandet."),
     )
     diary_number = forms.CharField(
-        label=_("Diarienummer"), max_length=50, help_text=_("Till exempel ASN-2026-1234.")
+        label=_("Diarienummer"),
+        max_length=column_length(Response, "diary_number"),
+        help_text=_("Till exempel ASN-2026-1234."),
     )
 
     def refuse(self, error: forms.ValidationError) -> None:

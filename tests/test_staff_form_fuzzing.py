@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
-from responses.models import Response, ResponseEntry
+from responses import forms
+from responses.models import Measure, Response, ResponseEntry
 from tests.factories import build_sample
 from tests.test_import_fuzzing import database_contents
 
@@ -214,3 +215,20 @@ def test_more_new_measures_than_the_form_offers_are_refused_not_created(client, 
     assert page.status_code == 400
     assert "Rekommendation 1: Skicka som mest 20 formulär." in page.text
     assert Measure.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "model", "column"),
+    [
+        (forms.OwnMeasureForm, "title", Measure, "title"),
+        (forms.OwnMeasureForm, "responsible", Measure, "responsible"),
+        (forms.NewMeasureForm, "title", Measure, "title"),
+        (forms.NewMeasureForm, "responsible", Measure, "responsible"),
+        (forms.PublishForm, "diary_number", Response, "diary_number"),
+    ],
+)
+def test_a_staff_forms_limit_on_a_text_is_its_columns(form, field, model, column):
+    """What the staff type is refused beside the field exactly when the database could not
+    hold it: the forms read their limits from the model (``forms.column_length``), so a
+    longer column is a longer field, not a value refused by one and failing at the other."""
+    assert form.base_fields[field].max_length == model._meta.get_field(column).max_length
