@@ -4,7 +4,10 @@ client, in the hour. Following by e-mail and the password reset each count their
 Counted in the shared cache (every app server sees one count) under a keyed hash of what
 is counted (not the address itself), and forgotten after the hour. A mailbox is counted
 however its address is spelled (``mail.mailbox``); a client by its address as the login
-lock reads it (django-axes, behind the proxies the settings name)."""
+lock reads it (django-axes, behind the proxies the settings name), an IPv6 client by its
+/64 network: one line or one host has a whole /64 and may write any address in it."""
+
+import ipaddress
 
 from axes.helpers import get_client_ip_address
 from django.core.cache import cache
@@ -38,7 +41,21 @@ def mailbox_within(what: str, email: str, limit: int) -> bool:
     return _counted_within(f"{what}.mailbox", mailbox, limit)
 
 
+def client_of(request) -> str:
+    """The client ``request`` is counted as: its address, or its /64 network for IPv6."""
+    address = get_client_ip_address(request) or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def client_within(what: str, request, limit: int) -> bool:
     """Whether the client of ``request`` may have another ``what`` mailed in this hour,
     to whatever address, counting this one."""
-    return _counted_within(f"{what}.client", get_client_ip_address(request) or "", limit)
+    return _counted_within(f"{what}.client", client_of(request), limit)

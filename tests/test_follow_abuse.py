@@ -169,3 +169,16 @@ def test_one_client_gets_twenty_links_an_hour_to_whatever_addresses(mailoutbox, 
     assert len(mailoutbox) == 20
     elsewhere = Client(REMOTE_ADDR="198.51.100.7")
     assert ask(elsewhere, recommendation, "person20@example.se").status_code == 200
+
+
+def test_an_ipv6_client_counts_as_its_whole_network(mailoutbox, recommendation):
+    """One line has a /64 of addresses to write any of: they count as one client."""
+    for number in range(20):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{number + 1:x}")
+        assert ask(client, recommendation, f"person{number}@example.se").status_code == 200
+
+    refused = ask(Client(REMOTE_ADDR="2001:db8:1:2:ffff::1"), recommendation, "x@example.se")
+
+    assert refused.status_code == 429
+    other_network = Client(REMOTE_ADDR="2001:db8:1:3::1")
+    assert ask(other_network, recommendation, "x@example.se").status_code == 200
