@@ -72,7 +72,9 @@ def account(request):
         # The mail server refused the address for good: no mail goes until it is another.
         "refused": profile if profile.refuses(request.user) else None,
     }
-    return render(request, "notifications/account.html", context)
+    # A refused post is 400, the form with its errors, as every form of the product answers.
+    status = 400 if form.is_bound else 200
+    return render(request, "notifications/account.html", context, status=status)
 
 
 @access(LoggedIn)

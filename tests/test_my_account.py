@@ -79,7 +79,7 @@ def test_an_unknown_choice_is_refused_and_nothing_saved(client, staff):
         {"language": "sv", "board_reminder": "hourly"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "errorlist" in response.content.decode()
     assert not Preference.objects.exists()
 
