@@ -7,6 +7,9 @@ path into the condition for one user. That an object links only to objects of it
 municipality, whoever makes the link, is ``municipal_links.py``'s rule.
 """
 
+from functools import reduce
+from operator import and_, or_
+
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
@@ -44,20 +47,19 @@ def _user_condition(user) -> Q:
     own = roles.municipality_id(user)
     if own is None:
         return roles.NOTHING
-    on_staff = Board.staff.through.objects.filter(user_id=OuterRef("pk"))
-    contact_for = Board.objects.filter(contact_id=OuterRef("pk"))
-    member = Membership.objects.filter(user_id=OuterRef("pk"))
-    return (
-        Q(is_superuser=False)
-        & ~Exists(member.exclude(municipality=own))
-        & ~Exists(on_staff.exclude(board__municipality=own))
-        & ~Exists(contact_for.exclude(municipality=own))
-        & (
-            Exists(member.filter(municipality=own))
-            | Exists(on_staff.filter(board__municipality=own))
-            | Exists(contact_for.filter(municipality=own))
-        )
-    )
+    places = [
+        Membership.objects.filter(user_id=OuterRef("pk")),
+        Board.staff.through.objects.filter(user_id=OuterRef("pk")),  # on a board's staff
+        Board.objects.filter(contact_id=OuterRef("pk")),  # a board's contact person
+    ]
+    elsewhere = [~Exists(place.exclude(_of(place.model, own))) for place in places]
+    here = [Exists(place.filter(_of(place.model, own))) for place in places]
+    return Q(is_superuser=False) & reduce(and_, elsewhere) & reduce(or_, here)
+
+
+def _of(model, municipality_id) -> Q:
+    """``model``'s rows of this municipality, by the path ``tenancy_paths`` declares."""
+    return Q(**{path_of(model): municipality_id})
 
 
 def _source_document_condition(user) -> Q:
@@ -75,9 +77,9 @@ def _source_document_condition(user) -> Q:
     responses = Response.objects.filter(source_document_id=OuterRef("pk"))
     references = Response.referenced_in.through.objects.filter(sourcedocument_id=OuterRef("pk"))
     return (
-        Exists(audits.filter(audit__municipality=own))
-        | Exists(responses.filter(board__municipality=own))
-        | Exists(references.filter(response__board__municipality=own))
+        Exists(audits.filter(**{f"audit__{path_of(Audit)}": own}))
+        | Exists(responses.filter(_of(Response, own)))
+        | Exists(references.filter(**{f"response__{path_of(Response)}": own}))
         | ~(Exists(audits) | Exists(responses) | Exists(references))
     )
 
@@ -102,8 +104,10 @@ def superuser_only_fields(model, user) -> tuple[str, ...]:
 def _follower_condition(user) -> Q:
     """Followers of the municipality's recommendations and boards (each follows one of the
     two)."""
-    return roles.scope(user, "recommendation__audit__municipality") | roles.scope(
-        user, "board__municipality"
+    from .models import Board, Recommendation
+
+    return roles.scope(user, f"recommendation__{path_of(Recommendation)}") | roles.scope(
+        user, f"board__{path_of(Board)}"
     )
 
 
