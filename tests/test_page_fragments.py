@@ -45,6 +45,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def has_cell(page: str, html: str) -> bool:
+    """Whether ``html`` is a whole cell of a table on the page, whatever the cell's
+    attributes (a table the phone shows row by row gives each its role and its column's
+    name: site.css, table.stack)."""
+    return re.search(rf"<td[^>]*>{re.escape(html)}</td>", page) is not None
+
+
 def _tags(page: str, css_class: str) -> list[str]:
     """Each tag of that class on the page, whole (a symbol's span inside it included)."""
     inner = r"(?:<span[^>]*>[^<]*</span>)?[^<]*"
@@ -136,7 +143,7 @@ def test_a_boards_standing_reads_alike_on_the_recommendation_and_the_board_page(
     for recommendation, (assessment, overdue) in cells.items():
         page = client.get(recommendation.get_absolute_url()).content.decode()
         for html in (page, board_page):
-            assert f"<td>{assessment}</td>" in html
+            assert has_cell(html, assessment)
         assert _tags(page, "tag-overdue") == _tags(overdue, "tag-overdue")
     assert _tags(board_page, "tag-overdue") == _tags(cells[world.rec1][1], "tag-overdue")
 
@@ -150,14 +157,14 @@ def test_the_council_report_draws_a_status_with_the_vocabularys_badge(client):
     year = timezone.localdate().year
     page = client.get(reverse("reports:council_report", args=["malmo", year])).content.decode()
     first, unanswered = (
-        page.split('<table class="longest-table">')[1].split("<tbody>")[1].split("</tr>")[:2]
+        page.split('<table class="longest-table')[1].split("<tbody")[1].split("</tr>")[:2]
     )
     with translation.override("sv"):
         assert status_badge(Status.PARTLY_IMPLEMENTED) in first
         assert "revisionens bedömning" in first and old.audit.reference in first
         # An audit without a reference is named by its title, as everywhere else.
         assert "Ej besvarad" in unanswered and "nämndens status" in unanswered
-        assert "<td>Titeln</td>" in unanswered
+        assert has_cell(unanswered, "Titeln")
 
 
 @pytest.mark.parametrize("reference", ["SR-2018-71", ""])
@@ -282,9 +289,9 @@ def test_a_boards_own_status_reads_alike_on_every_page_that_shows_it(client, wor
     assert "Besvaras av en annan nämnd" in shown[left.pk][0]
     for pk, (full, short) in shown.items():
         recommendation_page = client.get(Recommendation.objects.get(pk=pk).get_absolute_url())
-        assert f"<td>{full}</td>" in recommendation_page.content.decode()
+        assert has_cell(recommendation_page.content.decode(), full)
         # The board page lists what the board answers (``counting_for_recommendation``).
-        assert (f"<td>{full}</td>" in board_page) is (pk != left.pk)
+        assert has_cell(board_page, full) is (pk != left.pk)
         assert f"{short}</span>" in listed
 
 
