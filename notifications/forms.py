@@ -59,14 +59,16 @@ class FollowForm(forms.Form):
         encoded word or a control character in it is sent to another spelling of the
         address (``mail.sent_address``), which the limit on confirmations would count as
         a mailbox of its own. An international domain is fine (its ASCII form is the
-        same domain)."""
+        same domain). Nor a host without a domain or an IP address ("root@localhost",
+        "anna@[127.0.0.1]", which Django's check lets through): no reader's mailbox, but
+        the mail server's own."""
         email = self.cleaned_data["email"]
         local, _at, domain = email.rpartition("@")
         try:
             sent = mail.sent_address(email)
         except ValueError:
             sent = None
-        if sent != f"{local}@{punycode(domain)}":
+        if "." not in domain or domain.startswith("[") or sent != f"{local}@{punycode(domain)}":
             raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
         return email
 

@@ -98,6 +98,18 @@ def test_an_address_a_mail_would_reach_under_another_spelling_is_refused(
     assert not smtp_server.messages
 
 
+@pytest.mark.parametrize("address", ["root@localhost", "postmaster@[127.0.0.1]"])
+def test_an_address_on_the_mail_servers_own_host_is_refused(
+    client, smtp_server, recommendation, address
+):
+    """No reader's mailbox is on a host without a domain or at an IP address: the mail
+    server's own are."""
+    response = ask(client, recommendation, address)
+
+    assert response.status_code == 400
+    assert not smtp_server.messages
+
+
 @pytest.mark.parametrize(
     "address",
     [
