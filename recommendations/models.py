@@ -542,11 +542,6 @@ def answering_pairs(named: set, addressed: set) -> set:
 
 
 class RecommendationQuerySet(InMunicipalityQuerySet):
-    def in_status_order(self, descending: bool = False):
-        """Sorted by the stored current status in the vocabulary's order (``Status.rank``)."""
-        rank = "-current_status_rank" if descending else "current_status_rank"
-        return self.order_by(rank, "audit__reference", "audit_id", "position")
-
     def open(self):
         return self.filter(closed_on__isnull=True)
 
@@ -836,10 +831,6 @@ class Recommendation(RemembersLoadedValues, models.Model):
     @property
     def status_value(self) -> Status | None:
         return Status(self.current_status) if self.current_status else None
-
-    @property
-    def boards_unanswered(self) -> int:
-        return self.boards_required - self.boards_answered
 
 
 class AuditorAssessment(RemembersLoadedValues, models.Model):
