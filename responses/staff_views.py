@@ -185,6 +185,8 @@ def response_edit(request, response: Response):
         return redirect("responses:response_submit", response.pk)
     if then == "publish":
         return redirect("responses:response_publish", response.pk)
+    if then == "preview":
+        return redirect("responses:response_preview", response.pk)
     return redirect("responses:response_edit", response.pk)
 
 

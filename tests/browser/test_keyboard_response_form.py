@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 CONTROLS = (
     "input:not([type=hidden]):not([disabled]), select:not([disabled]), "
-    "textarea:not([disabled]), button:not([disabled]), a[href]"
+    "textarea:not([disabled]), button:not([disabled]), a[href], summary"
 )
 
 # What the focused element looks like: an id for the report, and whether focus is visible
@@ -50,8 +50,11 @@ def choose_with_arrow_keys(page, label):
 
 
 def form_controls(page) -> list[str]:
+    """The form's controls as drawn: not those inside a closed fold (the board's latest
+    answer under each recommendation), which Tab rightly passes by."""
     return page.locator(f"form.response-form :is({CONTROLS})").evaluate_all(
-        "els => els.map(el => el.id || el.name || el.textContent.trim().slice(0, 40))"
+        "els => els.filter(el => el.checkVisibility())"
+        ".map(el => el.id || el.name || el.textContent.trim().slice(0, 40))"
     )
 
 
@@ -237,6 +240,51 @@ def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
     assert page.url.endswith(reverse("responses:response_publish", args=[response.pk]))
     entry = response.entries.get(recommendation=rec_1)
     assert entry.narrative == "Skrivet strax före publiceringen."
+
+
+def test_the_preview_shows_what_was_just_typed_and_enter_in_a_field_still_only_saves(page, draft):
+    sample, response = draft
+    rec_1 = sample.rec_1
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator(f"#id_rec-{rec_1.pk}-status").select_option("in_progress")
+    page.locator(f"#id_rec-{rec_1.pk}-narrative").fill("Skrivet strax före förhandsgranskningen.")
+
+    # Always at hand in the bar at the foot of the window, beside "Spara utkast".
+    preview = page.locator(".save-bar").get_by_role("button", name="Spara och förhandsgranska")
+    assert preview.is_visible()
+    with page.expect_navigation():
+        preview.click()
+
+    assert page.url.endswith(reverse("responses:response_preview", args=[response.pk]))
+    assert "Skrivet strax före förhandsgranskningen." in page.locator("main").inner_text()
+
+    # Enter in a one-line field presses the first button, "Spara utkast": back on the page.
+    page.get_by_role("link", name="Redigera utkastet").click()
+    page.locator("#id_title").press("Enter")
+    page.wait_for_load_state()
+    assert page.url.endswith(reverse("responses:response_edit", args=[response.pk]))
+    assert "Utkastet är sparat." in page.locator(".messages").inner_text()
+
+
+def test_at_320_px_a_field_reached_by_tab_is_not_hidden_under_the_save_bar(page, draft):
+    _sample, response = draft
+    page.set_viewport_size({"width": 320, "height": 640})
+    login(page, "handlaggare")
+    page.goto(reverse("responses:response_edit", args=[response.pk]))
+    page.locator("#id_title").focus()
+
+    # Its first line at least shows above the bar (a tall text box may run on beneath it).
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        box = page.evaluate(
+            "(() => { const r = document.activeElement.getBoundingClientRect();"
+            " return {top: r.top, bottom: r.bottom}; })()"
+        )
+        bar = page.locator(".save-bar").bounding_box()
+        assert min(box["bottom"], box["top"] + 24) <= bar["y"], page.evaluate(
+            "document.activeElement.id"
+        )
 
 
 def test_starting_in_a_round_closed_meanwhile_announces_what_happened_in_view(page, draft):
