@@ -447,7 +447,8 @@ class RecommendationOut(Schema):
         return cls(
             id=recommendation.pk,
             url=request.build_absolute_uri(recommendation.get_absolute_url()),
-            label=recommendation.label,
+            # Its name as every page and export gives it ("Rekommendation 2" without a label).
+            label=recommendation.display_name,
             position=recommendation.position,
             kind=recommendation.kind,
             text=recommendation.text,

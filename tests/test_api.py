@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from recommendations.models import Recommendation
 from recommendations.roles import STAFF_GROUP
 from responses.models import Measure
 from tests.factories import make_board, make_recommendation, make_tracked_audit, make_user
@@ -28,6 +29,26 @@ def test_it_returns_recommendations_with_audit_boards_status_and_timeline(client
     assert measure["due"] == {"text": "2020-06", "start": "2020-06-01", "end": "2020-06-30"}
     assert measure["overdue"] is True
     assert measure["due_date_changes"][0]["previous"]["text"] == "2020-03"
+
+
+def test_a_recommendation_without_a_label_of_its_own_is_named_as_the_pages_and_exports_name_it(
+    client,
+):
+    """The seed audit SR-2018-71 numbers its recommendations without a label: the pages,
+    the matrix and the list's CSV call them "Rekommendation 1" (``display_name``), the
+    API sent an empty label, which its description says reads "Rekommendation 1"."""
+    world = make_tracked_audit(n_recommendations=1)
+    Recommendation.objects.filter(pk=world.recommendations[0].pk).update(label="")
+
+    (rec,) = client.get(URL).json()["results"]
+    exported = client.get(reverse("recommendations:recommendation_list_csv"))
+    header, row = exported.content.decode("utf-8-sig").splitlines()[:2]
+
+    assert rec["label"] == "Rekommendation 1"
+    assert row.split(";")[header.split(";").index("Beteckning")] == rec["label"]
+    english = Client()
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert english.get(URL).json()["results"][0]["label"] == "Recommendation 1"
 
 
 def test_it_sends_json_with_swedish_letters_as_written(client):
