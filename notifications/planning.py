@@ -322,7 +322,9 @@ class _Planner:
 
     def _plan_auditor_digests(self, auditors, frequencies):
         for user in auditors:
-            frequency = frequencies.get((user.pk, Kind.AUDITOR_DIGEST), Frequency.WEEKLY)
+            frequency = frequencies.get(
+                (user.pk, Kind.AUDITOR_DIGEST), DEFAULT_FREQUENCY[Kind.AUDITOR_DIGEST]
+            )
             if frequency == Frequency.WEEKLY:
                 year, week, _weekday = self.today.isocalendar()
                 period = f"{year}-W{week:02d}"

@@ -12,8 +12,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications import outbox
-from notifications.models import Frequency, Kind, Notification, Preference, Profile
+from notifications import outbox, planning
+from notifications.models import (
+    DEFAULT_FREQUENCY,
+    Frequency,
+    Kind,
+    Notification,
+    Preference,
+    Profile,
+)
 from notifications.outbox import send_due
 from notifications.planning import write_plan
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
@@ -609,6 +616,20 @@ def test_auditors_get_the_att_granska_page_once_a_week(world, smtp_server):
     assert len(digests()) == 1, "one a week"
     run("2026-04-20")
     assert len(digests()) == 2
+
+
+def test_an_auditor_without_a_choice_gets_the_digest_as_often_as_the_default_says(
+    world, monkeypatch
+):
+    """How often an auditor who has chosen nothing gets the digest is ``DEFAULT_FREQUENCY``'s,
+    as for every other mail: the planner does not write "weekly" a second time."""
+    monkeypatch.setitem(DEFAULT_FREQUENCY, Kind.AUDITOR_DIGEST, Frequency.IMMEDIATE)
+
+    rows = planning.plan(dt.date(2026, 4, 14)).rows  # a Tuesday
+
+    digests = [row for row in rows if row.kind == Kind.AUDITOR_DIGEST]
+    assert digests and {row.stage for row in digests} == {Frequency.IMMEDIATE}
+    assert {row.send_after for row in digests} == {dt.date(2026, 4, 14)}
 
 
 def test_a_digest_held_back_by_a_failed_send_still_tells_what_arrived_before_it(world, smtp_server):
