@@ -343,7 +343,13 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline", base=Change
         elif self._asks_anew(deadline) and deadline.is_past(timezone.localdate()):
             # A new or moved deadline that has passed would chase the boards for an answer
             # already late the day they are asked; an open round may keep its own.
-            self.add_error("deadline", _("Sista svarsdagen har redan passerat."))
+            self.add_error(
+                "deadline",
+                _(
+                    "Sista svarsdagen har redan passerat. Ange en senare dag, eller kryssa ur "
+                    "Öppen för yttranden om omgången bara ska registreras i efterhand."
+                ),
+            )
         return cleaned
 
     def _asks_anyone(self, named) -> bool:

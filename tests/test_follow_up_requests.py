@@ -114,7 +114,7 @@ def test_a_new_deadline_that_has_passed_is_refused(client, world):
     client.force_login(world.auditor)
     answer = client.post(request_url(world.audit), follow_up(deadline="2020-01-31"))
     assert answer.status_code == 400
-    assert "Sista svarsdagen har redan passerat." in answer.text
+    assert "Sista svarsdagen har redan passerat. Ange en senare dag, eller kryssa ur" in answer.text
     assert not FollowUpRound.objects.filter(sequence=3).exists()
 
 
@@ -274,7 +274,7 @@ def test_reopening_a_closed_round_whose_deadline_has_passed_asks_for_a_new_deadl
     answer = client.post(change_url(world.round2), change_of(world.round2, deadline="2020-09-30"))
 
     assert answer.status_code == 400
-    assert "Sista svarsdagen har redan passerat." in answer.text
+    assert "Sista svarsdagen har redan passerat. Ange en senare dag, eller kryssa ur" in answer.text
     world.round2.refresh_from_db()
     assert world.round2.is_open is False
     data = change_of(world.round2, deadline="2099-09-30")

@@ -29,7 +29,10 @@ def test_an_auditor_asks_for_a_follow_up_and_the_boards_case_officer_can_answer_
     page.get_by_label("Sista svarsdag").fill("2020-01-31")
     page.get_by_label("Arbetsmarknads- och socialnämnden").check()
     page.get_by_role("button", name="Begär uppföljning").click()
-    assert "Sista svarsdagen har redan passerat." in page.locator(".error-summary").inner_text()
+    # It says what to do: a later day, or a round recorded after the fact, not open.
+    summary = page.locator(".error-summary").inner_text()
+    assert "Sista svarsdagen har redan passerat. Ange en senare dag" in summary
+    assert "kryssa ur Öppen för yttranden" in summary
 
     page.get_by_label("Sista svarsdag").fill("våren 2099")
     page.get_by_label("Sista svarsdag").press("Enter")
