@@ -41,6 +41,17 @@ def test_it_lists_every_recommendation_with_a_count(client):
     assert "3 träffar" in response.content.decode()
 
 
+def test_a_search_finding_nothing_says_what_to_try_next(client):
+    make_tracked_audit(n_recommendations=2)
+
+    page = listed(client, q="arbetsmarknadsinsatsr").content.decode()
+
+    assert "0 träffar" in page
+    assert "Pröva ett annat eller kortare sökord, eller ta bort ett filter ovan." in page
+    after = page.split("Inga rekommendationer matchar filtren.")[1].split("</p>")[0]
+    assert f'href="{URL}"' in after and "Rensa alla filter" in after
+
+
 def test_each_result_names_the_boards_it_is_addressed_to(client):
     make_tracked_audit(n_recommendations=1, board="ASN")
     make_tracked_audit(n_recommendations=1, board="SN")
