@@ -1,6 +1,7 @@
 """Whole public pages cached for anonymous visitors, shared by every app server.
 
-What is cached: the complete response (body and headers) of an anonymous GET that ends
+What is cached: the complete response (body and headers) of an anonymous GET (or HEAD,
+answered from and stored as the same page) that ends
 in 200, set no cookie and used no CSRF token, keyed by the full URL (scheme, host, path
 and query), the language and the day: pages say what is overdue *today* and show the
 years up to this one, so a page cached before midnight is not served after it. Never:
@@ -117,7 +118,9 @@ def _shared(response) -> bool:
 
 
 def _cacheable_request(request) -> bool:
-    if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
+    # A HEAD is the GET without its body (the server leaves it out): the same page, under
+    # the same key, or every HEAD would draw the page anew (a council report's PDF).
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False

@@ -75,6 +75,24 @@ def test_an_anonymous_page_is_served_from_the_cache_without_queries(
     assert shared_cache.dbsize() == 1  # the page, in Redis (no write has set a generation yet)
 
 
+def test_a_head_request_is_answered_from_the_page_its_get_cached(
+    client, shared_cache, tracked, django_assert_num_queries
+):
+    """A HEAD asks for the page a GET gets, without its body: it ran the whole view each
+    time (the council report's PDF drawn anew for every HEAD), where the GET came from
+    the cache. What a HEAD draws is stored as the GET's page."""
+    url = page_url(tracked)
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        head = client.head(url)
+    assert head.status_code == 200 and head["X-Page-Cache"] == "hit"
+    assert head["Content-Type"] == first["Content-Type"]
+
+    report = reverse("reports:council_report", args=["malmo", timezone.localdate().year])
+    assert client.head(report)["X-Page-Cache"] == "miss"
+    assert client.get(report)["X-Page-Cache"] == "hit"
+
+
 def test_publishing_a_response_invalidates_the_cached_page_on_commit(
     client, shared_cache, tracked, django_capture_on_commit_callbacks
 ):
