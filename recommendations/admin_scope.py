@@ -156,6 +156,7 @@ def linking_within_one_municipality(form_class):
                 if field.many_to_many
             }
             found = municipal_links.links_elsewhere(self.instance, values, [f.name for f in links])
+            municipal_links.remember_read(self.instance, values)  # the save's check reads none
             for name, message in municipal_links.link_messages(self.instance, found).items():
                 self.add_error(name, message)
             self._refuse_moving_away_from_links()

@@ -15,6 +15,7 @@ from auditfollowup.lib.content_tags import ContentLanguageSelect
 from auditfollowup.lib.dates import year_problem
 from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 
+from . import municipal_links
 from .models import Audit, Board, FollowUpRound, Recommendation, closing_day_problem
 from .status import status_choices
 
@@ -381,4 +382,7 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline", base=Change
                 self.instance.sequence = number
             else:
                 self.refuse_changed_meanwhile()  # two auditors changing one round
+            # The boards asked are the municipality's (the field offers no other): the
+            # guard on links added checks them without reading them again.
+            municipal_links.remember_read(self.instance, {"asks": self.cleaned_data["asks"]})
             return super().save(commit=commit)

@@ -1,8 +1,10 @@
 """One municipality's objects link only to its own, whoever makes the link: the admin's
 forms (``admin_scope.py``), the fixture importer and the models' ``clean()`` ask
 ``links_elsewhere``; a board or an audit that anything links to stays in its municipality
-(``moving_away_from_links``, asked by the admin's forms and the importer). And the
-municipality an object belongs to, read through its relations (``municipality_of``).
+(``moving_away_from_links``, asked by the admin's forms and the importer); a
+many-to-many link added through the ORM anywhere else is checked as it is added
+(``refuse_links_added``). And the municipality an object belongs to, read through its
+relations (``municipality_of``).
 
 It imports nothing of the project but ``tenancy_paths.py`` (each model's way to its
 municipality), so the models can call it without an import running in a circle.
@@ -131,6 +133,39 @@ def refuse_links_elsewhere(instance, values=None, fields=None) -> None:
     found = links_elsewhere(instance, values, fields)
     if found:
         raise ValidationError(link_messages(instance, found))
+
+
+def remember_read(instance, values) -> None:
+    """Keep on ``instance`` the objects a form read for its many-to-manys ({field name:
+    objects}, read with their way to their municipality, as ``links_elsewhere`` was
+    asked of them), so that ``refuse_links_added`` checks the links the form then saves
+    without reading those objects again."""
+    instance._read_with_municipality = {
+        name: {obj.pk: obj for obj in objects} for name, objects in values.items()
+    }
+
+
+def refuse_links_added(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """An ``m2m_changed`` receiver on every many-to-many ``link_fields`` names: a link
+    added through the ORM (``audit.audited_boards.add(board)`` in the shell or in code,
+    which no form or import checked) to another municipality's object raises the
+    ValidationError of ``refuse_links_elsewhere``, before it is written. Reads the objects
+    added with their way to their municipality (one query, only when something is added),
+    unless a form read them already (``remember_read``): the admin's save reads nothing
+    more; the importer writes its links in bulk, with no signal, having checked them."""
+    if action != "pre_add" or not pk_set:
+        return
+    owner = model if reverse else type(instance)
+    field = next(f for f in owner._meta.many_to_many if f.remote_field.through is sender)
+    if reverse:  # board.asked_rounds.add(round_): each round's link to the board
+        for linking in on_way_to_municipality(model._base_manager.filter(pk__in=pk_set)):
+            refuse_links_elsewhere(linking, {field.name: [instance]}, [field.name])
+        return
+    read = getattr(instance, "_read_with_municipality", {}).get(field.name, {})
+    added = [read[pk] for pk in pk_set if pk in read]
+    if unread := [pk for pk in pk_set if pk not in read]:
+        added += on_way_to_municipality(model._base_manager.filter(pk__in=unread))
+    refuse_links_elsewhere(instance, {field.name: added}, [field.name])
 
 
 def linked_from(model, pks) -> dict[object, list[str]]:

@@ -103,8 +103,10 @@ def make_audit(
     **fields,
 ):
     """An audit of ``boards`` (Board objects or short codes) by the city's auditors, in
-    ``municipality`` (by default Malmö)."""
-    municipality = municipality or make_municipality()
+    ``municipality`` (by default the boards', else Malmö): an audit links only to its own
+    municipality's boards."""
+    named = next((b.municipality for b in boards if isinstance(b, Board)), None)
+    municipality = municipality or named or make_municipality()
     audit = Audit(
         municipality=municipality,
         reference=reference if reference is not None else f"SR-2018-{next(_counter)}",

@@ -4,8 +4,14 @@ beside the field when a choice belongs to another municipality, and nothing is s
 Users belong to no municipality: a case officer may serve boards of two. (The import:
 tests/test_import_fixtures.py.)"""
 
+import json
+from contextlib import contextmanager
+
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -277,3 +283,162 @@ def test_a_board_nothing_links_to_yet_moves_to_another_municipality(superuser_cl
 
     assert page.status_code == 302
     assert Board.objects.get(pk=board.pk).municipality == exempelby
+
+
+# Links added through the ORM, outside the admin's forms and the importer (the shell, code):
+# the same rule, asked as each link is added (``municipal_links.refuse_links_added``).
+
+
+@pytest.mark.parametrize(
+    ("owner", "field", "stranger"),
+    [
+        ("malmo_audit", "audited_boards", "exempelby_board"),
+        ("malmo_round", "asks", "exempelby_board"),
+        ("malmo_recommendation", "addressed_to", "exempelby_board"),
+        ("malmo_recommendation", "answered_by", "exempelby_board"),
+        ("entry", "references", "exempelby_recommendation"),
+    ],
+)
+def test_a_link_added_in_code_to_another_municipalitys_object_is_refused(
+    towns, owner, field, stranger
+):
+    owner, stranger = towns[owner], towns[stranger]
+    links = getattr(type(owner).objects.get(pk=owner.pk), field)
+
+    # Raised where Django writes the link, as a database constraint would be: the
+    # transaction it is raised in is broken, as by an IntegrityError.
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        links.add(stranger)
+
+    assert refused.value.message_dict == {
+        field: [
+            f"”{stranger}” (id {stranger.pk}) hör till en annan kommun: Exempelby, inte Malmö stad."
+        ]
+    }
+    assert not getattr(owner, field).filter(pk=stranger.pk).exists()
+
+
+def test_a_link_added_from_the_other_side_or_by_id_is_refused_too(towns):
+    board, round_ = towns["exempelby_board"], towns["malmo_round"]
+
+    refused = "Exempelbynämnden” .* hör till en annan kommun: Exempelby, inte Malmö stad."
+    with pytest.raises(ValidationError, match=refused), transaction.atomic():
+        board.asked_rounds.add(round_)
+    with pytest.raises(ValidationError, match="hör till en annan kommun"), transaction.atomic():
+        towns["malmo_recommendation"].addressed_to.set([towns["malmo_board"].pk, board.pk])
+
+    assert not round_.asks.exists()
+    assert list(towns["malmo_recommendation"].addressed_to.all()) == [towns["malmo_board"]]
+
+
+def test_a_link_added_in_code_within_the_municipality_is_kept(towns):
+    other = make_board(short_code="SN", municipality=towns["malmo_board"].municipality)
+
+    towns["malmo_round"].asks.add(other)
+    other.addressed_recommendations.add(towns["malmo_recommendation"])
+
+    assert list(towns["malmo_round"].asks.all()) == [other]
+    assert other in towns["malmo_recommendation"].addressed_to.all()
+
+
+@contextmanager
+def without_the_guard():
+    """The links added through the ORM unchecked, as before the guard."""
+    throughs = [
+        field.remote_field.through
+        for model in apps.get_models()
+        for field in municipal_links.link_fields(model)
+        if field.many_to_many
+    ]
+    uid = "links_within_one_municipality_{}"
+    for through in throughs:
+        m2m_changed.disconnect(sender=through, dispatch_uid=uid.format(through._meta.label_lower))
+    try:
+        yield
+    finally:
+        for through in throughs:
+            m2m_changed.connect(
+                municipal_links.refuse_links_added,
+                sender=through,
+                dispatch_uid=uid.format(through._meta.label_lower),
+            )
+
+
+def test_the_guard_reads_nothing_more_on_an_admins_save(superuser_client, towns):
+    """The admin's form has read the objects it links to with their municipality, and
+    hands them over (``remember_read``): adding links costs the queries it cost before the
+    guard, on an audit's, a recommendation's and a round's page."""
+    malmo_board = towns["malmo_board"]
+    boards = [
+        make_board(short_code=f"N{n}", municipality=malmo_board.municipality) for n in range(3)
+    ]
+
+    def cost(obj, field, before, chosen):
+        getattr(obj, field).set(before)  # links removed: nothing for the guard to check
+        data = admin_page_data(superuser_client.get(change_url(obj)))
+        data[field] = [board.pk for board in chosen]
+        with CaptureQueriesContext(connection) as queries:
+            assert superuser_client.post(change_url(obj), data).status_code == 302
+        assert set(getattr(obj, field).all()) == set(chosen)
+        return len(queries)
+
+    for case in [
+        (towns["malmo_audit"], "audited_boards", [malmo_board], [malmo_board, *boards[:2]]),
+        (towns["malmo_recommendation"], "addressed_to", [malmo_board], [malmo_board, boards[2]]),
+        (towns["malmo_round"], "asks", [], boards),
+    ]:
+        cost(*case)  # Django's caches filled (the content types of the change log)
+        guarded = cost(*case)
+        with without_the_guard():
+            assert cost(*case) == guarded, case[1]
+
+
+def test_the_guard_reads_nothing_on_an_import(towns):
+    """The importer writes its links in bulk, without the signal, having checked them."""
+    from dataimport.importer import import_texts
+
+    audit, board = towns["malmo_audit"], towns["malmo_board"]
+    fields = {"audit": audit.pk, "position": 9, "text": "Ny", "addressed_to": [board.pk]}
+    text = json.dumps([{"model": "recommendations.recommendation", "pk": 990001, "fields": fields}])
+
+    import_texts([("fil.json", text)], dry_run=True)
+    with CaptureQueriesContext(connection) as guarded:
+        import_texts([("fil.json", text)], dry_run=True)
+    with without_the_guard(), CaptureQueriesContext(connection) as unguarded:
+        import_texts([("fil.json", text)], dry_run=True)
+
+    assert len(guarded) == len(unguarded)
+
+
+def test_the_guard_reads_nothing_more_on_an_auditors_change_of_a_round(client, towns):
+    """The auditors' round form offers only the municipality's boards and hands those
+    chosen over as the admin's form does."""
+    from recommendations.assessment_forms import FollowUpRequestForm
+    from recommendations.roles import AUDITOR_GROUP
+
+    round_ = towns["malmo_round"]
+    client.force_login(make_user("revisor", groups=[AUDITOR_GROUP]))
+    url = reverse("auditors:change_follow_up", args=[round_.audit_id, round_.pk])
+    boards = [
+        make_board(short_code=f"N{n}", municipality=round_.audit.municipality) for n in range(2)
+    ]
+
+    def cost():
+        round_.asks.set([])
+        data = {
+            "kind": round_.kind,
+            "title": "Lägesbeskrivning",
+            "asks": [board.pk for board in boards],
+            "shown_fingerprint": FollowUpRequestForm.fingerprint(
+                FollowUpRound.objects.get(pk=round_.pk)
+            ),
+        }
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, data).status_code == 302
+        assert set(round_.asks.all()) == set(boards)
+        return len(queries)
+
+    cost()  # Django's caches filled
+    guarded = cost()
+    with without_the_guard():
+        assert cost() == guarded
