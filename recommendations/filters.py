@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -518,9 +517,7 @@ class RecommendationFilter(NationalChoiceMixin, RecommendationFilterSet):
         )
 
     def filter_year(self, queryset, name, value):
-        entries = self._visible_entries().annotate(
-            year=ExtractYear(Response.date_expression("response__"))
-        )
+        entries = self._visible_entries().annotate(year=Response.year_expression("response__"))
         return queryset.filter(Exists(entries.filter(year=value)))
 
     def filter_closed(self, queryset, name, value):

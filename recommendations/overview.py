@@ -14,7 +14,6 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -139,7 +138,7 @@ def status_per_year(user, municipality=None) -> Chart:
     rows = (
         ResponseEntry.objects.visible_to(user)
         .in_municipality(municipality)
-        .annotate(year=ExtractYear(Response.date_expression("response__")))
+        .annotate(year=Response.year_expression("response__"))
         .filter(year__in=years)
         .order_by()
         .values_list("year", "status")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -472,6 +472,13 @@ class Response(models.Model):
         """``date_of`` in SQL, for a response reached through ``prefix``: the day to count
         and sort it by (a document's date is the first day of its period)."""
         return Coalesce(f"{prefix}decision_date", f"{prefix}document_date")
+
+    @staticmethod
+    def year_expression(prefix: str = ""):
+        """The year an answer counts in, in SQL: its response's date's (``date_expression``),
+        as the matrix places it in a column (``date.start.year``). The chart per year and
+        the list's year filter read it."""
+        return ExtractYear(Response.date_expression(prefix))
 
     @property
     def date_inference(self) -> str:

@@ -4,9 +4,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from recommendations.models import Recommendation
+from recommendations.overview import status_per_year
 from recommendations.status import Status
 from recommendations.views import CappedPaginator
 from tests.conftest import postgresql_only
@@ -322,3 +324,30 @@ def test_the_auditors_own_body_is_not_a_board_to_filter_by(client):
         offered = client.get(url).context["filter"].form.fields["board"]
         assert list(offered.queryset) == [world.board]
         assert client.get(url, {"board": auditors.pk}).status_code == 400
+
+
+def test_an_answer_counts_in_one_year_on_the_list_the_chart_and_the_matrix(client):
+    """The year an answer counts in is its response's date's (the decision's, else the
+    document's; ``Response.year_expression``): the list's year filter, the start page's
+    chart per year and the matrix's columns place it alike."""
+    audit = make_audit(boards=["ASN"])
+    decided, documented = make_recommendation(audit), make_recommendation(audit)
+    round_ = make_round(audit)
+    # Decided in 2021 on a document of 2020: 2021. Undecided, of autumn 2020: 2020.
+    make_entry(
+        make_response(round=round_, decision_date=dt.date(2021, 3, 1), document="2020"), decided
+    )
+    other = make_round(audit)
+    make_entry(make_response(round=other, document="hösten 2020"), documented)
+
+    assert labels(listed(client, year=2021)) == [decided.pk]
+    assert labels(listed(client, year=2020)) == [documented.pk]
+    chart = {bar.label: bar.total for bar in status_per_year(AnonymousUser()).bars}
+    assert (chart["2020"], chart["2021"]) == (1, 1)
+    matrix = client.get(reverse("recommendations:matrix"), {"audit": audit.pk})
+    rows = {
+        row.recommendation: row.cells for group in matrix.context["groups"] for row in group.rows
+    }
+    years = list(matrix.context["years"])
+    assert rows[decided][years.index(2021)] and not rows[decided][years.index(2020)]
+    assert rows[documented][years.index(2020)] and not rows[documented][years.index(2021)]
