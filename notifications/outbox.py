@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations import attention
+from recommendations.reminders import SCHEDULE
 
 from . import mail, planning
 from .models import Follower, Frequency, Kind, Language, Notification, Preference, Profile
@@ -219,6 +220,8 @@ def _compose(rows, today, now):
         else:
             context = _board_context(rows, today)
             context["board_url"] = mail.absolute_url(first.board.get_absolute_url())
+            # The days its headings name: the schedule the planner counts.
+            context["reminders"] = SCHEDULE
             if first.kind == Kind.BOARD_REMINDER:
                 # Where the board's staff write the answer and report on the measures:
                 # their drafts, the open rounds and the overdue measures, on one page.

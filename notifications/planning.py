@@ -6,7 +6,9 @@ which rests on ``Measure.objects.overdue`` and the fuzzy-date rules (a date of u
 precision is due at the end of its period). This module only decides the stage of each
 reminder and who hears of it, in a fixed number of queries whatever the data's size.
 
-Stages, counted from the last day of the date's period (``FuzzyDate.end``):
+Stages, counted from the last day of the date's period (``FuzzyDate.end``), in the days of
+``recommendations.reminders.SCHEDULE`` (the one schedule the auditors' form and the mails
+tell of too):
 
 * a round opened for answers (``FollowUpRound.opened_on``): the boards it asks hear that
   the auditors ask for an answer, and by when, the day it opens (board staff);
@@ -28,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recommendations import attention, roles
+from recommendations.reminders import SCHEDULE
 
 from .models import (
     DEFAULT_FREQUENCY,
@@ -39,11 +42,16 @@ from .models import (
     writes_to,
 )
 
-SOON_DAYS = 14
-DEADLINE_STAGES = (("deadline_14", -14), ("deadline_3", -3))
-DEADLINE_PASSED_AFTER = 1
-REPLY_ESCALATION_AFTER = 14
-MEASURE_ESCALATION_AFTER = 30
+SOON_DAYS = SCHEDULE.measure_soon
+# The stages' names are stored on the outbox's rows (``Notification.stage``) and name the
+# mails' sections; their days are the schedule's.
+DEADLINE_STAGES = (
+    ("deadline_14", -SCHEDULE.early_reminder),
+    ("deadline_3", -SCHEDULE.last_reminder),
+)
+DEADLINE_PASSED_AFTER = SCHEDULE.late_reminder
+REPLY_ESCALATION_AFTER = SCHEDULE.reply_escalation
+MEASURE_ESCALATION_AFTER = SCHEDULE.measure_escalation
 # Kinds whose reminders planning both creates and withdraws; the others (the auditors'
 # digest, new answers for followers) are created once and only checked at send time.
 PLANNED_KINDS = (Kind.BOARD_REMINDER, Kind.ESCALATION)
@@ -78,13 +86,13 @@ def deadline_stage(days_late: int) -> str | None:
 
 def replies_to_chase(today: dt.date, *, round_ids=None):
     """The replies a reminder may be about on ``today``: owed to a round whose deadline
-    ends within ``SOON_DAYS`` or has passed (``attention.missing_responses``), while the
-    round is open for answers. Staff answer only an open round
-    (``FollowUpRound.objects.open_for``): one the auditors have closed asks nothing more
-    of its boards, and its late reply is no longer escalated (*Att granska* still lists
-    it as missing). The outbox asks the same, for its rows' rounds, just before it sends:
-    closing a round withdraws its waiting reminders."""
-    horizon = today + dt.timedelta(days=SOON_DAYS + 1)
+    ends within the first reminder's days (``SCHEDULE.early_reminder``) or has passed
+    (``attention.missing_responses``), while the round is open for answers. Staff answer
+    only an open round (``FollowUpRound.objects.open_for``): one the auditors have closed
+    asks nothing more of its boards, and its late reply is no longer escalated (*Att
+    granska* still lists it as missing). The outbox asks the same, for its rows' rounds,
+    just before it sends: closing a round withdraws its waiting reminders."""
+    horizon = today + dt.timedelta(days=SCHEDULE.early_reminder + 1)
     return [
         item
         for item in attention.missing_responses(horizon, None, round_ids=round_ids)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from auditfollowup.lib.content_tags import ContentLanguageSelect
 from auditfollowup.lib.dates import year_problem
@@ -17,6 +18,7 @@ from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 
 from . import municipal_links
 from .models import Audit, Board, FollowUpRound, Recommendation, closing_day_problem
+from .reminders import SCHEDULE
 from .status import status_choices
 
 
@@ -287,16 +289,20 @@ class FollowUpRequestForm(fuzzy_date_form(FollowUpRound, "deadline", base=Change
                 "Kryssa inga för att fråga varje nämnd som besvarar någon av granskningens "
                 "rekommendationer."
             ),
-            "is_open": _(
-                "Nämndernas handläggare får besked samma dag, kan då lämna yttranden i "
-                "omgången och påminns 14 och 3 dagar före sista svarsdagen."
-            ),
         }
 
     def __init__(self, *args, audit, **kwargs):
         super().__init__(*args, **kwargs)
         self.audit = audit
         self.instance.audit = audit
+        # The reminders' days from the schedule the mail planner counts (``reminders``).
+        self.fields["is_open"].help_text = ngettext(
+            "Nämndernas handläggare får besked samma dag, kan då lämna yttranden i "
+            "omgången och påminns %(early)s och %(last)s dag före sista svarsdagen.",
+            "Nämndernas handläggare får besked samma dag, kan då lämna yttranden i "
+            "omgången och påminns %(early)s och %(last)s dagar före sista svarsdagen.",
+            SCHEDULE.last_reminder,
+        ) % {"early": SCHEDULE.early_reminder, "last": SCHEDULE.last_reminder}
         deadline = self.fields["deadline"]
         deadline.label = _("Sista svarsdag")
         deadline.help_text = _(

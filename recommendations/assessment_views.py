@@ -22,6 +22,7 @@ from .assessment_forms import (
 )
 from .history import change_history_for_recommendation
 from .models import Audit, AuditorAssessment, FollowUpRound, Recommendation
+from .reminders import SCHEDULE
 from .roles import Auditor, Reader, access
 from .timeline import build_timeline, with_timeline
 
@@ -200,6 +201,7 @@ def request_follow_up(request, pk: int, round_pk: int | None = None):
     context = {"audit": audit, "form": form, "round": round_, "current": current}
     if round_ is None:
         context["next_sequence"] = FollowUpRound.objects.next_sequence(audit)
+        context["reminders"] = SCHEDULE
     return render(request, "recommendations/auditor/follow_up.html", context, status=status)
 
 

@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from auditfollowup.lib.dates import FuzzyDate
+from notifications import planning
 from recommendations.assessment_forms import FollowUpRequestForm
 from recommendations.models import FollowUpRound
+from recommendations.reminders import SCHEDULE
 from recommendations.roles import AUDITOR_GROUP
 from responses.models import Response
 
@@ -180,6 +182,34 @@ def test_an_auditor_of_another_municipality_gets_404_and_nothing_is_written(clie
     assert audit.rounds.count() == 1
     round_.refresh_from_db()
     assert round_.title != "Uppföljning 2027"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("sv", "påminns {early} och {last} dagar före sista svarsdagen"),
+        ("en", "reminded {early} and {last} days before the reply deadline"),
+    ],
+)
+def test_the_form_tells_the_auditors_the_days_the_boards_are_reminded_on(
+    client, world, language, said
+):
+    """The page's lead and the help of *open for answers* name the days of the one
+    schedule (``reminders.SCHEDULE``) the mail planner reminds on: the planner's first
+    and last reminder fall on exactly those days ahead of the deadline, and its late
+    reminder on the day after it, as the page says ("dagen efter den")."""
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    client.force_login(world.auditor)
+    page = client.get(request_url(world.audit))
+
+    said = said.format(early=SCHEDULE.early_reminder, last=SCHEDULE.last_reminder)
+    assert page.text.count(said) == 2, "in the lead and in the help of the checkbox"
+    for days in (SCHEDULE.early_reminder, SCHEDULE.last_reminder):
+        assert planning.deadline_stage(-days) != planning.deadline_stage(-days - 1)
+    assert planning.deadline_stage(-SCHEDULE.last_reminder - 1) == "deadline_14"
+    assert planning.deadline_stage(-SCHEDULE.early_reminder - 1) is None
+    assert SCHEDULE.late_reminder == 1, "the page says the day after the deadline"
+    assert planning.deadline_stage(1) == "deadline_passed"
 
 
 def test_board_staff_may_not_ask_for_a_follow_up(client, world):

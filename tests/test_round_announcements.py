@@ -138,7 +138,7 @@ def test_a_deadline_within_two_weeks_is_said_once_not_twice(world, smtp_server):
 
     [mail] = smtp_server.to(anna.email)
     text = smtp_server.text(mail)
-    assert "inom två veckor" in text
+    assert "inom 14 dagar" in text
     assert "Revisionen begär svar i en ny omgång" not in text
 
 
