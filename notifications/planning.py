@@ -133,12 +133,26 @@ def measures_to_chase(today: dt.date):
     return attention.overdue_measures(today + dt.timedelta(days=SOON_DAYS + 1), None)
 
 
+def escalation_recipients(board, auditors_by_municipality, people) -> list:
+    """Whom an escalation about ``board`` goes to, of ``people`` ({user id: user}): the
+    auditors of the board's municipality (``auditors_by_municipality``: {municipality id:
+    user ids} of those ``roles.gets_auditor_mail`` is true of) and the board's contact
+    person. The planner asks it with everybody it writes to, loaded at once; the outbox,
+    through ``still_writes_to``, with the one user of a row before it sends."""
+    chosen = [
+        people[pk] for pk in auditors_by_municipality.get(board.municipality_id, ()) if pk in people
+    ]
+    if board.contact_id and board.contact_id in people:
+        chosen.append(people[board.contact_id])
+    return chosen
+
+
 def still_writes_to(row: Notification) -> bool:
     """Whether the planner would still write to this row's recipient about it: an active
     user with an address the mail server has not refused (``models.writes_to``), and for
     a board reminder one of the board's staff
-    (``roles.staff_board_ids``), for an escalation one of the municipality's auditors or
-    the board's contact, for the auditors' digest an auditor (``roles.gets_auditor_mail``).
+    (``roles.staff_board_ids``), for an escalation one of ``escalation_recipients``, for
+    the auditors' digest an auditor (``roles.gets_auditor_mail``).
     The outbox asks it before it sends a row planned earlier: a mail waiting for Monday,
     or after a failed send, goes to nobody who has since left the role."""
     user = row.recipient
@@ -148,10 +162,8 @@ def still_writes_to(row: Notification) -> bool:
     if row.kind == Kind.BOARD_REMINDER:
         return row.board_id in roles.staff_board_ids(user)
     if row.kind == Kind.ESCALATION:
-        board = row.board
-        return board.contact_id == user.pk or (
-            roles.gets_auditor_mail(user) and roles.municipality_id(user) == board.municipality_id
-        )
+        auditing = {roles.municipality_id(user): [user.pk]} if roles.gets_auditor_mail(user) else {}
+        return user in escalation_recipients(row.board, auditing, {user.pk: user})
     if row.kind == Kind.AUDITOR_DIGEST:
         return roles.gets_auditor_mail(user)
     return True
@@ -223,12 +235,8 @@ class _Planner:
         frequencies = Preference.objects.frequencies(everyone)
         self.refused = Profile.objects.refused_addresses(everyone)
 
-        def escalation_recipients(board):
-            """The municipality's auditors and the board's contact person."""
-            chosen = [people[pk] for pk in auditors_by_municipality.get(board.municipality_id, [])]
-            if board.contact_id and board.contact_id in people:
-                chosen.append(people[board.contact_id])
-            return chosen
+        def escalated_to(board):
+            return escalation_recipients(board, auditors_by_municipality, people)
 
         reminded = set()  # (round, board) with a deadline reminder: it says it all
         for item in late_replies:
@@ -257,7 +265,7 @@ class _Planner:
                         **objects,
                     )
             if _within(days_late - REPLY_ESCALATION_AFTER):
-                for user in escalation_recipients(board):
+                for user in escalated_to(board):
                     self.add(
                         user,
                         frequencies,
@@ -301,7 +309,7 @@ class _Planner:
             if days:
                 stage = "overdue" if _within(days - 1) else None
                 if _within(days - MEASURE_ESCALATION_AFTER):
-                    for user in escalation_recipients(measure.board):
+                    for user in escalated_to(measure.board):
                         self.add(
                             user,
                             frequencies,

@@ -594,6 +594,32 @@ def test_escalation_goes_to_the_auditors_of_the_boards_municipality_only(world, 
     ), "another municipality's auditor is not told"
 
 
+def test_an_escalation_waiting_goes_to_whom_the_planner_chose_and_to_no_one_else(world):
+    """The outbox asks before it sends a row planned earlier whether the planner would
+    still write it (``still_writes_to``), by the planner's own rule of whom an escalation
+    goes to (``escalation_recipients``): its recipients pass, another municipality's
+    auditor and the board's own staff do not, and a contact who is no longer the board's
+    no longer does."""
+    elsewhere = make_municipality(name="Annanstad", slug="annanstad")
+    other_auditor = person("annan-revisor", groups=[AUDITOR_GROUP], municipality=elsewhere)
+    world["round"].deadline_date = None
+    world["round"].save()
+
+    rows = [row for row in planning.plan(dt.date(2026, 5, 30)).rows if row.kind == Kind.ESCALATION]
+
+    assert {row.recipient.username for row in rows} == {"revisor", "chefen"}
+    assert all(planning.still_writes_to(row) for row in rows)
+    for user in (other_auditor, world["staff"]):
+        assert not planning.still_writes_to(
+            Notification(recipient=user, kind=Kind.ESCALATION, board=world["board"])
+        ), user.username
+    world["board"].contact = None
+    world["board"].save(update_fields=["contact"])
+    (to_contact,) = [row for row in rows if row.recipient.username == "chefen"]
+    to_contact.board = world["board"]
+    assert not planning.still_writes_to(to_contact)
+
+
 def test_auditors_get_the_att_granska_page_once_a_week(world, smtp_server):
     run("2026-04-13")  # a Monday: the reply is missing and nothing else
 
