@@ -9,7 +9,7 @@ from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from . import limits, mail, outbox
-from .models import Frequency, Kind, Language, Preference, Profile, writes_to
+from .models import Follower, Frequency, Kind, Language, Preference, Profile, writes_to
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ class AccountForm(forms.Form):
 class FollowForm(forms.Form):
     email = forms.EmailField(
         label=_("Din e-postadress"),
-        max_length=254,
+        # What the follow stores it in holds (Follower.email), said on the input too.
+        max_length=Follower._meta.get_field("email").max_length,
         error_messages={"invalid": _("Skriv en e-postadress, till exempel namn@example.se.")},
     )
 

@@ -185,6 +185,27 @@ def test_a_bad_address_is_refused_with_a_swedish_message(client, recommendation)
     assert "Skriv en e-postadress" in response.content.decode()
 
 
+def test_an_address_longer_than_a_follow_can_store_is_refused_on_the_form(
+    client, smtp_server, recommendation
+):
+    """The form's limit is the stored address's (``Follower.email``), on the input and
+    when sent: an address one character longer is refused before any mail is sent."""
+    url = reverse("notifications:follow", args=["recommendation", recommendation.pk])
+    longest = Follower._meta.get_field("email").max_length
+    assert f'maxlength="{longest}"' in client.get(url).text
+
+    # A well-formed address (a local part of at most 64 characters, labels of at most
+    # 63) one character over the limit.
+    domain = ".".join(["a" * 40] * ((longest - 60) // 41) + ["example", "se"])
+    address = "b" * (longest - len(domain)) + "@" + domain
+    assert len(address) == longest + 1
+    too_long = client.post(url, {"email": address})
+
+    assert too_long.status_code == 400
+    assert f"som mest {longest} tecken" in too_long.text
+    assert not smtp_server.messages
+
+
 def test_an_address_the_mail_server_refuses_is_said_on_the_form_not_a_server_error(
     client, smtp_server, recommendation
 ):
