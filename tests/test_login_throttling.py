@@ -1,5 +1,6 @@
 """Login throttling (django-axes): five failures lock that username from that address."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -74,6 +75,31 @@ def test_the_sixth_attempt_is_refused_with_a_swedish_lockout_page(staff_user):
     assert '<html lang="sv">' in response.content.decode()
     assert "spärrad" in h1(response)
     assert 'name="password"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("cooloff", "language", "said"),
+    [
+        (1, "sv", "Försök igen om 1\xa0timme,"),
+        (1, "en", "Try again in 1\xa0hour,"),
+        (dt.timedelta(minutes=30), "sv", "Försök igen om 30\xa0minuter,"),
+        (None, "sv", "användarnamnet. Kontakta en administratör"),
+    ],
+)
+def test_the_lockout_page_says_how_long_the_lock_lasts_as_configured(
+    staff_user, settings, cooloff, language, said
+):
+    """How long to wait is read from the lock itself (``AXES_COOLOFF_TIME``, which
+    django-axes hands the page as ``cooloff_timedelta``), not written again: a lock
+    without an end says only whom to ask."""
+    settings.AXES_COOLOFF_TIME = cooloff
+    client = Client(REMOTE_ADDR=ATTACKER)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    fail_five_times(client)
+
+    response = attempt(client, "fel-6")
+
+    assert said in response.content.decode()
 
 
 def test_the_right_password_is_refused_while_locked(staff_user):

@@ -2,10 +2,16 @@
 pages show it, the way the document says it, marked as a time by its first day, with how
 exactly it is known where it is coarser than a day:
 ``<time datetime="2026-05-01">maj 2026</time> <span class="muted">(månaden är känd, inte
-dagen)</span>``. "" for no date."""
+dagen)</span>``. "" for no date.
+
+``{{ delta|duration }}``: a span of time (a ``timedelta``) in words, in the page's
+language, to its two largest units: "1 timme", "1 timme, 30 minuter", "2 days"."""
+
+import datetime as dt
 
 from django import template
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -18,3 +24,14 @@ def fuzzy_date(date) -> str:
     if not date.precision_note:
         return shown
     return format_html('{} <span class="muted">({})</span>', shown, date.precision_note)
+
+
+# Any moment does: ``timesince`` counts from one to the other.
+_START = dt.datetime(2000, 1, 1)
+
+
+@register.filter
+def duration(delta: dt.timedelta) -> str:
+    """Django's own words for a time since (its units and plurals, in every language it
+    has), for a span of time rather than a moment."""
+    return timesince(_START, _START + delta)
