@@ -86,6 +86,12 @@ class RoundChooser(forms.Form):
         self.fields["omgang"].queryset = recommendation.audit.rounds.order_by("sequence")
         self.fields["omgang"].label_from_instance = _round_label
 
+    def chosen_pk(self) -> int | None:
+        """The pk of the round asked for, None without one (the page then shows the latest
+        answered); only for a valid form."""
+        chosen = self.cleaned_data["omgang"] if self.is_bound else None
+        return chosen.pk if chosen else None
+
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(
@@ -127,10 +133,14 @@ class AttentionForm(forms.Form):
     def default_since() -> dt.date:
         return timezone.localdate() - dt.timedelta(days=90)
 
-    def since_date(self) -> dt.date:
-        if self.is_valid() and self.cleaned_data["since"]:
-            return self.cleaned_data["since"]
-        return self.default_since()
+    def since_date(self) -> dt.date | None:
+        """The day chosen, else ``default_since``; None for a day the form refuses, which
+        the page answers with the form's error and no list (never the default's)."""
+        if not self.is_bound:
+            return self.default_since()
+        if not self.is_valid():
+            return None
+        return self.cleaned_data["since"] or self.default_since()
 
     def shortcuts(self) -> list[tuple[str, str, bool]]:
         """The days a weekly reader picks in one click instead of typing a date: a week,

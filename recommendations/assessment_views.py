@@ -25,6 +25,7 @@ from .models import Audit, AuditorAssessment, FollowUpRound, Recommendation
 from .reminders import SCHEDULE
 from .roles import Auditor, Reader, access
 from .timeline import build_timeline, with_timeline
+from .views import filter_status
 
 
 def _recommendation(user, pk: int) -> Recommendation:
@@ -66,8 +67,18 @@ def assess(request, pk: int):
         status = 400
         answers = _answers_in_round(request, recommendation, request.POST.get("round", ""))
     else:
-        chosen = request.GET.get("omgang", "")
-        answers = _answers_in_round(request, recommendation, chosen)
+        # A round in the address (``?omgang=``) that is none of the audit's is refused as
+        # the list refuses an invalid filter: 400 with the chooser's error, and no answers
+        # (not the latest round's in their place).
+        asked = RoundChooser(
+            request.GET if "omgang" in request.GET else None, recommendation=recommendation
+        )
+        status = filter_status(asked)
+        if status == 200:
+            chosen = asked.chosen_pk()
+            answers = _answers_in_round(request, recommendation, chosen or "")
+        else:
+            chosen, answers = None, {"answer_round": None, "answers": []}
         # The round whose answers the page shows is the one the form assesses.
         shown = answers["answer_round"]
         form = AssessmentForm.opened_for(
@@ -79,6 +90,8 @@ def assess(request, pk: int):
         recommendation=recommendation,
         initial={"omgang": form.chosen_round.pk if form.chosen_round else None},
     )
+    if status == 400 and request.method == "GET":
+        chooser = asked  # its error, beside the rounds to choose from
     context = {
         "recommendation": recommendation,
         "form": form,
@@ -230,17 +243,23 @@ def attention(request):
     form = AttentionForm(request.GET or None)
     since = form.since_date()
     today = timezone.localdate()
+    # A day the form refuses: 400 with its error and no arrivals (not the default
+    # ninety days' under it), as the list answers an invalid filter. The other sections
+    # read no day.
+    arrived = attention_queries.arrived_responses(since, request.user) if since else None
     context = {
         "form": form,
         "since": since,
         "today": today,
-        "arrived": attention_queries.arrived_responses(since, request.user),
+        "arrived": arrived,
         "overdue": attention_queries.overdue_measures(today, request.user),
         "disagreements": attention_queries.disagreements(request.user),
         "awaited": attention_queries.awaited_responses(today, request.user),
         "missing": attention_queries.missing_responses(today, request.user),
     }
-    return render(request, "recommendations/auditor/attention.html", context)
+    return render(
+        request, "recommendations/auditor/attention.html", context, status=filter_status(form)
+    )
 
 
 @access(Reader)

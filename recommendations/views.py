@@ -164,7 +164,7 @@ def recommendation_list(request):
             "active_filters": active_filters(filterset, request.GET),
             "query": query.urlencode(),
         },
-        status=_status(filterset),
+        status=filter_status(filterset),
     )
 
 
@@ -294,10 +294,13 @@ def matrix(request):
             "query": request.GET.urlencode(),
             "choose_first": groups is None,
         },
-        status=_status(filterset),
+        status=filter_status(filterset),
     )
 
 
-def _status(filterset) -> int:
-    """400 for an invalid filter (the page shows the errors), as the exports and API do."""
-    return 200 if filterset.is_valid() else 400
+def filter_status(filtering) -> int:
+    """400 for an invalid filter (the page shows the errors and nothing computed from
+    another filter), as the exports and API do; 200 otherwise. ``filtering`` is a
+    FilterSet or a filter's form: the list and the matrix, *Att granska*'s day and the
+    assessment page's round. A form left unbound (no filter asked) is no refusal."""
+    return 200 if not filtering.is_bound or filtering.is_valid() else 400

@@ -428,11 +428,45 @@ def test_the_auditors_pages_lead_back_to_the_recommendation_and_mark_where_one_i
     assert back in history.text
 
 
-def test_a_since_date_in_a_year_no_one_means_is_a_message_not_an_error(client, world):
+def test_a_since_date_in_a_year_no_one_means_is_refused_with_its_message(client, world):
+    """As the list answers an invalid filter: 400, the field's error, and no arrivals
+    counted from the default ninety days under it."""
     client.force_login(world.auditor)
     page = client.get(reverse("auditors:attention"), {"since": "0001-01-01"})
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "Året måste ligga mellan 1900 och 2200." in page.text
+    assert "Rätta datumet ovan för att se yttrandena som har kommit in sedan dess." in page.text
+    assert "Yttranden inlämnade eller publicerade sedan" not in page.text
+    assert page.context["arrived"] is None
+
+
+@pytest.mark.parametrize("since", ["garbage", "2026-02-30"])
+def test_a_since_that_is_no_day_is_refused_and_lists_no_arrivals(client, world, since):
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"), {"since": since})
+    assert page.status_code == 400
+    assert "Fyll i ett giltigt datum." in page.text
+    assert page.context["arrived"] is None
+    assert 'aria-current="true"' not in page.text  # no shortcut said to be the day shown
+    # What reads no day is still there.
+    assert "Försenade åtgärder" in page.text and "Nämnden och revisionen är oense" in page.text
+
+
+def test_a_round_the_audit_does_not_have_is_refused_on_the_assessment_page(client, world):
+    """``?omgang=`` naming no round of the audit: 400, the chooser's error beside the
+    audit's rounds, and no round's answers in place of the one asked for."""
+    client.force_login(world.auditor)
+    url = reverse("auditors:assess", args=[world.rec1.pk])
+    for garbage in ("garbage", "999999"):
+        page = client.get(url, {"omgang": garbage})
+        assert page.status_code == 400
+        assert "Välj ett giltigt alternativ." in page.text
+        assert '<select name="omgang"' in page.text
+        assert page.context["answers"] == [] and page.context["answer_round"] is None
+        assert "Välj en av granskningens omgångar för att se nämndernas svar." in page.text
+        assert "Spara bedömning" not in page.text
+    assert client.get(url, {"omgang": world.round1.pk}).status_code == 200
+    assert client.get(url, {"omgang": ""}).status_code == 200
 
 
 def test_closing_a_recommendation_stops_every_page_calling_its_measures_overdue(client, world):

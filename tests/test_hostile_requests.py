@@ -608,12 +608,12 @@ def test_the_edit_page_ignores_fields_naming_another_boards_measures(world):
     assert "INTRÅNG" not in str(every_row())
 
 
-def test_a_round_of_another_audit_in_the_assessment_query_shows_no_answers(world):
+def test_a_round_of_another_audit_in_the_assessment_query_is_refused_showing_no_answers(world):
     other_round = make_town("Lunds kommun", "lund", "KFN", "LUNDMARK")[3]
     page = client_as(world, "admin").get(
         reverse("auditors:assess", args=[world.rec1.pk]), {"omgang": other_round.pk}
     )
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "LUNDMARK" not in page.text
 
 

@@ -1,0 +1,64 @@
+"""The auditors' pages as a new auditor meets them, at a desktop's width and a phone's
+(320 px): a refused filter, the way to ask for a follow-up, an overdue measure flagged."""
+
+import pytest
+from django.urls import reverse
+
+from recommendations.roles import AUDITOR_GROUP
+from tests.browser import SCREENSHOT_DIR
+from tests.browser.helpers import login
+from tests.factories import build_sample
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (1280, 320)
+
+
+@pytest.fixture
+def sample():
+    return build_sample()
+
+
+@pytest.fixture
+def auditor(page, sample, make_user):
+    make_user("revisor", groups=[AUDITOR_GROUP])
+    login(page, "revisor")
+    return page
+
+
+def shoot(page, name: str) -> None:
+    """The page at each width, saved for a person to look at."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_day_the_form_refuses_on_att_granska_shows_its_error_and_no_list(auditor):
+    page = auditor
+    # A day in the date field's own format: "garbage" the browser itself warns of.
+    answer = page.goto(reverse("auditors:attention") + "?since=0001-01-01")
+    assert answer.status == 400
+    assert "Året måste ligga mellan" in page.locator(".field-error").inner_text()
+    arrived = page.get_by_role("region", name="Nya yttranden")
+    assert "Rätta datumet ovan" in arrived.inner_text()
+    assert page.locator("#arrived-heading + .table-scroll").count() == 0
+    shoot(page, "attention-refused-day")
+
+
+def test_a_round_the_audit_lacks_is_refused_on_the_assessment_page(auditor, sample):
+    page = auditor
+    url = reverse("auditors:assess", args=[sample.rec_1.pk])
+    answer = page.goto(url + "?omgang=garbage")
+    assert answer.status == 400
+    assert "Välj ett giltigt alternativ." in page.locator(".field-error").inner_text()
+    assert page.locator("article.entry").count() == 0
+    page.get_by_role("link", name="Välj en av granskningens omgångar").click()
+    assert page.evaluate("document.activeElement.id") == "id_omgang"
+    shoot(page, "assess-refused-round")
+    # Choosing a round shows it again.
+    page.get_by_label("Omgång att visa och bedöma").select_option(index=0)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa omgången").click()
+    assert page.locator(".field-error").count() == 0
