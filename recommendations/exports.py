@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from auditfollowup.lib.spreadsheets import XlsxWorkbook, csv_response, xlsx_response
+from auditfollowup.lib.spreadsheets import (
+    XlsxWorkbook,
+    csv_response,
+    refused_export,
+    xlsx_response,
+)
 from responses.models import BoardStanding
 
 from .filters import MatrixFilter, RecommendationFilter
@@ -409,14 +413,6 @@ def _matrix_cell(cell) -> str:
     return text
 
 
-def _bad_request(filterset) -> HttpResponseBadRequest:
-    """The filter errors as plain text, in the user's language."""
-    lines = [_("Ogiltigt filter; exporten är inte gjord.")]
-    for name, errors in filterset.errors.items():
-        lines += [f"{name}: {error}" for error in errors]
-    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
 def _refusing_invalid_filters(view):
     """An export view that answers 400 for an invalid filter, as its page does."""
 
@@ -425,7 +421,7 @@ def _refusing_invalid_filters(view):
         try:
             return view(request)
         except InvalidFilter as invalid:
-            return _bad_request(invalid.filterset)
+            return refused_export(invalid.filterset)
 
     return wrapper
 

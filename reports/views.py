@@ -14,8 +14,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from auditfollowup.lib.dates import YEARS
-from auditfollowup.lib.spreadsheets import csv_response
-from recommendations.exports import _bad_request as refused_filter
+from auditfollowup.lib.spreadsheets import csv_response, refused_export
 from recommendations.models import Municipality
 from recommendations.roles import Public, access
 
@@ -66,7 +65,7 @@ def _refusing_a_refused_day(view):
     def wrapper(request, slug, year):
         report, form, _municipality = _report(request, slug, year)
         if report is None:
-            return refused_filter(form)
+            return refused_export(form)
         return view(request, report)
 
     return wrapper
