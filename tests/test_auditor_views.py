@@ -712,3 +712,27 @@ def test_att_granska_awaits_only_the_auditors_own_municipalitys_rounds(client, w
     client.force_login(world.auditor)
     awaited = client.get(reverse("auditors:attention")).context["awaited"]
     assert {item.round.audit.municipality for item in awaited} == {world.municipality}
+
+
+def test_att_granska_tells_a_new_auditor_where_to_ask_the_boards_for_a_follow_up(client, world):
+    """Asking for a follow-up lives on each audit's page; Att granska, where an auditor
+    lands, says so and leads to the start page's audits (and names them in its tables)."""
+    client.force_login(world.auditor)
+    page = client.get(reverse("auditors:attention"))
+    lead = page.text.split('class="lead">', 1)[1].split("</p>", 1)[0]
+    assert "<strong>Begär uppföljning</strong> på granskningens sida" in lead
+    assert 'href="/#per-granskning-heading">startsidans granskningar</a>' in lead
+
+    home = client.get("/", follow=True)
+    assert 'id="per-granskning-heading"' in home.text
+    assert f'href="{world.audit.get_absolute_url()}"' in home.text
+    audit_page = client.get(world.audit.get_absolute_url()).text
+    assert reverse("auditors:request_follow_up", args=[world.audit.pk]) in audit_page
+
+
+def test_att_granska_says_where_to_ask_for_a_follow_up_in_english_too(client, world):
+    client.force_login(world.auditor)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("auditors:attention"))
+    assert "Choose <strong>Request a follow-up</strong> on the audit" in page.text
+    assert "startsidans" not in page.text

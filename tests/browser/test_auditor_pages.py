@@ -62,3 +62,17 @@ def test_a_round_the_audit_lacks_is_refused_on_the_assessment_page(auditor, samp
     with page.expect_navigation():
         page.get_by_role("button", name="Visa omgången").click()
     assert page.locator(".field-error").count() == 0
+
+
+def test_att_granska_leads_a_new_auditor_to_begar_uppfoljning(auditor, sample):
+    page = auditor
+    page.goto(reverse("auditors:attention"))
+    lead = page.locator("p.lead")
+    assert "Begär uppföljning" in lead.inner_text()
+    shoot(page, "attention-follow-up-pointer")
+    with page.expect_navigation():
+        lead.get_by_role("link", name="startsidans granskningar").click()
+    audits = page.get_by_role("region", name="Status per granskning")
+    with page.expect_navigation():
+        audits.get_by_role("link", name="SR-2018-71").first.click()
+    assert page.get_by_role("link", name="Begär uppföljning").is_visible()
