@@ -131,6 +131,25 @@ def test_the_links_in_the_mails_open_in_the_language_the_reader_followed_in(
     assert "<h1>Stop following</h1>" in elsewhere.get(unfollow).text
 
 
+def test_a_followed_recommendation_is_named_without_a_second_full_stop(
+    client, smtp_server, recommendation
+):
+    """Its wording ends with one ("Följ upp insatserna."), and so does the sentence that
+    names it, on the pages and in the mails: one full stop is written, not two."""
+    response = client.post(
+        reverse("notifications:follow", args=["recommendation", recommendation.pk]),
+        {"email": ADDRESS},
+    )
+    mail = smtp_server.to(ADDRESS)[-1]
+
+    named = "Rekommendation 1: Följ upp insatserna"
+    assert f"{named}. Inget sparas" in response.text
+    for text in (response.text, smtp_server.text(mail), smtp_server.html(mail)):
+        assert named in text
+        assert "insatserna.." not in text
+    assert str(recommendation) == f"{named}.", "the name elsewhere is as it was"
+
+
 def test_a_forged_confirmation_link_is_refused(client, recommendation):
     assert client.get("/folj/bekrafta/inte-signerad/").status_code == 404
 

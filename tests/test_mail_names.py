@@ -116,7 +116,7 @@ def test_a_followers_mails_name_the_audit_and_recommendation_as_the_pages_do(
     )
     text, html = parts(smtp_server, address)
     assert '<span lang="sv">Rekommendation 3</span>: <span lang="sv">Följ upp' in html
-    assert "a new answer about Rekommendation 3: Följ upp insatserna. in Malmö stad" in text
+    assert "a new answer about Rekommendation 3: Följ upp insatserna in Malmö stad" in text
     smtp_server.messages.clear()
     Follower.objects.create(
         email=address,

@@ -48,13 +48,15 @@ def recommendation_name_filter(recommendation, autoescape=True):
 @register.filter(needs_autoescape=True)
 def followed_name(target, autoescape=True):
     """What a reader follows, named as ``str()`` names it, each part in its language: a
-    recommendation by its name and the start of its wording, a board by its name."""
+    recommendation by its name and the start of its wording, a board by its name. Its
+    wording's own closing full stop is left out: the name stands inside a sentence ("…du
+    följer Rekommendation 3: Följ upp insatserna."), which ends with its own."""
+    if not isinstance(target, Recommendation):
+        return SafeString(escape(str(target))) if autoescape else str(target)
+    wording = target.short_text.removesuffix(".")
     if not autoescape:
-        return str(target)
-    if isinstance(target, Recommendation):
-        wording = mark_content(escape(target.short_text))
-        return SafeString(f"{recommendation_name(target)}: {wording}")
-    return SafeString(escape(str(target)))
+        return f"{target.display_name}: {wording}"
+    return SafeString(f"{recommendation_name(target)}: {mark_content(escape(wording))}")
 
 
 @register.simple_tag
