@@ -331,6 +331,13 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
         )
         for m in recommendation.visible_shared_measures
     ]
+    # Each answer's report on a measure knows how the measure stands today (its
+    # ``state_today``, None for a measure not shown under the recommendation): the
+    # assessment page flags an overdue one beside the report, as the measures table does.
+    state_by_measure = {state.measure.pk: state for state in measures}
+    for entry in recommendation.visible_entries:
+        for update in entry.timeline_measure_updates:
+            update.state_today = state_by_measure.get(update.measure_id)
     changes_by_entry = defaultdict(list)
     for state in measures:
         for change in state.due_date_changes:

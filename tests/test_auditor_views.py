@@ -736,3 +736,28 @@ def test_att_granska_says_where_to_ask_for_a_follow_up_in_english_too(client, wo
     page = client.get(reverse("auditors:attention"))
     assert "Choose <strong>Request a follow-up</strong> on the audit" in page.text
     assert "startsidans" not in page.text
+
+
+def test_the_assessment_page_flags_a_reported_measure_overdue_today_in_words(client, world):
+    """Beside the answer's report on a measure, the page says how late the measure is
+    today (Measure.days_overdue, as the recommendation page's measures table says it),
+    with a symbol and words; a measure done is not flagged."""
+    from auditfollowup.lib.number_tags import grouped_number
+    from responses.models import MeasureUpdate
+
+    Measure.objects.filter(pk=world.open_measure.pk).update(due_date=dt.date(2021, 3, 1))
+    entry = world.open_measure.updates.get().entry
+    MeasureUpdate.objects.create(measure=world.done_measure, entry=entry, status=Status.IMPLEMENTED)
+    world.open_measure.refresh_from_db()
+    days = world.open_measure.days_overdue(timezone.localdate(), under=world.rec1)
+    client.force_login(world.auditor)
+
+    page = client.get(reverse("auditors:assess", args=[world.rec1.pk]), {"omgang": world.round1.pk})
+
+    answers = page.text.split('id="answers-heading"', 1)[1].split('id="assess-heading"', 1)[0]
+    rows = answers.split('<tr role="row">')[2:]
+    (late,) = [row for row in rows if world.open_measure.title in row]
+    (done,) = [row for row in rows if world.done_measure.title in row]
+    assert '<span aria-hidden="true">⚠</span>' in late
+    assert f"Försenad {grouped_number(days)} dagar (sedan 2021-03-31)" in late
+    assert "Försenad" not in done

@@ -76,3 +76,23 @@ def test_att_granska_leads_a_new_auditor_to_begar_uppfoljning(auditor, sample):
     with page.expect_navigation():
         audits.get_by_role("link", name="SR-2018-71").first.click()
     assert page.get_by_role("link", name="Begär uppföljning").is_visible()
+
+
+def test_the_assessment_page_flags_an_overdue_measure_in_the_answers_report(auditor, sample):
+    from responses.models import Measure, MeasureUpdate, ResponseEntry
+
+    measure = Measure.objects.get(title="Införa Stratsys för deltagaruppföljning")
+    entry = ResponseEntry.objects.get(
+        recommendation=sample.rec_1, response__round=sample.second_round
+    )
+    MeasureUpdate.objects.create(
+        measure=measure, entry=entry, status="in_progress", note="Upphandlingen pågår."
+    )
+    page = auditor
+    url = reverse("auditors:assess", args=[sample.rec_1.pk])
+    page.goto(f"{url}?omgang={sample.second_round.pk}")
+    report = page.get_by_role("table", name="Åtgärder i detta svar")
+    row = report.get_by_role("row").filter(has_text="Införa Stratsys")
+    assert "Försenad" in row.inner_text() and "(sedan 2020-06-30)" in row.inner_text()
+    row.scroll_into_view_if_needed()
+    shoot(page, "assess-overdue-measure")
