@@ -554,15 +554,19 @@ class RecommendationQuerySet(InMunicipalityQuerySet):
     # round's deadline passes without one.
 
     def answered_by_board(self, board):
-        """The recommendations ``board`` answers."""
-        return self.answered_by_any_of([board])
+        """The recommendations ``board`` answers: a Board, its id, or a reference to the
+        board of each row of an outer query (``Response.to_answer_in``)."""
+        return self._answered_by(board=board)
 
     def answered_by_any_of(self, boards):
         """The recommendations one of ``boards`` (a list or QuerySet) answers."""
+        return self._answered_by(board__in=boards)
+
+    def _answered_by(self, **boards):
         from responses.models import BoardStanding
 
         answering = BoardStanding.objects.filter(
-            recommendation=OuterRef("pk"), board__in=boards, must_answer=True
+            recommendation=OuterRef("pk"), must_answer=True, **boards
         )
         return self.filter(Exists(answering))
 

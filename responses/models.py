@@ -108,6 +108,12 @@ def _public(prefix: str) -> models.Q:
     return response_visibility(AnonymousUser(), prefix)
 
 
+def _count(queryset) -> models.Subquery:
+    """The number of rows of ``queryset``, as a subquery of another query's rows."""
+    counted = queryset.order_by().annotate(n=models.Func("pk", function="COUNT"))
+    return Coalesce(models.Subquery(counted.values("n")[:1]), 0)
+
+
 class ResponseQuerySet(InMunicipalityQuerySet):
     def published(self):
         return self.filter(state=Response.State.PUBLISHED)
@@ -141,6 +147,25 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         """By the date each response is known by (``Response.date_of``), newest first:
         undated ones last on every database (PostgreSQL would put them first)."""
         return self.order_by(Response.date_expression().desc(nulls_last=True), "-pk")
+
+    def with_answer_progress(self):
+        """Each response with how far its answers have come, as its edit page's contents
+        list shows it: ``to_answer_count``, its ``recommendations_to_answer``, and
+        ``answered_count``, those of them it has an answer to (the rest are what handing
+        it in asks for, ``services.unanswered_recommendations``). Two subqueries in the
+        same query, however many responses."""
+        to_answer = Response.to_answer_in(
+            audit=models.OuterRef("round__audit_id"),
+            board=models.OuterRef(models.OuterRef("board_id")),
+            response=models.OuterRef(models.OuterRef("pk")),
+        )
+        answered_here = ResponseEntry.objects.filter(
+            response=models.OuterRef(models.OuterRef("pk")), recommendation=models.OuterRef("pk")
+        )
+        return self.annotate(
+            to_answer_count=_count(to_answer),
+            answered_count=_count(to_answer.filter(models.Exists(answered_here))),
+        )
 
     def in_hand_first(self):
         """For the board's staff: those still in their hands or the auditors' first (drafts,
@@ -403,10 +428,18 @@ class Response(models.Model):
         A closed one is owed nothing, as the reminders and *Att granska* say
         (``attention.missing_responses``); one the response answered before it was
         closed stays with it, so nothing typed is lost."""
+        return self.to_answer_in(audit=self.round.audit_id, board=self.board_id, response=self)
+
+    @staticmethod
+    def to_answer_in(*, audit, board, response):
+        """``recommendations_to_answer`` of ``response``, a response of ``board`` in a
+        round of ``audit``: given as values, or, for each response of a query
+        (``ResponseQuerySet.with_answer_progress``), as references to its columns, where
+        ``board`` and ``response`` are read one subquery deeper than ``audit``."""
         answered_here = ResponseEntry.objects.filter(
-            response=self, recommendation=models.OuterRef("pk")
+            response=response, recommendation=models.OuterRef("pk")
         )
-        answered = self.recommendations_of_its_board()
+        answered = Recommendation.objects.filter(audit_id=audit).answered_by_board(board)
         return answered.open() | answered.filter(models.Exists(answered_here))
 
     def overdue_measures_left_unreported(self, today):

@@ -140,6 +140,7 @@ def response_start(request):
         Response.objects.visible_to(request.user)
         .filter(board__in=boards)
         .select_related("board", "round__audit")
+        .with_answer_progress()
         .in_hand_first()
     )
     # What the boards' next answers have to account for, on the page staff land on.

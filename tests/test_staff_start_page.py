@@ -2,11 +2,17 @@
 for an answer not handed in yet, with its last day, what the auditors ask, and a button
 to start the answer or a link to the draft begun. Their earlier responses follow."""
 
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.roles import STAFF_GROUP
-from responses.models import Response
+from recommendations.status import Status
+from responses.models import Response, ResponseEntry
 
 from .factories import make_round, make_user
 
@@ -151,3 +157,56 @@ def test_the_start_page_reads_a_fixed_number_of_queries_however_many_rounds(
         page = client.get(reverse("responses:response_start"))
 
     assert len(page.context["owed"]) == 7
+
+
+def progress(page) -> list[str]:
+    return re.findall(r"\d+ av \d+ rekommendation(?:er)? besvarad(?:e)?", page.text)
+
+
+def test_a_draft_says_how_many_of_its_recommendations_are_answered_so_far(client, world, draft):
+    """As the draft's edit page lists them (recommendations_to_answer, answered where
+    the draft has an answer): in the answer owed and in the list of responses."""
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_start")
+    assert progress(client.get(url)) == ["0 av 2 rekommendationer besvarade"] * 2
+
+    ResponseEntry.objects.create(response=draft, recommendation=world.rec1, status=Status.PLANNED)
+    page = client.get(url)
+    assert "Utkastet är påbörjat. 1 av 2 rekommendationer besvarade." in owed_section(page)
+    assert progress(page) == ["1 av 2 rekommendationer besvarade"] * 2
+
+    # A recommendation the auditors close is no longer asked about, as on the edit page.
+    world.rec2.close(timezone.localdate(), "Inaktuell.", world.auditor)
+    assert progress(client.get(url)) == ["1 av 1 rekommendation besvarad"] * 2
+    edit = client.get(reverse("responses:response_edit", args=[draft.pk]))
+    assert [section["recommendation"] for section in edit.context["page"].sections] == [world.rec1]
+
+
+def test_a_response_handed_in_says_nothing_of_its_progress(client, world, draft):
+    ResponseEntry.objects.create(response=draft, recommendation=world.rec1, status=Status.PLANNED)
+    Response.objects.filter(pk=draft.pk).update(state=Response.State.SUBMITTED)
+    client.force_login(world.staff_a)
+    assert progress(client.get(reverse("responses:response_start"))) == []
+
+
+def test_the_start_page_counts_each_drafts_answers_in_the_same_queries_however_many(
+    client, world, django_assert_num_queries
+):
+    """The progress of every draft is read with the responses, in the same query."""
+    client.force_login(world.staff_a)
+    url = reverse("responses:response_start")
+    Response.objects.create(board=world.board_a, round=world.round2, title="Utkast")
+    client.get(url)  # the session, once
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for sequence in range(3, 7):
+        round_ = make_round(world.audit, sequence=sequence, title=f"Omgång {sequence}")
+        draft = Response.objects.create(
+            board=world.board_a, round=round_, title=f"Utkast {sequence}"
+        )
+        ResponseEntry.objects.create(
+            response=draft, recommendation=world.rec1, status=Status.PLANNED
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    assert progress(page).count("1 av 2 rekommendationer besvarade") == 4
