@@ -719,7 +719,7 @@ def test_att_granska_tells_a_new_auditor_where_to_ask_the_boards_for_a_follow_up
     lands, says so and leads to the start page's audits (and names them in its tables)."""
     client.force_login(world.auditor)
     page = client.get(reverse("auditors:attention"))
-    lead = page.text.split('class="lead">', 1)[1].split("</p>", 1)[0]
+    lead = page.text.split('class="lead no-print">', 1)[1].split("</p>", 1)[0]
     assert "<strong>Begär uppföljning</strong> på granskningens sida" in lead
     assert 'href="/#per-granskning-heading">startsidans granskningar</a>' in lead
 

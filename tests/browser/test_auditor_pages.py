@@ -27,12 +27,15 @@ def auditor(page, sample, make_user):
 
 
 def shoot(page, name: str) -> None:
-    """The page at each width, saved for a person to look at."""
+    """The page at each width, and as printed, saved for a person to look at."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="print")
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
 
 def test_a_day_the_form_refuses_on_att_granska_shows_its_error_and_no_list(auditor):
