@@ -108,8 +108,8 @@ def _public(prefix: str) -> models.Q:
     return response_visibility(AnonymousUser(), prefix)
 
 
-def _count(queryset) -> models.Subquery:
-    """The number of rows of ``queryset``, as a subquery of another query's rows."""
+def _count(queryset) -> Coalesce:
+    """The number of rows of ``queryset`` (0 for none), a subquery of each row of another query."""
     counted = queryset.order_by().annotate(n=models.Func("pk", function="COUNT"))
     return Coalesce(models.Subquery(counted.values("n")[:1]), 0)
 
