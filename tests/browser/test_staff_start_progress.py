@@ -32,6 +32,11 @@ def test_a_draft_on_the_start_page_says_how_many_recommendations_are_answered(pa
         path = SCREENSHOT_DIR / f"staff-start-draft-progress-{width}.png"
         page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="print")
+    page.screenshot(
+        path=str(SCREENSHOT_DIR / "staff-start-draft-progress-print.png"), full_page=True
+    )
+    page.emulate_media(media="screen")
 
     # The edit page's contents list counts the same.
     with page.expect_navigation():
