@@ -96,7 +96,7 @@ def national_home(request):
             "years": years,
             "cohort": cohort,
         },
-        status=200 if form.is_valid() else 400,
+        status=filter_status(form),
     )
 
 
