@@ -37,6 +37,7 @@ from recommendations.models import (
 )
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
+from responses import services
 from responses.models import (
     DecisionStep,
     DueDateChange,
@@ -757,4 +758,24 @@ def hand_in(draft):
     one, counts from the date it is known by)."""
     draft.state = Response.State.SUBMITTED
     draft.save()
+    return draft
+
+
+def publish_new_answer(recommendation, *, board=None, round_=None):
+    """A board's new answer on ``recommendation`` (in progress) published as its staff
+    publish one, through ``services.publish_response``: the event followers and the
+    auditors are told of. ``board`` is the one it is addressed to and ``round_`` a new
+    first round unless told; wrap the call in ``django_capture_on_commit_callbacks`` to
+    run what publishing sets off on commit."""
+    board = board or recommendation.addressed_to.get()
+    round_ = round_ or make_round(recommendation.audit, sequence=1)
+    draft = make_response(board=board, round=round_, state=Response.State.DRAFT)
+    make_entry(draft, recommendation, status=Status.IN_PROGRESS, narrative="Arbetet pågår.")
+    services.publish_response(
+        response=draft,
+        expected_version=draft.version,
+        user=None,
+        decision_date=dt.date(2026, 3, 1),
+        diary_number="ASN-2026-1",
+    )
     return draft

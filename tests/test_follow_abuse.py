@@ -2,7 +2,6 @@
 flood someone's mailbox, to inject headers, or to follow twice under two spellings of one
 address that a mail's unfollow link then cannot stop."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -12,16 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Follower
-from recommendations.status import Status
-from responses import services
 from responses.models import Response
 from tests.factories import (
     make_audit,
     make_board,
-    make_entry,
     make_recommendation,
-    make_response,
-    make_round,
+    publish_new_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -143,19 +138,8 @@ def test_one_mailbox_follows_under_one_spelling_so_one_link_stops_it_all(
     ask(client, recommendation, VICTIM)
     client.post(confirm_link(smtp_server, VICTIM))
     smtp_server.messages.clear()
-    board = recommendation.addressed_to.get()
-    draft = make_response(
-        board=board, round=make_round(recommendation.audit, sequence=1), state="draft"
-    )
-    make_entry(draft, recommendation, status=Status.IN_PROGRESS, narrative="Arbetet pågår.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_response(
-            response=draft,
-            expected_version=draft.version,
-            user=None,
-            decision_date=dt.date(2026, 3, 1),
-            diary_number="ASN-2026-1",
-        )
+        publish_new_answer(recommendation)
 
     call_command("send_notifications")
 

@@ -12,8 +12,6 @@ from django.urls import reverse
 
 from notifications import tokens
 from notifications.models import Follower, Notification
-from recommendations.status import Status
-from responses import services
 from responses.models import Response
 from tests.factories import (
     make_audit,
@@ -24,6 +22,7 @@ from tests.factories import (
     make_response,
     make_round,
     make_user,
+    publish_new_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,19 +60,8 @@ def follow(client, smtp_server, recommendation, address=ADDRESS):
 
 
 def publish_draft(recommendation, django_capture_on_commit_callbacks):
-    board = recommendation.addressed_to.get()
-    round_ = make_round(recommendation.audit, sequence=1)
-    draft = make_response(board=board, round=round_, state=Response.State.DRAFT)
-    make_entry(draft, recommendation, status=Status.IN_PROGRESS, narrative="Arbetet pågår.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_response(
-            response=draft,
-            expected_version=draft.version,
-            user=None,
-            decision_date=dt.date(2026, 3, 1),
-            diary_number="ASN-2026-1",
-        )
-    return draft
+        return publish_new_answer(recommendation)
 
 
 def test_asking_to_follow_sends_a_confirmation_and_stores_nothing(

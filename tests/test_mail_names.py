@@ -15,17 +15,14 @@ from django.urls import reverse
 from notifications.models import Follower, Profile
 from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from recommendations.status import Status
-from responses import services
-from responses.models import Response
 from tests.factories import (
     make_audit,
     make_board,
-    make_entry,
     make_measure,
     make_recommendation,
-    make_response,
     make_round,
     make_user,
+    publish_new_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,16 +121,9 @@ def test_a_followers_mails_name_the_audit_and_recommendation_as_the_pages_do(
         language="en",
         confirmed_at=dt.datetime.now(dt.UTC),
     )
-    board = audit.audited_boards.get()
-    draft = make_response(board=board, round=audit.rounds.get(), state=Response.State.DRAFT)
-    make_entry(draft, recommendation, status=Status.IN_PROGRESS, narrative="Arbetet pågår.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_response(
-            response=draft,
-            expected_version=draft.version,
-            user=None,
-            decision_date=dt.date(2026, 3, 1),
-            diary_number="ASN-2026-1",
+        publish_new_answer(
+            recommendation, board=audit.audited_boards.get(), round_=audit.rounds.get()
         )
 
     call_command("send_notifications", stdout=StringIO())
