@@ -107,10 +107,19 @@ class FollowUpRoundForm(fuzzy_date_form(FollowUpRound, "deadline", base=ChangedO
 
 
 class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
+    """The audit's rounds: a new one may be added here, but a stored one is changed only on
+    its own page, whose form saves only if the round is still as the page showed it
+    (``ChangedOnlyAsShown``): edited here, an admin's save would overwrite an auditor's
+    change made meanwhile, unseen. Each stored round links to that page."""
+
     model = FollowUpRound
     form = FollowUpRoundDatesForm
     extra = 0
     fields = ["sequence", "kind", "title", "deadline", "is_open", "asks"]
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class RecommendationInline(ScopedFieldsMixin, admin.StackedInline):

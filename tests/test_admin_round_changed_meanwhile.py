@@ -234,3 +234,39 @@ def test_of_an_admin_and_an_auditor_changing_a_round_at_once_the_second_is_refus
     assert answers == (302, 409)
     world.round2.refresh_from_db()
     assert {"is_open": world.round2.is_open, "deadline": world.round2.deadline} == expected
+
+
+def audit_url(audit):
+    return reverse("admin:recommendations_audit_change", args=[audit.pk])
+
+
+def test_an_audits_admin_page_shows_its_stored_rounds_read_only_with_a_link_to_their_own_page(
+    admin_client, world
+):
+    """Edited as rows of the audit's page, a round was saved without the check of its own
+    page: an auditor's change made meanwhile was overwritten unseen. The audit's page now
+    shows its rounds to read, each linking to the page that checks, and still adds one."""
+    page = admin_client.get(audit_url(world.audit))
+
+    assert page.status_code == 200
+    assert 'name="rounds-0-title"' not in page.text
+    assert admin_url(world.round2) in page.text
+    assert "Lägesbeskrivning" in page.text  # round 2's title, shown to read
+
+    shown = admin_page_data(page)
+    sent = dict(shown)
+    sent.update(
+        {
+            "rounds-TOTAL_FORMS": str(int(shown["rounds-TOTAL_FORMS"]) + 1),
+            f"rounds-{shown['rounds-TOTAL_FORMS']}-sequence": "3",
+            f"rounds-{shown['rounds-TOTAL_FORMS']}-kind": FollowUpRound.Kind.MEASURES_TAKEN,
+            f"rounds-{shown['rounds-TOTAL_FORMS']}-title": "Tredje omgången",
+        }
+    )
+    # A round 2 title slipped into the post, as a stale or forged form would send it.
+    sent["rounds-1-title"] = "Admins rubrik"
+
+    assert admin_client.post(audit_url(world.audit), sent).status_code == 302
+    world.round2.refresh_from_db()
+    assert world.round2.title == "Lägesbeskrivning"
+    assert world.audit.rounds.filter(sequence=3, title="Tredje omgången").exists()
