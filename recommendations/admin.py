@@ -106,6 +106,9 @@ class FollowUpRoundForm(fuzzy_date_form(FollowUpRound, "deadline", base=ChangedO
         return cleaned
 
 
+round_deadline = fuzzy_date_column(FollowUpRound, "deadline")
+
+
 class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
     """The audit's rounds: a new one may be added here, but a stored one is changed only on
     its own page, whose form saves only if the round is still as the page showed it
@@ -120,6 +123,12 @@ class FollowUpRoundInline(ScopedFieldsMixin, admin.StackedInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=round_deadline.short_description)
+    def deadline(self, round_):
+        """A stored round's deadline, shown to read as people write it: the admin would
+        write the pair's descriptor as "None" under "Deadline"."""
+        return round_deadline(round_) or self.get_empty_value_display()
 
 
 class RecommendationInline(ScopedFieldsMixin, admin.StackedInline):
@@ -173,7 +182,7 @@ class AuditAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class FollowUpRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = FollowUpRoundForm
     change_form_template = "recommendations/admin_round_change_form.html"
-    list_display = ["__str__", "kind", fuzzy_date_column(FollowUpRound, "deadline"), "is_open"]
+    list_display = ["__str__", "kind", round_deadline, "is_open"]
     list_filter = ["kind", "is_open", *related_only("audit")]
     list_select_related = ["audit"]
     search_fields = ["title", "request", "audit__reference", "audit__title"]
