@@ -41,6 +41,9 @@ def grouped_number_in(language, value):
         ("en", 2716, "2,716"),
         ("en", 100043, "100,043"),
         ("en", 0, "0"),
+        ("sv", -2716, f"-2{NBSP}716"),
+        ("sv", -999, "-999"),
+        ("en", 1000, "1,000"),
     ],
 )
 def test_a_count_reads_grouped_in_threes_as_its_language_writes_it(language, value, shown):

@@ -25,6 +25,10 @@ def grouped_number(value) -> str:
     language groups them; anything else (None, "–", a text) as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return value
+    if type(value) is int and -1000 < value < 1000:
+        # Nothing to group, and the same digits in every language: the national page
+        # writes some two thousand such counts, each a dozen calls less this way.
+        return str(value)
     return number_format(value, use_l10n=True, force_grouping=True)
 
 
