@@ -418,9 +418,13 @@ class Response(models.Model):
     def recommendations_of_its_board(self):
         """The recommendations of its round's audit that its board answers
         (``answered_by_board``), open or closed."""
-        return Recommendation.objects.filter(audit_id=self.round.audit_id).answered_by_board(
-            self.board
-        )
+        return self.of_board_in(audit=self.round.audit_id, board=self.board)
+
+    @staticmethod
+    def of_board_in(*, audit, board):
+        """``recommendations_of_its_board`` of a response of ``board`` in a round of
+        ``audit``, given as values or as references to an outer query's columns."""
+        return Recommendation.objects.filter(audit_id=audit).answered_by_board(board)
 
     def recommendations_to_answer(self):
         """Those of ``recommendations_of_its_board`` still followed up (open): those its
@@ -439,7 +443,7 @@ class Response(models.Model):
         answered_here = ResponseEntry.objects.filter(
             response=response, recommendation=models.OuterRef("pk")
         )
-        answered = Recommendation.objects.filter(audit_id=audit).answered_by_board(board)
+        answered = Response.of_board_in(audit=audit, board=board)
         return answered.open() | answered.filter(models.Exists(answered_here))
 
     def overdue_measures_left_unreported(self, today):
