@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from auditfollowup.lib.urls import reverse_fast, reverser
 
 from .models import Audit, Board, Municipality, Recommendation
-from .roles import Public, access
+from .roles import Public, access, municipality_slug
 
 
 def for_municipality(view):
@@ -54,6 +54,16 @@ def page_url(request, name: str, *args) -> str:
     if municipality is None:
         return reverse_fast(f"recommendations:{name}", *args)
     return reverse_fast(f"municipal:{name}", municipality.slug, *args)
+
+
+def own_page_url(request, name: str, *args) -> str:
+    """The URL of page ``name`` of the municipality the user acts for (an auditor's or an
+    admin's, ``roles.municipality_slug``), from a page of no municipality (Att granska)
+    as from any other; for a superuser or a user of no municipality, ``page_url``'s."""
+    slug = municipality_slug(request.user)
+    if slug is None:
+        return page_url(request, name, *args)
+    return reverse_fast(f"municipal:{name}", slug, *args)
 
 
 def url_for_each_municipality(name: str, *args):

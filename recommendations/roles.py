@@ -45,8 +45,8 @@ NOTHING = Q(pk__in=[])
 
 
 def _load(user) -> None:
-    """The user's group names and municipality, in one query, kept on the user object for
-    the rest of the request."""
+    """The user's group names and municipality (its id and slug), in one query, kept on the
+    user object for the rest of the request."""
     if hasattr(user, "_group_names"):
         return
     from django.contrib.auth.models import Group
@@ -54,12 +54,15 @@ def _load(user) -> None:
 
     from .models import Membership
 
-    membership = Membership.objects.filter(user_id=user.pk).values("municipality_id")[:1]
-    rows = Group.objects.filter(user=user).annotate(municipality=Subquery(membership))
-    rows = list(rows.values_list("name", "municipality"))
-    user._group_names = {name for name, _municipality in rows}
+    membership = Membership.objects.filter(user_id=user.pk)
+    rows = Group.objects.filter(user=user).annotate(
+        municipality=Subquery(membership.values("municipality_id")[:1]),
+        municipality_slug=Subquery(membership.values("municipality__slug")[:1]),
+    )
+    rows = list(rows.values_list("name", "municipality", "municipality_slug"))
+    user._group_names = {name for name, _municipality, _slug in rows}
     # Only the roles in a group act for a municipality; a user in no group needs none.
-    user._municipality_id = rows[0][1] if rows else None
+    user._municipality_id, user._municipality_slug = rows[0][1:] if rows else (None, None)
 
 
 def _in_group(user, name: str) -> bool:
@@ -115,6 +118,14 @@ def municipality_id(user) -> int | None:
         return None
     _load(user)
     return user._municipality_id
+
+
+def municipality_slug(user) -> str | None:
+    """The address (slug) of the municipality ``municipality_id`` names, read with it, for
+    a link to its pages; None where that is None."""
+    if municipality_id(user) is None:
+        return None
+    return user._municipality_slug
 
 
 def covers(user, municipality_id_: int | None) -> bool:

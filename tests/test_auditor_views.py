@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
 from recommendations.models import AuditorAssessment, FollowUpRound
+from recommendations.roles import AUDITOR_GROUP
 from recommendations.status import Status
 from responses.models import Measure, Response, ResponseEntry
 
-from .factories import hand_in, make_recommendation, make_town
+from .factories import hand_in, make_recommendation, make_town, make_user
 
 
 def test_auditors_record_an_assessment_for_a_round(client, world):
@@ -281,11 +282,11 @@ def test_the_attention_view_reads_responses_since_a_chosen_date(client, world):
 def test_the_attention_view_costs_the_same_queries_at_any_size(
     client, world, django_assert_num_queries
 ):
-    """Session, user, groups with the user's municipality; five each for the awaited and
-    the missing responses (rounds, the boards they name, the standings of the boards that
-    must answer, responses given, boards); arrived responses, overdue measures,
-    disagreements: sixteen. (An auditor outside the staff group has no boards to look
-    up.)"""
+    """Session, user, groups with the user's municipality (its id and slug, for the lead's
+    link); five each for the awaited and the missing responses (rounds, the boards they
+    name, the standings of the boards that must answer, responses given, boards); arrived
+    responses, overdue measures, disagreements: sixteen. (An auditor outside the staff
+    group has no boards to look up.)"""
     add_attention_material(world)
     client.force_login(world.auditor)
     url = reverse("auditors:attention")
@@ -721,13 +722,34 @@ def test_att_granska_tells_a_new_auditor_where_to_ask_the_boards_for_a_follow_up
     page = client.get(reverse("auditors:attention"))
     lead = page.text.split('class="lead no-print">', 1)[1].split("</p>", 1)[0]
     assert "<strong>Begär uppföljning</strong> på granskningens sida" in lead
-    assert 'href="/#per-granskning-heading">startsidans granskningar</a>' in lead
+    home_url = reverse("municipal:home", args=[world.municipality.slug])
+    assert f'href="{home_url}#per-granskning-heading">startsidans granskningar</a>' in lead
 
-    home = client.get("/", follow=True)
+    home = client.get(home_url)
     assert 'id="per-granskning-heading"' in home.text
     assert f'href="{world.audit.get_absolute_url()}"' in home.text
     audit_page = client.get(world.audit.get_absolute_url()).text
     assert reverse("auditors:request_follow_up", args=[world.audit.pk]) in audit_page
+
+
+def test_att_granska_leads_an_auditor_to_their_own_municipalitys_audits_not_the_national_page(
+    client, world
+):
+    """With several municipalities ``/`` is the national page, which lists no audits: an
+    auditor of Lund is led to Lund's start page, a superuser (of every municipality) to
+    ``/``, where they choose one."""
+    lund, *_rest = make_town("Lund", "lund", "LKS", "lund")
+    lund_auditor = make_user(groups=[AUDITOR_GROUP], municipality=lund)
+    link = 'href="{}#per-granskning-heading">startsidans granskningar</a>'
+
+    client.force_login(lund_auditor)
+    page = client.get(reverse("auditors:attention")).text
+    lund_home = reverse("municipal:home", args=["lund"])
+    assert link.format(lund_home) in page
+    assert 'id="per-granskning-heading"' in client.get(lund_home).text
+
+    client.force_login(make_user(superuser=True))
+    assert link.format("/") in client.get(reverse("auditors:attention")).text
 
 
 def test_att_granska_says_where_to_ask_for_a_follow_up_in_english_too(client, world):
