@@ -1,5 +1,3 @@
-import logging
-
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
@@ -10,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import limits, mail, outbox
 from .models import Follower, Frequency, Kind, Language, Preference, Profile, writes_to
-
-logger = logging.getLogger(__name__)
 
 
 class AccountForm(forms.Form):
@@ -121,14 +117,18 @@ class LocalizedPasswordResetForm(PasswordResetForm):
                 else None
             )
         message = mail.message(subject, text, to=to_email, html=html, from_email=from_email)
-        try:
-            message.send()
-        except Exception as error:
-            # As Django's own form: the page says the same whether or not a mail went, so
-            # that nobody learns from it which addresses have an account. An address the
-            # mail server refused for good is kept on the profile, as the outbox keeps it:
-            # no mail goes there again, and the user and the admins see why.
+        user_id = context["user"].pk
+
+        def refused(error):
+            # An address the mail server refused for good is kept on the profile, as the
+            # outbox keeps it: no mail goes there again, and the user and the admins see why.
             found = outbox.refusal(error)
             if found is not None and found.address_gone:
-                Profile.record_refusal(context["user"].pk, to_email, timezone.now(), found.answer)
-            logger.exception("Failed to send password reset email to %s", context["user"].pk)
+                Profile.record_refusal(user_id, to_email, timezone.now(), found.answer)
+
+        # Sent after the answer (``mail.send_after_response``): the page says the same
+        # whether or not a mail goes, and takes as long, so that nobody learns from it
+        # which addresses have an account.
+        mail.send_after_response(
+            message, about=f"the password reset to user {user_id}", on_failure=refused
+        )

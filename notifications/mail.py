@@ -1,6 +1,10 @@
 """Compose a mail in the recipient's language: subject, plain text and HTML, with the
 unsubscribe link in the text and in the List-Unsubscribe header (RFC 2369 and 8058), marked
-as sent by a machine (RFC 3834)."""
+as sent by a machine (RFC 3834); and send a form's mail after its answer."""
+
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,6 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import tokens
+
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -94,3 +100,62 @@ def compose(
         headers["List-Unsubscribe"] = f"<{stop_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message(subject, text, to=to, html=html, headers=headers)
+
+
+# The mails of the forms open to anyone (the password reset, the follow confirmation) are
+# written while the request is served and sent once its answer is out: a conversation
+# with the mail server takes tens or hundreds of milliseconds, and a page that waited for
+# it would tell by its time alone whether a mail went (whether an address has an
+# account) and how the mail server took it. The answers' texts already say the same
+# either way. ``None`` outside a request: a command or the shell sends at once.
+_after_response: ContextVar[list | None] = ContextVar("mails_after_response", default=None)
+
+
+def send_after_response(
+    message: EmailMultiAlternatives,
+    *,
+    about: str,
+    on_failure: Callable[[Exception], None] | None = None,
+) -> None:
+    """Send ``message`` once the answer to the request being served has been handed to
+    the client: when the server closes Django's response, which sends ``request_finished``
+    (a WSGI server, gunicorn's threads and the test client do so in the request's own
+    thread). Outside a request it goes at once, and so it does under ASGI, whose
+    ``request_started`` runs its receivers in tasks of their own.
+
+    A failure never reaches the client, who has the answer already: it is logged
+    (``about`` names the mail) and handed to ``on_failure``, for what a refusal teaches
+    (``outbox.refusal``)."""
+    queued = _after_response.get()
+    if queued is None:
+        _send(message, about, on_failure)
+    else:
+        queued.append((message, about, on_failure))
+
+
+def _send(message, about: str, on_failure) -> None:
+    try:
+        message.send()
+    except Exception as error:
+        logger.exception("Could not send %s", about)
+        if on_failure is not None:
+            try:
+                on_failure(error)
+            except Exception:
+                logger.exception("Could not record why %s was not sent", about)
+
+
+def open_request(**kwargs) -> None:
+    """Receiver of ``request_started``: this request's mails wait for its answer. What an
+    earlier request of the thread left queued (a server that never closed its answer)
+    goes now rather than never."""
+    send_after_request()
+    _after_response.set([])
+
+
+def send_after_request(**kwargs) -> None:
+    """Receiver of ``request_finished``: send what the request queued, its answer sent."""
+    queued = _after_response.get()
+    _after_response.set(None)
+    while queued:
+        _send(*queued.pop(0))

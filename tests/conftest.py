@@ -1,13 +1,17 @@
 """Shared fixtures. Helpers for building objects live in tests/factories.py."""
 
+import io
 import re
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, transaction
 from django.utils import translation
 
 from recommendations.models import Board, Municipality
@@ -198,6 +202,71 @@ def smtp_server(_smtp_controller, settings) -> ReceivedMail:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.SITE_URL = "https://uppfoljning.example"
     return handler
+
+
+class WsgiServer:
+    """Django's WSGI application called as a WSGI server (gunicorn) calls it (PEP 3333):
+    ``post_form`` returns the answer as the server holds it to send, before it closes it
+    (``answer.close()``), which is when Django's request finishes. The test client closes
+    every answer before it returns it, so it cannot show what happens in between. Keeps
+    the cookies it is given; posts a form with the token its page holds (CSRF)."""
+
+    def __init__(self):
+        from django.core.handlers.wsgi import WSGIHandler
+
+        self.application = WSGIHandler()
+        self.cookies = SimpleCookie()
+        self.unclosed = []
+
+    def request(self, method: str, path: str, data: dict | None = None, **headers):
+        from wsgiref.util import setup_testing_defaults
+
+        body = urlencode(data or {}).encode()
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "HTTP_HOST": "testserver",
+            "SERVER_NAME": "testserver",
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_COOKIE": "; ".join(f"{name}={kept.value}" for name, kept in self.cookies.items()),
+            "wsgi.input": io.BytesIO(body),
+            **headers,
+        }
+        setup_testing_defaults(environ)
+        answer = self.application(environ, lambda status, headers, exc_info=None: None)
+        self.cookies.update(answer.cookies)
+        self.unclosed.append(answer)
+        return answer
+
+    def post_form(self, path: str, data: dict, **headers):
+        """Open the form's page (its answer closed, as a server does), then post ``data``
+        with its token; the post's answer is not closed yet."""
+        page = self.request("GET", path, **headers)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        self.close(page)
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": token}, **headers)
+
+    def close(self, answer) -> None:
+        """What a server does once it has sent ``answer``."""
+        self.unclosed.remove(answer)
+        answer.close()
+
+
+@pytest.fixture
+def wsgi_server(db):
+    """A ``WsgiServer``. Called as a WSGI application, Django would close the database
+    connection after each request, inside the test's transaction; its own test client
+    keeps it open the same way. An answer left unclosed is closed at the end."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    server = WsgiServer()
+    yield server
+    for answer in list(server.unclosed):
+        server.close(answer)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

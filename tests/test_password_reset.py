@@ -83,6 +83,34 @@ def test_the_reset_mail_says_it_is_automatic_so_no_out_of_office_reply_comes_bac
     assert "<a " in smtp_server.html(mail)
 
 
+def test_the_page_answers_before_the_reset_mail_is_sent_and_the_mail_goes_after(
+    wsgi_server, staff_user, smtp_server
+):
+    """Talking to the mail server inside the request made an address with an account
+    answer measurably slower than one without: the answer is ready, and nothing has been
+    sent, until the server has handed it over and closes it."""
+    answer = wsgi_server.post_form(reverse("password_reset"), {"email": "handlaggare@example.se"})
+
+    assert (answer.status_code, answer["Location"]) == (302, reverse("password_reset_done"))
+    assert not smtp_server.messages
+
+    wsgi_server.close(answer)
+
+    [mail] = smtp_server.to("handlaggare@example.se")
+    assert smtp_server.subject(mail) == "Nytt lösenord till Uppföljning"
+
+
+def test_a_reset_mail_the_mail_server_cannot_take_now_is_logged_and_the_page_says_the_same(
+    client, staff_user, smtp_server, caplog
+):
+    smtp_server.refuse["handlaggare@example.se"] = "450 4.2.1 Mailbox busy"
+
+    response = client.post(reverse("password_reset"), {"email": "handlaggare@example.se"})
+
+    assert (response.status_code, response.url) == (302, reverse("password_reset_done"))
+    assert f"Could not send the password reset to user {staff_user.pk}" in caplog.text
+
+
 def test_a_reset_mail_the_server_refuses_still_says_the_same(client, staff_user, smtp_server):
     """Nobody learns from the page whether an address has an account, even when the mail
     server refuses the mail."""
