@@ -1,8 +1,6 @@
 """Mitt konto, unsubscribe and follow links from mails, calendars, and the password reset
 that also lifts a login lock."""
 
-import smtplib
-
 from axes.utils import reset as reset_login_lock
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,7 +21,7 @@ from recommendations import roles
 from recommendations.models import Board, Municipality
 from recommendations.roles import LoggedIn, Public, access
 
-from . import calendars, following, outbox, tokens
+from . import calendars, following, tokens
 from .forms import AccountForm, FollowForm, LocalizedPasswordResetForm
 from .mail import absolute_url
 from .models import Follower, Frequency, Kind, Language, Preference, Profile
@@ -150,23 +148,7 @@ def follow(request, target, pk):
             request, "follow_form_page", obj, {"form": form, "kind": target}, status=status
         )
     language = get_language() if get_language() in Language.values else Language.SWEDISH
-    try:
-        following.send_confirmation(email=form.cleaned_data["email"], target=obj, language=language)
-    except (smtplib.SMTPException, OSError) as error:
-        # The visitor is on the page: say what went wrong with the address they typed
-        # (the mail server refused it for good, by the outbox's rule), or that the mail
-        # could not go now, instead of a server error.
-        if outbox.refusal(error) is not None:
-            form.add_error("email", _("E-postservern tar inte emot mejl till den adressen."))
-            status = 400
-        else:
-            form.add_error(
-                "email", _("Mejlet kunde inte skickas just nu. Försök igen om en stund.")
-            )
-            status = 503
-        return _follow_page(
-            request, "follow_form_page", obj, {"form": form, "kind": target}, status=status
-        )
+    following.send_confirmation(email=form.cleaned_data["email"], target=obj, language=language)
     return _follow_page(request, "follow_requested", obj, {"email": form.cleaned_data["email"]})
 
 

@@ -1,6 +1,8 @@
 """Mail and calendars in a real browser: a case officer sets their choices under Mitt konto,
 a visitor follows a board by e-mail, a locked-out user finds the way back in."""
 
+import time
+
 import pytest
 from django.core import mail
 
@@ -60,6 +62,10 @@ def test_a_visitor_follows_a_board_and_confirms_by_mail(page, sample, live_serve
 
     assert page.locator("h1").inner_text() == "Bekräfta i ditt mejl"
     assert not Follower.objects.exists()
+    # The mail goes once the page is sent (``mail.send_after_response``): a moment after.
+    deadline = time.monotonic() + 10
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.05)
     link = next(
         line for line in mail.outbox[-1].body.splitlines() if "/folj/bekrafta/" in line
     ).strip()
