@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from auditfollowup.lib.content_tags import ContentLanguageSelect
+from auditfollowup.lib.date_fields import DayField
 from auditfollowup.lib.dates import year_problem
 from auditfollowup.lib.fuzzy_date_forms import fuzzy_date_form
 
@@ -94,9 +95,7 @@ class RoundChooser(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(
-        label=_("Avslutad den"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    closed_on = DayField(label=_("Avslutad den"))
     closed_reason = forms.CharField(
         label=_("Skäl för avslut"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -111,11 +110,7 @@ class CloseForm(forms.Form):
 
 
 class AttentionForm(forms.Form):
-    since = forms.DateField(
-        label=_("Inlämnade eller publicerade sedan"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    since = DayField(label=_("Inlämnade eller publicerade sedan"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

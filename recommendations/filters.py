@@ -547,7 +547,6 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
         help_text=_(
             "Visar bara granskningar och yttranden som fanns den dagen, och åren fram till den."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

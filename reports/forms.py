@@ -10,10 +10,7 @@ class AsOfForm(forms.Form):
     per = DayThatHasComeField(
         label=_("Som det var känt den"),
         required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("ÅÅÅÅ-MM-DD. Tomt: i dag."),
-        error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2021-12-31.")},
     )
 
 

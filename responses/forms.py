@@ -291,7 +291,6 @@ class PublishForm(forms.Form):
     decision_date = DayThatHasComeField(
         label=_("Beslutsdatum"),
         error_messages={"future": _("Beslutsdatumet kan inte ligga i framtiden.")},
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Dagen då nämnden beslutade yttrandet."),
     )
     diary_number = forms.CharField(

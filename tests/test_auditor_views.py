@@ -441,12 +441,14 @@ def test_a_since_date_in_a_year_no_one_means_is_refused_with_its_message(client,
     assert page.context["arrived"] is None
 
 
-@pytest.mark.parametrize("since", ["garbage", "2026-02-30"])
+@pytest.mark.parametrize("since", ["garbage", "2026-02-30", "2026-13-45"])
 def test_a_since_that_is_no_day_is_refused_and_lists_no_arrivals(client, world, since):
     client.force_login(world.auditor)
     page = client.get(reverse("auditors:attention"), {"since": since})
     assert page.status_code == 400
-    assert "Fyll i ett giltigt datum." in page.text
+    # Quoted in the error, where the person sees it: the date input cannot hold it.
+    assert f"”{since}” är inget giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD" in page.text
+    assert '<input type="date" name="since" aria-invalid="true"' in page.text
     assert page.context["arrived"] is None
     assert 'aria-current="true"' not in page.text  # no shortcut said to be the day shown
     # What reads no day is still there.

@@ -335,7 +335,7 @@ def test_a_day_in_the_future_or_an_unreadable_day_is_refused_with_a_message(clie
     page = client.get(url(), {"per": "2999-01-01"}).content.decode()
     assert "Dagen har inte kommit än" in page
     page = client.get(url(), {"per": "31/12/2020"}).content.decode()
-    assert "Skriv datumet som ÅÅÅÅ-MM-DD" in page
+    assert "”31/12/2020” är inget giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD" in page
 
 
 @pytest.mark.parametrize("day", ["2999-01-01", "31/12/2020", "2020-02-30", "x"])

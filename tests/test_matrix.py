@@ -240,7 +240,8 @@ def test_an_invalid_as_of_date_is_a_400_with_the_error_shown(client):
     make_tracked_audit(n_recommendations=1)
     page = client.get(reverse("recommendations:matrix"), {"per": "2020-13-45"})
     assert page.status_code == 400
-    assert "Fyll i ett giltigt datum" in page.text
+    assert "”2020-13-45” är inget giltigt datum." in page.text
+    assert 'value="2020-13-45"' not in page.text  # a date input cannot show it
 
 
 def test_an_invalid_filter_shows_no_rows_and_asks_to_correct_it(client):

@@ -1,5 +1,6 @@
 """The auditors' pages as a new auditor meets them, at a desktop's width and a phone's
-(320 px): a refused filter, the way to ask for a follow-up, an overdue measure flagged."""
+(320 px): a refused filter (a day refused, a day that is no day), the way to ask for a
+follow-up, an overdue measure flagged."""
 
 import pytest
 from django.urls import reverse
@@ -48,6 +49,30 @@ def test_a_day_the_form_refuses_on_att_granska_shows_its_error_and_no_list(audit
     assert "Rätta datumet ovan" in arrived.inner_text()
     assert page.locator("#arrived-heading + .table-scroll").count() == 0
     shoot(page, "attention-refused-day")
+
+
+def test_a_day_that_is_no_day_on_att_granska_is_quoted_in_its_error_beside_an_empty_field(
+    auditor,
+):
+    """Typed into the address: the date input cannot hold it (the browser would drop it,
+    warning in its console, and show the field empty, unexplained), so the field is left
+    empty and its error says what was typed."""
+    page = auditor
+    answer = page.goto(reverse("auditors:attention") + "?since=2026-13-45")
+    assert answer.status == 400
+    error = page.locator(".field-error .errorlist")
+    assert error.is_visible()
+    assert "”2026-13-45” är inget giltigt datum" in error.inner_text()
+    field = page.get_by_label("Inlämnade eller publicerade sedan")
+    assert field.input_value() == ""
+    assert field.get_attribute("aria-describedby") == error.get_attribute("id")
+    assert page.problems.console == []
+    shoot(page, "attention-no-day")
+    # A long value, quoted by its beginning, wraps on a phone rather than widening the page.
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto(reverse("auditors:attention") + "?since=" + "9" * 200)
+    assert "”" + "9" * 39 + "…”" in page.locator(".field-error .errorlist").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_round_the_audit_lacks_is_refused_on_the_assessment_page(auditor, sample):
