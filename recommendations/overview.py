@@ -31,7 +31,12 @@ from .models import Audit, Board, Recommendation
 from .municipal import current_municipality, url_for_each_municipality
 from .status import Status
 from .templatetags.board_tags import board_abbr
-from .templatetags.recommendation_tags import case_number, closed_tag, recommendation_name
+from .templatetags.recommendation_tags import (
+    audit_name,
+    case_number,
+    closed_tag,
+    recommendation_name,
+)
 from .templatetags.status_tags import status_badge
 from .timeline import NOT_DUE, build_matrix, matrix_recommendations, matrix_years
 
@@ -186,9 +191,12 @@ class MatrixRowWriter:
     here for the reason ``NationalRow`` gives (a board's matrix is a hundred rows of eight
     cells, each a dozen variables and two badges, most of the page's time).
 
-    Each text is translated once and each badge drawn once (``status_badge``); a closed
-    recommendation's tag is the lists' own (``closed_tag``); whether the user may assess
-    is asked once per municipality (``roles.may_assess``, the one home of that rule)."""
+    Each text is translated once, and each badge (``status_badge``) and each board's link
+    (``board_abbr``, ``Board.get_absolute_url``) made once per page, where every row
+    asked for its own: a board's matrix shows one board on each of its hundred rows, and
+    those two were a third of the rows' time. A closed recommendation's tag is the lists'
+    own (``closed_tag``); whether the user may assess is asked once per municipality
+    (``roles.may_assess``, the one home of that rule)."""
 
     def __init__(self, user):
         self.user = user
@@ -216,6 +224,23 @@ class MatrixRowWriter:
         self.in_round = _("omgång %(sequence)s")
         self.content_language = settings.CONTENT_LANGUAGE
         self.mark_content = content_marker()
+        self._badges = {}
+        self._board_links = {}
+
+    def badge(self, status: str, prefix: str) -> str:
+        """``status_badge`` of a stored status value, made once per page."""
+        badge = self._badges.get((status, prefix))
+        if badge is None:
+            badge = self._badges[status, prefix] = status_badge(status, prefix)
+        return badge
+
+    def board_link(self, board) -> str:
+        """The board's short name (``board_abbr``), linked to its page; made once per page."""
+        link = self._board_links.get(board.pk)
+        if link is None:
+            url = escape(board.get_absolute_url())
+            link = self._board_links[board.pk] = f'<a href="{url}">{board_abbr(board)}</a>'
+        return link
 
     def may_assess(self, recommendation) -> bool:
         municipality_id = recommendation.audit.municipality_id
@@ -247,21 +272,18 @@ class MatrixRowWriter:
             head = f'<span class="visually-hidden">{name}, </span>'
         if row.board and (row.span > 1 or row.is_first):
             arrow = "" if row.is_first else '<span aria-hidden="true">↳ </span>'
-            board_url = escape(row.board.get_absolute_url())
-            head += (
-                f'<span class="board-name"> {arrow}<a href="{board_url}">'
-                f"{board_abbr(row.board)}</a></span>"
-            )
+            head += f'<span class="board-name"> {arrow}{self.board_link(row.board)}</span>'
         cells = [f'<th scope="row">{head}</th>']
         for cell in row.cells:
             if cell is None or cell is NOT_DUE:
                 empty = self.no_answer if cell is None else self.not_due
                 cells.append(f'<td class="cell">{empty}</td>')
                 continue
-            html = status_badge(cell.status, self.board_status) if cell.answer else self.no_answer
-            if cell.assessment:
+            answer, assessment = cell.answer, cell.assessment
+            html = self.badge(answer.status, self.board_status) if answer else self.no_answer
+            if assessment:
                 html += '<span class="cell-assessment">' + self.whose_assessment
-                html += status_badge(cell.assessment_status, self.assessment)
+                html += self.badge(assessment.status, self.assessment)
                 html += (self.disagrees if cell.disagrees else "") + "</span>"
             if may_assess:
                 where = self.in_round % {"sequence": cell.round_sequence}
@@ -275,12 +297,26 @@ class MatrixRowWriter:
         return mark_safe(f"<tr{line}>{''.join(cells)}</tr>")  # noqa: S308 (each value escaped above)
 
 
-def write_matrix_rows(groups, user) -> None:
-    """Give every row of the matrix its ``html`` (``MatrixRowWriter``) for ``user``."""
+def write_matrix_rows(groups, user, years) -> list[str]:
+    """Give every row of the matrix its ``html`` (``MatrixRowWriter``) for ``user``, and
+    return what each group's ``<tbody>`` holds: its audit's heading row across the
+    ``years`` and the rest, then its rows, as the page's lines are indented. Written here
+    for the rows' reason: the template's look-ups per group and per row were a tenth of
+    the page."""
     writer = MatrixRowWriter(user)
+    tbodies = []
     for group in groups or ():
+        audit = group.audit
+        lines = [
+            f'<tr class="group-row"><th scope="colgroup" colspan="{len(years) + 1}"><a href="'
+            f'{escape(audit.get_absolute_url())}">{audit_name(audit, mark=writer.mark_content)}'
+            "</a></th></tr>\n    "
+        ]
         for row in group.rows:
             row.html = writer.row(row)
+            lines += [row.html, "\n    "]
+        tbodies.append(mark_safe("".join(lines)))  # noqa: S308 (each value escaped)
+    return tbodies
 
 
 @dataclass

@@ -281,14 +281,16 @@ def matrix(request):
     recommendation of the country is some hundred megabytes of table, minutes to build,
     that nobody reads (the exports still give it all)."""
     filterset, groups = overview.matrix_groups(request, whole_country=False)
-    overview.write_matrix_rows(groups, request.user)
+    years = list(filterset.years)
+    tbodies = overview.write_matrix_rows(groups, request.user, years)
     return render(
         request,
         "recommendations/matrix.html",
         {
             "filter": filterset,
             "groups": groups,
-            "years": list(filterset.years),
+            "tbodies": tbodies,
+            "years": years,
             "as_of": filterset.as_of,
             "statuses": list(Status),
             "query": request.GET.urlencode(),
