@@ -100,10 +100,16 @@ def with_timeline(queryset, user):
         .order_by(*Response.recency_order("response__"), "pk")
     )
     # Listed in ``DueDateChange.in_order`` (the order the due date comes from), which
-    # compares the answers the moves were made in.
+    # compares the answers the moves were made in by their recency: of each answer only
+    # that is read (its text and its response's other fields are never shown here).
     moved = (
-        DueDateChange.objects.visible_to(user)
+        DueDateChange.objects.visible_to(user, of_visible_measures=True)
         .select_related("entry__response__round")
+        .only(
+            *(field.name for field in DueDateChange._meta.concrete_fields),
+            "entry__response__decision_date",
+            "entry__response__round__sequence",
+        )
         .order_by("changed_at", "pk")
     )
     measures = (
@@ -114,11 +120,17 @@ def with_timeline(queryset, user):
         )
         .order_by("due_date", "pk")
     )
-    shared = measures.select_related("recommendation")
+    # The other recommendations a shared measure serves are named and linked (its main
+    # one likewise): their name's fields are read, not their wording or search vector.
+    named = ("label", "kind", "position")
+    shared = measures.select_related("recommendation").only(
+        *(field.name for field in Measure._meta.concrete_fields),
+        *(f"recommendation__{name}" for name in named),
+    )
     measures = measures.prefetch_related(
         Prefetch(
             "also_serves",
-            queryset=Recommendation.objects.order_by("position"),
+            queryset=Recommendation.objects.order_by("position").only(*named),
             to_attr="timeline_also_serves",
         )
     )

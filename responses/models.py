@@ -1226,11 +1226,20 @@ class DueDateChangeQuerySet(models.QuerySet):
         """The measure's public moves, with what ``DueDateChange.in_order`` compares."""
         return self.public().filter(measure_id=measure_id).select_related("entry__response__round")
 
-    def visible_to(self, user):
-        """Moved due dates the user may see: a move made in a response stays with it."""
-        return self.filter(
+    def visible_to(self, user, *, of_visible_measures=False):
+        """Moved due dates the user may see: a move made in a response stays with it, and
+        a move of a measure the user may not see is hidden with the measure.
+
+        ``of_visible_measures``: the moves are read through measures already filtered by
+        ``Measure.objects.visible_to(user)`` (a prefetch of them, ``with_timeline``), which
+        keeps the measure's half of the rule; repeated, it was a second subquery to build,
+        compile and run."""
+        visible = self.filter(
             models.Q(entry__isnull=True) | response_visibility(user, "entry__response__")
-        ).filter(measure__in=Measure.objects.visible_to(user))
+        )
+        if of_visible_measures:
+            return visible
+        return visible.filter(measure__in=Measure.objects.visible_to(user))
 
 
 class DueDateChange(RemembersLoadedValues, models.Model):
