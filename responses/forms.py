@@ -2,7 +2,8 @@
 
 The edit page is one form per part (the response, one entry per recommendation, one
 update per carried-over measure, a small formset of new measures per recommendation),
-all posted and saved together by ``services.save_response``.
+all posted and saved together by ``services.save_response``. Its forms translate their
+labels and help texts once per language (``TextsTranslatedOnce``), not once per form.
 """
 
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from auditfollowup.lib.date_fields import DayThatHasComeField
+from auditfollowup.lib.form_texts import TextsTranslatedOnce
 from auditfollowup.lib.fuzzy_date_forms import FuzzyDateField, fuzzy_date_as_input
 from recommendations.models import Board, FollowUpRound
 from recommendations.status import Status, status_choices
@@ -73,7 +75,7 @@ class StartResponseForm(forms.Form):
         return cleaned
 
 
-class ResponseHeaderForm(forms.ModelForm):
+class ResponseHeaderForm(TextsTranslatedOnce, forms.ModelForm):
     """The response itself, with the version the editor started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -89,7 +91,7 @@ class ResponseHeaderForm(forms.ModelForm):
         }
 
 
-class EntryForm(forms.Form):
+class EntryForm(TextsTranslatedOnce, forms.Form):
     """The board's answer on one recommendation. Until it is first saved it may stay
     unanswered (no status): a draft is saved a part at a time, and handing in or
     publishing asks for every answer (``services.lacks_answers``)."""
@@ -137,7 +139,7 @@ def column_length(model, name: str) -> int:
 MEASURE_TITLE_INPUT = forms.TextInput(attrs={"class": "input-wide", "size": 60})
 
 
-class MeasureUpdateForm(forms.Form):
+class MeasureUpdateForm(TextsTranslatedOnce, forms.Form):
     """This round's report on an existing measure; moving its due date needs a reason."""
 
     status = StatusSelect(label=_("Status"))
@@ -203,7 +205,7 @@ class OwnMeasureForm(MeasureUpdateForm):
         return super().clean()
 
 
-class SharedMeasureUpdateForm(forms.Form):
+class SharedMeasureUpdateForm(TextsTranslatedOnce, forms.Form):
     """A shared measure's report under another recommendation it serves: status and note.
 
     Its due date, completion and effect are reported once, in the leading section (the
@@ -220,7 +222,7 @@ class SharedMeasureUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class NewMeasureForm(forms.Form):
+class NewMeasureForm(TextsTranslatedOnce, forms.Form):
     """A measure announced in this round."""
 
     title = forms.CharField(
@@ -311,7 +313,7 @@ class PublishForm(forms.Form):
 PDF_MAGIC = b"%PDF-"
 
 
-class DecisionDocumentForm(forms.Form):
+class DecisionDocumentForm(TextsTranslatedOnce, forms.Form):
     """The signed decision as a PDF: checked by extension, content and size."""
 
     # Not required to publish a response, so not marked "(obligatoriskt)"; an upload
