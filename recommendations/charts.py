@@ -74,8 +74,11 @@ class Category:
 
 
 def status_category(status: Status) -> Category:
+    """The status as a chart's category, its label in the active language: translated
+    once, where a lazy label was translated again for each bar, segment, table cell and
+    legend entry that wrote it."""
     return Category(
-        status.value, status.label, status.symbol, STATUS_FILLS[status], status.css_class
+        status.value, str(status.label), status.symbol, STATUS_FILLS[status], status.css_class
     )
 
 
@@ -204,6 +207,15 @@ class Chart:
         return [
             (category.key, category.fill, HATCHES[index % len(HATCHES)])
             for index, category in enumerate(self.categories)
+        ]
+
+    @property
+    def legend(self) -> list[tuple[Category, str, str]]:
+        """(category, tint, hatch path) for each category: its legend entry, whose swatch
+        holds its own copy of the category's pattern (``patterns``)."""
+        return [
+            (category, tint, hatch)
+            for category, (_key, tint, hatch) in zip(self.categories, self.patterns, strict=True)
         ]
 
 
