@@ -123,13 +123,17 @@ def status_by_audit_and_board(municipality=None):
     )
     for board_id, status, n in per_board:
         by_board[board_id][status or None] += n
+    # Read with only what a row names them by (``StatusRow.html``): a municipality's
+    # seventy audits were read with their summaries and conclusions, and their
+    # municipality whole, for a reference, a title and a slug.
     audits = (
         Audit.objects.filter(pk__in=list(by_audit))
         .select_related("municipality")
+        .only("reference", "title", "municipality__slug")
         .order_by("reference", "title")
     )
     boards = Board.objects.filter(pk__in=list(by_board)).select_related("municipality")
-    boards = boards.order_by("name")
+    boards = boards.only("name", "municipality__slug").order_by("name")
     return status_table(by_audit, audits), status_table(by_board, boards)
 
 
