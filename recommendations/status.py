@@ -5,9 +5,11 @@ auditors' assessment and for measures. It drives filters, colours, symbols,
 counts and the timeline; the README documents each value's meaning.
 """
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from django.db import models
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -62,14 +64,27 @@ class Status(models.TextChoices):
 NO_STATUS_LABEL = _("Inget publicerat svar")
 
 
-def status_choices() -> list[tuple[str, str]]:
+class _NormalChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form, a list of (value, label) pairs, which its
+    ``normalize_choices`` passes on as they are: a plain list it checks pair by pair at
+    every reading, twice per select rendered."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+
+def status_choices() -> Iterable[tuple[str, str]]:
     """The statuses as a form's choices, an empty choice first, in the active language.
 
     For forms that offer a status many times on one page (the staff form has some forty
     selects): their labels are translated once per language, not once per option of
-    every select. Pass the function itself as ``choices``, so each form asks at the time
-    it is rendered, in that request's language."""
-    return _choices_in(get_language())
+    every select, and Django takes the list as it is (``_NormalChoices``). Pass the
+    function itself as ``choices``, so each form asks at the time it is rendered, in that
+    request's language."""
+    return _NormalChoices(_choices_in(get_language()))
 
 
 def status_labels() -> dict[str, str]:
