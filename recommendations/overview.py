@@ -42,6 +42,7 @@ from .timeline import NOT_DUE, build_matrix, matrix_recommendations, matrix_year
 
 # Column order of the status tables and the chart: the vocabulary's display order.
 STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
+STATUS_VALUES = [status.value for status in STATUS_ORDER]
 
 
 @dataclass
@@ -87,7 +88,7 @@ def status_table(rows_by_subject, subjects):
         rows.append(
             StatusRow(
                 subject=subject,
-                counts=[counter.get(status.value, 0) for status in STATUS_ORDER],
+                counts=[counter.get(value, 0) for value in STATUS_VALUES],
                 unanswered=counter.get(None, 0),
                 total=sum(counter.values()),
                 mark_content=marker,
@@ -124,16 +125,18 @@ def status_by_audit_and_board(municipality=None):
     for board_id, status, n in per_board:
         by_board[board_id][status or None] += n
     # Read with only what a row names them by (``StatusRow.html``): a municipality's
-    # seventy audits were read with their summaries and conclusions, and their
-    # municipality whole, for a reference, a title and a slug.
-    audits = (
-        Audit.objects.filter(pk__in=list(by_audit))
-        .select_related("municipality")
-        .only("reference", "title", "municipality__slug")
-        .order_by("reference", "title")
-    )
-    boards = Board.objects.filter(pk__in=list(by_board)).select_related("municipality")
-    boards = boards.only("name", "municipality__slug").order_by("name")
+    # seventy audits were read with their summaries and conclusions, and each with a
+    # copy of its municipality, for a reference, a title and the slug of their links.
+    # Beneath a municipality its related managers give every row that municipality
+    # itself; nationally each row is read with its own.
+    if municipality is not None:
+        audits, boards = municipality.audits.all(), municipality.boards.all()
+    else:
+        audits = Audit.objects.select_related("municipality")
+        boards = Board.objects.select_related("municipality")
+    audits = audits.filter(pk__in=list(by_audit)).only("reference", "title", "municipality")
+    audits = audits.order_by("reference", "title")
+    boards = boards.filter(pk__in=list(by_board)).only("name", "municipality").order_by("name")
     return status_table(by_audit, audits), status_table(by_board, boards)
 
 
