@@ -30,10 +30,12 @@ def field(context, bound_field, optional_group=False):
             return escape(value)
         return render_value_in_context(value, context)
 
+    # A bound field is its control's HTML, safe: {{ bound_field }} writes it as it is.
+    control = str(bound_field)
     errors = bound_field.errors
     html = ['\n<div class="field', " field-error" if errors else "", '">\n  ']
     if bound_field.is_hidden:
-        html.append(text(bound_field))
+        html.append(control)
     else:
         html += ['\n  <label for="', text(bound_field.id_for_label), '">', text(bound_field.label)]
         if bound_field.field.required and not optional_group:
@@ -43,7 +45,7 @@ def field(context, bound_field, optional_group=False):
             html += ['<ul class="errorlist" id="', text(bound_field.auto_id), '_error">']
             html += ["<li>" + text(error) + "</li>" for error in errors]
             html.append("</ul>")
-        html += ["\n  ", text(bound_field), "\n  "]
+        html += ["\n  ", control, "\n  "]
         if bound_field.help_text:
             html += ['<p class="help muted" id="', text(bound_field.auto_id), '_helptext">']
             html += [text(bound_field.help_text), "</p>"]
