@@ -72,12 +72,13 @@ def matrix_years(today: dt.date | None = None) -> range:
 def with_timeline(queryset, user):
     """Prefetch a recommendation queryset with everything its timeline shows.
 
-    Queries: recommendations (+audit), the audit's rounds, assessments (+round), visible
-    entries (+response, board, round), their measure updates (+measure), visible
-    measures (+board), their due date changes, the other recommendations they also
-    serve, visible shared measures (+board, main recommendation), their due date
-    changes, the boards' standings (+board, round): 11. The boards it is addressed to
-    and those that answer it are read from the standings (``is_addressed``,
+    Queries: recommendations (+audit), the audit's rounds, assessments, visible entries
+    (+response, board), their measure updates (+measure), visible measures (+board),
+    their due date changes, the other recommendations they also serve, visible shared
+    measures (+board, main recommendation), their due date changes, the boards'
+    standings (+board): 11. The assessments, answers and standings are given their
+    rounds from the audit's by ``build_timeline``. The boards it is addressed to and
+    those that answer it are read from the standings (``is_addressed``,
     ``is_answering``), which hold a row for each of them.
 
     Every prefetch fills a list of its own (``to_attr``) that only ``build_timeline``
@@ -87,7 +88,7 @@ def with_timeline(queryset, user):
     """
     entries = (
         ResponseEntry.objects.visible_to(user)
-        .select_related("response__board__municipality", "response__round")
+        .select_related("response__board__municipality")
         .prefetch_related(
             Prefetch(
                 "measure_updates",
@@ -142,15 +143,13 @@ def with_timeline(queryset, user):
         ),
         Prefetch(
             "assessments",
-            queryset=AuditorAssessment.objects.select_related("round").order_by("round__sequence"),
+            queryset=AuditorAssessment.objects.order_by("round__sequence"),
             to_attr="timeline_assessments",
         ),
         Prefetch("entries", queryset=entries, to_attr="visible_entries"),
         Prefetch(
             "standings",
-            queryset=BoardStanding.objects.select_related(
-                "board__municipality", "round"
-            ).in_display_order(),
+            queryset=BoardStanding.objects.select_related("board__municipality").in_display_order(),
             to_attr="board_standings",
         ),
         Prefetch("measures", queryset=measures, to_attr="visible_measures"),
@@ -332,8 +331,27 @@ class Timeline:
         return [m for m in self.measures if m.is_overdue]
 
 
+def _share_rounds(recommendation) -> None:
+    """Give the answers, assessments and standings of a recommendation fetched through
+    ``with_timeline()`` their rounds from its audit's rounds, read once: each of them is
+    about a round of that audit, and read with each row the same few rounds were built
+    again for every answer, assessment and standing (a round of the audit's that is
+    somehow not there is read when asked for, as without this)."""
+    rounds = {round_.pk: round_ for round_ in recommendation.audit.timeline_rounds}
+    for rows, round_field in (
+        ([entry.response for entry in recommendation.visible_entries], Response.round.field),
+        (recommendation.timeline_assessments, AuditorAssessment.round.field),
+        (recommendation.board_standings, BoardStanding.round.field),
+    ):
+        for row in rows:
+            round_ = rounds.get(row.round_id)
+            if round_ is not None:
+                round_field.set_cached_value(row, round_)
+
+
 def build_timeline(recommendation, today: dt.date) -> Timeline:
     """The timeline of a recommendation fetched through ``with_timeline()`` (no queries)."""
+    _share_rounds(recommendation)
     measures = [
         MeasureState.of(m, today, under=recommendation, shared_with=m.timeline_also_serves)
         for m in recommendation.visible_measures
