@@ -59,6 +59,10 @@ def _value(value, context: Context) -> str:
 def _stringformat(value) -> str:
     """``{{ value|stringformat:'s' }}``: the filter keeps safe input safe; the rest is
     escaped."""
+    if type(value) is str:  # most values: only escaped
+        return escape(value)
+    if type(value) is int:  # a size, a number of rows: digits, nothing to escape
+        return str(value)
     if isinstance(value, tuple):
         value = str(value)
     try:
@@ -70,6 +74,8 @@ def _stringformat(value) -> str:
 
 def _attrs(attrs: dict, context: Context) -> str:
     """``attrs.html``: ``False`` leaves an attribute out, ``True`` writes it bare."""
+    if not attrs:  # most options
+        return ""
     parts = []
     for name, value in attrs.items():
         if value is False:
