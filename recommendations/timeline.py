@@ -72,12 +72,13 @@ def matrix_years(today: dt.date | None = None) -> range:
 def with_timeline(queryset, user):
     """Prefetch a recommendation queryset with everything its timeline shows.
 
-    Queries: recommendations (+audit), the audit's rounds, assessments, visible entries
-    (+response, board), their measure updates (+measure), visible measures (+board),
-    their due date changes, the other recommendations they also serve, visible shared
-    measures (+board, main recommendation), their due date changes, the boards'
-    standings (+board): 11. The assessments, answers and standings are given their
-    rounds from the audit's by ``build_timeline``. The boards it is addressed to and
+    Queries: recommendations (+audit, municipality), the audit's rounds, assessments,
+    visible entries (+response, board), their measure updates (+measure), visible
+    measures (+board), their due date changes, the other recommendations they also
+    serve, visible shared measures (+board, main recommendation), their due date
+    changes, the boards' standings (+board): 11. The assessments, answers and standings
+    are given their rounds from the audit's, and their boards its municipality, by
+    ``build_timeline``. The boards it is addressed to and
     those that answer it are read from the standings (``is_addressed``,
     ``is_answering``), which hold a row for each of them.
 
@@ -88,7 +89,7 @@ def with_timeline(queryset, user):
     """
     entries = (
         ResponseEntry.objects.visible_to(user)
-        .select_related("response__board__municipality")
+        .select_related("response__board")
         .prefetch_related(
             Prefetch(
                 "measure_updates",
@@ -149,7 +150,7 @@ def with_timeline(queryset, user):
         Prefetch("entries", queryset=entries, to_attr="visible_entries"),
         Prefetch(
             "standings",
-            queryset=BoardStanding.objects.select_related("board__municipality").in_display_order(),
+            queryset=BoardStanding.objects.select_related("board").in_display_order(),
             to_attr="board_standings",
         ),
         Prefetch("measures", queryset=measures, to_attr="visible_measures"),
@@ -333,13 +334,16 @@ class Timeline:
 
 def _share_rounds(recommendation) -> None:
     """Give the answers, assessments and standings of a recommendation fetched through
-    ``with_timeline()`` their rounds from its audit's rounds, read once: each of them is
-    about a round of that audit, and read with each row the same few rounds were built
-    again for every answer, assessment and standing (a round of the audit's that is
-    somehow not there is read when asked for, as without this)."""
+    ``with_timeline()`` their rounds from its audit's rounds, read once, and the boards
+    of the answers and standings their municipality, the audit's: each of them is about
+    a round of that audit, of a board of its municipality, and read with each row the
+    same few rounds and the one municipality were built again for every answer,
+    assessment and standing (one that is somehow not there is read when asked for, as
+    without this)."""
     rounds = {round_.pk: round_ for round_ in recommendation.audit.timeline_rounds}
+    responses = [entry.response for entry in recommendation.visible_entries]
     for rows, round_field in (
-        ([entry.response for entry in recommendation.visible_entries], Response.round.field),
+        (responses, Response.round.field),
         (recommendation.timeline_assessments, AuditorAssessment.round.field),
         (recommendation.board_standings, BoardStanding.round.field),
     ):
@@ -347,6 +351,11 @@ def _share_rounds(recommendation) -> None:
             round_ = rounds.get(row.round_id)
             if round_ is not None:
                 round_field.set_cached_value(row, round_)
+    municipality = recommendation.audit.municipality
+    municipality_field = Board.municipality.field
+    for row in [*responses, *recommendation.board_standings]:
+        if row.board.municipality_id == municipality.pk:
+            municipality_field.set_cached_value(row.board, municipality)
 
 
 def build_timeline(recommendation, today: dt.date) -> Timeline:
