@@ -128,14 +128,15 @@ def status_by_audit_and_board(municipality=None):
     # seventy audits were read with their summaries and conclusions, and each with a
     # copy of its municipality, for a reference, a title and the slug of their links.
     # Beneath a municipality its related managers give every row that municipality
-    # itself; nationally each row is read with its own.
+    # itself, and its audits are read whole (one without recommendations has no row)
+    # rather than by a list of seventy ids that Django prepares one by one; nationally
+    # each row is read with its own.
     if municipality is not None:
         audits, boards = municipality.audits.all(), municipality.boards.all()
     else:
-        audits = Audit.objects.select_related("municipality")
+        audits = Audit.objects.filter(pk__in=list(by_audit)).select_related("municipality")
         boards = Board.objects.select_related("municipality")
-    audits = audits.filter(pk__in=list(by_audit)).only("reference", "title", "municipality")
-    audits = audits.order_by("reference", "title")
+    audits = audits.only("reference", "title", "municipality").order_by("reference", "title")
     boards = boards.filter(pk__in=list(by_board)).only("name", "municipality").order_by("name")
     return status_table(by_audit, audits), status_table(by_board, boards)
 
