@@ -45,12 +45,18 @@ def _pieces(name: str, arity: int, prefix: str, urlconf) -> tuple[str, ...] | No
 
 
 def _written_unchanged(args) -> bool:
-    return all(
-        type(arg) is int or (type(arg) is str and _WRITTEN_UNCHANGED.match(arg)) for arg in args
-    )
+    # A loop rather than all() over a generator: asked for every URL of a page.
+    for arg in args:
+        if type(arg) is not int and not (type(arg) is str and _WRITTEN_UNCHANGED.match(arg)):
+            return False
+    return True
 
 
-def _joined(pieces: tuple[str, ...], args) -> str:
+def _url(name: str, pieces: tuple[str, ...] | None, args) -> str:
+    """The one fast path: ``args`` put where their placeholders stood in ``pieces``, or,
+    for a pattern or an argument it does not cover, ``reverse()`` itself."""
+    if pieces is None or not _written_unchanged(args):
+        return reverse(name, args=args)
     parts = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
         parts += [str(arg), piece]
@@ -59,7 +65,7 @@ def _joined(pieces: tuple[str, ...], args) -> str:
 
 def reverse_fast(name: str, *args) -> str:
     """``reverse(name, args=args)``, the pattern reversed once per process."""
-    return reverser(name, len(args))(*args)
+    return _url(name, _pieces(name, len(args), get_script_prefix(), get_urlconf()), args)
 
 
 def reverser(name: str, arity: int):
@@ -69,9 +75,7 @@ def reverser(name: str, arity: int):
     pieces = _pieces(name, arity, get_script_prefix(), get_urlconf())
 
     def url(*args) -> str:
-        if pieces is None or not _written_unchanged(args):
-            return reverse(name, args=args)
-        return _joined(pieces, args)
+        return _url(name, pieces, args)
 
     return url
 
