@@ -73,14 +73,14 @@ def with_timeline(queryset, user):
     """Prefetch a recommendation queryset with everything its timeline shows.
 
     Queries: recommendations (+audit, municipality), the audit's rounds, assessments,
-    visible entries (+response, board), their measure updates (+measure), visible
-    measures (+board), their due date changes, the other recommendations they also
-    serve, visible shared measures (+board, main recommendation), their due date
-    changes, the boards' standings (+board): 11. The assessments, answers and standings
-    are given their rounds from the audit's, and their boards its municipality, by
-    ``build_timeline``. The boards it is addressed to and
-    those that answer it are read from the standings (``is_addressed``,
-    ``is_answering``), which hold a row for each of them.
+    visible entries (+response, board), their measure updates, visible measures
+    (+board), their due date changes, the other recommendations they also serve, visible
+    shared measures (+board, main recommendation), their due date changes, the boards'
+    standings (+board): 11. ``build_timeline`` gives the assessments, answers and
+    standings their rounds from the audit's, their boards its municipality, and the
+    measure updates their measures from those read for the recommendation. The boards
+    it is addressed to and those that answer it are read from the standings
+    (``is_addressed``, ``is_answering``), which hold a row for each of them.
 
     Every prefetch fills a list of its own (``to_attr``) that only ``build_timeline``
     reads. Prefetched into a related manager's cache instead, Django builds a filtered
@@ -93,9 +93,9 @@ def with_timeline(queryset, user):
         .prefetch_related(
             Prefetch(
                 "measure_updates",
-                queryset=MeasureUpdate.objects.visible_to(user)
-                .select_related("measure")
-                .order_by("measure__due_date", "measure__pk"),
+                queryset=MeasureUpdate.objects.visible_to(user).order_by(
+                    "measure__due_date", "measure__pk"
+                ),
                 to_attr="timeline_measure_updates",
             )
         )
@@ -373,10 +373,16 @@ def build_timeline(recommendation, today: dt.date) -> Timeline:
     # Each answer's report on a measure knows how the measure stands today (its
     # ``state_today``, None for a measure not shown under the recommendation): the
     # assessment page flags an overdue one beside the report, as the measures table does.
+    # A report is of a measure the recommendation is served by (``MeasureUpdate.clean``),
+    # one of those read for it: the report is given that one, not read again per report
+    # (one that is somehow not there is read when asked for).
     state_by_measure = {state.measure.pk: state for state in measures}
+    measure_field = MeasureUpdate.measure.field
     for entry in recommendation.visible_entries:
         for update in entry.timeline_measure_updates:
-            update.state_today = state_by_measure.get(update.measure_id)
+            update.state_today = state = state_by_measure.get(update.measure_id)
+            if state is not None:
+                measure_field.set_cached_value(update, state.measure)
     changes_by_entry = defaultdict(list)
     for state in measures:
         for change in state.due_date_changes:
