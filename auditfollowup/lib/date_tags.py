@@ -21,9 +21,10 @@ def fuzzy_date(date) -> str:
     if not date:
         return ""
     shown = format_html('<time datetime="{}">{}</time>', date.start.isoformat(), date)
-    if not date.precision_note:
+    note = date.precision_note
+    if not note:
         return shown
-    return format_html('{} <span class="muted">({})</span>', shown, date.precision_note)
+    return format_html('{} <span class="muted">({})</span>', shown, note)
 
 
 # Any moment does: ``timesince`` counts from one to the other.

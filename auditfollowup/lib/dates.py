@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class Precision(models.TextChoices):
@@ -33,6 +33,12 @@ class Precision(models.TextChoices):
         return [Precision.DAY, Precision.MONTH, Precision.TERM, Precision.YEAR].index(self)
 
 
+# ``FuzzyDate.precision_note``'s words, translated when one is asked for.
+_PRECISION_NOTES = {
+    Precision.MONTH: gettext_noop("månaden är känd, inte dagen"),
+    Precision.TERM: gettext_noop("halvåret är känt, inte månaden"),
+    Precision.YEAR: gettext_noop("året är känt, inte månaden"),
+}
 _SPRING_WORDS = {"våren", "vår", "spring", "h1"}
 _AUTUMN_WORDS = {"hösten", "höst", "autumn", "fall", "h2"}
 SWEDISH_MONTHS = [
@@ -210,13 +216,10 @@ class FuzzyDate:
 
     @property
     def precision_note(self) -> str:
-        """How exactly the date is known, in words, for a date coarser than a day; else ""."""
-        notes = {
-            Precision.MONTH: _("månaden är känd, inte dagen"),
-            Precision.TERM: _("halvåret är känt, inte månaden"),
-            Precision.YEAR: _("året är känt, inte månaden"),
-        }
-        return notes.get(self.precision, "")
+        """How exactly the date is known, in words, for a date coarser than a day; else ""
+        (only the one note asked for is translated)."""
+        note = _PRECISION_NOTES.get(self.precision)
+        return _(note) if note else ""
 
     def __str__(self) -> str:
         """In the active language: "2019-02-22", "maj 2026", "hösten 2020", "2018"; in
