@@ -66,12 +66,14 @@ class LabelledStatusOut(Schema):
     def of(cls, value):
         if not value:
             return None
-        return _labelled_status(Status(value).value, get_language())
+        # A stored value (as rows hold it) or a Status: ``_labelled_status`` reads either.
+        return _labelled_status(value, get_language())
 
 
 @lru_cache(maxsize=64)
 def _labelled_status(value: str, language: str | None) -> LabelledStatusOut:
-    return LabelledStatusOut(value=Status(value), label=status_labels()[value])
+    status = Status(value)
+    return LabelledStatusOut(value=status, label=status_labels()[status.value])
 
 
 class BoardOut(Schema):
