@@ -99,8 +99,10 @@ class FuzzyDate:
     precision: Precision
 
     def __post_init__(self):
-        precision = Precision(self.precision)
-        object.__setattr__(self, "precision", precision)
+        precision = self.precision
+        if type(precision) is not Precision:  # a stored value ("month"): the member
+            precision = Precision(precision)
+            object.__setattr__(self, "precision", precision)
         expected = period_start(self.start, precision)
         if self.start != expected:
             raise ValueError(
