@@ -175,6 +175,28 @@ def status_per_year(user, municipality=None) -> Chart:
     )
 
 
+# What the matrix page reads of each recommendation, its audit and its municipality
+# (``timeline.matrix_lines`` and ``MatrixRowWriter``): a board's hundred rows were read
+# with every column of the three tables, and each row's copy of its audit and
+# municipality built from them. A column the page comes to read goes here, or every row
+# asks a query of its own for it (the tests pin the page's query count). The exports
+# read the recommendations themselves, whole (``exports.py``).
+MATRIX_COLUMNS = (
+    "position",
+    "label",
+    "kind",
+    "text",
+    "closed_on",
+    "audit__reference",
+    "audit__title",
+    "audit__conducted_from_date",
+    "audit__conducted_from_precision",
+    "audit__conducted_to_date",
+    "audit__conducted_to_precision",
+    "audit__municipality__slug",
+)
+
+
 def matrix_groups(request, *, whole_country=True):
     """The matrix filter and its rows grouped by audit, a cell per year of the filter's
     ``years``: the filter decides which audits and years there were as of its day, for
@@ -185,7 +207,9 @@ def matrix_groups(request, *, whole_country=True):
         chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
         if not any(chosen.get(name) for name in ("municipality", "board", "audit")):
             return filterset, None
-    recommendations = matrix_recommendations(filterset.qs, request.user, filterset.chosen_board)
+    recommendations = matrix_recommendations(
+        filterset.qs.only(*MATRIX_COLUMNS), request.user, filterset.chosen_board
+    )
     return filterset, build_matrix(
         recommendations,
         as_of=filterset.as_of,
