@@ -62,6 +62,21 @@ def svg_number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def svg_pattern(pattern_id: str, tint: str, hatch: str) -> str:
+    """A category's fill as an SVG ``<pattern>``: its tint, hatched (``HATCHES``) where
+    it has a hatch, every value escaped."""
+    path = (
+        f'<path d="{escape(hatch)}" stroke="#333333" stroke-width="1.00" fill="#333333" '
+        'fill-opacity="0.45" stroke-opacity="0.45"/>'
+        if hatch
+        else ""
+    )
+    return (
+        f'<pattern id="{escape(pattern_id)}" patternUnits="userSpaceOnUse" width="8.00" '
+        f'height="8.00"><rect width="8.00" height="8.00" fill="{escape(tint)}"/>{path}</pattern>'
+    )
+
+
 @dataclass(frozen=True)
 class Category:
     """A kind of segment: a status, or a group of statuses in the council report."""
@@ -218,14 +233,33 @@ class Chart:
             for index, category in enumerate(self.categories)
         ]
 
-    @property
-    def legend(self) -> list[tuple[Category, str, str]]:
-        """(category, tint, hatch path) for each category: its legend entry, whose swatch
-        holds its own copy of the category's pattern (``patterns``)."""
-        return [
-            (category, tint, hatch)
-            for category, (_key, tint, hatch) in zip(self.categories, self.patterns, strict=True)
-        ]
+    def patterns_svg(self, chart_id: str) -> str:
+        """The chart's patterns (``patterns``) as SVG, each named ``<chart_id>-<key>``."""
+        return mark_safe(  # noqa: S308 (svg_pattern escapes every value)
+            "".join(
+                svg_pattern(f"{chart_id}-{key}", tint, hatch) for key, tint, hatch in self.patterns
+            )
+        )
+
+    def legend_html(self, chart_id: str) -> str:
+        """The legend's entries: each category's swatch, which holds its own copy of the
+        category's pattern (WeasyPrint, which draws the council report's PDF, does not
+        resolve a fill that points into another SVG, and drew the swatches white), its
+        symbol and its label; every value escaped. Written here, as ``Bar.svg`` is, where
+        the template searched every pattern for each category's."""
+        items = []
+        for category, (key, tint, hatch) in zip(self.categories, self.patterns, strict=True):
+            swatch = escape(f"{chart_id}-{key}-swatch")
+            items.append(
+                '<li><svg class="legend-hatch" width="16.00" height="16.00" viewBox="0 0 16 16" '
+                f'aria-hidden="true" focusable="false"><defs>'
+                f"{svg_pattern(f'{chart_id}-{key}-swatch', tint, hatch)}</defs>"
+                f'<rect width="16.00" height="16.00" fill="url(#{swatch})" stroke="#333333"/>'
+                f'</svg> <span class="status legend-swatch {escape(category.css_class)}">'
+                f'<span class="status-symbol" aria-hidden="true">{escape(category.symbol)}</span>'
+                f" {escape(str(category.label))}</span></li>"
+            )
+        return mark_safe("".join(items))  # noqa: S308 (each value escaped)
 
 
 def stacked_bars(
