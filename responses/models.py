@@ -2,6 +2,7 @@
 and the measures (åtgärder) with their history across rounds."""
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -103,9 +104,17 @@ def response_visibility(user, prefix: str = "") -> models.Q:
 
 def _public(prefix: str) -> models.Q:
     """What everybody may read, by the one read rule."""
+    return _public_rule().q(prefix)
+
+
+@functools.cache
+def _public_rule() -> ResponseReadRule:
+    """The one read rule for an anonymous visitor, who has no groups, boards or
+    municipality: the same for every request, so made once (asked of every answer a
+    timeline shows, whether to mark it unpublished)."""
     from django.contrib.auth.models import AnonymousUser
 
-    return response_visibility(AnonymousUser(), prefix)
+    return ResponseReadRule(AnonymousUser())
 
 
 def _count(queryset) -> Coalesce:
@@ -368,9 +377,7 @@ class Response(models.Model):
         """Whether a response in ``state`` is one everybody may read: the one read rule,
         asked for an anonymous visitor, which reads the state alone (no board or
         municipality is asked, so none is fetched)."""
-        from django.contrib.auth.models import AnonymousUser
-
-        return state is not None and ResponseReadRule(AnonymousUser()).allows(state, None, None)
+        return state is not None and _public_rule().allows(state, None, None)
 
     def was_public(self) -> bool:
         """Whether it was public as stored when it was read: an admin's later change to it
