@@ -332,7 +332,7 @@ class Timeline:
         return [m for m in self.measures if m.is_overdue]
 
 
-def _share_rounds(recommendation) -> None:
+def _share_what_is_read_once(recommendation) -> None:
     """Give the answers, assessments and standings of a recommendation fetched through
     ``with_timeline()`` their rounds from its audit's rounds, read once, and the boards
     of the answers and standings their municipality, the audit's: each of them is about
@@ -360,7 +360,7 @@ def _share_rounds(recommendation) -> None:
 
 def build_timeline(recommendation, today: dt.date) -> Timeline:
     """The timeline of a recommendation fetched through ``with_timeline()`` (no queries)."""
-    _share_rounds(recommendation)
+    _share_what_is_read_once(recommendation)
     measures = [
         MeasureState.of(m, today, under=recommendation, shared_with=m.timeline_also_serves)
         for m in recommendation.visible_measures
