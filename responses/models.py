@@ -999,10 +999,14 @@ class MeasureUpdateQuerySet(models.QuerySet):
         None when it has none."""
         return self.exclude(pk=besides).latest_public_by_measure([measure_id]).get(measure_id)
 
-    def visible_to(self, user):
-        """Reports in entries the user may read, about measures the user may see."""
+    def visible_to(self, user, *, visible_measures=None):
+        """Reports in entries the user may read, about measures the user may see.
+        ``visible_measures``: ``Measure.objects.visible_to(user)``, when the caller has
+        built it already (``with_timeline``, which reads those measures too)."""
+        if visible_measures is None:
+            visible_measures = Measure.objects.visible_to(user)
         return self.filter(response_visibility(user, "entry__response__")).filter(
-            measure__in=Measure.objects.visible_to(user)
+            measure__in=visible_measures
         )
 
     def keep_dates_shown_before_move(self, before: dict, *, moving) -> None:
