@@ -65,8 +65,14 @@ class LinkedFile:
         return self.name
 
 
+# The fields of a measure an answer may decide (``Measure.fields_its_answers_decide``),
+# as the admin's typed-date form names them.
+ANSWERED_FIELDS = {"status", "completed", "effect", "due"}
+
+
 class MeasureAdminForm(forms.ModelForm):
-    """Checks a shared measure's other recommendations, which Model.clean() cannot see."""
+    """Checks a shared measure's other recommendations, which Model.clean() cannot see,
+    and refuses a change of what the measure's answers decide."""
 
     class Meta:
         model = Measure
@@ -99,6 +105,13 @@ class MeasureAdminForm(forms.ModelForm):
                 recommendation = None
         if others and recommendation is not None:
             Measure(recommendation=recommendation).check_also_serves(list(others))
+        # What its answers decide is corrected there (its report, a move), where the
+        # measure follows: changed here alone, the measure said one thing and its
+        # latest report or move another (``Measure.fields_its_answers_decide``).
+        if self.instance.pk is not None and set(self.changed_data) & ANSWERED_FIELDS:
+            for name, where in self.instance.fields_its_answers_decide().items():
+                if name in self.changed_data:
+                    self.add_error(name, where)
         return cleaned
 
 

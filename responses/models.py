@@ -913,6 +913,36 @@ class Measure(RemembersLoadedValues, models.Model):
         self.status, self.due, self.completed, self.effect = status, due, completed, effect
         return [getattr(self, name) for name in self.REPORTED_FIELDS] != before
 
+    def fields_its_answers_decide(self) -> dict[str, str]:
+        """{field: where to correct it} for the fields of a stored measure that its answers
+        decide, which a change of the measure alone would set apart from them: its status
+        (and a completion or effect the report states itself) come from its latest public
+        report (``take_report``, ``MeasureUpdateQuerySet.latest_public_by_measure``), its
+        due date from its latest public move (``DueDateChangeQuerySet
+        .latest_public_by_measure``). The admin's measure forms refuse a change of these:
+        the pages showed the measure one way and its report or move another. Queries: 2
+        (none for a measure not yet saved)."""
+        if self.pk is None:
+            return {}
+        decided = {}
+        report = MeasureUpdate.objects.latest_public_of(self.pk)
+        if report is not None:
+            where = _(
+                "Kommer från åtgärdens senaste publicerade lägesrapport: rätta rapporten, "
+                "så följer åtgärden med."
+            )
+            decided["status"] = where
+            if report.completed:
+                decided["completed"] = where
+            if report.effect:
+                decided["effect"] = where
+        if DueDateChange.objects.latest_public_of(self.pk) is not None:
+            decided["due"] = _(
+                "Kommer från åtgärdens senaste ändring av slutdatumet: lägg till en ändring "
+                "med skäl, så följer åtgärden med."
+            )
+        return decided
+
     def check_also_serves(self, recommendations) -> None:
         """The other recommendations a measure serves belong to its own audit and are not
         its main recommendation."""

@@ -1,0 +1,627 @@
+"""Every page, export and feed says the same of a recommendation after every kind of write.
+
+``tests/test_derived_data_stays_in_step.py`` proves the stored standings, statuses and
+counts equal a fresh derivation after random writes made through the services. This
+module makes the writes as the users make them (the staff's pages, the auditors' pages,
+the admin's change forms, the management commands, a day passing) and then reads every
+surface that shows a status, a count or an overdue measure, checking that each says
+what the stored standing says:
+
+* the recommendation page (its own status, "n av m nämnder har svarat", each board's
+  status and overdue tag, its measures' overdue flags);
+* the list, filtered by each status, by a board and each status, and by overdue measures,
+  and its CSV export;
+* the JSON API (the recommendation's status and counts, each board's standing, its
+  measures' overdue flags);
+* the board page (the board's own status, its overdue tag and its overdue measures);
+* the municipality's start page (counts per audit and per board, the recommendations
+  counted) and the national page's row of the municipality;
+* *Att granska* (disagreements and overdue measures);
+* the council report as of today, from the stored standings, against the same report
+  derived afresh as of today (``standings_as_of``).
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from auditfollowup.lib.dates import FuzzyDate
+from recommendations.models import Audit, Municipality, Recommendation
+from recommendations.status import Status
+from reports.figures import build_report
+from responses.models import (
+    BoardStanding,
+    Measure,
+    MeasureUpdate,
+    Response,
+    ResponseEntry,
+    counts_for_recommendation,
+)
+
+from .factories import (
+    admin_page_data,
+    edit_page_data,
+    make_recommendation,
+    make_user,
+)
+from .test_derived_data_stays_in_step import (
+    assert_measures_follow_their_latest_report_and_move,
+    assert_standings_equal_a_rebuild,
+)
+
+pytestmark = pytest.mark.django_db
+
+STATUS_BY_CLASS = {status.css_class: status.value for status in Status}
+
+
+def shown_status(html: str) -> str:
+    """The status value of the first badge in ``html``; "" for "no answer"."""
+    found = re.search(r'class="status (status-[a-z-]+)"', html)
+    assert found, f"no status badge in {html[:300]!r}"
+    return STATUS_BY_CLASS.get(found.group(1), "")
+
+
+def table_row(page: str, href: str) -> str:
+    """The ``<tr>`` of a table on ``page`` that links to ``href``."""
+    for row in re.findall(r"<tr role=\"row\">(.*?)</tr>", page, re.S):
+        if f'href="{href}"' in row:
+            return row
+    raise AssertionError(f"no row linking to {href}")
+
+
+def cell(row: str, label: str) -> str:
+    found = re.search(rf'data-label="{label}">(.*?)</td>', row, re.S)
+    assert found, f"no cell {label} in {row[:300]!r}"
+    return found.group(1)
+
+
+def counts(standing) -> bool:
+    """Whether the standing counts among its recommendation's boards (the board page and
+    the start page's rows per board show only those)."""
+    return counts_for_recommendation(standing.must_answer, standing.status)
+
+
+class Surfaces:
+    """What each surface shows, read as an anonymous visitor (and *Att granska* as an
+    auditor of the municipality)."""
+
+    def __init__(self, municipality, auditor):
+        self.municipality = municipality
+        self.public = Client()
+        self.auditor = Client()
+        self.auditor.force_login(auditor)
+        self.today = timezone.localdate()
+
+    def url(self, name, *args):
+        return reverse(f"municipal:{name}", args=[self.municipality.slug, *args])
+
+    def listed(self, **query) -> set[int]:
+        page = self.public.get(self.url("recommendation_list"), query)
+        assert page.status_code == 200, page.content[:500]
+        return {int(pk) for pk in re.findall(r'/rekommendationer/(\d+)/"', page.text)}
+
+    def api(self) -> dict:
+        answer = self.public.get(self.url("api_recommendations"))
+        assert answer.status_code == 200
+        return {rec["id"]: rec for rec in answer.json()["results"]}
+
+    def check(self) -> None:
+        """Every surface says what the stored standings say, and those equal a rebuild."""
+        assert_standings_equal_a_rebuild()
+        assert_measures_follow_their_latest_report_and_move()
+        recommendations = list(
+            Recommendation.objects.filter(audit__municipality=self.municipality)
+            .select_related("audit__municipality")
+            .order_by("pk")
+        )
+        standings = list(
+            BoardStanding.objects.filter(recommendation__in=recommendations).select_related(
+                "board__municipality", "recommendation__audit__municipality"
+            )
+        )
+        api = self.api()
+        by_status = {status.value: self.listed(status=status.value) for status in Status}
+        overdue_listed = self.listed(overdue="true")
+        for rec in recommendations:
+            self.check_recommendation(rec, [s for s in standings if s.recommendation_id == rec.pk])
+            shown = api[rec.pk]
+            assert (shown["current_status"] or {}).get("value", "") == rec.current_status
+            assert (shown["boards_answered"], shown["boards_required"]) == (
+                rec.boards_answered,
+                rec.boards_required,
+            )
+            assert {s for s, listed in by_status.items() if rec.pk in listed} == (
+                {rec.current_status} if rec.current_status else set()
+            ), f"the list's status filter and {rec} disagree"
+            standings_of = [s for s in standings if s.recommendation_id == rec.pk]
+            assert (rec.pk in overdue_listed) == any(
+                s.has_overdue_measures(self.today) for s in standings_of
+            )
+            api_standings = {s["board"]["short_code"]: s for s in shown["standings"]}
+            for standing in standings_of:
+                code = standing.board.short_code
+                assert (api_standings[code]["status"] or {}).get("value", "") == standing.status
+                assert api_standings[code]["overdue"] == standing.has_overdue_measures(self.today)
+                assert api_standings[code]["open_measures"] == standing.open_measures
+                # Each board's measures in the API: overdue where its standing says so.
+                measures = [m for m in shown["measures"] if m["board"] == code]
+                assert any(m["overdue"] for m in measures) == standing.has_overdue_measures(
+                    self.today
+                ), f"{rec}: {code}'s measures and its standing disagree on overdue"
+                assert (
+                    sum(1 for m in measures if not Status(m["status"]["value"]).is_settled)
+                    == standing.open_measures
+                )
+        self.check_list_per_board(standings)
+        self.check_board_pages(standings)
+        self.check_csv(recommendations)
+        self.check_start_pages(recommendations, standings)
+        self.check_attention(standings)
+        self.check_council_report()
+
+    def check_recommendation(self, rec, standings) -> None:
+        page = self.public.get(rec.get_absolute_url()).text
+        current = re.search(r"<dt>Aktuell status</dt><dd>(.*?)</dd>", page, re.S).group(1)
+        assert shown_status(current) == rec.current_status, f"{rec}'s page"
+        if rec.boards_required > 1:
+            assert f"{rec.boards_answered} av {rec.boards_required} nämnd" in current, (
+                f"{rec}'s page counts its boards otherwise"
+            )
+        for standing in standings:
+            row = table_row(page, standing.board.get_absolute_url())
+            own = cell(row, "Nämndens status")
+            assert (
+                shown_status(own) == standing.status
+                if standing.status or standing.must_answer
+                else True
+            )
+            assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
+
+    def check_list_per_board(self, standings) -> None:
+        for board in {s.board for s in standings}:
+            of_board = [s for s in standings if s.board_id == board.pk]
+            for status in Status:
+                assert self.listed(board=board.pk, status=status.value) == {
+                    s.recommendation_id for s in of_board if s.status == status.value
+                }, f"the list filtered by {board.short_code} and {status}"
+            assert self.listed(board=board.pk, overdue="true") == {
+                s.recommendation_id for s in of_board if s.has_overdue_measures(self.today)
+            }
+
+    def check_board_pages(self, standings) -> None:
+        for board in {s.board for s in standings}:
+            page = self.public.get(board.get_absolute_url()).text
+            for standing in standings:
+                if standing.board_id != board.pk or not counts(standing):
+                    continue
+                row = table_row(page, standing.recommendation.get_absolute_url())
+                if standing.status:
+                    assert shown_status(cell(row, "Nämndens status")) == standing.status
+                assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
+            overdue = set(
+                Measure.objects.public()
+                .overdue(self.today)
+                .filter(board=board)
+                .values_list("title", flat=True)
+            )
+            listed = re.search(r'id="overdue-heading".*?<ul>(.*?)</ul>', page, re.S).group(1)
+            for title in overdue:
+                assert title in listed
+
+    def check_csv(self, recommendations) -> None:
+        answer = self.public.get(self.url("recommendation_list_csv"))
+        rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+        header, rows = rows[0], rows[1:]
+        status_at, answered_at = (
+            header.index("Aktuell status"),
+            header.index("Nämnder som har svarat"),
+        )
+        labels = {status.value: str(status.label) for status in Status}
+        shown = sorted((row[status_at], row[answered_at]) for row in rows)
+        assert shown == sorted(
+            (
+                labels.get(rec.current_status, "Inget publicerat svar"),
+                f"{rec.boards_answered}/{rec.boards_required}",
+            )
+            for rec in recommendations
+        )
+
+    def check_start_pages(self, recommendations, standings) -> None:
+        home = self.public.get(self.url("home"))
+        per_audit = {row.subject.pk: row for row in home.context["by_audit"]}
+        for audit_id in {rec.audit_id for rec in recommendations}:
+            recs = [rec for rec in recommendations if rec.audit_id == audit_id]
+            row = per_audit[audit_id]
+            for status, n in zip(
+                [s.value for s in sorted(Status, key=lambda s: s.rank)], row.counts, strict=True
+            ):
+                assert n == sum(1 for rec in recs if rec.current_status == status)
+            assert row.unanswered == sum(1 for rec in recs if not rec.current_status)
+        per_board = {row.subject.pk: row for row in home.context["by_board"]}
+        for board_id in {s.board_id for s in standings}:
+            counted = [s for s in standings if s.board_id == board_id and counts(s)]
+            if counted:
+                assert per_board[board_id].total == len(counted)
+                assert per_board[board_id].unanswered == sum(1 for s in counted if not s.status)
+        municipality = Municipality.objects.get(pk=self.municipality.pk)
+        assert home.context["counts"]["recommendations"] == len(recommendations)
+        assert municipality.implemented_count == sum(
+            1 for rec in recommendations if rec.current_status == Status.IMPLEMENTED
+        )
+        national = self.public.get(reverse("recommendations:home"))
+        if national.status_code == 200 and "rows" in (national.context or {}):
+            (row,) = [r for r in national.context["rows"] if r.name == municipality.name]
+            assert row.recommendations == str(len(recommendations))
+
+    def check_attention(self, standings) -> None:
+        page = self.auditor.get(reverse("auditors:attention"))
+        assert page.status_code == 200
+        disagreeing = {(s.recommendation_id, s.board_id) for s in page.context["disagreements"]}
+        assert disagreeing == {
+            (s.recommendation_id, s.board_id) for s in standings if s.disagrees and s.is_open
+        }
+        listed = {m.pk for m in page.context["overdue"]}
+        public_overdue = set(
+            Measure.objects.public().overdue(self.today).values_list("pk", flat=True)
+        )
+        assert public_overdue <= listed
+
+    def check_council_report(self) -> None:
+        year = self.today.year
+        stored = build_report(self.municipality, year)
+        fresh = build_report(self.municipality, year, as_of=self.today)
+
+        def figures(report):
+            return [
+                (
+                    cohort.year,
+                    [
+                        (
+                            row.board.pk,
+                            row.outcome_counts,
+                            row.open_count,
+                            row.measure_counts,
+                            [(a.acted, a.measurable) for a in row.acted],
+                        )
+                        for row in cohort.rows
+                    ],
+                )
+                for cohort in report.cohorts
+            ]
+
+        assert figures(stored) == figures(fresh)
+
+
+# ---- The world, and the writes as their users make them ----
+
+
+@pytest.fixture
+def town(world):
+    """``build_world``'s Malmö, with rec1 addressed to both boards (A has answered it, B
+    not yet: "1 av 2") and an imported measure of board B due in the next month, not
+    yet overdue."""
+    world.rec1.addressed_to.add(world.board_b)
+    world.rec1.answered_by.add(world.board_b)
+    soon = Measure(
+        recommendation=world.rec_b,
+        board=world.board_b,
+        title="Översyn av rutinerna",
+        status=Status.IN_PROGRESS,
+    )
+    next_month = timezone.localdate().replace(day=1) + dt.timedelta(days=40)
+    soon.due = FuzzyDate.parse(next_month.strftime("%Y-%m"))
+    soon.save()
+    world.soon_measure = soon
+    world.surfaces = Surfaces(world.municipality, world.auditor)
+    return world
+
+
+def staff_draft(client, town, board, user, **fields) -> Response:
+    """``user`` starts a response of ``board`` in the open round and saves its edit page
+    with ``fields``."""
+    client.force_login(user)
+    started = client.post(
+        reverse("responses:response_start"), {"board": board.pk, "round": town.round2.pk}
+    )
+    assert started.status_code == 302
+    draft = Response.objects.get(board=board, round=town.round2)
+    draft.refresh_from_db()
+    saved = client.post(
+        reverse("responses:response_edit", args=[draft.pk]), edit_page_data(draft, **fields)
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    draft.refresh_from_db()
+    return draft
+
+
+def publish(client, draft, decided="2026-03-18") -> None:
+    draft.refresh_from_db()
+    published = client.post(
+        reverse("responses:response_publish", args=[draft.pk]),
+        {"version": draft.version, "decision_date": decided, "diary_number": "ASN-2026-77"},
+    )
+    assert published.status_code == 302, published.content.decode()[:2000]
+    draft.refresh_from_db()
+    assert draft.state == Response.State.PUBLISHED
+
+
+def board_a_answers(town, **more) -> dict:
+    return {
+        f"rec-{town.rec1.pk}-status": Status.IN_PROGRESS,
+        f"rec-{town.rec1.pk}-narrative": "Rutinen införs under våren.",
+        f"rec-{town.rec2.pk}-status": Status.IMPLEMENTED,
+        f"measure-{town.open_measure.pk}-status": Status.IN_PROGRESS,
+        f"measure-{town.open_measure.pk}-note": "Pågår i två enheter.",
+        **more,
+    }
+
+
+def admin_saves(client, town, model, pk, **changes):
+    """The admin opens the change page of ``model`` (``app_model``) and saves it with
+    ``changes``."""
+    client.force_login(town.admin)
+    url = reverse(f"admin:{model}_change", args=[pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = admin_page_data(page)
+    data.update(changes)
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+
+
+def add_move(client, town, measure, *, new) -> None:
+    """The admin records a move of the measure's due date on its own (no answer)."""
+    client.force_login(town.admin)
+    now = timezone.localtime()
+    added = client.post(
+        reverse("admin:responses_duedatechange_add"),
+        {
+            "measure": measure.pk,
+            "previous": str(Measure.objects.get(pk=measure.pk).due),
+            "new": new,
+            "reason": "Försenad upphandling",
+            "changed_at": now.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:3000]
+
+
+def test_the_world_shows_the_same_everywhere(town):
+    town.surfaces.check()
+
+
+def test_staff_saving_and_handing_in_a_draft_change_no_surface(client, town):
+    before = list(BoardStanding.objects.values_list("status", "open_measures", "next_due_end"))
+    draft = staff_draft(client, town, town.board_a, town.staff_a, **board_a_answers(town))
+    town.surfaces.check()
+
+    draft.refresh_from_db()
+    handed_in = client.post(
+        reverse("responses:response_submit", args=[draft.pk]), {"version": draft.version}
+    )
+    assert handed_in.status_code == 302
+
+    town.surfaces.check()
+    after = list(BoardStanding.objects.values_list("status", "open_measures", "next_due_end"))
+    assert after == before
+
+
+def test_publishing_through_the_staff_pages_shows_everywhere(client, town):
+    draft = staff_draft(client, town, town.board_a, town.staff_a, **board_a_answers(town))
+    publish(client, draft)
+
+    town.surfaces.check()
+    assert Recommendation.objects.get(pk=town.rec2.pk).current_status == Status.IMPLEMENTED
+
+
+def test_the_second_board_publishing_moves_the_recommendation_to_the_slower_board(client, town):
+    draft = staff_draft(
+        client,
+        town,
+        town.board_b,
+        town.staff_b,
+        **{
+            f"rec-{town.rec1.pk}-status": Status.NOT_STARTED,
+            f"rec-{town.rec_b.pk}-status": Status.IMPLEMENTED,
+            f"measure-{town.soon_measure.pk}-status": Status.IMPLEMENTED,
+            f"measure-{town.soon_measure.pk}-completed": "2026-02-01",
+        },
+    )
+    publish(client, draft)
+
+    town.surfaces.check()
+    rec1 = Recommendation.objects.get(pk=town.rec1.pk)
+    assert (rec1.current_status, rec1.boards_answered) == (Status.NOT_STARTED, 2)
+
+
+def test_an_auditors_new_and_changed_assessment_shows_everywhere(client, town):
+    client.force_login(town.auditor)
+    url = reverse("auditors:assess", args=[town.rec1.pk])
+    for status in (Status.NOT_STARTED, Status.PLANNED):
+        saved = client.post(url, {"round": town.round1.pk, "status": status, "comment": ""})
+        assert saved.status_code == 302
+
+        town.surfaces.check()
+    assert not BoardStanding.objects.filter(recommendation=town.rec1, disagrees=True).exists()
+
+
+def test_closing_and_reopening_on_the_auditors_page_shows_everywhere(client, town):
+    client.force_login(town.auditor)
+    url = reverse("auditors:close", args=[town.rec1.pk])
+    closed = client.post(
+        url, {"closed_on": timezone.localdate().isoformat(), "closed_reason": "Åtgärdat."}
+    )
+    assert closed.status_code == 302
+    town.surfaces.check()
+    assert not BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a).is_open
+
+    assert client.post(url, {"reopen": "1"}).status_code == 302
+
+    town.surfaces.check()
+
+
+def test_an_admin_correcting_a_published_answers_status_shows_everywhere(client, town):
+    entry = ResponseEntry.objects.get(response=town.published_a, recommendation=town.rec2)
+
+    admin_saves(client, town, "responses_responseentry", entry.pk, status=Status.NOT_ACCEPTED)
+
+    town.surfaces.check()
+    assert Recommendation.objects.get(pk=town.rec2.pk).current_status == Status.NOT_ACCEPTED
+
+
+def test_an_admin_correcting_a_measure_no_answer_reported_on_shows_everywhere(client, town):
+    """An imported measure (no answer announced or reported on it) is the admin's to
+    correct on its own page."""
+    admin_saves(
+        client,
+        town,
+        "responses_measure",
+        town.soon_measure.pk,
+        status=Status.IMPLEMENTED,
+        completed="2026-01-10",
+    )
+
+    town.surfaces.check()
+    assert not BoardStanding.objects.get(
+        recommendation=town.rec_b, board=town.board_b
+    ).open_measures
+
+
+def test_a_measure_says_what_its_latest_report_says_and_its_own_page_refuses_another_status(
+    client, town
+):
+    """The measure's status comes from its latest public report: set on the measure's
+    admin page alone, the pages showed the measure done (and not overdue) under an
+    answer whose report on it said planned. The admin corrects the report instead."""
+    client.force_login(town.admin)
+    url = reverse("admin:responses_measure_change", args=[town.open_measure.pk])
+    data = admin_page_data(client.get(url))
+    data.update(status=Status.IMPLEMENTED, completed="2026-01-10")
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Kommer från åtgärdens senaste publicerade lägesrapport" in refused.text
+    assert Measure.objects.get(pk=town.open_measure.pk).status == Status.PLANNED
+    town.surfaces.check()
+
+
+def test_a_measures_due_date_moved_in_an_answer_is_moved_again_not_typed_over(client, town):
+    """With a public move of its due date, the measure is due when its latest move says:
+    its own page refuses another date (a move with its reason is recorded instead)."""
+    add_move(client, town, town.open_measure, new="2099")
+    client.force_login(town.admin)
+    url = reverse("admin:responses_measure_change", args=[town.open_measure.pk])
+    data = admin_page_data(client.get(url))
+    data.update(due="2020")
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Kommer från åtgärdens senaste ändring av slutdatumet" in refused.text
+    town.surfaces.check()
+
+
+def test_saving_a_reported_measures_page_unchanged_is_not_refused(client, town):
+    add_move(client, town, town.open_measure, new="2099")
+
+    admin_saves(client, town, "responses_measure", town.open_measure.pk, title="Ny rubrik")
+
+    town.surfaces.check()
+
+
+def test_an_admin_correcting_a_published_report_shows_everywhere(client, town):
+    report = MeasureUpdate.objects.get(measure=town.open_measure)
+
+    admin_saves(
+        client,
+        town,
+        "responses_measureupdate",
+        report.pk,
+        status=Status.NO_LONGER_RELEVANT,
+    )
+
+    town.surfaces.check()
+    assert Measure.objects.get(pk=town.open_measure.pk).status == Status.NO_LONGER_RELEVANT
+
+
+def test_an_admin_moving_a_due_date_on_its_own_shows_everywhere(client, town):
+    add_move(client, town, town.open_measure, new="2099")
+
+    town.surfaces.check()
+    standing = BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a)
+    assert not standing.has_overdue_measures(timezone.localdate())
+
+
+def test_an_admin_renumbering_a_round_shows_everywhere(client, town):
+    draft = staff_draft(client, town, town.board_a, town.staff_a, **board_a_answers(town))
+    publish(client, draft)
+
+    admin_saves(client, town, "recommendations_followupround", town.round1.pk, sequence=9)
+
+    town.surfaces.check()
+    standing = BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a)
+    assert standing.status == Status.PLANNED  # round 1, now the ninth, is the latest
+
+
+def test_an_admin_renaming_a_board_shows_everywhere(client, town):
+    admin_saves(client, town, "recommendations_board", town.board_b.pk, name="Servicenämnden 2")
+
+    town.surfaces.check()
+
+
+def test_an_admin_deleting_a_draft_changes_no_surface(client, town):
+    draft = staff_draft(client, town, town.board_a, town.staff_a, **board_a_answers(town))
+    client.force_login(town.admin)
+    url = reverse("admin:responses_response_delete", args=[draft.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    town.surfaces.check()
+
+
+def test_an_admin_deleting_an_audit_shows_everywhere(client, town):
+    """An audit nobody has answered yet (one answered is protected by its responses),
+    entered by mistake and deleted."""
+    mistaken = Audit.objects.create(
+        municipality=town.municipality,
+        reference="SR-2026-9",
+        title="Fel",
+        auditor=town.audit.auditor,
+    )
+    make_recommendation(mistaken, addressed_to=[town.board_a])
+    town.surfaces.check()
+    client.force_login(town.admin)
+    url = reverse("admin:recommendations_audit_delete", args=[mistaken.pk])
+
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    town.surfaces.check()
+    municipality = Municipality.objects.get(pk=town.municipality.pk)
+    assert (municipality.audit_count, municipality.recommendation_count) == (1, 3)
+
+
+def test_a_day_passing_makes_a_measure_overdue_everywhere_at_once(town):
+    town.surfaces.check()
+    standing = BoardStanding.objects.get(recommendation=town.rec_b, board=town.board_b)
+    assert not standing.has_overdue_measures(timezone.localdate())
+    later = town.soon_measure.due.end + dt.timedelta(days=1)
+
+    with mock.patch("django.utils.timezone.localdate", return_value=later):
+        surfaces = Surfaces(town.municipality, town.auditor)
+        surfaces.check()
+    assert standing.has_overdue_measures(later)
+
+
+def test_importing_fixtures_shows_the_same_everywhere(minimal_fixture_path):
+    call_command("import_fixtures", str(minimal_fixture_path), verbosity=0)
+    for municipality in Municipality.objects.all():
+        auditor = make_user(groups=["Revisorer"], municipality=municipality)
+        Surfaces(municipality, auditor).check()
