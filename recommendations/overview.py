@@ -15,7 +15,6 @@ from operator import attrgetter
 from django.conf import settings
 from django.db.models import Count
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -45,6 +44,20 @@ STATUS_ORDER = sorted(Status, key=attrgetter("rank"))
 STATUS_VALUES = [status.value for status in STATUS_ORDER]
 
 
+def first_words(text: str, count: int = 8) -> str:
+    """``text``'s first ``count`` words followed by " …" when it has more, its words joined
+    by single spaces: ``Truncator(text).words(count, truncate=" …")``, as a table's rows
+    cut an audit's title or a recommendation's wording. Written out because the rows ask
+    for it some hundred times a page, and Django's ``Truncator`` is a lazy object whose
+    wrapping cost about thirty calls per text, more than the cutting."""
+    words = text.split()
+    if len(words) <= count:
+        return " ".join(words)
+    cut = " ".join(words[:count])
+    # Truncator does not add the ellipsis to a text already ending in it.
+    return cut if cut.endswith(" …") else f"{cut} …"
+
+
 @dataclass
 class StatusRow:
     """A row of a status table: an audit or a board and its recommendations per status."""
@@ -65,7 +78,7 @@ class StatusRow:
         if getattr(subject, "title", ""):
             # An audit's title is written in the documents' language (a board's name is
             # a proper name, left unmarked): marked as such on an English page.
-            label = self.mark_content(escape(Truncator(subject.title).words(8, truncate=" …")))
+            label = self.mark_content(escape(first_words(subject.title)))
         else:
             label = escape(getattr(subject, "name", ""))
         if getattr(subject, "reference", ""):
@@ -286,7 +299,7 @@ class MatrixRowWriter:
         may_assess = self.may_assess(recommendation)
         assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
         if row.is_first:
-            text = Truncator(recommendation.text).words(8, truncate=" …")
+            text = first_words(recommendation.text)
             head = (
                 f'<a href="{escape(recommendation.get_absolute_url())}">{name}</a>'
                 f' <span class="muted small" lang="{self.content_language}">{escape(text)}</span>'

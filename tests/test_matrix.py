@@ -413,3 +413,23 @@ def test_a_year_before_the_audit_was_issued_is_not_applicable_rather_than_unansw
     assert "inget svar" in by_year[2021] and "ej aktuellt" not in by_year[2021]
     assert "Pågående" in by_year[2022]
     assert cells(page, later.recommendation) == {2022: "in_progress"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Följ upp",
+        "ett två tre fyra fem sex sju åtta",
+        "ett två tre fyra fem sex sju åtta nio",
+        "  ett\ttvå\nтри  fyra fem sex sju åtta nio tio ",
+        "ett två tre fyra fem sex sju … nio",
+        "ett två tre fyra fem sex sju åtta…",
+    ],
+)
+def test_a_rows_wording_is_cut_at_its_eighth_word_as_djangos_truncator_cuts_it(text):
+    from django.utils.text import Truncator
+
+    from recommendations.overview import first_words
+
+    assert first_words(text) == Truncator(text).words(8, truncate=" …")
