@@ -29,7 +29,7 @@ from auditfollowup.lib.dates import (
 )
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
-from auditfollowup.lib.urls import reserved_slugs, reverse_fast
+from auditfollowup.lib.urls import reserved_slugs, reverse_fast, reverser
 
 from .status import Status
 from .tenancy_paths import path_of
@@ -217,6 +217,13 @@ class Board(models.Model):
     def get_absolute_url(self):
         return reverse_fast("municipal:board_detail", self.municipality.slug, self.pk)
 
+    @staticmethod
+    def url_for_each():
+        """``get_absolute_url`` for the many boards of one request (a table's rows), the
+        pattern looked up once (``reverser``)."""
+        url = reverser("municipal:board_detail", 2)
+        return lambda board: url(board.municipality.slug, board.pk)
+
 
 class SourceDocument(models.Model):
     """One of the real documents the data was read from (provenance)."""
@@ -359,6 +366,13 @@ class Audit(RemembersLoadedValues, models.Model):
 
     def get_absolute_url(self):
         return reverse_fast("municipal:audit_detail", self.municipality.slug, self.pk)
+
+    @staticmethod
+    def url_for_each():
+        """``get_absolute_url`` for the many audits of one request (a table's rows), the
+        pattern looked up once (``reverser``): a municipality's start page lists seventy."""
+        url = reverser("municipal:audit_detail", 2)
+        return lambda audit: url(audit.municipality.slug, audit.pk)
 
     @property
     def short_name(self) -> str:
@@ -782,6 +796,13 @@ class Recommendation(RemembersLoadedValues, models.Model):
         return reverse_fast(
             "municipal:recommendation_detail", self.audit.municipality.slug, self.pk
         )
+
+    @staticmethod
+    def url_for_each():
+        """``get_absolute_url`` for the many recommendations of one request (the matrix's
+        hundred rows), the pattern looked up once (``reverser``)."""
+        url = reverser("municipal:recommendation_detail", 2)
+        return lambda recommendation: url(recommendation.audit.municipality.slug, recommendation.pk)
 
     @property
     def display_name(self) -> str:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 
 from django.conf import settings
 from django.db.models import Count
@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from auditfollowup.lib.content_tags import content_marker, mark_content
 from auditfollowup.lib.number_tags import grouped_number
-from auditfollowup.lib.urls import reverse_fast
+from auditfollowup.lib.urls import reverser
 from responses.models import BoardStanding, Response, ResponseEntry
 
 from . import roles
@@ -67,6 +67,9 @@ class StatusRow:
     unanswered: int
     total: int
     mark_content: Callable[[str], str] = mark_content  # status_table's, asked once
+    # The subject's page, ``get_absolute_url``: status_table's ``url_for_each``, the
+    # pattern looked up once for the table's rows.
+    url: Callable[[object], str] = methodcaller("get_absolute_url")
 
     @property
     def html(self) -> str:
@@ -83,7 +86,7 @@ class StatusRow:
             label = escape(getattr(subject, "name", ""))
         if getattr(subject, "reference", ""):
             label = f"{case_number(subject.reference)} {label}"
-        cells = [f'<th scope="row"><a href="{escape(subject.get_absolute_url())}">{label}</a></th>']
+        cells = [f'<th scope="row"><a href="{escape(self.url(subject))}">{label}</a></th>']
         for n in (*self.counts, self.unanswered):
             cells.append(f'<td class="num">{grouped_number(n) if n else "–"}</td>')
         cells.append(f'<td class="num"><strong>{grouped_number(self.total)}</strong></td>')
@@ -91,9 +94,10 @@ class StatusRow:
 
 
 def status_table(rows_by_subject, subjects):
-    """Rows for ``subjects`` from {subject pk: Counter(status value or None)}."""
+    """Rows for ``subjects`` (a queryset of audits or boards) from {subject pk:
+    Counter(status value or None)}."""
     rows = []
-    marker = content_marker()
+    marker, url = content_marker(), subjects.model.url_for_each()
     for subject in subjects:
         counter = rows_by_subject.get(subject.pk)
         if not counter:
@@ -105,6 +109,7 @@ def status_table(rows_by_subject, subjects):
                 unanswered=counter.get(None, 0),
                 total=sum(counter.values()),
                 mark_content=marker,
+                url=url,
             )
         )
     return rows
@@ -271,6 +276,9 @@ class MatrixRowWriter:
         self.mark_content = content_marker()
         self._badges = {}
         self._board_links = {}
+        # Each row's links with their patterns looked up once (``reverser``).
+        self.recommendation_url = Recommendation.url_for_each()
+        self.assess_url = reverser("auditors:assess", 1)
 
     def badge(self, status: str, prefix: str) -> str:
         """``status_badge`` of a stored status value, made once per page."""
@@ -297,11 +305,11 @@ class MatrixRowWriter:
         recommendation = row.recommendation
         name = recommendation_name(recommendation, self.mark_content)
         may_assess = self.may_assess(recommendation)
-        assess_url = reverse_fast("auditors:assess", recommendation.pk) if may_assess else ""
+        assess_url = self.assess_url(recommendation.pk) if may_assess else ""
         if row.is_first:
             text = first_words(recommendation.text)
             head = (
-                f'<a href="{escape(recommendation.get_absolute_url())}">{name}</a>'
+                f'<a href="{escape(self.recommendation_url(recommendation))}">{name}</a>'
                 f' <span class="muted small" lang="{self.content_language}">{escape(text)}</span>'
             )
             if row.is_closed:

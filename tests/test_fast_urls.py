@@ -9,6 +9,7 @@ from django.urls import (
 )
 
 from auditfollowup.lib.urls import reverse_fast, reverser
+from recommendations.models import Audit, Board, Municipality, Recommendation
 
 from .url_walk import walk_urls
 
@@ -78,3 +79,15 @@ def test_a_reverser_keeps_the_script_prefix_of_the_request_it_was_made_in():
     finally:
         set_script_prefix("/")
     assert home_url(SLUG) == f"/uppfoljning/{SLUG}/"
+
+
+def test_a_models_url_for_each_gives_each_object_its_get_absolute_url():
+    municipality = Municipality(slug=SLUG)
+    audit = Audit(pk=42, municipality=municipality)
+    objects = [
+        Board(pk=7, municipality=municipality),
+        audit,
+        Recommendation(pk=1234567, audit=audit),
+    ]
+    for obj in objects:
+        assert type(obj).url_for_each()(obj) == obj.get_absolute_url()
