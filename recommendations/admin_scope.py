@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 
@@ -383,10 +383,21 @@ class ScopedAdminMixin(ChecksDateHierarchy, ScopedFieldsMixin):
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version, to be read. Never restored: django-simple-history's revert
+        saved the stored row over the object, past every rule its change form asks (a
+        published response went back to being a draft: the form compared the state with
+        the old one) and with the values kept on write as they were then. Its view saves
+        a POST even with the button hidden, so the POST is refused here."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         self._require_in_scope(request, object_id)
         if not is_id(str(version_id)):  # a version's id is a number
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        # The past version's page offers no button restoring it (``history_form_view``).
+        return True
 
 
 class OnlyForSuperusers:

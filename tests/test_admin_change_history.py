@@ -21,6 +21,7 @@ from .factories import (
     make_response,
     make_round,
     make_user,
+    publish_new_answer,
 )
 
 # Stored times with seconds and a fraction, as Django stores a login or a publication.
@@ -183,3 +184,55 @@ def test_saving_an_admin_page_unchanged_adds_no_version_to_its_history(client, w
 
     assert saved.status_code == 302
     assert obj.history.count() == versions
+
+
+def admin_page_data_of_form(page) -> dict:
+    """The POST of a past version's page: its one form (it has no inlines)."""
+    data = {}
+    for field in page.context["adminform"].form:
+        value = field.value()
+        if value not in (None, False) and not hasattr(value, "field"):
+            data[field.html_name] = value
+    return data
+
+
+def _past_version_page(response) -> str:
+    first = response.history.earliest("history_id")
+    return reverse("admin:responses_response_simple_history", args=[response.pk, first.history_id])
+
+
+def test_a_past_version_is_shown_to_be_read_with_no_button_restoring_it(client, malmo, malmo_admin):
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    recommendation = make_recommendation(audit)
+    published = publish_new_answer(recommendation, board=malmo["board"])
+
+    page = client.get(_past_version_page(published))
+
+    assert page.status_code == 200
+    assert page.context["revert_disabled"] is True
+    assert 'name="_save"' not in page.text and 'name="_change_history"' not in page.text
+
+
+@pytest.mark.parametrize("who", ["municipal_admin", "superuser"])
+def test_posting_a_past_version_restores_nothing_not_even_a_published_responses_draft(
+    client, malmo, malmo_admin, who
+):
+    # django-simple-history's "Återställ" saved the stored draft over the published
+    # response: the form compared the state with the draft's, so the rule that a published
+    # response stays published (ResponseAdminForm) never saw it, and the values kept on
+    # write (its version, its publication time) went back with it.
+    if who == "superuser":
+        client.force_login(make_user("rot", superuser=True))
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    recommendation = make_recommendation(audit)
+    published = publish_new_answer(recommendation, board=malmo["board"])
+    url = _past_version_page(published)
+    data = admin_page_data_of_form(client.get(url))
+    assert data["state"] == Response.State.DRAFT
+
+    answer = client.post(url, data)
+
+    assert answer.status_code == 405
+    published.refresh_from_db()
+    assert published.state == Response.State.PUBLISHED
+    assert published.published_at is not None
