@@ -32,7 +32,7 @@ from .models import (
     Recommendation,
     SourceDocument,
 )
-from .timeline import build_timeline, with_timeline
+from .timeline import build_timeline, timeline_recommendations
 
 
 @admin.register(Municipality)
@@ -273,8 +273,8 @@ class RecommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         # What the public sees: published answers only, whoever the admin is.
         found = None
         if is_id(str(object_id)):
-            public = with_timeline(Recommendation.objects.filter(pk=object_id), AnonymousUser())
-            found = public.first()
+            public = Recommendation.objects.filter(pk=object_id)
+            found = next(timeline_recommendations(public, AnonymousUser()), None)
         if found is not None:
             today = timezone.localdate()
             extra_context.update(timeline=build_timeline(found, today), today=today)

@@ -19,7 +19,7 @@ from .dictionary import api_fields
 from .filters import RecommendationFilter
 from .openapi import openapi_document, parameters
 from .roles import Public, access
-from .timeline import build_timeline, with_timeline
+from .timeline import build_timeline, timeline_recommendations
 
 API_PAGE_SIZE = 20
 
@@ -56,7 +56,7 @@ def recommendations(request):
     page_form = PageForm(request.GET)
     if not filterset.is_valid() or not page_form.is_valid():
         return errors_answer(filterset.errors.get_json_data() | page_form.errors.get_json_data())
-    paginator = Paginator(with_timeline(filterset.qs, request.user), API_PAGE_SIZE)
+    paginator = Paginator(filterset.qs, API_PAGE_SIZE)
     try:
         page = paginator.page(page_form.cleaned_data["page"] or 1)
     except EmptyPage:
@@ -78,7 +78,7 @@ def recommendations(request):
             previous=link(page.previous_page_number()) if page.has_previous() else None,
             results=[
                 RecommendationOut.of(rec, build_timeline(rec, today), request)
-                for rec in page.object_list
+                for rec in timeline_recommendations(page.object_list, request.user)
             ],
         )
     )

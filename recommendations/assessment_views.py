@@ -24,7 +24,7 @@ from .history import change_history_for_recommendation
 from .models import Audit, AuditorAssessment, FollowUpRound, Recommendation
 from .reminders import SCHEDULE
 from .roles import Auditor, Reader, access
-from .timeline import build_timeline, with_timeline
+from .timeline import build_timeline, timeline_recommendations
 from .views import filter_status
 
 
@@ -126,12 +126,13 @@ def _answers_in_round(request, recommendation, chosen: str) -> dict:
     """What the boards answered in the round being assessed (the one chosen, else the
     latest answered), as the recommendation's timeline shows it (the same include), so
     the auditors judge with the answers in view. The timeline's queries, constant."""
-    timeline = build_timeline(
-        get_object_or_404(
-            with_timeline(Recommendation.objects.filter(pk=recommendation.pk), request.user)
-        ),
-        timezone.localdate(),
+    read = next(
+        timeline_recommendations(Recommendation.objects.filter(pk=recommendation.pk), request.user),
+        None,
     )
+    if read is None:  # deleted meanwhile
+        raise Http404
+    timeline = build_timeline(read, timezone.localdate())
     answered = [step.response.round for step in timeline.entries]
     round_ = next((r for r in answered if str(r.pk) == str(chosen)), None)
     if round_ is None and not chosen and answered:

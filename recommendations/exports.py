@@ -41,7 +41,7 @@ from .timeline import (
     matrix_lines,
     matrix_recommendations,
     matrix_years,
-    with_timeline,
+    timeline_recommendations,
 )
 
 # Rows are read this many recommendations at a time, each chunk with its own prefetch
@@ -270,11 +270,11 @@ def list_rows(request, filterset, *, in_chunks=True):
 
 def _timelines(request, filterset):
     """The timelines of the filtered list's recommendations, as their pages show them to
-    this user, built as they are read. Queries: those of ``with_timeline`` (a constant
-    number) per chunk of CHUNK_SIZE recommendations."""
+    this user, built as they are read. Queries: those of ``timeline_recommendations`` (a
+    constant number) per chunk of CHUNK_SIZE recommendations."""
     today = timezone.localdate()
-    recommendations = with_timeline(filterset.qs, request.user)
-    return (build_timeline(rec, today) for rec in recommendations.iterator(chunk_size=CHUNK_SIZE))
+    recommendations = timeline_recommendations(filterset.qs, request.user, chunk_size=CHUNK_SIZE)
+    return (build_timeline(rec, today) for rec in recommendations)
 
 
 def _text(value):

@@ -1,7 +1,8 @@
 """Public pages: start, recommendation list and page, audit, board, the auditors' matrix.
 
 Every view reads answers through ``Response.objects.visible_to(request.user)`` (directly or
-via ``timeline.with_timeline``/``matrix_recommendations``), so drafts stay with their authors.
+via ``timeline.timeline_recommendations``/``matrix_recommendations``), so drafts stay with
+their authors.
 """
 
 from django.core.paginator import InvalidPage, Paginator
@@ -28,7 +29,7 @@ from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .roles import Public, access
 from .status import Status
-from .timeline import build_timeline, with_timeline
+from .timeline import build_timeline, timeline_recommendations
 
 PAGE_SIZE = 25
 
@@ -172,7 +173,7 @@ def home(request):
 @require_safe
 def recommendation_list(request):
     filterset = RecommendationFilter(request.GET, request=request)
-    # The boards in a list of their own (to_attr): see with_timeline() for why.
+    # The boards in a list of their own (to_attr): see timeline.read_timelines() for why.
     results = (
         filterset.with_board_status(filterset.qs)
         .select_related("audit__municipality")
@@ -203,13 +204,12 @@ def recommendation_list(request):
 @access(Public)
 @require_safe
 def recommendation_detail(request, pk):
-    """Queries: the timeline's (``with_timeline``); for staff and auditors also the change
-    history's (``change_history_for_recommendation``), both constant."""
-    queryset = with_timeline(
-        Recommendation.objects.in_municipality(current_municipality(request)).filter(pk=pk),
-        request.user,
-    )
-    recommendation = get_object_or_404(queryset)
+    """Queries: the timeline's (``timeline_recommendations``); for staff and auditors also
+    the change history's (``change_history_for_recommendation``), both constant."""
+    found = Recommendation.objects.in_municipality(current_municipality(request)).filter(pk=pk)
+    recommendation = next(timeline_recommendations(found, request.user), None)
+    if recommendation is None:
+        raise Http404
     timeline = build_timeline(recommendation, timezone.localdate())
     context = {
         "recommendation": recommendation,

@@ -14,7 +14,7 @@ from recommendations.timeline import (
     build_matrix,
     build_timeline,
     matrix_recommendations,
-    with_timeline,
+    timeline_recommendations,
     word_diff,
 )
 from responses.models import BoardStanding, DueDateChange
@@ -36,10 +36,10 @@ TODAY = dt.date(2021, 1, 1)
 
 
 def timeline_of(recommendation, user=None, today=TODAY):
-    fetched = with_timeline(
+    (fetched,) = timeline_recommendations(
         Recommendation.objects.filter(pk=recommendation.pk), user or AnonymousUser()
     )
-    return build_timeline(fetched.get(), today)
+    return build_timeline(fetched, today)
 
 
 def test_word_diff_marks_inserted_and_deleted_words():
