@@ -783,5 +783,6 @@ def test_the_assessment_page_flags_a_reported_measure_overdue_today_in_words(cli
     (late,) = [row for row in rows if world.open_measure.title in row]
     (done,) = [row for row in rows if world.done_measure.title in row]
     assert '<span aria-hidden="true">⚠</span>' in late
-    assert f"Försenad {grouped_number(days)} dagar (sedan 2021-03-31)" in late
+    since = '(sedan <time datetime="2021-03-31">2021-03-31</time>)'
+    assert f"Försenad {grouped_number(days)} dagar {since}" in late
     assert "Försenad" not in done

@@ -238,7 +238,7 @@ def test_an_overdue_measure_is_flagged_alike_on_its_recommendations_page_and_the
     assert days > 0
     with translation.override("sv"):
         expected = str(overdue_flag(days, world.open_measure.due))
-    assert "sedan 2020-05-31" in expected
+    assert 'sedan <time datetime="2020-05-31">2020-05-31</time>' in expected
     public = client.get(world.rec1.get_absolute_url()).content.decode()
     client.force_login(world.staff_a)
     edit = client.get(reverse("responses:response_edit", args=[draft.pk])).content.decode()

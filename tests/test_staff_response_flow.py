@@ -221,7 +221,7 @@ def test_the_edit_page_marks_an_overdue_measure_as_the_public_pages_do(
     overdue = _measure_fieldset(page, world.open_measure)
     assert (
         '<strong class="flag-inline flag-overdue"><span aria-hidden="true">⚠</span> '
-        f"Försenad 10 dagar (sedan {ended})</strong>"
+        f'Försenad 10 dagar (sedan <time datetime="{ended}">{ended}</time>)</strong>'
     ) in overdue
     assert "Försenad" not in _measure_fieldset(page, later)
     assert page.count("Försenad") == 1

@@ -4,6 +4,11 @@ exactly it is known where it is coarser than a day:
 ``<time datetime="2026-05-01">maj 2026</time> <span class="muted">(månaden är känd, inte
 dagen)</span>``. "" for no date.
 
+``{{ date|time_element }}``: a day (``datetime.date``) or a date of uncertain precision as a
+``<time>`` and nothing more: ``<time datetime="2019-06-30">2019-06-30</time>``. site.css keeps
+a ``<time>`` on one line, so a day in a sentence or a narrow column never breaks as "2019-06-"
+above "30".
+
 ``{{ delta|duration }}``: a span of time (a ``timedelta``) in words, in the page's
 language, to its two largest units: "1 timme", "1 timme, 30 minuter", "2 days"."""
 
@@ -17,10 +22,19 @@ register = template.Library()
 
 
 @register.filter
+def time_element(date) -> str:
+    if not date:
+        return ""
+    # A FuzzyDate is marked as a time by its first day.
+    start = getattr(date, "start", date)
+    return format_html('<time datetime="{}">{}</time>', start.isoformat(), date)
+
+
+@register.filter
 def fuzzy_date(date) -> str:
     if not date:
         return ""
-    shown = format_html('<time datetime="{}">{}</time>', date.start.isoformat(), date)
+    shown = time_element(date)
     note = date.precision_note
     if not note:
         return shown

@@ -15,12 +15,13 @@ Written in Python, not as includes: the board page lists a board's recommendatio
 responses by the hundred."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from auditfollowup.lib.content_tags import content_lang
+from auditfollowup.lib.date_tags import time_element
 from auditfollowup.lib.inference_tags import inference
 from auditfollowup.lib.number_tags import grouped_number
 from recommendations.templatetags.status_tags import status_badge
@@ -62,7 +63,7 @@ def standing_status(standing, with_source=True) -> str:
             if standing.round
             else ""
         )
-        when = f", {standing.answered}" if standing.answered else ""
+        when = format_html(", {}", time_element(standing.answered)) if standing.answered else ""
         source = format_html('<span class="standing-source muted small"> {}{}</span>', where, when)
         return mark_safe(badge + source)  # noqa: S308 (both escaped)
     if standing.must_answer:
@@ -107,10 +108,15 @@ def overdue_flag(days: int, due) -> str:
     for one that is not overdue. A symbol and words, never colour alone."""
     if not days:
         return ""
-    late = ngettext(
+    sentence = ngettext(
         "Försenad %(days)s dag (sedan %(end)s)", "Försenad %(days)s dagar (sedan %(end)s)", days
-    ) % {"days": grouped_number(days), "end": due.end.isoformat()}
+    )
+    # The day as a <time>, which keeps it on one line in the narrow column it stands in.
+    late = conditional_escape(sentence) % {
+        "days": conditional_escape(grouped_number(days)),
+        "end": time_element(due.end),
+    }
     return format_html(
         '<strong class="flag-inline flag-overdue"><span aria-hidden="true">⚠</span> {}</strong>',
-        late,
+        mark_safe(late),  # noqa: S308 (the sentence and the number escaped, the day a <time>)
     )
