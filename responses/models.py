@@ -1032,7 +1032,7 @@ class MeasureUpdateQuerySet(models.QuerySet):
     def visible_to(self, user, *, visible_measures=None):
         """Reports in entries the user may read, about measures the user may see.
         ``visible_measures``: ``Measure.objects.visible_to(user)``, when the caller has
-        built it already (``with_timeline``, which reads those measures too)."""
+        built it already (``timeline.read_timelines``, which reads those measures too)."""
         if visible_measures is None:
             visible_measures = Measure.objects.visible_to(user)
         return self.filter(response_visibility(user, "entry__response__")).filter(
@@ -1272,7 +1272,7 @@ class DueDateChangeQuerySet(models.QuerySet):
         a move of a measure the user may not see is hidden with the measure.
 
         ``of_visible_measures``: the moves are read through measures already filtered by
-        ``Measure.objects.visible_to(user)`` (a prefetch of them, ``with_timeline``), which
+        ``Measure.objects.visible_to(user)`` (``timeline.read_timelines``), which
         keeps the measure's half of the rule; repeated, it was a second subquery to build,
         compile and run."""
         visible = self.filter(
@@ -1401,7 +1401,7 @@ class BoardStandingQuerySet(InMunicipalityQuerySet):
 
     def in_display_order(self):
         """A recommendation's boards in the one order every list of them follows: the
-        recommendation page's table of boards and the API (``with_timeline``), the
+        recommendation page's table of boards and the API (``read_timelines``), the
         matrix's lines and the list export's "each board's status"; by name, then id,
         so two boards of one name never swap places between a page and its export."""
         return self.order_by("board__name", "board_id")

@@ -172,7 +172,7 @@ def test_an_invalid_filter_is_a_400_not_an_unfiltered_export(client, name, query
         # needed to validate a status).
         ("recommendations:recommendation_list_csv", 4),
         # The same three, then the timelines for the measures and timeline sheets: those of
-        # with_timeline (recommendations+audit, rounds, assessments, entries, measure
+        # timeline_recommendations (recommendations+audit, rounds, assessments, entries, measure
         # updates, standings, measures, due date changes, shared measures...).
         ("recommendations:recommendation_list_xlsx", 13),
         # recommendations+audit, their assessments (+round), the boards those rounds
