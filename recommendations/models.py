@@ -219,10 +219,10 @@ class Board(models.Model):
 
     @staticmethod
     def url_for_each():
-        """``get_absolute_url`` for the many boards of one request (a table's rows), the
-        pattern looked up once (``reverser``)."""
-        url = reverser("municipal:board_detail", 2)
-        return lambda board: url(board.municipality.slug, board.pk)
+        """``get_absolute_url`` for the many boards of one request (a table's rows): a
+        function of a board's municipality's slug and its pk, the pattern looked up once
+        (``reverser``)."""
+        return reverser("municipal:board_detail", 2)
 
 
 class SourceDocument(models.Model):
@@ -369,10 +369,10 @@ class Audit(RemembersLoadedValues, models.Model):
 
     @staticmethod
     def url_for_each():
-        """``get_absolute_url`` for the many audits of one request (a table's rows), the
-        pattern looked up once (``reverser``): a municipality's start page lists seventy."""
-        url = reverser("municipal:audit_detail", 2)
-        return lambda audit: url(audit.municipality.slug, audit.pk)
+        """``get_absolute_url`` for the many audits of one request (a table's rows): a
+        function of an audit's municipality's slug and its pk, the pattern looked up once
+        (``reverser``)."""
+        return reverser("municipal:audit_detail", 2)
 
     @property
     def short_name(self) -> str:
@@ -800,9 +800,9 @@ class Recommendation(RemembersLoadedValues, models.Model):
     @staticmethod
     def url_for_each():
         """``get_absolute_url`` for the many recommendations of one request (the matrix's
-        hundred rows), the pattern looked up once (``reverser``)."""
-        url = reverser("municipal:recommendation_detail", 2)
-        return lambda recommendation: url(recommendation.audit.municipality.slug, recommendation.pk)
+        rows): a function of a recommendation's municipality's slug and its pk, the
+        pattern looked up once (``reverser``)."""
+        return reverser("municipal:recommendation_detail", 2)
 
     @property
     def display_name(self) -> str:

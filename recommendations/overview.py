@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from operator import attrgetter, methodcaller
+from operator import attrgetter
 
 from django.conf import settings
 from django.db.models import Count
@@ -60,16 +60,18 @@ def first_words(text: str, count: int = 8) -> str:
 
 @dataclass
 class StatusRow:
-    """A row of a status table: an audit or a board and its recommendations per status."""
+    """A row of a status table: an audit (its reference and title) or a board (its name),
+    its page, and its recommendations per status."""
 
-    subject: object
+    pk: int  # the audit's or the board's
+    url: str
     counts: list  # one number per column
     unanswered: int
     total: int
+    reference: str = ""
+    title: str = ""
+    name: str = ""
     mark_content: Callable[[str], str] = mark_content  # status_table's, asked once
-    # The subject's page, ``get_absolute_url``: status_table's ``url_for_each``, the
-    # pattern looked up once for the table's rows.
-    url: Callable[[object], str] = methodcaller("get_absolute_url")
 
     @property
     def html(self) -> str:
@@ -77,16 +79,15 @@ class StatusRow:
         first eight words (a board: its name), linked to its page, then the counts, a
         dash for none. Built here, not by the template, for the reason ``NationalRow``
         gives: a municipality's start page has a row per audit, some seventy."""
-        subject = self.subject
-        if getattr(subject, "title", ""):
+        if self.title:
             # An audit's title is written in the documents' language (a board's name is
             # a proper name, left unmarked): marked as such on an English page.
-            label = self.mark_content(escape(first_words(subject.title)))
+            label = self.mark_content(escape(first_words(self.title)))
         else:
-            label = escape(getattr(subject, "name", ""))
-        if getattr(subject, "reference", ""):
-            label = f"{case_number(subject.reference)} {label}"
-        cells = [f'<th scope="row"><a href="{escape(self.url(subject))}">{label}</a></th>']
+            label = escape(self.name)
+        if self.reference:
+            label = f"{case_number(self.reference)} {label}"
+        cells = [f'<th scope="row"><a href="{escape(self.url)}">{label}</a></th>']
         for n in (*self.counts, self.unanswered):
             cells.append(f'<td class="num">{grouped_number(n) if n else "–"}</td>')
         cells.append(f'<td class="num"><strong>{grouped_number(self.total)}</strong></td>')
@@ -103,23 +104,25 @@ class StatusTable(list):
         return mark_safe("".join(f"\n      {row.html}\n    " for row in self))  # noqa: S308 (rows escape)
 
 
-def status_table(rows_by_subject, subjects):
-    """Rows for ``subjects`` (a queryset of audits or boards) from {subject pk:
+def status_table(rows_by_subject, subjects) -> StatusTable:
+    """Rows for ``subjects``, the values of audits or boards (their ``pk``, their
+    municipality's slug and what a row names them by), from {subject pk:
     Counter(status value or None)}."""
     rows = StatusTable()
     marker, url = content_marker(), subjects.model.url_for_each()
     for subject in subjects:
-        counter = rows_by_subject.get(subject.pk)
+        slug = subject.pop("municipality__slug")
+        counter = rows_by_subject.get(subject["pk"])
         if not counter:
             continue
         rows.append(
             StatusRow(
-                subject=subject,
+                url=url(slug, subject["pk"]),
                 counts=[counter.get(value, 0) for value in STATUS_VALUES],
                 unanswered=counter.get(None, 0),
                 total=sum(counter.values()),
                 mark_content=marker,
-                url=url,
+                **subject,
             )
         )
     return rows
@@ -152,20 +155,25 @@ def status_by_audit_and_board(municipality=None):
     )
     for board_id, status, n in per_board:
         by_board[board_id][status or None] += n
-    # Read with only what a row names them by (``StatusRow.html``): a municipality's
-    # seventy audits were read with their summaries and conclusions, and each with a
-    # copy of its municipality, for a reference, a title and the slug of their links.
-    # Beneath a municipality its related managers give every row that municipality
-    # itself, and its audits are read whole (one without recommendations has no row)
-    # rather than by a list of seventy ids that Django prepares one by one; nationally
-    # each row is read with its own.
+    # Read as values, with only what a row names them by (``StatusRow``): a
+    # municipality's seventy audits were read with their summaries and conclusions, and
+    # each with a copy of its municipality, for a reference, a title and the slug of
+    # their links; as model instances, even of those three columns, they were a twentieth
+    # of the start page's calls. Beneath a municipality its audits are read whole (one
+    # without recommendations has no row) rather than by a list of seventy ids that
+    # Django prepares one by one.
     if municipality is not None:
         audits, boards = municipality.audits.all(), municipality.boards.all()
     else:
-        audits = Audit.objects.filter(pk__in=list(by_audit)).select_related("municipality")
-        boards = Board.objects.select_related("municipality")
-    audits = audits.only("reference", "title", "municipality").order_by("reference", "title")
-    boards = boards.filter(pk__in=list(by_board)).only("name", "municipality").order_by("name")
+        audits, boards = Audit.objects.filter(pk__in=list(by_audit)), Board.objects.all()
+    audits = audits.order_by("reference", "title").values(
+        "pk", "municipality__slug", "reference", "title"
+    )
+    boards = (
+        boards.filter(pk__in=list(by_board))
+        .order_by("name")
+        .values("pk", "municipality__slug", "name")
+    )
     return status_table(by_audit, audits), status_table(by_board, boards)
 
 
@@ -318,8 +326,9 @@ class MatrixRowWriter:
         assess_url = self.assess_url(recommendation.pk) if may_assess else ""
         if row.is_first:
             text = first_words(recommendation.text)
+            slug = recommendation.audit.municipality.slug
             head = (
-                f'<a href="{escape(self.recommendation_url(recommendation))}">{name}</a>'
+                f'<a href="{escape(self.recommendation_url(slug, recommendation.pk))}">{name}</a>'
                 f' <span class="muted small" lang="{self.content_language}">{escape(text)}</span>'
             )
             if row.is_closed:

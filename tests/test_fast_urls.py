@@ -90,4 +90,4 @@ def test_a_models_url_for_each_gives_each_object_its_get_absolute_url():
         Recommendation(pk=1234567, audit=audit),
     ]
     for obj in objects:
-        assert type(obj).url_for_each()(obj) == obj.get_absolute_url()
+        assert type(obj).url_for_each()(SLUG, obj.pk) == obj.get_absolute_url()
