@@ -17,6 +17,7 @@ Everything is drawn from one ``random.Random(seed)`` in a fixed order, so the
 same seed and scale give the same data.
 """
 
+import copy
 import datetime as dt
 import random
 from collections import defaultdict
@@ -541,9 +542,11 @@ class Generator:
                                 recommendation_id=rng.choice(self.municipality_recommendations),
                             )
                         )
-                    if board == boards[0]:
-                        self._measures(recommendation, board, entry, status, day, measures_of)
                     published = response.state == Response.State.PUBLISHED
+                    if board == boards[0]:
+                        self._measures(
+                            recommendation, board, entry, status, day, measures_of, published
+                        )
                     if assess_round and published and board == boards[0]:
                         self._assessment(recommendation, follow_up, status, day)
                     if published and trajectory.status.is_settled and not open_round:
@@ -636,8 +639,12 @@ class Generator:
                 )
         return response, day
 
-    def _measures(self, recommendation, board, entry, status, day, measures_of):
-        """Announce measures in the first entry; report on them in every later one."""
+    def _measures(self, recommendation, board, entry, status, day, measures_of, published):
+        """Announce measures in the first entry; report on them in every later one. A
+        measure says what its latest *published* report and move say, as publishing
+        makes it say (``services.publish_response``): a draft's or a handed-in answer's
+        report on an earlier answer's measure is written on a copy, which leaves the
+        measure as the public read it (a measure it announces is its own)."""
         rng = self.rng
         key = (recommendation.pk, board.pk)
         if key not in measures_of:
@@ -663,6 +670,8 @@ class Generator:
                 self._offsets[measure.pk] = rng.choice([-1, 0, 0, 1])
                 measures_of[key].append(measure)
         for measure in measures_of[key]:
+            if not published and measure.announced_in_id != entry.pk:
+                measure = copy.copy(measure)
             current = Status(measure.status)
             if current.is_settled and measure.announced_in_id != entry.pk:
                 continue  # reported done or dropped already: nothing more to say
