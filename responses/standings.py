@@ -435,7 +435,8 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
     None: the measures' own rows), or as known on ``as_of``.
 
     On a past day a measure counts once the response announcing it was known (an
-    imported measure without one: once a report on it was known); its status is the
+    imported measure without one: once a report on it was known; with no report at all,
+    from today); its status is the
     one in its latest report known then, and its due date is rolled back over the moves
     made after the day. Queries: 2 now, 4 on a past day.
     """
@@ -483,7 +484,10 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
             if announced_in is not None:
                 if not response_known(row, as_of):
                     continue
-            elif not known_reports:
+            elif not known_reports and as_of < timezone.localdate():
+                # Imported, and no report of it known by the day: nothing dates it, so it
+                # is known only as of today, as whatever is stored now is (``known_on``),
+                # where the stored standings count it.
                 continue
             if len(known_reports) < len(measure_reports):
                 # Later reports exist: the status is the latest one known then (a

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from auditfollowup.lib.dates import FuzzyDate
 from dataimport.synthetic.generator import Generator
@@ -581,3 +582,24 @@ def test_which_responses_were_known_on_a_day_is_the_same_rule_in_sql_and_python(
         in_sql = set(Response.objects.known_on(day).values_list("pk", flat=True))
         in_python = {r.pk for r in stored if known_on(r.date, day, r.published_at)}
         assert in_sql == in_python, day
+
+
+def test_a_measure_imported_without_a_report_counts_as_of_today_as_in_the_stored_standing():
+    """Nothing dates a measure imported with no report on it: as of today it is counted,
+    as the stored standing counts it, and on an earlier day not yet. It had been left out
+    of today too, so the standings derived as of today had one open measure fewer."""
+    board = make_board(short_code="ASN")
+    recommendation = make_recommendation(make_audit(boards=[board]), addressed_to=[board])
+    measure = Measure(
+        recommendation=recommendation, board=board, title="Översyn", status=Status.PLANNED
+    )
+    measure.due = FuzzyDate.parse("2030")
+    measure.save()
+    stored = BoardStanding.objects.get(recommendation=recommendation, board=board)
+    today = timezone.localdate()
+
+    assert stored.open_measures == 1
+    pair = (recommendation.pk, board.pk)
+    assert standings.standings_as_of([recommendation.pk], today)[pair]["open_measures"] == 1
+    yesterday = today - dt.timedelta(days=1)
+    assert standings.standings_as_of([recommendation.pk], yesterday)[pair]["open_measures"] == 0
