@@ -32,9 +32,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from auditfollowup.lib.dates import FuzzyDate
-from recommendations.models import Audit, Municipality, Recommendation
+from recommendations.models import Audit, AuditorAssessment, Municipality, Recommendation
 from recommendations.status import Status
 from reports.figures import build_report
 from responses.models import (
@@ -89,6 +90,30 @@ def counts(standing) -> bool:
     return counts_for_recommendation(standing.must_answer, standing.status)
 
 
+def status_table_row(page: str, href: str) -> list[int]:
+    """The numbers in the start page's status table row that links to ``href`` (a dash
+    for none)."""
+    found = re.search(rf'<tr><th scope="row"><a href="{re.escape(href)}">.*?</tr>', page, re.S)
+    assert found, f"no status table row linking to {href}"
+    cells = re.findall(r'<td class="num">(?:<strong>)?([^<]*)', found.group(0))
+    return [0 if value == "–" else int(value.replace("\xa0", "")) for value in cells]
+
+
+def answered_in_the_order_of_their_rounds(standing) -> bool:
+    """Whether the board's published answers to the recommendation are dated in the order
+    of their rounds: then the matrix's last year with an answer shows its latest round's,
+    the standing's status. (A round renumbered after its answer was dated may put a later
+    round's answer in an earlier year.)"""
+    entries = ResponseEntry.objects.published().filter(
+        recommendation_id=standing.recommendation_id, response__board_id=standing.board_id
+    )
+    dates = [
+        entry.response.date.start
+        for entry in entries.select_related("response__round").order_by("response__round__sequence")
+    ]
+    return dates == sorted(dates)
+
+
 class Surfaces:
     """What each surface shows, read as an anonymous visitor (and *Att granska* as an
     auditor of the municipality)."""
@@ -104,14 +129,30 @@ class Surfaces:
         return reverse(f"municipal:{name}", args=[self.municipality.slug, *args])
 
     def listed(self, **query) -> set[int]:
-        page = self.public.get(self.url("recommendation_list"), query)
-        assert page.status_code == 200, page.content[:500]
-        return {int(pk) for pk in re.findall(r'/rekommendationer/(\d+)/"', page.text)}
+        """The recommendations the list shows for ``query``, on all its pages."""
+        found, number = set(), 1
+        while True:
+            page = self.public.get(self.url("recommendation_list"), {**query, "page": number})
+            assert page.status_code in (200, 404), page.content[:500]
+            ids = {int(pk) for pk in re.findall(r'/rekommendationer/(\d+)/"', page.text)}
+            if page.status_code == 404 or not ids or ids <= found:
+                return found
+            found |= ids
+            if page.context["page"].has_next():
+                number += 1
+            else:
+                return found
 
     def api(self) -> dict:
-        answer = self.public.get(self.url("api_recommendations"))
-        assert answer.status_code == 200
-        return {rec["id"]: rec for rec in answer.json()["results"]}
+        """Every recommendation the API gives, on all its pages, by id."""
+        shown, url = {}, self.url("api_recommendations")
+        while url:
+            answer = self.public.get(url)
+            assert answer.status_code == 200
+            data = answer.json()
+            shown.update((rec["id"], rec) for rec in data["results"])
+            url = data["next"]
+        return shown
 
     def check(self) -> None:
         """Every surface says what the stored standings say, and those equal a rebuild."""
@@ -162,7 +203,7 @@ class Surfaces:
                 )
         self.check_list_per_board(standings)
         self.check_board_pages(standings)
-        self.check_csv(recommendations)
+        self.check_csv(recommendations, standings)
         self.check_start_pages(recommendations, standings)
         self.check_attention(standings)
         self.check_council_report()
@@ -216,41 +257,86 @@ class Surfaces:
             for title in overdue:
                 assert title in listed
 
-    def check_csv(self, recommendations) -> None:
+    def check_csv(self, recommendations, standings) -> None:
+        """The list's CSV: each recommendation's status, "answered of required" and each
+        board's status; the xlsx's measures sheet: each board's measures overdue where its
+        standing says so; the matrix's CSV: each board's line ends on its latest answer."""
         answer = self.public.get(self.url("recommendation_list_csv"))
         rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
-        header, rows = rows[0], rows[1:]
-        status_at, answered_at = (
-            header.index("Aktuell status"),
-            header.index("Nämnder som har svarat"),
-        )
+        header, rows = rows[0], {int(row[0]): row for row in rows[1:]}
+        status_at = header.index("Aktuell status")
+        answered_at = header.index("Nämnder som har svarat")
+        each_at = header.index("Varje nämnds status")
         labels = {status.value: str(status.label) for status in Status}
-        shown = sorted((row[status_at], row[answered_at]) for row in rows)
-        assert shown == sorted(
-            (
-                labels.get(rec.current_status, "Inget publicerat svar"),
-                f"{rec.boards_answered}/{rec.boards_required}",
-            )
-            for rec in recommendations
+        for rec in recommendations:
+            row = rows[rec.pk]
+            assert row[status_at] == labels.get(rec.current_status, "Inget publicerat svar")
+            assert row[answered_at] == f"{rec.boards_answered}/{rec.boards_required}"
+            for standing in standings:
+                if standing.recommendation_id == rec.pk and standing.status:
+                    code = standing.board.short_code
+                    assert f"{code}: {labels[standing.status]}" in row[each_at]
+        workbook = load_workbook(
+            io.BytesIO(self.public.get(self.url("recommendation_list_xlsx")).getvalue())
         )
+        sheet = [list(r) for r in workbook.worksheets[1].iter_rows(values_only=True)]
+        header, measure_rows = sheet[0], sheet[1:]
+        rec_at, board_at = header.index("Rekommendationens id"), header.index("Nämnd")
+        overdue_at = header.index("Försenad")
+        for standing in standings:
+            of_board = [
+                r
+                for r in measure_rows
+                if int(r[rec_at]) == standing.recommendation_id
+                and r[board_at] == standing.board.short_code
+            ]
+            assert any(r[overdue_at] == "Ja" for r in of_board) == standing.has_overdue_measures(
+                self.today
+            ), f"the xlsx's measures and {standing} disagree on overdue"
+        matrix = self.public.get(self.url("matrix_csv"))
+        text = b"".join(matrix.streaming_content).decode("utf-8-sig")
+        lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+        for line in lines[1:]:
+            (rec,) = [
+                r
+                for r in recommendations
+                if (r.audit.short_name, r.display_name, r.text) == tuple(line[:3])
+            ]
+            (standing,) = [
+                s
+                for s in standings
+                if s.recommendation_id == rec.pk and s.board.short_code == line[3]
+            ]
+            if not answered_in_the_order_of_their_rounds(standing):
+                continue  # the matrix is a time axis: its last year is not the last round
+            answers = [c.split(" / ")[0] for c in line[4:] if c and not c.startswith("ej ")]
+            answers = [a for a in answers if a != "inget svar"]
+            assert (answers[-1] if answers else "") == labels.get(standing.status, ""), (
+                f"the matrix's last answer of {standing} is not its status"
+            )
 
     def check_start_pages(self, recommendations, standings) -> None:
+        """The start page's tables count, per audit, the recommendations' own statuses
+        and, per board, the boards' own statuses (the columns in the vocabulary's order,
+        then "no answer", then the total); the municipality's counts and the national
+        page's row of it count the same recommendations."""
         home = self.public.get(self.url("home"))
-        per_audit = {row.subject.pk: row for row in home.context["by_audit"]}
-        for audit_id in {rec.audit_id for rec in recommendations}:
-            recs = [rec for rec in recommendations if rec.audit_id == audit_id]
-            row = per_audit[audit_id]
-            for status, n in zip(
-                [s.value for s in sorted(Status, key=lambda s: s.rank)], row.counts, strict=True
-            ):
-                assert n == sum(1 for rec in recs if rec.current_status == status)
-            assert row.unanswered == sum(1 for rec in recs if not rec.current_status)
-        per_board = {row.subject.pk: row for row in home.context["by_board"]}
-        for board_id in {s.board_id for s in standings}:
-            counted = [s for s in standings if s.board_id == board_id and counts(s)]
-            if counted:
-                assert per_board[board_id].total == len(counted)
-                assert per_board[board_id].unanswered == sum(1 for s in counted if not s.status)
+        order = [s.value for s in sorted(Status, key=lambda s: s.rank)]
+        for audit in {rec.audit for rec in recommendations}:
+            statuses = [rec.current_status for rec in recommendations if rec.audit_id == audit.pk]
+            assert status_table_row(home.text, audit.get_absolute_url()) == [
+                *(statuses.count(value) for value in order),
+                statuses.count(""),
+                len(statuses),
+            ], f"the start page's row of {audit}"
+        for board in {s.board for s in standings}:
+            statuses = [s.status for s in standings if s.board_id == board.pk and counts(s)]
+            if statuses:
+                assert status_table_row(home.text, board.get_absolute_url()) == [
+                    *(statuses.count(value) for value in order),
+                    statuses.count(""),
+                    len(statuses),
+                ], f"the start page's row of {board}"
         municipality = Municipality.objects.get(pk=self.municipality.pk)
         assert home.context["counts"]["recommendations"] == len(recommendations)
         assert municipality.implemented_count == sum(
@@ -625,3 +711,55 @@ def test_importing_fixtures_shows_the_same_everywhere(minimal_fixture_path):
     for municipality in Municipality.objects.all():
         auditor = make_user(groups=["Revisorer"], municipality=municipality)
         Surfaces(municipality, auditor).check()
+
+
+def test_an_admin_deleting_a_published_response_shows_everywhere(client, town):
+    client.force_login(town.admin)
+    url = reverse("admin:responses_response_delete", args=[town.published_a.pk])
+
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    town.surfaces.check()
+    assert not Recommendation.objects.get(pk=town.rec2.pk).current_status
+
+
+def test_an_admin_deleting_an_assessment_shows_everywhere(client, town):
+    client.force_login(town.auditor)
+    assess = reverse("auditors:assess", args=[town.rec1.pk])
+    client.post(assess, {"round": town.round1.pk, "status": Status.NOT_STARTED, "comment": ""})
+    town.surfaces.check()
+    assessment = AuditorAssessment.objects.get(recommendation=town.rec1)
+    client.force_login(town.admin)
+    url = reverse("admin:recommendations_auditorassessment_delete", args=[assessment.pk])
+
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    town.surfaces.check()
+    assert not BoardStanding.objects.filter(disagrees=True).exists()
+
+
+def test_an_admin_changing_who_a_recommendation_is_addressed_to_shows_everywhere(client, town):
+    admin_saves(
+        client,
+        town,
+        "recommendations_recommendation",
+        town.rec2.pk,
+        addressed_to=[town.board_a.pk, town.board_b.pk],
+        answered_by=[town.board_a.pk, town.board_b.pk],
+    )
+
+    town.surfaces.check()
+    assert Recommendation.objects.get(pk=town.rec2.pk).boards_required == 2
+
+
+def test_an_admin_changing_an_audits_dates_shows_everywhere(client, town):
+    admin_saves(client, town, "recommendations_audit", town.audit.pk, conducted_from="2016")
+
+    town.surfaces.check()
+
+
+def test_the_synthetic_data_shows_the_same_everywhere():
+    call_command("generate_synthetic_data", scale="1", seed=3, stdout=io.StringIO())
+    municipality = Municipality.objects.order_by("pk").first()
+    auditor = make_user(groups=["Revisorer"], municipality=municipality)
+    Surfaces(municipality, auditor).check()
