@@ -124,3 +124,16 @@ def test_the_assessment_page_flags_an_overdue_measure_in_the_answers_report(audi
     assert "Försenad" in row.inner_text() and "(sedan 2020-06-30)" in row.inner_text()
     row.scroll_into_view_if_needed()
     shoot(page, "assess-overdue-measure")
+
+
+def test_the_day_field_on_att_granska_is_as_wide_as_a_day_as_on_the_matrix(auditor):
+    """The field took the page's whole width (the list's filter column rule), a
+    1,100 px box for ten characters; it sits in a filter panel like the matrix's, with its
+    button beside it."""
+    page = auditor
+    page.goto(reverse("auditors:attention"))
+    field = page.locator("#id_since").bounding_box()
+    button = page.locator("main form button[type=submit]").bounding_box()
+    assert field["width"] < 320
+    assert button["y"] < field["y"] + field["height"]  # beside the field, not below it
+    shoot(page, "attention-day-field")
