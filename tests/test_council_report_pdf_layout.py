@@ -166,3 +166,22 @@ def test_each_legend_swatch_holds_the_pattern_it_is_filled_with(client, seeded):
     for swatch in swatches:
         (fill,) = re.findall(r'fill="url\(#([^)]+)\)"', swatch)
         assert f'<pattern id="{fill}"' in swatch
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_count_in_the_outcome_tables_stands_on_one_line_with_its_share(seeded, language):
+    """In the bold total row the narrow "Ej aktuell" column printed "0" above "(0 %)": a
+    count and its share are read together, on one line."""
+    document = laid_out(language)
+    cells = [
+        cell
+        for page in document.pages
+        for table in boxes(page._page_box)
+        if type(table).__name__ == "TableBox" and "outcome-table" in table.element.get("class", "")
+        for cell in boxes(table)
+        if type(cell).__name__ == "TableCellBox" and "num" in cell.element.get("class", "")
+    ]
+    assert len(cells) >= 40  # the seeds' five rows of eight counts
+    for cell in cells:
+        lines = line_texts(cell)
+        assert len(lines) == 1, lines
