@@ -154,6 +154,18 @@ class Parameter:
         return parameter
 
 
+# The page of the object each filter by id names: its address ends in the id. The audit's
+# example had said "…/namnder/3/", a board's page.
+_PAGE_OF = {"board": "municipal:board_detail", "audit": "municipal:audit_detail"}
+
+
+def _page_with_id_3(name: str) -> str:
+    """The end of the address of the page of object 3 that filter ``name`` asks for:
+    "namnder/3/", "granskningar/3/"."""
+    address = reverse(_PAGE_OF[name], kwargs={"municipality": "kommun", "pk": 3})
+    return address.removeprefix("/kommun/")
+
+
 def parameters() -> list[Parameter]:
     """The API's query parameters: every filter of the list, then the page."""
     result = []
@@ -172,7 +184,8 @@ def parameters() -> list[Parameter]:
                 description.append(str(_("Anges med kortnamnet i kommunens adress.")))
             else:
                 description.append(
-                    str(_("Anges med id: talet i adressen till dess sida (…/namnder/3/ har id 3)."))
+                    str(_("Anges med id: talet i adressen till dess sida (…/%(page)s har id 3)."))
+                    % {"page": _page_with_id_3(name)}
                 )
         if isinstance(filter_, django_filters.CharFilter):
             description.append(

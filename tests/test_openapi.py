@@ -110,4 +110,15 @@ def test_the_api_page_says_how_to_start_and_where_a_boards_id_is_found(client):
         f'Enklast att börja: filtrera <a href="{listing}">listan över rekommendationerna</a>'
         in page
     )
-    assert "Anges med id: talet i adressen till dess sida (…/namnder/3/ har id 3)." in page
+    assert "Nämnd. Anges med id: talet i adressen till dess sida (…/namnder/3/ har id 3)." in page
+
+
+def test_the_api_page_says_an_audits_id_is_found_in_the_address_of_the_audits_page(client):
+    """The audit's parameter gave the board's page as its example ("…/namnder/3/"), so a
+    reader looked for an audit's id among the boards."""
+    page = client.get(reverse("recommendations:api_documentation")).content.decode()
+    assert (
+        "Granskning. Anges med id: talet i adressen till dess sida (…/granskningar/3/ har id 3)."
+        in page
+    )
+    assert page.count("…/namnder/3/") == 1
