@@ -101,7 +101,11 @@ def _or_empty(schema):
 
 
 def _choices(filter_) -> list:
-    """A choice filter's choices; the years' are asked for (they end with this year)."""
+    """A choice filter's choices; the years' are asked for (they end with this year). A
+    yes/no filter's are its form's ("true" – "Ja", "false" – "Nej"): without them the page
+    named no value for overdue or closed."""
+    if isinstance(filter_, django_filters.BooleanFilter):
+        return filter_.extra["widget"].choices
     choices = getattr(filter_, "extra", {}).get("choices") or []
     return choices() if callable(choices) else choices
 
@@ -199,7 +203,12 @@ def parameters() -> list[Parameter]:
                 schema=_or_empty(schema),
                 kind=schema["type"],
                 explode=explode,
-                vocabulary=[(value, str(label)) for value, label in choices if value != ""],
+                # A label that only repeats its value (a year, a round's number) is left out.
+                vocabulary=[
+                    (value, "" if str(label) == str(value) else str(label))
+                    for value, label in choices
+                    if value != ""
+                ],
             )
         )
     result.append(

@@ -122,3 +122,15 @@ def test_the_api_page_says_an_audits_id_is_found_in_the_address_of_the_audits_pa
         in page
     )
     assert page.count("…/namnder/3/") == 1
+
+
+def test_the_api_page_names_the_values_of_each_yes_or_no_parameter_and_no_year_twice(client):
+    """overdue and closed named no value at all, so a reader could not tell "true" from
+    "ja" or "1"; each year and round read "2019 – 2019"."""
+    page = client.get(reverse("recommendations:api_documentation")).content.decode()
+    rows = {row.split("</code>", 1)[0]: row for row in page.split('<tr><th scope="row"><code>')[1:]}
+    for name in ("overdue", "closed"):
+        assert "<li><code>true</code> – Ja</li><li><code>false</code> – Nej</li>" in rows[name]
+    assert "<li><code>2019</code></li>" in rows["year"]
+    assert "<li><code>1</code></li>" in rows["round"]
+    assert "<li><code>in_progress</code> – Pågående</li>" in rows["status"]
