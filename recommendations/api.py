@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .api_schema import ErrorsOut, RecommendationOut, RecommendationPage
+from .api_schema import AnswerContext, ErrorsOut, RecommendationOut, RecommendationPage
 from .dictionary import api_fields
 from .filters import RecommendationFilter
 from .openapi import openapi_document, parameters
@@ -46,7 +46,7 @@ def _answers_json(view):
 
 
 # Read-only: every other method is answered 405 (the CSRF check would answer 403 first,
-# though nothing could be written; csrf_exempt is safe on a view that refuses POST).
+# though nothing could be context; csrf_exempt is safe on a view that refuses POST).
 @access(Public)
 @csrf_exempt
 @require_safe
@@ -62,7 +62,7 @@ def recommendations(request):
     except EmptyPage:
         message = _("Sidan finns inte: det finns %(pages)d sidor.") % {"pages": paginator.num_pages}
         return errors_answer({"page": [{"message": message, "code": "empty_page"}]})
-    today = timezone.localdate()
+    context = AnswerContext(request, timezone.localdate())
 
     def link(number):
         query = request.GET.copy()
@@ -77,7 +77,7 @@ def recommendations(request):
             next=link(page.next_page_number()) if page.has_next() else None,
             previous=link(page.previous_page_number()) if page.has_previous() else None,
             results=[
-                RecommendationOut.of(rec, build_timeline(rec, today), request)
+                RecommendationOut.of(rec, build_timeline(rec, context.today), context)
                 for rec in timeline_recommendations(page.object_list, request.user)
             ],
         )

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from responses.models import Response
 
-from .models import FollowUpRound, Recommendation
+from .models import Audit, FollowUpRound, Recommendation
 from .status import Status, status_labels
 
 # The version of the API's contract (README, "JSON API": what a version keeps stable).
@@ -27,6 +27,34 @@ API_VERSION = "1.1.0"
 class Schema(BaseModel):
     # Unknown fields are a programming error: the description must name every field sent.
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class AnswerContext:
+    """What each part of one request's answer is written with, looked up once for the
+    request: the language of its statuses' labels, the day "overdue" is judged by, and
+    its pages' absolute addresses (the models' ``url_for_each`` after the request's
+    scheme and host, as ``request.build_absolute_uri`` writes a path). A page of 20
+    timelines has some two hundred statuses and seventy addresses, and each had looked
+    the language, the URL pattern and the host up again."""
+
+    def __init__(self, request, today: dt.date):
+        self.language = get_language()
+        self.today = today
+        self._scheme_and_host = request.build_absolute_uri("/").removesuffix("/")
+        self._recommendation_path = Recommendation.url_for_each()
+        self._audit_path = Audit.url_for_each()
+        self._response_path = Response.url_for_each()
+
+    def recommendation_url(self, recommendation) -> str:
+        path = self._recommendation_path(recommendation.audit.municipality.slug, recommendation.pk)
+        return self._scheme_and_host + path
+
+    def audit_url(self, audit) -> str:
+        return self._scheme_and_host + self._audit_path(audit.municipality.slug, audit.pk)
+
+    def response_url(self, response) -> str:
+        path = self._response_path(response.board.municipality.slug, response.pk)
+        return self._scheme_and_host + path
 
 
 def _field(description, **kwargs):
@@ -63,11 +91,11 @@ class LabelledStatusOut(Schema):
     label: str = _field(gettext_noop("Statusens benämning på svenska."))
 
     @classmethod
-    def of(cls, value):
+    def of(cls, value, language: str | None):
         if not value:
             return None
         # A stored value (as rows hold it) or a Status: ``_labelled_status`` reads either.
-        return _labelled_status(value, get_language())
+        return _labelled_status(value, language)
 
 
 @lru_cache(maxsize=64)
@@ -102,13 +130,13 @@ class AuditOut(Schema):
     url: str = _field(gettext_noop("Granskningens sida."))
 
     @classmethod
-    def of(cls, audit, request):
+    def of(cls, audit, context):
         return cls(
             id=audit.pk,
             reference=audit.reference,
             title=audit.title,
             title_inference=audit.title_inference,
-            url=request.build_absolute_uri(audit.get_absolute_url()),
+            url=context.audit_url(audit),
         )
 
 
@@ -138,11 +166,11 @@ class AssessmentOut(Schema):
     assessed_on: dt.date = _field(gettext_noop("Dagen bedömningen gjordes."))
 
     @classmethod
-    def of(cls, assessment):
+    def of(cls, assessment, context):
         if assessment is None:
             return None
         return cls(
-            status=LabelledStatusOut.of(assessment.status),
+            status=LabelledStatusOut.of(assessment.status, context.language),
             comment=assessment.comment,
             assessed_on=assessment.assessed_on,
         )
@@ -171,7 +199,7 @@ class ResponseRefOut(Schema):
     url: str = _field(gettext_noop("Yttrandets sida."))
 
     @classmethod
-    def of(cls, response, request):
+    def of(cls, response, context):
         return cls(
             id=response.pk,
             title=response.title,
@@ -182,7 +210,7 @@ class ResponseRefOut(Schema):
             date_inference=response.date_inference,
             decision_date=response.decision_date,
             state=response.state,
-            url=request.build_absolute_uri(response.get_absolute_url()),
+            url=context.response_url(response),
         )
 
 
@@ -194,9 +222,11 @@ class MeasureUpdateOut(Schema):
     note: str = _field(gettext_noop("Nämndens anteckning om åtgärden i svaret."))
 
     @classmethod
-    def of(cls, update):
+    def of(cls, update, context):
         return cls(
-            measure=update.measure_id, status=LabelledStatusOut.of(update.status), note=update.note
+            measure=update.measure_id,
+            status=LabelledStatusOut.of(update.status, context.language),
+            note=update.note,
         )
 
 
@@ -225,15 +255,17 @@ class EntryOut(Schema):
     )
 
     @classmethod
-    def of(cls, step, request):
+    def of(cls, step, context):
         return cls(
             id=step.entry.pk,
-            response=ResponseRefOut.of(step.response, request),
-            status=LabelledStatusOut.of(step.entry.status),
+            response=ResponseRefOut.of(step.response, context),
+            status=LabelledStatusOut.of(step.entry.status, context.language),
             status_change=step.status_change,
             narrative=step.entry.narrative,
             repeats_previous=step.is_repeat,
-            measure_updates=[MeasureUpdateOut.of(update) for update in step.measure_updates],
+            measure_updates=[
+                MeasureUpdateOut.of(update, context) for update in step.measure_updates
+            ],
         )
 
 
@@ -251,11 +283,11 @@ class TimelineRoundOut(Schema):
     )
 
     @classmethod
-    def of(cls, step, request):
+    def of(cls, step, context):
         return cls(
             round=RoundOut.of(step.round),
-            assessment=AssessmentOut.of(step.assessment),
-            entries=[EntryOut.of(entry, request) for entry in step.entries],
+            assessment=AssessmentOut.of(step.assessment, context),
+            entries=[EntryOut.of(entry, context) for entry in step.entries],
         )
 
 
@@ -316,14 +348,14 @@ class MeasureOut(Schema):
     )
 
     @classmethod
-    def of(cls, state):
+    def of(cls, state, context):
         measure = state.measure
         return cls(
             id=measure.pk,
             title=measure.title,
             board=measure.board.short_code,
             responsible=measure.responsible,
-            status=LabelledStatusOut.of(measure.status),
+            status=LabelledStatusOut.of(measure.status, context.language),
             due=FuzzyDateOut.of(state.due),
             due_inference=measure.due_inference,
             completed=FuzzyDateOut.of(measure.completed),
@@ -377,20 +409,20 @@ class StandingOut(Schema):
     overdue: bool = _field(gettext_noop("Sant när nämnden har en försenad åtgärd."))
 
     @classmethod
-    def of(cls, standing, today):
+    def of(cls, standing, context):
         return cls(
             board=BoardOut.of(standing.board),
             addressed=standing.is_addressed,
             must_answer=standing.must_answer,
             answered=bool(standing.status),
-            status=LabelledStatusOut.of(standing.status),
+            status=LabelledStatusOut.of(standing.status, context.language),
             round=standing.round.sequence if standing.round else None,
             answered_on=FuzzyDateOut.of(standing.answered) if standing.status else None,
-            assessment=LabelledStatusOut.of(standing.assessment_status),
+            assessment=LabelledStatusOut.of(standing.assessment_status, context.language),
             disagrees=standing.disagrees,
             open_measures=standing.open_measures,
             next_due=FuzzyDateOut.of(standing.next_due),
-            overdue=standing.has_overdue_measures(today),
+            overdue=standing.has_overdue_measures(context.today),
         )
 
 
@@ -445,27 +477,27 @@ class RecommendationOut(Schema):
     )
 
     @classmethod
-    def of(cls, recommendation, timeline, request):
+    def of(cls, recommendation, timeline, context):
         return cls(
             id=recommendation.pk,
-            url=request.build_absolute_uri(recommendation.get_absolute_url()),
+            url=context.recommendation_url(recommendation),
             # Its name as every page and export gives it ("Rekommendation 2" without a label).
             label=recommendation.display_name,
             position=recommendation.position,
             kind=recommendation.kind,
             text=recommendation.text,
-            audit=AuditOut.of(recommendation.audit, request),
+            audit=AuditOut.of(recommendation.audit, context),
             addressed_to=[BoardOut.of(b) for b in timeline.addressed_to],
             answered_by=[BoardOut.of(b) for b in timeline.answered_by],
-            current_status=LabelledStatusOut.of(recommendation.current_status),
+            current_status=LabelledStatusOut.of(recommendation.current_status, context.language),
             boards_answered=recommendation.boards_answered,
             boards_required=recommendation.boards_required,
-            standings=[StandingOut.of(s, timeline.today) for s in timeline.standings],
+            standings=[StandingOut.of(s, context) for s in timeline.standings],
             addressed_to_inference=recommendation.addressed_to_inference,
             report_back=FuzzyDateOut.of(recommendation.report_back),
             closed_on=recommendation.closed_on,
-            timeline=[TimelineRoundOut.of(step, request) for step in timeline.rounds],
-            measures=[MeasureOut.of(state) for state in timeline.measures],
+            timeline=[TimelineRoundOut.of(step, context) for step in timeline.rounds],
+            measures=[MeasureOut.of(state, context) for state in timeline.measures],
         )
 
 

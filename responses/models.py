@@ -23,7 +23,7 @@ from auditfollowup.lib.dates import (
 )
 from auditfollowup.lib.inference import inference_field
 from auditfollowup.lib.loaded_values import RemembersLoadedValues
-from auditfollowup.lib.urls import reverse_fast
+from auditfollowup.lib.urls import reverse_fast, reverser
 from recommendations import municipal_links
 from recommendations.models import (
     Board,
@@ -326,6 +326,13 @@ class Response(models.Model):
 
     def get_absolute_url(self):
         return reverse_fast("municipal:response_detail", self.board.municipality.slug, self.pk)
+
+    @staticmethod
+    def url_for_each():
+        """``get_absolute_url`` for the many responses of one request (the API's answers):
+        a function of a response's board's municipality's slug and its pk, the pattern
+        looked up once (``reverser``)."""
+        return reverser("municipal:response_detail", 2)
 
     def get_writer_url(self) -> str:
         """Where its board's writers open it: its edit page while it can be edited (a

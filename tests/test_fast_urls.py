@@ -10,6 +10,7 @@ from django.urls import (
 
 from auditfollowup.lib.urls import reverse_fast, reverser
 from recommendations.models import Audit, Board, Municipality, Recommendation
+from responses.models import Response
 
 from .url_walk import walk_urls
 
@@ -84,10 +85,12 @@ def test_a_reverser_keeps_the_script_prefix_of_the_request_it_was_made_in():
 def test_a_models_url_for_each_gives_each_object_its_get_absolute_url():
     municipality = Municipality(slug=SLUG)
     audit = Audit(pk=42, municipality=municipality)
+    board = Board(pk=7, municipality=municipality)
     objects = [
-        Board(pk=7, municipality=municipality),
+        board,
         audit,
         Recommendation(pk=1234567, audit=audit),
+        Response(pk=89, board=board),
     ]
     for obj in objects:
         assert type(obj).url_for_each()(SLUG, obj.pk) == obj.get_absolute_url()
