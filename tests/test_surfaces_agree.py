@@ -219,11 +219,8 @@ class Surfaces:
         for standing in standings:
             row = table_row(page, standing.board.get_absolute_url())
             own = cell(row, "Nämndens status")
-            assert (
-                shown_status(own) == standing.status
-                if standing.status or standing.must_answer
-                else True
-            )
+            if standing.status or standing.must_answer:  # else a word, no badge
+                assert shown_status(own) == standing.status, f"{standing} on {rec}'s page"
             assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
 
     def check_list_per_board(self, standings) -> None:
@@ -763,3 +760,46 @@ def test_the_synthetic_data_shows_the_same_everywhere():
     municipality = Municipality.objects.order_by("pk").first()
     auditor = make_user(groups=["Revisorer"], municipality=municipality)
     Surfaces(municipality, auditor).check()
+
+
+def test_an_admin_publishing_a_handed_in_response_shows_everywhere(client, town):
+    draft = staff_draft(client, town, town.board_a, town.staff_a, **board_a_answers(town))
+    draft.refresh_from_db()
+    handed_in = client.post(
+        reverse("responses:response_submit", args=[draft.pk]), {"version": draft.version}
+    )
+    assert handed_in.status_code == 302
+
+    admin_saves(
+        client,
+        town,
+        "responses_response",
+        draft.pk,
+        state=Response.State.PUBLISHED,
+        decision_date="2026-03-18",
+    )
+
+    town.surfaces.check()
+    assert Recommendation.objects.get(pk=town.rec2.pk).current_status == Status.IMPLEMENTED
+
+
+def test_a_shared_measure_overdue_under_one_recommendation_closed_under_the_other(client, town):
+    """The overdue measure of rec1 also serves rec2 (the admin shares it): closing rec1
+    leaves it overdue under rec2 only, on every surface."""
+    admin_saves(client, town, "responses_measure", town.open_measure.pk, also_serves=[town.rec2.pk])
+    town.surfaces.check()
+    client.force_login(town.auditor)
+    closed = client.post(
+        reverse("auditors:close", args=[town.rec1.pk]),
+        {"closed_on": timezone.localdate().isoformat(), "closed_reason": "Åtgärdat."},
+    )
+    assert closed.status_code == 302
+
+    town.surfaces.check()
+    today = timezone.localdate()
+    overdue = {
+        s.recommendation_id
+        for s in BoardStanding.objects.filter(board=town.board_a)
+        if s.has_overdue_measures(today)
+    }
+    assert overdue == {town.rec2.pk}
