@@ -531,14 +531,14 @@ def test_the_board_page_shows_only_the_boards_own_status(three_boards, client):
 
 
 def test_the_start_page_counts_each_boards_own_status(three_boards, client):
-    _audit, first, recommendation, (_asn, gvn, _ks) = three_boards
+    _audit, first, recommendation, (_asn, gvn, ks) = three_boards
     publish_answer(gvn, first, recommendation, Status.PLANNED, dt.date(2019, 9, 25))
 
     page = client.get(reverse("recommendations:home"), follow=True)
 
-    rows = {row.subject.short_code: row for row in page.context["by_board"]}
-    assert rows["KS"].unanswered == 1 and rows["KS"].total == 1
-    assert rows["GVN"].unanswered == 0
+    rows = {row.pk: row for row in page.context["by_board"]}
+    assert rows[ks.pk].unanswered == 1 and rows[ks.pk].total == 1
+    assert rows[gvn.pk].unanswered == 0
 
 
 def test_which_responses_were_known_on_a_day_is_the_same_rule_in_sql_and_python(db):
