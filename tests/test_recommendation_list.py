@@ -16,6 +16,7 @@ from tests.factories import (
     make_audit,
     make_board,
     make_entry,
+    make_municipality,
     make_recommendation,
     make_response,
     make_round,
@@ -61,6 +62,26 @@ def test_each_result_names_the_boards_it_is_addressed_to(client):
     # By the short code, with the board's full name for those who do not know it.
     assert results.count('<span><abbr title="ASN-nämnden">ASN</abbr></span>') == 1
     assert results.count('<span><abbr title="SN-nämnden">SN</abbr></span>') == 1
+
+
+def test_the_national_list_names_each_recommendations_municipality_and_its_own_list_does_not(
+    client,
+):
+    """Across the country, two "Rekommendation 1" of two municipalities' audits read alike:
+    nothing said whose each was."""
+    malmo = make_municipality()
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1132")
+    make_recommendation(make_audit(municipality=malmo, reference="SR-1"))
+    make_recommendation(make_audit(municipality=lund, reference="LR-1"))
+
+    national = listed(client).content.decode()
+    own = client.get(reverse("municipal:recommendation_list", args=["lund"])).content.decode()
+
+    assert '<span class="muted result-audit"><span class="case-number">SR-1</span>' in national
+    results = national.split('<ol class="result-list"')[1]
+    assert results.count("· Malmö stad</span></h3>") == 1
+    assert results.count("· Lunds kommun</span></h3>") == 1
+    assert "· Lunds kommun</span></h3>" not in own
 
 
 def test_filters_narrow_the_results(client):
