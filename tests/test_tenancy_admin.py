@@ -721,3 +721,48 @@ def test_a_superusers_lists_show_and_filter_by_municipality(client, towns, model
     assert filter_path in [spec.field_path for spec in changelist.filter_specs]
     if model_name == "board":
         assert "municipality" in changelist.list_display
+
+
+@pytest.mark.parametrize("link", ["audit", "response", "reference"])
+def test_a_source_document_of_another_municipality_too_is_managed_only_by_a_superuser(
+    client, towns, malmo_admin, link
+):
+    """A document Lund's audit or response also names: Malmö's admin renaming, annotating or
+    deleting it changed what Lund's pages and admin show (and a deletion dropped Lund's
+    audit's link to it), as a user with a place in two municipalities is a superuser's."""
+    shared = make_source_document(file_name="delat.pdf", title="Delat dokument")
+    towns["malmo_audit"].source_documents.add(shared)
+    if link == "audit":
+        towns["lund_audit"].source_documents.add(shared)
+    elif link == "response":
+        Response.objects.filter(pk=towns["lund_response"].pk).update(source_document=shared)
+    else:
+        towns["lund_response"].referenced_in.add(shared)
+    change = reverse("admin:recommendations_sourcedocument_change", args=[shared.pk])
+    delete = reverse("admin:recommendations_sourcedocument_delete", args=[shared.pk])
+
+    listed = client.get(reverse("admin:recommendations_sourcedocument_changelist"))
+    deleted = client.post(delete, {"post": "yes"})
+
+    assert "Delat dokument" not in listed.text
+    assert client.get(change).status_code in (302, 404)
+    assert deleted.status_code in (302, 404) and deleted.get("Location") != reverse(
+        "admin:recommendations_sourcedocument_changelist"
+    )
+    assert towns["lund_audit"].source_documents.filter(pk=shared.pk).exists() == (link == "audit")
+    shared.refresh_from_db()
+    client.force_login(make_user("root", superuser=True))
+    assert client.get(change).status_code == 200
+
+
+def test_a_source_document_of_the_own_municipality_alone_is_managed_by_its_admin(
+    client, towns, malmo_admin
+):
+    own = make_source_document(file_name="eget.pdf", title="Eget dokument")
+    towns["malmo_audit"].source_documents.add(own)
+
+    listed = client.get(reverse("admin:recommendations_sourcedocument_changelist"))
+    change = client.get(reverse("admin:recommendations_sourcedocument_change", args=[own.pk]))
+
+    assert "Eget dokument" in listed.text
+    assert change.status_code == 200
