@@ -28,7 +28,6 @@ from .history import change_history_for_recommendation
 from .models import Audit, Board, Municipality, Recommendation
 from .municipal import current_municipality
 from .roles import Public, access
-from .status import Status
 from .timeline import build_timeline, timeline_recommendations
 
 PAGE_SIZE = 25
@@ -324,7 +323,6 @@ def matrix(request):
             "tbodies": tbodies,
             "years": years,
             "as_of": filterset.as_of,
-            "statuses": list(Status),
             "query": request.GET.urlencode(),
             "choose_first": groups is None,
         },

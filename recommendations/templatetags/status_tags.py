@@ -1,10 +1,12 @@
 """Render a status as symbol + text + colour, never colour alone."""
 
 from functools import lru_cache
+from html import escape
 
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from recommendations.status import NO_STATUS_LABEL, Status
@@ -38,3 +40,28 @@ def _drawn(value: str, prefix: str) -> str:
 @lru_cache(maxsize=512)
 def _drawn_once(value: str, prefix: str, language: str) -> str:
     return _drawn(value, prefix)
+
+
+@register.simple_tag
+def status_legend():
+    """Each status's badge and what it means, the matrix's key (``<div><dt>`` badge
+    ``</dt><dd>`` description ``</dd></div>`` per status, in the vocabulary's order). Drawn
+    once per process and language, as a badge is: the template's loop over the eight
+    statuses cost the matrix a thousand calls per request."""
+    if settings.DEBUG:
+        return _legend()
+    return _legend_once(get_language())
+
+
+def _legend() -> str:
+    return mark_safe(  # noqa: S308 (the badge is drawn by its template, the text escaped)
+        "".join(
+            f"<div><dt>{status_badge(status)}</dt><dd>{escape(str(status.description))}</dd></div>"
+            for status in Status
+        )
+    )
+
+
+@lru_cache(maxsize=8)
+def _legend_once(language: str) -> str:
+    return _legend()
