@@ -766,3 +766,36 @@ def test_a_source_document_of_the_own_municipality_alone_is_managed_by_its_admin
 
     assert "Eget dokument" in listed.text
     assert change.status_code == 200
+
+
+def test_saving_an_audit_or_response_keeps_a_source_document_shared_with_another_municipality(
+    client, towns, malmo_admin
+):
+    """The document is not offered to Malmö's admin, and saving the pages naming it must not
+    drop it."""
+    shared = make_source_document(file_name="delat.pdf", title="Delat dokument")
+    towns["malmo_audit"].source_documents.add(shared)
+    towns["lund_audit"].source_documents.add(shared)
+    response = towns["malmo_response"]
+    Response.objects.filter(pk=response.pk).update(source_document=shared)
+    response.referenced_in.add(shared)
+
+    for page, many in (
+        (
+            reverse("admin:recommendations_audit_change", args=[towns["malmo_audit"].pk]),
+            "source_documents",
+        ),
+        (reverse("admin:responses_response_change", args=[response.pk]), "referenced_in"),
+    ):
+        shown = client.get(page)
+        offered = shown.context["adminform"].form.fields[many].queryset
+        assert shared not in offered
+        data = admin_page_data(shown)
+        data[many] = []  # what the browser sends: the selected options it was shown
+        saved = client.post(page, data)
+        assert saved.status_code == 302, saved.context["adminform"].form.errors
+
+    assert towns["malmo_audit"].source_documents.filter(pk=shared.pk).exists()
+    response.refresh_from_db()
+    assert response.source_document == shared  # its recorded choice, kept
+    assert response.referenced_in.filter(pk=shared.pk).exists()
