@@ -138,7 +138,10 @@ def test_an_admin_reopening_a_done_measure_is_asked_to_remove_its_completion_dat
 
 def test_an_admin_marking_a_measure_done_without_its_date_is_told_beside_the_field(client, world):
     """The model names the stored pair (completed_date); the admin form edits it as one
-    typed field (completed), where the message is shown: not a server error."""
+    typed field (completed), where the message is shown: not a server error. (A measure
+    no answer has reported on: one that has is marked done through its report,
+    ``Measure.fields_its_answers_decide``.)"""
+    MeasureUpdate.objects.filter(measure=world.open_measure).delete()
     client.force_login(world.admin)
     url = admin_url(Measure, "change", world.open_measure.pk)
     data = admin_page_data(client.get(url))
