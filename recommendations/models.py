@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -254,6 +254,17 @@ class SourceDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.file_name})"
+
+    @property
+    def title_names_kind(self) -> bool:
+        """Whether the title already begins with the document's kind, as the documents
+        name it ("Tjänsteskrivelse: Bakomliggande orsaker …"): then the document is named
+        by its title alone, not "Tjänsteskrivelse: Tjänsteskrivelse: …". Compared in the
+        documents' language (``CONTENT_LANGUAGE``), in which the title is written,
+        whatever the page's, and without regard to case."""
+        with translation.override(settings.CONTENT_LANGUAGE):
+            kind = str(self.Kind(self.kind).label)
+        return self.title.casefold().startswith(kind.casefold())
 
     def clean(self):
         validate_fuzzy_date(self, "document")

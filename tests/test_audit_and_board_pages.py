@@ -14,6 +14,7 @@ from tests.factories import (
     make_recommendation,
     make_response,
     make_round,
+    make_source_document,
     make_tracked_audit,
     make_user,
 )
@@ -41,6 +42,29 @@ def test_the_audit_page_gives_when_it_was_conducted_once_or_as_a_span(client, co
     page = client.get(audit.get_absolute_url()).content.decode()
     assert shown in page
     assert "2018 – 2018" not in page
+
+
+def test_the_audit_page_names_a_source_document_by_its_kind_and_title(client):
+    audit = make_audit()
+    audit.source_documents.add(
+        make_source_document(kind="response", title="Åtgärder med anledning av granskningen")
+    )
+    page = client.get(audit.get_absolute_url()).content.decode()
+    assert "<li>Yttrande: Åtgärder med anledning av granskningen" in page
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_audit_page_does_not_repeat_a_kind_the_documents_title_begins_with(client, language):
+    audit = make_audit()
+    audit.source_documents.add(
+        make_source_document(kind="memo", title="TJÄNSTESKRIVELSE: Bakomliggande orsaker")
+    )
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    text = client.get(audit.get_absolute_url()).content.decode()
+    assert "Bakomliggande orsaker" in text
+    # Neither the Swedish kind before the Swedish title nor its English name.
+    assert "Tjänsteskrivelse: TJÄNSTESKRIVELSE" not in text
+    assert "fficer report: " not in text
 
 
 def test_the_audit_page_hides_drafts_from_the_public_but_not_from_auditors(client):

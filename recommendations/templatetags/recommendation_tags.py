@@ -15,6 +15,9 @@ previous one (``timeline.word_diff``), as the timeline shows it.
 it, its reference (*diarienummer*) kept on one line; ``{{ number|case_number }}``: another
 diary number (a response's, a document's) kept on one line the same way.
 
+``{{ document|source_document_name }}``: a source document as pages name it, its kind and
+its title, the kind not said twice (``SourceDocument.title_names_kind``).
+
 The names are one wording everywhere, pages and mails alike: in a template that escapes
 nothing, which is how a mail's plain text is written (``notifications.mail``,
 ``{% autoescape off %}``), these filters write the same words as plain text, without the
@@ -26,6 +29,7 @@ from html import escape
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -136,6 +140,17 @@ def audit_name_filter(audit, form: str = "", autoescape=True):
     if not autoescape:
         return audit.short_name if form == "short" else str(audit)
     return SafeString(audit_name(audit, short=form == "short"))
+
+
+@register.filter(needs_autoescape=True)
+def source_document_name(document, autoescape=True):
+    """ "Yttrande: Åtgärder med anledning av …": the document's kind, in the page's
+    language, then its title, marked as the documents' text; its title alone when that
+    already begins with its kind ("Tjänsteskrivelse: Bakomliggande orsaker …")."""
+    kind = "" if document.title_names_kind else f"{capfirst(document.get_kind_display())}: "
+    if not autoescape:
+        return kind + document.title
+    return SafeString(escape(kind) + mark_content(escape(document.title)))
 
 
 @register.filter
