@@ -131,11 +131,44 @@ def test_a_followed_recommendation_is_named_without_a_second_full_stop(
     mail = smtp_server.to(ADDRESS)[-1]
 
     named = "Rekommendation 1: Följ upp insatserna"
-    assert f"{named}. Inget sparas" in response.text
+    assert f"följa {named} öppnar du" in response.text
     for text in (response.text, smtp_server.text(mail), smtp_server.html(mail)):
         assert named in text
         assert "insatserna.." not in text
     assert str(recommendation) == f"{named}.", "the name elsewhere is as it was"
+
+
+def test_a_followed_recommendation_cut_short_is_not_followed_by_a_full_stop(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    """Its wording, cut near 80 characters, ends in an ellipsis ("… nämndens roll …"): no
+    sentence of the follow pages and mails ends with the name, which read "roll …."."""
+    board = make_board(short_code="ASN", name="Arbetsmarknadsnämnden")
+    audit = make_audit(title="Granskning av arbetsmarknadsinsatser", boards=[board])
+    long = make_recommendation(
+        audit,
+        addressed_to=[board],
+        text="Säkerställ att arbetsmarknadsinsatserna följs upp och tydliggör nämndens roll "
+        "i samverkan med andra aktörer.",
+    )
+    assert long.short_text.endswith(" …")
+    requested = client.post(
+        reverse("notifications:follow", args=["recommendation", long.pk]), {"email": ADDRESS}
+    )
+    confirm_path = link_in(smtp_server.text(smtp_server.to(ADDRESS)[-1]), "/folj/bekrafta/")
+    texts = [requested.text, client.get(confirm_path).text, client.post(confirm_path).text]
+    texts += [
+        smtp_server.text(smtp_server.to(ADDRESS)[-1]),
+        smtp_server.html(smtp_server.to(ADDRESS)[-1]),
+    ]
+    publish_draft(long, django_capture_on_commit_callbacks)
+    call_command("send_notifications")
+    answer_mail = smtp_server.to(ADDRESS)[-1]
+    texts += [smtp_server.text(answer_mail), smtp_server.html(answer_mail)]
+
+    assert all("roll …" in text for text in texts)
+    for text in texts:
+        assert not re.search(r"…(</span>)*\.", text), text
 
 
 def test_a_forged_confirmation_link_is_refused(client, recommendation):
