@@ -99,7 +99,8 @@ def unsubscribe(request, token):
         user_id, kind = tokens.read_unsubscribe_token(token)
         kind = Kind(kind)
     except (signing.BadSignature, ValueError, KeyError):
-        raise Http404 from None
+        # Most often a link a mail program broke in two: say so, as the follow link does.
+        return render(request, "notifications/unsubscribe_link_broken.html", status=404)
     # A link of a user since removed leads nowhere.
     user = get_object_or_404(get_user_model(), pk=user_id)
     speak_the_mails_language(request, Profile.language_of(user))
@@ -197,7 +198,8 @@ def unfollow(request, token):
     try:
         email = tokens.read_unfollow_token(token)
     except signing.BadSignature:
-        raise Http404 from None
+        # As a broken confirmation link: say what may have happened, not just "not found".
+        return render(request, "notifications/unfollow_link_broken.html", status=404)
     speak_the_mails_language(request, following.language_of(email))
     if request.method == "POST":
         Follower.objects.of_address(email).delete()

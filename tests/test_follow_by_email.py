@@ -406,6 +406,22 @@ def test_every_answer_mail_lets_the_reader_stop_following(
     assert not Follower.objects.exists()
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unfollow_link_broken_in_two_says_what_may_have_happened(
+    client, smtp_server, recommendation, method
+):
+    """It led to a bare "Sidan finns inte", where a broken confirmation link explains."""
+    client.post(follow(client, smtp_server, recommendation))
+    path = reverse("notifications:unfollow", args=[tokens.unfollow_token(ADDRESS)[:-12]])
+
+    page = getattr(client, method)(path)
+
+    assert page.status_code == 404, "as a broken confirmation link"
+    assert "<h1>Länken fungerar inte</h1>" in page.text
+    assert "Länken för att sluta följa är ofullständig" in page.text
+    assert Follower.objects.filter(email=ADDRESS).exists()
+
+
 def test_an_address_refused_for_good_stops_following(
     client, smtp_server, recommendation, django_capture_on_commit_callbacks
 ):

@@ -187,6 +187,32 @@ def test_a_forged_unsubscribe_link_is_refused(client, staff):
     assert not Preference.objects.exists()
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unsubscribe_link_broken_in_two_says_what_may_have_happened(client, staff, method):
+    """A mail program that broke the link over two lines led to a bare "Sidan finns
+    inte"; the page now says so, and where the mail can be turned off instead."""
+    token = tokens.unsubscribe_token(staff.pk, "escalation")
+    path = reverse("notifications:unsubscribe", args=[token[:-12]])
+
+    page = getattr(client, method)(path)
+
+    assert page.status_code == 404, "as a broken follow link"
+    assert "<h1>Länken fungerar inte</h1>" in page.text
+    assert "Länken för att avsluta e-posten är ofullständig" in page.text
+    assert f'<a href="{reverse("notifications:account")}">Mitt konto</a>' in page.text
+    assert not Preference.objects.exists()
+
+
+def test_an_unsubscribe_link_cut_before_its_last_slash_leads_to_the_same_page(client, staff):
+    token = tokens.unsubscribe_token(staff.pk, "escalation")
+    cut = reverse("notifications:unsubscribe", args=[token[:-12]]).removesuffix("/")
+
+    page = client.get(cut, follow=True)
+
+    assert page.status_code == 404
+    assert "Länken för att avsluta e-posten är ofullständig" in page.text
+
+
 def test_renewing_the_calendar_addresses_says_first_that_the_old_ones_stop_working(client):
     """The button that breaks every subscription says so before it is pressed, and is
     not offered to a user who has no calendar of their own to renew."""
