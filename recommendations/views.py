@@ -310,7 +310,9 @@ def board_detail(request, pk):
 def matrix(request):
     """Nationally the matrix waits for a municipality, board or audit to be chosen: every
     recommendation of the country is some hundred megabytes of table, minutes to build,
-    that nobody reads (the exports still give it all)."""
+    that nobody reads. Its downloads wait too, as a reader expects them to hold the table
+    the page shows; the whole country's files, which the exports still give, are offered
+    on the open-data page."""
     filterset, groups = overview.matrix_groups(request, whole_country=False)
     years = list(filterset.years)
     tbodies = overview.write_matrix_rows(groups, request.user, years)

@@ -111,9 +111,23 @@ def test_the_national_matrix_waits_for_a_choice(client, towns):
     assert page.status_code == 200
     assert page.context["groups"] is None
     assert "Välj en kommun, nämnd eller granskning för att se matrisen." in page.text
-    # The export still holds the whole country.
+    # The export still holds the whole country, offered on the open-data page.
     csv = client.get(reverse("recommendations:matrix_csv")).getvalue().decode("utf-8-sig")
     assert all(town[2].reference in csv for town in towns)
+
+
+def test_the_national_matrix_offers_its_downloads_only_once_a_choice_shows_a_table(client, towns):
+    """Before a choice the page shows no table, yet offered "Ladda ner matrisen", which
+    gave the whole country's: now it points to the open-data page for that."""
+    csv, xlsx = reverse("recommendations:matrix_csv"), reverse("recommendations:matrix_xlsx")
+    waiting = client.get(MATRIX).text
+    assert "Ladda ner matrisen" not in waiting
+    assert f'href="{csv}' not in waiting and f'href="{xlsx}' not in waiting
+    assert f'<a href="{reverse("recommendations:open_data")}">Öppna data</a>' in waiting
+
+    chosen = client.get(MATRIX, {"municipality": "malmo"}).text
+    assert f'<a href="{csv}?municipality=malmo">CSV</a>' in chosen
+    assert f'<a href="{xlsx}?municipality=malmo">Excel</a>' in chosen
 
 
 def test_the_query_count_stays_the_same_whatever_the_municipalities_boards_and_audits(
