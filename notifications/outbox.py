@@ -321,6 +321,8 @@ def _locked_rows(today, recipient_id, email, kind, group):
             "board__municipality",
             "round__audit__municipality",
             "measure__recommendation__audit__municipality",
+            # Whether the measure is public, for how late it is (``Measure.is_overdue``).
+            "measure__announced_in__response",
             "response__board__municipality",
             "response__round__audit",
         )

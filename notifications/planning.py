@@ -212,8 +212,10 @@ class _Planner:
             measures_to_chase(today)
             .exclude(pk__in=attention.overdue_measures(oldest, None).values("pk"))
             .select_related("board")
-            # ``is_overdue`` asks whether a shared measure serves an open recommendation.
+            # ``is_overdue`` asks whether a shared measure serves an open recommendation,
+            # and whether the measure is public (every one here is).
             .prefetch_related("also_serves")
+            .with_publicity()
         )
         boards = {item.board.pk: item.board for item in [*late_replies, *openings]}
         boards.update({measure.board_id: measure.board for measure in measures})

@@ -70,10 +70,10 @@ def arrived_responses(since: dt.date | dt.datetime, user, until: dt.datetime | N
 
 
 def overdue_measures(today: dt.date, user):
-    """Measures overdue (``MeasureQuerySet.overdue``: past their due period, not settled,
-    on an open recommendation) that the user may see (the same rule as every other page:
-    ``Measure.objects.visible_to``); disagreements and missing replies likewise ask for
-    open recommendations."""
+    """Measures overdue (``MeasureQuerySet.overdue``: public, past their due period, not
+    settled, on an open recommendation) that the user may see (the same rule as every
+    other page: ``Measure.objects.visible_to``); disagreements and missing replies
+    likewise ask for open recommendations."""
     from responses.models import Measure
 
     visible = Measure.objects.public() if user is None else Measure.objects.visible_to(user)

@@ -17,8 +17,9 @@ The rules live here, not in views or templates:
 * A recommendation's measures are its own and the shared ones it is also served by
   (``Measure.also_serves``), each marked with the other recommendations it serves;
   a shared measure is one row, so counts of measures never count it twice.
-* A measure is overdue when it is not settled and its whole due period has ended
-  (``Measure.is_overdue``): "maj 2026" is not overdue until June.
+* A measure is overdue when it is public, not settled and its whole due period has
+  ended (``Measure.is_overdue``): "maj 2026" is not overdue until June, and a measure
+  of an answer not yet published is shown with its due date but overdue for nobody.
 * The board and the auditors disagree when the auditors' assessment in a round has a
   different status from the board's own status in that round
   (``AuditorAssessment.disagrees``, the rule the standings keep for the latest of each).
@@ -159,7 +160,9 @@ def read_timelines(recommendations, user) -> None:
         key="recommendation_id",
         cache=BoardStanding.recommendation.field,
     )
-    measures = visible_measures.select_related("board").order_by("due_date", "pk")
+    # Read with whether each is public: a measure of an answer not yet published (which
+    # a logged-in reader may see) is overdue for nobody (``Measure.is_overdue``).
+    measures = visible_measures.with_publicity().select_related("board").order_by("due_date", "pk")
     _attach(
         recommendations,
         measures.filter(recommendation__in=ids),

@@ -28,8 +28,9 @@ from .models import BoardStanding, DueDateChange, Measure, MeasureUpdate, Respon
 class MeasureRow(NamedTuple):
     """A measure on the edit page, under one recommendation: its form, and how many days
     it is overdue there (0 if it is not: ``Measure.is_overdue`` under that recommendation,
-    as its public page says it, ``timeline.MeasureState``). The measure as stored, that is
-    as published: what the draft reports on it is public only once the draft is.
+    as its public page says it, ``timeline.MeasureState``; never one this draft announced,
+    which is not public yet). The measure as stored, that is as published: what the draft
+    reports on it is public only once the draft is.
 
     So that an overdue flag does not read as if the draft's answer to it were lost, the
     row also says what the saved draft does about it: the due date it moves the measure
@@ -86,6 +87,8 @@ class EditPage:
             .reportable_in(response)
             .filter(~Q(status__in=Status.settled_values()) | Q(updates__entry__response=response))
             .distinct()
+            # Those this draft announced are not public: overdue for nobody yet.
+            .with_publicity()
             # A list of its own (to_attr): Django would otherwise build a queryset per
             # measure to hold what it prefetched.
             .prefetch_related(Prefetch("also_serves", to_attr="served_too"))

@@ -720,9 +720,18 @@ class MeasureQuerySet(InMunicipalityQuerySet):
 
     def public(self):
         """What everybody may see: announced in a response everybody may read (the one
-        read rule, for an anonymous visitor), or imported."""
-        return self.filter(
-            models.Q(announced_in__isnull=True) | _public("announced_in__response__")
+        read rule, for an anonymous visitor), or imported (``Measure.is_public``, one by
+        one)."""
+        return self.filter(_announced_publicly())
+
+    def with_publicity(self):
+        """Each measure read with whether everybody may see it (``public``'s rule), which
+        ``Measure.is_public`` then gives without a query: for pages that judge many
+        measures overdue one by one and also show measures of answers not yet published."""
+        return self.annotate(
+            announced_publicly=models.ExpressionWrapper(
+                _announced_publicly(), output_field=models.BooleanField()
+            )
         )
 
     def reportable_in(self, response):
@@ -748,10 +757,16 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         )
 
     def overdue(self, today):
-        """Measures followed up whose due period ended before ``today``
-        (``Measure.is_overdue``, one by one)."""
+        """Public measures followed up whose due period ended before ``today``
+        (``Measure.is_overdue``, one by one).
 
-        return self.followed_up().filter(ended_before_q("due", today))
+        Only public ones: a measure becomes a commitment the board can be late with when
+        the answer announcing it is published; until then it is a proposal, shown with
+        its due date to those who may read the answer but overdue for nobody. So every
+        page, whoever reads it, says what the stored standings (public measures only)
+        say. A due date moved in an answer not yet published is not on the measure yet:
+        the published one counts."""
+        return self.public().followed_up().filter(ended_before_q("due", today))
 
     def due_first(self, limit: int):
         """The ``limit`` measures of this queryset due first (earliest due date, then pk),
@@ -780,6 +795,12 @@ class MeasureQuerySet(InMunicipalityQuerySet):
             main = models.Q(recommendation=recommendation)
             shared = models.Q(also_serves=recommendation)
         return self.filter(pk__in=Measure.objects.filter(main | shared).values("pk"))
+
+
+def _announced_publicly() -> models.Q:
+    """A measure everybody may see: imported (no answer announced it), or announced in
+    an answer everybody may read (the one read rule, for an anonymous visitor)."""
+    return models.Q(announced_in__isnull=True) | _public("announced_in__response__")
 
 
 def kept_only_if_published(collector, field, sub_objs, using):
@@ -996,9 +1017,25 @@ class Measure(RemembersLoadedValues, models.Model):
             not other.is_closed for other in self.also_serves.all()
         )
 
+    @property
+    def is_public(self) -> bool:
+        """``MeasureQuerySet.public``'s rule for one measure: imported, or announced in an
+        answer everybody may read. Read with the measure where its queryset says it
+        (``with_publicity``), else asked of its answer (two queries)."""
+        if (read := getattr(self, "announced_publicly", None)) is not None:
+            return read
+        return self.announced_in_id is None or self.announced_in.response.is_public
+
     def is_overdue(self, today, under=None) -> bool:
-        """``MeasureQuerySet.overdue``'s rule for one measure (``is_followed_up``)."""
-        return self.due is not None and self.due.is_past(today) and self.is_followed_up(under)
+        """``MeasureQuerySet.overdue``'s rule for one measure: public (``is_public``: one
+        in an answer not yet published is a proposal, not yet late), followed up
+        (``is_followed_up``) and past its whole due period."""
+        return (
+            self.due is not None
+            and self.due.is_past(today)
+            and self.is_followed_up(under)
+            and self.is_public
+        )
 
     def days_overdue(self, today, under=None) -> int:
         """How many days past its due date the measure is, 0 while ``is_overdue`` says it

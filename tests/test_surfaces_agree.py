@@ -16,9 +16,15 @@ what the stored standing says:
 * the board page (the board's own status, its overdue tag and its overdue measures);
 * the municipality's start page (counts per audit and per board, the recommendations
   counted) and the national page's row of the municipality;
-* *Att granska* (disagreements and overdue measures);
+* *Att granska* and the auditors' digest (disagreements and overdue measures);
 * the council report as of today, from the stored standings, against the same report
   derived afresh as of today (``standings_as_of``).
+
+The pages are read as an anonymous visitor, or as a logged-in ``viewer`` (an auditor
+reads handed-in answers, a board's staff its own drafts): a measure in an answer not yet
+published is shown to them, but is overdue for nobody (the stored standings count only
+public measures), so every reader is checked against the same overdue measures
+(``overdue_by_the_standings``).
 """
 
 import csv
@@ -35,6 +41,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from auditfollowup.lib.dates import FuzzyDate
+from notifications.models import Frequency, Kind, Notification
+from notifications.outbox import DIGEST_LIMIT, _attention_context
+from recommendations import roles
 from recommendations.models import Audit, AuditorAssessment, Municipality, Recommendation
 from recommendations.status import Status
 from reports.figures import build_report
@@ -46,6 +55,7 @@ from responses.models import (
     ResponseEntry,
     counts_for_recommendation,
 )
+from responses.standings import known_measures
 
 from .factories import (
     admin_page_data,
@@ -115,15 +125,30 @@ def answered_in_the_order_of_their_rounds(standing) -> bool:
 
 
 class Surfaces:
-    """What each surface shows, read as an anonymous visitor (and *Att granska* as an
-    auditor of the municipality)."""
+    """What each surface shows, read as an anonymous visitor or as ``viewer`` (and *Att
+    granska* and the digest as an auditor of the municipality)."""
 
-    def __init__(self, municipality, auditor):
+    def __init__(self, municipality, auditor, viewer=None):
         self.municipality = municipality
-        self.public = Client()
+        self.viewer = viewer
+        self.reader = Client()
+        if viewer is not None:
+            self.reader.force_login(viewer)
+        self.auditor_user = auditor
         self.auditor = Client()
         self.auditor.force_login(auditor)
         self.today = timezone.localdate()
+
+    def overdue_by_the_standings(self, recommendations) -> dict[int, object]:
+        """{pk: measure} of the measures serving ``recommendations`` that are overdue
+        today as the stored standings derive it (``known_measures``: public measures
+        only), for every reader alike."""
+        overdue = {
+            known.pk
+            for known in known_measures([rec.pk for rec in recommendations])
+            if known.is_overdue(self.today)
+        }
+        return Measure.objects.in_bulk(overdue)
 
     def url(self, name, *args):
         return reverse(f"municipal:{name}", args=[self.municipality.slug, *args])
@@ -132,7 +157,7 @@ class Surfaces:
         """The recommendations the list shows for ``query``, on all its pages."""
         found, number = set(), 1
         while True:
-            page = self.public.get(self.url("recommendation_list"), {**query, "page": number})
+            page = self.reader.get(self.url("recommendation_list"), {**query, "page": number})
             assert page.status_code in (200, 404), page.content[:500]
             ids = {int(pk) for pk in re.findall(r'/rekommendationer/(\d+)/"', page.text)}
             if page.status_code == 404 or not ids or ids <= found:
@@ -147,7 +172,7 @@ class Surfaces:
         """Every recommendation the API gives, on all its pages, by id."""
         shown, url = {}, self.url("api_recommendations")
         while url:
-            answer = self.public.get(url)
+            answer = self.reader.get(url)
             assert answer.status_code == 200
             data = answer.json()
             shown.update((rec["id"], rec) for rec in data["results"])
@@ -169,6 +194,8 @@ class Surfaces:
             )
         )
         api = self.api()
+        public_ids = {known.pk for known in known_measures([rec.pk for rec in recommendations])}
+        overdue = self.overdue_by_the_standings(recommendations)
         by_status = {status.value: self.listed(status=status.value) for status in Status}
         overdue_listed = self.listed(overdue="true")
         for rec in recommendations:
@@ -197,19 +224,26 @@ class Surfaces:
                 assert any(m["overdue"] for m in measures) == standing.has_overdue_measures(
                     self.today
                 ), f"{rec}: {code}'s measures and its standing disagree on overdue"
+                # A logged-in reader also sees measures of answers not yet published;
+                # the standing counts the public ones.
                 assert (
-                    sum(1 for m in measures if not Status(m["status"]["value"]).is_settled)
+                    sum(
+                        1
+                        for m in measures
+                        if m["id"] in public_ids and not Status(m["status"]["value"]).is_settled
+                    )
                     == standing.open_measures
                 )
         self.check_list_per_board(standings)
-        self.check_board_pages(standings)
+        self.check_board_pages(standings, overdue)
         self.check_csv(recommendations, standings)
-        self.check_start_pages(recommendations, standings)
-        self.check_attention(standings)
+        self.check_start_pages(recommendations, standings, overdue)
+        self.check_attention(standings, overdue)
+        self.check_staff_start_page(overdue)
         self.check_council_report()
 
     def check_recommendation(self, rec, standings) -> None:
-        page = self.public.get(rec.get_absolute_url()).text
+        page = self.reader.get(rec.get_absolute_url()).text
         current = re.search(r"<dt>Aktuell status</dt><dd>(.*?)</dd>", page, re.S).group(1)
         assert shown_status(current) == rec.current_status, f"{rec}'s page"
         if rec.boards_required > 1:
@@ -222,6 +256,16 @@ class Surfaces:
             if standing.status or standing.must_answer:  # else a word, no badge
                 assert shown_status(own) == standing.status, f"{standing} on {rec}'s page"
             assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
+        # The measures table flags a board's measures overdue where its standing says so,
+        # and the notice above the answers counts the flagged ones.
+        flagged = re.findall(r'<tr role="row" class="row-overdue">(.*?)</tr>', page, re.S)
+        flagged_boards = {re.sub(r"<[^>]+>", "", cell(row, "Nämnd")) for row in flagged}
+        for standing in standings:
+            assert (standing.board.short_code in flagged_boards) == standing.has_overdue_measures(
+                self.today
+            ), f"{rec}'s measures table and {standing} disagree on overdue"
+        notice = re.search(r"(\d+) åtgärd(?:er)? är försenad", page)
+        assert (int(notice.group(1)) if notice else 0) == len(flagged), f"{rec}'s notice"
 
     def check_list_per_board(self, standings) -> None:
         for board in {s.board for s in standings}:
@@ -234,9 +278,9 @@ class Surfaces:
                 s.recommendation_id for s in of_board if s.has_overdue_measures(self.today)
             }
 
-    def check_board_pages(self, standings) -> None:
+    def check_board_pages(self, standings, overdue) -> None:
         for board in {s.board for s in standings}:
-            page = self.public.get(board.get_absolute_url()).text
+            page = self.reader.get(board.get_absolute_url()).text
             for standing in standings:
                 if standing.board_id != board.pk or not counts(standing):
                     continue
@@ -244,21 +288,16 @@ class Surfaces:
                 if standing.status:
                     assert shown_status(cell(row, "Nämndens status")) == standing.status
                 assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
-            overdue = set(
-                Measure.objects.public()
-                .overdue(self.today)
-                .filter(board=board)
-                .values_list("title", flat=True)
-            )
             listed = re.search(r'id="overdue-heading".*?<ul>(.*?)</ul>', page, re.S).group(1)
-            for title in overdue:
-                assert title in listed
+            assert set(re.findall(r'#atgarder">(.*?)</a>', listed)) == {
+                m.title for m in overdue.values() if m.board_id == board.pk
+            }, f"{board}'s page lists other overdue measures"
 
     def check_csv(self, recommendations, standings) -> None:
         """The list's CSV: each recommendation's status, "answered of required" and each
         board's status; the xlsx's measures sheet: each board's measures overdue where its
         standing says so; the matrix's CSV: each board's line ends on its latest answer."""
-        answer = self.public.get(self.url("recommendation_list_csv"))
+        answer = self.reader.get(self.url("recommendation_list_csv"))
         rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
         header, rows = rows[0], {int(row[0]): row for row in rows[1:]}
         status_at = header.index("Aktuell status")
@@ -274,7 +313,7 @@ class Surfaces:
                     code = standing.board.short_code
                     assert f"{code}: {labels[standing.status]}" in row[each_at]
         workbook = load_workbook(
-            io.BytesIO(self.public.get(self.url("recommendation_list_xlsx")).getvalue())
+            io.BytesIO(self.reader.get(self.url("recommendation_list_xlsx")).getvalue())
         )
         sheet = [list(r) for r in workbook.worksheets[1].iter_rows(values_only=True)]
         header, measure_rows = sheet[0], sheet[1:]
@@ -290,7 +329,7 @@ class Surfaces:
             assert any(r[overdue_at] == "Ja" for r in of_board) == standing.has_overdue_measures(
                 self.today
             ), f"the xlsx's measures and {standing} disagree on overdue"
-        matrix = self.public.get(self.url("matrix_csv"))
+        matrix = self.reader.get(self.url("matrix_csv"))
         text = b"".join(matrix.streaming_content).decode("utf-8-sig")
         lines = list(csv.reader(io.StringIO(text), delimiter=";"))
         for line in lines[1:]:
@@ -312,12 +351,12 @@ class Surfaces:
                 f"the matrix's last answer of {standing} is not its status"
             )
 
-    def check_start_pages(self, recommendations, standings) -> None:
+    def check_start_pages(self, recommendations, standings, overdue) -> None:
         """The start page's tables count, per audit, the recommendations' own statuses
         and, per board, the boards' own statuses (the columns in the vocabulary's order,
         then "no answer", then the total); the municipality's counts and the national
         page's row of it count the same recommendations."""
-        home = self.public.get(self.url("home"))
+        home = self.reader.get(self.url("home"))
         order = [s.value for s in sorted(Status, key=lambda s: s.rank)]
         for audit in {rec.audit for rec in recommendations}:
             statuses = [rec.current_status for rec in recommendations if rec.audit_id == audit.pk]
@@ -334,28 +373,52 @@ class Surfaces:
                     statuses.count(""),
                     len(statuses),
                 ], f"the start page's row of {board}"
+        # Its overdue measures (the first ten, and how many, with the link to the list's
+        # "Alla rekommendationer med försenade åtgärder").
+        assert home.context["overdue_count"] == len(overdue)
+        listed = {m.pk for m in home.context["overdue"]}
+        assert listed <= set(overdue) and len(listed) == min(len(overdue), 10)
         municipality = Municipality.objects.get(pk=self.municipality.pk)
         assert home.context["counts"]["recommendations"] == len(recommendations)
         assert municipality.implemented_count == sum(
             1 for rec in recommendations if rec.current_status == Status.IMPLEMENTED
         )
-        national = self.public.get(reverse("recommendations:home"))
+        national = self.reader.get(reverse("recommendations:home"))
         if national.status_code == 200 and "rows" in (national.context or {}):
             (row,) = [r for r in national.context["rows"] if r.name == municipality.name]
             assert row.recommendations == str(len(recommendations))
 
-    def check_attention(self, standings) -> None:
+    def check_attention(self, standings, overdue) -> None:
         page = self.auditor.get(reverse("auditors:attention"))
         assert page.status_code == 200
         disagreeing = {(s.recommendation_id, s.board_id) for s in page.context["disagreements"]}
         assert disagreeing == {
             (s.recommendation_id, s.board_id) for s in standings if s.disagrees and s.is_open
         }
-        listed = {m.pk for m in page.context["overdue"]}
-        public_overdue = set(
-            Measure.objects.public().overdue(self.today).values_list("pk", flat=True)
+        assert {m.pk for m in page.context["overdue"]} == set(overdue), "Att granska"
+        # The auditors' digest tells the same overdue measures (its first ones).
+        digest = Notification(
+            recipient=self.auditor_user,
+            kind=Kind.AUDITOR_DIGEST,
+            stage=Frequency.IMMEDIATE,
+            send_after=self.today,
         )
-        assert public_overdue <= listed
+        told = (_attention_context([digest], self.today, timezone.now()) or {}).get("sections")
+        told = {m.pk for m in (told or {}).get("overdue", [])}
+        assert told <= set(overdue) and len(told) == min(len(overdue), DIGEST_LIMIT), (
+            "the auditors' digest"
+        )
+
+    def check_staff_start_page(self, overdue) -> None:
+        """Board staff's start page lists their boards' overdue measures."""
+        boards = roles.staff_board_ids(self.viewer) if self.viewer is not None else set()
+        if not boards:
+            return
+        page = self.reader.get(reverse("responses:response_start"))
+        assert page.status_code == 200
+        assert {m.pk for m in page.context["overdue"]} == {
+            pk for pk, m in overdue.items() if m.board_id in boards
+        }, "the staff's start page"
 
     def check_council_report(self) -> None:
         year = self.today.year
@@ -803,3 +866,107 @@ def test_a_shared_measure_overdue_under_one_recommendation_closed_under_the_othe
         if s.has_overdue_measures(today)
     }
     assert overdue == {town.rec2.pk}
+
+
+def hand_in(client, draft) -> None:
+    draft.refresh_from_db()
+    handed_in = client.post(
+        reverse("responses:response_submit", args=[draft.pk]), {"version": draft.version}
+    )
+    assert handed_in.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Response.State.SUBMITTED
+
+
+def check_as_every_reader(town, *staff) -> None:
+    """The surfaces agree for the public, the municipality's auditor and ``staff``."""
+    for viewer in (None, town.auditor, *staff):
+        Surfaces(town.municipality, town.auditor, viewer=viewer).check()
+
+
+def test_a_measure_announced_in_a_handed_in_answer_is_overdue_once_it_is_published(client, town):
+    """Board staff announce a measure due 2025, a year already past, and hand the answer
+    in. Until the answer is published the measure is a proposal, not a commitment the
+    board can be late with: the auditors and the board's staff read it with its due date,
+    but no surface flags or counts it overdue, for them or for the public (the stored
+    standings count only public measures). Published, it is overdue on every surface."""
+    draft = staff_draft(
+        client,
+        town,
+        town.board_b,
+        town.staff_b,
+        **{
+            f"rec-{town.rec1.pk}-status": Status.NOT_STARTED,
+            f"rec-{town.rec_b.pk}-status": Status.PLANNED,
+            f"new-{town.rec_b.pk}-0-title": "Ny introduktion för nyanställda",
+            f"new-{town.rec_b.pk}-0-responsible": "HR-enheten",
+            f"new-{town.rec_b.pk}-0-due": "2025",
+        },
+    )
+    hand_in(client, draft)
+    proposed = Measure.objects.get(title="Ny introduktion för nyanställda")
+
+    check_as_every_reader(town, town.staff_b)
+    auditor = Client()
+    auditor.force_login(town.auditor)
+    page = auditor.get(town.rec_b.get_absolute_url()).text
+    assert "Ny introduktion för nyanställda" in page and "row-overdue" not in page
+    assert proposed not in Measure.objects.visible_to(town.auditor).overdue(timezone.localdate())
+
+    client.force_login(town.admin)
+    publish(client, draft)
+
+    check_as_every_reader(town, town.staff_b)
+    assert proposed.is_overdue(timezone.localdate())
+    assert BoardStanding.objects.get(
+        recommendation=town.rec_b, board=town.board_b
+    ).has_overdue_measures(timezone.localdate())
+
+
+def test_a_due_date_moved_in_a_handed_in_answer_counts_once_it_is_published(client, town):
+    """Until the answer that moves a due date is published, the published due date
+    decides whether a measure is overdue, for every reader: board A's overdue measure
+    moved to 2099 is still overdue, board B's measure due next month moved back to 2025
+    is not yet."""
+    reason = "Upphandlingen drog ut på tiden."
+    a = staff_draft(
+        client,
+        town,
+        town.board_a,
+        town.staff_a,
+        **board_a_answers(
+            town,
+            **{
+                f"measure-{town.open_measure.pk}-due": "2099",
+                f"measure-{town.open_measure.pk}-due_reason": reason,
+            },
+        ),
+    )
+    hand_in(client, a)
+    b = staff_draft(
+        client,
+        town,
+        town.board_b,
+        town.staff_b,
+        **{
+            f"rec-{town.rec1.pk}-status": Status.NOT_STARTED,
+            f"rec-{town.rec_b.pk}-status": Status.IN_PROGRESS,
+            f"measure-{town.soon_measure.pk}-status": Status.IN_PROGRESS,
+            f"measure-{town.soon_measure.pk}-due": "2025",
+            f"measure-{town.soon_measure.pk}-due_reason": reason,
+        },
+    )
+    hand_in(client, b)
+
+    check_as_every_reader(town, town.staff_a, town.staff_b)
+    today = timezone.localdate()
+    assert Measure.objects.get(pk=town.open_measure.pk).is_overdue(today)
+    assert not Measure.objects.get(pk=town.soon_measure.pk).is_overdue(today)
+
+    client.force_login(town.admin)
+    publish(client, a)
+    publish(client, b)
+
+    check_as_every_reader(town, town.staff_a, town.staff_b)
+    assert not Measure.objects.get(pk=town.open_measure.pk).is_overdue(today)
+    assert Measure.objects.get(pk=town.soon_measure.pk).is_overdue(today)
