@@ -911,12 +911,17 @@ def test_a_measure_announced_in_a_handed_in_answer_is_overdue_once_it_is_publish
     auditor.force_login(town.auditor)
     page = auditor.get(town.rec_b.get_absolute_url()).text
     assert "Ny introduktion för nyanställda" in page and "row-overdue" not in page
+    assert "I ett svar som inte är publicerat än" in page  # why it is not flagged
     assert proposed not in Measure.objects.visible_to(town.auditor).overdue(timezone.localdate())
 
     client.force_login(town.admin)
     publish(client, draft)
 
     check_as_every_reader(town, town.staff_b)
+    assert (
+        "I ett svar som inte är publicerat än"
+        not in auditor.get(town.rec_b.get_absolute_url()).text
+    )
     assert proposed.is_overdue(timezone.localdate())
     assert BoardStanding.objects.get(
         recommendation=town.rec_b, board=town.board_b
