@@ -590,13 +590,14 @@ class MatrixFilter(NationalChoiceMixin, RecommendationFilterSet):
         return matrix_years(self.as_of)
 
 
-def active_filters(filterset, query):
-    """(label, value text, URL query without this filter) for every filter in use."""
+def active_filters(filterset, query, *, leave_out=("sort",)):
+    """(label, value text, URL query without this filter) for every filter in use but
+    those named in ``leave_out``."""
     if not filterset.form.is_valid():
         return []
     active = []
     for name, value in filterset.form.cleaned_data.items():
-        if name == "sort" or value in (None, "", []):
+        if name in leave_out or value in (None, "", []):
             continue
         field = filterset.form.fields[name]
         if isinstance(value, bool):

@@ -325,6 +325,8 @@ def matrix(request):
             "tbodies": tbodies,
             "years": years,
             "as_of": filterset.as_of,
+            # What a printed matrix is of, its form left out; its day the notice says.
+            "active_filters": active_filters(filterset, request.GET, leave_out=("sort", "per")),
             "query": request.GET.urlencode(),
             "choose_first": groups is None,
         },

@@ -212,3 +212,39 @@ def test_a_printed_list_says_what_it_is_filtered_by_and_not_an_empty_filter_box(
     assert not active.get_by_text("✕").is_visible()  # the chip's "remove" mark is no use on paper
     PRINTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PRINTS / "list-filtered-print-media.png"))
+
+
+def test_a_printed_matrix_says_what_it_shows_instead_of_asking_for_a_date(page, seeds):
+    """On paper the filter form prints nothing, yet the intro still said "Välj ett datum
+    …": the printed page says instead as of which day the table is and what was chosen."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from recommendations.models import Board
+
+    board = Board.objects.get(short_code="ASN")
+    page.goto(f"{reverse('municipal:matrix', args=['malmo-stad'])}?board={board.pk}")
+    instruction = page.get_by_text("Välj ett datum för att se vad som var känt då")
+    shown = page.locator(".print-only")
+    assert instruction.is_visible() and not shown.is_visible()  # on screen the form is there
+    page.emulate_media(media="print")
+
+    assert not instruction.is_visible()
+    assert shown.inner_text() == (
+        f"Visar det som är känt den {timezone.localdate().isoformat()}. Urval: Nämnd: {board.name}."
+    )
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PRINTS / "matrix-board-print-media.png"))
+
+
+def test_a_printed_matrix_as_of_a_day_says_that_day(page, seeds):
+    from django.urls import reverse
+
+    page.goto(f"{reverse('municipal:matrix', args=['malmo-stad'])}?per=2022-06-30")
+    page.emulate_media(media="print")
+
+    main = page.locator("main").inner_text()
+    assert "Välj ett datum" not in main
+    assert "Visar det som var känt den 2022-06-30" in main
+    assert "Visar det som är känt den" not in main
+    assert "Urval:" not in main, "nothing chosen but the day, which the notice gives"
