@@ -145,6 +145,8 @@ class _Record:
     model: type[models.Model]
     instance: models.Model
     m2m: dict[str, list] = field(default_factory=dict)
+    # The names of the fields the file gives (the others get the model's default).
+    given: set[str] = field(default_factory=set)
     # Fields whose value could not be read: they hold no value to check any further.
     failed_fields: set[str] = field(default_factory=set)
     failed: bool = False
@@ -216,6 +218,7 @@ def import_texts(
     broken = _resolve_references(records, problems, user)
     broken |= {id(r) for r in records if r.failed or r.failed_fields}
     broken = _with_dependants(records, broken)
+    _keep_document_owners(records, user)
     if user is not None:
         _check_municipality([r for r in records if id(r) not in broken], user, problems)
 
@@ -234,6 +237,7 @@ def import_texts(
             # (and a municipality's counts) behind, to be refreshed as well.
             held_before, municipalities_before = _what_overwritten_rows_hold(records)
             _save(records, result, change_reason or _("Import av fixturfil"))
+            _give_documents_owners_from_links(records)
             # bulk_create sends no signals: rebuild the full-text vectors in one UPDATE,
             # and the standings of every recommendation the file touches.
             apps.get_model(
@@ -373,7 +377,7 @@ def _parse_object(name, index, item, problems) -> _Record | None:
         return None
 
     instance = model()
-    record = _Record(name, index, model, instance)
+    record = _Record(name, index, model, instance, given=set(item["fields"]))
     try:
         instance.pk = _key(model._meta.pk, item["pk"])
     except ValidationError as error:
@@ -598,6 +602,69 @@ def _with_dependants(records: list[_Record], broken: set[int]) -> set[int]:
     return result
 
 
+def _documents_without_owner_given(records: list[_Record]) -> list[_Record]:
+    return [
+        record
+        for record in records
+        if record.label == "recommendations.sourcedocument" and "municipality" not in record.given
+    ]
+
+
+def _keep_document_owners(records: list[_Record], user) -> None:
+    """A source document the file gives without its municipality (files written before
+    documents had one, the seed files) belongs to the municipality of the admin importing
+    it, as one they add in the admin does (another municipality's stored document is
+    then refused by its id alone, as any of its objects is: ``_check_municipality``).
+    For a superuser and the command line, it keeps the municipality it has in the
+    database (one query); a new one is given one after the import from what links to it
+    (``_give_documents_owners_from_links``)."""
+    from recommendations import roles
+
+    unsaid = _documents_without_owner_given(records)
+    if not unsaid:
+        return
+    own = roles.municipality_id(user) if user is not None else None
+    if own is None:
+        stored = dict(
+            unsaid[0]
+            .model._base_manager.filter(pk__in=[record.instance.pk for record in unsaid])
+            .order_by()
+            .values_list("pk", "municipality_id")
+        )
+    for record in unsaid:
+        owner = own if own is not None else stored.get(record.instance.pk)
+        record.instance.municipality_id = owner
+
+
+def _give_documents_owners_from_links(records: list[_Record]) -> None:
+    """The documents the file gives without a municipality, and those its audits and
+    responses name, that still belong to none get the one municipality naming them
+    (``SourceDocumentQuerySet.give_owners_from_links``): the seed files, whose documents
+    come before the audits and responses naming them, import as before, each document
+    its municipality's admin's. A document the file gives as of no municipality
+    (``"municipality": null``) is left so."""
+    named = {record.instance.pk for record in _documents_without_owner_given(records)}
+    for record in records:
+        if record.label == "recommendations.audit":
+            named.update(record.m2m.get("source_documents", ()))
+        elif record.label == "responses.response":
+            named.update(record.m2m.get("referenced_in", ()))
+            if record.instance.source_document_id is not None:
+                named.add(record.instance.source_document_id)
+    if not named:
+        return
+    documents = apps.get_model("recommendations", "SourceDocument").objects
+    said = [
+        record.instance.pk
+        for record in records
+        if record.label == "recommendations.sourcedocument" and "municipality" in record.given
+    ]
+    named.difference_update(said)
+    named = list(named)
+    for start in range(0, len(named), BATCH_SIZE):
+        documents.filter(pk__in=named[start : start + BATCH_SIZE]).give_owners_from_links()
+
+
 def _check_municipality(records: list[_Record], user, problems: list[Problem]) -> None:
     """Objects outside the user's municipality, in the file or in the database (one
     query per model), are problems: an Administratörer member imports only their own."""
@@ -738,9 +805,10 @@ def _check_links_within_one_municipality(records, problems, broken: set[int]) ->
 
 
 def _check_moves_away_from_links(records, problems, broken: set[int], user=None) -> None:
-    """No file moves a stored board or audit that anything links to (its recommendations,
-    responses, measures, rounds) to another municipality: they would stay behind, each
-    linking across two. The admin's rule, asked the same (``municipal_links.
+    """No file moves a stored board, audit or source document that anything links to (its
+    recommendations, responses, measures, rounds) to another municipality: they would stay
+    behind, each linking across two (nor gives a document of none a municipality while
+    another's objects link to it). The admin's rule, asked the same (``municipal_links.
     moving_away_from_links``): one query per such model in the file (and batch), and one
     per kind of link only when the file moves one. Before anything is written, so a refused file
     moves no sequence either.

@@ -15,6 +15,7 @@ from responses.models import Measure
 from . import (
     admin_axes,  # noqa: F401  (re-registers django-axes' login records, scoped)
     admin_users,  # registers the scoped user admin, and warns of staff who write nothing
+    roles,
 )
 from .admin_scope import (
     MunicipalityOnlyForSuperusers,
@@ -76,9 +77,17 @@ class SourceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         "diary_number",
         fuzzy_date_column(SourceDocument, "document"),
+        "municipality",
     ]
-    list_filter = ["kind"]
+    list_filter = ["kind", *related_only("municipality")]
     search_fields = ["file_name", "title", "diary_number", "notes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A municipality's admin adds documents of their own municipality only: one left
+        # without (a superuser's) would be out of their reach as soon as it was saved.
+        if db_field.name == "municipality" and not roles.is_superuser(request.user):
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 FollowUpRoundDatesForm = fuzzy_date_form(FollowUpRound, "deadline")

@@ -7,6 +7,7 @@ The boards' answers (responses, entries, measures) live in the ``responses`` app
 import datetime as dt
 import re
 import textwrap
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -225,8 +226,48 @@ class Board(models.Model):
         return reverser("municipal:board_detail", 2)
 
 
+class SourceDocumentQuerySet(models.QuerySet):
+    def give_owners_from_links(self) -> int:
+        """Give each of these documents that belongs to no municipality the one
+        municipality whose audits and responses name it (as the audit's source, the
+        response's own document, or a document the response refers to); a document named
+        by several municipalities', or by none, stays without one, a superuser's to
+        manage. The importer asks it of the documents a file leaves without a
+        municipality; migration 0013 filled the stored documents by the same rule.
+        Returns how many documents it gave a municipality."""
+        from responses.models import Response
+
+        unowned = self.filter(municipality=None).values("pk")
+        links = [
+            Audit.source_documents.through.objects.filter(sourcedocument__in=unowned).values_list(
+                "sourcedocument_id", "audit__municipality_id"
+            ),
+            Response.objects.filter(source_document__in=unowned).values_list(
+                "source_document_id", "board__municipality_id"
+            ),
+            Response.referenced_in.through.objects.filter(sourcedocument__in=unowned).values_list(
+                "sourcedocument_id", "response__board__municipality_id"
+            ),
+        ]
+        named_by = defaultdict(set)
+        for rows in links:
+            for document, municipality in rows.order_by().distinct():
+                named_by[document].add(municipality)
+        by_owner = defaultdict(list)
+        for document, municipalities in named_by.items():
+            if len(municipalities) == 1:
+                by_owner[municipalities.pop()].append(document)
+        for municipality, documents in by_owner.items():
+            SourceDocument.objects.filter(pk__in=documents).update(municipality=municipality)
+        return sum(len(documents) for documents in by_owner.values())
+
+
 class SourceDocument(models.Model):
-    """One of the real documents the data was read from (provenance)."""
+    """One of the real documents the data was read from (provenance).
+
+    It belongs to a municipality (``municipality``), whose admin alone manages it
+    (``tenancy_paths``), from the moment it is added, before any audit or response names
+    it; one of no municipality is a superuser's."""
 
     class Kind(models.TextChoices):
         RESPONSE = "response", _("yttrande")
@@ -235,6 +276,18 @@ class SourceDocument(models.Model):
         DECISION = "decision", _("beslut/protokoll")
         OTHER = "other", _("annat")
 
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="source_documents",
+        verbose_name=_("kommun"),
+        help_text=_(
+            "Kommunen vars administratörer förvaltar dokumentet. Utan kommun förvaltar bara "
+            "superanvändare det."
+        ),
+    )
     file_name = models.CharField(_("filnamn"), max_length=200, unique=True)
     title = models.CharField(_("titel"), max_length=400)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
@@ -246,6 +299,7 @@ class SourceDocument(models.Model):
         blank=True,
         help_text=_("Till exempel om texten är OCR-skadad och hur den har tolkats."),
     )
+    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("källdokument")

@@ -1,7 +1,8 @@
 """One municipality's objects link only to its own, whoever makes the link: the admin's
 forms (``admin_scope.py``), the fixture importer and the models' ``clean()`` ask
-``links_elsewhere``; a board or an audit that anything links to stays in its municipality
-(``moving_away_from_links``, asked by the admin's forms and the importer); a
+``links_elsewhere``; a board, an audit or a source document that anything links to stays
+in its municipality (``moving_away_from_links``, asked by the admin's forms and the
+importer); a
 many-to-many link added through the ORM anywhere else is checked as it is added
 (``refuse_links_added``). And the municipality an object belongs to, read through its
 relations (``municipality_of``).
@@ -9,6 +10,8 @@ relations (``municipality_of``).
 It imports nothing of the project but ``tenancy_paths.py`` (each model's way to its
 municipality), so the models can call it without an import running in a circle.
 """
+
+from collections import defaultdict
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
@@ -168,7 +171,7 @@ def refuse_links_added(sender, instance, action, reverse, model, pk_set, **kwarg
     refuse_links_elsewhere(instance, {field.name: added}, [field.name])
 
 
-def linked_from(model, pks) -> dict[object, list[str]]:
+def linked_from(model, pks, outside=None) -> dict[object, list[str]]:
     """What links to the stored objects ``pks`` of ``model`` from objects of a
     municipality, by the names of their kinds (plural, "rekommendationer"): {pk: kinds},
     without the objects nothing links to. A board with recommendations addressed to it,
@@ -177,19 +180,18 @@ def linked_from(model, pks) -> dict[object, list[str]]:
     recommendation of one addressed to a board of the other), which ``links_elsewhere``,
     checking the object written and not those linking to it, cannot see. One query per
     way of linking to it (a recommendation's addressees, its answerers, …), however many
-    objects."""
+    objects. With ``outside`` (a municipality's id), only what links to them from
+    objects of any other municipality."""
     pks = list(pks)
     found = {}
     for relation in model._meta.related_objects:
         if path_of(relation.related_model) is None:
             continue
         name = relation.field.name
-        linked = set(
-            relation.related_model._base_manager.filter(**{f"{name}__in": pks})
-            .order_by()
-            .values_list(name, flat=True)
-            .distinct()
-        )
+        linking = relation.related_model._base_manager.filter(**{f"{name}__in": pks})
+        if outside is not None:
+            linking = linking.exclude(**{path_of(relation.related_model): outside})
+        linked = set(linking.order_by().values_list(name, flat=True).distinct())
         kind = str(relation.related_model._meta.verbose_name_plural)
         for pk in linked.intersection(pks):
             kinds = found.setdefault(pk, [])
@@ -207,20 +209,31 @@ def moving_away_from_links(model, destinations: dict) -> dict[object, str]:
     municipality, may move. One query reads where they are, and ``linked_from``'s only
     when one of them moves (and one more to name those refused); none for a model
     that belongs to a municipality through another object (a round moves with its
-    audit)."""
+    audit).
+
+    A source document may belong to no municipality (a superuser's): given one, it may
+    not be while another municipality's objects link to it (``claiming_message``); one
+    that ceases to belong to any leaves nothing linking across two."""
     if path_of(model) != "municipality" or not destinations:
         return {}
     rows = model._base_manager.filter(pk__in=list(destinations)).order_by()
-    moving = [
-        pk
-        for pk, municipality in rows.values_list("pk", "municipality_id").iterator()
-        if municipality != destinations[pk]
-    ]
+    moving, claimed = [], defaultdict(list)
+    for pk, municipality in rows.values_list("pk", "municipality_id").iterator():
+        destination = destinations[pk]
+        if municipality is None and destination is not None:
+            claimed[destination].append(pk)
+        elif None not in (municipality, destination) and municipality != destination:
+            moving.append(pk)
     found = linked_from(model, moving) if moving else {}
-    if not found:
-        return {}
-    refused = rows.filter(pk__in=list(found)).select_related("municipality")
-    return {obj.pk: moving_message(obj, found[obj.pk]) for obj in refused}
+    refused = {}
+    if found:
+        for obj in rows.filter(pk__in=list(found)).select_related("municipality"):
+            refused[obj.pk] = moving_message(obj, found[obj.pk])
+    for destination, pks in claimed.items():
+        if found := linked_from(model, pks, outside=destination):
+            for obj in rows.filter(pk__in=list(found)):
+                refused[obj.pk] = claiming_message(obj, found[obj.pk])
+    return refused
 
 
 def moving_message(instance, found) -> str:
@@ -229,3 +242,12 @@ def moving_message(instance, found) -> str:
         "”%(name)s” kan inte flyttas till en annan kommun: %(kinds)s i %(own)s hänger ihop "
         "med den. Lägg upp den på nytt i den andra kommunen i stället."
     ) % {"name": instance, "kinds": ", ".join(found), "own": _municipality(instance)}
+
+
+def claiming_message(instance, found) -> str:
+    """Why stored ``instance``, of no municipality, may not be given the one it is to
+    belong to: other municipalities' objects link to it (``linked_from``)."""
+    return _(
+        "”%(name)s” kan inte ges en kommun: %(kinds)s i en annan kommun hänger ihop med "
+        "den. Bara en superanvändare förvaltar ett dokument som flera kommuner använder."
+    ) % {"name": instance, "kinds": ", ".join(found)}

@@ -27,8 +27,6 @@ def condition(model, user) -> Q | None:
         return roles.scope(user, path_of(model))
     if model is get_user_model():
         return _user_condition(user)
-    if label == "recommendations.sourcedocument":
-        return _source_document_condition(user)
     if label in NOTIFICATION_CONDITIONS:
         return NOTIFICATION_CONDITIONS[label](user)
     return None
@@ -60,39 +58,6 @@ def _user_condition(user) -> Q:
 def _of(model, municipality_id) -> Q:
     """``model``'s rows of this municipality, by the path ``tenancy_paths`` declares."""
     return Q(**{path_of(model): municipality_id})
-
-
-def _source_document_condition(user) -> Q:
-    """Source documents of the municipality's audits and responses and of no other
-    municipality's, and those of none yet. A document another municipality's audit or
-    response names too is a superuser's to manage, as a user with a place in two
-    municipalities is (``_user_condition``): either admin's change or deletion changed
-    what the other municipality's pages say of it, and a deletion dropped its links."""
-    from responses.models import Response
-
-    from .models import Audit
-
-    if roles.is_superuser(user):
-        return roles.EVERYTHING
-    own = roles.municipality_id(user)
-    if own is None:
-        return roles.NOTHING
-    links = [
-        # (the rows naming the document, the lookup from such a row to its municipality)
-        (
-            Audit.source_documents.through.objects.filter(sourcedocument_id=OuterRef("pk")),
-            f"audit__{path_of(Audit)}",
-        ),
-        (Response.objects.filter(source_document_id=OuterRef("pk")), path_of(Response)),
-        (
-            Response.referenced_in.through.objects.filter(sourcedocument_id=OuterRef("pk")),
-            f"response__{path_of(Response)}",
-        ),
-    ]
-    here = reduce(or_, (Exists(rows.filter(**{path: own})) for rows, path in links))
-    elsewhere = reduce(or_, (Exists(rows.exclude(**{path: own})) for rows, path in links))
-    of_none = ~reduce(or_, (Exists(rows) for rows, _path in links))
-    return (here & ~elsewhere) | of_none
 
 
 # Fields of a municipality's own objects that only a superuser changes: a municipality's

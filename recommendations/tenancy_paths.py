@@ -13,6 +13,9 @@ MUNICIPALITY_PATHS = {
     "recommendations.membership": "municipality",
     "recommendations.board": "municipality",
     "recommendations.board_staff": "board__municipality",  # a board's staff list
+    # A document of no municipality (none of its own, SourceDocument.municipality) is
+    # in no municipality's scope: a superuser's.
+    "recommendations.sourcedocument": "municipality",
     "recommendations.audit": "municipality",
     "recommendations.followupround": "audit__municipality",
     "recommendations.recommendation": "audit__municipality",

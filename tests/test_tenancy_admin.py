@@ -18,6 +18,7 @@ from recommendations.models import (
     FollowUpRound,
     Membership,
     Municipality,
+    SourceDocument,
 )
 from recommendations.roles import ADMIN_GROUP, AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
@@ -533,9 +534,9 @@ def test_an_import_does_not_name_the_id_of_another_municipalitys_object_holding_
 ):
     """A document's file name is unique across municipalities: the clash is said (the file
     cannot be imported), not the id of the other municipality's document."""
-    lund_document = make_source_document(file_name="lund-yttrande.pdf")
+    lund_document = make_source_document(file_name="lund-yttrande.pdf", municipality=towns["lund"])
     towns["lund_audit"].source_documents.add(lund_document)
-    own_document = make_source_document(file_name="malmo-yttrande.pdf")
+    own_document = make_source_document(file_name="malmo-yttrande.pdf", municipality=towns["malmo"])
     towns["malmo_audit"].source_documents.add(own_document)
     free = lund_document.pk + own_document.pk + 1000
 
@@ -758,7 +759,9 @@ def test_a_source_document_of_another_municipality_too_is_managed_only_by_a_supe
 def test_a_source_document_of_the_own_municipality_alone_is_managed_by_its_admin(
     client, towns, malmo_admin
 ):
-    own = make_source_document(file_name="eget.pdf", title="Eget dokument")
+    own = make_source_document(
+        file_name="eget.pdf", title="Eget dokument", municipality=towns["malmo"]
+    )
     towns["malmo_audit"].source_documents.add(own)
 
     listed = client.get(reverse("admin:recommendations_sourcedocument_changelist"))
@@ -799,3 +802,181 @@ def test_saving_an_audit_or_response_keeps_a_source_document_shared_with_another
     response.refresh_from_db()
     assert response.source_document == shared  # its recorded choice, kept
     assert response.referenced_in.filter(pk=shared.pk).exists()
+
+
+# A source document belongs to the municipality whose admin added it (``municipality``),
+# before anything links to it: a document nothing named yet was every admin's to read,
+# change and delete.
+
+
+def _add_document(client, title, file_name, **fields):
+    """The admin's add page of a source document, filled in and saved."""
+    add = reverse("admin:recommendations_sourcedocument_add")
+    data = admin_page_data(client.get(add))
+    data.update(file_name=file_name, title=title, kind="response", **fields)
+    return client.post(add, data)
+
+
+@pytest.fixture
+def malmo_draft_document(client, towns, malmo_admin):
+    """A document Malmö's admin has just added and linked to nothing yet."""
+    saved = _add_document(client, "Malmös utkast", "malmo-utkast.pdf")
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    client.get(saved.url)  # its message "… lades till", shown
+    return SourceDocument.objects.get(file_name="malmo-utkast.pdf")
+
+
+def test_a_source_document_added_by_a_municipalitys_admin_belongs_to_their_municipality(
+    client, towns, malmo_draft_document
+):
+    form = client.get(reverse("admin:recommendations_sourcedocument_add")).context["adminform"]
+    offered = form.form.fields["municipality"]
+
+    assert malmo_draft_document.municipality == towns["malmo"]
+    assert list(offered.queryset) == [towns["malmo"]] and offered.required
+
+
+def test_a_municipalitys_admin_cannot_give_their_document_to_no_municipality_or_another(
+    client, towns, malmo_admin
+):
+    for municipality in ("", towns["lund"].pk):
+        refused = _add_document(client, "Bortgiven", "bortgiven.pdf", municipality=municipality)
+        assert refused.status_code == 200
+        assert "municipality" in refused.context["adminform"].form.errors
+    assert not SourceDocument.objects.filter(file_name="bortgiven.pdf").exists()
+
+
+def test_another_municipalitys_admin_neither_lists_opens_changes_nor_deletes_an_unlinked_document(
+    client, towns, malmo_draft_document
+):
+    client.force_login(_admin("lund-admin", towns["lund"]))
+    document = malmo_draft_document
+    change = reverse("admin:recommendations_sourcedocument_change", args=[document.pk])
+    delete = reverse("admin:recommendations_sourcedocument_delete", args=[document.pk])
+    history = reverse("admin:recommendations_sourcedocument_history", args=[document.pk])
+
+    listed = client.get(reverse("admin:recommendations_sourcedocument_changelist"))
+    searched = client.get(
+        reverse("admin:recommendations_sourcedocument_changelist"), {"q": "utkast"}
+    )
+    changed = client.post(change, {"file_name": "kapad.pdf", "title": "Kapad", "kind": "memo"})
+    deleted = client.post(delete, {"post": "yes"})
+
+    assert "Malmös utkast" not in listed.text and "malmo-utkast" not in searched.text
+    for page in (client.get(change), client.get(history), changed, deleted):
+        assert page.status_code in (302, 404)
+        assert page.get("Location") in (None, reverse("admin:index"))
+    document.refresh_from_db()
+    assert document.title == "Malmös utkast"
+
+
+def test_another_municipalitys_admin_is_not_offered_an_unlinked_document_to_link(
+    client, towns, malmo_draft_document
+):
+    client.force_login(_admin("lund-admin", towns["lund"]))
+    document = malmo_draft_document
+    audit_page = reverse("admin:recommendations_audit_change", args=[towns["lund_audit"].pk])
+    response_page = reverse("admin:responses_response_change", args=[towns["lund_response"].pk])
+
+    audit_form = client.get(audit_page).context["adminform"].form
+    response_form = client.get(response_page).context["adminform"].form
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "recommendations",
+            "model_name": "audit",
+            "field_name": "source_documents",
+            "term": "utkast",
+        },
+    )
+    data = admin_page_data(client.get(audit_page))
+    data["source_documents"] = [document.pk]
+    linked = client.post(audit_page, data)
+
+    assert document not in audit_form.fields["source_documents"].queryset
+    assert document not in response_form.fields["source_document"].queryset
+    assert document not in response_form.fields["referenced_in"].queryset
+    assert autocomplete.status_code in (200, 403)
+    assert "utkast" not in autocomplete.text
+    assert linked.status_code == 200  # refused: not a choice
+    assert not towns["lund_audit"].source_documents.filter(pk=document.pk).exists()
+
+
+def test_another_municipalitys_admin_cannot_import_over_or_link_an_unlinked_document(
+    client, towns, malmo_draft_document
+):
+    client.force_login(_admin("lund-admin", towns["lund"]))
+    document = malmo_draft_document
+    overwrite = {
+        "model": "recommendations.sourcedocument",
+        "pk": document.pk,
+        "fields": {"file_name": "kapad.pdf", "title": "Kapad", "kind": "memo"},
+    }
+    link = {
+        "model": "recommendations.audit",
+        "pk": towns["lund_audit"].pk,
+        "fields": {
+            "municipality": towns["lund"].pk,
+            "title": "Lundagranskning",
+            "auditor": towns["lund_board"].pk,
+            "audited_boards": [towns["lund_board"].pk],
+            "source_documents": [document.pk],
+        },
+    }
+
+    for records in ([overwrite], [link]):
+        page = _upload(client, records)
+        assert page.status_code == 400
+        assert "Malmös utkast" not in page.text and "annan kommun" not in page.text
+    document.refresh_from_db()
+    assert document.title == "Malmös utkast"
+    assert not towns["lund_audit"].source_documents.filter(pk=document.pk).exists()
+
+
+def test_the_admin_who_added_an_unlinked_document_manages_it_and_a_superuser_sees_every_one(
+    client, towns, malmo_draft_document
+):
+    document = malmo_draft_document
+    change = reverse("admin:recommendations_sourcedocument_change", args=[document.pk])
+    audit_page = reverse("admin:recommendations_audit_change", args=[towns["malmo_audit"].pk])
+    make_source_document(title="Lunds utkast", municipality=towns["lund"])
+    make_source_document(title="Ingens dokument")
+
+    listed = client.get(reverse("admin:recommendations_sourcedocument_changelist"))
+    offered = client.get(audit_page).context["adminform"].form.fields["source_documents"]
+
+    assert "Malmös utkast" in listed.text
+    assert "Lunds utkast" not in listed.text and "Ingens dokument" not in listed.text
+    assert client.get(change).status_code == 200
+    assert list(offered.queryset) == [document]
+    client.force_login(make_user("root", superuser=True))
+    everything = client.get(reverse("admin:recommendations_sourcedocument_changelist"))
+    assert all(
+        title in everything.text for title in ("Malmös utkast", "Lunds utkast", "Ingens dokument")
+    )
+    assert client.get(change).status_code == 200
+
+
+def test_a_superuser_chooses_a_documents_municipality_or_none(client, towns):
+    client.force_login(make_user("root", superuser=True))
+
+    for municipality, file_name in ((towns["lund"].pk, "lunds.pdf"), ("", "ingens.pdf")):
+        saved = _add_document(client, "Dokument", file_name, municipality=municipality)
+        assert saved.status_code == 302, saved.context["adminform"].form.errors
+
+    assert SourceDocument.objects.get(file_name="lunds.pdf").municipality == towns["lund"]
+    assert SourceDocument.objects.get(file_name="ingens.pdf").municipality is None
+
+
+def test_a_municipalitys_audit_cannot_name_another_municipalitys_document(client, towns):
+    client.force_login(make_user("root", superuser=True))
+    malmos = make_source_document(title="Malmös", municipality=towns["malmo"])
+    audit_page = reverse("admin:recommendations_audit_change", args=[towns["lund_audit"].pk])
+    data = admin_page_data(client.get(audit_page))
+    data["source_documents"] = [malmos.pk]
+
+    refused = client.post(audit_page, data)
+
+    assert refused.status_code == 200
+    assert "hör till en annan kommun" in refused.text
+    assert not towns["lund_audit"].source_documents.filter(pk=malmos.pk).exists()
