@@ -55,7 +55,8 @@ def test_inferred_completion_and_due_dates_are_marked_in_the_measures_table(clie
     dialogue = Measure.objects.get(title__startswith="Modell för kontinuerliga dialogmöten")
     html = get(client, dialogue.recommendation.get_absolute_url())
     measures = html.split('id="atgarder"')[1]
-    assert "genomförd 2019" in measures
+    # The day is a <time>, kept on one line (``time_element``).
+    assert 'genomförd <time datetime="2019-01-01">2019</time>' in measures
     assert "enligt konventionen" in measures
 
     risk = Measure.objects.get(title__startswith="Riskanalyser inom förvaltningens")
