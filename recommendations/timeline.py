@@ -770,6 +770,19 @@ def matrix_recommendations(queryset, user, board=None, *, chunk_size: int | None
         yield from chunk
 
 
+# What the matrix reads of each board's standing, its board and the board's municipality
+# (``matrix_lines``, the row's board link): a board's hundred standings were read with
+# every column of the three tables.
+MATRIX_STANDING_COLUMNS = (
+    "recommendation_id",
+    "status",
+    "must_answer",
+    "board__name",
+    "board__short_code",
+    "board__municipality__slug",
+)
+
+
 def attach_matrix_answers(recommendations, user, board=None) -> None:
     """Give each recommendation what its matrix lines show, each in a list of its own:
     ``matrix_assessments``, the auditors' assessments; ``matrix_standings``, the boards
@@ -791,7 +804,9 @@ def attach_matrix_answers(recommendations, user, board=None) -> None:
         answers = answers.filter(response__board=board)
     assessments_of = defaultdict(list)
     assessments = list(
-        AuditorAssessment.objects.filter(recommendation__in=ids).select_related("round")
+        AuditorAssessment.objects.filter(recommendation__in=ids)
+        .select_related("round")
+        .only("recommendation_id", "round_id", "status", "assessed_on", "round__sequence")
     )
     named = defaultdict(set)  # the boards each assessed round names (``FollowUpRound.asks``)
     if assessments:
@@ -803,7 +818,11 @@ def attach_matrix_answers(recommendations, user, board=None) -> None:
         assessment.round.named_board_ids = named[assessment.round_id]
         assessments_of[assessment.recommendation_id].append(assessment)
     standings_of = defaultdict(list)
-    for standing in standings.select_related("board__municipality").in_display_order():
+    for standing in (
+        standings.select_related("board__municipality")
+        .only(*MATRIX_STANDING_COLUMNS)
+        .in_display_order()
+    ):
         standings_of[standing.recommendation_id].append(standing)
     answers_of = defaultdict(list)
     for values in answers.order_by(*Response.recency_order("response__"), "pk").values_list(
