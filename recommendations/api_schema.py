@@ -327,8 +327,8 @@ class MeasureOut(Schema):
     )
     overdue: bool = _field(
         gettext_noop(
-            "Sant när åtgärden inte är avslutad och hela perioden den skulle vara klar "
-            "har passerat."
+            "Sant när åtgärden inte är avslutad, hela perioden den skulle vara klar har "
+            "passerat och svaret som aviserade den är publicerat."
         )
     )
     days_overdue: int = _field(
