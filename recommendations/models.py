@@ -309,16 +309,37 @@ class SourceDocument(models.Model):
     def __str__(self):
         return f"{self.title} ({self.file_name})"
 
+    # A title's lead before its colon names its kind when it is the kind word with at most
+    # this many words before it that describe it ("Kommunstyrelsens uppföljande yttrande: …").
+    KIND_LEAD_WORDS = 2
+    # Words that make a lead about something else than the document's kind: "Begäran om
+    # yttrande: …" asks for one, "Svar på yttrande: …" answers one.
+    NOT_IN_KIND_LEAD = frozenset(
+        {"av", "efter", "eller", "från", "för", "inför", "med", "och", "om", "på", "till", "över"}
+    )
+
     @property
     def title_names_kind(self) -> bool:
-        """Whether the title already begins with the document's kind, as the documents
-        name it ("Tjänsteskrivelse: Bakomliggande orsaker …"): then the document is named
-        by its title alone, not "Tjänsteskrivelse: Tjänsteskrivelse: …". Compared in the
-        documents' language (``CONTENT_LANGUAGE``), in which the title is written,
-        whatever the page's, and without regard to case."""
+        """Whether the title already names the document's kind, as the documents name it:
+        it begins with the kind ("Tjänsteskrivelse: Bakomliggande orsaker …"), or its lead
+        before the colon ends with it ("Uppföljande yttrande: …"). Then the document is
+        named by its title alone, not "Tjänsteskrivelse: Tjänsteskrivelse: …" or "Yttrande:
+        Uppföljande yttrande: …". Compared in the documents' language
+        (``CONTENT_LANGUAGE``), in which the title is written, whatever the page's, and
+        without regard to case."""
         with translation.override(settings.CONTENT_LANGUAGE):
-            kind = str(self.Kind(self.kind).label)
-        return self.title.casefold().startswith(kind.casefold())
+            kind = str(self.Kind(self.kind).label).casefold()
+        title = self.title.casefold()
+        if title.startswith(kind):
+            return True
+        lead, colon, _rest = title.partition(":")
+        *before, last = lead.split() or [""]
+        return (
+            bool(colon)
+            and last == kind
+            and len(before) <= self.KIND_LEAD_WORDS
+            and self.NOT_IN_KIND_LEAD.isdisjoint(before)
+        )
 
     def clean(self):
         validate_fuzzy_date(self, "document")

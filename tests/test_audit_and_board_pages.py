@@ -67,6 +67,49 @@ def test_the_audit_page_does_not_repeat_a_kind_the_documents_title_begins_with(c
     assert "fficer report: " not in text
 
 
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_audit_page_does_not_repeat_a_kind_the_words_before_the_titles_colon_name(
+    client, language
+):
+    """It read "Yttrande: Uppföljande yttrande: …": only a title beginning with the kind
+    was recognised."""
+    audit = make_audit()
+    audit.source_documents.add(
+        make_source_document(kind="response", title="Uppföljande yttrande: Bakomliggande orsaker")
+    )
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    text = client.get(audit.get_absolute_url()).content.decode()
+    assert "Uppföljande yttrande: Bakomliggande orsaker" in text
+    assert "Yttrande: Uppföljande" not in text
+    assert "Response: Uppföljande" not in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "names_kind"),
+    [
+        ("response", "Yttrande över revisionsrapporten", True),
+        ("memo", "TJÄNSTESKRIVELSE: Bakomliggande orsaker", True),
+        ("response", "Uppföljande yttrande: Bakomliggande orsaker", True),
+        ("response", "Kommunstyrelsens uppföljande YTTRANDE: Bakomliggande orsaker", True),
+        ("memo", "Kompletterande tjänsteskrivelse: Ekonomi", True),
+        # The kind word, but not as what the title calls the document.
+        ("response", "Begäran om yttrande: Bakomliggande orsaker", False),
+        ("response", "Svar på yttrande: Bakomliggande orsaker", False),
+        ("response", "Granskning av hur nämnderna skriver sitt yttrande: del 2", False),
+        ("response", "Uppföljande yttrande om Bakomliggande orsaker", False),
+        ("response", "Åtgärder: ett yttrande", False),
+        ("response", "Motyttrande: Bakomliggande orsaker", False),
+        ("memo", "Uppföljande yttrande: Bakomliggande orsaker", False),
+        ("response", "Åtgärder med anledning av granskningen", False),
+        ("response", ": yttrande", False),
+    ],
+)
+def test_a_source_documents_title_names_its_kind_when_it_begins_with_it_or_its_lead_ends_with_it(
+    kind, title, names_kind
+):
+    assert make_source_document(kind=kind, title=title).title_names_kind is names_kind
+
+
 def test_the_audit_page_hides_drafts_from_the_public_but_not_from_auditors(client):
     world = make_tracked_audit(n_recommendations=1, with_draft=True)
     world.draft.state = "submitted"
