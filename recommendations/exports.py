@@ -89,6 +89,12 @@ def _kind_vocabulary():
     return [str(label) for label in Recommendation.Kind.labels]
 
 
+def _municipality(recommendation) -> str:
+    """The municipality a row belongs to: every municipality has its "KS", so a row of
+    the national files says whose it is (read with the audit, ``audit__municipality``)."""
+    return recommendation.audit.municipality.name
+
+
 def _each_boards_status(recommendation) -> str:
     return "; ".join(
         f"{standing.board.short_code}: {_standing_text(standing)}"
@@ -100,6 +106,19 @@ def _standing_text(standing) -> str:
     return _status_label(standing.status) if standing.status else standing.without_answer_label
 
 
+# Every row of every export says its municipality, the national files' and a municipality's
+# own alike: one format per export, so files from several municipalities can be joined.
+MUNICIPALITY_COLUMN = Column(
+    gettext_lazy("Kommun"),
+    "string",
+    gettext_lazy(
+        "Kommunen vars revision gjorde granskningen. Med i varje export, också en "
+        "kommuns egen, så att filerna har samma kolumner och kan läggas ihop."
+    ),
+    lambda r, q: _municipality(r),
+)
+
+
 LIST_COLUMNS = [
     Column(
         gettext_lazy("Id"),
@@ -107,6 +126,7 @@ LIST_COLUMNS = [
         gettext_lazy("Rekommendationens id, samma som i API:t."),
         lambda r, q: r.pk,
     ),
+    MUNICIPALITY_COLUMN,
     Column(
         gettext_lazy("Granskning"),
         "string",
@@ -200,9 +220,11 @@ LIST_COLUMNS = [
 
 
 def matrix_columns(years=None):
-    """The matrix export's columns: the recommendation and the board, then one per year
-    of ``years`` (by default ``matrix_years()``, as the field dictionary lists them)."""
+    """The matrix export's columns: the municipality, the recommendation and the board,
+    then one per year of ``years`` (by default ``matrix_years()``, as the field dictionary
+    lists them)."""
     return [
+        MUNICIPALITY_COLUMN,
         Column(
             gettext_lazy("Granskning"),
             "string",
@@ -286,6 +308,7 @@ def measure_header():
     serves, with its standing today."""
     return [
         _("Rekommendationens id"),
+        _("Kommun"),
         _("Granskning"),
         _("Beteckning"),
         _("Åtgärd"),
@@ -309,6 +332,7 @@ def measure_rows(timeline):
         measure = state.measure
         yield [
             rec.pk,
+            _municipality(rec),
             rec.audit.short_name,
             rec.display_name,
             measure.title,
@@ -331,6 +355,7 @@ def timeline_header():
     """The header of the timeline sheet: one row per readable answer, round by round."""
     return [
         _("Rekommendationens id"),
+        _("Kommun"),
         _("Granskning"),
         _("Beteckning"),
         _("Omgång"),
@@ -354,6 +379,7 @@ def timeline_rows(timeline):
         response = step.response
         yield [
             rec.pk,
+            _municipality(rec),
             rec.audit.short_name,
             rec.display_name,
             response.round.sequence,
@@ -385,6 +411,7 @@ def matrix_rows(request):
         for rec in recommendations:
             for line in matrix_lines(rec, as_of=as_of, years=years, board=board):
                 yield [
+                    _municipality(rec),
                     rec.audit.short_name,
                     rec.display_name,
                     rec.text,

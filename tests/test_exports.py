@@ -9,11 +9,17 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from auditfollowup.lib.spreadsheets import XLSX_TYPE, safe_cell
 from recommendations import exports
 from tests.conftest import postgresql_only
-from tests.factories import make_audit_answered_once, make_tracked_audit
+from tests.factories import (
+    make_audit_answered_once,
+    make_board,
+    make_municipality,
+    make_tracked_audit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +53,7 @@ def test_the_list_csv_contains_exactly_the_filtered_rows(client, two_boards):
     )
     assert rows[0][0] == "Id"
     assert [int(row[0]) for row in rows[1:]] == [rec.pk for rec in sn.recommendations]
-    assert rows[1][7] == "Pågående"
+    assert rows[1][rows[0].index("Aktuell status")] == "Pågående"
 
 
 def test_the_list_xlsx_contains_exactly_the_filtered_rows(client, two_boards):
@@ -82,7 +88,8 @@ def test_the_matrix_exports_as_of_a_day_hold_only_the_audits_and_years_known_the
     rows = csv_rows(response) if name.endswith("csv") else xlsx_rows(response)
     header = rows[0]
     assert header[-2:] == ["2019", "2020"]
-    assert [row[1] for row in rows[1:]] == [rec.display_name for rec in old.recommendations]
+    names = [row[header.index("Beteckning")] for row in rows[1:]]
+    assert names == [rec.display_name for rec in old.recommendations]
     assert [row[-1] or "" for row in rows[1:]] == ["", ""]  # 2020's answer came in October
 
 
@@ -103,7 +110,7 @@ def test_exports_leave_out_draft_answers(client):
     rows = csv_rows(client.get(reverse("recommendations:matrix_csv")))
     assert "Genomförd (ASN)" not in rows[1]
     rows = csv_rows(client.get(reverse("recommendations:recommendation_list_csv")))
-    assert rows[1][7] == "Pågående"
+    assert rows[1][rows[0].index("Aktuell status")] == "Pågående"
 
 
 FORMULAS = [
@@ -130,13 +137,14 @@ def test_a_cell_that_looks_like_a_formula_is_exported_as_text(client, formula):
     rec.save()
     rec.refresh_from_db()  # as stored (a text field keeps no lone CR)
     rows = csv_rows(client.get(reverse("recommendations:recommendation_list_csv")))
-    assert rows[1][5] == "'" + rec.text
+    assert rows[1][rows[0].index("Lydelse")] == "'" + rec.text
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("recommendations:recommendation_list_xlsx")).getvalue())
     ).active
-    assert sheet["F2"].data_type == "s"
+    text = sheet.cell(2, 1 + rows[0].index("Lydelse"))
+    assert text.data_type == "s"
     # XML keeps no lone CR either: compare with line endings normalised.
-    assert sheet["F2"].value == "'" + rec.text.replace("\r", "\n")
+    assert text.value == "'" + rec.text.replace("\r", "\n")
 
 
 @pytest.mark.parametrize("text", ["Nämnden bör", "1 000 kr", "e-post", "", "x=1"])
@@ -203,14 +211,14 @@ def test_the_list_xlsx_has_sheets_of_measures_and_timeline_entries(client, two_b
 
     measures = sheet_rows(workbook["Åtgärder"])
     header = measures[0]
-    assert header[:4] == ["Rekommendationens id", "Granskning", "Beteckning", "Åtgärd"]
+    assert header[:5] == ["Rekommendationens id", "Kommun", "Granskning", "Beteckning", "Åtgärd"]
     assert {row[0] for row in measures[1:]} == {rec.pk for rec in asn.recommendations}
     first = dict(zip(header, measures[1], strict=True))
     # Due in March 2020, moved to June 2020: overdue since 1 July 2020.
     assert first["Klart senast"] == "juni 2020"
     assert (first["Status"], first["Försenad"]) == ("Planerad", "Ja")  # the measure's own
     assert first["Dagar försenad"] > 365
-    assert first["Nämnd"] == "ASN"
+    assert (first["Kommun"], first["Nämnd"]) == ("Malmö stad", "ASN")
     assert (first["Tolkning: klart senast"], first["Tolkning: genomförd"]) == (None, None)
 
     timeline = sheet_rows(workbook["Tidslinje"])
@@ -348,7 +356,8 @@ def test_the_matrix_xlsx_has_a_bold_frozen_header_and_an_autofilter(client, two_
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.title == "Matris"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == sheet.dimensions == f"A1:L{1 + 5}"
+    last = get_column_letter(len(exports.matrix_columns()))  # a column per year since 2019
+    assert sheet.auto_filter.ref == sheet.dimensions == f"A1:{last}{1 + 5}"
     assert all(cell.font.bold for cell in sheet[1])
     assert not any(cell.font.bold for cell in sheet[2])
 
@@ -404,3 +413,64 @@ def test_a_municipalitys_downloads_are_named_after_it(client):
         assert f'filename="{kind}-malmo-{day}.{extension}"' in local["Content-Disposition"]
         national = client.get(reverse(f"recommendations:{name}"))
         assert f'filename="{kind}-{day}.{extension}"' in national["Content-Disposition"]
+
+
+@pytest.fixture
+def two_municipalities_kommunstyrelse():
+    """Malmö's and Lund's Kommunstyrelsen, "KS" both, each with its own audit."""
+    lund = make_municipality(name="Lunds kommun", slug="lund", organisation_number="212000-1132")
+    malmo = make_tracked_audit(n_recommendations=1, board="KS", reference="REV-1")
+    lunds_ks = make_board(short_code="KS", name="Kommunstyrelsen", municipality=lund)
+    return malmo, make_tracked_audit(n_recommendations=1, board=lunds_ks, reference="REV-1")
+
+
+def _sheets(name, response):
+    if name.endswith("csv"):
+        return [csv_rows(response)]
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
+    return [sheet_rows(sheet) for sheet in workbook.worksheets]
+
+
+NATIONAL_EXPORTS = [
+    "recommendation_list_csv",
+    "recommendation_list_xlsx",
+    "matrix_csv",
+    "matrix_xlsx",
+]
+
+
+@pytest.mark.parametrize("name", NATIONAL_EXPORTS)
+def test_every_row_of_a_national_export_says_which_municipality_it_belongs_to(
+    client, two_municipalities_kommunstyrelse, name
+):
+    """Malmö's and Lund's "KS", audit "REV-1", read the same in the national files: a row
+    did not say whose it was."""
+    response = client.get(reverse(f"recommendations:{name}"))
+    for header, *rows in _sheets(name, response):
+        assert "Kommun" in header, header
+        towns = {row[header.index("Kommun")] for row in rows}
+        assert towns == {"Malmö stad", "Lunds kommun"}, header
+
+
+@pytest.mark.parametrize("name", NATIONAL_EXPORTS)
+def test_a_municipalitys_export_has_the_same_columns_as_the_national_one(
+    client, two_municipalities_kommunstyrelse, name
+):
+    """One format per export: a municipality's file says its municipality too, so files
+    from several municipalities can be put together."""
+    national = _sheets(name, client.get(reverse(f"recommendations:{name}")))
+    local = _sheets(name, client.get(reverse(f"municipal:{name}", args=["lund"])))
+    assert [sheet[0] for sheet in local] == [sheet[0] for sheet in national]
+    for header, *rows in local:
+        assert {row[header.index("Kommun")] for row in rows} == {"Lunds kommun"}
+
+
+def test_the_matrix_export_of_one_municipalitys_board_names_that_municipality(
+    client, two_municipalities_kommunstyrelse
+):
+    _malmo, lund = two_municipalities_kommunstyrelse
+    rows = csv_rows(client.get(reverse("recommendations:matrix_csv"), {"board": lund.board.pk}))
+    header = rows[0]
+    assert [(row[header.index("Kommun")], row[header.index("Nämnd")]) for row in rows[1:]] == [
+        ("Lunds kommun", "KS")
+    ]

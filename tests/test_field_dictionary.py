@@ -34,6 +34,19 @@ def test_every_csv_column_is_described_in_its_table_schema(client, export, schem
         assert field["description"] and field["type"] in {"integer", "string", "date"}
 
 
+@pytest.mark.parametrize(("language", "name"), [("sv", "Kommun"), ("en", "Municipality")])
+@pytest.mark.parametrize("schema", [schema for _export, schema in EXPORTS])
+def test_each_table_schema_describes_the_municipality_every_row_names(
+    client, schema, language, name
+):
+    """The national files hold every municipality's "KS": a row says whose it is."""
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    described = client.get(reverse(schema)).json()
+    (municipality,) = [f for f in described["fields"] if f["name"] == name]
+    assert municipality["type"] == "string"
+    assert municipality["description"]
+
+
 def test_the_status_column_lists_the_swedish_labels_it_may_hold(client):
     described = client.get(reverse("recommendations:recommendation_list_schema")).json()
     (status,) = [f for f in described["fields"] if f["name"] == "Aktuell status"]

@@ -332,20 +332,25 @@ class Surfaces:
         matrix = self.reader.get(self.url("matrix_csv"))
         text = b"".join(matrix.streaming_content).decode("utf-8-sig")
         lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+        header = lines[0]
+        names = [header.index(name) for name in ("Kommun", "Granskning", "Beteckning", "Lydelse")]
+        board_at, first_year_at = header.index("Nämnd"), header.index("2019")
         for line in lines[1:]:
             (rec,) = [
                 r
                 for r in recommendations
-                if (r.audit.short_name, r.display_name, r.text) == tuple(line[:3])
+                if (r.audit.municipality.name, r.audit.short_name, r.display_name, r.text)
+                == tuple(line[at] for at in names)
             ]
             (standing,) = [
                 s
                 for s in standings
-                if s.recommendation_id == rec.pk and s.board.short_code == line[3]
+                if s.recommendation_id == rec.pk and s.board.short_code == line[board_at]
             ]
             if not answered_in_the_order_of_their_rounds(standing):
                 continue  # the matrix is a time axis: its last year is not the last round
-            answers = [c.split(" / ")[0] for c in line[4:] if c and not c.startswith("ej ")]
+            cells = line[first_year_at:]
+            answers = [c.split(" / ")[0] for c in cells if c and not c.startswith("ej ")]
             answers = [a for a in answers if a != "inget svar"]
             assert (answers[-1] if answers else "") == labels.get(standing.status, ""), (
                 f"the matrix's last answer of {standing} is not its status"
