@@ -101,8 +101,11 @@ def unsubscribe(request, token):
     except (signing.BadSignature, ValueError, KeyError):
         # Most often a link a mail program broke in two: say so, as the follow link does.
         return render(request, "notifications/unsubscribe_link_broken.html", status=404)
-    # A link of a user since removed leads nowhere.
-    user = get_object_or_404(get_user_model(), pk=user_id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        # The account was removed since the mail: nothing more is sent to it. Said, with
+        # the broken link's 404 (nothing to turn off here), not as a bare "Sidan finns inte".
+        return render(request, "notifications/unsubscribe_account_removed.html", status=404)
     speak_the_mails_language(request, Profile.language_of(user))
     if request.method == "POST":
         Preference.objects.update_or_create(

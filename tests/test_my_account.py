@@ -167,14 +167,20 @@ def test_an_unsubscribe_link_used_before_says_the_mail_is_off_instead_of_asking_
     assert "Ja, sluta skicka" not in page
 
 
-def test_the_unsubscribe_link_of_a_removed_user_leads_nowhere(client, staff):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_unsubscribe_link_of_a_removed_user_says_the_account_is_gone(client, staff, method):
+    """It was a bare "Sidan finns inte": the page now says that the account is gone and
+    that nothing more is sent to it, with the broken link's status."""
     path = reverse(
         "notifications:unsubscribe", args=[tokens.unsubscribe_token(staff.pk, "escalation")]
     )
     staff.delete()
 
-    assert client.get(path).status_code == 404
-    assert client.post(path).status_code == 404
+    page = getattr(client, method)(path)
+
+    assert page.status_code == 404, "as a broken unsubscribe link"
+    assert "<h1>Kontot finns inte längre</h1>" in page.text
+    assert "Ingen mer e-post skickas till det" in page.text
     assert not Preference.objects.exists()
 
 
