@@ -70,6 +70,15 @@ def matrix_years(today: dt.date | None = None) -> range:
     return range(FIRST_YEAR, (today or timezone.localdate()).year + 1)
 
 
+def _in_chunks(queryset, chunk_size: int | None):
+    """The rows of ``queryset`` as lists: all in one (a page), or ``chunk_size`` at a time
+    from one server-side cursor (an export, whose memory stays bounded)."""
+    if chunk_size is None:
+        return [list(queryset)]
+    rows = queryset.iterator(chunk_size=chunk_size)
+    return iter(lambda: list(islice(rows, chunk_size)), [])
+
+
 def timeline_recommendations(queryset, user, *, chunk_size: int | None = None):
     """The recommendations of ``queryset``, each with everything its timeline shows
     (``read_timelines``), ready for ``build_timeline``. Queries: the recommendations
@@ -77,12 +86,7 @@ def timeline_recommendations(queryset, user, *, chunk_size: int | None = None):
     recommendations when it is given (the exports: their memory stays bounded), else for
     all at once."""
     recommendations = queryset.select_related("audit__municipality")
-    if chunk_size is None:
-        chunks = [list(recommendations)]
-    else:
-        rows = recommendations.iterator(chunk_size=chunk_size)
-        chunks = iter(lambda: list(islice(rows, chunk_size)), [])
-    for chunk in chunks:
+    for chunk in _in_chunks(recommendations, chunk_size):
         read_timelines(chunk, user)
         yield from chunk
 
@@ -760,12 +764,7 @@ def matrix_recommendations(queryset, user, board=None, *, chunk_size: int | None
         .defer("audit__summary", "audit__conclusion")
         .order_by("audit__reference", "audit_id", "position")
     )
-    if chunk_size is None:
-        chunks = [list(recommendations)]
-    else:
-        rows = recommendations.iterator(chunk_size=chunk_size)
-        chunks = iter(lambda: list(islice(rows, chunk_size)), [])
-    for chunk in chunks:
+    for chunk in _in_chunks(recommendations, chunk_size):
         attach_matrix_answers(chunk, user, board)
         yield from chunk
 
