@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,9 +29,17 @@ def test_any_text_is_either_a_date_or_a_swedish_error(text):
     try:
         result = field.clean(text)
     except ValidationError as error:
-        assert error.messages == [FuzzyDateField.default_error_messages["invalid"]]
+        assert error.code in ("invalid", "no_such_day")
     else:
         assert result is None or isinstance(result, FuzzyDate)
+
+
+def test_a_day_missing_from_the_calendar_is_named_not_answered_with_the_formats():
+    with pytest.raises(ValidationError) as raised:
+        FuzzyDateField(required=False).clean("31 februari 2026")
+    assert raised.value.messages == [
+        "Dagen ”31 februari 2026” finns inte i kalendern. Kontrollera dag och månad."
+    ]
 
 
 def test_the_field_shows_dates_the_way_people_write_them():

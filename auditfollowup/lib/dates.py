@@ -237,11 +237,15 @@ class FuzzyDate:
         return str(self.start.year)
 
 
+class NoSuchDay(ValueError):
+    """Text written the way a date is, naming a day the calendar lacks ("31 februari 2026")."""
+
+
 def _make_date(year: int, month: int, day: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date.") from None
+        raise NoSuchDay(f"{text!r} is not a real date.") from None
 
 
 def period_start(day: dt.date, precision: Precision) -> dt.date:

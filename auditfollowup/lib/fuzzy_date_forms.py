@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .dates import FuzzyDate
+from .dates import FuzzyDate, NoSuchDay
 
 
 def fuzzy_date_as_input(value: FuzzyDate) -> str:
@@ -27,6 +27,9 @@ class FuzzyDateField(forms.CharField):
             "Skriv ett datum som 2026-05-31, 31 maj 2026, maj 2026, våren 2026, hösten 2026 "
             "eller 2027."
         ),
+        # Written the right way, but the day is not in the calendar: telling the person
+        # to write "31 maj 2026" would not tell them what is wrong with "31 februari 2026".
+        "no_such_day": _("Dagen ”%(value)s” finns inte i kalendern. Kontrollera dag och månad."),
     }
 
     def __init__(self, **kwargs):
@@ -48,6 +51,10 @@ class FuzzyDateField(forms.CharField):
             return None
         try:
             return FuzzyDate.parse(text)
+        except NoSuchDay:
+            raise forms.ValidationError(
+                self.error_messages["no_such_day"], code="no_such_day", params={"value": text}
+            ) from None
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
