@@ -955,10 +955,13 @@ class Measure(RemembersLoadedValues, models.Model):
         decided = {}
         report = MeasureUpdate.objects.latest_public_of(self.pk)
         if report is not None:
+            # Named by its answer: the measure's page lists all its reports, and the
+            # admin is to find the one to correct among them.
             where = _(
-                "Kommer från åtgärdens senaste publicerade lägesrapport: rätta rapporten, "
-                "så följer åtgärden med."
-            )
+                "Kommer från åtgärdens senaste publicerade lägesrapport, i svaret "
+                "”%(response)s”: rätta den bland åtgärdens lägesrapporter, så följer "
+                "åtgärden med."
+            ) % {"response": report.entry.response}
             decided["status"] = where
             if report.completed:
                 decided["completed"] = where

@@ -153,6 +153,27 @@ def test_an_admin_marking_a_measure_done_without_its_date_is_told_beside_the_fie
     assert page.context["adminform"].form.errors["completed"] == ["Ange när åtgärden genomfördes."]
 
 
+def test_an_admin_refused_a_measures_status_is_told_which_answers_report_to_correct(client, world):
+    """The status comes from the measure's latest published report, one of several
+    listed under the measure: the message names the answer it was given in, so the
+    admin finds the report to correct among them."""
+    report = MeasureUpdate.objects.latest_public_of(world.open_measure.pk)
+    assert report is not None, "the world's open measure has a published report"
+    client.force_login(world.admin)
+    url = admin_url(Measure, "change", world.open_measure.pk)
+    data = admin_page_data(client.get(url))
+    data["status"] = Status.NO_LONGER_RELEVANT
+
+    page = client.post(url, data)
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["status"] == [
+        "Kommer från åtgärdens senaste publicerade lägesrapport, i svaret "
+        f"”{report.entry.response}”: rätta den bland åtgärdens lägesrapporter, "
+        "så följer åtgärden med."
+    ]
+
+
 def test_an_admin_cannot_close_a_recommendation_on_a_day_to_come(client, world):
     """The auditors' form refuses it, and so does the admin: the rule is the model's."""
     client.force_login(world.admin)
