@@ -213,6 +213,24 @@ def test_a_past_version_is_shown_to_be_read_with_no_button_restoring_it(client, 
     assert 'name="_save"' not in page.text and 'name="_change_history"' not in page.text
 
 
+def test_a_past_versions_page_names_its_place_in_swedish_and_disables_its_fields(
+    client, malmo, malmo_admin
+):
+    """Its breadcrumbs were django-simple-history's: the app by its label and the model
+    as 'Historical …' ('Responses › Historical yttranden'); its fields looked editable
+    where nothing typed is saved."""
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    published = publish_new_answer(make_recommendation(audit), board=malmo["board"])
+
+    page = client.get(_past_version_page(published))
+
+    breadcrumbs = page.text.split('<div class="breadcrumbs">')[1].split("</div>")[0]
+    assert "Yttranden och åtgärder" in breadcrumbs and "Yttranden</a>" in breadcrumbs
+    assert "Historical" not in page.text and "Responses" not in breadcrumbs
+    assert "En tidigare version, att läsa: den kan inte återställas." in page.text
+    assert '<fieldset class="past-version-fields" disabled>' in page.text
+
+
 @pytest.mark.parametrize("who", ["municipal_admin", "superuser"])
 def test_posting_a_past_version_restores_nothing_not_even_a_published_responses_draft(
     client, malmo, malmo_admin, who
