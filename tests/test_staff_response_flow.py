@@ -759,6 +759,9 @@ def test_publishing_requires_decision_date_and_diary_number(client, world, draft
     # Beside each field, and in the summary at the top that a screen reader reads first.
     assert response.text.count("Detta fält måste fyllas i.") == 4
     assert 'href="#id_decision_date">Beslutsdatum: Detta fält måste fyllas i.' in response.text
+    # The summary's heading says the response was not published, as the edit page's says
+    # it was not saved: "2 fel att rätta" alone left that to be guessed.
+    assert "Yttrandet är inte publicerat: 2 fel att rätta" in response.text
     draft.refresh_from_db()
     assert draft.state == Response.State.DRAFT
 

@@ -61,11 +61,11 @@ def _required_mark(language: str | None) -> str:
     return f' <span class="required">({escape(gettext("obligatoriskt"))})</span>'
 
 
-@register.inclusion_tag("includes/error_summary.html")
-def error_summary(form, heading=""):
-    """A form's errors at its top, each a link to its field, focused when the page opens
-    so a screen reader reads them (the errors beside the fields are not announced):
-    ``{% error_summary form %}``. The edit page passes its own list (``errors``)."""
+@register.simple_tag
+def form_errors(form) -> list[tuple[str, str]]:
+    """A form's errors as (id of the field, text) pairs, in the form's order, for
+    ``includes/error_summary.html``: ``{% form_errors form as errors %}`` where a page
+    names in the summary's heading what was not done ("Yttrandet är inte publicerat")."""
     errors = []
     if form is not None and form.is_bound:
         first = next((f for f in form if not f.is_hidden), None)
@@ -77,7 +77,15 @@ def error_summary(form, heading=""):
             anchor = "" if bound_field.is_hidden else bound_field.auto_id
             for message in bound_field.errors:
                 errors.append((anchor, f"{bound_field.label}: {message}"))
-    return {"errors": errors, "heading": heading}
+    return errors
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(form, heading=""):
+    """A form's errors at its top, each a link to its field, focused when the page opens
+    so a screen reader reads them (the errors beside the fields are not announced):
+    ``{% error_summary form %}``. The edit page passes its own list (``errors``)."""
+    return {"errors": form_errors(form), "heading": heading}
 
 
 @register.inclusion_tag("admin/includes/error_summary.html")
