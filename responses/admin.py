@@ -337,6 +337,15 @@ class DueDateChangeInline(ScopedFieldsMixin, admin.StackedInline):
     raw_id_fields = ["changed_by"]
 
 
+class DuePrecisionFilter(admin.ChoicesFieldListFilter):
+    """The measures by how exact their due date is, titled so: the stored field is named
+    'precision', which a filter of several dates' precisions would not tell apart."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("slutdatumets precision")
+
+
 @admin.register(Measure)
 class MeasureAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     form = MeasureDatesForm
@@ -347,7 +356,7 @@ class MeasureAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmi
         "status",
         fuzzy_date_column(Measure, "due"),
     ]
-    list_filter = ["status", *related_only("board"), "due_precision"]
+    list_filter = ["status", *related_only("board"), ("due_precision", DuePrecisionFilter)]
     list_select_related = ["board"]
     search_fields = ["title", "description", "responsible", "effect"]
     raw_id_fields = ["recommendation", "also_serves", "announced_in"]

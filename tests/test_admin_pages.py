@@ -174,6 +174,18 @@ def test_an_admin_refused_a_measures_status_is_told_which_answers_report_to_corr
     ]
 
 
+def test_the_measure_lists_filter_by_how_exact_the_due_date_is_says_so(client, world):
+    """It was titled by the stored field's name alone, 'På precision' (dag, månad, …),
+    which said nothing of which date."""
+    client.force_login(world.admin)
+
+    page = client.get(admin_url(Measure, "changelist"))
+
+    titles = [str(spec.title) for spec in page.context["cl"].filter_specs]
+    assert "slutdatumets precision" in titles
+    assert "precision" not in titles
+
+
 def test_an_admin_cannot_close_a_recommendation_on_a_day_to_come(client, world):
     """The auditors' form refuses it, and so does the admin: the rule is the model's."""
     client.force_login(world.admin)
