@@ -127,6 +127,21 @@ def test_a_recommendations_history_page_is_in_swedish(client, malmo, malmo_admin
     assert "None" not in text.split('id="change-history"')[1].split("</table>")[0]
 
 
+def test_a_version_saved_by_no_user_says_so_in_its_changed_by_column(client, malmo, malmo_admin):
+    """A version an import or a command saved has no user: its 'Ändrad av' read 'Inget'
+    (Django's word for an empty value, of a thing), not a word for nobody."""
+    audit = make_audit(municipality=malmo["municipality"], boards=[malmo["board"]])
+    recommendation = make_recommendation(audit)  # saved outside a request: no user
+
+    history = client.get(
+        reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
+    )
+
+    table = history.text.split('id="change-history"')[1].split("</table>")[0]
+    assert "Ingen användare" in table
+    assert "Inget" not in table
+
+
 def test_a_users_last_login_and_joining_day_are_shown_not_typed_over(client, malmo, malmo_admin):
     staff = make_user("anna", groups=[STAFF_GROUP], boards=[malmo["board"]])
     staff.date_joined = staff.last_login = JOINED
