@@ -3,13 +3,14 @@ and what before and after."""
 
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from recommendations.history import change_history_for_recommendation
 from recommendations.status import Status
 
-from .factories import admin_page_data, edit_page_data
+from .factories import PDF_BYTES, admin_page_data, edit_page_data
 
 
 def save_twice(client, world, draft):
@@ -276,3 +277,20 @@ def test_the_when_of_a_change_is_never_broken_at_its_hyphens(client, world, draf
     page = client.get(reverse("responses:response_history", args=[draft.pk])).text
     dates = re.findall(r'<td[^>]* class="date"[^>]*><time datetime=', page)
     assert len(dates) == page.count("<time datetime=") > 0
+
+
+def test_an_attached_pdf_is_named_in_the_history_by_its_file_name_not_its_storage_path(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    upload = reverse("responses:response_document_upload", args=[draft.pk])
+    document = SimpleUploadedFile("protokoll.pdf", PDF_BYTES)
+    assert client.post(upload, {"decision_document": document}).status_code == 302
+    page = client.get(reverse("responses:response_history", args=[draft.pk]))
+    attached = next(
+        item
+        for change in page.context["changes"]
+        for item in change.fields
+        if item.label == "beslutat dokument"
+    )
+    assert (attached.before, attached.after) == ("", "protokoll.pdf")

@@ -14,7 +14,10 @@ business of the app whose history it is (``responses/history.py``,
 import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import PurePosixPath
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -74,10 +77,32 @@ def _tracked_fields(model):
             tracked.append((f.name, str(f.verbose_name), _choice_display(f), False))
         elif f.get_internal_type() == "BooleanField":
             tracked.append((f.name, str(f.verbose_name), _yes_no_display(f.attname), False))
+        elif _is_file(model, f.name):
+            tracked.append((f.name, str(f.verbose_name), _file_display(f.attname), False))
         else:
             written = f.get_internal_type() in ("CharField", "TextField")
             tracked.append((f.name, str(f.verbose_name), _plain_display(f.attname), written))
     return tracked
+
+
+def _is_file(model, name) -> bool:
+    """Whether the field was a file on the tracked model: its history keeps the file's
+    stored name in a text column."""
+    tracked_model = getattr(model, "instance_type", model)
+    try:
+        return isinstance(tracked_model._meta.get_field(name), models.FileField)
+    except FieldDoesNotExist:
+        return False
+
+
+def _file_display(attname):
+    """A file by its name ("protokoll.pdf"), not by where it is stored
+    ("responses/2026/protokoll.pdf"), which says nothing to the reader."""
+
+    def display(record):
+        return PurePosixPath(getattr(record, attname) or "").name
+
+    return display
 
 
 def _fuzzy_display(prefix):
