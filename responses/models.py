@@ -958,7 +958,7 @@ class Measure(RemembersLoadedValues, models.Model):
             # Named by its answer: the measure's page lists all its reports, and the
             # admin is to find the one to correct among them.
             where = _(
-                "Kommer från åtgärdens senaste publicerade lägesrapport, i svaret "
+                "Kommer från åtgärdens senaste publicerade lägesrapport, i yttrandet "
                 "”%(response)s”: rätta den bland åtgärdens lägesrapporter, så följer "
                 "åtgärden med."
             ) % {"response": report.entry.response}

@@ -153,9 +153,11 @@ def test_an_admin_marking_a_measure_done_without_its_date_is_told_beside_the_fie
     assert page.context["adminform"].form.errors["completed"] == ["Ange när åtgärden genomfördes."]
 
 
-def test_an_admin_refused_a_measures_status_is_told_which_answers_report_to_correct(client, world):
+def test_an_admin_refused_a_measures_status_is_told_which_responses_report_to_correct(
+    client, world
+):
     """The status comes from the measure's latest published report, one of several
-    listed under the measure: the message names the answer it was given in, so the
+    listed under the measure: the message names the response it was given in, so the
     admin finds the report to correct among them."""
     report = MeasureUpdate.objects.latest_public_of(world.open_measure.pk)
     assert report is not None, "the world's open measure has a published report"
@@ -168,7 +170,7 @@ def test_an_admin_refused_a_measures_status_is_told_which_answers_report_to_corr
 
     assert page.status_code == 200
     assert page.context["adminform"].form.errors["status"] == [
-        "Kommer från åtgärdens senaste publicerade lägesrapport, i svaret "
+        "Kommer från åtgärdens senaste publicerade lägesrapport, i yttrandet "
         f"”{report.entry.response}”: rätta den bland åtgärdens lägesrapporter, "
         "så följer åtgärden med."
     ]
