@@ -38,16 +38,17 @@ def test_a_visitor_filters_searches_reads_a_timeline_and_downloads(page, seeds):
     # The spreadsheets hold exactly the filtered rows.
     text = download(page, "CSV").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:4] == ["Id", "Granskning", "Granskningens titel", "Beteckning"]
+    assert rows[0][:5] == ["Id", "Kommun", "Granskning", "Granskningens titel", "Beteckning"]
     assert len(rows) == 2
-    assert rows[1][3] == "Rekommendation 3"
-    assert rows[1][6:8] == ["SN", "Genomförd"]
+    assert rows[1][1:2] + rows[1][4:5] == ["Malmö stad", "Rekommendation 3"]
+    assert rows[1][7:9] == ["SN", "Genomförd"]
     sheet = load_workbook(io.BytesIO(download(page, "Excel"))).active
     xlsx_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert len(xlsx_rows) == 2
+    assert xlsx_rows[0][:5] == rows[0][:5]
     assert xlsx_rows[1][0] == int(rows[1][0])
-    assert xlsx_rows[1][3] == "Rekommendation 3"
-    assert xlsx_rows[1][6:8] == ["SN", "Genomförd"]
+    assert xlsx_rows[1][4] == "Rekommendation 3"
+    assert xlsx_rows[1][7:9] == ["SN", "Genomförd"]
 
     # Search a word that only a board's answer uses, not the recommendation itself.
     page.get_by_role("link", name="Rensa alla filter").click()
