@@ -119,6 +119,15 @@ def _beside_email(options: dict) -> dict:
     return {**options, "fields": fields}
 
 
+def _with_municipality(fields) -> list:
+    """A fieldset's fields as a non-superuser sees them: no superuser's fields, and the
+    user's municipality, read only, before their groups."""
+    fields = [f for f in fields if f not in SUPERUSER_ONLY]
+    if "groups" in fields:
+        fields.insert(fields.index("groups"), "municipality_of_user")
+    return fields
+
+
 class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     # Plain labelled controls instead of the two-box filter and the split date-time
     # inputs, whose unlabelled parts fail WCAG 2.1 (checked with axe in tests/browser).
@@ -135,7 +144,7 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     list_display = [*UserAdmin.list_display, "board_codes"]
     # Facts the application records (the last login, the day the account was made): shown,
     # never typed over, so a user's record says what happened.
-    readonly_fields = ("last_login", "date_joined", "address_refused")
+    readonly_fields = ("last_login", "date_joined", "address_refused", "municipality_of_user")
 
     def get_inlines(self, request, obj):
         # A superuser places users in a municipality; everyone else's users are placed
@@ -163,6 +172,13 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     def address_refused(self, user):
         return refused_address(user)
 
+    # The municipality a non-superuser's save places the user in (``save_model``), which
+    # only a superuser chooses (``MembershipInline``): shown, so the admin sees it.
+    @admin.display(description=_("kommun"))
+    def municipality_of_user(self, user):
+        membership = Membership.objects.filter(user=user).select_related("municipality").first()
+        return membership.municipality if membership else None
+
     @admin.display(description=_("nämnder"))
     def board_codes(self, user):
         return ", ".join(board.short_code or board.name for board in user.boards.all())
@@ -174,7 +190,7 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
         if obj is None or roles.is_superuser(request.user):
             return fieldsets
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY]})
+            (name, {**options, "fields": _with_municipality(options["fields"])})
             for name, options in fieldsets
         ]
 

@@ -265,6 +265,28 @@ def test_a_user_created_by_a_municipal_admin_belongs_to_their_municipality(
     assert not created.is_superuser
 
 
+def test_a_user_a_municipal_admin_adds_shows_their_municipality_on_their_page(
+    client, towns, malmo_admin
+):
+    """The user is made a member of the admin's municipality on save, which their page
+    did not say: the admin who added an auditor could not see that they belong to Malmö."""
+    client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "ny-revisor",
+            "usable_password": "true",
+            "password1": "ett-långt-lösenord-42",
+            "password2": "ett-långt-lösenord-42",
+        },
+    )
+    created = User.objects.get(username="ny-revisor")
+
+    page = client.get(reverse("admin:auth_user_change", args=[created.pk]))
+
+    row = page.text.split('class="form-row field-municipality_of_user"')[1].split("</label>")[1]
+    assert row.split("</div>")[0].strip() == f'<div class="readonly">{towns["malmo"].name}'
+
+
 def test_a_municipal_admin_offers_only_their_boards_for_a_users_staff_list(
     client, towns, malmo_admin
 ):
