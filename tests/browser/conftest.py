@@ -168,3 +168,19 @@ def make_user(django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def staff_draft(make_user):
+    """The sample (``build_sample``) with a draft of its ASN board in the open round, and
+    that board's case officer ``handlaggare``: (sample, response)."""
+    from recommendations.roles import STAFF_GROUP
+    from responses.models import Response
+    from tests.factories import build_sample
+
+    sample = build_sample()
+    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
+    response = Response.objects.create(
+        board=sample.asn, round=sample.open_round, title="Lägesbeskrivning 2026"
+    )
+    return sample, response

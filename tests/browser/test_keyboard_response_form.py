@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from recommendations.roles import STAFF_GROUP
-from responses.models import DueDateChange, Response
+from responses.models import DueDateChange
 from tests.browser.helpers import login
-from tests.factories import build_sample, make_round
+from tests.factories import make_round
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +26,6 @@ ACTIVE = """() => {
     visible: el.matches(":focus-visible") && (outline || style.boxShadow !== "none"),
   };
 }"""
-
-
-@pytest.fixture
-def draft(make_user):
-    sample = build_sample()
-    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
-    response = Response.objects.create(
-        board=sample.asn, round=sample.open_round, title="Lägesbeskrivning 2026"
-    )
-    return sample, response
 
 
 def choose_with_arrow_keys(page, label):
@@ -74,8 +63,8 @@ def tab_through_form(page) -> list[dict]:
     return seen
 
 
-def test_every_control_is_reached_in_order_with_visible_focus(page, draft):
-    _sample, response = draft
+def test_every_control_is_reached_in_order_with_visible_focus(page, staff_draft):
+    _sample, response = staff_draft
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
 
@@ -85,8 +74,8 @@ def test_every_control_is_reached_in_order_with_visible_focus(page, draft):
     assert [item["key"] for item in reached if not item["visible"]] == []
 
 
-def test_the_form_is_filled_and_saved_with_the_keyboard_alone(page, draft):
-    sample, response = draft
+def test_the_form_is_filled_and_saved_with_the_keyboard_alone(page, staff_draft):
+    sample, response = staff_draft
     rec_1 = sample.rec_1
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
@@ -129,8 +118,8 @@ def test_the_form_is_filled_and_saved_with_the_keyboard_alone(page, draft):
     )
 
 
-def test_errors_are_announced_and_lead_to_their_fields(page, draft):
-    sample, response = draft
+def test_errors_are_announced_and_lead_to_their_fields(page, staff_draft):
+    sample, response = staff_draft
     measure = sample.measure
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
@@ -159,8 +148,8 @@ def test_errors_are_announced_and_lead_to_their_fields(page, draft):
     assert not DueDateChange.objects.exists()
 
 
-def test_an_error_summary_link_shows_the_fields_label_with_the_field(page, draft):
-    sample, response = draft
+def test_an_error_summary_link_shows_the_fields_label_with_the_field(page, staff_draft):
+    sample, response = staff_draft
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
     due = page.locator(f"#id_measure-{sample.measure.pk}-due")
@@ -178,8 +167,8 @@ def test_an_error_summary_link_shows_the_fields_label_with_the_field(page, draft
     assert label_box["y"] >= 0 and field_box["y"] + field_box["height"] <= viewport
 
 
-def test_the_title_box_is_wide_enough_to_read_the_title(page, draft):
-    _sample, response = draft
+def test_the_title_box_is_wide_enough_to_read_the_title(page, staff_draft):
+    _sample, response = staff_draft
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
     title = page.get_by_label("Rubrik")
@@ -187,10 +176,10 @@ def test_the_title_box_is_wide_enough_to_read_the_title(page, draft):
     assert title.bounding_box()["width"] > 0.9 * form_width - 40
 
 
-def test_attaching_the_pdf_after_typing_keeps_what_was_typed(page, draft, tmp_path):
+def test_attaching_the_pdf_after_typing_keeps_what_was_typed(page, staff_draft, tmp_path):
     from tests.factories import PDF_BYTES
 
-    sample, response = draft
+    sample, response = staff_draft
     rec_1 = sample.rec_1
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
@@ -217,8 +206,8 @@ def test_attaching_the_pdf_after_typing_keeps_what_was_typed(page, draft, tmp_pa
     assert response.decision_document
 
 
-def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
-    sample, response = draft
+def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, staff_draft):
+    sample, response = staff_draft
     rec_1, rec_2 = sample.rec_1, sample.rec_2
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
@@ -242,8 +231,10 @@ def test_the_way_to_publishing_at_the_top_keeps_what_was_typed(page, draft):
     assert entry.narrative == "Skrivet strax före publiceringen."
 
 
-def test_the_preview_shows_what_was_just_typed_and_enter_in_a_field_still_only_saves(page, draft):
-    sample, response = draft
+def test_the_preview_shows_what_was_just_typed_and_enter_in_a_field_still_only_saves(
+    page, staff_draft
+):
+    sample, response = staff_draft
     rec_1 = sample.rec_1
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
@@ -267,8 +258,8 @@ def test_the_preview_shows_what_was_just_typed_and_enter_in_a_field_still_only_s
     assert "Utkastet är sparat." in page.locator(".messages").inner_text()
 
 
-def test_at_320_px_a_field_reached_by_tab_is_not_hidden_under_the_save_bar(page, draft):
-    _sample, response = draft
+def test_at_320_px_a_field_reached_by_tab_is_not_hidden_under_the_save_bar(page, staff_draft):
+    _sample, response = staff_draft
     page.set_viewport_size({"width": 320, "height": 640})
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
@@ -287,9 +278,9 @@ def test_at_320_px_a_field_reached_by_tab_is_not_hidden_under_the_save_bar(page,
         )
 
 
-def test_starting_in_a_round_closed_meanwhile_announces_what_happened_in_view(page, draft):
+def test_starting_in_a_round_closed_meanwhile_announces_what_happened_in_view(page, staff_draft):
     # A round the board has not answered yet, closed by the auditors after the page opened.
-    _sample, response = draft
+    _sample, response = staff_draft
     later = make_round(response.round.audit, title="Nästa uppföljning", is_open=True)
     login(page, "handlaggare")
     page.goto(reverse("responses:response_start"))

@@ -3,22 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
-from responses.models import Response
+from recommendations.roles import AUDITOR_GROUP
 from tests.browser.helpers import login
-from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def draft(make_user):
-    sample = build_sample()
-    make_user("handlaggare", groups=[STAFF_GROUP], boards=[sample.asn])
-    response = Response.objects.create(
-        board=sample.asn, round=sample.open_round, title="Lägesbeskrivning 2026"
-    )
-    return sample, response
 
 
 class Questions:
@@ -45,8 +33,8 @@ def leave_by_link(page, name):
     page.wait_for_load_state()
 
 
-def test_staff_are_asked_before_a_link_leaves_their_typed_text_and_may_stay(page, draft):
-    _sample, response = draft
+def test_staff_are_asked_before_a_link_leaves_their_typed_text_and_may_stay(page, staff_draft):
+    _sample, response = staff_draft
     login(page, "handlaggare")
     edit_url = reverse("responses:response_edit", args=[response.pk])
     page.goto(edit_url)
@@ -61,8 +49,8 @@ def test_staff_are_asked_before_a_link_leaves_their_typed_text_and_may_stay(page
     assert narrative.input_value() == "Utbildningen av handläggarna pågår och avslutas i mars."
 
 
-def test_staff_who_choose_to_leave_go_where_the_link_leads(page, draft):
-    _sample, response = draft
+def test_staff_who_choose_to_leave_go_where_the_link_leads(page, staff_draft):
+    _sample, response = staff_draft
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
     page.get_by_label("Redovisning").first.fill("Ett svar som inte ska sparas.")
@@ -75,8 +63,8 @@ def test_staff_who_choose_to_leave_go_where_the_link_leads(page, draft):
     assert page.url.endswith(reverse("responses:response_history", args=[response.pk]))
 
 
-def test_nothing_is_asked_when_nothing_was_changed_or_the_change_was_undone(page, draft):
-    _sample, response = draft
+def test_nothing_is_asked_when_nothing_was_changed_or_the_change_was_undone(page, staff_draft):
+    _sample, response = staff_draft
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
     questions = Questions(page, stay=True)
@@ -90,8 +78,8 @@ def test_nothing_is_asked_when_nothing_was_changed_or_the_change_was_undone(page
     assert questions.asked == 0
 
 
-def test_saving_the_draft_leaves_without_a_question_and_keeps_the_text(page, draft):
-    _sample, response = draft
+def test_saving_the_draft_leaves_without_a_question_and_keeps_the_text(page, staff_draft):
+    _sample, response = staff_draft
     login(page, "handlaggare")
     page.goto(reverse("responses:response_edit", args=[response.pk]))
     questions = Questions(page, stay=True)
@@ -110,8 +98,10 @@ def test_saving_the_draft_leaves_without_a_question_and_keeps_the_text(page, dra
     assert questions.asked == 0
 
 
-def test_a_form_sent_back_with_errors_counts_as_unsaved_even_untouched(page, draft, make_user):
-    sample, _response = draft
+def test_a_form_sent_back_with_errors_counts_as_unsaved_even_untouched(
+    page, staff_draft, make_user
+):
+    sample, _response = staff_draft
     make_user("revisor", groups=[AUDITOR_GROUP])
     login(page, "revisor")
     page.goto(reverse("auditors:assess", args=[sample.rec_1.pk]))
