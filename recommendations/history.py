@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from auditfollowup.lib.history import Change, changes_from_history, newest_first
-from responses.history import answer_changes, due_date_changes, measure_history
+from responses.history import answer_changes, measure_history
 from responses.models import DueDateChange, Measure, MeasureUpdate, Response, ResponseEntry
 
 from .models import AuditorAssessment, Recommendation
@@ -52,7 +52,7 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
             "round": response.round.sequence,
         }
 
-    _readable, answers, titles = answer_changes(
+    _readable, answers = answer_changes(
         user,
         recommendation.audit.municipality_id,
         visible,
@@ -60,6 +60,8 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         measure_rows,
         update_rows,
         describe_entry,
+        # The moves of the measures shown, wherever they were made.
+        lambda titles: DueDateChange.objects.visible_to(user).filter(measure_id__in=titles),
     )
     changes = changes_from_history(
         Recommendation.history.filter(id=recommendation.pk).select_related("history_user"),
@@ -72,7 +74,4 @@ def change_history_for_recommendation(recommendation, user) -> list[Change]:
         lambda row: _("Revisionens bedömning, omgång %(round)s") % {"round": row.round.sequence},
     )
     changes += answers
-    changes += due_date_changes(
-        DueDateChange.objects.visible_to(user).filter(measure_id__in=titles)
-    )
     return newest_first(changes)

@@ -10,6 +10,8 @@ today, applied to each moment of the response's own history. A recommendation's 
 both pages apply the rule alike.
 """
 
+from collections import Counter
+
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -96,15 +98,26 @@ def measure_history(user):
 
 
 def answer_changes(
-    user, municipality_id, response_ids, entry_rows, measure_rows, update_rows, describe_entry
+    user,
+    municipality_id,
+    response_ids,
+    entry_rows,
+    measure_rows,
+    update_rows,
+    describe_entry,
+    moves_of,
 ):
-    """The changes to answers a user may read: entries, measures and measure updates.
+    """The changes to answers a user may read: entries, measures, measure updates and
+    moved due dates.
 
     ``entry_rows``, ``measure_rows`` (from ``measure_history``) and ``update_rows`` are the
-    historical rows concerned, of responses ``response_ids`` of one municipality. Returns
-    the ``ReadableVersions`` (for the responses' own versions), the changes, and the
-    measures shown (id: title), so the caller can add their moved due dates. One query:
-    the responses' history.
+    historical rows concerned, of responses ``response_ids`` of one municipality;
+    ``moves_of(titles)`` the moves of due dates to show (``DueDateChange`` rows the reader
+    may see), given the measures shown (id: title). A moved date is told once, as the
+    move with its reason (``due_date_changes``): the measure's own version that took the
+    new date does not tell it again (``_told_by_moves``). Returns the ``ReadableVersions``
+    (for the responses' own versions) and the changes. Two queries: the responses'
+    history and the moves.
     """
     readable = ReadableVersions(
         user,
@@ -121,8 +134,9 @@ def answer_changes(
         [row for row in update_rows if row.measure_id in titles],
         lambda row: response_of_entry.get(row.entry_id),
     )
+    moves = list(moves_of(titles).select_related("changed_by", "measure"))
     changes = changes_from_history(entry_rows, describe_entry)
-    changes += changes_from_history(measure_rows, _describe_measure)
+    changes += changes_from_history(measure_rows, _describe_measure, _told_by_moves(moves))
     changes += changes_from_history(
         update_rows,
         lambda row: naming(
@@ -130,11 +144,13 @@ def answer_changes(
             title=titles.get(row.measure_id, row.measure_id),
         ),
     )
-    return readable, changes, titles
+    changes += due_date_changes(moves)
+    return readable, changes
 
 
-def due_date_changes(queryset) -> list[Change]:
-    """Moved due dates (``DueDateChange`` rows, already limited to what the reader may see)."""
+def due_date_changes(moves) -> list[Change]:
+    """Moved due dates (``DueDateChange`` rows, already limited to what the reader may
+    see, with their measure and mover), each with its reason."""
     label = _("klart senast")
     return [
         Change(
@@ -145,8 +161,30 @@ def due_date_changes(queryset) -> list[Change]:
             fields=[FieldChange(label, str(change.previous or ""), str(change.new or ""))],
             reason=change.reason,
         )
-        for change in queryset.select_related("changed_by", "measure")
+        for change in moves
     ]
+
+
+def _told_by_moves(moves):
+    """``changes_from_history``'s ``told_elsewhere`` for a measure's versions: a version
+    whose due date went from one date to another as a listed move moved it (publishing
+    the answer the move is in, or an admin's move, wrote it onto the measure) leaves its
+    due date, and the reason of the old date that went with it (``Measure.take_report``),
+    to the move, which tells who, when and why. Each move accounts for one version."""
+    untold = Counter(
+        (move.measure_id, str(move.previous or ""), str(move.new or "")) for move in moves
+    )
+
+    def told(record, changed) -> set[str]:
+        if "due_date" not in changed:
+            return set()
+        key = (record.id, *changed["due_date"])
+        if not untold[key]:
+            return set()
+        untold[key] -= 1
+        return {"due_date", "due_inference"}
+
+    return told
 
 
 def change_history_for_response(response, user) -> list[Change]:
@@ -167,7 +205,7 @@ def change_history_for_response(response, user) -> list[Change]:
     measure_rows = list(
         measure_history(user).filter(id__in={row.measure_id for row in update_rows})
     )
-    readable, answers, _titles = answer_changes(
+    readable, answers = answer_changes(
         user,
         response.board.municipality_id,
         {response.pk},
@@ -175,14 +213,13 @@ def change_history_for_response(response, user) -> list[Change]:
         measure_rows,
         update_rows,
         _describe_entry,
+        # The moves made in this response.
+        lambda _titles: DueDateChange.objects.visible_to(user).filter(entry_id__in=entry_ids),
     )
     changes = changes_from_history(
         readable.readable_responses(readable.rows_of(response.pk)), lambda row: _("Yttrandet")
     )
     changes += answers
-    changes += due_date_changes(
-        DueDateChange.objects.visible_to(user).filter(entry_id__in=entry_ids)
-    )
     return newest_first(changes)
 
 

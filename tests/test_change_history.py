@@ -294,3 +294,56 @@ def test_an_attached_pdf_is_named_in_the_history_by_its_file_name_not_its_storag
         if item.label == "beslutat dokument"
     )
     assert (attached.before, attached.after) == ("", "protokoll.pdf")
+
+
+def moves_of_open_measure(changes) -> list:
+    """Each change of the history that tells the open measure's due date moving from
+    "maj 2026", with its action and reason."""
+    return [
+        (change.action, change.reason, item.before, item.after)
+        for change in changes
+        if "Ny rutin för uppföljning" in change.subject
+        and not change.subject.startswith("Lägesrapport")
+        for item in change.fields
+        if item.label == "klart senast" and item.before == "maj 2026"
+    ]
+
+
+def test_a_due_date_moved_in_a_published_answer_appears_once_as_the_move_with_its_reason(
+    client, world, draft
+):
+    """The measure takes the new date when the answer is published: its own version then
+    read 'klart senast maj 2026 → hösten 2026' beside the move, which says the same with
+    the reason. The history tells the move once, as the move, on the response's and the
+    recommendation's history alike."""
+    save_twice(client, world, draft)
+    publish(client, world, draft)
+
+    for changes in (
+        client.get(reverse("responses:response_history", args=[draft.pk])).context["changes"],
+        change_history_for_recommendation(world.rec1, world.auditor),
+    ):
+        assert moves_of_open_measure(changes) == [
+            ("slutdatum flyttat", "Ny upphandling.", "maj 2026", "hösten 2026")
+        ]
+
+
+def test_a_due_date_an_admin_moves_appears_once_as_the_move_with_its_reason(client, world):
+    client.force_login(world.admin)
+    added = client.post(
+        reverse("admin:responses_duedatechange_add"),
+        {
+            "measure": world.open_measure.pk,
+            "previous": "maj 2026",
+            "new": "2027",
+            "reason": "Försenad upphandling.",
+            "changed_at": "2026-02-01 10:00:00",
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+
+    changes = change_history_for_recommendation(world.rec1, world.auditor)
+
+    assert moves_of_open_measure(changes) == [
+        ("slutdatum flyttat", "Försenad upphandling.", "maj 2026", "2027")
+    ]

@@ -182,12 +182,16 @@ def versions_with_end(rows):
         yield from with_end(group)
 
 
-def changes_from_history(records, describe) -> list[Change]:
+def changes_from_history(records, describe, told_elsewhere=None) -> list[Change]:
     """Turn historical rows (any order, one model) into changes, each against its predecessor.
 
     The first row of an object shown is its creation, or, where earlier versions are
     hidden from the reader, the first version they may read, shown in full;
-    ``describe(record)`` names the object for the reader.
+    ``describe(record)`` names the object for the reader. ``told_elsewhere(record,
+    changed)``, given a changed version's {field name: (before, after)} (each object's
+    versions in order), returns the names of the fields another change of the history
+    tells already (a measure's moved due date, told as the move with its reason); a
+    version left with nothing else changed is not shown.
     """
     records = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
     if not records:
@@ -222,10 +226,16 @@ def changes_from_history(records, describe) -> list[Change]:
                 if value and record.history_type == "+"
             ]
         else:
-            fields = [
-                FieldChange(label, before[name][1], value, written[name])
-                for name, (label, value) in values.items()
+            changed = {
+                name: (before[name][1], value)
+                for name, (_label, value) in values.items()
                 if before[name][1] != value
+            }
+            left_out = told_elsewhere(record, changed) if told_elsewhere and changed else set()
+            fields = [
+                FieldChange(values[name][0], old, new, written[name])
+                for name, (old, new) in changed.items()
+                if name not in left_out
             ]
         previous[record.id] = values
         if record.history_type == "~" and not fields:
