@@ -358,6 +358,7 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_URLS_REGEX = (
     r"^/([-a-zA-Z0-9_]+/)?(api/(openapi\.json|rekommendationer/)"
     r"|(rekommendationer|matris)/export\.(csv|xlsx|schema\.json)"
+    r"|rekommendationer/export-(atgarder|tidslinje)\.schema\.json"
     r"|flode/"
     r"|datasets/dcat)"
 )

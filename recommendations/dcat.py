@@ -81,7 +81,8 @@ class Distribution:
     media_type: str
     title: str
     download: bool = True
-    schema_url_name: str | None = None
+    # The Table Schemas its tables conform to: the CSV's, or one per sheet of the xlsx.
+    schema_url_names: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ DATASETS = (
                 "CSV",
                 CSV,
                 _("Rekommendationerna som CSV"),
-                schema_url_name="recommendations:recommendation_list_schema",
+                schema_url_names=("recommendations:recommendation_list_schema",),
             ),
             Distribution(
                 "xlsx",
@@ -131,6 +132,11 @@ DATASETS = (
                 "XLSX",
                 XLSX,
                 _("Rekommendationerna som Excel"),
+                schema_url_names=(
+                    "recommendations:recommendation_list_schema",
+                    "recommendations:measures_schema",
+                    "recommendations:timeline_schema",
+                ),
             ),
             Distribution(
                 "matrix-csv",
@@ -138,7 +144,7 @@ DATASETS = (
                 "CSV",
                 CSV,
                 _("Matrisen, status per år, som CSV"),
-                schema_url_name="recommendations:matrix_schema",
+                schema_url_names=("recommendations:matrix_schema",),
             ),
             Distribution(
                 "matrix-xlsx",
@@ -146,6 +152,7 @@ DATASETS = (
                 "XLSX",
                 XLSX,
                 _("Matrisen, status per år, som Excel"),
+                schema_url_names=("recommendations:matrix_schema",),
             ),
             API_DISTRIBUTION,
         ),
@@ -319,8 +326,8 @@ class CatalogBuilder:
         add(distribution, DCTERMS.license, URIRef(LICENSE_URL))
         add(distribution, DCTERMS.format, FILE_TYPE[spec.file_type])
         add(distribution, DCAT.mediaType, MEDIA_TYPE[spec.media_type])
-        if spec.schema_url_name:
-            add(distribution, DCTERMS.conformsTo, self.url(spec.schema_url_name))
+        for schema_url_name in spec.schema_url_names:
+            add(distribution, DCTERMS.conformsTo, self.url(schema_url_name))
         if spec.url_name == API_DISTRIBUTION.url_name:
             add(distribution, DCAT.accessService, service)
 

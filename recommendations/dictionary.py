@@ -1,8 +1,9 @@
 """The field dictionary: every export column and every API field with its meaning, type and
 vocabulary, for people (``/oppna-data/``) and machines (Table Schema JSON beside each CSV).
 
-Nothing is written twice: the export columns come from ``exports.LIST_COLUMNS`` and
-``exports.matrix_columns()``, the API fields from the OpenAPI document's schemas.
+Nothing is written twice: the export columns come from ``exports.LIST_COLUMNS``,
+``exports.matrix_columns()`` and the list xlsx's other sheets' ``exports.MEASURE_COLUMNS`` and
+``exports.TIMELINE_COLUMNS``, the API fields from the OpenAPI document's schemas.
 """
 
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ from .openapi import COMPONENTS, openapi_document
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
-def table_schema(columns, *, title, primary_key=None) -> dict:
-    """A Frictionless Table Schema of an export (the CSV: UTF-8 with BOM, ';' separated)."""
+def table_schema(columns, *, title, primary_key=None, description=None) -> dict:
+    """A Frictionless Table Schema of an export: of its CSV (UTF-8 with BOM, ';'
+    separated), or with ``description``, of what else it describes (a sheet of an xlsx)."""
     schema = {
         "$schema": TABLE_SCHEMA_PROFILE,
         "title": str(title),
-        "description": _(
+        "description": str(description)
+        if description is not None
+        else _(
             "CSV i UTF-8 med byte order mark, fält åtskilda med semikolon. Ett värde som "
             "börjar med = + - eller @ har en apostrof först, så att kalkylprogram inte "
             "tolkar det som en formel."

@@ -75,14 +75,27 @@ class Column:
     header: str
     type: str  # a Frictionless Table Schema type: integer, string, date
     description: str
-    # The cell's value from (recommendation, request); the matrix builds its rows itself.
+    # The cell's value from the recommendation the row is about and what else the row is
+    # read from: the request for the list, a measure's or an answer's state for the
+    # list's other sheets. The matrix builds its rows itself.
     value: Callable | None = field(default=None, compare=False)
     # The allowed values (as written in the file), when there is a fixed vocabulary.
     vocabulary: Callable[[], list[str]] | None = field(default=None, compare=False)
 
 
+def sheet_header(columns) -> list[str]:
+    """A sheet's header row: its columns' names, in the reader's language."""
+    return [str(column.header) for column in columns]
+
+
+def _answer_status_vocabulary():
+    """The statuses an answer, an assessment or a measure has, as the files write them."""
+    return [str(status.label) for status in Status]
+
+
 def _status_vocabulary():
-    return [str(status.label) for status in Status] + [str(NO_STATUS_LABEL)]
+    """A recommendation's status, or none before its first published answer."""
+    return [*_answer_status_vocabulary(), str(NO_STATUS_LABEL)]
 
 
 def _kind_vocabulary():
@@ -225,16 +238,8 @@ def matrix_columns(years=None):
     lists them)."""
     return [
         MUNICIPALITY_COLUMN,
-        Column(
-            gettext_lazy("Granskning"),
-            "string",
-            gettext_lazy("Granskningens diarienummer, annars dess titel."),
-        ),
-        Column(
-            gettext_lazy("Beteckning"),
-            "string",
-            gettext_lazy("Rekommendationens beteckning i granskningen."),
-        ),
+        AUDIT_NAME_COLUMN,
+        DESIGNATION_COLUMN,
         Column(gettext_lazy("Lydelse"), "string", gettext_lazy("Rekommendationens lydelse.")),
         Column(
             gettext_lazy("Nämnd"),
@@ -284,10 +289,9 @@ def list_rows(request, filterset, *, in_chunks=True):
             to_attr="export_standings",
         ),
     )
-    header = [str(column.header) for column in LIST_COLUMNS]
     read = recommendations.iterator(chunk_size=CHUNK_SIZE) if in_chunks else recommendations
     rows = ([column.value(rec, request) for column in LIST_COLUMNS] for rec in read)
-    return header, rows
+    return sheet_header(LIST_COLUMNS), rows
 
 
 def _timelines(request, filterset):
@@ -303,97 +307,230 @@ def _text(value):
     return "" if value is None else str(value)
 
 
-def measure_header():
-    """The header of the measures sheet: one row per measure and recommendation it
-    serves, with its standing today."""
-    return [
-        _("Rekommendationens id"),
-        _("Kommun"),
-        _("Granskning"),
-        _("Beteckning"),
-        _("Åtgärd"),
-        _("Nämnd"),
-        _("Ansvarig"),
-        _("Klart senast"),
-        _("Status"),
-        _("Försenad"),
-        _("Dagar försenad"),
-        _("Genomförd"),
-        _("Gemensam åtgärd"),
-        _("Tolkning: klart senast"),
-        _("Tolkning: genomförd"),
-    ]
+# The measures and timeline sheets of the list's xlsx begin with the recommendation a row
+# is about, read from the recommendation whatever else the row is read from.
+RECOMMENDATION_ID_COLUMN = Column(
+    gettext_lazy("Rekommendationens id"),
+    "integer",
+    gettext_lazy(
+        "Id för rekommendationen som raden gäller, samma som kolumnen Id i bladet "
+        "Rekommendationer och i API:t."
+    ),
+    lambda r, _row: r.pk,
+)
+AUDIT_NAME_COLUMN = Column(
+    gettext_lazy("Granskning"),
+    "string",
+    gettext_lazy("Granskningens diarienummer, annars dess titel."),
+    lambda r, _row: r.audit.short_name,
+)
+DESIGNATION_COLUMN = Column(
+    gettext_lazy("Beteckning"),
+    "string",
+    gettext_lazy("Rekommendationens beteckning i granskningen."),
+    lambda r, _row: r.display_name,
+)
+
+
+def _yes_no(value: bool) -> str:
+    return _("Ja") if value else _("Nej")
+
+
+def _yes_no_vocabulary():
+    return [_("Ja"), _("Nej")]
+
+
+# The sheets of the list's xlsx after the list itself, declared once: each writes its
+# header and cells from its columns, and its Table Schema (``open_data``) describes them.
+MEASURES_SHEET = gettext_lazy("Åtgärder")
+TIMELINE_SHEET = gettext_lazy("Tidslinje")
+
+# One row per measure and recommendation it serves, with its standing today; a cell's
+# value from (recommendation, ``timeline.MeasureState``).
+MEASURE_COLUMNS = [
+    RECOMMENDATION_ID_COLUMN,
+    MUNICIPALITY_COLUMN,
+    AUDIT_NAME_COLUMN,
+    DESIGNATION_COLUMN,
+    Column(
+        gettext_lazy("Åtgärd"),
+        "string",
+        gettext_lazy("Åtgärden, som nämnden skrev den."),
+        lambda r, state: state.measure.title,
+    ),
+    Column(
+        gettext_lazy("Nämnd"),
+        "string",
+        gettext_lazy("Förkortningen för nämnden som aviserade åtgärden."),
+        lambda r, state: state.measure.board.short_code,
+    ),
+    Column(
+        gettext_lazy("Ansvarig"),
+        "string",
+        gettext_lazy("Vem som ansvarar för åtgärden, som nämnden angav det."),
+        lambda r, state: state.measure.responsible,
+    ),
+    Column(
+        gettext_lazy("Klart senast"),
+        "string",
+        gettext_lazy(
+            "När åtgärden ska vara klar, som tidpunkten står nu (också flyttad), så exakt som "
+            "den är känd: en dag, en månad, en termin eller ett år, till exempel «juni 2020»."
+        ),
+        lambda r, state: _text(state.due),
+    ),
+    Column(
+        gettext_lazy("Status"),
+        "string",
+        gettext_lazy("Åtgärdens status i nämndens senaste publicerade redovisning av den."),
+        lambda r, state: str(state.status.label),
+        _answer_status_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Försenad"),
+        "string",
+        gettext_lazy(
+            "Ja när hela perioden i Klart senast har passerat, åtgärden inte är genomförd "
+            "eller ej aktuell och radens rekommendation är öppen; annars Nej."
+        ),
+        lambda r, state: _yes_no(state.is_overdue),
+        _yes_no_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Dagar försenad"),
+        "integer",
+        gettext_lazy(
+            "Antal dagar sedan perioden i Klart senast tog slut; 0 om den inte är försenad."
+        ),
+        # 0 while not overdue (``Measure.days_overdue``)
+        lambda r, state: state.days_overdue,
+    ),
+    Column(
+        gettext_lazy("Genomförd"),
+        "string",
+        gettext_lazy(
+            "När åtgärden genomfördes, så exakt som det är känt; tomt om den inte är genomförd."
+        ),
+        lambda r, state: _text(state.measure.completed),
+    ),
+    Column(
+        gettext_lazy("Gemensam åtgärd"),
+        "string",
+        gettext_lazy(
+            "Ja om åtgärden också hör till andra rekommendationer i granskningen (den har "
+            "då en rad för var och en); annars Nej."
+        ),
+        lambda r, state: _yes_no(state.is_shared),
+        _yes_no_vocabulary,
+    ),
+    # Why a date is an inference, as the pages' tolkning marker says; empty when the
+    # document states it.
+    Column(
+        gettext_lazy("Tolkning: klart senast"),
+        "string",
+        gettext_lazy("Varför Klart senast är en tolkning; tomt när dokumentet säger det."),
+        lambda r, state: state.measure.due_inference,
+    ),
+    Column(
+        gettext_lazy("Tolkning: genomförd"),
+        "string",
+        gettext_lazy("Varför Genomförd är en tolkning; tomt när dokumentet säger det."),
+        lambda r, state: state.measure.completed_inference,
+    ),
+]
+
+# One row per answer the reader may read, round by round; a cell's value from
+# (recommendation, ``timeline.EntryStep``).
+TIMELINE_COLUMNS = [
+    RECOMMENDATION_ID_COLUMN,
+    MUNICIPALITY_COLUMN,
+    AUDIT_NAME_COLUMN,
+    DESIGNATION_COLUMN,
+    Column(
+        gettext_lazy("Omgång"),
+        "integer",
+        gettext_lazy("Uppföljningsomgångens nummer i granskningen, 1 för den första."),
+        lambda r, step: step.response.round.sequence,
+    ),
+    Column(
+        gettext_lazy("Omgångens titel"),
+        "string",
+        gettext_lazy("Uppföljningsomgångens titel."),
+        lambda r, step: step.response.round.title,
+    ),
+    Column(
+        gettext_lazy("Nämnd"),
+        "string",
+        gettext_lazy("Förkortningen för nämnden som svarade."),
+        lambda r, step: step.response.board.short_code,
+    ),
+    Column(
+        gettext_lazy("Yttrande"),
+        "string",
+        gettext_lazy("Yttrandets titel."),
+        lambda r, step: step.response.title,
+    ),
+    Column(
+        gettext_lazy("Diarienummer"),
+        "string",
+        gettext_lazy("Yttrandets diarienummer."),
+        lambda r, step: step.response.diary_number,
+    ),
+    Column(
+        gettext_lazy("Datum"),
+        "string",
+        gettext_lazy(
+            "Yttrandets beslutsdatum, annars dokumentets datum, så exakt som det är känt."
+        ),
+        lambda r, step: _text(step.date),
+    ),
+    Column(
+        gettext_lazy("Nämndens status"),
+        "string",
+        gettext_lazy("Nämndens status för rekommendationen i yttrandet."),
+        lambda r, step: str(step.status.label),
+        _answer_status_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Revisionens bedömning"),
+        "string",
+        gettext_lazy("Revisionens bedömning av samma omgång; tom om den inte är gjord."),
+        lambda r, step: str(step.assessment_status.label) if step.assessment else "",
+        _answer_status_vocabulary,
+    ),
+    Column(
+        gettext_lazy("Redovisning"),
+        "string",
+        gettext_lazy("Vad nämnden skrev om rekommendationen i yttrandet."),
+        lambda r, step: step.entry.narrative,
+    ),
+    Column(
+        gettext_lazy("Tolkning: yttrandets titel"),
+        "string",
+        gettext_lazy("Varför yttrandets titel är en tolkning; tomt när dokumentet säger det."),
+        lambda r, step: step.response.title_inference,
+    ),
+    Column(
+        gettext_lazy("Tolkning: datum"),
+        "string",
+        gettext_lazy("Varför datumet är en tolkning; tomt när dokumentet säger det."),
+        lambda r, step: step.response.date_inference,
+    ),
+]
 
 
 def measure_rows(timeline):
     """The rows of the measures sheet for one recommendation's timeline."""
     rec = timeline.recommendation
     for state in timeline.measures:
-        measure = state.measure
-        yield [
-            rec.pk,
-            _municipality(rec),
-            rec.audit.short_name,
-            rec.display_name,
-            measure.title,
-            measure.board.short_code,
-            measure.responsible,
-            _text(state.due),
-            str(state.status.label),
-            _("Ja") if state.is_overdue else _("Nej"),
-            state.days_overdue,  # 0 while not overdue (``Measure.days_overdue``)
-            _text(measure.completed),
-            _("Ja") if state.is_shared else _("Nej"),
-            # Why a date is an inference, as the pages' tolkning marker says; empty when
-            # the document states it.
-            measure.due_inference,
-            measure.completed_inference,
-        ]
-
-
-def timeline_header():
-    """The header of the timeline sheet: one row per readable answer, round by round."""
-    return [
-        _("Rekommendationens id"),
-        _("Kommun"),
-        _("Granskning"),
-        _("Beteckning"),
-        _("Omgång"),
-        _("Omgångens titel"),
-        _("Nämnd"),
-        _("Yttrande"),
-        _("Diarienummer"),
-        _("Datum"),
-        _("Nämndens status"),
-        _("Revisionens bedömning"),
-        _("Redovisning"),
-        _("Tolkning: yttrandets titel"),
-        _("Tolkning: datum"),
-    ]
+        yield [column.value(rec, state) for column in MEASURE_COLUMNS]
 
 
 def timeline_rows(timeline):
     """The rows of the timeline sheet for one recommendation's timeline."""
     rec = timeline.recommendation
     for step in timeline.entries:
-        response = step.response
-        yield [
-            rec.pk,
-            _municipality(rec),
-            rec.audit.short_name,
-            rec.display_name,
-            response.round.sequence,
-            response.round.title,
-            response.board.short_code,
-            response.title,
-            response.diary_number,
-            _text(step.date),
-            str(step.status.label),
-            str(step.assessment_status.label) if step.assessment else "",
-            step.entry.narrative,
-            response.title_inference,
-            response.date_inference,
-        ]
+        yield [column.value(rec, step) for column in TIMELINE_COLUMNS]
 
 
 def matrix_rows(request):
@@ -405,7 +542,6 @@ def matrix_rows(request):
     recommendations = matrix_recommendations(
         filterset.qs, request.user, board, chunk_size=CHUNK_SIZE
     )
-    header = [str(column.header) for column in matrix_columns(years)]
 
     def rows():
         for rec in recommendations:
@@ -419,7 +555,7 @@ def matrix_rows(request):
                     *(_matrix_cell(cell) for cell in line.cells),
                 ]
 
-    return header, rows()
+    return sheet_header(matrix_columns(years)), rows()
 
 
 def _matrix_cell(cell) -> str:
@@ -490,8 +626,8 @@ def recommendations_xlsx(request):
     filterset = _list_filter(request)
     workbook = XlsxWorkbook()
     workbook.add_sheet(_("Rekommendationer"), *list_rows(request, filterset))
-    measures = workbook.add_sheet(_("Åtgärder"), measure_header())
-    entries = workbook.add_sheet(_("Tidslinje"), timeline_header())
+    measures = workbook.add_sheet(str(MEASURES_SHEET), sheet_header(MEASURE_COLUMNS))
+    entries = workbook.add_sheet(str(TIMELINE_SHEET), sheet_header(TIMELINE_COLUMNS))
     # One pass fills both sheets: each timeline is built once.
     for timeline in _timelines(request, filterset):
         measures.extend(measure_rows(timeline))

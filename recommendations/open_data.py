@@ -9,7 +9,14 @@ from django.views.decorators.http import require_safe
 from .api_schema import API_VERSION
 from .dcat import catalog_xml
 from .dictionary import api_fields, table_schema
-from .exports import LIST_COLUMNS, matrix_columns
+from .exports import (
+    LIST_COLUMNS,
+    MEASURE_COLUMNS,
+    MEASURES_SHEET,
+    TIMELINE_COLUMNS,
+    TIMELINE_SHEET,
+    matrix_columns,
+)
 from .models import Municipality
 from .roles import Public, access
 from .status import Status
@@ -25,6 +32,34 @@ def matrix_schema():
     return table_schema(matrix_columns(), title=_("Matris"))
 
 
+# The list's xlsx has, after the list itself (``list_schema``), a sheet of the measures and
+# one of the answers: a Table Schema each, titled with the sheet's name.
+def measures_schema():
+    return table_schema(
+        MEASURE_COLUMNS,
+        title=MEASURES_SHEET,
+        description=_(
+            "Bladet Åtgärder i rekommendationernas Excel-fil: en rad per åtgärd och "
+            "rekommendation som den hör till, med hur åtgärden står i dag. Ett värde som "
+            "börjar med = + - eller @ har en apostrof först, så att kalkylprogram inte "
+            "tolkar det som en formel."
+        ),
+    )
+
+
+def timeline_schema():
+    return table_schema(
+        TIMELINE_COLUMNS,
+        title=TIMELINE_SHEET,
+        description=_(
+            "Bladet Tidslinje i rekommendationernas Excel-fil: en rad per svar på en "
+            "rekommendation, omgång för omgång, aldrig ett utkast. Ett värde som börjar "
+            "med = + - eller @ har en apostrof först, så att kalkylprogram inte tolkar "
+            "det som en formel."
+        ),
+    )
+
+
 @access(Public)
 @require_safe
 def open_data(request):
@@ -35,6 +70,8 @@ def open_data(request):
             "statuses": list(Status),
             "list_schema": list_schema(),
             "matrix_schema": matrix_schema(),
+            "measures_schema": measures_schema(),
+            "timeline_schema": timeline_schema(),
             "api_fields": api_fields(),
             "version": API_VERSION,
         },
@@ -59,6 +96,18 @@ def recommendation_list_schema(request):
 @require_safe
 def matrix_table_schema(request):
     return _schema_json(matrix_schema())
+
+
+@access(Public)
+@require_safe
+def measures_table_schema(request):
+    return _schema_json(measures_schema())
+
+
+@access(Public)
+@require_safe
+def timeline_table_schema(request):
+    return _schema_json(timeline_schema())
 
 
 def _catalog(request, municipality, own_addresses=False):

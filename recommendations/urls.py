@@ -24,6 +24,17 @@ urlpatterns = [
         open_data.recommendation_list_schema,
         name="recommendation_list_schema",
     ),
+    # The list xlsx's other sheets, beside the list's own schema.
+    path(
+        "rekommendationer/export-atgarder.schema.json",
+        open_data.measures_table_schema,
+        name="measures_schema",
+    ),
+    path(
+        "rekommendationer/export-tidslinje.schema.json",
+        open_data.timeline_table_schema,
+        name="timeline_schema",
+    ),
     # The old addresses of the pages that now live beneath their municipality
     # (municipal_urls.py): a permanent redirect there.
     path(

@@ -12,6 +12,8 @@ OPEN_DATA = [
     ("recommendations:recommendation_list_csv", ()),
     ("recommendations:recommendation_list_xlsx", ()),
     ("recommendations:recommendation_list_schema", ()),
+    ("recommendations:measures_schema", ()),
+    ("recommendations:timeline_schema", ()),
     ("recommendations:matrix_csv", ()),
     ("recommendations:matrix_xlsx", ()),
     ("recommendations:response_feed", ()),

@@ -59,6 +59,28 @@ def test_it_has_three_datasets_with_distributions_pointing_at_the_real_exports(c
             assert client.get(str(url).removeprefix("http://testserver")).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "url", [URL, reverse("recommendations:dcat_municipality_catalog", args=["lund"])]
+)
+def test_the_xlsx_of_the_list_conforms_to_a_table_schema_for_each_of_its_sheets(client, url):
+    make_municipality(name="Lunds kommun", slug="lund")
+    graph = _catalog(client, url)
+    (xlsx,) = [
+        distribution
+        for distribution in graph.subjects(ns.RDF.type, ns.DCAT.Distribution)
+        if str(distribution).endswith("#recommendations-xlsx")
+    ]
+    schemas = sorted(str(schema) for schema in graph.objects(xlsx, ns.DCTERMS.conformsTo))
+    assert schemas == [
+        "http://testserver/rekommendationer/export-atgarder.schema.json",
+        "http://testserver/rekommendationer/export-tidslinje.schema.json",
+        "http://testserver/rekommendationer/export.schema.json",
+    ]
+    for schema in schemas:
+        answer = client.get(schema.removeprefix("http://testserver"))
+        assert answer.status_code == 200 and answer.json()["fields"]
+
+
 def test_the_api_is_a_data_service_described_by_the_openapi_document(client):
     make_municipality()
     graph = _catalog(client)

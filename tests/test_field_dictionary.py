@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from recommendations.status import Status
 from tests.factories import make_tracked_audit
@@ -32,6 +33,56 @@ def test_every_csv_column_is_described_in_its_table_schema(client, export, schem
     assert [field["name"] for field in described["fields"]] == _csv_header(client, export)
     for field in described["fields"]:
         assert field["description"] and field["type"] in {"integer", "string", "date"}
+
+
+# The list's xlsx, sheet by sheet, and the Table Schema of each sheet.
+XLSX_SHEETS = [
+    "recommendations:recommendation_list_schema",
+    "recommendations:measures_schema",
+    "recommendations:timeline_schema",
+]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_sheet_of_the_list_xlsx_has_the_fields_of_its_table_schema_as_its_header(
+    client, language
+):
+    make_tracked_audit(n_recommendations=1)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    answer = client.get(reverse("recommendations:recommendation_list_xlsx"))
+    workbook = load_workbook(io.BytesIO(answer.getvalue()))
+    assert len(workbook.worksheets) == len(XLSX_SHEETS)
+    for sheet, schema in zip(workbook.worksheets, XLSX_SHEETS, strict=True):
+        described = client.get(reverse(schema)).json()
+        header, first_row = list(sheet.iter_rows(values_only=True))[:2]
+        assert [field["name"] for field in described["fields"]] == list(header)
+        assert first_row  # each sheet has a row to describe: a measure, an answer
+        for field in described["fields"]:
+            assert field["description"] and field["type"] in {"integer", "string", "date"}
+    assert [sheet.title for sheet in workbook.worksheets[1:]] == [
+        client.get(reverse(schema)).json()["title"] for schema in XLSX_SHEETS[1:]
+    ]
+
+
+@pytest.mark.parametrize("schema", XLSX_SHEETS[1:])
+def test_the_schema_of_each_further_sheet_is_served_as_json_and_says_which_sheet_it_is(
+    client, schema
+):
+    answer = client.get(reverse(schema))
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/schema+json"
+    described = answer.json()
+    assert described["$schema"].endswith("tableschema.json")
+    assert described["title"] in described["description"]
+    assert "Excel" in described["description"] and "CSV" not in described["description"]
+
+
+def test_the_measures_sheet_schema_lists_the_values_its_yes_no_and_status_columns_hold(client):
+    described = client.get(reverse("recommendations:measures_schema")).json()
+    fields = {field["name"]: field for field in described["fields"]}
+    assert fields["Försenad"]["constraints"]["enum"] == ["Ja", "Nej"]
+    assert fields["Status"]["constraints"]["enum"] == [str(s.label) for s in Status]
+    assert fields["Dagar försenad"]["type"] == "integer"
 
 
 @pytest.mark.parametrize(("language", "name"), [("sv", "Kommun"), ("en", "Municipality")])
@@ -72,6 +123,9 @@ def test_the_open_data_page_describes_exports_api_fields_and_statuses(client):
         assert f"<code>{status.value}</code>" in page and str(status.label) in page
     assert 'href="/datasets/dcat"' in page
     assert 'href="/rekommendationer/export.schema.json"' in page
+    assert 'href="/rekommendationer/export-atgarder.schema.json"' in page
+    assert 'href="/rekommendationer/export-tidslinje.schema.json"' in page
+    assert "Dagar försenad" in page and "Revisionens bedömning" in page
 
 
 def test_a_long_field_path_may_break_only_between_its_parts(client):

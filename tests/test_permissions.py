@@ -121,6 +121,8 @@ GET_MATRIX = [
             ("recommendations:api_documentation", lambda w: []),
             ("recommendations:open_data", lambda w: []),
             ("recommendations:recommendation_list_schema", lambda w: []),
+            ("recommendations:measures_schema", lambda w: []),
+            ("recommendations:timeline_schema", lambda w: []),
             ("recommendations:matrix_schema", lambda w: []),
             ("recommendations:dcat_catalog", lambda w: []),
             (
@@ -569,6 +571,8 @@ COVERED = {
     "recommendations:api_documentation",
     "recommendations:open_data",
     "recommendations:recommendation_list_schema",
+    "recommendations:measures_schema",
+    "recommendations:timeline_schema",
     "recommendations:matrix_schema",
     "recommendations:dcat_catalog",
     "recommendations:dcat_municipality_catalog",
