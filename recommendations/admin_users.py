@@ -21,7 +21,7 @@ from responses.admin import SINGLE_DATETIME_INPUT
 
 from . import roles, tenancy
 from .admin_scope import ScopedAdminMixin
-from .models import Board, Membership
+from .models import Board, Membership, Municipality
 
 User = get_user_model()
 # Fields only a superuser sees and sets.
@@ -121,10 +121,13 @@ def _beside_email(options: dict) -> dict:
 
 def _with_municipality(fields) -> list:
     """A fieldset's fields as a non-superuser sees them: no superuser's fields, and the
-    user's municipality, read only, before their groups."""
+    user's municipality, read only: before their groups on a user's page, after the
+    username on the add page, which has no groups."""
     fields = [f for f in fields if f not in SUPERUSER_ONLY]
     if "groups" in fields:
         fields.insert(fields.index("groups"), "municipality_of_user")
+    elif "password1" in fields:  # the add page's fieldset
+        fields.insert(fields.index("username") + 1, "municipality_of_user")
     return fields
 
 
@@ -173,11 +176,25 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
         return refused_address(user)
 
     # The municipality a non-superuser's save places the user in (``save_model``), which
-    # only a superuser chooses (``MembershipInline``): shown, so the admin sees it.
+    # only a superuser chooses (``MembershipInline``): shown, so the admin sees it, on the
+    # user's page and, before the user exists, on the add page (``render_change_form``).
     @admin.display(description=_("kommun"))
     def municipality_of_user(self, user):
+        if user.pk is None:
+            return getattr(user, "municipality_joined_on_save", None)
         membership = Membership.objects.filter(user=user).select_related("municipality").first()
         return membership.municipality if membership else None
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        if add and not roles.is_superuser(request.user):
+            # The unsaved user the add page shows: the municipality ``save_model`` will make
+            # them a member of, for ``municipality_of_user`` to read.
+            context[
+                "adminform"
+            ].form.instance.municipality_joined_on_save = Municipality.objects.filter(
+                pk=roles.municipality_id(request.user)
+            ).first()
+        return super().render_change_form(request, context, add=add, change=change, **kwargs)
 
     @admin.display(description=_("nämnder"))
     def board_codes(self, user):
@@ -187,7 +204,7 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
             fieldsets = [(name, _beside_email(options)) for name, options in fieldsets]
-        if obj is None or roles.is_superuser(request.user):
+        if roles.is_superuser(request.user):
             return fieldsets
         return [
             (name, {**options, "fields": _with_municipality(options["fields"])})

@@ -287,6 +287,63 @@ def test_a_user_a_municipal_admin_adds_shows_their_municipality_on_their_page(
     assert row.split("</div>")[0].strip() == f'<div class="readonly">{towns["malmo"].name}'
 
 
+def _municipality_row(page) -> tuple[str, str] | None:
+    """The read-only Kommun row of a user admin page: (its label, its value), or None."""
+    if 'class="form-row field-municipality_of_user"' not in page.text:
+        return None
+    row = page.text.split('class="form-row field-municipality_of_user"')[1]
+    label = re.search(r"<label>(.*?)</label>", row).group(1)
+    value = re.search(r'<div class="readonly">(.*?)</div>', row).group(1)
+    return label, value
+
+
+def test_a_municipal_admins_add_user_page_says_the_new_user_joins_their_municipality(
+    client, towns, malmo_admin
+):
+    """The save makes the user a member of the admin's municipality: the add page says so,
+    as the user's page will, before anything is saved."""
+    page = client.get(reverse("admin:auth_user_add"))
+
+    assert _municipality_row(page) == ("Kommun:", towns["malmo"].name)
+    fields = re.findall(r'class="form-row field-(\w+)', page.text)
+    assert fields[:2] == ["username", "municipality_of_user"]
+    added = {
+        "username": "ny-revisor",
+        "usable_password": "true",
+        "password1": "ett-långt-lösenord-42",
+        "password2": "ett-långt-lösenord-42",
+    }
+    client.post(reverse("admin:auth_user_add"), added)
+    created = User.objects.get(username="ny-revisor")
+    user_page = client.get(reverse("admin:auth_user_change", args=[created.pk]))
+    assert _municipality_row(user_page) == _municipality_row(page)
+
+
+def test_the_add_user_page_sent_back_with_errors_still_names_the_municipality(
+    client, towns, malmo_admin
+):
+    page = client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "ny", "usable_password": "true", "password1": "a", "password2": "b"},
+    )
+    assert page.status_code == 200 and not User.objects.filter(username="ny").exists()
+    assert _municipality_row(page) == ("Kommun:", towns["malmo"].name)
+
+
+def test_the_add_user_page_names_the_municipality_in_english_too(client, towns, malmo_admin):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("admin:auth_user_add"))
+    assert _municipality_row(page) == ("Municipality:", towns["malmo"].name)
+
+
+def test_a_superusers_add_user_page_lets_them_choose_the_municipality_as_before(client, towns):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw"))
+    page = client.get(reverse("admin:auth_user_add"))
+    assert page.status_code == 200
+    assert _municipality_row(page) is None
+    assert 'name="membership-TOTAL_FORMS"' in page.text  # the Kommun inline, to choose
+
+
 def test_a_municipal_admin_offers_only_their_boards_for_a_users_staff_list(
     client, towns, malmo_admin
 ):

@@ -38,3 +38,18 @@ def test_a_superuser_places_a_user_in_a_municipality(page, seeds, make_user):
     municipality = page.get_by_label("Kommun", exact=True)
     assert municipality.is_visible()
     assert_accessible(page)
+
+
+def test_a_municipal_admins_add_user_page_names_the_municipality_the_user_joins(
+    page, seeds, make_user
+):
+    make_user("malmo-admin", groups=["Administratörer"], is_staff=True)
+    login(page, "malmo-admin", url=reverse("admin:login"))
+    page.goto(reverse("admin:auth_user_add"))
+    row = page.locator(".field-municipality_of_user")
+    assert row.locator("label").inner_text() == "Kommun:"
+    assert row.locator(".readonly").inner_text() == "Malmö stad"
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert row.locator(".readonly").is_visible()
+    assert_accessible(page)
