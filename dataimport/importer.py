@@ -911,6 +911,7 @@ def _check_uniqueness(records: list[_Record], problems: list[Problem], user=None
                 seen[key] = record
             _check_against_database(model, names, seen, input_pks, problems, user)
         for constraint in conditional:
+            _check_conditional_duplicates_in_input(model, constraint, group, problems)
             for record in _conditional_clash_candidates(model, constraint, group):
                 # Treat the object as saved so its own row (same pk) is not a clash on re-import.
                 record.instance._state.adding = False
@@ -920,6 +921,42 @@ def _check_uniqueness(records: list[_Record], problems: list[Problem], user=None
                     problems.append(record.problem("; ".join(error.messages), constraint.fields[0]))
                 finally:
                     record.instance._state.adding = True
+
+
+def _check_conditional_duplicates_in_input(model, constraint, group, problems) -> None:
+    """Objects of the file holding the same values of a conditional unique constraint, each
+    under its condition (two documents of no municipality with one file name): the database
+    would refuse the second. The condition is evaluated as the constraint's own
+    ``validate()`` does it (a query), only for objects whose values another object of the
+    file shares, and once per set of the values it reads (a file's many audits with a blank
+    reference ask once)."""
+    names = [model._meta.get_field(name).attname for name in constraint.fields]
+    read = [
+        model._meta.get_field(name).attname for name in constraint.condition.referenced_base_fields
+    ]
+    holds: dict[tuple, bool] = {}
+
+    def under_condition(record) -> bool:
+        values = tuple(getattr(record.instance, name) for name in read)
+        if values not in holds:
+            holds[values] = constraint.condition.check(
+                record.instance._get_field_expression_map(meta=model._meta)
+            )
+        return holds[values]
+
+    sharing: dict[tuple, list[_Record]] = defaultdict(list)
+    for record in group:
+        key = tuple(getattr(record.instance, name) for name in names)
+        if None not in key:
+            sharing[key].append(record)
+    for records in sharing.values():
+        if len(records) < 2:
+            continue
+        under = [record for record in records if under_condition(record)]
+        for record in under[1:]:
+            problems.append(
+                record.problem(_duplicate(model, names, under[0]), _in_file(model, names)[0])
+            )
 
 
 def _conditional_clash_candidates(model, constraint, group: list[_Record]) -> list[_Record]:

@@ -577,6 +577,19 @@ def test_a_diary_number_already_used_by_another_audit_is_refused(tmp_path, minim
     )
 
 
+def test_two_audits_of_one_file_with_one_diary_number_are_refused(tmp_path, minimal_objects):
+    """A conditional unique constraint is checked within the file too, not left to the
+    database to refuse with its own words."""
+    copy = dict(minimal_objects[4], pk=9100)
+    copy["fields"] = dict(copy["fields"], title="Samma diarienummer", source_documents=[])
+
+    assert_import_refused(
+        write_fixture(tmp_path, [*minimal_objects, copy]),
+        "recommendations.audit pk=9100), fält ”municipality”: värdet för municipality, "
+        "reference finns redan i",
+    )
+
+
 def test_audits_without_a_known_diary_number_may_share_the_blank(tmp_path, minimal_objects):
     minimal_objects[4]["fields"]["reference"] = ""
     run_import(write_fixture(tmp_path, minimal_objects))
