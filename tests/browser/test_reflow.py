@@ -16,6 +16,7 @@ from recommendations.roles import AUDITOR_GROUP, STAFF_GROUP
 from responses.models import Response
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import login
+from tests.conftest import DATA
 from tests.factories import build_sample
 
 pytestmark = pytest.mark.browser
@@ -135,6 +136,79 @@ def test_the_admin_import_page_reflows_at_320_px(page, make_user):
     login(page, "admin")
     problems = reflow_problems(page, {"admin-import": reverse("fixture_import")})
     assert not problems, pformat(problems)
+
+
+def test_the_import_dry_run_says_at_320_px_that_its_table_scrolls_in_a_region_of_its_own(
+    page, make_user
+):
+    """At 320 px the dry run's table scrolled inside its own box, with nothing to say that
+    there was more to the right, and a keyboard could not reach the box to scroll it."""
+    make_user("admin", is_staff=True, is_superuser=True)
+    login(page, "admin")
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("fixture_import"))
+    page.get_by_label("Fixturfil (JSON)").set_input_files(str(DATA / "minimal.json"))
+    page.get_by_role("button", name="Granska filen").click()
+
+    region = page.get_by_role("region", name="Vad importen skulle göra")
+    hint = page.get_by_text("Är tabellen bredare än skärmen, rulla den i sidled")
+    assert hint.is_visible()
+    assert hint.bounding_box()["y"] < region.bounding_box()["y"]  # read before the table
+    assert region.get_attribute("aria-describedby") == hint.get_attribute("id")
+    assert region.get_by_role("table", name="Vad importen skulle göra").is_visible()
+    found = page.evaluate(MEASURE)
+    assert found["width"] <= PHONE["width"] and found["badTables"] == [], found
+    # Reached with the keyboard alone (after the skip link, the menu and the form's
+    # controls: Tab until it has focus), and scrolled with its arrow keys.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if region.evaluate("e => e === document.activeElement"):
+            break
+    assert region.evaluate("e => e === document.activeElement"), "Tab never reached the table"
+    # The types' names ("Uppföljningsomgångar") make it wider than the phone.
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("e => e.scrollLeft > 0", arg=region.element_handle(), timeout=2000)
+    PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PHONE_SCREENSHOTS / "admin-import-dry-run.png"), full_page=True)
+
+    # On a wide screen the table fits, and the hint is not shown.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not hint.is_visible()
+    assert not region.evaluate("e => e.scrollWidth > e.clientWidth")
+
+
+def test_the_password_summary_on_a_users_admin_page_wraps_at_320_px(page, make_user, settings):
+    """Django's line "algoritm: pbkdf2_sha256 iterationer: 1000000 salt: abcdef****** hash:
+    …" holds the masked salt and hash without a space: at 320 px it ran past the page's
+    edge, cut off."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    make_user("admin", is_staff=True, is_superuser=True)
+    user = make_user("revisor")
+    # As Django's default hasher stores a password (22 characters of salt, 44 of hash).
+    user.password = "pbkdf2_sha256$1000000$" + "s" * 22 + "$" + "h" * 43 + "="
+    user.save()
+    login(page, "admin")
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("admin:auth_user_change", args=[user.pk]))
+
+    summary = page.locator(".field-password p").first
+    assert "pbkdf2_sha256" in summary.inner_text() and "hash" in summary.inner_text()
+    found = page.evaluate(MEASURE)
+    assert found["width"] <= PHONE["width"], found
+    # The form row clips what runs past it, so the page is no wider: what was cut off ran
+    # past the summary's own right edge.
+    box = summary.bounding_box()
+    right = box["x"] + box["width"]
+    assert box["x"] >= 0 and right <= PHONE["width"]
+    for value in summary.locator("bdi").all():  # the algorithm, iterations, salt, hash
+        value_box = value.bounding_box()
+        assert value_box["x"] + value_box["width"] <= right + 0.5, value.inner_text()
+    PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PHONE_SCREENSHOTS / "admin-user-password.png"), full_page=True)
 
 
 def test_a_recommendations_version_history_in_the_admin_reflows_at_320_px(page, make_user):
