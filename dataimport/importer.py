@@ -1003,9 +1003,10 @@ def _check_against_database(model, names, seen, input_pks, problems, user=None) 
     slowest part of importing a large file.
 
     With ``user`` (the admin's upload page), a row of another municipality is not named: a
-    value unique across municipalities (a document's file name) is said to be taken, which
+    value unique across municipalities (a municipality's name) is said to be taken, which
     refusing it cannot hide, but not by which id (``_missing``'s rule of telling nothing
-    about another municipality's ids).
+    about another municipality's ids). What a municipality may keep secret is unique
+    within it only (a source document's file name), and never clashes here.
     """
     input_pks = set(input_pks)
     first_values = list({key[0] for key in seen})

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -233,8 +233,10 @@ class SourceDocumentQuerySet(models.QuerySet):
         response's own document, or a document the response refers to); a document named
         by several municipalities', or by none, stays without one, a superuser's to
         manage. The importer asks it of the documents a file leaves without a
-        municipality; migration 0013 filled the stored documents by the same rule.
-        Returns how many documents it gave a municipality."""
+        municipality; migration 0013 filled the stored documents by the same rule. Nor
+        does a document get a municipality that already has a document of its file name
+        (unique within a municipality: ``Meta.constraints``): it too stays a superuser's,
+        to rename or merge. Returns how many documents it gave a municipality."""
         from responses.models import Response
 
         unowned = self.filter(municipality=None).values("pk")
@@ -253,10 +255,26 @@ class SourceDocumentQuerySet(models.QuerySet):
         for rows in links:
             for document, municipality in rows.order_by().distinct():
                 named_by[document].add(municipality)
+        owner_of = {
+            document: municipalities.pop()
+            for document, municipalities in named_by.items()
+            if len(municipalities) == 1
+        }
+        if not owner_of:
+            return 0
+        name_of = dict(
+            SourceDocument.objects.filter(pk__in=owner_of).values_list("pk", "file_name")
+        )
+        taken = set(
+            SourceDocument.objects.filter(
+                municipality__in=set(owner_of.values()), file_name__in=set(name_of.values())
+            ).values_list("municipality_id", "file_name")
+        )
+        # Two documents of none never share a name: only a stored one can hold it.
         by_owner = defaultdict(list)
-        for document, municipalities in named_by.items():
-            if len(municipalities) == 1:
-                by_owner[municipalities.pop()].append(document)
+        for document, municipality in owner_of.items():
+            if (municipality, name_of[document]) not in taken:
+                by_owner[municipality].append(document)
         for municipality, documents in by_owner.items():
             SourceDocument.objects.filter(pk__in=documents).update(municipality=municipality)
         return sum(len(documents) for documents in by_owner.values())
@@ -288,7 +306,10 @@ class SourceDocument(models.Model):
             "superanvändare det."
         ),
     )
-    file_name = models.CharField(_("filnamn"), max_length=200, unique=True)
+    # Unique within its municipality (and among the documents of none), not across the
+    # database: a name taken in another municipality would tell its admin, by refusing
+    # it, that that municipality holds a document so named (``Meta.constraints``).
+    file_name = models.CharField(_("filnamn"), max_length=200)
     title = models.CharField(_("titel"), max_length=400)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
@@ -305,9 +326,44 @@ class SourceDocument(models.Model):
         verbose_name = _("källdokument")
         verbose_name_plural = pgettext_lazy("plural", "källdokument")
         ordering = ["document_date", "file_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file_name", "municipality"],
+                name="source_document_unique_file_name_per_municipality",
+                violation_error_code="file_name_taken",
+                violation_error_message=_(
+                    "Kommunen har redan ett källdokument med det här filnamnet."
+                ),
+            ),
+            # A NULL municipality makes no pair equal to another: the documents of none
+            # (a superuser's) have their own rule.
+            models.UniqueConstraint(
+                fields=["file_name"],
+                condition=Q(municipality=None),
+                name="source_document_unique_file_name_without_municipality",
+                violation_error_code="file_name_taken",
+                violation_error_message=_(
+                    "Ett källdokument utan kommun har redan det här filnamnet."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.file_name})"
+
+    def validate_constraints(self, exclude=None):
+        """Django's check of the constraints, with a taken file name told on the field
+        ``file_name`` (the one to change), where a constraint of two fields tells it above
+        the form."""
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            above = errors.pop(NON_FIELD_ERRORS, [])
+            for found in above:
+                field = "file_name" if found.code == "file_name_taken" else NON_FIELD_ERRORS
+                errors.setdefault(field, []).append(found)
+            raise ValidationError(errors) from None
 
     # A title's lead before its colon names its kind when it is the kind word with at most
     # this many words before it that describe it ("Kommunstyrelsens uppföljande yttrande: …").

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from responses import services
 from responses.models import Response
 
 from .factories import PDF_BYTES
@@ -202,3 +203,27 @@ def test_an_edit_page_with_errors_attaches_nothing_and_keeps_what_was_typed_on_t
     draft.refresh_from_db()
     assert not draft.decision_document
     assert draft.version == 1
+
+
+def test_two_municipalities_pdfs_of_one_name_are_both_kept_neither_overwritten(
+    towns, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Stored by the storage's own naming: the second ``protokoll.pdf`` of the year gets a
+    name of its own, and the first one's file is as it was."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (_malmo, *_m, malmos), (_lund, *_l, lunds) = towns
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_decision_document(
+            response=malmos, upload=SimpleUploadedFile("protokoll.pdf", PDF_BYTES)
+        )
+        services.attach_decision_document(
+            response=lunds, upload=SimpleUploadedFile("protokoll.pdf", PDF_BYTES + b"% Lund")
+        )
+
+    malmos.refresh_from_db()
+    lunds.refresh_from_db()
+    assert malmos.decision_document.name != lunds.decision_document.name
+    assert (settings.MEDIA_ROOT / malmos.decision_document.name).read_bytes() == PDF_BYTES
+    assert (settings.MEDIA_ROOT / lunds.decision_document.name).read_bytes() == (
+        PDF_BYTES + b"% Lund"
+    )

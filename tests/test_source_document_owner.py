@@ -90,6 +90,22 @@ def test_giving_owners_from_links_leaves_a_documents_own_municipality_alone(town
     assert document.municipality == lund[0]
 
 
+def test_a_document_named_as_one_its_municipality_has_stays_without_one(towns):
+    """File names are unique within a municipality: given Malmö, it would break the rule."""
+    malmo, _lund = towns
+    make_source_document(file_name="yttrande.pdf", municipality=malmo[0])
+    twin = make_source_document(file_name="yttrande.pdf")
+    other = make_source_document(file_name="eget.pdf")
+    _named_by(malmo, twin)
+    _named_by(malmo, other)
+
+    assert SourceDocument.objects.give_owners_from_links() == 1
+
+    twin.refresh_from_db()
+    other.refresh_from_db()
+    assert twin.municipality is None and other.municipality == malmo[0]
+
+
 def test_the_seed_files_import_unchanged_each_document_malmos(db):
     from django.core.management import call_command
 

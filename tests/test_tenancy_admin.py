@@ -611,28 +611,20 @@ def test_an_import_does_not_tell_a_municipal_admin_which_municipality_holds_an_i
 def test_an_import_does_not_name_the_id_of_another_municipalitys_object_holding_a_unique_value(
     client, towns, malmo_admin
 ):
-    """A document's file name is unique across municipalities: the clash is said (the file
-    cannot be imported), not the id of the other municipality's document."""
-    lund_document = make_source_document(file_name="lund-yttrande.pdf", municipality=towns["lund"])
-    towns["lund_audit"].source_documents.add(lund_document)
-    own_document = make_source_document(file_name="malmo-yttrande.pdf", municipality=towns["malmo"])
-    towns["malmo_audit"].source_documents.add(own_document)
-    free = lund_document.pk + own_document.pk + 1000
+    """A municipality's name is unique across municipalities: the clash is said (the file
+    cannot be imported), not the id of the other municipality. (A source document's file
+    name is unique within its municipality only: test_source_document_file_names.py.)"""
+    own = {
+        "model": "recommendations.municipality",
+        "pk": towns["malmo"].pk,
+        "fields": {"name": "Lunds kommun", "slug": "malmo", "organisation_number": ""},
+    }
 
-    def document(file_name):
-        return {
-            "model": "recommendations.sourcedocument",
-            "pk": free,
-            "fields": {"file_name": file_name, "title": "Yttrande", "kind": "response"},
-        }
+    page = _upload(client, [own])
 
-    page = _upload(client, [document("lund-yttrande.pdf")])
     assert page.status_code == 400
-    assert "värdet för file_name används redan i databasen." in page.text
-    assert not re.search(rf"pk={lund_document.pk}\b", page.text)
-    # A clash with one's own document still names it.
-    page = _upload(client, [document("malmo-yttrande.pdf")])
-    assert f"används redan av recommendations.sourcedocument pk={own_document.pk}" in page.text
+    assert "fält ”name”: värdet för name används redan i databasen." in page.text
+    assert not re.search(rf"pk={towns['lund'].pk}\b", page.text)
 
 
 def test_a_superuser_is_told_precisely_that_a_referenced_id_exists_nowhere(client, towns):
