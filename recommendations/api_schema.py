@@ -334,6 +334,12 @@ class MeasureOut(Schema):
     days_overdue: int = _field(
         gettext_noop("Antal dagar åtgärden är försenad; 0 om den inte är det.")
     )
+    proposal: bool = _field(
+        gettext_noop(
+            "Sant för en åtgärd i ett svar som inte är publicerat än (bara den som får läsa "
+            "svaret ser den): ett förslag, som aldrig räknas som öppen eller försenad."
+        )
+    )
     effect: str = _field(gettext_noop("Åtgärdens effekt enligt nämnden."))
     announced_in_entry: int | None = _field(gettext_noop("Svaret där åtgärden aviserades (id)."))
     recommendation: int = _field(
@@ -362,6 +368,7 @@ class MeasureOut(Schema):
             completed_inference=measure.completed_inference,
             overdue=state.is_overdue,
             days_overdue=state.days_overdue,
+            proposal=state.is_proposal,
             effect=measure.effect,
             announced_in_entry=measure.announced_in_id,
             recommendation=measure.recommendation_id,

@@ -17,9 +17,11 @@ The rules live here, not in views or templates:
 * A recommendation's measures are its own and the shared ones it is also served by
   (``Measure.also_serves``), each marked with the other recommendations it serves;
   a shared measure is one row, so counts of measures never count it twice.
-* A measure is overdue when it is public, not settled and its whole due period has
-  ended (``Measure.is_overdue``): "maj 2026" is not overdue until June, and a measure
-  of an answer not yet published is shown with its due date but overdue for nobody.
+* A measure is open when it is public and followed up (``Measure.is_open``), overdue
+  when open and its whole due period has ended (``Measure.is_overdue``): "maj 2026" is
+  not overdue until June, and a measure of an answer not yet published is a proposal
+  (``Measure.is_proposal``), shown marked as one with its due date but open and overdue
+  for nobody.
 * The board and the auditors disagree when the auditors' assessment in a round has a
   different status from the board's own status in that round
   (``AuditorAssessment.disagrees``, the rule the standings keep for the latest of each).
@@ -275,6 +277,7 @@ class MeasureState:
     measure: Measure
     status: Status
     due: FuzzyDate | None
+    is_proposal: bool  # in an answer not yet published (``Measure.is_proposal``)
     is_overdue: bool
     days_overdue: int
     due_date_changes: list
@@ -292,6 +295,7 @@ class MeasureState:
             measure=measure,
             status=Status(measure.status),
             due=measure.due,
+            is_proposal=measure.is_proposal,
             is_overdue=days_overdue > 0,
             days_overdue=days_overdue,
             due_date_changes=DueDateChange.in_order(measure.timeline_due_date_changes),

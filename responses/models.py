@@ -748,7 +748,8 @@ class MeasureQuerySet(InMunicipalityQuerySet):
         """Measures still followed up: not settled, and serving an open recommendation
         (its main one, or another a shared measure serves: each is closed on its own
         day). A measure of closed recommendations only is no longer chased by any page,
-        list, digest or reminder (``Measure.is_followed_up``, one by one)."""
+        list, digest or reminder (``Measure.is_followed_up``, one by one). Half of the
+        rule of an open measure: pages, counts and calendars ask ``open``."""
         serves_open = models.Exists(
             Recommendation.objects.filter(shared_measures=models.OuterRef("pk"), closed_on=None)
         )
@@ -756,17 +757,30 @@ class MeasureQuerySet(InMunicipalityQuerySet):
             models.Q(recommendation__closed_on__isnull=True) | serves_open
         )
 
-    def overdue(self, today):
-        """Public measures followed up whose due period ended before ``today``
-        (``Measure.is_overdue``, one by one).
+    def open(self):
+        """Open measures, for every reader alike: public and followed up (``public``,
+        ``followed_up``; ``Measure.is_open``, one by one). The one rule of "open" that
+        every count of open or overdue measures, calendar and reminder asks.
 
-        Only public ones: a measure becomes a commitment the board can be late with when
-        the answer announcing it is published; until then it is a proposal, shown with
-        its due date to those who may read the answer but overdue for nobody. So every
-        page, whoever reads it, says what the stored standings (public measures only)
-        say. A due date moved in an answer not yet published is not on the measure yet:
-        the published one counts."""
-        return self.public().followed_up().filter(ended_before_q("due", today))
+        Only public ones: a measure becomes a commitment the board is to make good on
+        when the answer announcing it is published (or it was imported); until then it
+        is a proposal (``Measure.is_proposal``), which those who may read the answer see
+        marked as one, with its due date, but which is open, overdue and due in a
+        calendar for nobody. So every page, whoever reads it, says what the stored
+        standings (public measures only) say."""
+        return self.public().followed_up()
+
+    def proposals(self):
+        """Measures announced in answers not yet published (``Measure.is_proposal``, one
+        by one): never open. A page, or a private calendar, that shows them to a reader
+        who may read the answer (``visible_to``) marks them as proposals."""
+        return self.filter(announced_in__isnull=False).exclude(_public("announced_in__response__"))
+
+    def overdue(self, today):
+        """Open measures (``open``) whose due period ended before ``today``
+        (``Measure.is_overdue``, one by one). A due date moved in an answer not yet
+        published is not on the measure yet: the published one counts."""
+        return self.open().filter(ended_before_q("due", today))
 
     def due_first(self, limit: int):
         """The ``limit`` measures of this queryset due first (earliest due date, then pk),
@@ -1029,16 +1043,23 @@ class Measure(RemembersLoadedValues, models.Model):
             return read
         return self.announced_in_id is None or self.announced_in.response.is_public
 
+    @property
+    def is_proposal(self) -> bool:
+        """Announced in an answer not yet published (not ``is_public``): a proposal that
+        those who may read the answer see, marked as one ("I ett svar som inte är
+        publicerat än"), and never open, overdue or a measure due in a calendar."""
+        return not self.is_public
+
+    def is_open(self, under=None) -> bool:
+        """``MeasureQuerySet.open``'s rule for one measure: followed up
+        (``is_followed_up``, ``under`` as there) and public (``is_public``)."""
+        return self.is_followed_up(under) and self.is_public
+
     def is_overdue(self, today, under=None) -> bool:
-        """``MeasureQuerySet.overdue``'s rule for one measure: public (``is_public``: one
-        in an answer not yet published is a proposal, not yet late), followed up
-        (``is_followed_up``) and past its whole due period."""
-        return (
-            self.due is not None
-            and self.due.is_past(today)
-            and self.is_followed_up(under)
-            and self.is_public
-        )
+        """``MeasureQuerySet.overdue``'s rule for one measure: open (``is_open``: one in
+        an answer not yet published is a proposal, not yet late) and past its whole due
+        period."""
+        return self.due is not None and self.due.is_past(today) and self.is_open(under)
 
     def days_overdue(self, today, under=None) -> int:
         """How many days past its due date the measure is, 0 while ``is_overdue`` says it

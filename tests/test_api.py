@@ -7,7 +7,13 @@ from django.urls import reverse
 from recommendations.models import Recommendation
 from recommendations.roles import STAFF_GROUP
 from responses.models import Measure
-from tests.factories import make_board, make_recommendation, make_tracked_audit, make_user
+from tests.factories import (
+    make_board,
+    make_measure,
+    make_recommendation,
+    make_tracked_audit,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("recommendations:api_recommendations")
@@ -91,6 +97,29 @@ def test_it_never_shows_drafts_to_the_public(client):
     assert "hemligt" not in body
     client.force_login(make_user(groups=[STAFF_GROUP], boards=[world.board]))
     assert "hemligt" in client.get(URL).content.decode()
+
+
+def test_a_measure_of_a_draft_is_a_proposal_to_its_staff_never_open_or_overdue(client):
+    """The board's staff read their draft's measure in the API, due in 2020 and so long
+    past: marked a proposal, not overdue, and not counted among the board's open
+    measures, which the public reads alike (the stored standing's)."""
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    (rec,) = world.recommendations
+    draft_entry = world.draft.entries.get()
+    make_measure(
+        rec, board=world.board, due="2020-01", announced_in=draft_entry, title="Förslag i utkast"
+    )
+    public = client.get(URL).json()["results"][0]
+    client.force_login(make_user(groups=[STAFF_GROUP], boards=[world.board]))
+
+    (shown,) = client.get(URL).json()["results"]
+
+    measures = {m["title"]: m for m in shown["measures"]}
+    assert measures["Förslag i utkast"]["proposal"] is True
+    assert measures["Förslag i utkast"]["overdue"] is False
+    assert measures[f"Arbetsgrupp {rec.pk}"]["proposal"] is False
+    assert [m["proposal"] for m in public["measures"]] == [False]
+    assert shown["standings"][0]["open_measures"] == public["standings"][0]["open_measures"] == 1
 
 
 def test_its_query_count_does_not_grow(client, django_assert_num_queries):

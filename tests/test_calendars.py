@@ -12,7 +12,7 @@ from notifications.models import Profile
 from recommendations.models import FollowUpRound
 from recommendations.roles import STAFF_GROUP
 from recommendations.status import Status
-from responses.models import Response
+from responses.models import Measure, Response
 from tests.factories import (
     make_audit,
     make_board,
@@ -95,7 +95,12 @@ def test_the_municipality_calendar_covers_its_boards(client, world):
     assert not any("Åtgärd i utkast" in summary for summary in found)
 
 
-def test_board_staff_see_their_draft_measures_at_their_secret_address(client, world):
+def test_board_staff_see_their_draft_measures_at_their_secret_address_marked_as_proposals(
+    client, world
+):
+    """A measure in an answer not yet published is a proposal, not a commitment: their
+    private calendar shows it tentative and named a proposal, never as a measure due
+    (``MeasureQuerySet.open``, the rule of the public calendars and of every count)."""
     staff = make_user("anna", groups=[STAFF_GROUP], boards=[world["board"]])
     token = Profile.for_user(staff).calendar_token
 
@@ -103,7 +108,59 @@ def test_board_staff_see_their_draft_measures_at_their_secret_address(client, wo
         client.get(reverse("notifications:private_board_calendar", args=[token, world["board"].pk]))
     )
 
-    assert "Åtgärd klar senast: Åtgärd i utkast" in found
+    assert "Åtgärd klar senast: Åtgärd i utkast" not in found
+    proposal = found["Förslag, klar senast: Åtgärd i utkast"]
+    assert str(proposal["status"]) == "TENTATIVE"
+    assert str(proposal["description"]).startswith(
+        "I ett svar som inte är publicerat än: ett förslag, inget åtagande"
+    )
+    assert "status" not in found["Åtgärd klar senast: Publicerad åtgärd"]
+
+
+def test_every_readers_calendar_has_the_open_measures_as_commitments(client, world):
+    """The measures due in a calendar (not marked proposals) are the open ones, whoever
+    reads it: the public, the board's staff and the municipality's auditor."""
+    board = world["board"]
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[board])
+    auditor = make_user("revisor", groups=["Revisorer"], municipality=board.municipality)
+    submitted = make_response(
+        board=board,
+        round=make_round(world["published"].recommendation.audit, sequence=3),
+        state=Response.State.SUBMITTED,
+    )
+    make_measure(
+        world["published"].recommendation,
+        board=board,
+        title="Åtgärd i inlämnat svar",
+        due="2026-07",
+        announced_in=make_entry(submitted, world["published"].recommendation),
+    )
+    open_titles = {
+        f"Åtgärd klar senast: {measure.title}"
+        for measure in Measure.objects.open().filter(board=board)
+    }
+    assert open_titles == {"Åtgärd klar senast: Publicerad åtgärd"}
+    addresses = [
+        reverse("notifications:board_calendar", args=[board.pk]),
+        reverse("notifications:municipality_calendar", args=["malmo"]),
+    ]
+    for reader in (staff, auditor):
+        token = Profile.for_user(reader).calendar_token
+        addresses += [
+            reverse("notifications:private_board_calendar", args=[token, board.pk]),
+            reverse("notifications:private_municipality_calendar", args=[token, "malmo"]),
+        ]
+    for address in addresses:
+        found = events(client.get(address))
+        commitments = {
+            summary
+            for summary, event in found.items()
+            if summary.startswith("Åtgärd klar senast") and "status" not in event
+        }
+        assert commitments == open_titles, address
+    seen = events(client.get(addresses[-1]))
+    assert str(seen["Förslag, klar senast: Åtgärd i inlämnat svar"]["status"]) == "TENTATIVE"
+    assert "Förslag, klar senast: Åtgärd i utkast" not in seen  # a draft is not theirs
 
 
 def test_a_renewed_address_replaces_the_old_one(client, world):

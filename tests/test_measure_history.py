@@ -84,6 +84,37 @@ def test_a_settled_measure_is_never_overdue(minimal_data):
     assert not Measure.objects.overdue(dt.date(2030, 1, 1)).exists()
 
 
+def test_a_measure_in_an_answer_not_yet_published_is_a_proposal_open_for_nobody(
+    second_round_entry,
+):
+    """Open (``MeasureQuerySet.open``, ``Measure.is_open``) is public and followed up: a
+    measure a handed-in answer announces is a proposal until the answer is published,
+    whatever it says, and then open like the imported one."""
+    imported = Measure.objects.get()
+    response = second_round_entry.response
+    response.state = Response.State.SUBMITTED
+    response.save()
+    proposed = Measure.objects.create(
+        recommendation=imported.recommendation,
+        board=imported.board,
+        title="Föreslagen åtgärd",
+        announced_in=second_round_entry,
+    )
+
+    assert set(Measure.objects.open()) == {imported}
+    assert set(Measure.objects.proposals()) == {proposed}
+    assert (proposed.is_proposal, proposed.is_open()) == (True, False)
+    assert (imported.is_proposal, imported.is_open()) == (False, True)
+
+    response.state = Response.State.PUBLISHED
+    response.save()
+    proposed = Measure.objects.get(pk=proposed.pk)
+
+    assert set(Measure.objects.open()) == {imported, proposed}
+    assert not Measure.objects.proposals().exists()
+    assert (proposed.is_proposal, proposed.is_open()) == (False, True)
+
+
 def test_an_implemented_measure_needs_a_completion_date(minimal_data):
     measure = Measure.objects.get()
     measure.status = Status.IMPLEMENTED

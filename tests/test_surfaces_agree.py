@@ -17,14 +17,16 @@ what the stored standing says:
 * the municipality's start page (counts per audit and per board, the recommendations
   counted) and the national page's row of the municipality;
 * *Att granska* and the auditors' digest (disagreements and overdue measures);
+* the calendars, public or the viewer's private ones: their measures due are the open
+  ones (``MeasureQuerySet.open``), a proposal only marked as one;
 * the council report as of today, from the stored standings, against the same report
   derived afresh as of today (``standings_as_of``).
 
 The pages are read as an anonymous visitor, or as a logged-in ``viewer`` (an auditor
 reads handed-in answers, a board's staff its own drafts): a measure in an answer not yet
-published is shown to them, but is overdue for nobody (the stored standings count only
-public measures), so every reader is checked against the same overdue measures
-(``overdue_by_the_standings``).
+published is shown to them, marked as a proposal, but is open and overdue for nobody (the
+stored standings count only public measures), so every reader is checked against the same
+open and overdue measures (``overdue_by_the_standings``, ``open_by_the_standings``).
 """
 
 import csv
@@ -38,10 +40,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 from openpyxl import load_workbook
 
 from auditfollowup.lib.dates import FuzzyDate
-from notifications.models import Frequency, Kind, Notification
+from notifications.models import Frequency, Kind, Notification, Profile
 from notifications.outbox import DIGEST_LIMIT, _attention_context
 from recommendations import roles
 from recommendations.models import Audit, AuditorAssessment, Municipality, Recommendation
@@ -150,8 +153,43 @@ class Surfaces:
         }
         return Measure.objects.in_bulk(overdue)
 
+    def open_by_the_standings(self, recommendations) -> set[int]:
+        """The pks of the measures serving ``recommendations`` that are open today as the
+        stored standings derive them (public, followed up), for every reader alike."""
+        return {
+            known.pk
+            for known in known_measures([rec.pk for rec in recommendations])
+            if known.is_followed_up
+        }
+
     def url(self, name, *args):
         return reverse(f"municipal:{name}", args=[self.municipality.slug, *args])
+
+    def calendar_measures(self, board=None) -> tuple[set[int], set[int]]:
+        """(measures due in the reader's calendar of ``board``, else of the municipality;
+        those marked as proposals): the public calendar for an anonymous reader, the
+        private one for a logged-in viewer."""
+        if self.viewer is None:
+            name, args = "notifications:municipality_calendar", [self.municipality.slug]
+            if board is not None:
+                name, args = "notifications:board_calendar", [board.pk]
+        else:
+            token = Profile.for_user(self.viewer).calendar_token
+            name = "notifications:private_municipality_calendar"
+            args = [token, self.municipality.slug]
+            if board is not None:
+                name, args = "notifications:private_board_calendar", [token, board.pk]
+        answer = self.reader.get(reverse(name, args=args))
+        assert answer.status_code == 200
+        due, proposals = set(), set()
+        for event in Calendar.from_ical(answer.content).walk("VEVENT"):
+            found = re.match(r"measure-(\d+)-due@", str(event["uid"]))
+            if not found:
+                continue
+            proposal = str(event.get("status", "")) == "TENTATIVE"
+            assert proposal == str(event["summary"]).startswith("Förslag, klar senast: ")
+            (proposals if proposal else due).add(int(found.group(1)))
+        return due, proposals
 
     def listed(self, **query) -> set[int]:
         """The recommendations the list shows for ``query``, on all its pages."""
@@ -195,6 +233,7 @@ class Surfaces:
         )
         api = self.api()
         public_ids = {known.pk for known in known_measures([rec.pk for rec in recommendations])}
+        open_ids = self.open_by_the_standings(recommendations)
         overdue = self.overdue_by_the_standings(recommendations)
         by_status = {status.value: self.listed(status=status.value) for status in Status}
         overdue_listed = self.listed(overdue="true")
@@ -224,17 +263,21 @@ class Surfaces:
                 assert any(m["overdue"] for m in measures) == standing.has_overdue_measures(
                     self.today
                 ), f"{rec}: {code}'s measures and its standing disagree on overdue"
-                # A logged-in reader also sees measures of answers not yet published;
-                # the standing counts the public ones.
+                # A logged-in reader also sees measures of answers not yet published,
+                # each marked a proposal, never overdue; the standing counts the others.
+                assert {m["id"] for m in measures if m["proposal"]}.isdisjoint(public_ids)
+                assert not any(m["overdue"] for m in measures if m["proposal"])
                 assert (
                     sum(
                         1
                         for m in measures
-                        if m["id"] in public_ids and not Status(m["status"]["value"]).is_settled
+                        if not m["proposal"] and not Status(m["status"]["value"]).is_settled
                     )
                     == standing.open_measures
                 )
+            assert {m["id"] for m in shown["measures"] if not m["proposal"]} <= public_ids
         self.check_list_per_board(standings)
+        self.check_calendars(recommendations, standings, open_ids, public_ids)
         self.check_board_pages(standings, overdue)
         self.check_csv(recommendations, standings)
         self.check_start_pages(recommendations, standings, overdue)
@@ -266,6 +309,49 @@ class Surfaces:
             ), f"{rec}'s measures table and {standing} disagree on overdue"
         notice = re.search(r"(\d+) åtgärd(?:er)? är försenad", page)
         assert (int(notice.group(1)) if notice else 0) == len(flagged), f"{rec}'s notice"
+        # The measures table marks a proposal of an answer not yet published as one; on
+        # an open recommendation each board's other measures not settled are its open
+        # measures, as many as its standing counts.
+        table = page.split('id="atgarder"', 1)[-1].split("</table>", 1)[0]
+        rows = [
+            row
+            for row in re.findall(r'<tr role="row"[^>]*>(.*?)</tr>', table, re.S)
+            if 'data-label="Nämnd"' in row
+        ]
+        for standing in standings:
+            if rec.is_closed:
+                continue
+            of_board = [
+                row
+                for row in rows
+                if re.sub(r"<[^>]+>", "", cell(row, "Nämnd")) == (standing.board.short_code)
+            ]
+            open_rows = [
+                row
+                for row in of_board
+                if "I ett svar som inte är publicerat än" not in row
+                and not Status(shown_status(cell(row, "Status"))).is_settled
+            ]
+            assert len(open_rows) == standing.open_measures, f"{standing}'s open measures"
+            assert not any(
+                "row-overdue" in row for row in of_board if "inte är publicerat än" in row
+            )
+
+    def check_calendars(self, recommendations, standings, open_ids, public_ids) -> None:
+        """The measures due in the calendars are the open ones with a due date, for every
+        reader; a logged-in reader's proposals are only marked as such."""
+        dated = set(
+            Measure.objects.filter(pk__in=open_ids, due_date__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        due, proposals = self.calendar_measures()
+        assert due == dated, "the municipality's calendar and the open measures disagree"
+        assert proposals.isdisjoint(public_ids)
+        for board in {s.board for s in standings}:
+            due, proposals = self.calendar_measures(board)
+            assert due == {pk for pk in dated if Measure.objects.get(pk=pk).board_id == board.pk}
+            assert proposals.isdisjoint(public_ids)
 
     def check_list_per_board(self, standings) -> None:
         for board in {s.board for s in standings}:
@@ -918,6 +1004,11 @@ def test_a_measure_announced_in_a_handed_in_answer_is_overdue_once_it_is_publish
     assert "Ny introduktion för nyanställda" in page and "row-overdue" not in page
     assert "I ett svar som inte är publicerat än" in page  # why it is not flagged
     assert proposed not in Measure.objects.visible_to(town.auditor).overdue(timezone.localdate())
+    assert proposed not in Measure.objects.visible_to(town.auditor).open()
+    # In the staff's and the auditor's private calendars, a proposal, not a measure due.
+    for viewer in (town.staff_b, town.auditor):
+        due, proposals = Surfaces(town.municipality, town.auditor, viewer).calendar_measures()
+        assert proposed.pk in proposals and proposed.pk not in due
 
     client.force_login(town.admin)
     publish(client, draft)
@@ -928,6 +1019,8 @@ def test_a_measure_announced_in_a_handed_in_answer_is_overdue_once_it_is_publish
         not in auditor.get(town.rec_b.get_absolute_url()).text
     )
     assert proposed.is_overdue(timezone.localdate())
+    due, proposals = Surfaces(town.municipality, town.auditor, town.staff_b).calendar_measures()
+    assert proposed.pk in due and not proposals
     assert BoardStanding.objects.get(
         recommendation=town.rec_b, board=town.board_b
     ).has_overdue_measures(timezone.localdate())
