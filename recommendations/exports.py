@@ -391,7 +391,8 @@ MEASURE_COLUMNS = [
         "string",
         gettext_lazy(
             "Ja när hela perioden i Klart senast har passerat, åtgärden inte är genomförd "
-            "eller ej aktuell och radens rekommendation är öppen; annars Nej."
+            "eller ej aktuell, radens rekommendation är öppen och svaret som aviserade "
+            "åtgärden är publicerat; annars Nej."
         ),
         lambda r, state: _yes_no(state.is_overdue),
         _yes_no_vocabulary,
@@ -404,6 +405,16 @@ MEASURE_COLUMNS = [
         ),
         # 0 while not overdue (``Measure.days_overdue``)
         lambda r, state: state.days_overdue,
+    ),
+    Column(
+        gettext_lazy("Förslag"),
+        "string",
+        gettext_lazy(
+            "Ja för en åtgärd i ett svar som inte är publicerat än, som bara den som får "
+            "läsa svaret ser: ett förslag, aldrig försenad eller öppen; annars Nej."
+        ),
+        lambda r, state: _yes_no(state.is_proposal),
+        _yes_no_vocabulary,
     ),
     Column(
         gettext_lazy("Genomförd"),

@@ -13,12 +13,15 @@ from openpyxl.utils import get_column_letter
 
 from auditfollowup.lib.spreadsheets import XLSX_TYPE, safe_cell
 from recommendations import exports
+from recommendations.roles import STAFF_GROUP
 from tests.conftest import postgresql_only
 from tests.factories import (
     make_audit_answered_once,
     make_board,
+    make_measure,
     make_municipality,
     make_tracked_audit,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +248,40 @@ def test_the_measures_sheet_counts_no_days_late_on_a_closed_recommendation(clien
 
     measure = dict(zip(header, row, strict=True))
     assert (measure["Försenad"], measure["Dagar försenad"]) == ("Nej", 0)
+
+
+def test_the_measures_sheet_marks_a_measure_of_a_draft_as_a_proposal_never_overdue(client):
+    """The board's staff export their draft's measure, due in 2020 and so long past: a
+    proposal (Förslag: Ja), not overdue, as the measures table and the API say it."""
+    world = make_tracked_audit(n_recommendations=1, with_draft=True)
+    (rec,) = world.recommendations
+    make_measure(
+        rec,
+        board=world.board,
+        due="2020-01",
+        announced_in=world.draft.entries.get(),
+        title="Förslag i utkast",
+    )
+    client.force_login(make_user(groups=[STAFF_GROUP], boards=[world.board]))
+
+    header, *rows = xlsx_rows(
+        client.get(reverse("recommendations:recommendation_list_xlsx")), "Åtgärder"
+    )
+
+    shown = {row["Åtgärd"]: row for row in (dict(zip(header, r, strict=True)) for r in rows)}
+    proposal = shown["Förslag i utkast"]
+    assert (proposal["Förslag"], proposal["Försenad"], proposal["Dagar försenad"]) == (
+        "Ja",
+        "Nej",
+        0,
+    )
+    assert (
+        shown[f"Arbetsgrupp {rec.pk}"]["Förslag"],
+        shown[f"Arbetsgrupp {rec.pk}"]["Försenad"],
+    ) == (
+        "Nej",
+        "Ja",
+    )
 
 
 def test_the_timeline_sheet_leaves_out_draft_answers(client):

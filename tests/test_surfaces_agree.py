@@ -404,7 +404,9 @@ class Surfaces:
         sheet = [list(r) for r in workbook.worksheets[1].iter_rows(values_only=True)]
         header, measure_rows = sheet[0], sheet[1:]
         rec_at, board_at = header.index("Rekommendationens id"), header.index("Nämnd")
-        overdue_at = header.index("Försenad")
+        overdue_at, proposal_at = header.index("Försenad"), header.index("Förslag")
+        # A proposal (a measure of an answer not yet published) is marked, never overdue.
+        assert not any(r[overdue_at] == "Ja" for r in measure_rows if r[proposal_at] == "Ja")
         for standing in standings:
             of_board = [
                 r
