@@ -324,3 +324,32 @@ def test_the_municipality_calendar_costs_the_same_queries_for_more_rounds_and_bo
     found = Calendar.from_ical(page.content).walk("VEVENT")
     descriptions = [str(event["description"]) for event in found]
     assert sum("Nämnder som ska svara: " in text for text in descriptions) == 2 + 8
+
+
+def test_a_private_calendar_costs_the_same_queries_for_more_proposals(
+    client, world, django_assert_num_queries
+):
+    """One query more than the public calendar, for the proposals the user may read,
+    however many there are."""
+    board = world["board"]
+    staff = make_user("anna", groups=[STAFF_GROUP], boards=[board])
+    url = reverse(
+        "notifications:private_board_calendar",
+        args=[Profile.for_user(staff).calendar_token, board.pk],
+    )
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    entry = world["hidden"].announced_in
+    for number in range(5):
+        make_measure(
+            entry.recommendation,
+            board=board,
+            title=f"Förslag {number}",
+            due="2027",
+            announced_in=entry,
+        )
+
+    with django_assert_num_queries(len(few)):
+        found = events(client.get(url))
+    assert sum(summary.startswith("Förslag, klar senast") for summary in found) == 6
