@@ -280,9 +280,15 @@ def towns(db):
 @pytest.fixture
 def malmo_admin(towns, client):
     """An Administratörer member of Malmö (``towns``), with staff status, logged in."""
-    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=towns[0][0])
-    admin.is_staff = True
-    admin.save()
+    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=towns[0][0], is_staff=True)
+    client.force_login(admin)
+    return admin
+
+
+@pytest.fixture
+def lund_admin(towns, client):
+    """An Administratörer member of Lund (``towns``), with staff status, logged in."""
+    admin = make_user("lund-admin", groups=[ADMIN_GROUP], municipality=towns[1][0], is_staff=True)
     client.force_login(admin)
     return admin
 

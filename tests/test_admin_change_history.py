@@ -41,9 +41,9 @@ def malmo(db):
 
 @pytest.fixture
 def malmo_admin(malmo, client):
-    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=malmo["municipality"])
-    admin.is_staff = True
-    admin.save()
+    admin = make_user(
+        "malmo-admin", groups=[ADMIN_GROUP], municipality=malmo["municipality"], is_staff=True
+    )
     client.force_login(admin)
     return admin
 

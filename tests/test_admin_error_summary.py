@@ -16,9 +16,7 @@ from .factories import make_board, make_municipality, make_user
 def malmo_admin(db, client):
     malmo = make_municipality(name="Malmö stad", slug="malmo")
     make_board(short_code="ASN", name="Arbetsmarknadsnämnden", municipality=malmo)
-    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=malmo)
-    admin.is_staff = True
-    admin.save()
+    admin = make_user("malmo-admin", groups=[ADMIN_GROUP], municipality=malmo, is_staff=True)
     client.force_login(admin)
     return admin
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from dataimport.importer import ImportFailed, import_texts
 from recommendations.models import SourceDocument
-from recommendations.roles import ADMIN_GROUP
 
 from .conftest import SEED_FIXTURES
 from .factories import admin_page_data, make_source_document, make_town, make_user
@@ -39,15 +38,6 @@ def malmos_draft(towns):
         notes="Ännu inte beslutat.",
         municipality=towns[0][0],
     )
-
-
-@pytest.fixture
-def lund_admin(towns, client):
-    admin = make_user("lund-admin", groups=[ADMIN_GROUP], municipality=towns[1][0])
-    admin.is_staff = True
-    admin.save()
-    client.force_login(admin)
-    return admin
 
 
 def _add(client, file_name, title="Lunds yttrande", **fields):

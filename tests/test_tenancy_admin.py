@@ -60,9 +60,7 @@ def towns(db, settings, tmp_path):
 
 
 def _admin(username, municipality):
-    user = make_user(username, groups=[ADMIN_GROUP], municipality=municipality)
-    user.is_staff = True
-    user.save()
+    user = make_user(username, groups=[ADMIN_GROUP], municipality=municipality, is_staff=True)
     return user
 
 
