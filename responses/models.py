@@ -3,6 +3,7 @@ and the measures (åtgärder) with their history across rounds."""
 
 import datetime as dt
 import functools
+import os
 from collections import defaultdict
 
 from django.conf import settings
@@ -206,6 +207,17 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         return latest
 
 
+def in_its_municipalitys_folder(response, filename: str) -> str:
+    """Where a response's signed PDF is stored: ``responses/<municipality id>/<year>/``,
+    under the name it was uploaded with. The storage makes the name unique within that
+    folder only, so a name another municipality used this year changes nothing here: in
+    one folder shared by all, Lund's ``protokoll.pdf`` was stored (and shown to Lund) as
+    ``protokoll_Ab12Cd3.pdf`` when Malmö had one, which told Lund of Malmö's file. Files
+    stored before (``responses/<year>/``) stay where they are."""
+    year = timezone.localdate().year
+    return f"responses/{response.board.municipality_id}/{year}/{os.path.basename(filename)}"
+
+
 class Response(models.Model):
     """A board's response (yttrande) in one follow-up round of an audit."""
 
@@ -280,7 +292,7 @@ class Response(models.Model):
     )
     decision_document = models.FileField(
         _("beslutat dokument"),
-        upload_to="responses/%Y/",
+        upload_to=in_its_municipalitys_folder,
         blank=True,
         help_text=_("Det undertecknade yttrandet som PDF."),
     )

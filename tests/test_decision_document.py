@@ -1,14 +1,18 @@
 """The signed decision PDF: checked on upload, stored under MEDIA_ROOT, served only to
 those who may see the response."""
 
+from pathlib import Path
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from recommendations.roles import ADMIN_GROUP
 from responses import services
 from responses.models import Response
 
-from .factories import PDF_BYTES
+from .factories import PDF_BYTES, make_user
 
 
 def upload(client, draft, name="beslut.pdf", content=PDF_BYTES):
@@ -205,25 +209,111 @@ def test_an_edit_page_with_errors_attaches_nothing_and_keeps_what_was_typed_on_t
     assert draft.version == 1
 
 
-def test_two_municipalities_pdfs_of_one_name_are_both_kept_neither_overwritten(
+def attach(response, name, content):
+    return services.attach_decision_document(
+        response=response, upload=SimpleUploadedFile(name, content)
+    )
+
+
+def folder_of(response) -> str:
+    """The folder a response's PDF is stored in this year: its municipality's."""
+    return f"responses/{response.board.municipality_id}/{timezone.localdate().year}"
+
+
+def test_two_municipalities_pdfs_of_one_name_each_keep_that_name_and_their_bytes(
     towns, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    """Stored by the storage's own naming: the second ``protokoll.pdf`` of the year gets a
-    name of its own, and the first one's file is as it was."""
+    """In one folder shared by all, Lund's ``protokoll.pdf`` was stored as
+    ``protokoll_Ab12Cd3.pdf`` after Malmö's, and Lund was shown that name: each
+    municipality's PDFs are stored in a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     (_malmo, *_m, malmos), (_lund, *_l, lunds) = towns
     with django_capture_on_commit_callbacks(execute=True):
-        services.attach_decision_document(
-            response=malmos, upload=SimpleUploadedFile("protokoll.pdf", PDF_BYTES)
-        )
-        services.attach_decision_document(
-            response=lunds, upload=SimpleUploadedFile("protokoll.pdf", PDF_BYTES + b"% Lund")
-        )
+        attach(malmos, "protokoll.pdf", PDF_BYTES)
+        attach(lunds, "protokoll.pdf", PDF_BYTES + b"% Lund")
 
     malmos.refresh_from_db()
     lunds.refresh_from_db()
-    assert malmos.decision_document.name != lunds.decision_document.name
+    assert malmos.decision_document.name == f"{folder_of(malmos)}/protokoll.pdf"
+    assert lunds.decision_document.name == f"{folder_of(lunds)}/protokoll.pdf"
+    assert folder_of(malmos) != folder_of(lunds)
     assert (settings.MEDIA_ROOT / malmos.decision_document.name).read_bytes() == PDF_BYTES
     assert (settings.MEDIA_ROOT / lunds.decision_document.name).read_bytes() == (
         PDF_BYTES + b"% Lund"
     )
+
+
+def test_a_second_pdf_of_one_name_in_one_municipality_gets_a_name_of_its_own_and_the_first_is_kept(
+    world, draft, django_capture_on_commit_callbacks
+):
+    """Another board of the same municipality: the storage names the second file, in the
+    municipality's own folder, which tells Malmö only of Malmö's file."""
+    first = draft
+    second = Response.objects.create(board=world.board_b, round=world.round2, title="SN:s utkast")
+    with django_capture_on_commit_callbacks(execute=True):
+        attach(first, "protokoll.pdf", PDF_BYTES)
+        attach(second, "protokoll.pdf", PDF_BYTES + b"% andra")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.decision_document.name == f"{folder_of(first)}/protokoll.pdf"
+    assert second.decision_document.name.startswith(f"{folder_of(second)}/protokoll_")
+    assert second.decision_document.name.endswith(".pdf")
+    media = Path(first.decision_document.storage.location)
+    assert (media / first.decision_document.name).read_bytes() == PDF_BYTES
+    assert (media / second.decision_document.name).read_bytes() == PDF_BYTES + b"% andra"
+
+
+def test_a_pdf_attached_by_staff_is_stored_in_their_municipalitys_folder_and_served(
+    client, world, draft
+):
+    client.force_login(world.staff_a)
+    assert upload(client, draft, name="protokoll.pdf").status_code == 302
+    draft.refresh_from_db()
+    assert draft.decision_document.name == f"{folder_of(draft)}/protokoll.pdf"
+    served = client.get(reverse("responses:response_document", args=[draft.pk]))
+    assert b"".join(served.streaming_content) == PDF_BYTES
+    # The download is named for the response, never for where or how it is stored.
+    assert served["Content-Disposition"] == f'attachment; filename="yttrande-{draft.pk}.pdf"'
+
+
+def test_a_pdf_stored_before_in_the_shared_folder_is_still_served_from_there(
+    client, world, draft, settings
+):
+    stored = settings.MEDIA_ROOT / "responses" / "2025" / "gammalt.pdf"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(PDF_BYTES)
+    Response.objects.filter(pk=draft.pk).update(decision_document="responses/2025/gammalt.pdf")
+    client.force_login(world.staff_a)
+
+    served = client.get(reverse("responses:response_document", args=[draft.pk]))
+
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == PDF_BYTES
+
+
+def test_lunds_admin_and_history_name_its_pdf_as_uploaded_though_malmo_has_one_of_that_name(
+    towns, settings, tmp_path, client, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (_malmo, *_m, malmos), (lund, *_l, lunds) = towns
+    with django_capture_on_commit_callbacks(execute=True):
+        attach(malmos, "protokoll.pdf", PDF_BYTES)
+        attach(lunds, "protokoll.pdf", PDF_BYTES + b"% Lund")
+    client.force_login(
+        make_user("lund-pdf-admin", groups=[ADMIN_GROUP], municipality=lund, is_staff=True)
+    )
+
+    admin_page = client.get(reverse("admin:responses_response_change", args=[lunds.pk]))
+    history = client.get(reverse("responses:response_history", args=[lunds.pk]))
+
+    assert admin_page.status_code == history.status_code == 200
+    assert ">protokoll.pdf</a>" in admin_page.text
+    assert "protokoll_" not in admin_page.text
+    shown = [
+        item.after
+        for change in history.context["changes"]
+        for item in change.fields
+        if item.label == "beslutat dokument"
+    ]
+    assert shown == ["protokoll.pdf"]
