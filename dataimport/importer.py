@@ -227,6 +227,7 @@ def import_texts(
         with transaction.atomic():
             _validate(records, problems, progress, broken)
             _check_links_within_one_municipality(records, problems, broken)
+            _check_decision_documents(records, problems, broken)
             _check_moves_away_from_links(records, problems, broken, user)
             _check_publication(records, problems)
             if not problems:
@@ -802,6 +803,42 @@ def _check_links_within_one_municipality(records, problems, broken: set[int]) ->
         for name, message in municipal_links.link_messages(record.instance, links).items():
             if (record.source, record.index, name) not in told:
                 problems.append(record.problem(message, name))
+
+
+def _check_decision_documents(records, problems, broken: set[int]) -> None:
+    """A response's signed PDF, which a file gives as a stored name only, lies in its
+    municipality's folder (``Response.holds_a_document_of_its_municipality``) or is the
+    one the response already holds: a name in another municipality's folder, or in the
+    folder all shared before (``responses/<year>/``), would serve that file to the
+    response's readers. Whoever imports. One query per batch of responses giving another
+    name; a stored name counts only on a response of the same municipality, so the refusal
+    is the same whatever another municipality's responses hold."""
+    Response = apps.get_model("responses", "Response")
+    elsewhere = [
+        record
+        for record in records
+        if record.model is Response
+        and id(record) not in broken
+        and "decision_document" in record.given
+        and not record.instance.holds_a_document_of_its_municipality()
+    ]
+    kept = set()
+    for start in range(0, len(elsewhere), BATCH_SIZE):
+        pks = [record.instance.pk for record in elsewhere[start : start + BATCH_SIZE]]
+        kept.update(
+            Response._base_manager.filter(pk__in=pks).values_list(
+                "pk", "board__municipality_id", "decision_document"
+            )
+        )
+    for record in elsewhere:
+        response = record.instance
+        held = (response.pk, response.board.municipality_id, response.decision_document.name)
+        if held not in kept:
+            message = _(
+                "får bara ange ett dokument i den egna kommunens mapp (%(folder)s) eller det "
+                "dokument yttrandet redan har."
+            ) % {"folder": response.documents_folder()}
+            problems.append(record.problem(message, "decision_document"))
 
 
 def _check_moves_away_from_links(records, problems, broken: set[int], user=None) -> None:

@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import os
 from collections import defaultdict
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -215,7 +216,7 @@ def in_its_municipalitys_folder(response, filename: str) -> str:
     ``protokoll_Ab12Cd3.pdf`` when Malmö had one, which told Lund of Malmö's file. Files
     stored before (``responses/<year>/``) stay where they are."""
     year = timezone.localdate().year
-    return f"responses/{response.board.municipality_id}/{year}/{os.path.basename(filename)}"
+    return f"{response.documents_folder()}{year}/{os.path.basename(filename)}"
 
 
 class Response(models.Model):
@@ -338,6 +339,19 @@ class Response(models.Model):
 
     def get_absolute_url(self):
         return reverse_fast("municipal:response_detail", self.board.municipality.slug, self.pk)
+
+    def documents_folder(self) -> str:
+        """The folder of its municipality's signed PDFs (``in_its_municipalitys_folder``)."""
+        return f"responses/{self.board.municipality_id}/"
+
+    def holds_a_document_of_its_municipality(self) -> bool:
+        """Whether its signed PDF, if it has one, is stored in its municipality's folder.
+        A stored name is all an import gives (``dataimport.importer``): one elsewhere
+        would serve another municipality's file to this response's readers."""
+        name = self.decision_document.name
+        return not name or (
+            name.startswith(self.documents_folder()) and ".." not in PurePosixPath(name).parts
+        )
 
     @staticmethod
     def url_for_each():

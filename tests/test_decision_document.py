@@ -1,13 +1,17 @@
 """The signed decision PDF: checked on upload, stored under MEDIA_ROOT, served only to
 those who may see the response."""
 
+import json
 from pathlib import Path
 
+import pytest
+from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dataimport.importer import ImportFailed, import_texts
 from recommendations.roles import ADMIN_GROUP
 from responses import services
 from responses.models import Response
@@ -317,3 +321,84 @@ def test_lunds_admin_and_history_name_its_pdf_as_uploaded_though_malmo_has_one_o
         if item.label == "beslutat dokument"
     ]
     assert shown == ["protokoll.pdf"]
+
+
+def import_with_document(response, name, user):
+    """An import of ``response`` as it is stored (as ``dumpdata`` writes it) but for its
+    PDF's stored name: the problems on that field, or None when it is imported."""
+    item = json.loads(serializers.serialize("json", [response]))
+    item[0]["fields"]["decision_document"] = name
+    try:
+        import_texts([("yttrande.json", json.dumps(item))], user=user)
+    except ImportFailed as failed:
+        return [p.message for p in failed.problems if p.field == "decision_document"]
+    return None
+
+
+@pytest.fixture
+def malmos_pdf_and_lunds_admin(towns, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (_malmo, *_m, malmos), (lund, *_l, lunds) = towns
+    with django_capture_on_commit_callbacks(execute=True):
+        attach(malmos, "hemligt.pdf", PDF_BYTES + b"% Malmo")
+    malmos.refresh_from_db()
+    admin = make_user("lund-import-admin", groups=[ADMIN_GROUP], municipality=lund, is_staff=True)
+    return malmos.decision_document.name, lunds, admin
+
+
+def test_an_import_cannot_give_a_response_the_pdf_of_another_municipality(
+    client, malmos_pdf_and_lunds_admin
+):
+    """A file gives a stored name only: Malmö's, on Lund's submitted response, served
+    Malmö's signed PDF to Lund. Refused, with the message a name nobody has gets."""
+    malmos_name, lunds, admin = malmos_pdf_and_lunds_admin
+    refused = import_with_document(lunds, malmos_name, admin)
+    nobodys = import_with_document(lunds, malmos_name.replace("hemligt", "finns-inte"), admin)
+
+    folder = f"responses/{lunds.board.municipality_id}/"
+    assert (
+        refused
+        == nobodys
+        == [
+            f"får bara ange ett dokument i den egna kommunens mapp ({folder}) eller det dokument "
+            "yttrandet redan har."
+        ]
+    )
+    lunds.refresh_from_db()
+    assert not lunds.decision_document
+    client.force_login(admin)
+    assert client.get(reverse("responses:response_document", args=[lunds.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "responses/2026/hemligt.pdf",  # the folder all municipalities shared
+        "responses/{own}/../{other}/2026/hemligt.pdf",
+        "/responses/{own}/2026/hemligt.pdf",
+    ],
+)
+def test_an_import_cannot_give_a_response_a_pdf_outside_its_municipalitys_folder(
+    malmos_pdf_and_lunds_admin, name
+):
+    malmos_name, lunds, admin = malmos_pdf_and_lunds_admin
+    other = malmos_name.split("/")[1]
+    name = name.format(own=lunds.board.municipality_id, other=other)
+    assert import_with_document(lunds, name, None)  # nor by the command line
+    assert import_with_document(lunds, name, admin)
+
+
+def test_an_import_keeps_the_pdf_a_response_has_and_may_name_one_in_its_own_folder(
+    malmos_pdf_and_lunds_admin,
+):
+    """A file written by ``dumpdata`` imports again: a PDF stored before in the shared
+    folder stays the response's."""
+    _malmos_name, lunds, admin = malmos_pdf_and_lunds_admin
+    Response.objects.filter(pk=lunds.pk).update(decision_document="responses/2025/beslut.pdf")
+    lunds.refresh_from_db()
+
+    assert import_with_document(lunds, "responses/2025/beslut.pdf", admin) is None
+    own = f"responses/{lunds.board.municipality_id}/2026/beslut.pdf"
+    assert import_with_document(lunds, own, admin) is None
+    lunds.refresh_from_db()
+    assert lunds.decision_document.name == own
