@@ -16,7 +16,7 @@ from recommendations.roles import ADMIN_GROUP
 from responses import services
 from responses.models import Response
 
-from .factories import PDF_BYTES, make_user
+from .factories import PDF_BYTES, admin_page_data, make_user
 
 
 def upload(client, draft, name="beslut.pdf", content=PDF_BYTES):
@@ -402,3 +402,23 @@ def test_an_import_keeps_the_pdf_a_response_has_and_may_name_one_in_its_own_fold
     assert import_with_document(lunds, own, admin) is None
     lunds.refresh_from_db()
     assert lunds.decision_document.name == own
+
+
+def test_a_pdf_attached_in_the_admin_is_stored_in_the_municipalitys_folder_under_its_name(
+    client, malmos_pdf_and_lunds_admin
+):
+    """The admin's file field is the other way to attach one; Malmö has a ``hemligt.pdf``."""
+    _malmos_name, lunds, admin = malmos_pdf_and_lunds_admin
+    client.force_login(admin)
+    url = reverse("admin:responses_response_change", args=[lunds.pk])
+    data = admin_page_data(client.get(url))
+    data["decision_document"] = SimpleUploadedFile("hemligt.pdf", PDF_BYTES + b"% Lund")
+
+    saved = client.post(url, data)
+
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    lunds.refresh_from_db()
+    assert lunds.decision_document.name == f"{folder_of(lunds)}/hemligt.pdf"
+    assert ">hemligt.pdf</a>" in client.get(url).text
+    served = client.get(reverse("responses:response_document", args=[lunds.pk]))
+    assert b"".join(served.streaming_content) == PDF_BYTES + b"% Lund"
