@@ -16,9 +16,11 @@ it, named to answer it, or having published an answer to it):
 * the round and date that status comes from;
 * the auditors' latest assessment of the recommendation and whether it differs from
   the board's status;
-* the board's open measures serving the recommendation (its own and shared ones) that
-  everybody may see, and the earliest end of their due periods, so "has overdue
-  measures" is a plain indexed comparison with today;
+* the board's open measures serving the recommendation (its own and shared ones), by
+  the one rule of an open measure (``MeasureQuerySet.open``, ``Measure.is_open`` under
+  the recommendation): public, not settled, and the recommendation open, so a closed
+  one has none; and the earliest end of their due periods, so "has overdue measures" is
+  a plain indexed comparison with today;
 * for the council report's "acted on within one, two, three years": the audit year it
   counts under (``report_cohort``; none where it does not count among the
   recommendation's boards, ``counts_for_recommendation``), the day its audit is counted
@@ -403,7 +405,9 @@ def _compute(ids: list[int], as_of: dt.date | None = None) -> dict[tuple[int, in
 @dataclass(frozen=True)
 class KnownMeasure:
     """A public measure as it stood on a day: its board, the recommendations it serves,
-    its status and due date as reported then."""
+    its status and due date as reported then. Its ``is_followed_up``, ``is_open`` and
+    ``is_overdue`` are ``Measure``'s rules of the same names as of the day (every known
+    measure is public, so open is followed up)."""
 
     pk: int
     board_id: int
@@ -414,15 +418,28 @@ class KnownMeasure:
     # Whether any recommendation it serves was open that day, those not asked about too
     # (``MeasureQuerySet.followed_up``'s rule, as of the day).
     serves_an_open_recommendation: bool = True
+    # Those of ``serves`` that were open that day: under which it is open
+    # (``is_open(under=...)``, ``Measure.is_open``'s ``under``).
+    serves_open: frozenset = frozenset()
 
     @property
-    def is_open(self) -> bool:
+    def is_unsettled(self) -> bool:
+        """Its status that day is not a settled one (half of being followed up)."""
         return not self.status.is_settled
 
     @property
     def is_followed_up(self) -> bool:
-        """Still followed up that day: not settled, and serving an open recommendation."""
-        return self.is_open and self.serves_an_open_recommendation
+        """Still followed up that day (``Measure.is_followed_up``): not settled, and
+        serving an open recommendation."""
+        return self.is_unsettled and self.serves_an_open_recommendation
+
+    def is_open(self, under: int | None = None) -> bool:
+        """``Measure.is_open``'s rule as of the day: followed up (it is public). ``under``:
+        the id of a recommendation it serves, among those asked about, that it is counted
+        under, as on that recommendation's page: open there while that one is open."""
+        if under is not None:
+            return self.is_unsettled and under in self.serves_open
+        return self.is_followed_up
 
     def is_overdue(self, day: dt.date) -> bool:
         """``Measure.is_overdue``'s rule as of the day: followed up then, and its whole
@@ -460,18 +477,24 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
     )
     serves = defaultdict(set)
     serves_open = defaultdict(bool)
+    open_served = defaultdict(set)  # the recommendations asked about open that day
     for row in rows:
         serves[row[0]].add(row[1])
-        serves_open[row[0]] |= is_open_on(row[7], as_of)
+        if is_open_on(row[7], as_of):
+            serves_open[row[0]] = True
+            open_served[row[0]].add(row[1])
     # Every recommendation a measure also serves, not only those asked about: one open
     # elsewhere (another remark) keeps it followed up.
     shared = Measure.also_serves.through.objects.filter(measure_id__in=list(serves)).values_list(
         "measure_id", "recommendation_id", "recommendation__closed_on"
     )
     for measure_id, recommendation_id, closed_on in shared:
+        is_open = is_open_on(closed_on, as_of)
         if recommendation_id in wanted:
             serves[measure_id].add(recommendation_id)
-        serves_open[measure_id] |= is_open_on(closed_on, as_of)
+            if is_open:
+                open_served[measure_id].add(recommendation_id)
+        serves_open[measure_id] |= is_open
     reports, moves = _reports_and_moves(list(serves), as_of) if as_of is not None else ({}, {})
     result = []
     for row in rows:
@@ -500,7 +523,16 @@ def known_measures(ids: Iterable[int], as_of: dt.date | None = None) -> list[Kno
                 known_moves = [move for known, move in measure_moves if known]
                 due = known_moves[-1].new if known_moves else measure_moves[0][1].previous
         result.append(
-            KnownMeasure(pk, board_id, main, frozenset(serves[pk]), status, due, serves_open[pk])
+            KnownMeasure(
+                pk,
+                board_id,
+                main,
+                frozenset(serves[pk]),
+                status,
+                due,
+                serves_open[pk],
+                frozenset(open_served[pk]),
+            )
         )
     return result
 
@@ -548,18 +580,26 @@ def _move_known(move, as_of: dt.date) -> bool:
 def _open_measures(
     ids: list[int], as_of: dt.date | None = None
 ) -> dict[tuple[int, int], tuple[int, FuzzyDate | None]]:
-    """{(recommendation id, board id): (open public measures, earliest-ending due date)}.
+    """{(recommendation id, board id): (open measures, earliest-ending due date)}.
 
-    A shared measure counts under every recommendation it serves."""
+    Open by ``MeasureQuerySet.open``'s rule, as on the recommendation's own page
+    (``Measure.is_open(under=recommendation)``): public, not settled, and the
+    recommendation it is counted under open (as of the day). A closed recommendation
+    has none, and no due date; a shared measure counts under every open one it serves.
+    A board with a measure not settled under a closed one keeps its standing there, with
+    none open, as it had while the recommendation was open."""
     result = {}
     wanted = set(ids)
     for measure in known_measures(ids, as_of):
-        if not measure.is_open:
+        if not measure.is_unsettled:
             continue
         due = measure.due
         for recommendation_id in measure.serves & wanted:
             pair = (recommendation_id, measure.board_id)
             count, earliest = result.get(pair, (0, None))
+            if not measure.is_open(under=recommendation_id):
+                result[pair] = (count, earliest)
+                continue
             if due and (earliest is None or due.end < earliest.end):
                 earliest = due
             result[pair] = (count + 1, earliest)

@@ -86,7 +86,7 @@ def test_a_measure_reported_done_later_was_still_open_on_an_earlier_day():
     (then,) = known_measures([rec.pk], dt.date(2020, 12, 31))
     assert then.status == Status.IN_PROGRESS and then.is_overdue(dt.date(2020, 12, 31))
     (now,) = known_measures([rec.pk])
-    assert not now.is_open
+    assert not now.is_open() and not now.is_unsettled
 
 
 def test_a_measures_due_date_on_a_past_day_is_the_one_its_latest_known_move_gave():

@@ -168,6 +168,31 @@ def assert_measures_follow_their_latest_report_and_move() -> None:
     assert not problems, "\n".join(problems)
 
 
+def open_measures_out_of_step() -> list[str]:
+    """Each standing whose open measures, or earliest due date, are not the board's
+    measures serving its recommendation that are open there by the one rule of an open
+    measure (``MeasureQuerySet.open``, ``Measure.is_open`` under the recommendation, as
+    its page shows them): none, and no due date, on a closed recommendation."""
+    problems = []
+    for standing in BoardStanding.objects.select_related("recommendation").order_by("pk"):
+        rec = standing.recommendation
+        measures = Measure.objects.serving(rec).open().filter(board_id=standing.board_id)
+        opened = [m for m in measures.select_related("recommendation") if m.is_open(under=rec)]
+        expected = (len(opened), min((m.due.end for m in opened if m.due), default=None))
+        if (standing.open_measures, standing.next_due_end) != expected:
+            problems.append(
+                f"{standing} (recommendation closed: {rec.is_closed}): open measures and "
+                f"earliest due end {(standing.open_measures, standing.next_due_end)}, "
+                f"open by the rule {expected}"
+            )
+    return problems
+
+
+def assert_standings_count_the_open_measures() -> None:
+    problems = open_measures_out_of_step()
+    assert not problems, "\n".join(problems)
+
+
 # ---- The world and the product's writes, shared by the machine and the regression tests ----
 
 
@@ -598,6 +623,10 @@ class DerivedDataMachine(RuleBasedStateMachine):
     @invariant()
     def measures_follow_their_latest_public_report_and_move(self):
         assert_measures_follow_their_latest_report_and_move()
+
+    @invariant()
+    def standings_count_the_measures_open_by_the_one_rule(self):
+        assert_standings_count_the_open_measures()
 
 
 def test_random_writes_keep_the_derived_data_equal_to_a_fresh_derivation():

@@ -8,6 +8,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -603,3 +604,66 @@ def test_a_measure_imported_without_a_report_counts_as_of_today_as_in_the_stored
     assert standings.standings_as_of([recommendation.pk], today)[pair]["open_measures"] == 1
     yesterday = today - dt.timedelta(days=1)
     assert standings.standings_as_of([recommendation.pk], yesterday)[pair]["open_measures"] == 0
+
+
+def test_a_closed_recommendations_standing_counts_no_open_measures_and_no_due_date():
+    """Closed, a recommendation's measures not settled are open nowhere on its page
+    (``Measure.is_open`` under it): its standing counts none and keeps no next due date,
+    nor an overdue flag, as ``MeasureQuerySet.open`` says of them."""
+    world = make_tracked_audit(n_recommendations=1)  # one measure, due 2020-06
+    rec = world.recommendations[0]
+    assert standing(rec, world.board).open_measures == 1
+
+    rec.closed_on, rec.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    rec.save()
+
+    closed = standing(rec, world.board)
+    assert (closed.open_measures, closed.next_due, closed.next_due_end) == (0, None, None)
+    assert not Measure.objects.serving(rec).open().exists()
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_migrating_clears_the_open_measures_a_closed_recommendations_standing_kept():
+    """Standings stored before the rule was one counted a closed recommendation's measures
+    not settled as open, with their due date: ``migrate`` (0015) writes them as the
+    derivation does now, and leaves an open recommendation's standing alone."""
+    world = make_tracked_audit(n_recommendations=2)
+    closed_rec, open_rec = world.recommendations
+    closed_rec.closed_on, closed_rec.closed_reason = dt.date(2024, 1, 10), "Åtgärdad."
+    closed_rec.save()
+    kept = standing(open_rec, world.board)
+    assert kept.open_measures == 1 and kept.next_due is not None
+    BoardStanding.objects.filter(recommendation=closed_rec).update(
+        open_measures=1,
+        next_due_date=kept.next_due_date,
+        next_due_precision=kept.next_due_precision,
+        next_due_end=kept.next_due_end,
+    )
+    name = "0015_a_closed_recommendation_has_no_open_measures"
+    migration = import_module(f"responses.migrations.{name}")
+
+    migration.closed_recommendations_have_no_open_measures(apps, None)
+
+    fixed = standing(closed_rec, world.board)
+    assert (fixed.open_measures, fixed.next_due, fixed.next_due_end) == (0, None, None)
+    assert standing(open_rec, world.board).open_measures == 1
+    assert_maintained_rows_equal_a_rebuild()
+
+
+def test_a_recommendation_closed_later_counted_its_measures_open_until_its_closing_day():
+    """As of a day before its closing (the council report's past year), a
+    recommendation's measure not settled was open there; from the closing day on, none
+    is, as its stored standing says today."""
+    world = make_tracked_audit(n_recommendations=1)  # one measure, due 2020-06
+    rec = world.recommendations[0]
+    rec.closed_on, rec.closed_reason = dt.date(2024, 1, 10), "Ersatt av ny styrmodell."
+    rec.save()
+    pair = (rec.pk, world.board.pk)
+
+    before = standings.standings_as_of([rec.pk], dt.date(2024, 1, 9))[pair]
+    after = standings.standings_as_of([rec.pk], dt.date(2024, 1, 10))[pair]
+
+    assert (before["open_measures"], before["next_due_end"]) == (1, dt.date(2020, 6, 30))
+    assert (after["open_measures"], after["next_due_end"]) == (0, None)
+    stored = standing(rec, world.board)
+    assert (stored.open_measures, stored.next_due_end) == (0, None)

@@ -68,6 +68,7 @@ from .factories import (
 )
 from .test_derived_data_stays_in_step import (
     assert_measures_follow_their_latest_report_and_move,
+    assert_standings_count_the_open_measures,
     assert_standings_equal_a_rebuild,
 )
 
@@ -221,6 +222,7 @@ class Surfaces:
         """Every surface says what the stored standings say, and those equal a rebuild."""
         assert_standings_equal_a_rebuild()
         assert_measures_follow_their_latest_report_and_move()
+        assert_standings_count_the_open_measures()
         recommendations = list(
             Recommendation.objects.filter(audit__municipality=self.municipality)
             .select_related("audit__municipality")
@@ -258,23 +260,23 @@ class Surfaces:
                 assert (api_standings[code]["status"] or {}).get("value", "") == standing.status
                 assert api_standings[code]["overdue"] == standing.has_overdue_measures(self.today)
                 assert api_standings[code]["open_measures"] == standing.open_measures
+                assert (api_standings[code]["next_due"] is None) == (standing.next_due is None)
                 # Each board's measures in the API: overdue where its standing says so.
                 measures = [m for m in shown["measures"] if m["board"] == code]
                 assert any(m["overdue"] for m in measures) == standing.has_overdue_measures(
                     self.today
                 ), f"{rec}: {code}'s measures and its standing disagree on overdue"
                 # A logged-in reader also sees measures of answers not yet published,
-                # each marked a proposal, never overdue; the standing counts the others.
+                # each marked a proposal, never overdue; the standing counts the others
+                # not settled, while the recommendation is open (closed, none is open).
                 assert {m["id"] for m in measures if m["proposal"]}.isdisjoint(public_ids)
                 assert not any(m["overdue"] for m in measures if m["proposal"])
-                assert (
-                    sum(
-                        1
-                        for m in measures
-                        if not m["proposal"] and not Status(m["status"]["value"]).is_settled
-                    )
-                    == standing.open_measures
+                unsettled = sum(
+                    1
+                    for m in measures
+                    if not m["proposal"] and not Status(m["status"]["value"]).is_settled
                 )
+                assert (0 if rec.is_closed else unsettled) == standing.open_measures
             assert {m["id"] for m in shown["measures"] if not m["proposal"]} <= public_ids
         self.check_list_per_board(standings)
         self.check_calendars(recommendations, standings, open_ids, public_ids)
@@ -299,6 +301,10 @@ class Surfaces:
             if standing.status or standing.must_answer:  # else a word, no badge
                 assert shown_status(own) == standing.status, f"{standing} on {rec}'s page"
             assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
+            # Its open measures, and when the next one is due, as the standing says.
+            opened = cell(row, "Öppna åtgärder")
+            assert opened.startswith(str(standing.open_measures)), f"{standing}'s open measures"
+            assert ("nästa klar senast" in opened) == (standing.next_due is not None)
         # The measures table flags a board's measures overdue where its standing says so,
         # and the notice above the answers counts the flagged ones.
         flagged = re.findall(r'<tr role="row" class="row-overdue">(.*?)</tr>', page, re.S)
@@ -374,6 +380,10 @@ class Surfaces:
                 if standing.status:
                     assert shown_status(cell(row, "Nämndens status")) == standing.status
                 assert ("tag-overdue" in row) == standing.has_overdue_measures(self.today)
+                next_due = cell(row, "Nästa åtgärd klar senast")
+                assert ("<time" in next_due) == (standing.next_due is not None), (
+                    f"{board}'s page and {standing} disagree on the next due date"
+                )
             listed = re.search(r'id="overdue-heading".*?<ul>(.*?)</ul>', page, re.S).group(1)
             assert set(re.findall(r'#atgarder">(.*?)</a>', listed)) == {
                 m.title for m in overdue.values() if m.board_id == board.pk
@@ -700,11 +710,16 @@ def test_closing_and_reopening_on_the_auditors_page_shows_everywhere(client, tow
     )
     assert closed.status_code == 302
     town.surfaces.check()
-    assert not BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a).is_open
+    standing = BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a)
+    assert not standing.is_open
+    # Its overdue measure, not settled, is open nowhere: not counted, no due date.
+    assert (standing.open_measures, standing.next_due) == (0, None)
 
     assert client.post(url, {"reopen": "1"}).status_code == 302
 
     town.surfaces.check()
+    standing = BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a)
+    assert (standing.open_measures, standing.next_due) == (1, town.open_measure.due)
 
 
 def test_an_admin_correcting_a_published_answers_status_shows_everywhere(client, town):
@@ -959,6 +974,14 @@ def test_a_shared_measure_overdue_under_one_recommendation_closed_under_the_othe
         if s.has_overdue_measures(today)
     }
     assert overdue == {town.rec2.pk}
+    # Open under rec2, still open, and under rec2 only.
+    assert Measure.objects.open().filter(pk=town.open_measure.pk).exists()
+    counted = dict(
+        BoardStanding.objects.filter(board=town.board_a).values_list(
+            "recommendation_id", "open_measures"
+        )
+    )
+    assert (counted[town.rec1.pk], counted[town.rec2.pk]) == (0, 1)
 
 
 def hand_in(client, draft) -> None:
@@ -1075,3 +1098,27 @@ def test_a_due_date_moved_in_a_handed_in_answer_counts_once_it_is_published(clie
     check_as_every_reader(town, town.staff_a, town.staff_b)
     assert not Measure.objects.get(pk=town.open_measure.pk).is_overdue(today)
     assert Measure.objects.get(pk=town.soon_measure.pk).is_overdue(today)
+
+
+def test_an_admin_closing_a_recommendation_counts_its_measures_open_nowhere(client, town):
+    """Closed on its admin page, rec1's overdue measure is open nowhere: its standing
+    counts none and has no next due date, on every surface; reopened, it counts again."""
+    admin_saves(
+        client,
+        town,
+        "recommendations_recommendation",
+        town.rec1.pk,
+        closed_on=timezone.localdate().isoformat(),
+        closed_reason="Ersatt av en ny rutin.",
+    )
+
+    town.surfaces.check()
+    standing = BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a)
+    assert (standing.is_open, standing.open_measures, standing.next_due) == (False, 0, None)
+
+    admin_saves(
+        client, town, "recommendations_recommendation", town.rec1.pk, closed_on="", closed_reason=""
+    )
+
+    town.surfaces.check()
+    assert BoardStanding.objects.get(recommendation=town.rec1, board=town.board_a).open_measures
