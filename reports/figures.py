@@ -474,9 +474,10 @@ def build_report(municipality, year: int, as_of: dt.date | None = None) -> Counc
 
     for measure in known_measures(ids, as_of):
         rec = recommendations.get(measure.recommendation_id)
-        # Followed up only while a recommendation it serves is open, as of the day
-        # (``KnownMeasure.is_followed_up``: ``MeasureQuerySet.followed_up``'s rule).
-        if rec is None or not measure.is_followed_up:
+        # Counted once, under its main recommendation, while it is open as of the day
+        # (``KnownMeasure.is_open``: ``MeasureQuerySet.open``'s rule, open while any
+        # recommendation it serves is).
+        if rec is None or not measure.is_open():
             continue
         row = cells[rec["cohort"]].setdefault(measure.board_id, Row(rec["cohort"], None))
         row.measures[measure_group(measure, day)] += 1
