@@ -229,7 +229,7 @@ def import_texts(
             _check_links_within_one_municipality(records, problems, broken)
             _check_decision_documents(records, problems, broken)
             _check_moves_away_from_links(records, problems, broken, user)
-            _check_publication(records, problems)
+            _check_publication(records, problems, user)
             if not problems:
                 _check_uniqueness(records, problems, user)
             if problems:
@@ -711,15 +711,21 @@ def _check_superuser_only_fields(records, user, problems) -> None:
             by_model[record.model].append(record)
     for model, group in by_model.items():
         fixed = [model._meta.get_field(name) for name in tenancy.superuser_only_fields(model, user)]
+        # Of the user's municipality only: another's is refused for being another's
+        # (``_check_municipality``), not compared with what it stores.
+        rows = _within_reach(
+            model._base_manager.filter(pk__in=[r.instance.pk for r in group]), user
+        )
         stored = {
             row[0]: row[1:]
-            for row in model._base_manager.filter(pk__in=[r.instance.pk for r in group])
-            .values_list("pk", *(model_field.attname for model_field in fixed))
-            .iterator()
+            for row in rows.values_list(
+                "pk", *(model_field.attname for model_field in fixed)
+            ).iterator()
         }
         for record in group:
             if record.instance.pk not in stored:
-                continue  # a new object: not this check's (only superusers add municipalities)
+                # A new object (only superusers add municipalities) or another's.
+                continue
             for model_field, value in zip(fixed, stored[record.instance.pk], strict=True):
                 if getattr(record.instance, model_field.attname) != value:
                     problems.append(
@@ -900,18 +906,24 @@ def _unique_sets(model) -> tuple[list[tuple[str, ...]], list[models.UniqueConstr
     return sets, conditional
 
 
-def _check_publication(records: list[_Record], problems: list[Problem]) -> None:
+def _check_publication(records: list[_Record], problems: list[Problem], user=None) -> None:
     """A file neither takes a published response back (``Response.leaves_published``, the
     admin's rule too) nor publishes one already stored (``Response.becomes_published``):
     publishing copies its reports onto the measures and tells its followers, which the
     publish page and the admin's form do. New responses come in the state the documents
-    give them."""
+    give them.
+
+    With ``user``, the stored responses read are those of the user's municipality
+    (``_within_reach``): another municipality's id is refused as taken
+    (``_check_municipality``), and judged by its state as well it told whether that
+    response is published."""
     Response = apps.get_model("responses", "Response")
     given = [r for r in records if r.model is Response and r.instance.pk is not None]
     stored = {}
     for start in range(0, len(given), BATCH_SIZE):
         pks = [r.instance.pk for r in given[start : start + BATCH_SIZE]]
-        stored.update(Response._base_manager.filter(pk__in=pks).values_list("pk", "state"))
+        rows = _within_reach(Response._base_manager.filter(pk__in=pks), user)
+        stored.update(rows.values_list("pk", "state"))
     for record in given:
         before, state = stored.get(record.instance.pk), record.instance.state
         if Response.leaves_published(before, state):

@@ -606,6 +606,61 @@ def test_an_import_does_not_tell_a_municipal_admin_which_municipality_holds_an_i
     assert "annan kommun" not in page.text
 
 
+@pytest.mark.parametrize("stored_state", ["draft", "submitted", "published"])
+@pytest.mark.parametrize("state_in_file", ["draft", "published"])
+def test_an_import_does_not_tell_whether_another_municipalitys_response_is_published(
+    client, towns, malmo_admin, stored_state, state_in_file
+):
+    """A response of the file whose id is Lund's is refused as any taken id is, whatever
+    the state of Lund's response and of the file's: the import's rules of publishing (a
+    published response stays so, a stored one is published on its page) ask the stored
+    response of one's own municipality only. Told them of Lund's, they said whether
+    Lund's draft was still unpublished."""
+    taken = towns["lund_response"]
+    Response.objects.filter(pk=taken.pk).update(state=stored_state)
+    free = Response.objects.order_by("-pk").first().pk + 1000
+    own_round = make_round(towns["malmo_audit"])
+
+    def response(pk):
+        fields = {
+            "board": towns["malmo_board"].pk,
+            "round": own_round.pk,
+            "title": "Malmös yttrande",
+            "state": state_in_file,
+            "provenance": "entered",
+        }
+        return {"model": "responses.response", "pk": pk, "fields": fields}
+
+    on_taken = _upload(client, [response(taken.pk)], name="a.json")
+    on_free = _upload(client, [response(free)], name="a.json")
+
+    assert on_taken.status_code == 400 and on_free.status_code == 200
+    assert [str(problem) for problem in on_taken.context["problems"]] == [
+        f"a.json, objekt 1 (responses.response pk={taken.pk}): pk={taken.pk} kan inte användas "
+        "i din kommun: välj ett annat."
+    ]
+    taken.refresh_from_db()
+    assert taken.state == stored_state
+
+
+def test_an_import_does_not_compare_another_municipalitys_address_with_the_files(
+    client, towns, malmo_admin
+):
+    """Another municipality's object in the file is refused for being another's, not for
+    changing what only a superuser changes (asked of one's own municipality only)."""
+    lund = {
+        "model": "recommendations.municipality",
+        "pk": towns["lund"].pk,
+        "fields": {"name": "Lunds kommun", "slug": "en-annan-adress", "organisation_number": ""},
+    }
+
+    page = _upload(client, [lund])
+
+    assert page.status_code == 400
+    assert "hör till en annan kommun än din" in page.text
+    assert "superanvändare" not in page.text
+
+
 def test_an_import_does_not_name_the_id_of_another_municipalitys_object_holding_a_unique_value(
     client, towns, malmo_admin
 ):
