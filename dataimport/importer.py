@@ -851,7 +851,9 @@ def _check_moves_away_from_links(records, problems, broken: set[int], user=None)
     """No file moves a stored board, audit or source document that anything links to (its
     recommendations, responses, measures, rounds) to another municipality: they would stay
     behind, each linking across two (nor gives a document of none a municipality while
-    another's objects link to it). The admin's rule, asked the same (``municipal_links.
+    another's objects link to it). Nor a stored object that belongs to one through
+    another (a round with responses given another municipality's audit, a measure with
+    reports another's board). The admin's rule, asked the same (``municipal_links.
     moving_away_from_links``): one query per such model in the file (and batch), and one
     per kind of link only when the file moves one. Before anything is written, so a refused file
     moves no sequence either.
@@ -865,17 +867,20 @@ def _check_moves_away_from_links(records, problems, broken: set[int], user=None)
         return
     by_model: dict[type, dict] = defaultdict(dict)
     for record in records:
-        if id(record) not in broken and tenancy.path_of(record.model) == "municipality":
+        if id(record) not in broken and tenancy.path_of(record.model) not in (None, "pk"):
             by_model[record.model][record.instance.pk] = record
     for model, group in by_model.items():
+        # The field that says where it belongs: a board's municipality, a round's audit.
+        step = tenancy.path_of(model).split("__")[0]
         pks = list(group)
         for start in range(0, len(pks), BATCH_SIZE):
             destinations = {
-                pk: group[pk].instance.municipality_id for pk in pks[start : start + BATCH_SIZE]
+                pk: municipal_links.municipality_of(group[pk].instance)
+                for pk in pks[start : start + BATCH_SIZE]
             }
             refused = municipal_links.moving_away_from_links(model, destinations)
             for pk, message in refused.items():
-                problems.append(group[pk].problem(message, "municipality"))
+                problems.append(group[pk].problem(message, step))
 
 
 def _messages(meta, field_name: str, errors: list[ValidationError]) -> str:

@@ -207,18 +207,23 @@ def moving_away_from_links(model, destinations: dict) -> dict[object, str]:
     {pk: message}. The admin's form and the importer ask it. An object not stored yet, or
     staying where it is, is no move; one that nothing links to yet, created in the wrong
     municipality, may move. One query reads where they are, and ``linked_from``'s only
-    when one of them moves (and one more to name those refused); none for a model
-    that belongs to a municipality through another object (a round moves with its
-    audit).
+    when one of them moves (and one more to name those refused).
+
+    A model that belongs to a municipality through another object moves by its first
+    step (a round given another municipality's audit, a measure another's board):
+    ``destinations`` then names the municipality it is to belong to through that step,
+    and the responses on the round, the reports on the measure would link across two as
+    well.
 
     A source document may belong to no municipality (a superuser's): given one, it may
     not be while another municipality's objects link to it (``claiming_message``); one
     that ceases to belong to any leaves nothing linking across two."""
-    if path_of(model) != "municipality" or not destinations:
+    path = path_of(model)
+    if path in (None, "pk") or not destinations:
         return {}
     rows = model._base_manager.filter(pk__in=list(destinations)).order_by()
     moving, claimed = [], defaultdict(list)
-    for pk, municipality in rows.values_list("pk", "municipality_id").iterator():
+    for pk, municipality in rows.values_list("pk", path).iterator():
         destination = destinations[pk]
         if municipality is None and destination is not None:
             claimed[destination].append(pk)
@@ -227,7 +232,7 @@ def moving_away_from_links(model, destinations: dict) -> dict[object, str]:
     found = linked_from(model, moving) if moving else {}
     refused = {}
     if found:
-        for obj in rows.filter(pk__in=list(found)).select_related("municipality"):
+        for obj in on_way_to_municipality(rows.filter(pk__in=list(found))):
             refused[obj.pk] = moving_message(obj, found[obj.pk])
     for destination, pks in claimed.items():
         if found := linked_from(model, pks, outside=destination):

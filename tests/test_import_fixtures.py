@@ -15,7 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from dataimport.importer import ImportFailed, import_texts
 from recommendations.models import Audit, Board, Municipality, Recommendation
 from responses.models import Measure, Response, ResponseEntry
-from tests.factories import make_town, make_tracked_audit
+from tests.factories import (
+    make_measure,
+    make_measure_update,
+    make_round,
+    make_town,
+    make_tracked_audit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -903,6 +909,102 @@ def test_a_file_cannot_move_an_audit_with_recommendations_and_rounds(
 
     assert Audit.objects.get(pk=9001).municipality_id == 9001
     assert sequences() == before
+
+
+def as_in_a_file(obj, **changes) -> dict:
+    """``obj`` as a fixture file gives it (what ``dumpdata`` writes, without the values the
+    application keeps itself), with ``changes`` to its fields."""
+    [item] = json.loads(serializers.serialize("json", [obj]))
+    for name in getattr(type(obj), "derived_fields", ()):
+        item["fields"].pop(name, None)
+    item["fields"].update(changes)
+    return item
+
+
+@pytest.fixture
+def two_towns():
+    """Lund and Malmö, each with a board, an audit, an open round, a recommendation and a
+    response answering it."""
+    names = ("town", "board", "audit", "round", "recommendation", "response")
+    lund = dict(zip(names, make_town("Lunds kommun", "lund", "KFN", "Lund"), strict=True))
+    malmo = dict(zip(names, make_town("Malmö stad", "malmo", "ASN", "Malmö"), strict=True))
+    return lund, malmo
+
+
+def test_a_file_cannot_move_a_round_with_responses_into_another_municipalitys_audit(
+    tmp_path, two_towns
+):
+    """A round belongs to its audit's municipality: given Malmö's audit, Lund's response in
+    it would be in a round of Malmö's."""
+    lund, malmo = two_towns
+
+    assert_import_refused(
+        write_fixture(tmp_path, [as_in_a_file(lund["round"], audit=malmo["audit"].pk)]),
+        f"(recommendations.followupround pk={lund['round'].pk}), fält ”audit”: ",
+        "kan inte flyttas till en annan kommun: yttranden i Lunds kommun hänger ihop med den.",
+    )
+
+
+def test_a_file_cannot_move_an_answered_recommendation_into_another_municipalitys_audit(
+    tmp_path, two_towns
+):
+    lund, malmo = two_towns
+    make_measure(lund["recommendation"], board=lund["board"])
+    moved_away = as_in_a_file(
+        lund["recommendation"], audit=malmo["audit"].pk, addressed_to=[malmo["board"].pk]
+    )
+
+    message = assert_import_refused(
+        write_fixture(tmp_path, [moved_away]),
+        f"(recommendations.recommendation pk={lund['recommendation'].pk}), fält ”audit”: ",
+        "kan inte flyttas till en annan kommun: svar på rekommendationer, åtgärder",
+    )
+
+    assert "i Lunds kommun hänger ihop med den" in message
+
+
+def test_a_file_cannot_move_a_response_with_answers_to_another_municipalitys_board(
+    tmp_path, two_towns
+):
+    """Its answers would be Malmö's, answering Lund's recommendation."""
+    lund, malmo = two_towns
+    free_round = make_round(malmo["audit"])
+    moved_away = as_in_a_file(lund["response"], board=malmo["board"].pk, round=free_round.pk)
+
+    assert_import_refused(
+        write_fixture(tmp_path, [moved_away]),
+        f"(responses.response pk={lund['response'].pk}), fält ”board”: ",
+        "kan inte flyttas till en annan kommun: svar på rekommendationer i Lunds kommun",
+    )
+
+
+def test_a_file_cannot_move_a_reported_measure_to_another_municipalitys_board(tmp_path, two_towns):
+    """Its reports would be Malmö's, in Lund's answer."""
+    lund, malmo = two_towns
+    measure = make_measure(lund["recommendation"], board=lund["board"])
+    make_measure_update(measure, lund["response"].entries.get())
+    moved_away = as_in_a_file(
+        measure, board=malmo["board"].pk, recommendation=malmo["recommendation"].pk
+    )
+
+    assert_import_refused(
+        write_fixture(tmp_path, [moved_away]),
+        f"(responses.measure pk={measure.pk}), fält ”board”: ",
+        "kan inte flyttas till en annan kommun: lägesrapporter",
+    )
+    assert Measure.objects.get(pk=measure.pk).board == lund["board"]
+
+
+def test_a_measure_nothing_links_to_yet_is_moved_by_a_file(tmp_path, two_towns):
+    lund, malmo = two_towns
+    measure = make_measure(lund["recommendation"], board=lund["board"])
+    moved_away = as_in_a_file(
+        measure, board=malmo["board"].pk, recommendation=malmo["recommendation"].pk
+    )
+
+    run_import(write_fixture(tmp_path, [moved_away]))
+
+    assert Measure.objects.get(pk=measure.pk).board == malmo["board"]
 
 
 def test_a_superusers_upload_is_refused_the_move_as_the_command_is(minimal_objects, annanstad):
