@@ -163,18 +163,21 @@ def linking_within_one_municipality(form_class):
 
         def _refuse_moving_away_from_links(self):
             # A stored board or audit moved to another municipality would leave what links
-            # to it (its recommendations, responses, measures) linking across two: the
-            # rule the importer asks too (``municipal_links.moving_away_from_links``).
-            if (
-                self.instance.pk
-                and "municipality" in self.changed_data
-                and "municipality" not in self.errors
-            ):
+            # to it (its recommendations, responses, measures) linking across two, as would
+            # a round given another municipality's audit (its responses), by the field it
+            # belongs there by: the rule the importer asks too
+            # (``municipal_links.moving_away_from_links``).
+            path = tenancy.path_of(self._meta.model)
+            if path in (None, "pk"):
+                return
+            step = path.split("__")[0]
+            if self.instance.pk and step in self.changed_data and step not in self.errors:
                 refused = municipal_links.moving_away_from_links(
-                    self._meta.model, {self.instance.pk: self.instance.municipality_id}
+                    self._meta.model,
+                    {self.instance.pk: municipal_links.municipality_of(self.instance)},
                 )
                 if refused:
-                    self.add_error("municipality", refused[self.instance.pk])
+                    self.add_error(step, refused[self.instance.pk])
 
     LinkingWithinOneMunicipality.__name__ = form_class.__name__
     return LinkingWithinOneMunicipality

@@ -271,6 +271,42 @@ def test_an_audit_with_recommendations_cannot_move_with_its_boards_left_behind(
     assert Audit.objects.get(pk=audit.pk).municipality.slug == "malmo"
 
 
+def test_a_round_with_responses_cannot_move_into_another_municipalitys_audit(
+    superuser_client, towns
+):
+    """A round belongs to its audit's municipality: given Exempelby's audit, Malmö's
+    response in it would answer in a round of Exempelby's."""
+    round_ = towns["malmo_round"]
+    exempelby_audit = make_audit(
+        municipality=towns["exempelby_board"].municipality, boards=[towns["exempelby_board"]]
+    )
+
+    page = post_changed(superuser_client, round_, audit=exempelby_audit.pk, asks=[])
+
+    [message] = errors_of(page)["audit"]
+    assert "kan inte flyttas till en annan kommun: yttranden i Malmö stad" in message
+    assert FollowUpRound.objects.get(pk=round_.pk).audit == towns["malmo_audit"]
+
+
+def test_an_answered_recommendation_cannot_move_into_another_municipalitys_audit(
+    superuser_client, towns
+):
+    recommendation = towns["malmo_recommendation"]
+    exempelby_audit = make_audit(
+        municipality=towns["exempelby_board"].municipality, boards=[towns["exempelby_board"]]
+    )
+
+    page = post_changed(
+        superuser_client,
+        recommendation,
+        audit=exempelby_audit.pk,
+        addressed_to=[towns["exempelby_board"].pk],
+    )
+
+    assert "kan inte flyttas till en annan kommun" in errors_of(page)["audit"][0]
+    assert Recommendation.objects.get(pk=recommendation.pk).audit == towns["malmo_audit"]
+
+
 def test_a_board_nothing_links_to_yet_moves_to_another_municipality(superuser_client, towns):
     """A board created in the wrong municipality is put right, staff list and all: its
     staff are users, who belong to no municipality."""
