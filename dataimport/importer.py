@@ -402,6 +402,8 @@ def _parse_object(name, index, item, problems) -> _Record | None:
         ):
             problems.append(record.problem(_("fältet kan inte sättas vid import."), field_name))
             continue
+        if field_name in getattr(model, "kept_from_files", ()):
+            continue  # written by dumpdata, never taken from a file (the stored one is kept)
         reason = _unreadable(value)
         try:
             if reason:
@@ -1152,13 +1154,20 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
     by_model: dict[type, list[_Record]] = defaultdict(list)
     for record in records:
         by_model[record.model].append(record)
+    # A response's content the import writes, as stored before and as written: the
+    # responses it was and is the content of move their versions on.
+    written: list[models.Model] = []
+    created_responses: set = set()  # at their first version
 
     for model, group in by_model.items():
         label = model._meta.label_lower
+        kept = getattr(model, "kept_from_files", ())
         concrete = [
             f
             for f in model._meta.concrete_fields
-            if not f.primary_key and f.name not in getattr(model, "derived_fields", ())
+            if not f.primary_key
+            and f.name not in getattr(model, "derived_fields", ())
+            and f.name not in kept
         ]
         existing = {}
         pks = [r.instance.pk for r in group]
@@ -1172,7 +1181,12 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
             if before is None:
                 result.created[label] += 1
                 changed.append(record)
+                written.append(record.instance)
+                if label == "responses.response":
+                    created_responses.add(record.instance.pk)
                 continue
+            for name in kept:  # as stored, also in its history
+                setattr(record.instance, name, getattr(before, name))
             differing = [
                 f.verbose_name
                 for f in concrete
@@ -1188,6 +1202,7 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
                     Change(label, record.instance.pk, str(before), [str(f) for f in differing])
                 )
                 changed.append(record)
+                written += [before, record.instance]
             else:
                 result.unchanged[label] += 1
 
@@ -1200,6 +1215,11 @@ def _save(records: list[_Record], result: ImportResult, change_reason: str) -> N
         )
         _replace_m2m(model, changed)
         _record_history(model, changed, existing, change_reason)
+
+    # An edit page opened before the import is refused on saving, not saved over it.
+    apps.get_model("responses", "Response").objects.moved_on_by(
+        written, BATCH_SIZE, besides=created_responses
+    )
 
 
 def _m2m_columns(m2m_field) -> tuple[str, str]:

@@ -1,3 +1,4 @@
+import copy
 import os
 from dataclasses import dataclass
 
@@ -120,6 +121,45 @@ class MeasureAdminForm(forms.ModelForm):
 MeasureDatesForm = fuzzy_date_form(Measure, "due", "completed", base=MeasureAdminForm)
 
 
+class MovesVersionsOn:
+    """An admin page that writes a response's content (the response, its answers, measures,
+    reports, moved due dates, decision steps, signatories) moves the version of each
+    response it wrote or moved content away from (``ResponseQuerySet.moved_on_by``), in
+    its save's transaction, when its form or an inline changed: a staff edit page opened
+    before is then refused on saving instead of saving over the admin's change."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and isinstance(form.instance, Response):
+            return  # added here, at its first version: no page has opened it yet
+        pages = [form, *(inline for formset in formsets for inline in formset.forms)]
+        written = [
+            row for page in pages if page.has_changed() for row in (page.instance, _as_loaded(page))
+        ]
+        if written:
+            Response.objects.moved_on_by(written)
+
+    def delete_model(self, request, obj):
+        Response.objects.moved_on_by([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        Response.objects.moved_on_by(list(queryset))
+        super().delete_queryset(request, queryset)
+
+
+def _as_loaded(form):
+    """The form's row naming what it named as the page was loaded: an answer moved to
+    another response leaves that response's content changed too."""
+    loaded = copy.copy(form.instance)
+    for field in loaded._meta.concrete_fields:
+        if field.is_relation and field.name in form.initial:
+            value = form.initial[field.name]
+            # Into its __dict__: the copy shares the instance's cache of related rows.
+            loaded.__dict__[field.attname] = getattr(value, "pk", value)
+    return loaded
+
+
 class DecisionStepInline(ScopedFieldsMixin, admin.StackedInline):
     model = DecisionStep
     extra = 0
@@ -160,7 +200,7 @@ class ResponseAdminForm(forms.ModelForm):
 
 
 @admin.register(Response)
-class ResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ResponseAdmin(MovesVersionsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     form = fuzzy_date_form(Response, "document", base=ResponseAdminForm)
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [
@@ -311,7 +351,9 @@ class AnnouncedMeasureInline(ScopedFieldsMixin, admin.StackedInline):
 
 
 @admin.register(ResponseEntry)
-class ResponseEntryAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
+class ResponseEntryAdmin(
+    MovesVersionsOn, PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["__str__", "status", "response"]
     list_filter = ["status", *related_only("response__board", "response__round__audit")]
     list_select_related = ["response__board", "recommendation"]
@@ -347,7 +389,7 @@ class DuePrecisionFilter(admin.ChoicesFieldListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(MovesVersionsOn, PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
     form = MeasureDatesForm
     list_display = [
         "title",
@@ -364,7 +406,9 @@ class MeasureAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmi
 
 
 @admin.register(MeasureUpdate)
-class MeasureUpdateAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin):
+class MeasureUpdateAdmin(
+    MovesVersionsOn, PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHistoryAdmin
+):
     form = fuzzy_date_form(MeasureUpdate, "due", "completed")
     list_display = ["measure", "entry", "status"]
     list_filter = ["status"]
@@ -374,7 +418,7 @@ class MeasureUpdateAdmin(PassesCorrectedReportsOn, ScopedAdminMixin, SimpleHisto
 
 
 @admin.register(DueDateChange)
-class DueDateChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DueDateChangeAdmin(MovesVersionsOn, ScopedAdminMixin, admin.ModelAdmin):
     form = DueDateChangeDatesForm
     formfield_overrides = SINGLE_DATETIME_INPUT
     list_display = [

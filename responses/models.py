@@ -141,6 +141,40 @@ class ResponseQuerySet(InMunicipalityQuerySet):
         """What this user may read: the rule every view and export goes through."""
         return self.filter(response_visibility(user))
 
+    def moved_on(self) -> int:
+        """Move these responses' versions on, in one UPDATE: the rule that any write to a
+        response's content by a path other than the staff's edit page (the admin, the
+        fixture import) moves its version, so that an edit page opened before it is
+        refused on saving (``services._claim_version``) instead of saving over it. Call
+        it inside the transaction that writes the content; returns how many moved."""
+        return self.order_by().update(version=models.F("version") + 1)
+
+    def moved_on_by(self, rows, batch_size: int = 500, *, besides=()) -> int:
+        """``moved_on`` for the responses whose content ``rows`` are (``RESPONSE_CONTENT``:
+        the responses themselves, their decision steps, signatories and answers, the
+        measures announced in them, reports on measures and moved due dates): one query
+        per batch of answers to find their responses, one UPDATE per batch of responses,
+        in the order of their ids (two writers lock them in one order). ``besides``: the
+        ids of responses created in the same write, at their first version."""
+        response_ids, entry_ids = set(), set()
+        for row in rows:
+            kind, attname = RESPONSE_CONTENT.get(row._meta.label_lower, (None, None))
+            value = None if kind is None else getattr(row, attname)
+            if value is not None:
+                (response_ids if kind == "response" else entry_ids).add(value)
+        entry_ids = sorted(entry_ids)
+        for start in range(0, len(entry_ids), batch_size):
+            response_ids.update(
+                ResponseEntry.objects.filter(
+                    pk__in=entry_ids[start : start + batch_size]
+                ).values_list("response_id", flat=True)
+            )
+        response_ids = sorted(response_ids - set(besides))
+        return sum(
+            self.filter(pk__in=response_ids[start : start + batch_size]).moved_on()
+            for start in range(0, len(response_ids), batch_size)
+        )
+
     def known_on(self, as_of: dt.date | None):
         """The responses known on ``as_of`` (None: now), by ``standings.known_on``'s rule
         in SQL: published here by that day (the Swedish day), or dated by a decision on or
@@ -206,6 +240,20 @@ class ResponseQuerySet(InMunicipalityQuerySet):
                 : limit - len(latest)
             ]
         return latest
+
+
+# What a response's content is, and how each row names its response: directly, or by the
+# answer (entry) it belongs to. A write of any of them moves the response's version on
+# (``ResponseQuerySet.moved_on_by``), as the staff's edit page, which edits them, does.
+RESPONSE_CONTENT = {
+    "responses.response": ("response", "pk"),
+    "responses.decisionstep": ("response", "response_id"),
+    "responses.signatory": ("response", "response_id"),
+    "responses.responseentry": ("response", "response_id"),
+    "responses.measure": ("entry", "announced_in_id"),
+    "responses.measureupdate": ("entry", "entry_id"),
+    "responses.duedatechange": ("entry", "entry_id"),
+}
 
 
 def in_its_municipalitys_folder(response, filename: str) -> str:
@@ -306,8 +354,14 @@ class Response(models.Model):
         related_name="+",
         verbose_name=_("skapat av"),
     )
-    # Optimistic locking: a save must name the version it started from.
+    # Optimistic locking: a save must name the version it started from. Moved on by the
+    # staff's saves (``services._claim_version``) and by every other write to the
+    # response's content (``ResponseQuerySet.moved_on``: the admin, the import).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Fields a fixture file may carry (``dumpdata`` and the synthetic fixture write them)
+    # but the import never takes from it: a stored response keeps its version, moved on
+    # by the import, a new one starts at 1. A file setting it cannot lower it.
+    kept_from_files = ("version",)
 
     history = HistoricalRecords()
     objects = ResponseQuerySet.as_manager()
